@@ -1,0 +1,85 @@
+package dev.sparsetrain.cli;
+
+import dev.sparsetrain.core.BadInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code ./sparsetrain}. Each subcommand is its own class; bad input ends with one
+ * line on stderr and exit code {@link ExitCodes#BAD_INPUT}, internal errors with exit code 1 and a
+ * stack trace only under {@code --verbose}.
+ */
+@Command(name = "sparsetrain",
+        mixinStandardHelpOptions = true,
+        version = "sparsetrain 0.1.0",
+        description = "Trains sparse-embedding models (BPR-MF, VBPR, SparseNN) with per-group optimizers.",
+        subcommands = {
+                TrainCommand.class,
+                EvaluateCommand.class,
+                RecommendCommand.class,
+                ReplayOptimizerCommand.class,
+                DiagnoseCommand.class,
+                LrFindCommand.class,
+                CtrTrainCommand.class,
+                ExperimentCommand.class,
+                BenchmarkCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Builds the command line with the given writers (tests inject their own). */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean verbose = parseResult.originalArgs().contains("--verbose");
+            Throwable root = ex;
+            while (!(root instanceof BadInputException) && root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (root instanceof BadInputException bad) {
+                commandLine.getErr().println("sparsetrain: " + bad.getMessage());
+                if (verbose) bad.printStackTrace(commandLine.getErr());
+                commandLine.getErr().flush();
+                return ExitCodes.BAD_INPUT;
+            }
+            commandLine.getErr().println("sparsetrain: internal error: " + ex);
+            if (verbose) ex.printStackTrace(commandLine.getErr());
+            else commandLine.getErr().println("(run again with --verbose for the stack trace)");
+            commandLine.getErr().flush();
+            return ExitCodes.SOFTWARE;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("sparsetrain: " + ex.getMessage());
+            c.getErr().println("(see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            c.getErr().flush();
+            return ExitCodes.BAD_INPUT;
+        });
+        return cl;
+    }
+
+    /** Runs with the given arguments and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        int code = commandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(args, out, err));
+    }
+}
