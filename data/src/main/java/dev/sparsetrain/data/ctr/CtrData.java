@@ -57,6 +57,27 @@ public record CtrData(String[] names, String[] denseNames, int rows, byte[] labe
     }
 
     /**
+     * The same rows with every table shrunk to at most {@code buckets} rows: an id {@code r} of a
+     * larger table becomes {@code r mod buckets} (a second hashing; folds unrelated ids together,
+     * the "fewer buckets" regularizer of the SparseNN study).
+     */
+    public CtrData foldBuckets(int buckets) {
+        if (buckets < 1) throw new dev.sparsetrain.core.BadInputException("buckets=" + buckets + ", must be >= 1");
+        int[] rowsOut = tableRows.clone();
+        int[][] out = new int[ids.length][];
+        for (int f = 0; f < ids.length; f++) {
+            if (tableRows[f] <= buckets) {
+                out[f] = ids[f];
+                continue;
+            }
+            rowsOut[f] = buckets;
+            out[f] = new int[ids[f].length];
+            for (int k = 0; k < out[f].length; k++) out[f][k] = ids[f][k] % buckets;
+        }
+        return new CtrData(names, denseNames, rows, labels, dense, rowsOut, offsets, out);
+    }
+
+    /**
      * How many times each row of feature {@code f}'s table occurs in this data (the "training
      * impressions" used to stratify metrics by id frequency).
      */
