@@ -1,0 +1,213 @@
+package dev.sparsetrain.metrics.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A line chart rendered to a standalone SVG string: several named series of (x, y) points, linear
+ * or log10 axes, ticks, axis titles and a legend. Non-finite points are skipped (a diverging
+ * learning-rate sweep ends in NaN losses), so a series may show as several segments.
+ *
+ * <pre>
+ * String svg = new SvgChart("loss vs learning rate", "learning rate", "loss")
+ *         .logX(true)
+ *         .series("factors", lrs, losses)
+ *         .render();
+ * </pre>
+ */
+public final class SvgChart {
+    private static final String[] PALETTE = {
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"
+    };
+
+    private record Series(String name, double[] x, double[] y, boolean dashed) {}
+
+    private final String title;
+    private final String xLabel;
+    private final String yLabel;
+    private final List<Series> series = new ArrayList<>();
+    private boolean logX;
+    private boolean logY;
+    private int width = 640;
+    private int height = 360;
+    private final List<double[]> markers = new ArrayList<>();
+
+    public SvgChart(String title, String xLabel, String yLabel) {
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+    }
+
+    public SvgChart logX(boolean on) { this.logX = on; return this; }
+    public SvgChart logY(boolean on) { this.logY = on; return this; }
+
+    public SvgChart size(int w, int h) {
+        if (w < 200 || h < 120) throw new IllegalArgumentException("chart size " + w + "x" + h + ", must be at least 200x120");
+        this.width = w;
+        this.height = h;
+        return this;
+    }
+
+    /** Adds a series; {@code x} and {@code y} must have the same length. */
+    public SvgChart series(String name, double[] x, double[] y) {
+        return series(name, x, y, false);
+    }
+
+    public SvgChart series(String name, double[] x, double[] y, boolean dashed) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("series '" + name + "': " + x.length + " x values but " + y.length + " y values");
+        }
+        series.add(new Series(name, x.clone(), y.clone(), dashed));
+        return this;
+    }
+
+    /** Adds a series whose x values are 1, 2, ..., n (epochs, steps). */
+    public SvgChart series(String name, double[] y) {
+        double[] x = new double[y.length];
+        for (int i = 0; i < y.length; i++) x[i] = i + 1;
+        return series(name, x, y);
+    }
+
+    /** A vertical marker line at {@code x} (e.g. a suggested learning rate). */
+    public SvgChart markX(double x) {
+        markers.add(new double[] {x});
+        return this;
+    }
+
+    private double tx(double v) { return logX ? Math.log10(v) : v; }
+    private double ty(double v) { return logY ? Math.log10(v) : v; }
+
+    private boolean usable(double x, double y) {
+        return Double.isFinite(x) && Double.isFinite(y) && (!logX || x > 0) && (!logY || y > 0);
+    }
+
+    public String render() {
+        double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
+        double minY = Double.POSITIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (int i = 0; i < s.x.length; i++) {
+                if (!usable(s.x[i], s.y[i])) continue;
+                minX = Math.min(minX, tx(s.x[i]));
+                maxX = Math.max(maxX, tx(s.x[i]));
+                minY = Math.min(minY, ty(s.y[i]));
+                maxY = Math.max(maxY, ty(s.y[i]));
+            }
+        }
+        if (minX > maxX) { minX = 0; maxX = 1; minY = 0; maxY = 1; }
+        if (minX == maxX) { minX -= 0.5; maxX += 0.5; }
+        if (minY == maxY) { minY -= 0.5; maxY += 0.5; }
+        double padY = (maxY - minY) * 0.05;
+        minY -= padY;
+        maxY += padY;
+
+        int left = 64, right = 150, top = 34, bottom = 46;
+        int pw = width - left - right, ph = height - top - bottom;
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                        + "font-family=\"sans-serif\" font-size=\"11\">%n", width, height, width, height));
+        sb.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"13\" font-weight=\"bold\">%s</text>%n",
+                left, esc(title)));
+        sb.append(String.format(Locale.ROOT,
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>%n", left, top, pw, ph));
+        // ticks
+        for (double t : ticks(minX, maxX, logX)) {
+            double px = left + (t - minX) / (maxX - minX) * pw;
+            sb.append(String.format(Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
+                            + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                    px, top, px, top + ph, px, top + ph + 14, esc(label(t, logX))));
+        }
+        for (double t : ticks(minY, maxY, logY)) {
+            double py = top + ph - (t - minY) / (maxY - minY) * ph;
+            sb.append(String.format(Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+                    left, py, left + pw, py, left - 4, py + 4, esc(label(t, logY))));
+        }
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                left + pw / 2, height - 8, esc(xLabel + (logX ? " (log)" : ""))));
+        sb.append(String.format(Locale.ROOT,
+                "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">%s</text>%n",
+                top + ph / 2, top + ph / 2, esc(yLabel + (logY ? " (log)" : ""))));
+        for (double[] m : markers) {
+            if (logX && m[0] <= 0) continue;
+            double px = left + (tx(m[0]) - minX) / (maxX - minX) * pw;
+            if (px < left || px > left + pw) continue;
+            sb.append(String.format(Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" stroke-dasharray=\"2,3\"/>%n",
+                    px, top, px, top + ph));
+        }
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            String color = PALETTE[k % PALETTE.length];
+            StringBuilder path = new StringBuilder();
+            boolean pen = false;
+            int points = 0;
+            for (int i = 0; i < s.x.length; i++) {
+                if (!usable(s.x[i], s.y[i])) { pen = false; continue; }
+                double px = left + (tx(s.x[i]) - minX) / (maxX - minX) * pw;
+                double py = top + ph - (ty(s.y[i]) - minY) / (maxY - minY) * ph;
+                path.append(pen ? " L" : " M").append(String.format(Locale.ROOT, "%.1f %.1f", px, py));
+                pen = true;
+                points++;
+            }
+            if (points > 0) {
+                sb.append(String.format(Locale.ROOT,
+                        "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\"%s/>%n",
+                        path.toString().trim(), color, s.dashed ? " stroke-dasharray=\"5,3\"" : ""));
+                if (points == 1) { // a lone point would be invisible as a path
+                    String[] p = path.toString().trim().substring(1).trim().split(" ");
+                    sb.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"2.5\" fill=\"%s\"/>%n", p[0], p[1], color));
+                }
+            }
+            int ly = top + 12 + k * 16;
+            sb.append(String.format(Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>"
+                            + "<text x=\"%d\" y=\"%d\">%s</text>%n",
+                    left + pw + 8, ly - 4, left + pw + 26, ly - 4, color, s.dashed ? " stroke-dasharray=\"5,3\"" : "",
+                    left + pw + 30, ly, esc(s.name)));
+        }
+        sb.append("</svg>\n");
+        return sb.toString();
+    }
+
+    /** Renders and writes the chart atomically. */
+    public void write(Path file) throws IOException {
+        AtomicFiles.writeString(file, render());
+    }
+
+    private static List<Double> ticks(double min, double max, boolean log) {
+        List<Double> out = new ArrayList<>();
+        if (log) {
+            for (double t = Math.ceil(min); t <= Math.floor(max) + 1e-9; t++) out.add(t);
+            if (out.size() >= 2) return out;
+        }
+        double span = max - min;
+        double raw = span / 5;
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        double norm = raw / mag;
+        double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+        for (double t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) out.add(t);
+        return out;
+    }
+
+    private static String label(double t, boolean log) {
+        if (log) {
+            double v = Math.pow(10, t);
+            return Math.abs(t - Math.rint(t)) < 1e-9 ? "1e" + (int) Math.rint(t) : String.format(Locale.ROOT, "%.2g", v);
+        }
+        double a = Math.abs(t);
+        if (a != 0 && (a < 1e-3 || a >= 1e5)) return String.format(Locale.ROOT, "%.1e", t);
+        String s = String.format(Locale.ROOT, "%.4f", t).replaceAll("0+$", "").replaceAll("\\.$", "");
+        return s.equals("-0") ? "0" : s;
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
