@@ -212,6 +212,10 @@ public final class FeatureReader {
                     try {
                         x = Float.parseFloat(tok[k]);
                     } catch (NumberFormatException e) {
+                        String low = tok[k].toLowerCase(Locale.ROOT).replace("+", "");
+                        if (low.equals("nan") || low.equals("inf") || low.equals("-inf") || low.equals("infinity") || low.equals("-infinity")) {
+                            throw BadInputException.at(name, lineNo, "value " + k + " is " + tok[k] + " (NaN or infinite); feature values must be finite");
+                        }
                         throw BadInputException.at(name, lineNo, "value " + k + " '" + abbreviate(tok[k]) + "' is not a number");
                     }
                     if (!Float.isFinite(x)) {
