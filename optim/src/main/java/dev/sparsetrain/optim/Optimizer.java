@@ -187,12 +187,13 @@ public final class Optimizer {
                 if (dense) Arrays.fill(t.touched, false);
                 for (int i = 0; i < b.size(); i++) {
                     int row = b.row(i);
-                    if (dense) t.touched[row] = true;
                     double n2 = t.normScratch[i];
                     if (Double.isNaN(n2)) {
+                        // dropped from the step as if it had no gradient (DENSE then gives it a zero one)
                         stepStats.nonFinite[g.index]++;
                         continue;
                     }
+                    if (dense) t.touched[row] = true;
                     t.apply(row, b.grads(), b.gradOffset(i), step, n2, scale, stepStats);
                 }
                 if (dense) {

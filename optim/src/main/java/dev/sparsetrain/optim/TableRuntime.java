@@ -139,14 +139,17 @@ final class TableRuntime implements RowUpdater {
      */
     void idle(int row, float[] w, int wo, long from, long to) {
         boolean decay = g.hasDecay();
+        boolean projects = g.maxNorm != 0f || g.constantNorm != 0f;
         long k = from;
-        if (!decay && g.constantSchedule && kernel.idleClosedForm(row, w, wo, k, to - k + 1, g.lr(k))) {
+        if (!decay && kernel.idleClosedForm(row, w, wo, k, to - k + 1, g.constantSchedule && !projects, g.lr(k), g.lr(to))) {
             project(w, wo);
             return;
         }
         float[] z = scratch.get();
         while (k <= to) {
             if (!decay && kernel.quiescent(row)) {
+                // weights no longer move: one projection (idempotent) stands for all remaining steps
+                project(w, wo);
                 kernel.decayIdle(row, to - k + 1);
                 return;
             }

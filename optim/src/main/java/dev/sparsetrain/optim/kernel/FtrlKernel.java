@@ -41,7 +41,21 @@ final class FtrlKernel extends RowKernel {
         if (stats != null) stats.addUpdate(gi, u2, eff / dim);
     }
 
-    @Override public boolean quiescent(int row) { return true; }
+    /** A zero-gradient step leaves z and n alone but sets w = f(z, n): not a no-op for a row whose w was set elsewhere. */
+    @Override public boolean quiescent(int row) { return false; }
+
+    /** k zero-gradient steps: z and n unchanged, w = f(z, n) at the last step's alpha (idempotent). */
+    @Override
+    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lrFirst, float lrLast) {
+        int so = row * dim;
+        double alpha = lrLast;
+        for (int i = 0; i < dim; i++) {
+            double zi = z[so + i];
+            double denom = (beta + Math.sqrt(n[so + i])) / alpha + l2;
+            w[wo + i] = (float) (Math.abs(zi) <= l1 ? 0.0 : -(zi - Math.copySign(l1, zi)) / denom);
+        }
+        return true;
+    }
     @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "z, n: 2 x dim floats"; }
     @Override public float state(int slot, int row, int c) { return (slot == 0 ? z : n)[row * dim + c]; }

@@ -38,11 +38,12 @@ final class MomentumKernel extends RowKernel {
      * k idle steps with constant lr: b_j = mu^j b_0, so w -= lr * c * b_0 * (mu + ... + mu^k),
      * with c = mu for Nesterov ({@code g + mu*b} with g = 0) and 1 otherwise. The first-step rule
      * ("b = g") with a zero g gives b = 0 = mu^j * 0, so it needs no special case: a row never
-     * touched has b = 0 and stays quiescent.
+     * touched has b = 0 and stays quiescent. Not used when a projection acts after each step
+     * (the caller then passes {@code constantLr = false}).
      */
     @Override
-    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, float lr) {
-        if (t0 == 1) return false;
+    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lr, float lrLast) {
+        if (t0 == 1 || !constantLr) return false;
         int so = row * dim;
         double muk = Math.pow(mu, (double) k);
         double sum = mu == 1 ? k : mu * (1 - muk) / (1 - mu);

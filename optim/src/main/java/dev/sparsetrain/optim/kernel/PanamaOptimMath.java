@@ -42,8 +42,8 @@ public final class PanamaOptimMath implements OptimMath {
         float sa1 = a1, sa2 = a2;
         for (; i < n; i++) {
             float gi = g[go + i];
-            float mi = b1 * m[so + i] + sa1 * gi;
-            float vi = b2 * v[so + i] + sa2 * gi * gi;
+            float mi = b1 * m[so + i] + gi * sa1;
+            float vi = b2 * v[so + i] + (gi * gi) * sa2;
             m[so + i] = mi;
             v[so + i] = vi;
             if (vmax != null) {

@@ -56,10 +56,13 @@ public abstract class RowKernel {
 
     /**
      * Applies {@code k} zero-gradient steps starting at step {@code t0} in closed form, when one
-     * exists for this optimizer with a constant learning rate and no weight decay; returns false
-     * otherwise (the caller then loops).
+     * exists for this optimizer (without weight decay); returns false otherwise (the caller then
+     * loops). {@code constantLr} tells whether every idle step has learning rate {@code lrFirst};
+     * {@code lrLast} is the learning rate of the last idle step.
      */
-    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, float lr) { return false; }
+    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lrFirst, float lrLast) {
+        return false;
+    }
 
     /** Bytes of state per row. */
     public abstract long stateBytesPerRow();

@@ -10,8 +10,8 @@ final class ScalarOptimMath implements OptimMath {
         float a1 = 1 - b1, a2 = 1 - b2, u2 = 0;
         for (int i = 0; i < n; i++) {
             float gi = g[go + i];
-            float mi = b1 * m[so + i] + a1 * gi;
-            float vi = b2 * v[so + i] + a2 * gi * gi;
+            float mi = b1 * m[so + i] + gi * a1;
+            float vi = b2 * v[so + i] + (gi * gi) * a2;
             m[so + i] = mi;
             v[so + i] = vi;
             if (vmax != null) {
