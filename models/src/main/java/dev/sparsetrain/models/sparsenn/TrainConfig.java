@@ -30,8 +30,12 @@ import dev.sparsetrain.core.BadInputException;
  * </ul>
  *
  * <p>Defaults ({@link #defaults()}), chosen by measurement on criteo-kaggle-dac-head10k (see
- * {@code CriteoHeadTest}): batch 256, 1 pass, shuffle within partition, row-wise AdaGrad 0.05 for
- * embeddings, Adam 1e-3 for the MLP, embedding L2 1e-4 (active rows), no other regularizer.
+ * {@code CriteoHeadTest}; averages of 3 seeds, first 8,000 rows train, last 2,000 test): batch 256,
+ * 1 pass (the strongest regularizer on small data: a second pass raises test NE from about 0.90 to
+ * 1.1), shuffle within 8 partitions, row-wise AdaGrad 0.05 for embeddings, Adam 3e-3 for the MLP
+ * (1e-3: NE 0.900, 3e-3: 0.890), no other regularizer (embedding L2 1e-4, min-count vocabularies,
+ * sparse dropout 0.1 and standardized dense features all moved NE by less than the seed noise,
+ * about 0.005; dimension 8 was worse by 0.007).
  */
 public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int partitions, int threads, long seed,
                           String embeddingOptimizer, double embeddingLr, String mlpOptimizer, double mlpLr,
@@ -70,7 +74,7 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
 
     public static TrainConfig defaults() {
         return new TrainConfig(256, 1, Shuffle.WITHIN_PARTITION, 8, Runtime.getRuntime().availableProcessors(), 1,
-                "rowwise_adagrad", 0.05, "adam", 1e-3, 0, 1e-4, 0, 0, 0, 0, false, false, 0);
+                "rowwise_adagrad", 0.05, "adam", 3e-3, 0, 0, 0, 0, 0, 0, false, false, 0);
     }
 
     public Builder toBuilder() { return new Builder(this); }
