@@ -31,7 +31,7 @@ final class TableRuntime implements RowUpdater {
         this.g = g;
         this.table = table;
         this.dim = table.dim();
-        this.kernel = g.frozen ? null : RowKernel.create(g.optimizer, table.rows(), dim);
+        this.kernel = g.frozen ? null : RowKernel.create(g.optimizer, table.rows(), dim, g.semantics == SparseSemantics.LAZY_ROWWISE_BIAS);
         this.rowCount = new int[g.frozen ? 0 : table.rows()];
         this.last = g.semantics == SparseSemantics.CATCH_UP && !g.frozen ? new long[table.rows()] : null;
         this.batch = new RowBatch(dim);
@@ -134,14 +134,19 @@ final class TableRuntime implements RowUpdater {
 
     /**
      * Applies the dense optimizer's zero-gradient steps {@code from..to} (inclusive) to a row.
-     * Closed forms first (quiescent state only decays; momentum without decay); otherwise an
-     * exact loop that leaves as soon as the state has decayed to exactly zero and no decay acts.
+     * Closed forms first (plain SGD with weight decay: a power; momentum without decay: a
+     * geometric sum; FTRL: one recomputation; an optimizer whose state no longer moves the
+     * weights: one projection plus the state's decay, e.g. Adam's {@code v *= beta2^k} once m is
+     * exactly zero); otherwise an exact loop of at most {@code to - from + 1} zero-gradient
+     * steps that leaves as soon as the state has decayed to exactly zero and no decay acts. With
+     * weight decay and a stateful optimizer (Adam with L2, momentum with L2) the loop runs to the
+     * end: O(idle steps x dim) per catch-up.
      */
     void idle(int row, float[] w, int wo, long from, long to) {
         boolean decay = g.hasDecay();
         boolean projects = g.maxNorm != 0f || g.constantNorm != 0f;
         long k = from;
-        if (!decay && kernel.idleClosedForm(row, w, wo, k, to - k + 1, g.constantSchedule && !projects, g.lr(k), g.lr(to))) {
+        if (kernel.idleClosedForm(row, w, wo, k, to - k + 1, g.constantSchedule && !projects, g.lr(k), g.lr(to), g.l2, g.decoupled)) {
             project(w, wo);
             return;
         }

@@ -177,4 +177,62 @@ class RuntimeBehaviourTest {
         assertEquals(1.0, db.fractionRowsTouched());
         assertTrue(per[0].rowsUpdated(0) == 0, "report() clears the per-thread stats");
     }
+
+    /** Plain SGD with coupled and decoupled decay under catch-up: the closed form (1 - lr (wd + l2))^k. */
+    @Test
+    void sgdDecayClosedFormEqualsDense() {
+        Table t = Table.embedding("t", 2, 3).fill(1f);
+        double[][] init = {{1, 1, 1}, {1, 1, 1}};
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.sgd(0.1).withWeightDecay(0.05).withDecoupledWeightDecay(0.02), "t")
+                .withSemantics(SparseSemantics.CATCH_UP)), List.of(t));
+        ReferenceOptimizer.Config c = new ReferenceOptimizer.Config().kind("sgd").lr(0.1);
+        c.weightDecay = 0.05;
+        c.decoupledWeightDecay = 0.02;
+        ReferenceOptimizer ref = new ReferenceOptimizer(c, ReferenceOptimizer.Semantics.DENSE, init);
+        for (int s = 1; s <= 300; s++) {
+            o.gradients(t).add(0, new float[] {0.1f, -0.2f, 0.3f}, 0);
+            o.step();
+            ref.step(new int[] {0}, new double[][] {{0.1f, -0.2f, 0.3f}});
+        }
+        o.flush();
+        for (int r = 0; r < 2; r++) for (int col = 0; col < 3; col++) assertEquals(ref.w[r][col], t.get(r, col), 1e-4 * Math.max(1, Math.abs(ref.w[r][col])));
+    }
+
+    /** replay of a sparse SGD-with-momentum case follows PyTorch, whose sparse momentum buffer acts like the dense optimizer. */
+    @Test
+    void sparseMomentumCaseReplaysAsPyTorch() {
+        double[][] init = {{1, 2}, {3, 4}, {5, 6}};
+        java.util.List<dev.sparsetrain.optim.replay.OptimizerCase.Step> steps = List.of(
+                new dev.sparsetrain.optim.replay.OptimizerCase.Step(new int[] {0}, new double[][] {{1, -1}}),
+                new dev.sparsetrain.optim.replay.OptimizerCase.Step(new int[] {1}, new double[][] {{0.5, 0.5}}),
+                new dev.sparsetrain.optim.replay.OptimizerCase.Step(new int[] {1}, new double[][] {{0.5, 0.5}}));
+        var c = new dev.sparsetrain.optim.replay.OptimizerCase("m", "sgd", java.util.Map.of("lr", 0.1, "momentum", 0.9, "dampening", 0.1),
+                true, null, init, steps, null, 0);
+        List<float[][]> got = c.replay("m");
+        // row 0: step 1 buf = g (first step), w -= 0.1 g; steps 2, 3: buf *= 0.9, w -= 0.1 buf
+        double b = 1, w = 1 - 0.1;
+        b *= 0.9; w -= 0.1 * b;
+        b *= 0.9; w -= 0.1 * b;
+        assertEquals(w, got.get(2)[0][0], 1e-6);
+    }
+
+    /** Regression: FTRL's catch-up recomputes w from z and n with its own l2 (a shadowed name once dropped it). */
+    @Test
+    void ftrlCatchUpIsANoOpOnConsistentRows() {
+        float[] w = new float[2];
+        int k = 0;
+        for (SparseSemantics sem : List.of(SparseSemantics.LAZY, SparseSemantics.CATCH_UP)) {
+            Table t = Table.embedding("t", 2, 1);
+            Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.ftrl(0.1, 1.0, 0.01, 0.5), "t").withSemantics(sem)), List.of(t));
+            o.gradients(t).add(0, new float[] {1f}, 0);
+            o.step();
+            o.gradients(t).add(1, new float[] {1f}, 0);
+            o.step();
+            o.gradients(t).add(0, new float[] {-0.5f}, 0);
+            o.step();
+            o.flush();
+            w[k++] = t.get(0, 0);
+        }
+        assertEquals(w[0], w[1]);
+    }
 }
