@@ -47,12 +47,11 @@ final class TableRuntime implements RowUpdater {
     @Override
     public void update(int row, float[] grad, int gradOffset, long step, GroupStats stats) {
         if (g.frozen) return;
-        if (step > g.observedStep) g.observedStep = step;
         double gn2 = Kernels.squaredNorm(grad, gradOffset, dim);
         if (!Double.isFinite(gn2)) {
             gn2 = squaredNormChecked(grad, gradOffset, dim);
             if (Double.isNaN(gn2)) {
-                if (stats != null) stats.nonFinite[g.index]++;
+                if (stats != null) stats.nonFinite[GroupStats.PAD + g.index]++;
                 return;
             }
         }
@@ -78,8 +77,10 @@ final class TableRuntime implements RowUpdater {
         float[] w = table.block(row);
         int wo = table.offset(row);
         if (stats != null) {
-            stats.gradSq[g.index] += gn2;
-            stats.rows[g.index]++;
+            int si = GroupStats.PAD + g.index;
+            stats.gradSq[si] += gn2;
+            stats.rows[si]++;
+            if (step > stats.maxStep[si]) stats.maxStep[si] = step;
         }
         if (globalScale != 1f) Kernels.scale(grad, go, dim, globalScale);
         if (g.hasClip) clip(grad, go);
@@ -102,7 +103,7 @@ final class TableRuntime implements RowUpdater {
         kernel.apply(row, w, wo, grad, go, t, first, lr, stats, g.index);
         project(w, wo);
         rowCount[row] = count + 1;
-        if (stats != null) stats.weightSq[g.index] += Kernels.squaredNorm(w, wo, dim);
+        if (stats != null) stats.weightSq[GroupStats.PAD + g.index] += Kernels.squaredNorm(w, wo, dim);
     }
 
     private void clip(float[] grad, int go) {
@@ -177,6 +178,13 @@ final class TableRuntime implements RowUpdater {
                 last[r] = step;
             }
         }
+    }
+
+    /** The latest step any row was brought up to (CATCH_UP), 0 otherwise. */
+    long latestStamp() {
+        long m = 0;
+        if (last != null) for (long v : last) m = Math.max(m, v);
+        return m;
     }
 
     long stateBytes() {

@@ -235,4 +235,29 @@ class RuntimeBehaviourTest {
         }
         assertEquals(w[0], w[1]);
     }
+
+    /** Catch-up through the per-row path (Hogwild-style callers) and flush() without any batch step. */
+    @Test
+    void perRowCatchUpFlushEqualsDense() {
+        OptimizerCatalogue.Entry e = OptimizerCatalogue.OPTIMIZERS.stream().filter(x -> x.name().equals("adam")).findFirst().orElseThrow();
+        int rows = 4, dim = 3;
+        double[][] init = new double[rows][dim];
+        Table t = Table.embedding("t", rows, dim);
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int r = 0; r < rows; r++) for (int c = 0; c < dim; c++) { init[r][c] = (float) rnd.nextGaussian(); t.set(r, c, (float) init[r][c]); }
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", e.chain(), "t").withSemantics(SparseSemantics.CATCH_UP)), List.of(t));
+        ReferenceOptimizer ref = new ReferenceOptimizer(e.config(), ReferenceOptimizer.Semantics.DENSE, init);
+        RowUpdater u = o.updater(t);
+        GroupStats stats = o.newStats();
+        for (int s = 1; s <= 40; s++) {
+            int row = (s * 3) % rows == 0 ? 0 : s % 2;
+            double[] g = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
+            u.update(row, new float[] {(float) g[0], (float) g[1], (float) g[2]}, 0, s, stats);
+            ref.step(new int[] {row}, new double[][] {{(float) g[0], (float) g[1], (float) g[2]}});
+        }
+        o.report(stats);
+        assertEquals(40, o.diagnostics().get(0).steps());
+        o.flush();
+        for (int r = 0; r < rows; r++) for (int c = 0; c < dim; c++) assertEquals(ref.w[r][c], t.get(r, c), 1e-4 * Math.max(1, Math.abs(ref.w[r][c])));
+    }
 }
