@@ -78,10 +78,12 @@ public final class BenchSparsennCommand implements Callable<Integer> {
                 .shuffle(TrainConfig.Shuffle.ALL).build();
         long w0 = System.nanoTime();
         long[] passEnd = new long[passes + 1];
+        long[] passCpu = new long[passes + 1];
         try (CtrTrainer tr = new CtrTrainer(m, tc)) {
             // One trainer for all passes; the first pass warms up the JIT and is not timed.
             tr.train(d, 1, (p, seen, runningNe) -> {
                 passEnd[(int) Math.round(p)] = System.nanoTime();
+                passCpu[(int) Math.round(p)] = processCpuNanos();
                 out.printf("pass %d done: running train NE %.4f%n", Math.round(p), runningNe);
                 out.flush();
             }, null);
@@ -92,11 +94,21 @@ public final class BenchSparsennCommand implements Callable<Integer> {
             out.printf("warm-up pass: %.2f s (not timed)%n", (passEnd[1] - w0) / 1e9);
             out.printf("timed: passes 2-%d, %,d samples in %.2f s%n", passes, (long) rows * (passes - 1), secs);
             out.printf("throughput: %,.0f samples/s on %d threads (%,.0f per thread)%n", rate, t, rate / t);
+            double cpu = (passCpu[passes] - passCpu[1]) / 1e9;
+            out.printf("cpu: %.2f s of process CPU time in the timed passes = %,.0f samples per CPU-second (%.0f%% of %d threads busy; "
+                    + "below 100%% the machine is shared or the optimizer step is waiting)%n", cpu, rows * (passes - 1) / cpu,
+                    100 * cpu / (secs * t), t);
             out.printf("test NE after %d passes: %.4f (planted model %.4f)%n", passes, ne, plantedNe);
         }
         out.printf("wall time (warm-up + timed): %.1f s%n", (System.nanoTime() - w0) / 1e9);
         out.printf("peak memory: JVM heap %s, process resident %s%n", mib(peakHeap()), peakRss());
         return ExitCodes.OK;
+    }
+
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getProcessCpuTime();
+        return 0;
     }
 
     static long peakHeap() {

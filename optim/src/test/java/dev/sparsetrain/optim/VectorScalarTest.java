@@ -31,6 +31,8 @@ class VectorScalarTest {
             assertEquals(Float.floatToIntBits(vm[i]), Float.floatToIntBits(vm2[i]), "vmax[" + i + "]");
         }
         assertEquals(u1, u2, 1e-5f * Math.max(1e-12f, u1));
+        float s1 = sca.sumInverseDenominator(v, off, n, 1.3f, 1e-3f), s2 = vec.sumInverseDenominator(v, off, n, 1.3f, 1e-3f);
+        assertEquals(s1, s2, 1e-5f * s1);
     }
 
     static float[] rnd(SplittableRandom r, int n) {

@@ -2,6 +2,7 @@ package dev.sparsetrain.models.train;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Progress;
+import dev.sparsetrain.data.Bounded;
 import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.NegativeSampler;
 import java.util.ArrayList;
@@ -86,11 +87,15 @@ public final class PairwiseTrainer {
         this.sampler = sampler;
         this.config = config;
         if (train.size() == 0) throw new BadInputException("training set: no interactions");
-        int[] uo = train.userOfEntry();
-        int[] it = train.itemIndices();
-        pairs = new long[it.length];
-        // (u, i) packed in one long: one memory access per positive draw instead of two.
-        for (int p = 0; p < it.length; p++) pairs[p] = ((long) uo[p] << 32) | it[p];
+        if (config.positives() == TrainerConfig.PositiveSampling.PAIRS) {
+            int[] uo = train.userOfEntry();
+            int[] it = train.itemIndices();
+            pairs = new long[it.length];
+            // (u, i) packed in one long: one memory access per positive draw instead of two.
+            for (int p = 0; p < it.length; p++) pairs[p] = ((long) uo[p] << 32) | it[p];
+        } else {
+            pairs = null;
+        }
         int[] act = new int[train.numUsers()];
         int na = 0;
         for (int u = 0; u < train.numUsers(); u++) if (train.count(u) > 0) act[na++] = u;
@@ -246,7 +251,7 @@ public final class PairwiseTrainer {
                       long[] done, double[] lossSum, long[] lossCnt, CyclicBarrier barrier)
             throws InterruptedException, BrokenBarrierException {
         final long[] pairs = this.pairs;
-        final int nnz = pairs.length;
+        final int nnz = pairs == null ? 0 : pairs.length;
         final NegativeSampler sampler = this.sampler;
         final boolean byUser = config.positives() == TrainerConfig.PositiveSampling.USERS;
         final int[] indptr = train.indptr(), indices = train.itemIndices();
@@ -260,11 +265,11 @@ public final class PairwiseTrainer {
             for (; s < end; s++) {
                 int u, i;
                 if (byUser) {
-                    u = active[rnd.nextInt(active.length)];
+                    u = active[Bounded.below(rnd, active.length)];
                     int st = indptr[u];
-                    i = indices[st + rnd.nextInt(indptr[u + 1] - st)];
+                    i = indices[st + Bounded.below(rnd, indptr[u + 1] - st)];
                 } else {
-                    long pr = pairs[rnd.nextInt(nnz)];
+                    long pr = pairs[Bounded.below(rnd, nnz)];
                     u = (int) (pr >>> 32);
                     i = (int) pr;
                 }

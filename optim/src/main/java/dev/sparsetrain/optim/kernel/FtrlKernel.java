@@ -46,7 +46,9 @@ final class FtrlKernel extends RowKernel {
 
     /** k zero-gradient steps: z and n unchanged, w = f(z, n) at the last step's alpha (idempotent). */
     @Override
-    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lrFirst, float lrLast) {
+    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lrFirst, float lrLast,
+                                  float coupledL2, float wd) {
+        if (coupledL2 != 0f) return false; // coupled L2 enters z through the gradient: loop
         int so = row * dim;
         double alpha = lrLast;
         for (int i = 0; i < dim; i++) {

@@ -42,8 +42,9 @@ final class MomentumKernel extends RowKernel {
      * (the caller then passes {@code constantLr = false}).
      */
     @Override
-    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lr, float lrLast) {
-        if (t0 == 1 || !constantLr) return false;
+    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lr, float lrLast,
+                                  float l2, float wd) {
+        if (t0 == 1 || !constantLr || l2 != 0f || wd != 0f) return false;
         int so = row * dim;
         double muk = Math.pow(mu, (double) k);
         double sum = mu == 1 ? k : mu * (1 - muk) / (1 - mu);

@@ -18,6 +18,9 @@ public interface OptimMath {
     float adam(float[] w, int wo, float[] g, int go, float[] m, float[] v, float[] vmax, int so, int n,
                float b1, float b2, float c, float eps, float stepSize);
 
+    /** {@code sum_i 1 / (sqrt(v[so+i]) * c + eps)}: the mean effective learning rate's denominator sum (diagnostics). */
+    float sumInverseDenominator(float[] v, int so, int n, float c, float eps);
+
     /** "scalar" or "panama(256-bit)". */
     String name();
 

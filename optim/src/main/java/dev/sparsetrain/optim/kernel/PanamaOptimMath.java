@@ -58,5 +58,22 @@ public final class PanamaOptimMath implements OptimMath {
     }
 
     @Override
+    public float sumInverseDenominator(float[] v, int so, int n, float c, float eps) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        float s = 0;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(S);
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (; i < bound; i += S.length()) {
+                acc = acc.add(one.div(FloatVector.fromArray(S, v, so + i).sqrt().mul(c).add(eps)));
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) s += 1f / ((float) Math.sqrt(v[so + i]) * c + eps);
+        return s;
+    }
+
+    @Override
     public String name() { return "panama(" + S.vectorBitSize() + "-bit)"; }
 }

@@ -26,5 +26,12 @@ final class ScalarOptimMath implements OptimMath {
     }
 
     @Override
+    public float sumInverseDenominator(float[] v, int so, int n, float c, float eps) {
+        float s = 0;
+        for (int i = 0; i < n; i++) s += 1f / ((float) Math.sqrt(v[so + i]) * c + eps);
+        return s;
+    }
+
+    @Override
     public String name() { return "scalar"; }
 }
