@@ -92,6 +92,8 @@ public final class BenchBprCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "  training samples/s : %s (%.2fM; best epoch %.2fM; includes JIT warm-up)%n",
                 Progress.human(res.samplesPerSecond()), res.samplesPerSecond() / 1e6, best / 1e6);
         w.printf(Locale.ROOT, "  training wall time : %.3f s for %d epochs, %d samples (evaluation excluded)%n", res.trainSeconds(), epochs, res.samples());
+        w.printf(Locale.ROOT, "  per-core rate      : %.2fM samples per CPU-second of a worker thread (x %d threads = %.2fM/s on %d idle cores)%n",
+                res.samplesPerCpuSecond() / 1e6, T, T * res.samplesPerCpuSecond() / 1e6, T);
         w.printf(Locale.ROOT, "  peak memory        : %s%n", peakMemory());
         w.printf(Locale.ROOT, "  AUC                : %.4f (popularity %.4f); NDCG@10 %.4f (popularity %.4f); evaluation %.2f s%n",
                 r.auc(), pop.auc(), r.value("ndcg@10"), pop.value("ndcg@10"), r.seconds());

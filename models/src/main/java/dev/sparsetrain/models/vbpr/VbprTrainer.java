@@ -145,7 +145,7 @@ public final class VbprTrainer {
             Result res = fitOnce(seed);
             log.accept(String.format(java.util.Locale.ROOT, "restart %d/%d (seed %d): best validation AUC %.4f at epoch %d",
                     r + 1, cfg.restarts(), seed, res.bestValidationAuc(), res.bestEpoch()));
-            if (best == null || res.bestValidationAuc() > best.bestValidationAuc()) best = res;
+            if (best == null || res.bestValidationAuc() > best.bestValidationAuc() || Double.isNaN(best.bestValidationAuc())) best = res;
         }
         if (cfg.restarts() > 1) notes.add("restarts: kept seed " + best.seed() + " (validation AUC " + String.format(java.util.Locale.ROOT, "%.4f", best.bestValidationAuc()) + ")");
         model = best.model();
@@ -154,11 +154,22 @@ public final class VbprTrainer {
         return new Result(best.model(), best.history(), best.bestEpoch(), best.bestValidationAuc(), best.trainSeconds(), best.samples(), best.seed(), all);
     }
 
+    /** How many times one run may recover from a diverged epoch (see {@link #fitOnce}). */
+    static final int MAX_RECOVERIES = 3;
+
+    /**
+     * One run with early stopping on validation AUC. Divergence guard (with auto-balance on, as in
+     * the defaults; off, a run is exactly what was configured): an epoch whose loss is not
+     * finite is undone (parameters restored from the epoch's start, optimizer state reset) and the
+     * learning-rate multiplier of the group with the largest update-to-weight ratio is divided by
+     * 10, at most {@link #MAX_RECOVERIES} times; each recovery is recorded in the result's notes.
+     */
     Result fitOnce(long seed) {
         List<Epoch> hist = new ArrayList<>();
-        VbprModel bestModel = model.copy();
+        List<String> notes = new ArrayList<>();
+        VbprModel bestModel = model.copy(), epochStart = model.copy();
         double bestAuc = Double.NEGATIVE_INFINITY;
-        int bestEpoch = 0, since = 0;
+        int bestEpoch = 0, since = 0, recoveries = 0;
         double trainSec = 0;
         long samples = 0;
         long perEpoch = data.train().size();
@@ -166,11 +177,29 @@ public final class VbprTrainer {
         GroupStats stats = new GroupStats(names.length);
         for (int e = 1; e <= cfg.maxEpochs(); e++) {
             stats.clear();
+            epochStart.copyFrom(model);
             long t0 = System.nanoTime();
             double loss = runSamples(perEpoch, master.split(), cfg.recordStats() ? stats : null);
             double sec = (System.nanoTime() - t0) / 1e9;
             trainSec += sec;
             samples += perEpoch;
+            if (!Double.isFinite(loss) && cfg.autoBalance() && recoveries < MAX_RECOVERIES) {
+                recoveries++;
+                int worst = 0;
+                for (int g = 1; g < names.length; g++) {
+                    double r = stats.updateToWeight(g), w = stats.updateToWeight(worst);
+                    if (!(r <= w)) worst = g;
+                }
+                model.copyFrom(epochStart);
+                for (GroupRule r : rules) r.reset();
+                rules[worst].setMultiplier(rules[worst].multiplier() / 10);
+                String note = String.format(java.util.Locale.ROOT, "epoch %d diverged (non-finite loss): undone; group '%s' learning-rate multiplier divided by 10 to %.3g",
+                        e, names[worst], rules[worst].multiplier());
+                notes.add(note);
+                log.accept(note);
+                e--;
+                continue;
+            }
             double auc = Double.isFinite(loss) ? VbprEvaluator.evaluate(model, trainIndex, valIndex, cold, 20, cfg.threads()).auc() : Double.NaN;
             Epoch ep = new Epoch(e, loss, auc, sec, perEpoch / sec, figures(stats));
             hist.add(ep);
@@ -184,7 +213,8 @@ public final class VbprTrainer {
                 break;
             }
         }
-        return new Result(bestModel, hist, bestEpoch, bestAuc, trainSec, samples, seed, List.of());
+        if (bestEpoch == 0) bestAuc = Double.NaN;
+        return new Result(bestModel, hist, bestEpoch, bestAuc, trainSec, samples, seed, notes);
     }
 
     GroupFigures[] figures(GroupStats s) {

@@ -17,7 +17,7 @@ final class AdagradKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         int so = row * dim;
         float clr = (float) (lr / (1 + (t - 1) * lrDecay));
         float u2 = 0, inv = 0;
