@@ -24,7 +24,11 @@ import java.util.SplittableRandom;
  * lin.<feature>} (EMBEDDING, dim 1, for LOGISTIC and FM), and DENSE tensors {@code bottom.<l>.w}
  * ({@code out x in}), {@code bottom.<l>.b} ({@code 1 x out}), {@code top.<l>.w}, {@code top.<l>.b},
  * {@code dense.w}, {@code bias.b}, {@code fm.dense}. Every bias tensor's name ends in {@code .b}:
- * {@link #isBias(Table)} is how the trainer keeps biases out of the L2 group.
+ * {@link #isBias(Table)} is how the trainer keeps biases out of the L2 group. The inputs of the
+ * first bottom and first top layer are padded to a multiple of 16 floats with constant zeros
+ * ({@link #pad16(int)}), so {@code bottom.0.w} is 64 x 16 for Criteo's 13 dense features and
+ * {@code top.0.w} is 64 x 368 for its 367 interaction outputs; the padding weights never change the
+ * output and never receive a gradient.
  *
  * <p>Compute: samples are processed in chunks of {@link Workspace#chunk()} rows; every dense layer
  * loops output unit outer and sample inner, so one weight row stays in L1 across the chunk
