@@ -85,13 +85,16 @@ public final class BenchBprCommand implements Callable<Integer> {
         NegativeSampler sampler = NegativeSampler.uniform(s.train());
         var res = new PairwiseTrainer(s.train(), sampler, tc).train(m, 0, null, null,
                 progress ? (label, total) -> Progress.toStderr(label, total) : null);
-        double best = 0;
-        for (var e : res.history()) best = Math.max(best, e.samplesPerSecond());
+        double[] rates = res.history().stream().mapToDouble(e -> e.samplesPerSecond()).sorted().toArray();
+        double median = rates.length == 0 ? 0 : rates[rates.length / 2];
+        double first = res.history().isEmpty() ? 0 : res.history().get(0).samplesPerSecond();
         RankingReport r = RankingEvaluator.evaluate(m, s.test(), List.of(s.train()), RankingEvaluator.Options.defaults().withKs(10));
         RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), RankingEvaluator.Options.defaults().withKs(10));
-        w.printf(Locale.ROOT, "  training samples/s : %s (%.2fM; best epoch %.2fM; includes JIT warm-up)%n",
-                Progress.human(res.samplesPerSecond()), res.samplesPerSecond() / 1e6, best / 1e6);
+        w.printf(Locale.ROOT, "  training samples/s : %.2fM over all epochs (JIT warm-up included); epoch 1 %.2fM, median epoch %.2fM%n",
+                res.samplesPerSecond() / 1e6, first / 1e6, median / 1e6);
         w.printf(Locale.ROOT, "  training wall time : %.3f s for %d epochs, %d samples (evaluation excluded)%n", res.trainSeconds(), epochs, res.samples());
+        w.printf(Locale.ROOT, "  per-core rate      : %.2fM samples per CPU-second of a worker thread (x %d threads = %.2fM/s on %d idle cores)%n",
+                res.samplesPerCpuSecond() / 1e6, T, T * res.samplesPerCpuSecond() / 1e6, T);
         w.printf(Locale.ROOT, "  peak memory        : %s%n", peakMemory());
         w.printf(Locale.ROOT, "  AUC                : %.4f (popularity %.4f); NDCG@10 %.4f (popularity %.4f); evaluation %.2f s%n",
                 r.auc(), pop.auc(), r.value("ndcg@10"), pop.value("ndcg@10"), r.seconds());

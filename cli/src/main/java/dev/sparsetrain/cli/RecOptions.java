@@ -251,7 +251,7 @@ final class RecOptions {
         @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training pairs. Default: ${DEFAULT-VALUE}.")
         int epochs;
 
-        @Option(names = "--threads", description = "Hogwild worker threads. Default: the available cores (${sys:sparsetrain.cores:-all}).")
+        @Option(names = "--threads", description = "Hogwild worker threads. Default: the number of available cores.")
         Integer threads;
 
         @Option(names = "--seed", defaultValue = "42", description = "Master seed (initialisation and sampling). With --threads 1 runs are bit for bit reproducible. Default: ${DEFAULT-VALUE}.")

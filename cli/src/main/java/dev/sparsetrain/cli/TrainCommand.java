@@ -64,6 +64,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--export-npy", paramLabel = "DIR", description = "Also write users.npy, items.npy and item_bias.npy (float32) into DIR.")
     Path exportNpy;
 
+    @Option(names = "--diagnostics", description = "Print per-group optimizer diagnostics (gradient/update norms, update-to-weight ratio, effective lr, rows touched, non-finite gradients); uses the generic per-row optimizer path (slower than the fused SGD kernel). Default: false.")
+    boolean diagnostics;
+
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
 
@@ -116,6 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
             validation = v.test();
         }
         if (m == null) m = new BprModel(fit.numUsers(), fit.numItems(), bc, tc.seed());
+        if (diagnostics) m.collectDiagnostics(true);
         w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%s%n", data.split, fit.size(), test.size(),
                 validation == null ? "" : ", " + validation.size() + " for validation (early stopping on " + training.validationMetric + ")");
         w.printf(Locale.ROOT, "BPR-MF: %d factors; group factors %s; group biases %s; lr decays to %.2fx; %s kernel; %d threads, seed %d, %d epochs%n",
@@ -158,6 +162,10 @@ public final class TrainCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "trained %d epochs in %.2f s (training only): %s samples/s%s%n", res.history().size(), res.trainSeconds(),
                 Progress.human(res.samplesPerSecond()),
                 res.stoppedEarly() ? String.format(Locale.ROOT, "; stopped early, kept epoch %d (%s %.4f)", res.bestEpoch(), training.validationMetric, res.bestValidation()) : "");
+        if (diagnostics) {
+            w.println("optimizer diagnostics over the run:");
+            for (var g : m.optimizer().diagnostics()) w.println("  " + g.describe());
+        }
         List<Interactions> exclude = new ArrayList<>();
         exclude.add(fit);
         if (validation != null) exclude.add(validation);

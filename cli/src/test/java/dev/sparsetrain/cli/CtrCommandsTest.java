@@ -46,6 +46,13 @@ class CtrCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("pass 2:") && r.out().contains("test  all"), r.out());
         assertTrue(r.out().contains("C26"), "collision report printed");
+        Path model = dir.resolve("m.sptr");
+        r = run("ctr-train", "--data", f.toString(), "--train-rows", "240", "--buckets", "1000", "--quiet", "--save", model.toString(),
+                "--model", "fm");
+        assertEquals(0, r.code(), r.err());
+        dev.sparsetrain.models.sparsenn.SparseNN m = dev.sparsetrain.models.sparsenn.SparseNN.load(model);
+        assertEquals(dev.sparsetrain.models.sparsenn.ModelConfig.Type.FM, m.config().type());
+        assertEquals(26, m.numSparse());
     }
 
     @Test

@@ -146,12 +146,27 @@ public final class Optimizer {
     /**
      * One optimizer step of every group from the gradient batches: coalesce duplicates, count and
      * skip non-finite rows, clip by global norm (torch {@code clip_grad_norm_}), update, clear.
-     * A group whose batches are all empty takes no step (unless DENSE). Single-threaded.
+     * A LAZY group whose batches are all empty takes no step (PyTorch skips a parameter without
+     * gradient); DENSE and CATCH_UP groups always step. Single-threaded.
      */
     public void step() {
+        step(false);
+    }
+
+    /**
+     * Like {@link #step()}, but every non-frozen group takes a step even when its batches are
+     * empty: PyTorch's behaviour when every parameter has a gradient tensor, possibly with no
+     * rows (an empty sparse gradient still advances SparseAdam's step). Golden replays use it.
+     */
+    public void stepAll() {
+        step(true);
+    }
+
+    private void step(boolean all) {
         stepStats.clear();
         for (GroupRuntime g : groups) {
-            boolean any = g.semantics == SparseSemantics.DENSE;
+            // DENSE and CATCH_UP are the dense optimizer: a step with no gradient is a zero-gradient step
+            boolean any = all || g.semantics == SparseSemantics.DENSE || g.semantics == SparseSemantics.CATCH_UP;
             for (TableRuntime t : g.tables) {
                 t.batch.coalesce(t.table.rows());
                 if (t.batch.size() > 0) any = true;
@@ -166,7 +181,8 @@ public final class Optimizer {
                 RowBatch b = t.batch;
                 if (t.normScratch.length < b.size()) t.normScratch = new double[Math.max(b.size(), 2 * t.normScratch.length)];
                 for (int i = 0; i < b.size(); i++) {
-                    double n2 = TableRuntime.squaredNormChecked(b.grads(), b.gradOffset(i), t.dim);
+                    double n2 = Kernels.squaredNorm(b.grads(), b.gradOffset(i), t.dim); // as the per-row path
+                    if (!Double.isFinite(n2)) n2 = TableRuntime.squaredNormChecked(b.grads(), b.gradOffset(i), t.dim);
                     t.normScratch[i] = n2;
                     if (!Double.isNaN(n2)) total += n2;
                 }

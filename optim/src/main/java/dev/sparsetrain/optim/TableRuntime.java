@@ -100,7 +100,8 @@ final class TableRuntime implements RowUpdater {
         float lr = g.lr(step);
         if (g.l2 != 0f) Kernels.axpy(g.l2, w, wo, grad, go, dim);
         if (g.decoupled != 0f) Kernels.scale(w, wo, dim, 1f - lr * g.decoupled);
-        kernel.apply(row, w, wo, grad, go, t, first, lr, stats, g.index);
+        double gSq = globalScale == 1f && !g.hasClip && g.l2 == 0f ? gn2 : Double.NaN;
+        kernel.apply(row, w, wo, grad, go, gSq, t, first, lr, stats, g.index);
         project(w, wo);
         rowCount[row] = count + 1;
         if (stats != null) stats.weightSq[GroupStats.PAD + g.index] += Kernels.squaredNorm(w, wo, dim);
@@ -163,7 +164,7 @@ final class TableRuntime implements RowUpdater {
             float lr = g.lr(k);
             if (g.l2 != 0f) Kernels.axpy(g.l2, w, wo, z, 0, dim);
             if (g.decoupled != 0f) Kernels.scale(w, wo, dim, 1f - lr * g.decoupled);
-            kernel.apply(row, w, wo, z, 0, k, k == 1, lr, null, g.index);
+            kernel.apply(row, w, wo, z, 0, Double.NaN, k, k == 1, lr, null, g.index);
             project(w, wo);
             k++;
         }

@@ -260,4 +260,18 @@ class RuntimeBehaviourTest {
         o.flush();
         for (int r = 0; r < rows; r++) for (int c = 0; c < dim; c++) assertEquals(ref.w[r][c], t.get(r, c), 1e-4 * Math.max(1, Math.abs(ref.w[r][c])));
     }
+
+    /** A step without gradients: LAZY skips it in step() but stepAll() counts it (bias correction moves on); CATCH_UP always counts it. */
+    @Test
+    void emptyStepsCountWhereTheDenseOptimizerWould() {
+        Table a = Table.embedding("a", 2, 1), b = Table.embedding("b", 2, 1);
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("lazy", Optimizers.adam(0.1), "a"),
+                ParamGroup.of("catchup", Optimizers.adam(0.1), "b").withSemantics(SparseSemantics.CATCH_UP)), List.of(a, b));
+        o.step();
+        assertEquals(0, o.stepCount("lazy"));
+        assertEquals(1, o.stepCount("catchup"));
+        o.stepAll();
+        assertEquals(1, o.stepCount("lazy"));
+        assertEquals(2, o.stepCount("catchup"));
+    }
 }

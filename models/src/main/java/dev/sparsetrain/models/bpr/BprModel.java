@@ -57,6 +57,8 @@ public final class BprModel implements PairwiseModel, Scorer {
     private final Optimizer optimizer;
     private final boolean fused;
     private boolean forceGeneric;
+    private boolean diagnostics;
+    private final java.util.List<GenericWorker> genericWorkers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The schedule's factor for the current epoch (a function of the epoch only, so resume is exact). */
     private volatile float lrMultiplier = 1f;
 
@@ -113,6 +115,23 @@ public final class BprModel implements PairwiseModel, Scorer {
     /** Whether training uses the fused SGD kernel (true for plain-SGD chains unless forced generic). */
     public boolean usesFusedKernel() { return fused && !forceGeneric; }
 
+    /**
+     * Collects per-group optimizer diagnostics (gradient and update norms, update-to-weight ratio,
+     * effective learning rate, rows touched, non-finite gradients) during training; implies the
+     * generic per-row path. Read them with {@code optimizer().diagnostics()} after training.
+     */
+    public BprModel collectDiagnostics(boolean d) {
+        this.diagnostics = d;
+        if (d) this.forceGeneric = true;
+        return this;
+    }
+
+    @Override
+    public void afterRound() {
+        if (!diagnostics) return;
+        for (GenericWorker w : genericWorkers) if (w.stats != null) optimizer.report(w.stats);
+    }
+
     /** Forces the generic per-row optimizer path even for plain SGD (tests, comparisons). */
     public BprModel forceGenericPath(boolean f) {
         this.forceGeneric = f;
@@ -151,7 +170,9 @@ public final class BprModel implements PairwiseModel, Scorer {
     @Override
     public Worker newWorker(int threadIndex, int threads) {
         if (usesFusedKernel()) return new SgdWorker(this);
-        return new GenericWorker(this);
+        GenericWorker w = new GenericWorker(this, diagnostics ? optimizer.newStats() : null);
+        genericWorkers.add(w);
+        return w;
     }
 
     @Override
@@ -241,9 +262,11 @@ public final class BprModel implements PairwiseModel, Scorer {
         private final BprModel m;
         private final RowUpdater uUsers, uItems, uBias;
         private final float[] gu, gi, gj, gb = new float[2], one = new float[1];
+        final dev.sparsetrain.optim.GroupStats stats;
 
-        GenericWorker(BprModel m) {
+        GenericWorker(BprModel m, dev.sparsetrain.optim.GroupStats stats) {
             this.m = m;
+            this.stats = stats;
             int k = m.config.factors();
             gu = new float[k];
             gi = new float[k];
@@ -256,13 +279,13 @@ public final class BprModel implements PairwiseModel, Scorer {
         @Override
         public double step(int u, int i, int j, long step, boolean wantLoss) {
             float x = m.gradient(u, i, j, gu, gi, gj, gb);
-            uUsers.update(u, gu, 0, step, null);
-            uItems.update(i, gi, 0, step, null);
-            uItems.update(j, gj, 0, step, null);
+            uUsers.update(u, gu, 0, step, stats);
+            uItems.update(i, gi, 0, step, stats);
+            uItems.update(j, gj, 0, step, stats);
             one[0] = gb[0];
-            uBias.update(i, one, 0, step, null);
+            uBias.update(i, one, 0, step, stats);
             one[0] = gb[1];
-            uBias.update(j, one, 0, step, null);
+            uBias.update(j, one, 0, step, stats);
             return wantLoss ? BprKernel.softplusNeg(x) : 0;
         }
     }

@@ -24,7 +24,11 @@ import java.util.SplittableRandom;
  * lin.<feature>} (EMBEDDING, dim 1, for LOGISTIC and FM), and DENSE tensors {@code bottom.<l>.w}
  * ({@code out x in}), {@code bottom.<l>.b} ({@code 1 x out}), {@code top.<l>.w}, {@code top.<l>.b},
  * {@code dense.w}, {@code bias.b}, {@code fm.dense}. Every bias tensor's name ends in {@code .b}:
- * {@link #isBias(Table)} is how the trainer keeps biases out of the L2 group.
+ * {@link #isBias(Table)} is how the trainer keeps biases out of the L2 group. The inputs of the
+ * first bottom and first top layer are padded to a multiple of 16 floats with constant zeros
+ * ({@link #pad16(int)}), so {@code bottom.0.w} is 64 x 16 for Criteo's 13 dense features and
+ * {@code top.0.w} is 64 x 368 for its 367 interaction outputs; the padding weights never change the
+ * output and never receive a gradient.
  *
  * <p>Compute: samples are processed in chunks of {@link Workspace#chunk()} rows; every dense layer
  * loops output unit outer and sample inner, so one weight row stays in L1 across the chunk
@@ -205,6 +209,73 @@ public final class SparseNN {
         long s = 0;
         for (Table t : tables()) s += t.size();
         return s;
+    }
+
+    /** The model type name written into model files. */
+    public static final String MODEL_TYPE = "sparsenn";
+
+    /**
+     * Saves the parameters and the architecture through {@link dev.sparsetrain.core.io.ModelFile}
+     * (atomic write, checksummed). {@code metadata} is stored as given (e.g. the data set, the
+     * encoder settings and the test figures).
+     */
+    public void save(java.nio.file.Path path, java.util.Map<String, String> metadata) {
+        StringBuilder j = new StringBuilder("{");
+        j.append("\"type\":\"").append(config.type()).append("\",");
+        j.append("\"embeddingDim\":").append(dim).append(',');
+        j.append("\"bottomHidden\":").append(java.util.Arrays.toString(config.bottomHidden())).append(',');
+        j.append("\"topHidden\":").append(java.util.Arrays.toString(config.topHidden())).append(',');
+        j.append("\"interaction\":\"").append(config.interaction()).append("\",");
+        j.append("\"embeddingInitStd\":").append(config.embeddingInitStd()).append(',');
+        j.append("\"numDense\":").append(nd).append(',');
+        j.append("\"sparseNames\":[");
+        for (int f = 0; f < ns; f++) {
+            if (f > 0) j.append(',');
+            j.append('"').append(names[f].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        j.append("],\"tableRows\":[");
+        for (int f = 0; f < ns; f++) {
+            if (f > 0) j.append(',');
+            j.append(sparseTables.get(f).rows());
+        }
+        j.append("]}");
+        dev.sparsetrain.core.io.ModelFile.write(path, new dev.sparsetrain.core.io.ModelFile.Contents(MODEL_TYPE, j.toString(),
+                metadata, java.util.Map.of(), tables()));
+    }
+
+    /** Loads a model written by {@link #save}; a file of another model type is refused in one line. */
+    public static SparseNN load(java.nio.file.Path path) {
+        dev.sparsetrain.core.io.ModelFile.Contents c = dev.sparsetrain.core.io.ModelFile.read(path);
+        if (!c.modelType().equals(MODEL_TYPE)) {
+            throw new dev.sparsetrain.core.BadInputException(path + ": a '" + c.modelType() + "' model, expected '" + MODEL_TYPE + "'");
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.configJson());
+            int[] bottom = ints(n.get("bottomHidden")), top = ints(n.get("topHidden"));
+            ModelConfig mc = new ModelConfig(ModelConfig.Type.valueOf(n.get("type").asText()), n.get("embeddingDim").asInt(), bottom, top,
+                    ModelConfig.Interaction.valueOf(n.get("interaction").asText()), n.get("embeddingInitStd").asDouble());
+            String[] names = new String[n.get("sparseNames").size()];
+            for (int f = 0; f < names.length; f++) names[f] = n.get("sparseNames").get(f).asText();
+            SparseNN m = new SparseNN(mc, names, ints(n.get("tableRows")), n.get("numDense").asInt(), 0);
+            for (Table t : m.tables()) {
+                Table saved = c.table(t.name());
+                if (saved.rows() != t.rows() || saved.dim() != t.dim()) {
+                    throw new dev.sparsetrain.core.BadInputException(path + ": table '" + t.name() + "' is " + saved.rows() + " x "
+                            + saved.dim() + ", the configuration implies " + t.rows() + " x " + t.dim());
+                }
+                t.load(saved.data());
+            }
+            return m;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            if (e instanceof dev.sparsetrain.core.BadInputException b) throw b;
+            throw new dev.sparsetrain.core.BadInputException(path + ": damaged SparseNN configuration (" + e.getMessage() + ")");
+        }
+    }
+
+    private static int[] ints(com.fasterxml.jackson.databind.JsonNode a) {
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
+        return out;
     }
 
     /** A fresh set of gradient buffers shaped like the parameters (one per worker). */

@@ -171,6 +171,17 @@ class TrainerBehaviourTest {
     }
 
     @Test
+    void savedModelPredictsTheSame(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        SparseNN m = train(ModelConfig.defaults().withInteraction(ModelConfig.Interaction.CONCAT), base(2));
+        java.nio.file.Path f = dir.resolve("model.sptr");
+        m.save(f, java.util.Map.of("note", "test"));
+        SparseNN back = SparseNN.load(f);
+        assertArrayEquals(m.predict(DATA), back.predict(DATA));
+        var e = assertThrows(dev.sparsetrain.core.BadInputException.class, () -> SparseNN.load(dir.resolve("missing.sptr")));
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
     void badConfigIsOneLine() {
         var e = assertThrows(dev.sparsetrain.core.BadInputException.class,
                 () -> TrainConfig.defaults().toBuilder().sparseDropout(1.0).build());

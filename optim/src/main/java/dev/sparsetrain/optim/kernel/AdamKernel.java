@@ -63,7 +63,7 @@ final class AdamKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         float stepSize, c;
         Bias b = rowwise ? null : bias(t, lr);
         if (b != null) {

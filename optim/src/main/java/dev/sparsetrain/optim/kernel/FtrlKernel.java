@@ -18,7 +18,7 @@ final class FtrlKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         int so = row * dim;
         double alpha = lr;
         double u2 = 0, eff = 0;

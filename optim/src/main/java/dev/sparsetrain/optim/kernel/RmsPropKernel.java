@@ -21,7 +21,7 @@ final class RmsPropKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         int so = row * dim;
         float a1 = 1 - alpha, u2 = 0, inv = 0;
         for (int i = 0; i < dim; i++) {

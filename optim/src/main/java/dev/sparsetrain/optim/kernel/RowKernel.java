@@ -37,12 +37,13 @@ public abstract class RowKernel {
      * @param row   row id (state at {@code row * dim})
      * @param w     the array holding the row's weights, from {@code wo}
      * @param g     the transformed, finite gradient from {@code go} (may be overwritten)
+     * @param gSq   its squared norm when the caller knows it (no transform changed it), else NaN
      * @param t     the step used for bias correction and lr decay (group step, or the row's own count)
      * @param first whether this is the row's first step (momentum buffers start as the gradient)
      * @param lr    the learning rate of this step (schedule and multiplier applied)
      * @param stats per-thread stats or null; {@code gi} is the group's slot
      */
-    public abstract void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr,
+    public abstract void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr,
                                GroupStats stats, int gi);
 
     /**

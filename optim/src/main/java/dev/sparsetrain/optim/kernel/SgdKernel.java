@@ -8,9 +8,9 @@ final class SgdKernel extends RowKernel {
     SgdKernel(int rows, int dim) { super(rows, dim); }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         Kernels.axpy(-lr, g, go, w, wo, dim);
-        if (stats != null) stats.addUpdate(gi, (double) lr * lr * Kernels.squaredNorm(g, go, dim), lr);
+        if (stats != null) stats.addUpdate(gi, (double) lr * lr * (Double.isNaN(gSq) ? Kernels.squaredNorm(g, go, dim) : gSq), lr);
     }
 
     @Override public boolean quiescent(int row) { return true; }

@@ -98,7 +98,7 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
                 int off = b.add(r);
                 for (int c = 0; c < dim; c++) b.grads()[off + c] = (float) gr[c];
             }
-            opt.step();
+            opt.stepAll();
             if (!catchUp()) out.add(snapshot(t));
         }
         if (catchUp()) {
