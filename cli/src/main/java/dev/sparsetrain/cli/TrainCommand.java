@@ -41,8 +41,12 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "bpr", description = "Model to train: bpr. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", defaultValue = "bpr", description = "Model to train: bpr, vbpr or visual (vbpr/visual take the VBPR options: --features, --feature-preprocessing, --optimizer, --auto-balance, --restarts; see 'diagnose --help'). Default: ${DEFAULT-VALUE}.")
     String model;
+
+    /** Options of the VBPR models, handed over to {@link VbprTrainCommand}. */
+    @CommandLine.Unmatched
+    List<String> unmatched = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file of option: value (names without dashes, e.g. 'factors: 64').")
     Path config;
@@ -69,6 +73,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (config != null) ConfigFile.apply(spec, ConfigFile.read(config), config.toString(), false);
+        if (model.equalsIgnoreCase("vbpr") || model.equalsIgnoreCase("visual")) {
+            List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+            int at = args.indexOf("train");
+            return VbprTrainCommand.run(at >= 0 ? args.subList(at + 1, args.size()) : args, spec);
+        }
+        if (!unmatched.isEmpty()) throw new BadInputException("train: unknown option(s) " + unmatched + " for --model bpr");
         if (!model.equalsIgnoreCase("bpr")) {
             throw new BadInputException("--model '" + model + "': this build trains bpr here (vbpr and visual come with the VBPR command set)");
         }

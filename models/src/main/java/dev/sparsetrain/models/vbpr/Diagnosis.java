@@ -47,6 +47,7 @@ public final class Diagnosis {
                         flagged[g] ? (f.updateToWeight() > medianRatio ? "TOO FAST (>10x median)" : "TOO SLOW (<1/10 median)") : "ok"));
             }
             b.append(String.format(Locale.ROOT, "median update/weight %.4g over %d probe samples; loss %.4f -> %.4f%n", medianRatio, samples, lossBefore, lossAfter));
+            if (!Double.isFinite(lossAfter)) b.append("the probe diverged (non-finite loss): lower the learning rates of the TOO FAST groups first\n");
             if (advice.isEmpty()) b.append("verdict: balanced; every group's update/weight ratio is within 10x of the median\n");
             for (String a : advice) b.append(a).append('\n');
             return b.toString();
@@ -82,8 +83,12 @@ public final class Diagnosis {
             StringBuilder a = new StringBuilder(String.format(Locale.ROOT,
                     "group '%s': update/weight %.3g is %.0fx the median %.3g; set its learning-rate multiplier to %.3g (--lr-multiplier %s=%.3g or --auto-balance)",
                     name, x, x > med ? x / med : med / x, med, mult * f[g].multiplier(), name, mult * f[g].multiplier()));
-            if (name.equals(VbprModel.PROJECTION) || name.equals(VbprModel.VISUAL_BIAS)) {
-                a.append("; its gradient scales with the feature values: use --feature-preprocessing l2-row (or standardize), or an adaptive optimizer (adam) for this group");
+            if ((name.equals(VbprModel.PROJECTION) || name.equals(VbprModel.VISUAL_BIAS)) && x > med) {
+                a.append(t.cfg.preprocessing() == dev.sparsetrain.data.features.Preprocessing.NONE
+                        ? "; its gradient scales with the raw feature values: use --feature-preprocessing l2-row (or standardize)"
+                        : "; or clip it (an adaptive optimizer such as adam for this group also bounds its step)");
+            } else if (name.equals(VbprModel.PROJECTION) || name.equals(VbprModel.VISUAL_BIAS)) {
+                a.append("; E and beta' take one step per dense batch while rows take one per sample, so they need a larger rate (or a smaller --dense-batch)");
             }
             advice.add(a.toString());
         }

@@ -44,6 +44,8 @@ public final class GroupRule {
     private volatile float multiplier = 1f;
     private final float[] s1, s2;
     private final int[] count;
+    /** Squared floor of a row's weight norm in the update/weight ratio (see {@link #setWeightFloor}). */
+    private double weightFloor2;
 
     /**
      * @param rows the table's rows ({@code 1} for a dense tensor treated as one row)
@@ -61,6 +63,14 @@ public final class GroupRule {
         this.s2 = rule == GroupSpec.Rule.ADAM ? new float[(int) n] : null;
         this.count = rule == GroupSpec.Rule.ADAM ? new int[rows] : null;
     }
+
+    /**
+     * The update/weight ratio divides by {@code max(|w|, floor)} with {@code floor = scale *
+     * sqrt(dim)}: a zero-initialised tensor (a bias) that only ever accumulated its own small
+     * updates would otherwise show a ratio near 1 whatever its learning rate. The trainer uses the
+     * initialisation scale.
+     */
+    public void setWeightFloor(double scale) { this.weightFloor2 = scale * scale * dim; }
 
     public String name() { return name; }
     public GroupSpec spec() { return spec; }
@@ -139,7 +149,7 @@ public final class GroupRule {
                 }
             }
         }
-        if (rec) stats.add(slot, gs, us, ws, nonFinite);
+        if (rec) stats.add(slot, gs, us, Math.max(ws, weightFloor2), nonFinite);
     }
 
     /** Clears optimizer state (a restart). */

@@ -9,7 +9,7 @@ package dev.sparsetrain.models.vbpr;
  * <pre>
  *   gradient norm       sqrt(sum |g|^2 / n)
  *   update norm         sqrt(sum |dw|^2 / n)
- *   update/weight ratio sqrt(sum |dw|^2 / sum |w|^2)
+ *   update/weight ratio sqrt(sum |dw|^2 / sum max(|w|, floor)^2)   (floor: {@link GroupRule#setWeightFloor})
  *   effective lr        sqrt(sum |dw|^2 / sum |g|^2)      (= lr for SGD)
  * </pre>
  * Not thread-safe: one instance per worker.

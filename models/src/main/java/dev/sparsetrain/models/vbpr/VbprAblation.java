@@ -113,8 +113,8 @@ public final class VbprAblation {
         long t0 = System.nanoTime();
         VbprTrainer t = new VbprTrainer(data, cfg);
         VbprTrainer.Result r = t.fit();
-        VbprEvaluator.Metrics m = VbprEvaluator.evaluate(r.model(), t.trainIndex(), new UserItems(data.users(), data.test()),
-                data.coldItems(), 20, cfg.threads());
+        VbprEvaluator.Metrics m = VbprEvaluator.evaluateFull(r.model(), t.trainIndex(), new UserItems(data.users(), data.test()),
+                20, cfg.threads());
         double wall = (System.nanoTime() - t0) / 1e9;
         log.accept(String.format(Locale.ROOT, "%-22s %s: best epoch %d (val AUC %.4f); test %s; %.1f s", name, setup, r.bestEpoch(),
                 r.bestValidationAuc(), m, wall));

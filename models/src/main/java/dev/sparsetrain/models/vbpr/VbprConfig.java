@@ -43,7 +43,7 @@ public record VbprConfig(Variant variant, int factors, int visualFactors, Prepro
         if (!(initStd > 0)) throw new BadInputException("--init-std " + initStd + ": must be > 0");
         if (restarts <= 0 || restarts > 1000) throw new BadInputException("--restarts " + restarts + ": must be in [1, 1000]");
         if (!Double.isNaN(balanceTarget) && !(balanceTarget > 0)) throw new BadInputException("--balance-target " + balanceTarget + ": must be > 0");
-        groups = Map.copyOf(groups);
+        groups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groups));
         for (String t : tableNames(variant)) {
             if (!groups.containsKey(t)) throw new BadInputException("group '" + t + "': no optimizer given");
         }

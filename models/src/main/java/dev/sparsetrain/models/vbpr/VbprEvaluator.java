@@ -2,6 +2,12 @@ package dev.sparsetrain.models.vbpr;
 
 import dev.sparsetrain.core.Kernels;
 import dev.sparsetrain.data.features.FeatureDataset;
+import dev.sparsetrain.data.Interactions;
+import dev.sparsetrain.metrics.ranking.ColdStart;
+import dev.sparsetrain.metrics.ranking.RankingEvaluator;
+import dev.sparsetrain.metrics.ranking.RankingReport;
+import dev.sparsetrain.metrics.ranking.Scorer;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -144,8 +150,57 @@ public final class VbprEvaluator {
                 n == 0 ? Double.NaN : s[4] / n, n == 0 ? Double.NaN : s[5] / n, n, nc, topK);
     }
 
+    /**
+     * Test-time evaluation through the project's {@link RankingEvaluator} (AUC, Recall@K, NDCG@K)
+     * and {@link ColdStart} (the same over cold-start pairs). Validation during training uses the
+     * faster AUC-only {@link #evaluate(VbprModel, UserItems, UserItems, boolean[], int, int)}
+     * path; {@code VbprEvaluatorTest} checks that both agree.
+     */
+    public static Metrics evaluateFull(VbprModel m, UserItems train, UserItems heldOut, int topK, int threads) {
+        Interactions tr = train.toInteractions(m.items()), ho = heldOut.toInteractions(m.items());
+        Scorer scorer = scorer(m);
+        RankingEvaluator.Options opt = RankingEvaluator.Options.defaults().withKs(topK).withThreads(threads);
+        RankingReport all = RankingEvaluator.evaluate(scorer, ho, List.of(tr), opt);
+        RankingReport cold = ColdStart.evaluate(scorer, ho, tr, List.of(tr), opt);
+        return new Metrics(all.auc(), cold.users() == 0 ? Double.NaN : cold.auc(), all.recall()[0], all.ndcg()[0], all.users(), cold.users(), topK);
+    }
+
+    /** The model as a {@link Scorer} (reads the cached projections; safe for concurrent calls). */
+    public static Scorer scorer(VbprModel m) {
+        final int items = m.items(), k = m.factors(), kv = m.visualFactors(), w = k + kv;
+        final float[] itemMat = new float[items * w], itemOff = new float[items];
+        fillItems(m, itemMat, itemOff);
+        return new Scorer() {
+            @Override
+            public int numItems() { return items; }
+
+            @Override
+            public void scoreAll(int u, float[] out) {
+                float[] uvec = new float[w];
+                if (k > 0) System.arraycopy(m.userFactors.data(), u * k, uvec, 0, k);
+                if (kv > 0) System.arraycopy(m.userVisual.data(), u * kv, uvec, k, kv);
+                for (int i = 0; i < items; i++) out[i] = itemOff[i] + Kernels.dot(uvec, 0, itemMat, i * w, w);
+            }
+        };
+    }
+
+    private static void fillItems(VbprModel m, float[] itemMat, float[] itemOff) {
+        final int items = m.items(), k = m.factors(), kv = m.visualFactors(), w = k + kv;
+        for (int i = 0; i < items; i++) {
+            itemOff[i] = 0;
+            if (k > 0) {
+                System.arraycopy(m.itemFactors.data(), i * k, itemMat, i * w, k);
+                itemOff[i] += m.itemBias.data()[i];
+            }
+            if (kv > 0) {
+                System.arraycopy(m.projections(), i * kv, itemMat, i * w + k, kv);
+                itemOff[i] += m.visualBiases()[i];
+            }
+        }
+    }
+
     /** Convenience: evaluate {@code m} on a split of {@code data}. */
     public static Metrics evaluate(VbprModel m, FeatureDataset data, FeatureDataset.Pairs split, int threads) {
-        return evaluate(m, new UserItems(data.users(), data.train()), new UserItems(data.users(), split), data.coldItems(), 20, threads);
+        return evaluateFull(m, new UserItems(data.users(), data.train()), new UserItems(data.users(), split), 20, threads);
     }
 }

@@ -109,6 +109,7 @@ public final class VbprTrainer {
             boolean dense = t.kind() == Table.Kind.DENSE;
             rules[s] = new GroupRule(names[s], cfg.groups().get(names[s]), dense ? 1 : t.rows(), dense ? t.rows() * t.dim() : t.dim());
             if (old != null) rules[s].setMultiplier(old[s]);
+            rules[s].setWeightFloor(cfg.initStd());
         }
     }
 
