@@ -138,11 +138,8 @@ public final class VbprModel {
         if (kv == 0) return;
         final float[] e = projection.data(), bv = visualBias.data(), f = features.values();
         final int fd = featureDim;
-        for (int i = from; i < to; i++) {
-            int fo = i * fd, po = i * kv;
-            for (int r = 0; r < kv; r++) proj[po + r] = Kernels.dot(e, r * fd, f, fo, fd);
-            vbias[i] = Kernels.dot(bv, 0, f, fo, fd);
-        }
+        DenseKernels.INSTANCE.project(e, kv, f, fd, proj, from, to);
+        for (int i = from; i < to; i++) vbias[i] = Kernels.dot(bv, 0, f, i * fd, fd);
     }
 
     /** The score x_ui from the cached projections. */

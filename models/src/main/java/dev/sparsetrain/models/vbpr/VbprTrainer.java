@@ -387,17 +387,13 @@ public final class VbprTrainer {
             final float[] f = m.features().values();
             java.util.Arrays.fill(dE, 0f);
             java.util.Arrays.fill(dB, 0f);
+            DenseKernels.INSTANCE.reduce(accA, kv, f, fd, touched, nTouched, -1f, dE);
             for (int q = 0; q < nTouched; q++) {
                 int i = touched[q];
                 mark[i] = false;
-                int fo = i * fd, ao = i * kv;
-                for (int r = 0; r < kv; r++) {
-                    float a = accA[ao + r];
-                    if (a != 0f) Kernels.axpy(-a, f, fo, dE, r * fd, fd);
-                    accA[ao + r] = 0f;
-                }
+                java.util.Arrays.fill(accA, i * kv, i * kv + kv, 0f);
                 float c = accC[i];
-                if (c != 0f) Kernels.axpy(-c, f, fo, dB, 0, fd);
+                if (c != 0f) Kernels.axpy(-c, f, i * fd, dB, 0, fd);
                 accC[i] = 0f;
             }
             nTouched = 0;
