@@ -82,9 +82,15 @@ public final class BenchSparsennCommand implements Callable<Integer> {
         try (CtrTrainer tr = new CtrTrainer(m, tc)) {
             // One trainer for all passes; the first pass warms up the JIT and is not timed.
             tr.train(d, 1, (p, seen, runningNe) -> {
-                passEnd[(int) Math.round(p)] = System.nanoTime();
-                passCpu[(int) Math.round(p)] = processCpuNanos();
-                out.printf("pass %d done: running train NE %.4f%n", Math.round(p), runningNe);
+                int k = (int) Math.round(p);
+                String testNe = "";
+                if (k == 1) { // evaluated before the clock of the timed passes starts
+                    testNe = String.format(", test NE %.4f", CtrMetrics.evaluate(test.data().labels(), tr.predict(test.data()),
+                            Double.NaN).ne());
+                }
+                passEnd[k] = System.nanoTime();
+                passCpu[k] = processCpuNanos();
+                out.printf("pass %d done: running train NE %.4f%s%n", k, runningNe, testNe);
                 out.flush();
             }, null);
             double secs = (passEnd[passes] - passEnd[1]) / 1e9;

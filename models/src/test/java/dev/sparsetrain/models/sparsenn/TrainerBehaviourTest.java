@@ -79,6 +79,29 @@ class TrainerBehaviourTest {
         return max;
     }
 
+    static double meanTouchedNorm(SparseNN m) {
+        double s = 0;
+        long n = 0;
+        for (int f = 0; f < DATA.numSparse(); f++) {
+            int[] seen = DATA.impressions(f);
+            Table t = table(m, "emb." + DATA.names()[f]);
+            for (int r = 0; r < t.rows(); r++) {
+                if (seen[r] == 0) continue;
+                s += Math.sqrt(dev.sparsetrain.core.Kernels.squaredNorm(t.data(), t.offset(r), t.dim()));
+                n++;
+            }
+        }
+        return s / n;
+    }
+
+    @Test
+    void l2OnActiveRowsShrinksThem() {
+        double plain = meanTouchedNorm(train(ModelConfig.defaults(), base(2)));
+        double l2 = meanTouchedNorm(train(ModelConfig.defaults(), base(2).toBuilder().embeddingL2(0.1).build()));
+        System.out.printf("mean norm of active embedding rows: no L2 %.4f, L2 0.1 %.4f%n", plain, l2);
+        assertTrue(l2 < 0.8 * plain, plain + " vs " + l2);
+    }
+
     @Test
     void maxNormAndConstantNormConstrainActiveRows() {
         ModelConfig mc = ModelConfig.defaults().withInitStd(0.5); // rows start with norm ~2
