@@ -138,11 +138,8 @@ public final class VbprModel {
         if (kv == 0) return;
         final float[] e = projection.data(), bv = visualBias.data(), f = features.values();
         final int fd = featureDim;
-        for (int i = from; i < to; i++) {
-            int fo = i * fd, po = i * kv;
-            for (int r = 0; r < kv; r++) proj[po + r] = Kernels.dot(e, r * fd, f, fo, fd);
-            vbias[i] = Kernels.dot(bv, 0, f, fo, fd);
-        }
+        DenseKernels.INSTANCE.project(e, kv, f, fd, proj, from, to);
+        for (int i = from; i < to; i++) vbias[i] = Kernels.dot(bv, 0, f, i * fd, fd);
     }
 
     /** The score x_ui from the cached projections. */
@@ -182,43 +179,29 @@ public final class VbprModel {
         final float[] gb = s.buf;
         if (k > 0) {
             float[] uf = userFactors.data(), itf = itemFactors.data(), ib = itemBias.data();
-            int uo = u * k, io = i * k, jo = j * k;
-            x += ib[i] - ib[j];
-            float d = 0;
-            for (int c = 0; c < k; c++) {
-                float gu = uf[uo + c];
-                float diff = itf[io + c] - itf[jo + c];
-                d += gu * diff;
-                gb[Scratch.U + c] = diff;          // gamma_i - gamma_j, scaled below
-                gb[s.gi + c] = gu;                 // gamma_u
-            }
-            x += d;
+            int uo = u * k;
+            Kernels.sub(itf, i * k, itf, j * k, gb, Scratch.U, k);     // gamma_i - gamma_j
+            System.arraycopy(uf, uo, gb, s.gi, k);                    // gamma_u
+            x += ib[i] - ib[j] + Kernels.dot(uf, uo, gb, Scratch.U, k);
         }
         if (kv > 0) {
             float[] th = userVisual.data();
-            int to = u * kv, pi = i * kv, pj = j * kv;
-            float d = 0;
-            for (int c = 0; c < kv; c++) {
-                float diff = proj[pi + c] - proj[pj + c];
-                d += th[to + c] * diff;
-                gb[s.th + c] = diff;
-                gb[s.thOld + c] = th[to + c];
-            }
-            x += d + vbias[i] - vbias[j];
+            int to = u * kv;
+            Kernels.sub(proj, i * kv, proj, j * kv, gb, s.th, kv);     // p_i - p_j
+            System.arraycopy(th, to, gb, s.thOld, kv);                // theta_u before its update
+            x += Kernels.dot(th, to, gb, s.th, kv) + vbias[i] - vbias[j];
         }
         float g = (float) (1.0 / (1.0 + Math.exp(x)));
         s.x = x;
         if (k > 0) {
-            for (int c = 0; c < k; c++) {
-                float gu = gb[s.gi + c];
-                gb[Scratch.U + c] *= -g;
-                gb[s.gi + c] = -g * gu;
-                gb[s.gj + c] = g * gu;
-            }
+            Kernels.scale(gb, Scratch.U, k, -g);                      // dL/d gamma_u = -g (gamma_i - gamma_j)
+            System.arraycopy(gb, s.gi, gb, s.gj, k);
+            Kernels.scale(gb, s.gi, k, -g);                           // dL/d gamma_i = -g gamma_u
+            Kernels.scale(gb, s.gj, k, g);                            // dL/d gamma_j = +g gamma_u
             gb[s.bi] = -g;
             gb[s.bj] = g;
         }
-        if (kv > 0) for (int c = 0; c < kv; c++) gb[s.th + c] *= -g;
+        if (kv > 0) Kernels.scale(gb, s.th, kv, -g);                  // dL/d theta_u = -g (p_i - p_j)
         return g;
     }
 
