@@ -222,7 +222,7 @@ final class RecOptions {
         @Option(names = "--reg", defaultValue = "0.0075", description = "L2 on the touched user and item factor rows. Default: ${DEFAULT-VALUE}.")
         double reg = D.regularization();
 
-        @Option(names = "--bias-lr", defaultValue = "0.05", description = "Learning rate of the item-bias group. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--bias-lr", defaultValue = "0.005", description = "Learning rate of the item-bias group. Default: ${DEFAULT-VALUE}.")
         double biasLr = D.biasLearningRate();
 
         @Option(names = "--bias-reg", defaultValue = "0.0", description = "L2 on the touched item biases (biases are excluded from L2 by default). Default: ${DEFAULT-VALUE}.")

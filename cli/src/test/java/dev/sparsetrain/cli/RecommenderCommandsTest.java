@@ -55,6 +55,20 @@ class RecommenderCommandsTest {
     }
 
     @Test
+    void commandLineDefaultsAreTheModelDefaults() {
+        var cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        cl.parseArgs("train");
+        TrainCommand t = cl.getSubcommands().get("train").getCommand();
+        assertEquals(dev.sparsetrain.models.bpr.BprConfig.defaults(), t.bpr.config());
+        var d = dev.sparsetrain.models.train.TrainerConfig.defaults();
+        var c = t.training.config();
+        assertEquals(d.epochs(), c.epochs());
+        assertEquals(d.seed(), c.seed());
+        assertEquals(d.threads(), c.threads());
+        assertEquals(d.positives(), c.positives());
+    }
+
+    @Test
     void helpExplainsEveryOptionWithItsDefault() {
         Run r = run("train", "--help");
         assertEquals(0, r.code());

@@ -5,7 +5,22 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** Vector API implementation of {@link BprKernel}; loaded reflectively only when the module is present. */
 final class PanamaBprKernel extends BprKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = species();
+
+    /**
+     * The preferred species, or a narrower one via {@code -Dsparsetrain.bpr.vectorBits=256|128}
+     * (for measuring: rows of 64 floats are not cache-line aligned in a Java array, so wide loads
+     * may straddle lines).
+     */
+    private static VectorSpecies<Float> species() {
+        String b = System.getProperty("sparsetrain.bpr.vectorBits", "");
+        return switch (b) {
+            case "128" -> FloatVector.SPECIES_128;
+            case "256" -> FloatVector.SPECIES_256;
+            case "512" -> FloatVector.SPECIES_512;
+            default -> FloatVector.SPECIES_PREFERRED;
+        };
+    }
 
     @Override
     boolean usable() { return S.length() >= 4; }
