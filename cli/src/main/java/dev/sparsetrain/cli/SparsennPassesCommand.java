@@ -1,14 +1,167 @@
 package dev.sparsetrain.cli;
 
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.Progress;
+import dev.sparsetrain.data.ctr.CtrData;
+import dev.sparsetrain.metrics.ctr.CtrMetrics;
+import dev.sparsetrain.metrics.ctr.Strata;
+import dev.sparsetrain.metrics.report.HtmlReport;
+import dev.sparsetrain.metrics.report.SvgChart;
+import dev.sparsetrain.models.sparsenn.ModelConfig;
+import dev.sparsetrain.models.sparsenn.PassesStudy;
+import dev.sparsetrain.models.sparsenn.TrainConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** SparseNN multi-pass overfitting study with every regularizer, HTML report. */
-@Command(name = "sparsenn-passes", mixinStandardHelpOptions = true, description = "SparseNN multi-pass overfitting study with every regularizer, HTML report.")
+/**
+ * The SparseNN multi-pass study, rerunnable: num_passes 1, 2, 3 under each regularizer; prints the
+ * table of test NE and AUC per stratum and writes a self-contained HTML report with the curves.
+ */
+@Command(name = "sparsenn-passes", mixinStandardHelpOptions = true,
+        description = "SparseNN multi-pass overfitting study: num_passes 1..N under each regularizer; test NE and AUC per id-frequency stratum; HTML report with curves.")
 public final class SparsennPassesCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin CtrOptions.Data data = new CtrOptions.Data();
+    @Mixin CtrOptions.Model model = new CtrOptions.Model();
+    @Mixin CtrOptions.Train train = new CtrOptions.Train();
+    @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
+
+    @Option(names = "--max-passes", defaultValue = "3", description = "Largest num_passes. Default: ${DEFAULT-VALUE}.")
+    int maxPasses;
+
+    @Option(names = "--evals-per-pass", defaultValue = "4", description = "Curve points per pass. Default: ${DEFAULT-VALUE}.")
+    int evalsPerPass;
+
+    @Option(names = "--variants", split = ",", description = "Subset of: none, mlp_l2, emb_l2, max_norm, const_norm, sparse_dropout, mlp_dropout, freeze_emb, low_lr, dim_4, buckets_div10. Default: all.")
+    List<String> variants;
+
+    @Option(names = "--report", defaultValue = "sparsenn-passes.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
+    Path report;
+
+    @Option(names = "--verbose", description = "Stack traces on errors.")
+    boolean verbose;
+
     @Override
     public Integer call() {
-        System.err.println("sparsetrain sparsenn-passes: not implemented yet");
-        return ExitCodes.SOFTWARE;
+        PrintWriter out = spec.commandLine().getOut();
+        if (maxPasses < 1) throw new BadInputException("--max-passes " + maxPasses + ", must be >= 1");
+        if (evalsPerPass < 1) throw new BadInputException("--evals-per-pass " + evalsPerPass + ", must be >= 1");
+        ModelConfig mc = model.config();
+        TrainConfig tc = train.config();
+        CtrOptions.Split split = data.load(tc.seed());
+        CtrData tr = split.train(), te = split.test();
+        int feature = strata.featureIndex(tr);
+        Strata st = strata.strata();
+        int maxRows = 0;
+        for (int r : tr.tableRows()) maxRows = Math.max(maxRows, r);
+        List<PassesStudy.Variant> all = PassesStudy.defaultVariants(mc, tc, maxRows);
+        List<PassesStudy.Variant> chosen = new ArrayList<>();
+        if (variants == null || variants.isEmpty()) {
+            chosen.addAll(all);
+        } else {
+            for (String name : variants) {
+                PassesStudy.Variant v = all.stream().filter(x -> x.name().equals(name.trim())).findFirst().orElseThrow(
+                        () -> new BadInputException("--variants '" + name + "', allowed: "
+                                + String.join(", ", all.stream().map(PassesStudy.Variant::name).toList())));
+                chosen.add(v);
+            }
+        }
+        int[] sizes = PassesStudy.stratumSizes(tr, te, feature, st);
+        out.println("data: " + split.description());
+        out.printf("strata by training impressions of %s: rare < %d <= medium < %d <= frequent; test rows %s%n", tr.names()[feature],
+                st.rareBelow(), st.frequentFrom(), Arrays.toString(sizes));
+        String planted = null;
+        if (split.plantedTestProbability() != null) {
+            planted = CtrMetrics.evaluate(te.labels(), split.plantedTestProbability(), Double.NaN).format();
+            out.println("planted model on test: " + planted);
+        }
+        out.flush();
+        List<PassesStudy.VariantResult> results = new ArrayList<>();
+        for (PassesStudy.Variant v : chosen) {
+            Progress p = Progress.toStderr(v.name(), (long) tr.rows() * maxPasses);
+            results.add(PassesStudy.run(v, tr, te, feature, st, maxPasses, evalsPerPass, p));
+        }
+        String table = PassesStudy.table(results);
+        out.print(table);
+        out.flush();
+        writeReport(split, tr, feature, st, sizes, planted, results, table);
+        out.println("report: " + report.toAbsolutePath());
+        return ExitCodes.OK;
+    }
+
+    private void writeReport(CtrOptions.Split split, CtrData tr, int feature, Strata st, int[] sizes, String planted,
+                             List<PassesStudy.VariantResult> results, String table) {
+        HtmlReport h = new HtmlReport("SparseNN multi-pass study");
+        h.paragraph("Test NE (logloss over the entropy of the test click rate, He et al. 2014) and AUC after num_passes = 1.."
+                + maxPasses + " under each regularizer of the CTR team's study. Data: " + split.description() + ".");
+        h.paragraph("Strata by training impressions of " + tr.names()[feature] + ": rare < " + st.rareBelow() + " <= medium < "
+                + st.frequentFrom() + " <= frequent; test rows per stratum (rare, medium, frequent): " + Arrays.toString(sizes)
+                + ". Overfit = NE after " + maxPasses + " passes minus NE after 1 pass.");
+        if (planted != null) h.paragraph("Planted click model on the test rows: " + planted);
+        h.code(String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        List<List<?>> rows = new ArrayList<>();
+        for (PassesStudy.VariantResult r : results) {
+            for (PassesStudy.PassResult p : r.passes()) {
+                List<Object> row = new ArrayList<>();
+                row.add(r.variant().name());
+                row.add(p.passes());
+                for (int s = 0; s < 4; s++) {
+                    row.add(p.strata()[s].ne());
+                    row.add(p.strata()[s].auc());
+                }
+                row.add(p.trainRunningNe());
+                rows.add(row);
+            }
+        }
+        h.heading("Test NE and AUC per stratum");
+        h.table(List.of("variant", "passes", "rare NE", "rare AUC", "medium NE", "medium AUC", "frequent NE", "frequent AUC", "all NE",
+                "all AUC", "train NE (running)"), rows);
+        List<List<?>> over = new ArrayList<>();
+        for (PassesStudy.VariantResult r : results) {
+            over.add(List.of(r.variant().name(), r.variant().description(), r.overfit(0), r.overfit(1), r.overfit(2), r.overfit(3)));
+        }
+        h.heading("Overfitting from 1 to " + maxPasses + " passes");
+        h.table(List.of("variant", "setting", "rare", "medium", "frequent", "all"), over);
+        SvgChart all = new SvgChart("Test NE (all rows)", "passes", "NE");
+        SvgChart rare = new SvgChart("Test NE, rare ids", "passes", "NE");
+        SvgChart freq = new SvgChart("Test NE, frequent ids", "passes", "NE");
+        SvgChart trainNe = new SvgChart("Training NE (running)", "passes", "NE");
+        for (PassesStudy.VariantResult r : results) {
+            int n = r.curve().size();
+            double[] x = new double[n], a = new double[n], ra = new double[n], fr = new double[n], trn = new double[n];
+            for (int i = 0; i < n; i++) {
+                PassesStudy.CurvePoint c = r.curve().get(i);
+                x[i] = c.passes();
+                a[i] = c.testNe();
+                ra[i] = c.rareNe();
+                fr[i] = c.frequentNe();
+                trn[i] = c.trainNe();
+            }
+            all.series(r.variant().name(), x, a);
+            rare.series(r.variant().name(), x, ra);
+            freq.series(r.variant().name(), x, fr);
+            trainNe.series(r.variant().name(), x, trn);
+        }
+        h.heading("Curves");
+        h.charts(List.of(all, rare, freq, trainNe));
+        h.heading("Table as printed");
+        h.code(table);
+        try {
+            h.write(report);
+        } catch (IOException e) {
+            throw new UncheckedIOException(report + ": " + e.getMessage(), e);
+        }
     }
 }

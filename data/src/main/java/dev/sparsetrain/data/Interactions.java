@@ -1,0 +1,268 @@
+package dev.sparsetrain.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Implicit feedback in compressed sparse row form: for every user {@code u} the items it interacted
+ * with, sorted ascending without duplicates, at {@code items()[start(u) .. end(u))}, each with a
+ * weight (a rating, a play count, or 1).
+ *
+ * <p>Users and items are dense indices {@code 0..numUsers()-1} and {@code 0..numItems()-1}; the
+ * {@link IdMap}s translate them to and from the raw ids of the files. Several {@code Interactions}
+ * (a training set, a test set, a validation set) share the same id maps and sizes, so an index
+ * means the same user or item in all of them.
+ *
+ * <p>Membership ({@link #contains(int, int)}) is a binary search over the user's sorted items:
+ * about {@code log2(items of u)} steps, no allocation. Instances are immutable and safe to share
+ * between threads.
+ */
+public final class Interactions {
+    private final IdMap users;
+    private final IdMap items;
+    private final int numUsers;
+    private final int numItems;
+    private final int[] indptr;
+    private final int[] indices;
+    private final float[] weights;
+    private volatile int[] userOfEntry;
+    private volatile int[] itemCounts;
+
+    /**
+     * Wraps CSR arrays (not copied). Each user's items must be sorted ascending, unique and in
+     * range; this is checked.
+     */
+    public Interactions(IdMap users, IdMap items, int numUsers, int numItems, int[] indptr, int[] indices, float[] weights) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.items = Objects.requireNonNull(items, "items");
+        if (numUsers < 0 || numItems < 0) throw new IllegalArgumentException("negative size " + numUsers + " x " + numItems);
+        if (indptr.length != numUsers + 1) throw new IllegalArgumentException("indptr has " + indptr.length + " entries, expected " + (numUsers + 1));
+        if (indptr[0] != 0 || indptr[numUsers] != indices.length || weights.length != indices.length) {
+            throw new IllegalArgumentException("inconsistent CSR arrays");
+        }
+        for (int u = 0; u < numUsers; u++) {
+            int prev = -1;
+            if (indptr[u + 1] < indptr[u]) throw new IllegalArgumentException("indptr decreases at user " + u);
+            for (int p = indptr[u]; p < indptr[u + 1]; p++) {
+                int i = indices[p];
+                if (i <= prev || i >= numItems) {
+                    throw new IllegalArgumentException("user " + u + ": items not sorted, unique and in [0, " + numItems + ")");
+                }
+                prev = i;
+            }
+        }
+        this.numUsers = numUsers;
+        this.numItems = numItems;
+        this.indptr = indptr;
+        this.indices = indices;
+        this.weights = weights;
+    }
+
+    /** Interactions from per-user item lists (weights 1), with sequential ids "1".."n"; for tests. */
+    public static Interactions of(int numItems, int[]... userItems) {
+        Builder b = new Builder(IdMap.sequential(userItems.length), IdMap.sequential(numItems));
+        for (int u = 0; u < userItems.length; u++) {
+            for (int i : userItems[u]) b.add(u, i, 1f);
+        }
+        return b.build();
+    }
+
+    public IdMap users() { return users; }
+    public IdMap items() { return items; }
+    public int numUsers() { return numUsers; }
+    public int numItems() { return numItems; }
+    /** Number of (user, item) pairs. */
+    public int size() { return indices.length; }
+
+    public int start(int u) { return indptr[u]; }
+    public int end(int u) { return indptr[u + 1]; }
+    public int count(int u) { return indptr[u + 1] - indptr[u]; }
+
+    /** Row pointers, length numUsers+1 (shared, do not modify). */
+    public int[] indptr() { return indptr; }
+    /** All item indices, user after user (shared, do not modify). */
+    public int[] itemIndices() { return indices; }
+    /** Weights parallel to {@link #itemIndices()} (shared, do not modify). */
+    public float[] weights() { return weights; }
+
+    /** The items of user {@code u} (a copy). */
+    public int[] itemsOf(int u) {
+        return Arrays.copyOfRange(indices, indptr[u], indptr[u + 1]);
+    }
+
+    /** Whether user {@code u} interacted with item {@code i} (binary search). */
+    public boolean contains(int u, int i) {
+        return Arrays.binarySearch(indices, indptr[u], indptr[u + 1], i) >= 0;
+    }
+
+    /** The weight of (u, i), or NaN when absent. */
+    public float weight(int u, int i) {
+        int p = Arrays.binarySearch(indices, indptr[u], indptr[u + 1], i);
+        return p >= 0 ? weights[p] : Float.NaN;
+    }
+
+    /** For every entry p, the user it belongs to (computed once, cached). */
+    public int[] userOfEntry() {
+        int[] r = userOfEntry;
+        if (r == null) {
+            r = new int[indices.length];
+            for (int u = 0; u < numUsers; u++) Arrays.fill(r, indptr[u], indptr[u + 1], u);
+            userOfEntry = r;
+        }
+        return r;
+    }
+
+    /** How many users interacted with each item (computed once, cached; do not modify). */
+    public int[] itemCounts() {
+        int[] c = itemCounts;
+        if (c == null) {
+            c = new int[numItems];
+            for (int i : indices) c[i]++;
+            itemCounts = c;
+        }
+        return c;
+    }
+
+    /** Number of users with at least one item. */
+    public int activeUsers() {
+        int n = 0;
+        for (int u = 0; u < numUsers; u++) if (indptr[u + 1] > indptr[u]) n++;
+        return n;
+    }
+
+    /** The same pairs, with the sizes grown to the current sizes of the id maps (after more ids were added). */
+    public Interactions resizedToIdMaps() {
+        if (users.size() == numUsers && items.size() == numItems) return this;
+        int nu = users.size();
+        int[] ptr = Arrays.copyOf(indptr, nu + 1);
+        for (int u = numUsers + 1; u <= nu; u++) ptr[u] = indices.length;
+        return new Interactions(users, items, nu, items.size(), ptr, indices, weights);
+    }
+
+    /** A fingerprint of the pairs (not the weights), for tests and logs. */
+    public long pairHash() {
+        long h = 1125899906842597L;
+        for (int u = 0; u < numUsers; u++) {
+            for (int p = indptr[u]; p < indptr[u + 1]; p++) h = 31 * h + ((long) u << 32 | indices[p]);
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return "Interactions[" + numUsers + " users x " + numItems + " items, " + indices.length + " pairs]";
+    }
+
+    /** What to do with a repeated (user, item) pair. */
+    public enum DuplicatePolicy {
+        /** Add the weights (play counts). */
+        SUM,
+        /** Keep the largest weight (ratings). */
+        MAX,
+        /** Keep the last weight seen. */
+        LAST
+    }
+
+    /**
+     * Accumulates (user, item, weight) triples in any order, duplicates allowed; {@link #build()}
+     * sorts them into CSR form and merges duplicates by the policy (default {@link DuplicatePolicy#MAX}).
+     */
+    public static final class Builder {
+        private final IdMap users;
+        private final IdMap items;
+        private DuplicatePolicy policy = DuplicatePolicy.MAX;
+        private int size;
+        private int[] us = new int[1024];
+        private int[] is = new int[1024];
+        private float[] ws = new float[1024];
+        private long duplicates;
+
+        public Builder(IdMap users, IdMap items) {
+            this.users = Objects.requireNonNull(users, "users");
+            this.items = Objects.requireNonNull(items, "items");
+        }
+
+        public Builder() {
+            this(new IdMap(), new IdMap());
+        }
+
+        public Builder duplicatePolicy(DuplicatePolicy p) {
+            this.policy = Objects.requireNonNull(p);
+            return this;
+        }
+
+        public IdMap users() { return users; }
+        public IdMap items() { return items; }
+        public int size() { return size; }
+
+        /** Adds a pair by raw ids (mapped through the id maps, new ids appended). */
+        public Builder add(String user, String item, float weight) {
+            return add(users.add(user), items.add(item), weight);
+        }
+
+        /** Adds a pair by dense indices (must already exist in the id maps when built). */
+        public Builder add(int u, int i, float weight) {
+            if (size == us.length) {
+                int cap = size * 2;
+                us = Arrays.copyOf(us, cap);
+                is = Arrays.copyOf(is, cap);
+                ws = Arrays.copyOf(ws, cap);
+            }
+            us[size] = u;
+            is[size] = i;
+            ws[size] = weight;
+            size++;
+            return this;
+        }
+
+        /** Duplicate pairs merged by the last {@link #build()}. */
+        public long duplicatesMerged() { return duplicates; }
+
+        /** Sorts and merges; sizes are those of the id maps now. */
+        public Interactions build() {
+            int nu = users.size(), ni = items.size();
+            int[] cnt = new int[nu + 1];
+            for (int k = 0; k < size; k++) {
+                if (us[k] < 0 || us[k] >= nu || is[k] < 0 || is[k] >= ni) {
+                    throw new IllegalArgumentException("pair (" + us[k] + ", " + is[k] + ") outside " + nu + " x " + ni);
+                }
+                cnt[us[k] + 1]++;
+            }
+            for (int u = 0; u < nu; u++) cnt[u + 1] += cnt[u];
+            // Counting sort by user; within a user, (item << 32 | arrival order) keeps LAST well defined.
+            long[] keys = new long[size];
+            int[] fill = Arrays.copyOf(cnt, nu);
+            for (int k = 0; k < size; k++) keys[fill[us[k]]++] = ((long) is[k] << 32) | k;
+            int[] ptr = new int[nu + 1];
+            int[] outI = new int[size];
+            float[] outW = new float[size];
+            int n = 0;
+            long dup = 0;
+            for (int u = 0; u < nu; u++) {
+                Arrays.sort(keys, cnt[u], cnt[u + 1]);
+                int last = -1;
+                for (int p = cnt[u]; p < cnt[u + 1]; p++) {
+                    int item = (int) (keys[p] >>> 32);
+                    float w = ws[(int) keys[p]];
+                    if (item == last) {
+                        dup++;
+                        float prev = outW[n - 1];
+                        outW[n - 1] = switch (policy) {
+                            case SUM -> prev + w;
+                            case MAX -> Math.max(prev, w);
+                            case LAST -> w;
+                        };
+                    } else {
+                        outI[n] = item;
+                        outW[n] = w;
+                        n++;
+                        last = item;
+                    }
+                }
+                ptr[u + 1] = n;
+            }
+            duplicates = dup;
+            return new Interactions(users, items, nu, ni, ptr, Arrays.copyOf(outI, n), Arrays.copyOf(outW, n));
+        }
+    }
+}

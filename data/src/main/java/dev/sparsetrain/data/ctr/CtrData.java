@@ -1,0 +1,89 @@
+package dev.sparsetrain.data.ctr;
+
+/**
+ * Model-ready click data: labels, encoded dense features and, per sparse feature, embedding row
+ * indices in {@code [0, tableRows[f])}.
+ *
+ * <p>A single-valued feature stores one index per row ({@code offsets[f] == null}); a
+ * multi-valued one stores CSR offsets. Use {@link #begin(int, int)} and {@link #end(int, int)}.
+ * Immutable by convention (arrays are shared, never written after construction).
+ *
+ * @param names sparse feature names
+ * @param denseNames dense feature names
+ * @param rows number of rows
+ * @param labels 0 or 1 per row
+ * @param dense row-major {@code rows x numDense}, already transformed (log1p or standardized)
+ * @param tableRows rows of each feature's embedding table (bucket count or vocabulary size)
+ * @param offsets CSR offsets per feature, or null for single-valued features
+ * @param ids embedding row indices per feature
+ */
+public record CtrData(String[] names, String[] denseNames, int rows, byte[] labels, float[] dense, int[] tableRows,
+                      int[][] offsets, int[][] ids) {
+
+    public int numSparse() { return names.length; }
+
+    public int numDense() { return denseNames.length; }
+
+    public int begin(int f, int i) { return offsets[f] == null ? i : offsets[f][i]; }
+
+    public int end(int f, int i) { return offsets[f] == null ? i + 1 : offsets[f][i + 1]; }
+
+    public double clickRate() {
+        long s = 0;
+        for (byte b : labels) s += b;
+        return rows == 0 ? 0 : (double) s / rows;
+    }
+
+    /** Rows [from, to) as a new data set (copies). */
+    public CtrData slice(int from, int to) {
+        if (from < 0 || to > rows || from > to) {
+            throw new IllegalArgumentException("slice [" + from + ", " + to + ") outside [0, " + rows + "]");
+        }
+        int n = to - from, nd = denseNames.length;
+        int[][] o = new int[names.length][];
+        int[][] t = new int[names.length][];
+        for (int f = 0; f < names.length; f++) {
+            if (offsets[f] == null) {
+                t[f] = java.util.Arrays.copyOfRange(ids[f], from, to);
+            } else {
+                int b = offsets[f][from], e = offsets[f][to];
+                o[f] = new int[n + 1];
+                for (int i = 0; i <= n; i++) o[f][i] = offsets[f][from + i] - b;
+                t[f] = java.util.Arrays.copyOfRange(ids[f], b, e);
+            }
+        }
+        return new CtrData(names, denseNames, n, java.util.Arrays.copyOfRange(labels, from, to),
+                java.util.Arrays.copyOfRange(dense, from * nd, to * nd), tableRows, o, t);
+    }
+
+    /**
+     * The same rows with every table shrunk to at most {@code buckets} rows: an id {@code r} of a
+     * larger table becomes {@code r mod buckets} (a second hashing; folds unrelated ids together,
+     * the "fewer buckets" regularizer of the SparseNN study).
+     */
+    public CtrData foldBuckets(int buckets) {
+        if (buckets < 1) throw new dev.sparsetrain.core.BadInputException("buckets=" + buckets + ", must be >= 1");
+        int[] rowsOut = tableRows.clone();
+        int[][] out = new int[ids.length][];
+        for (int f = 0; f < ids.length; f++) {
+            if (tableRows[f] <= buckets) {
+                out[f] = ids[f];
+                continue;
+            }
+            rowsOut[f] = buckets;
+            out[f] = new int[ids[f].length];
+            for (int k = 0; k < out[f].length; k++) out[f][k] = ids[f][k] % buckets;
+        }
+        return new CtrData(names, denseNames, rows, labels, dense, rowsOut, offsets, out);
+    }
+
+    /**
+     * How many times each row of feature {@code f}'s table occurs in this data (the "training
+     * impressions" used to stratify metrics by id frequency).
+     */
+    public int[] impressions(int f) {
+        int[] c = new int[tableRows[f]];
+        for (int v : ids[f]) c[v]++;
+        return c;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.sparsetrain.data.ctr;
+
+/**
+ * Turns {@link CtrRawData} into {@link CtrData}: dense transform fitted on training rows, sparse
+ * ids hashed into buckets or mapped through a minimum-count vocabulary (see {@link EncoderConfig}).
+ *
+ * <p>Fit once on the training rows ({@link #fit(CtrRawData, EncoderConfig)}), then encode training
+ * and test rows with the same encoder, so that test ids unseen in training land in the
+ * out-of-vocabulary row (vocabulary) or in whatever bucket they hash to (hashing). Immutable after
+ * fitting; {@link #encode(CtrRawData)} is thread-safe.
+ */
+public final class FeatureEncoder {
+    private final EncoderConfig config;
+    private final String[] names;
+    private final String[] denseNames;
+    private final float[] mean;
+    private final float[] std;
+    private final LongIntMap[] vocab; // null when hashing
+    private final int[] tableRows;
+    private final CollisionReport report;
+
+    private FeatureEncoder(EncoderConfig config, String[] names, String[] denseNames, float[] mean, float[] std,
+                           LongIntMap[] vocab, int[] tableRows, CollisionReport report) {
+        this.config = config;
+        this.names = names;
+        this.denseNames = denseNames;
+        this.mean = mean;
+        this.std = std;
+        this.vocab = vocab;
+        this.tableRows = tableRows;
+        this.report = report;
+    }
+
+    public EncoderConfig config() { return config; }
+
+    /** Rows of each feature's table. */
+    public int[] tableRows() { return tableRows.clone(); }
+
+    /** Distinct ids, rows used and ids sharing a row, over the fitting rows. */
+    public CollisionReport collisionReport() { return report; }
+
+    /** Fits dense statistics and (for {@code minCount >= 1}) the vocabularies on {@code train}. */
+    public static FeatureEncoder fit(CtrRawData train, EncoderConfig config) {
+        int nd = train.numDense(), ns = train.numSparse(), n = train.rows();
+        float[] mean = new float[nd];
+        float[] std = new float[nd];
+        java.util.Arrays.fill(std, 1f);
+        boolean log = config.dense() == DenseTransform.LOG1P || config.dense() == DenseTransform.LOG1P_STANDARDIZE;
+        if (config.dense() == DenseTransform.STANDARDIZE || config.dense() == DenseTransform.LOG1P_STANDARDIZE) {
+            for (int j = 0; j < nd; j++) {
+                double s = 0, s2 = 0;
+                long c = 0;
+                for (int i = 0; i < n; i++) {
+                    float v = train.dense()[i * nd + j];
+                    if (Float.isNaN(v)) continue;
+                    double x = log ? Math.log1p(Math.max(v, 0)) : v;
+                    s += x;
+                    s2 += x * x;
+                    c++;
+                }
+                double m = c == 0 ? 0 : s / c;
+                double var = c == 0 ? 1 : s2 / c - m * m;
+                mean[j] = (float) m;
+                std[j] = (float) (var > 1e-12 ? Math.sqrt(var) : 1);
+            }
+        }
+        int[] rows = new int[ns];
+        LongIntMap[] vocab = config.minCount() > 0 ? new LongIntMap[ns] : null;
+        long[] distinct = new long[ns], used = new long[ns], sharing = new long[ns];
+        for (int f = 0; f < ns; f++) {
+            LongIntMap counts = new LongIntMap(1024);
+            for (long t : train.tokens()[f]) counts.add(t, 1);
+            long[] keys = counts.keysArray();
+            distinct[f] = keys.length;
+            if (vocab != null) {
+                // Vocabulary: frequent ids get rows 1..V in order of decreasing count (ties by hash, deterministic).
+                int kept = 0;
+                for (long k : keys) if (counts.get(k) >= config.minCount()) kept++;
+                long[] keep = new long[kept];
+                int p = 0;
+                for (long k : keys) if (counts.get(k) >= config.minCount()) keep[p++] = k;
+                // sort by count desc: pack (count, index)
+                long[] order = new long[kept];
+                for (int i = 0; i < kept; i++) order[i] = ((long) (Integer.MAX_VALUE - counts.get(keep[i])) << 32) | i;
+                java.util.Arrays.sort(order);
+                int cap = config.buckets() - 1;
+                LongIntMap map = new LongIntMap(Math.max(4, Math.min(kept, cap)));
+                for (int i = 0; i < Math.min(kept, cap); i++) map.put(keep[(int) order[i]], i + 1);
+                vocab[f] = map;
+                rows[f] = Math.max(1, Math.min(kept, cap) + 1);
+                // Ids below minCount or over the cap share the out-of-vocabulary row 0 (counted as sharing).
+                int oov = keys.length - Math.min(kept, cap);
+                used[f] = Math.min(kept, cap) + (oov > 0 ? 1 : 0);
+                sharing[f] = oov > 1 ? oov : 0;
+            } else {
+                int b = config.buckets();
+                rows[f] = b;
+                LongIntMap perBucket = new LongIntMap(Math.max(4, keys.length));
+                for (long k : keys) perBucket.add(bucket(k, b, config.hashSeed()), 1);
+                used[f] = perBucket.size();
+                long share = 0;
+                for (long k : keys) {
+                    int c = perBucket.get(bucket(k, b, config.hashSeed()));
+                    if (c > 1) share++;
+                }
+                sharing[f] = share;
+            }
+        }
+        CollisionReport rep = new CollisionReport(train.names(), distinct, rows, used, sharing);
+        return new FeatureEncoder(config, train.names(), train.denseNames(), mean, std, vocab, rows, rep);
+    }
+
+    static int bucket(long token, int buckets, long seed) {
+        return (int) Math.floorMod(CtrRawData.mix64(token + seed * 0x9E3779B97F4A7C15L), (long) buckets);
+    }
+
+    /** Encodes rows with the fitted transform and id mapping. */
+    public CtrData encode(CtrRawData raw) {
+        if (raw.numSparse() != names.length || raw.numDense() != denseNames.length) {
+            throw new IllegalArgumentException("encoder fitted on " + denseNames.length + " dense / " + names.length
+                    + " sparse features, data has " + raw.numDense() + " / " + raw.numSparse());
+        }
+        int n = raw.rows(), nd = raw.numDense(), ns = raw.numSparse();
+        float[] dense = new float[n * nd];
+        DenseTransform t = config.dense();
+        boolean log = t == DenseTransform.LOG1P || t == DenseTransform.LOG1P_STANDARDIZE;
+        boolean stdz = t == DenseTransform.STANDARDIZE || t == DenseTransform.LOG1P_STANDARDIZE;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < nd; j++) {
+                float v = raw.dense()[i * nd + j];
+                if (Float.isNaN(v)) { dense[i * nd + j] = 0f; continue; }
+                double x = log ? Math.log1p(Math.max(v, 0)) : v;
+                if (stdz) x = (x - mean[j]) / std[j];
+                dense[i * nd + j] = (float) x;
+            }
+        }
+        int[][] ids = new int[ns][];
+        int[][] offs = new int[ns][];
+        for (int f = 0; f < ns; f++) {
+            long[] tok = raw.tokens()[f];
+            int[] out = new int[tok.length];
+            for (int i = 0; i < tok.length; i++) out[i] = map(f, tok[i]);
+            ids[f] = out;
+            offs[f] = raw.offsets()[f] == null ? null : raw.offsets()[f].clone();
+        }
+        return new CtrData(names, denseNames, n, raw.labels().clone(), dense, tableRows.clone(), offs, ids);
+    }
+
+    private int map(int f, long token) {
+        if (vocab == null) return bucket(token, tableRows[f], config.hashSeed());
+        int r = vocab[f].get(token);
+        return r < 0 ? 0 : r;
+    }
+}

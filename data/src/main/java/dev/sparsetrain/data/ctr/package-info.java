@@ -1,0 +1,12 @@
+/**
+ * Click-through-rate data: readers for the Criteo TSV and Avazu CSV formats and a generic
+ * schema-driven delimited reader ({@link dev.sparsetrain.data.ctr.CtrSchema},
+ * {@link dev.sparsetrain.data.ctr.CtrReader}) producing raw columns
+ * ({@link dev.sparsetrain.data.ctr.CtrRawData}); feature encoding
+ * ({@link dev.sparsetrain.data.ctr.FeatureEncoder}: dense features through log1p or
+ * standardization, sparse ids through the hashing trick or a minimum-count vocabulary) into the
+ * model-ready {@link dev.sparsetrain.data.ctr.CtrData}; a collision report of the hashing; and a
+ * seeded synthetic generator of Criteo-shaped data with power-law id frequencies and a planted
+ * click model ({@link dev.sparsetrain.data.ctr.SyntheticCtr}).
+ */
+package dev.sparsetrain.data.ctr;

@@ -1,0 +1,89 @@
+package dev.sparsetrain.models.bpr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.Table;
+import dev.sparsetrain.core.io.ModelFile;
+import dev.sparsetrain.data.IdMap;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Saves and loads BPR-MF models (and training checkpoints) through {@link ModelFile}: model type
+ * "bpr", tables {@code users}, {@code items}, {@code item_bias}, id maps {@code users} and
+ * {@code items}, the {@link BprConfig} as JSON, and metadata (epoch, dataset, ...). Writes are
+ * atomic; the bytes depend only on the contents, so equal models give identical files.
+ */
+public final class BprFiles {
+    public static final String TYPE = "bpr";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BprFiles() {}
+
+    /** A loaded model with its id maps and metadata. */
+    public record Loaded(BprModel model, IdMap users, IdMap items, Map<String, String> metadata) {
+        /** Epochs trained, from the metadata (0 when absent). */
+        public int epoch() {
+            String e = metadata.get("epoch");
+            return e == null ? 0 : Integer.parseInt(e);
+        }
+    }
+
+    public static String configJson(BprConfig c) {
+        return String.format(Locale.ROOT,
+                "{\"factors\":%d,\"learningRate\":%s,\"regularization\":%s,\"biasLearningRate\":%s,\"biasRegularization\":%s,"
+                        + "\"initStd\":%s,\"finalLearningRate\":%s}",
+                c.factors(), num(c.learningRate()), num(c.regularization()), num(c.biasLearningRate()),
+                num(c.biasRegularization()), num(c.initStd()), num(c.finalLearningRate()));
+    }
+
+    private static String num(double d) {
+        return Double.toString(d);
+    }
+
+    static BprConfig parseConfig(String json, String file) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            BprConfig d = BprConfig.defaults();
+            return new BprConfig(n.path("factors").asInt(d.factors()), n.path("learningRate").asDouble(d.learningRate()),
+                    n.path("regularization").asDouble(d.regularization()), n.path("biasLearningRate").asDouble(d.biasLearningRate()),
+                    n.path("biasRegularization").asDouble(d.biasRegularization()), n.path("initStd").asDouble(d.initStd()),
+                    n.path("finalLearningRate").asDouble(d.finalLearningRate()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadInputException(file + ": damaged model configuration (" + e.getOriginalMessage() + ")");
+        }
+    }
+
+    public static void save(Path path, BprModel m, IdMap users, IdMap items, Map<String, String> metadata) {
+        if (users.size() != m.numUsers() || items.size() != m.numItems()) {
+            throw new IllegalArgumentException("id maps " + users.size() + " x " + items.size() + " do not match model "
+                    + m.numUsers() + " x " + m.numItems());
+        }
+        Map<String, List<String>> maps = new LinkedHashMap<>();
+        maps.put("users", users.ids());
+        maps.put("items", items.ids());
+        ModelFile.write(path, new ModelFile.Contents(TYPE, configJson(m.config()), metadata, maps,
+                List.of(m.users(), m.items(), m.itemBias())));
+    }
+
+    public static Loaded load(Path path) {
+        ModelFile.Contents c = ModelFile.read(path);
+        if (!c.modelType().equals(TYPE)) {
+            throw new BadInputException(path + ": a '" + c.modelType() + "' model, not a BPR-MF model");
+        }
+        BprConfig cfg = parseConfig(c.configJson(), path.toString());
+        Table u = c.table("users"), i = c.table("items"), b = c.table("item_bias");
+        if (u.dim() != cfg.factors() || i.dim() != cfg.factors() || b.rows() != i.rows() || b.dim() != 1) {
+            throw new BadInputException(path + ": damaged BPR-MF model (table shapes do not match factors=" + cfg.factors() + ")");
+        }
+        IdMap users = IdMap.of(c.idMap("users")), items = IdMap.of(c.idMap("items"));
+        if (users.size() != u.rows() || items.size() != i.rows()) {
+            throw new BadInputException(path + ": damaged BPR-MF model (" + users.size() + " user ids for " + u.rows() + " rows)");
+        }
+        return new Loaded(new BprModel(cfg, u, i, b), users, items, c.metadata());
+    }
+}

@@ -1,0 +1,347 @@
+package dev.sparsetrain.optim;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.Kernels;
+import dev.sparsetrain.core.RowBatch;
+import dev.sparsetrain.core.Table;
+import dev.sparsetrain.optim.transform.OptimizerTransform;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The optimizer runtime: parameter groups resolved against tables into fused row kernels with
+ * their state allocated once.
+ *
+ * <h2>Lifecycle</h2>
+ * <ol>
+ *   <li>{@link #build(List, List)} validates (every table in exactly one group, every value in
+ *       range, semantics that make sense) and allocates state; {@link #stateMemory()} reports it.</li>
+ *   <li>Per-sample (Hogwild) training: {@link #updater(Table)} gives a {@link RowUpdater} per
+ *       table; threads call {@code update(row, grad, off, step, stats)} with their own
+ *       {@link GroupStats} ({@link #newStats()}) and hand them to {@link #report(GroupStats...)}.</li>
+ *   <li>Mini-batch training, dense tensors, golden replays: add gradients to {@link #gradients(Table)}
+ *       (duplicates allowed) and call {@link #step()}: per group it coalesces duplicates, skips and
+ *       counts non-finite rows, clips by the global norm, updates every touched row (every row under
+ *       DENSE) once, and clears the batches. Figures of that step: {@link #lastStep()}.</li>
+ *   <li>{@link #flush()} brings rows of CATCH_UP groups up to date (before evaluating or saving).</li>
+ *   <li>{@link #diagnostics()} / {@link #endEpoch()} give per-group figures for the epoch.</li>
+ * </ol>
+ *
+ * <p>Thread-safety: {@link RowUpdater#update} is Hogwild-safe; {@link #step()}, {@link #flush()},
+ * {@link #report}, {@link #diagnostics()} and {@link #endEpoch()} are for one thread between
+ * parallel phases. {@link #setLearningRateMultiplier} may be called at any time (a volatile write).
+ * Under Hogwild the step a caller passes is its own (relaxed) count; with one thread everything is
+ * exact and deterministic.
+ */
+public final class Optimizer {
+    /** Rows above which DENSE semantics on an embedding table is logged as expensive. */
+    static final int DENSE_WARN_ROWS = 1_000_000;
+
+    private final List<GroupRuntime> groups;
+    private final Map<String, GroupRuntime> byName = new LinkedHashMap<>();
+    private final Map<String, TableRuntime> byTable = new LinkedHashMap<>();
+    private final GroupStats stepStats;
+    private final GroupStats epochStats;
+    private final long[] epochSteps;
+    private final long[] epochFirstStep;
+    private List<GroupDiagnostics> last = List.of();
+
+    private Optimizer(List<GroupRuntime> groups) {
+        this.groups = groups;
+        for (GroupRuntime g : groups) {
+            byName.put(g.name, g);
+            for (TableRuntime t : g.tables) byTable.put(t.table.name(), t);
+        }
+        stepStats = new GroupStats(groups.size());
+        epochStats = new GroupStats(groups.size());
+        epochSteps = new long[groups.size()];
+        epochFirstStep = new long[groups.size()];
+    }
+
+    /**
+     * Validates the groups against the tables and builds the runtime.
+     *
+     * @throws BadInputException naming the group or table, the value and what is allowed
+     */
+    public static Optimizer build(List<ParamGroup> groups, List<Table> tables) {
+        if (groups == null || groups.isEmpty()) throw new BadInputException("optimizer: no parameter group given, define at least one");
+        Map<String, Table> tablesByName = new LinkedHashMap<>();
+        for (Table t : tables) {
+            if (tablesByName.put(t.name(), t) != null) throw new BadInputException("optimizer: two tables are named '" + t.name() + "', names must be unique");
+        }
+        Map<String, String> owner = new LinkedHashMap<>();
+        TreeSet<String> groupNames = new TreeSet<>();
+        for (ParamGroup g : groups) {
+            if (!groupNames.add(g.name())) throw new BadInputException("group '" + g.name() + "': defined twice, group names must be unique");
+            g.chain().validate(g.name());
+            for (String tn : g.tables()) {
+                if (!tablesByName.containsKey(tn)) {
+                    throw new BadInputException("group '" + g.name() + "': names table '" + tn + "', which does not exist; tables: "
+                            + String.join(", ", tablesByName.keySet()));
+                }
+                String prev = owner.put(tn, g.name());
+                if (prev != null) {
+                    throw new BadInputException("table '" + tn + "': in group '" + prev + "' and in group '" + g.name()
+                            + "', a table must be in exactly one group");
+                }
+            }
+            checkSemantics(g, tablesByName);
+        }
+        for (String tn : tablesByName.keySet()) {
+            if (!owner.containsKey(tn)) {
+                throw new BadInputException("table '" + tn + "': in no parameter group, add it to one of " + groupNames
+                        + " (or to a frozen group)");
+            }
+        }
+        List<GroupRuntime> rts = new ArrayList<>();
+        for (ParamGroup g : groups) {
+            GroupRuntime gr = new GroupRuntime(g, rts.size());
+            for (String tn : g.tables()) gr.tables.add(new TableRuntime(gr, tablesByName.get(tn)));
+            rts.add(gr);
+        }
+        return new Optimizer(rts);
+    }
+
+    private static void checkSemantics(ParamGroup g, Map<String, Table> tables) {
+        OptimizerTransform o = g.chain().optimizer();
+        if (g.semantics() == SparseSemantics.LAZY_ROWWISE_BIAS && !o.biasCorrected()) {
+            throw new BadInputException("group '" + g.name() + "': semantics LAZY_ROWWISE_BIAS with " + o.kind()
+                    + ", which has no bias correction; allowed only for adam, amsgrad, adamw, adamax, nadam, sparse_adam (use LAZY)");
+        }
+        if (g.semantics() == SparseSemantics.DENSE) {
+            for (String tn : g.tables()) {
+                Table t = tables.get(tn);
+                if (t.kind() == Table.Kind.EMBEDDING && t.rows() > DENSE_WARN_ROWS) {
+                    System.getLogger(Optimizer.class.getName()).log(Level.WARNING, "group '" + g.name() + "': DENSE semantics on embedding table '"
+                            + tn + "' with " + t.rows() + " rows updates every row every step; CATCH_UP gives the same result touching only used rows");
+                }
+            }
+        }
+    }
+
+    /** The per-row updater of {@code table}. */
+    public RowUpdater updater(Table table) {
+        TableRuntime t = runtime(table);
+        if (t.g.globalClip != 0) {
+            throw new BadInputException("group '" + t.g.name + "': clipByGlobalNorm=" + t.g.globalClip
+                    + " needs the whole step's gradient; use the batch path (gradients(table) + step()) or clipByRowNorm for per-row updates");
+        }
+        return t;
+    }
+
+    /** The gradient batch of {@code table} for the next {@link #step()}. */
+    public RowBatch gradients(Table table) { return runtime(table).batch; }
+
+    private TableRuntime runtime(Table table) {
+        TableRuntime t = byTable.get(table.name());
+        if (t == null) throw new BadInputException("table '" + table.name() + "': not known to this optimizer; tables: " + String.join(", ", byTable.keySet()));
+        if (t.table != table) throw new IllegalArgumentException("table '" + table.name() + "' is a different object than the one the optimizer was built with");
+        return t;
+    }
+
+    /**
+     * One optimizer step of every group from the gradient batches: coalesce duplicates, count and
+     * skip non-finite rows, clip by global norm (torch {@code clip_grad_norm_}), update, clear.
+     * A group whose batches are all empty takes no step (unless DENSE). Single-threaded.
+     */
+    public void step() {
+        stepStats.clear();
+        for (GroupRuntime g : groups) {
+            boolean any = g.semantics == SparseSemantics.DENSE;
+            for (TableRuntime t : g.tables) {
+                t.batch.coalesce(t.table.rows());
+                if (t.batch.size() > 0) any = true;
+            }
+            if (g.frozen || !any) {
+                for (TableRuntime t : g.tables) t.batch.clear();
+                continue;
+            }
+            long step = ++g.step;
+            if (g.observedStep < step) g.observedStep = step;
+            double total = 0;
+            for (TableRuntime t : g.tables) {
+                RowBatch b = t.batch;
+                if (t.normScratch.length < b.size()) t.normScratch = new double[Math.max(b.size(), 2 * t.normScratch.length)];
+                for (int i = 0; i < b.size(); i++) {
+                    double n2 = TableRuntime.squaredNormChecked(b.grads(), b.gradOffset(i), t.dim);
+                    t.normScratch[i] = n2;
+                    if (!Double.isNaN(n2)) total += n2;
+                }
+            }
+            float scale = 1f;
+            if (g.globalClip != 0) {
+                double norm = Math.sqrt(total);
+                g.lastClipNorm = norm;
+                double coef = g.globalClip / (norm + 1e-6);
+                if (coef < 1) scale = (float) coef;
+            }
+            for (TableRuntime t : g.tables) {
+                RowBatch b = t.batch;
+                boolean dense = g.semantics == SparseSemantics.DENSE;
+                if (dense) Arrays.fill(t.touched, false);
+                for (int i = 0; i < b.size(); i++) {
+                    int row = b.row(i);
+                    double n2 = t.normScratch[i];
+                    if (Double.isNaN(n2)) {
+                        // dropped from the step as if it had no gradient (DENSE then gives it a zero one)
+                        stepStats.nonFinite[g.index]++;
+                        continue;
+                    }
+                    if (dense) t.touched[row] = true;
+                    t.apply(row, b.grads(), b.gradOffset(i), step, n2, scale, stepStats);
+                }
+                if (dense) {
+                    float[] z = t.zeroRow;
+                    for (int r = 0; r < t.table.rows(); r++) {
+                        if (t.touched[r]) continue;
+                        Arrays.fill(z, 0f);
+                        t.apply(r, z, 0, step, 0.0, 1f, stepStats);
+                    }
+                }
+                b.clear();
+            }
+            epochSteps[g.index]++;
+            if (epochFirstStep[g.index] == 0) epochFirstStep[g.index] = step;
+        }
+        last = figures(stepStats, true);
+        epochStats.merge(stepStats);
+    }
+
+    /** Brings every row of every CATCH_UP group up to the group's current step. */
+    public void flush() {
+        for (GroupRuntime g : groups) {
+            if (g.semantics != SparseSemantics.CATCH_UP || g.frozen) continue;
+            long s = Math.max(g.step, g.observedStep);
+            for (TableRuntime t : g.tables) t.flush(s);
+        }
+    }
+
+    /** Sets the runtime learning-rate multiplier of a group (lr_t = lr * schedule(t) * m). */
+    public void setLearningRateMultiplier(String group, double m) {
+        GroupRuntime g = byName.get(group);
+        if (g == null) throw new BadInputException("group '" + group + "': not defined; groups: " + String.join(", ", byName.keySet()));
+        if (!(m >= 0) || Double.isInfinite(m)) throw new BadInputException("group '" + group + "': learning-rate multiplier=" + m + ", must be >= 0 and finite");
+        g.multiplier = (float) m;
+    }
+
+    public double learningRateMultiplier(String group) { return group(group).multiplier; }
+
+    /** The learning rate group {@code group} uses at step {@code t} (schedule and multiplier applied). */
+    public double learningRate(String group, long t) { return group(group).lr(t); }
+
+    /** The number of batch steps group {@code group} has taken. */
+    public long stepCount(String group) { return group(group).step; }
+
+    private GroupRuntime group(String name) {
+        GroupRuntime g = byName.get(name);
+        if (g == null) throw new BadInputException("group '" + name + "': not defined; groups: " + String.join(", ", byName.keySet()));
+        return g;
+    }
+
+    /** The group names, in build order (the index of a group in {@link GroupStats}). */
+    public List<String> groupNames() { return List.copyOf(byName.keySet()); }
+
+    /** A fresh per-thread stats accumulator. */
+    public GroupStats newStats() { return new GroupStats(groups.size()); }
+
+    /** Merges per-thread stats into the epoch figures and clears them. */
+    public void report(GroupStats... stats) {
+        for (GroupStats s : stats) {
+            if (s.groups() != groups.size()) throw new IllegalArgumentException("stats from another optimizer");
+            epochStats.merge(s);
+            s.clear();
+        }
+    }
+
+    /** The figures of the last {@link #step()}, one per group. */
+    public List<GroupDiagnostics> lastStep() { return last; }
+
+    /** The figures since the last {@link #endEpoch()} (batch steps and reported stats). */
+    public List<GroupDiagnostics> diagnostics() { return figures(epochStats, false); }
+
+    /** Returns {@link #diagnostics()} and starts a new epoch. */
+    public List<GroupDiagnostics> endEpoch() {
+        List<GroupDiagnostics> d = diagnostics();
+        epochStats.clear();
+        Arrays.fill(epochSteps, 0);
+        Arrays.fill(epochFirstStep, 0);
+        for (GroupRuntime g : groups) {
+            g.epochObservedStart = g.observedStep;
+            for (TableRuntime t : g.tables) System.arraycopy(t.rowCount, 0, t.epochStart, 0, t.rowCount.length);
+        }
+        return d;
+    }
+
+    private List<GroupDiagnostics> figures(GroupStats s, boolean oneStep) {
+        List<GroupDiagnostics> out = new ArrayList<>();
+        for (GroupRuntime g : groups) {
+            int i = g.index;
+            long rows = s.rows[i];
+            long total = g.totalRows();
+            double touched;
+            long steps;
+            if (oneStep) {
+                touched = (double) rows / total;
+                steps = rows > 0 || s.nonFinite[i] > 0 ? 1 : 0;
+            } else {
+                long distinct = 0;
+                for (TableRuntime t : g.tables) distinct += t.distinctTouchedSinceEpoch();
+                touched = (double) distinct / total;
+                steps = Math.max(epochSteps[i], g.observedStep - g.epochObservedStart);
+            }
+            double un = Math.sqrt(s.updateSq[i]), wn = Math.sqrt(s.weightSq[i]);
+            out.add(new GroupDiagnostics(g.name, steps, rows, Math.sqrt(s.gradSq[i]), un, wn > 0 ? un / wn : 0,
+                    rows > 0 ? s.effLrSum[i] / rows : 0, touched, s.nonFinite[i], g.lastClipNorm));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Optimizer state per table, known at build time. */
+    public List<StateMemory> stateMemory() {
+        List<StateMemory> out = new ArrayList<>();
+        for (GroupRuntime g : groups) {
+            for (TableRuntime t : g.tables) {
+                long bytes = t.stateBytes();
+                String d = t.kernel == null ? "frozen: none"
+                        : t.kernel.describeState() + " + row counter (int)" + (t.last != null ? " + catch-up stamp (long)" : "") + " per row";
+                out.add(new StateMemory(g.name, t.table.name(), t.table.size(), bytes, (double) bytes / t.table.size(), d));
+            }
+        }
+        return out;
+    }
+
+    /** Total bytes of optimizer state. */
+    public long stateBytes() {
+        long n = 0;
+        for (StateMemory m : stateMemory()) n += m.stateBytes();
+        return n;
+    }
+
+    /** A multi-line report: group, chain, semantics, tables and state memory. */
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        for (GroupRuntime g : groups) {
+            b.append("group '").append(g.name).append("': ").append(g.frozen ? "frozen" : g.group.chain().describe())
+                    .append(", ").append(g.semantics).append('\n');
+            for (TableRuntime t : g.tables) {
+                b.append(String.format(java.util.Locale.ROOT, "  %s %d x %d: state %.1f MiB (%.2f bytes/param)%n", t.table.name(),
+                        t.table.rows(), t.dim, t.stateBytes() / 1048576.0, (double) t.stateBytes() / t.table.size()));
+            }
+        }
+        b.append("kernels: ").append(Kernels.impl().name()).append(", optimizer math: ")
+                .append(dev.sparsetrain.optim.kernel.OptimMath.get().name()).append('\n');
+        return b.toString();
+    }
+
+    /** A kernel's state value, for tests: slot (e.g. 0 = m, 1 = v for Adam), row, column. */
+    public float state(Table table, int slot, int row, int col) { return runtime(table).kernel.state(slot, row, col); }
+
+    /** How many updates row {@code row} of {@code table} has received. */
+    public int rowUpdateCount(Table table, int row) { return runtime(table).rowCount[row]; }
+}

@@ -1,0 +1,187 @@
+package dev.sparsetrain.optim;
+
+import dev.sparsetrain.core.Kernels;
+import dev.sparsetrain.core.RowBatch;
+import dev.sparsetrain.core.Table;
+import dev.sparsetrain.optim.kernel.RowKernel;
+
+/**
+ * The fused row update of one table in one group: gradient checks and transforms, catch-up,
+ * decoupled decay, the optimizer kernel, projection, counters. Implements the per-row path.
+ */
+final class TableRuntime implements RowUpdater {
+    final GroupRuntime g;
+    final Table table;
+    final int dim;
+    final RowKernel kernel;
+    /** Updates applied to each row (LAZY_ROWWISE_BIAS reads it; "first step" under lazy semantics; rows touched). */
+    final int[] rowCount;
+    /** CATCH_UP: the step up to which each row is up to date; null otherwise. */
+    final long[] last;
+    final RowBatch batch;
+    /** Snapshot of rowCount at the start of the epoch, for the fraction of rows touched. */
+    int[] epochStart;
+    /** Batch path scratch: squared norms of the batch's rows; DENSE: rows touched in the step; a zero row. */
+    double[] normScratch = new double[16];
+    final boolean[] touched;
+    final float[] zeroRow;
+    private final ThreadLocal<float[]> scratch;
+
+    TableRuntime(GroupRuntime g, Table table) {
+        this.g = g;
+        this.table = table;
+        this.dim = table.dim();
+        this.kernel = g.frozen ? null : RowKernel.create(g.optimizer, table.rows(), dim);
+        this.rowCount = new int[g.frozen ? 0 : table.rows()];
+        this.last = g.semantics == SparseSemantics.CATCH_UP && !g.frozen ? new long[table.rows()] : null;
+        this.batch = new RowBatch(dim);
+        this.epochStart = new int[rowCount.length];
+        this.scratch = ThreadLocal.withInitial(() -> new float[dim]);
+        this.touched = new boolean[g.semantics == SparseSemantics.DENSE ? table.rows() : 0];
+        this.zeroRow = new float[dim];
+    }
+
+    @Override public Table table() { return table; }
+    @Override public String group() { return g.name; }
+
+    @Override
+    public void update(int row, float[] grad, int gradOffset, long step, GroupStats stats) {
+        if (g.frozen) return;
+        if (step > g.observedStep) g.observedStep = step;
+        double gn2 = Kernels.squaredNorm(grad, gradOffset, dim);
+        if (!Double.isFinite(gn2)) {
+            gn2 = squaredNormChecked(grad, gradOffset, dim);
+            if (Double.isNaN(gn2)) {
+                if (stats != null) stats.nonFinite[g.index]++;
+                return;
+            }
+        }
+        apply(row, grad, gradOffset, step, gn2, 1f, stats);
+    }
+
+    /** Double-precision squared norm; NaN when an element is NaN or infinite. */
+    static double squaredNormChecked(float[] a, int off, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            float v = a[off + i];
+            if (!Float.isFinite(v)) return Double.NaN;
+            s += (double) v * v;
+        }
+        return s;
+    }
+
+    /**
+     * Applies one finite gradient row: global scale, clipping, catch-up, decay, kernel, projection.
+     * {@code gn2} is the squared norm of the raw gradient.
+     */
+    void apply(int row, float[] grad, int go, long step, double gn2, float globalScale, GroupStats stats) {
+        float[] w = table.block(row);
+        int wo = table.offset(row);
+        if (stats != null) {
+            stats.gradSq[g.index] += gn2;
+            stats.rows[g.index]++;
+        }
+        if (globalScale != 1f) Kernels.scale(grad, go, dim, globalScale);
+        if (g.hasClip) clip(grad, go);
+        if (last != null) {
+            long from = last[row] + 1;
+            if (from < step) idle(row, w, wo, from, step - 1);
+            last[row] = step;
+        }
+        int count = rowCount[row];
+        long t;
+        boolean first;
+        switch (g.semantics) {
+            case LAZY -> { t = step; first = count == 0; }
+            case LAZY_ROWWISE_BIAS -> { t = count + 1L; first = count == 0; }
+            default -> { t = step; first = step == 1; }
+        }
+        float lr = g.lr(step);
+        if (g.l2 != 0f) Kernels.axpy(g.l2, w, wo, grad, go, dim);
+        if (g.decoupled != 0f) Kernels.scale(w, wo, dim, 1f - lr * g.decoupled);
+        kernel.apply(row, w, wo, grad, go, t, first, lr, stats, g.index);
+        project(w, wo);
+        rowCount[row] = count + 1;
+        if (stats != null) stats.weightSq[g.index] += Kernels.squaredNorm(w, wo, dim);
+    }
+
+    private void clip(float[] grad, int go) {
+        int[] kinds = g.clipKinds;
+        float[] vals = g.clipValues;
+        for (int k = 0; k < kinds.length; k++) {
+            float c = vals[k];
+            if (kinds[k] == 0) {
+                for (int i = 0; i < dim; i++) {
+                    float v = grad[go + i];
+                    grad[go + i] = v > c ? c : (v < -c ? -c : v);
+                }
+            } else {
+                double n = Math.sqrt(Kernels.squaredNorm(grad, go, dim));
+                if (n > c) Kernels.scale(grad, go, dim, (float) (c / n));
+            }
+        }
+    }
+
+    private void project(float[] w, int wo) {
+        if (g.maxNorm != 0f) {
+            double n = Math.sqrt(Kernels.squaredNorm(w, wo, dim));
+            if (n > g.maxNorm) Kernels.scale(w, wo, dim, (float) (g.maxNorm / n));
+        } else if (g.constantNorm != 0f) {
+            double n = Math.sqrt(Kernels.squaredNorm(w, wo, dim));
+            if (n > 0) Kernels.scale(w, wo, dim, (float) (g.constantNorm / n));
+        }
+    }
+
+    /**
+     * Applies the dense optimizer's zero-gradient steps {@code from..to} (inclusive) to a row.
+     * Closed forms first (quiescent state only decays; momentum without decay); otherwise an
+     * exact loop that leaves as soon as the state has decayed to exactly zero and no decay acts.
+     */
+    void idle(int row, float[] w, int wo, long from, long to) {
+        boolean decay = g.hasDecay();
+        boolean projects = g.maxNorm != 0f || g.constantNorm != 0f;
+        long k = from;
+        if (!decay && kernel.idleClosedForm(row, w, wo, k, to - k + 1, g.constantSchedule && !projects, g.lr(k), g.lr(to))) {
+            project(w, wo);
+            return;
+        }
+        float[] z = scratch.get();
+        while (k <= to) {
+            if (!decay && kernel.quiescent(row)) {
+                // weights no longer move: one projection (idempotent) stands for all remaining steps
+                project(w, wo);
+                kernel.decayIdle(row, to - k + 1);
+                return;
+            }
+            java.util.Arrays.fill(z, 0f);
+            float lr = g.lr(k);
+            if (g.l2 != 0f) Kernels.axpy(g.l2, w, wo, z, 0, dim);
+            if (g.decoupled != 0f) Kernels.scale(w, wo, dim, 1f - lr * g.decoupled);
+            kernel.apply(row, w, wo, z, 0, k, k == 1, lr, null, g.index);
+            project(w, wo);
+            k++;
+        }
+    }
+
+    /** Brings every row up to {@code step} (CATCH_UP only). */
+    void flush(long step) {
+        if (last == null) return;
+        for (int r = 0; r < last.length; r++) {
+            if (last[r] < step) {
+                idle(r, table.block(r), table.offset(r), last[r] + 1, step);
+                last[r] = step;
+            }
+        }
+    }
+
+    long stateBytes() {
+        if (kernel == null) return 0;
+        return (long) table.rows() * (kernel.stateBytesPerRow() + 4 + (last != null ? 8 : 0));
+    }
+
+    long distinctTouchedSinceEpoch() {
+        long n = 0;
+        for (int r = 0; r < rowCount.length; r++) if (rowCount[r] != epochStart[r]) n++;
+        return n;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.sparsetrain.optim.kernel;
+
+import dev.sparsetrain.optim.GroupStats;
+import dev.sparsetrain.optim.transform.Adamax;
+
+/** Adamax (see {@link Adamax}). State: m, u (infinity norm). */
+final class AdamaxKernel extends RowKernel {
+    private final double b1d, b2d;
+    private final float b1, b2, eps;
+    private final float[] m, u;
+
+    AdamaxKernel(int rows, int dim, Adamax a) {
+        super(rows, dim);
+        b1d = a.beta1();
+        b2d = a.beta2();
+        b1 = (float) b1d;
+        b2 = (float) b2d;
+        eps = (float) a.eps();
+        m = slots(rows, dim, 0f);
+        u = slots(rows, dim, 0f);
+    }
+
+    @Override
+    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+        int so = row * dim;
+        float clr = (float) (lr / (1 - Math.pow(b1d, (double) t)));
+        float a1 = 1 - b1, u2 = 0, inv = 0;
+        for (int i = 0; i < dim; i++) {
+            float gv = g[go + i];
+            float mv = b1 * m[so + i] + a1 * gv;
+            m[so + i] = mv;
+            float uv = Math.max(b2 * u[so + i], Math.abs(gv) + eps);
+            u[so + i] = uv;
+            float up = clr * mv / uv;
+            w[wo + i] -= up;
+            u2 += up * up;
+            inv += 1f / uv;
+        }
+        if (stats != null) stats.addUpdate(gi, u2, clr * inv / dim);
+    }
+
+    @Override public boolean quiescent(int row) { return allZero(m, row * dim, dim); }
+
+    /** With m = 0: u_k = max(b2^k u_0, eps). */
+    @Override
+    public void decayIdle(int row, long k) {
+        float f = (float) Math.pow(b2d, (double) k);
+        int so = row * dim;
+        for (int i = 0; i < dim; i++) u[so + i] = Math.max(u[so + i] * f, eps);
+    }
+
+    @Override public long stateBytesPerRow() { return 8L * dim; }
+    @Override public String describeState() { return "m, u: 2 x dim floats"; }
+    @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : u)[row * dim + c]; }
+}

@@ -1,0 +1,62 @@
+package dev.sparsetrain.optim.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API loops ({@code jdk.incubator.vector}): the preferred species, {@code loopBound} and a
+ * scalar tail; loaded only through {@link OptimMaths} when the module is present.
+ */
+public final class PanamaOptimMath implements OptimMath {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    public static final PanamaOptimMath INSTANCE = new PanamaOptimMath();
+
+    private PanamaOptimMath() {}
+
+    @Override
+    public float adam(float[] w, int wo, float[] g, int go, float[] m, float[] v, float[] vmax, int so, int n,
+                      float b1, float b2, float c, float eps, float stepSize) {
+        float a1 = 1 - b1, a2 = 1 - b2;
+        int i = 0;
+        int bound = S.loopBound(n);
+        float u2 = 0;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < bound; i += S.length()) {
+                FloatVector gv = FloatVector.fromArray(S, g, go + i);
+                FloatVector mv = FloatVector.fromArray(S, m, so + i).mul(b1).add(gv.mul(a1));
+                FloatVector vv = FloatVector.fromArray(S, v, so + i).mul(b2).add(gv.mul(gv).mul(a2));
+                mv.intoArray(m, so + i);
+                vv.intoArray(v, so + i);
+                if (vmax != null) {
+                    vv = FloatVector.fromArray(S, vmax, so + i).max(vv);
+                    vv.intoArray(vmax, so + i);
+                }
+                FloatVector u = mv.mul(stepSize).div(vv.sqrt().mul(c).add(eps));
+                FloatVector.fromArray(S, w, wo + i).sub(u).intoArray(w, wo + i);
+                acc = u.fma(u, acc);
+            }
+            u2 = acc.reduceLanes(VectorOperators.ADD);
+        }
+        float sa1 = a1, sa2 = a2;
+        for (; i < n; i++) {
+            float gi = g[go + i];
+            float mi = b1 * m[so + i] + gi * sa1;
+            float vi = b2 * v[so + i] + (gi * gi) * sa2;
+            m[so + i] = mi;
+            v[so + i] = vi;
+            if (vmax != null) {
+                vi = Math.max(vmax[so + i], vi);
+                vmax[so + i] = vi;
+            }
+            float u = stepSize * mi / ((float) Math.sqrt(vi) * c + eps);
+            w[wo + i] -= u;
+            u2 += u * u;
+        }
+        return u2;
+    }
+
+    @Override
+    public String name() { return "panama(" + S.vectorBitSize() + "-bit)"; }
+}

@@ -1,0 +1,74 @@
+package dev.sparsetrain.optim.kernel;
+
+import dev.sparsetrain.optim.GroupStats;
+import dev.sparsetrain.optim.transform.RmsProp;
+
+/** RMSProp, plain, centered and with momentum (see {@link RmsProp}). State: s (+ a) (+ b). */
+final class RmsPropKernel extends RowKernel {
+    private final double alphaD;
+    private final float alpha, eps, mom;
+    private final float[] s, a, b;
+
+    RmsPropKernel(int rows, int dim, RmsProp r) {
+        super(rows, dim);
+        alphaD = r.alpha();
+        alpha = (float) r.alpha();
+        eps = (float) r.eps();
+        mom = (float) r.momentum();
+        s = slots(rows, dim, 0f);
+        a = r.centered() ? slots(rows, dim, 0f) : null;
+        b = r.momentum() != 0 ? slots(rows, dim, 0f) : null;
+    }
+
+    @Override
+    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+        int so = row * dim;
+        float a1 = 1 - alpha, u2 = 0, inv = 0;
+        for (int i = 0; i < dim; i++) {
+            float gv = g[go + i];
+            float sv = alpha * s[so + i] + a1 * gv * gv;
+            s[so + i] = sv;
+            float d;
+            if (a != null) {
+                float av = alpha * a[so + i] + a1 * gv;
+                a[so + i] = av;
+                d = (float) Math.sqrt(sv - av * av) + eps;
+            } else {
+                d = (float) Math.sqrt(sv) + eps;
+            }
+            float u;
+            if (b != null) {
+                float bv = mom * b[so + i] + gv / d;
+                b[so + i] = bv;
+                u = lr * bv;
+            } else {
+                u = lr * gv / d;
+            }
+            w[wo + i] -= u;
+            u2 += u * u;
+            inv += 1f / d;
+        }
+        if (stats != null) stats.addUpdate(gi, u2, lr * inv / dim);
+    }
+
+    @Override public boolean quiescent(int row) { return b == null || allZero(b, row * dim, dim); }
+
+    @Override
+    public void decayIdle(int row, long k) {
+        float f = (float) Math.pow(alphaD, (double) k);
+        int so = row * dim;
+        for (int i = 0; i < dim; i++) {
+            s[so + i] *= f;
+            if (a != null) a[so + i] *= f;
+        }
+    }
+
+    @Override public long stateBytesPerRow() { return 4L * dim * (1 + (a != null ? 1 : 0) + (b != null ? 1 : 0)); }
+    @Override public String describeState() { return "square avg" + (a != null ? ", grad avg" : "") + (b != null ? ", momentum" : "") + ": x dim floats"; }
+
+    @Override
+    public float state(int slot, int row, int c) {
+        float[] x = switch (slot) { case 0 -> s; case 1 -> a; default -> b; };
+        return x[row * dim + c];
+    }
+}

@@ -1,0 +1,101 @@
+package dev.sparsetrain.optim.kernel;
+
+import dev.sparsetrain.optim.GroupStats;
+import dev.sparsetrain.optim.transform.AdaDelta;
+import dev.sparsetrain.optim.transform.Adagrad;
+import dev.sparsetrain.optim.transform.Adam;
+import dev.sparsetrain.optim.transform.Adamax;
+import dev.sparsetrain.optim.transform.Ftrl;
+import dev.sparsetrain.optim.transform.NAdam;
+import dev.sparsetrain.optim.transform.OptimizerTransform;
+import dev.sparsetrain.optim.transform.RmsProp;
+import dev.sparsetrain.optim.transform.RowwiseAdagrad;
+import dev.sparsetrain.optim.transform.Sgd;
+
+/**
+ * The optimizer part of a fused row update for one table: final primitive hyperparameters and the
+ * table's state arrays (row {@code r}'s state at {@code r * dim}) in final fields, one
+ * straight-line loop per call. The runtime applies clipping, weight decay and projections around
+ * it; nothing here is called per element.
+ *
+ * <p>Lifecycle: created once per (group, table) by {@link #create}; state is allocated there and
+ * never reallocated. Thread-safety: Hogwild; no locks, no allocation on the hot path (the Adam
+ * family caches step-dependent scalars in an immutable holder that is replaced once per step).
+ */
+public abstract class RowKernel {
+    protected final int dim;
+    protected final int rows;
+
+    protected RowKernel(int rows, int dim) {
+        this.rows = rows;
+        this.dim = dim;
+    }
+
+    /**
+     * Applies the optimizer's update to one row.
+     *
+     * @param row   row id (state at {@code row * dim})
+     * @param w     the array holding the row's weights, from {@code wo}
+     * @param g     the transformed, finite gradient from {@code go} (may be overwritten)
+     * @param t     the step used for bias correction and lr decay (group step, or the row's own count)
+     * @param first whether this is the row's first step (momentum buffers start as the gradient)
+     * @param lr    the learning rate of this step (schedule and multiplier applied)
+     * @param stats per-thread stats or null; {@code gi} is the group's slot
+     */
+    public abstract void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr,
+                               GroupStats stats, int gi);
+
+    /**
+     * True when an update with a zero gradient (and no weight decay) leaves this row's weights
+     * unchanged, so that idle steps only decay state ({@link #decayIdle}).
+     */
+    public abstract boolean quiescent(int row);
+
+    /** Applies {@code k} zero-gradient steps to a quiescent row's state, in closed form. */
+    public void decayIdle(int row, long k) {}
+
+    /**
+     * Applies {@code k} zero-gradient steps starting at step {@code t0} in closed form, when one
+     * exists for this optimizer (without weight decay); returns false otherwise (the caller then
+     * loops). {@code constantLr} tells whether every idle step has learning rate {@code lrFirst};
+     * {@code lrLast} is the learning rate of the last idle step.
+     */
+    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lrFirst, float lrLast) {
+        return false;
+    }
+
+    /** Bytes of state per row. */
+    public abstract long stateBytesPerRow();
+
+    /** What the state is, for the memory report. */
+    public abstract String describeState();
+
+    /** Reads state slot {@code slot} of element {@code c} of {@code row} (tests compare it with references). */
+    public abstract float state(int slot, int row, int c);
+
+    /** Builds the kernel for an optimizer transform and a table of {@code rows x dim}. */
+    public static RowKernel create(OptimizerTransform o, int rows, int dim) {
+        return switch (o) {
+            case Sgd s -> s.momentum() == 0 ? new SgdKernel(rows, dim) : new MomentumKernel(rows, dim, s);
+            case Adagrad a -> new AdagradKernel(rows, dim, a);
+            case RowwiseAdagrad a -> new RowwiseAdagradKernel(rows, dim, a);
+            case RmsProp r -> new RmsPropKernel(rows, dim, r);
+            case AdaDelta a -> new AdaDeltaKernel(rows, dim, a);
+            case Adam a -> new AdamKernel(rows, dim, a);
+            case Adamax a -> new AdamaxKernel(rows, dim, a);
+            case NAdam n -> new NAdamKernel(rows, dim, n);
+            case Ftrl f -> new FtrlKernel(rows, dim, f);
+        };
+    }
+
+    static boolean allZero(float[] a, int off, int n) {
+        for (int i = 0; i < n; i++) if (a[off + i] != 0f) return false;
+        return true;
+    }
+
+    static float[] slots(int rows, int dim, float init) {
+        float[] a = new float[Math.multiplyExact(rows, dim)];
+        if (init != 0f) java.util.Arrays.fill(a, init);
+        return a;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.sparsetrain.optim.kernel;
+
+/** Plain loops: the fallback, and the reference the vector path is tested against. */
+final class ScalarOptimMath implements OptimMath {
+    static final ScalarOptimMath INSTANCE = new ScalarOptimMath();
+
+    @Override
+    public float adam(float[] w, int wo, float[] g, int go, float[] m, float[] v, float[] vmax, int so, int n,
+                      float b1, float b2, float c, float eps, float stepSize) {
+        float a1 = 1 - b1, a2 = 1 - b2, u2 = 0;
+        for (int i = 0; i < n; i++) {
+            float gi = g[go + i];
+            float mi = b1 * m[so + i] + gi * a1;
+            float vi = b2 * v[so + i] + (gi * gi) * a2;
+            m[so + i] = mi;
+            v[so + i] = vi;
+            if (vmax != null) {
+                vi = Math.max(vmax[so + i], vi);
+                vmax[so + i] = vi;
+            }
+            float u = stepSize * mi / ((float) Math.sqrt(vi) * c + eps);
+            w[wo + i] -= u;
+            u2 += u * u;
+        }
+        return u2;
+    }
+
+    @Override
+    public String name() { return "scalar"; }
+}

@@ -1,0 +1,180 @@
+package dev.sparsetrain.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparsetrain.core.Table;
+import dev.sparsetrain.testkit.reference.ReferenceOptimizer;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Diagnostics, schedules, multipliers, frozen groups, long catch-up, Hogwild stats. */
+class RuntimeBehaviourTest {
+
+    @Test
+    void diagnosticsOfOneSgdStep() {
+        Table t = Table.embedding("t", 10, 2).fill(1f);
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.sgd(0.5), "t")), List.of(t));
+        o.gradients(t).add(3, new float[] {3, 4}, 0);
+        o.gradients(t).add(5, new float[] {Float.NaN, 1}, 0);
+        o.step();
+        GroupDiagnostics d = o.lastStep().get(0);
+        assertEquals(5.0, d.gradientNorm(), 1e-6);
+        assertEquals(2.5, d.updateNorm(), 1e-6);              // 0.5 * 5
+        assertEquals(0.5, d.meanEffectiveLr(), 1e-7);
+        assertEquals(0.1, d.fractionRowsTouched(), 1e-12);    // 1 of 10 (the NaN row is skipped)
+        assertEquals(1, d.nonFiniteGradients());
+        double wn = Math.hypot(1 - 1.5, 1 - 2);
+        assertEquals(2.5 / wn, d.updateToWeightRatio(), 1e-5);
+        assertEquals(1f, t.get(5, 0));                        // skipped, not applied
+        o.gradients(t).add(3, new float[] {0, 1}, 0);
+        o.step();
+        GroupDiagnostics epoch = o.endEpoch().get(0);
+        assertEquals(2, epoch.steps());
+        assertEquals(2, epoch.rowsUpdated());
+        assertEquals(Math.sqrt(26), epoch.gradientNorm(), 1e-6);
+        assertEquals(0.1, epoch.fractionRowsTouched(), 1e-12); // distinct rows: only row 3
+        assertEquals(1, epoch.nonFiniteGradients());
+        assertEquals(0, o.diagnostics().get(0).rowsUpdated());
+        System.out.println(epoch.describe());
+    }
+
+    @Test
+    void adamEffectiveLearningRateIsLrOverDenominator() {
+        Table t = Table.embedding("t", 1, 1);
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.adam(0.01), "t")), List.of(t));
+        o.gradients(t).add(0, new float[] {2}, 0);
+        o.step();
+        // t=1: m = 0.2, v = 0.004; lr/bc1 / (sqrt(v)/sqrt(bc2) + eps) = 0.1 / (2 + 1e-8)
+        assertEquals(0.1 / 2, o.lastStep().get(0).meanEffectiveLr(), 1e-5 * 0.05); // float arithmetic
+        assertEquals(-0.01, t.get(0, 0), 1e-7);
+    }
+
+    @Test
+    void clipByGlobalNormReportsPreClipNorm() {
+        Table a = Table.embedding("a", 2, 2), b = Table.embedding("b", 2, 2);
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.sgd(1).withClipByGlobalNorm(1), "a", "b")), List.of(a, b));
+        o.gradients(a).add(0, new float[] {3, 0}, 0);
+        o.gradients(b).add(1, new float[] {0, 4}, 0);
+        o.step();
+        assertEquals(5.0, o.lastStep().get(0).lastClipNorm(), 1e-6);
+        float s = (float) (1 / (5 + 1e-6));
+        assertEquals(-3 * s, a.get(0, 0), 1e-6);
+        assertEquals(-4 * s, b.get(1, 1), 1e-6);
+    }
+
+    @Test
+    void schedulesFollowTheirFormulas() {
+        assertEquals(1.0, Schedule.constant().factor(1000));
+        assertEquals(1.0, Schedule.step(3, 0.5).factor(3));
+        assertEquals(0.5, Schedule.step(3, 0.5).factor(4));
+        assertEquals(0.25, Schedule.step(3, 0.5).factor(7));
+        assertEquals(Math.pow(0.9, 4), Schedule.exponential(0.9).factor(5), 1e-15);
+        Schedule cos = Schedule.cosineWarmRestarts(4, 2, 0);
+        assertEquals(1.0, cos.factor(1), 1e-15);
+        assertEquals(0.5, cos.factor(3), 1e-12);        // Tcur = 2 of 4
+        assertEquals(1.0, cos.factor(5), 1e-15);        // restart, Ti = 8
+        assertEquals(0.5, cos.factor(9), 1e-12);        // Tcur = 4 of 8
+        assertEquals(1.0, cos.factor(13), 1e-15);       // restart, Ti = 16
+        Schedule w = Schedule.warmup(4, 0.2, Schedule.exponential(0.5));
+        assertEquals(0.2, w.factor(1), 1e-15);
+        assertEquals(0.8, w.factor(4), 1e-15);
+        assertEquals(1.0, w.factor(5), 1e-15);
+        assertEquals(0.5, w.factor(6), 1e-15);
+    }
+
+    @Test
+    void multiplierAndFrozenGroups() {
+        Table a = Table.embedding("a", 2, 1), b = Table.embedding("b", 2, 1);
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("visual", Optimizers.sgd(0.1), "a"),
+                ParamGroup.of("frozen", Optimizers.sgd(0.1), "b").frozen(true)), List.of(a, b));
+        o.setLearningRateMultiplier("visual", 0.01);
+        assertEquals(0.001, o.learningRate("visual", 1), 1e-9);
+        o.gradients(a).add(0, new float[] {1}, 0);
+        o.gradients(b).add(0, new float[] {1}, 0);
+        o.step();
+        assertEquals(-0.001f, a.get(0, 0), 1e-9);
+        assertEquals(0f, b.get(0, 0));
+        o.updater(b).update(0, new float[] {1}, 0, 2, null);
+        assertEquals(0f, b.get(0, 0));
+        assertEquals(0, o.stepCount("frozen"));
+    }
+
+    /**
+     * Rows idle for thousands of steps: catch-up must equal the dense optimizer, through the
+     * closed forms (momentum's geometric sum, Adam's v decay once m underflows to zero) and the
+     * exact loop (weight decay).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"momentum", "nesterov+l2", "adam", "amsgrad", "adamw", "rmsprop(centered,momentum)", "adamax", "nadam", "adadelta"})
+    void catchUpAfterLongIdleEqualsDense(String name) {
+        OptimizerCatalogue.Entry e = OptimizerCatalogue.OPTIMIZERS.stream().filter(x -> x.name().startsWith(name)).findFirst().orElseThrow();
+        int rows = 3, dim = 5, steps = 2500;
+        SplittableRandom rnd = new SplittableRandom(7);
+        double[][] init = new double[rows][dim];
+        Table t = Table.embedding("t", rows, dim);
+        for (int r = 0; r < rows; r++) for (int c = 0; c < dim; c++) { init[r][c] = (float) rnd.nextGaussian(); t.set(r, c, (float) init[r][c]); }
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", e.chain(), "t").withSemantics(SparseSemantics.CATCH_UP)), List.of(t));
+        ReferenceOptimizer ref = new ReferenceOptimizer(e.config(), ReferenceOptimizer.Semantics.DENSE, init);
+        for (int s = 1; s <= steps; s++) {
+            // row 0 every step, row 1 at steps 1, 2 and 2400, row 2 never
+            int[] ids = (s <= 2 || s == 2400) ? new int[] {0, 1} : new int[] {0};
+            double[][] g = new double[ids.length][dim];
+            for (double[] x : g) for (int c = 0; c < dim; c++) x[c] = rnd.nextGaussian() * 0.1;
+            for (int i = 0; i < ids.length; i++) {
+                int off = o.gradients(t).add(ids[i]);
+                for (int c = 0; c < dim; c++) o.gradients(t).grads()[off + c] = (float) g[i][c];
+            }
+            o.step();
+            ref.step(ids, g);
+        }
+        o.flush();
+        for (int r = 1; r < rows; r++) {
+            for (int c = 0; c < dim; c++) {
+                double want = ref.w[r][c];
+                assertEquals(want, t.get(r, c), 2e-4 * Math.max(1, Math.abs(want)), name + " row " + r + " col " + c);
+            }
+        }
+    }
+
+    @Test
+    void hogwildThreadsWithOwnStatsMatchOneThread() throws InterruptedException {
+        int rows = 1000, dim = 16;
+        Table a = Table.embedding("t", rows, dim).fillNormal(new SplittableRandom(1), 0.1);
+        Table b = a.copy();
+        Optimizer oa = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.rowwiseAdagrad(0.1), "t")), List.of(a));
+        Optimizer ob = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.rowwiseAdagrad(0.1), "t")), List.of(b));
+        GroupStats single = oa.newStats();
+        RowUpdater ua = oa.updater(a);
+        float[] g = new float[dim];
+        java.util.Arrays.fill(g, 0.5f);
+        for (int r = 0; r < rows; r++) ua.update(r, g.clone(), 0, 1, single);
+        RowUpdater ub = ob.updater(b);
+        GroupStats[] per = {ob.newStats(), ob.newStats()};
+        Thread[] th = new Thread[2];
+        for (int k = 0; k < 2; k++) {
+            int id = k;
+            th[k] = new Thread(() -> {
+                float[] gg = new float[dim];
+                for (int r = id; r < rows; r += 2) {
+                    java.util.Arrays.fill(gg, 0.5f);
+                    ub.update(r, gg, 0, 1, per[id]);
+                }
+            });
+            th[k].start();
+        }
+        for (Thread x : th) x.join();
+        assertArrayEquals(a.data(), b.data());
+        oa.report(single);
+        ob.report(per);
+        GroupDiagnostics da = oa.diagnostics().get(0), db = ob.diagnostics().get(0);
+        assertEquals(da.rowsUpdated(), db.rowsUpdated());
+        assertEquals(da.updateNorm(), db.updateNorm(), 1e-9 * da.updateNorm());
+        assertEquals(1.0, db.fractionRowsTouched());
+        assertTrue(per[0].rowsUpdated(0) == 0, "report() clears the per-thread stats");
+    }
+}
