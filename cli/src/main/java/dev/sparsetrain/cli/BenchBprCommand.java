@@ -55,7 +55,7 @@ public final class BenchBprCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--progress", description = "Show the per-epoch progress line (off by default: it costs nothing measurable but clutters logs).")
+    @Option(names = "--progress", description = "Show the per-epoch progress line on stderr. Default: off (clean logs).")
     boolean progress;
 
     @Override

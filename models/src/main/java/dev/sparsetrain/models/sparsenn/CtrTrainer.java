@@ -20,23 +20,25 @@ import java.util.SplittableRandom;
  * Mini-batch, data-parallel training of a {@link SparseNN} (or LR/FM) with one optimizer group per
  * parameter kind.
  *
- * <p>One step: the batch's samples are split across the worker team ({@link TrainConfig#threads()},
- * all cores by default); each worker runs forward and backward over its share in chunks of 32
- * samples with its own {@link SparseNN.Workspace} and accumulates {@code (1/B) dloss/dparam} into its
- * own {@link SparseNN.Gradients} (dense tensors: a flat buffer; embeddings: a {@link RowBatch} of
- * touched rows). Then the update, also in parallel: the tables are sharded over up to
- * {@code threads} independent {@link Optimizer}s built from the same groups (shard 0 owns every
- * dense tensor, embedding tables go to the least loaded shard by estimated step cost),
- * and worker k reduces the gradients of shard k's tables (dense buffers summed in worker order into
- * {@code optimizer.gradients(table)}, embedding row gradients appended) and calls its
- * {@code step()}, which coalesces duplicate ids, applies each group's chain (L2, the optimizer,
- * the row constraint) and clears the batches. Sharding changes nothing numerically (every table is
- * updated by exactly one optimizer, and the groups' step counts advance once per batch in each), but
- * a single-threaded step was 30% of the time. No thread writes a parameter while another reads it.
+ * <p>One step: the batch is cut into chunks of 32 samples, and the worker team
+ * ({@link TrainConfig#threads()}, all cores by default; see {@link Workers}) shares them: whichever
+ * worker claims chunk c runs forward and backward over it with its own {@link SparseNN.Workspace}
+ * and writes {@code (1/B) dloss/dparam} into gradient slot c (dense tensors: a flat buffer;
+ * embeddings: a {@link RowBatch} of touched rows). Then the update, also shared: the tables are
+ * sharded over up to {@code threads} independent {@link Optimizer}s built from the same groups
+ * (shard 0 owns every dense tensor, embedding tables go to the least loaded shard by estimated step
+ * cost); whoever claims shard k sums its tables' gradients over the slots in chunk order into
+ * {@code optimizer.gradients(table)} and calls its {@code step()}, which coalesces duplicate ids,
+ * applies each group's chain (L2, the optimizer, the row constraint) and clears the batches. Every
+ * table is updated by exactly one optimizer and the groups' step counts advance once per batch, so
+ * sharding changes nothing numerically; a single-threaded step was 30% of the time. No thread
+ * writes a parameter while another reads it.
  *
- * <p>Determinism: the split of a batch across workers and the reduction order are fixed, and each
- * worker draws dropout masks from its own {@code SplittableRandom.split()} of the master seed, so a
- * run is reproducible for a given seed and thread count ({@code threads = 1} included).
+ * <p>Determinism: chunks, slots and their reduction order are fixed, and dropout masks are drawn
+ * from a generator seeded by (seed, batch, chunk), so the result depends on the seed only, not on
+ * the thread count or on which worker ran what (up to the JIT-dependent association of the shared
+ * Vector API kernels' lane reductions; run with {@code -Dsparsetrain.kernels=scalar} for bit
+ * reproducibility).
  *
  * <p>Not thread-safe; {@link #close()} stops the worker team.
  */
@@ -55,8 +57,13 @@ public final class CtrTrainer implements AutoCloseable {
     private final int[] denseShard, sparseShard;
     private final Workers workers;
     private final SparseNN.Workspace[] ws;
+    /** One gradient slot per chunk of a batch, reduced in chunk order: results do not depend on threads. */
     private final SparseNN.Gradients[] grads;
-    private final SplittableRandom[] rnds;
+    private final int chunksPerBatch;
+    private final int[][] predictIndex;
+    private final SplittableRandom noDropout = new SplittableRandom(0); // a non-null generator: "training", never drawn from
+    private long batchCounter;
+    private int chunksThisBatch;
     private final List<Table> denseTables, sparseTables;
     private final RowBatch[] denseBatches, sparseBatches;
     private final List<ParamGroup> groups;
@@ -65,9 +72,9 @@ public final class CtrTrainer implements AutoCloseable {
     private int[] order;
     private int batchFrom, batchSize;
     private float[] predictOut;
-    private final java.util.function.IntConsumer trainTask = this::trainWorker;
-    private final java.util.function.IntConsumer predictTask = this::predictWorker;
-    private final java.util.function.IntConsumer stepTask = this::stepWorker;
+    private final Workers.Unit trainTask = this::trainChunk;
+    private final Workers.Unit predictTask = this::predictChunk;
+    private final Workers.Unit stepTask = this::stepShard;
 
     public CtrTrainer(SparseNN model, TrainConfig config) {
         this.model = model;
@@ -101,14 +108,11 @@ public final class CtrTrainer implements AutoCloseable {
         }
         workers = new Workers(t, "ctr-worker");
         ws = new SparseNN.Workspace[t];
-        grads = new SparseNN.Gradients[t];
-        rnds = new SplittableRandom[t];
-        SplittableRandom master = new SplittableRandom(config.seed() ^ 0x2545F4914F6CDD1DL);
-        for (int w = 0; w < t; w++) {
-            ws[w] = model.newWorkspace(CHUNK);
-            grads[w] = model.newGradients();
-            rnds[w] = master.split();
-        }
+        predictIndex = new int[t][CHUNK];
+        for (int w = 0; w < t; w++) ws[w] = model.newWorkspace(CHUNK);
+        chunksPerBatch = (config.batchSize() + CHUNK - 1) / CHUNK;
+        grads = new SparseNN.Gradients[chunksPerBatch];
+        for (int c = 0; c < chunksPerBatch; c++) grads[c] = model.newGradients();
         denseTables = model.denseTables();
         sparseTables = model.sparseTables();
         denseBatches = new RowBatch[denseTables.size()];
@@ -209,11 +213,14 @@ public final class CtrTrainer implements AutoCloseable {
                 long t0 = System.nanoTime();
                 batchFrom = bi * bs;
                 batchSize = Math.min(bs, n - batchFrom);
-                workers.run(trainTask);
-                reduceAndStep();
+                chunksThisBatch = (batchSize + CHUNK - 1) / CHUNK;
+                batchCounter++;
+                workers.run(trainTask, chunksThisBatch);
+                workers.run(stepTask, shards.length);
                 trainNanos += System.nanoTime() - t0;
                 seen += batchSize;
-                for (SparseNN.Gradients g : grads) {
+                for (int c = 0; c < chunksThisBatch; c++) {
+                    SparseNN.Gradients g = grads[c];
                     winLoss += g.lossSum;
                     winSamples += g.samples;
                     winClicks += g.clicks;
@@ -271,76 +278,67 @@ public final class CtrTrainer implements AutoCloseable {
         }
     }
 
-    private void trainWorker(int w) {
-        int t = workers.size();
-        int from = batchFrom + (int) ((long) batchSize * w / t);
-        int to = batchFrom + (int) ((long) batchSize * (w + 1) / t);
-        SparseNN.Gradients g = grads[w];
+    /** Chunk c of the current batch on worker w: forward and backward into gradient slot c. */
+    private void trainChunk(int w, int c) {
+        int from = batchFrom + c * CHUNK;
+        int cnt = Math.min(CHUNK, batchFrom + batchSize - from);
+        SparseNN.Gradients g = grads[c];
         g.clear();
-        SparseNN.Workspace s = ws[w];
-        float scale = 1f / batchSize;
         float sd = (float) config.sparseDropout(), md = (float) config.mlpDropout();
-        for (int c = from; c < to; c += CHUNK) {
-            int cnt = Math.min(CHUNK, to - c);
-            s.forward(data, order, c, cnt, rnds[w], sd, md);
-            s.backward(data, order, c, g, scale, md);
-        }
+        // Dropout masks depend on (seed, batch, chunk) only, never on the worker that runs the chunk.
+        SplittableRandom rnd = sd > 0 || md > 0
+                ? new SplittableRandom(dev.sparsetrain.data.ctr.CtrRawData.mix64(config.seed() * 0x9E3779B97F4A7C15L + batchCounter) + c)
+                : noDropout;
+        SparseNN.Workspace s = ws[w];
+        s.forward(data, order, from, cnt, rnd, sd, md);
+        s.backward(data, order, from, g, 1f / batchSize, md);
     }
 
-    private void reduceAndStep() {
-        workers.run(stepTask);
-    }
-
-    /** Worker w reduces the gradients of shard w's tables and steps shard w. */
-    private void stepWorker(int w) {
-        if (w >= shards.length) return;
-        int t = grads.length;
+    /** Shard k: sums its tables' gradients over the batch's chunk slots, in chunk order, and steps. */
+    private void stepShard(int w, int k) {
+        int t = chunksThisBatch;
         for (int i = 0; i < denseBatches.length; i++) {
-            if (denseShard[i] != w) continue;
+            if (denseShard[i] != k) continue;
             Table table = denseTables.get(i);
             RowBatch rb = denseBatches[i];
             int dim = table.dim();
             for (int r = 0; r < table.rows(); r++) {
                 int off = rb.add(r);
                 float[] dst = rb.grads();
-                for (int k = 0; k < t; k++) dev.sparsetrain.core.Kernels.axpy(1f, grads[k].dense[i], r * dim, dst, off, dim);
+                for (int c = 0; c < t; c++) dev.sparsetrain.core.Kernels.axpy(1f, grads[c].dense[i], r * dim, dst, off, dim);
             }
         }
         for (int i = 0; i < sparseBatches.length; i++) {
-            if (sparseShard[i] != w) continue;
+            if (sparseShard[i] != k) continue;
             RowBatch rb = sparseBatches[i];
-            for (int k = 0; k < t; k++) {
-                RowBatch src = grads[k].sparse[i];
+            for (int c = 0; c < t; c++) {
+                RowBatch src = grads[c].sparse[i];
                 float[] g = src.grads();
                 for (int e = 0; e < src.size(); e++) rb.add(src.row(e), g, src.gradOffset(e));
             }
         }
-        shards[w].step();
+        shards[k].step();
     }
 
     /** Predicted probabilities of every row of {@code d}, using all workers. */
     public float[] predict(CtrData d) {
         this.predictData = d;
         predictOut = new float[d.rows()];
-        workers.run(predictTask);
+        workers.run(predictTask, (d.rows() + CHUNK - 1) / CHUNK);
         predictData = null;
         float[] out = predictOut;
         predictOut = null;
         return out;
     }
 
-    private void predictWorker(int w) {
+    private void predictChunk(int w, int c) {
         CtrData d = predictData;
-        int n = d.rows(), t = workers.size();
-        int from = (int) ((long) n * w / t), to = (int) ((long) n * (w + 1) / t);
+        int from = c * CHUNK, cnt = Math.min(CHUNK, d.rows() - from);
         SparseNN.Workspace s = ws[w];
-        int[] idx = new int[CHUNK];
-        for (int c = from; c < to; c += CHUNK) {
-            int cnt = Math.min(CHUNK, to - c);
-            for (int k = 0; k < cnt; k++) idx[k] = c + k;
-            s.forward(d, idx, 0, cnt, null, 0f, 0f);
-            System.arraycopy(s.probabilities(), 0, predictOut, c, cnt);
-        }
+        int[] idx = predictIndex[w];
+        for (int k = 0; k < cnt; k++) idx[k] = from + k;
+        s.forward(d, idx, 0, cnt, null, 0f, 0f);
+        System.arraycopy(s.probabilities(), 0, predictOut, from, cnt);
     }
 
     @Override

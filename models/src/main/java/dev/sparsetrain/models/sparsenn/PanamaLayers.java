@@ -1,7 +1,6 @@
 package dev.sparsetrain.models.sparsenn;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,7 +24,20 @@ final class PanamaLayers {
 
     private PanamaLayers() {}
 
-    static void layerForward(float[] w, float[] bias, float[] in, int inW, float[] out, int outW, int count, boolean relu) {
+    /**
+     * The lanes of {@code v} summed in a fixed order. {@code reduceLanes(ADD)} may associate
+     * differently in interpreted, C1 and C2 code, so a result could depend on when the JIT
+     * compiled a method; this keeps training bit-reproducible for a seed.
+     */
+    static float sum(FloatVector v, float[] scratch) {
+        v.intoArray(scratch, 0);
+        float s = 0;
+        for (int i = 0; i < LANES; i++) s += scratch[i];
+        return s;
+    }
+
+    static void layerForward(float[] w, float[] bias, float[] in, int inW, float[] out, int outW, int count, boolean relu,
+                             float[] scratch) {
         final int L = S.length();
         final int bound = S.loopBound(inW);
         for (int o = 0; o < outW; o++) {
@@ -43,8 +55,7 @@ final class PanamaLayers {
                     a2 = FloatVector.fromArray(S, in, i2 + k).fma(wv, a2);
                     a3 = FloatVector.fromArray(S, in, i3 + k).fma(wv, a3);
                 }
-                float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-                float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+                float s0 = sum(a0, scratch), s1 = sum(a1, scratch), s2 = sum(a2, scratch), s3 = sum(a3, scratch);
                 for (; k < inW; k++) {
                     float wk = w[wo + k];
                     s0 += wk * in[i0 + k];
@@ -66,7 +77,7 @@ final class PanamaLayers {
                 FloatVector a0 = FloatVector.zero(S);
                 int k = 0;
                 for (; k < bound; k += L) a0 = FloatVector.fromArray(S, in, i0 + k).fma(FloatVector.fromArray(S, w, wo + k), a0);
-                float s0 = a0.reduceLanes(VectorOperators.ADD);
+                float s0 = sum(a0, scratch);
                 for (; k < inW; k++) s0 += w[wo + k] * in[i0 + k];
                 s0 += bo;
                 out[b * outW + o] = relu ? Math.max(s0, 0f) : s0;

@@ -348,6 +348,7 @@ public final class SparseNN {
         final float[] gram, zt;
         final int[] nzIdx;
         final float[] nzVal;
+        final float[] laneScratch = new float[LANES];
 
         Workspace(int chunk) {
             this.chunk = chunk;
@@ -435,7 +436,7 @@ public final class SparseNN {
         }
 
         private void forwardLayer(float[] w, float[] bias, float[] in, int inW, float[] out, int outW, int count, boolean relu) {
-            if (FAST && inW > 0) PanamaLayers.layerForward(w, bias, in, inW, out, outW, count, relu);
+            if (FAST && inW > 0) PanamaLayers.layerForward(w, bias, in, inW, out, outW, count, relu, laneScratch);
             else layerForward(w, bias, in, inW, out, outW, count, relu);
         }
 
