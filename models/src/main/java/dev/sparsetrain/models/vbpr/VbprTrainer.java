@@ -113,6 +113,21 @@ public final class VbprTrainer {
         init(cfg.seed());
     }
 
+    /**
+     * An epoch-level learning-rate schedule over every group (e.g. the optimizer runtime's
+     * {@code Schedule.cosineWarmRestarts(t0, tMult, minFactor)}: SGDR, Loshchilov and Hutter 2017):
+     * in epoch e each group's multiplier is its balanced multiplier times {@code factor(e)}.
+     * Combined with {@code --restarts} (several seeds) it answers both ways of leaving a poor
+     * minimum. Default: constant.
+     */
+    public VbprTrainer withSchedule(dev.sparsetrain.optim.Schedule s) {
+        s.validate("--cosine-restarts");
+        this.schedule = s;
+        return this;
+    }
+
+    dev.sparsetrain.optim.Schedule schedule = dev.sparsetrain.optim.Schedule.constant();
+
     /** Where progress lines go (default: nowhere). */
     public VbprTrainer logTo(Consumer<String> sink) {
         this.log = sink;
@@ -215,9 +230,14 @@ public final class VbprTrainer {
         long perEpoch = data.train().size();
         SplittableRandom master = new SplittableRandom(seed ^ 0x5DEECE66DL);
         GroupStats stats = new GroupStats(names.length);
+        double[] base = multipliers();
         for (int e = 1; e <= cfg.maxEpochs(); e++) {
             stats.clear();
             epochStart.copyFrom(model);
+            if (!schedule.isConstant()) {
+                double f = schedule.factor(e);
+                for (int g = 0; g < names.length; g++) rules[g].setMultiplier(base[g] * f);
+            }
             long t0 = System.nanoTime();
             double loss = runSamples(perEpoch, master.split(), cfg.recordStats() ? stats : null);
             double sec = (System.nanoTime() - t0) / 1e9;
@@ -240,6 +260,7 @@ public final class VbprTrainer {
                     for (int g = 0; g < names.length; g++) rules[g].setMultiplier(keep[g]);
                 }
                 rules[worst].setMultiplier(rules[worst].multiplier() / 10);
+                base[worst] /= 10;
                 String note = String.format(java.util.Locale.ROOT, "epoch %d diverged (non-finite loss): undone; group '%s' learning-rate multiplier divided by 10 to %.3g",
                         e, names[worst], rules[worst].multiplier());
                 notes.add(note);
