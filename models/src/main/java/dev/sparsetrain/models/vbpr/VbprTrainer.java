@@ -5,6 +5,13 @@ import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.FeatureTransform;
 import dev.sparsetrain.data.features.ItemFeatures;
+import dev.sparsetrain.core.RowBatch;
+import dev.sparsetrain.optim.Chain;
+import dev.sparsetrain.optim.GroupDiagnostics;
+import dev.sparsetrain.optim.Optimizer;
+import dev.sparsetrain.optim.Optimizers;
+import dev.sparsetrain.optim.ParamGroup;
+import dev.sparsetrain.optim.SparseSemantics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -79,6 +86,12 @@ public final class VbprTrainer {
     final FeatureTransform transform;
     VbprModel model;
     GroupRule[] rules;         // slot per table name of the variant
+    /**
+     * E and beta' are updated by the project optimizer runtime through its batch path (one
+     * {@code step()} per phase, DENSE semantics); their {@link GroupRule}s only hold the
+     * learning-rate multiplier and the spec.
+     */
+    Optimizer denseOptimizer;
     final String[] names;
     Consumer<String> log = s -> { };
 
@@ -119,6 +132,24 @@ public final class VbprTrainer {
             if (old != null) rules[s].setMultiplier(old[s]);
             rules[s].setWeightFloor(cfg.initStd());
         }
+        denseOptimizer = null;
+        if (model.visualFactors() > 0) {
+            List<ParamGroup> groups = new ArrayList<>();
+            for (String name : new String[] {VbprModel.PROJECTION, VbprModel.VISUAL_BIAS}) {
+                groups.add(ParamGroup.of(name, chain(cfg.groups().get(name)), name).withSemantics(SparseSemantics.DENSE));
+            }
+            denseOptimizer = Optimizer.build(groups, List.of(model.projection, model.visualBias));
+        }
+    }
+
+    /** The project optimizer chain of a group spec (coupled L2 as weight decay on the gradient). */
+    static Chain chain(GroupSpec g) {
+        Chain c = switch (g.rule()) {
+            case SGD -> Optimizers.sgd(g.learningRate());
+            case ADAGRAD -> Optimizers.adagrad(g.learningRate());
+            case ADAM -> Optimizers.adam(g.learningRate());
+        };
+        return c.withWeightDecay(g.l2());
     }
 
     public VbprModel model() { return model; }
@@ -201,6 +232,13 @@ public final class VbprTrainer {
                 }
                 model.copyFrom(epochStart);
                 for (GroupRule r : rules) r.reset();
+                if (denseOptimizer != null) {
+                    double[] keep = multipliers();
+                    VbprModel restored = model;
+                    init(seed);            // fresh optimizer state (the dense Adam moments may hold NaN)
+                    model.copyFrom(restored);
+                    for (int g = 0; g < names.length; g++) rules[g].setMultiplier(keep[g]);
+                }
                 rules[worst].setMultiplier(rules[worst].multiplier() / 10);
                 String note = String.format(java.util.Locale.ROOT, "epoch %d diverged (non-finite loss): undone; group '%s' learning-rate multiplier divided by 10 to %.3g",
                         e, names[worst], rules[worst].multiplier());
@@ -434,8 +472,25 @@ public final class VbprTrainer {
                 Kernels.axpy(1f, all[t].dE, 0, dE, 0, n);
                 Kernels.axpy(1f, all[t].dB, 0, dB, 0, nb);
             }
-            rules[sE].update(m.projection.data(), 0, dE, 0, 0, stats, sE);
-            rules[sV].update(m.visualBias.data(), 0, dB, 0, 0, stats, sV);
+            Optimizer opt = denseOptimizer;
+            RowBatch bE = opt.gradients(m.projection), bB = opt.gradients(m.visualBias);
+            final int fd = m.featureDim();
+            for (int r = 0; r < m.visualFactors(); r++) bE.add(r, dE, r * fd);
+            bB.add(0, dB, 0);
+            // A multiplier of exactly 0 (a group frozen by lr-find) gave NaN weights in the dense Adam
+            // step of the optimizer runtime; 1e-30 freezes the group just as well.
+            opt.setLearningRateMultiplier(VbprModel.PROJECTION, Math.max(1e-30, rules[sE].multiplier()));
+            opt.setLearningRateMultiplier(VbprModel.VISUAL_BIAS, Math.max(1e-30, rules[sV].multiplier()));
+            opt.step();
+            if (stats != null) {
+                for (GroupDiagnostics d : opt.lastStep()) {
+                    int slot = d.group().equals(VbprModel.PROJECTION) ? sE : sV;
+                    double un = d.updateNorm(), wn = d.updateToWeightRatio() > 0 ? un / d.updateToWeightRatio() : 0;
+                    long size = d.group().equals(VbprModel.PROJECTION) ? m.projection.size() : m.visualBias.size();
+                    double floor2 = cfg.initStd() * cfg.initStd() * size;
+                    stats.add(slot, d.gradientNorm() * d.gradientNorm(), un * un, Math.max(wn * wn, floor2), (int) d.nonFiniteGradients());
+                }
+            }
         }
     }
 }

@@ -75,6 +75,7 @@ class VbprTrainingTest {
         VbprTrainer t = new VbprTrainer(DATA, small().withAutoBalance(false, Double.NaN));
         List<LrFinder.Curve> curves = LrFinder.run(t, 40, 256, 1e-3, 1e3);
         System.out.print(LrFinder.table(curves));
+        for (LrFinder.Curve c : curves) System.out.println(c.group() + " " + java.util.Arrays.toString(java.util.Arrays.copyOf(c.loss(), Math.min(12, c.loss().length))));
         assertEquals(6, curves.size());
         for (LrFinder.Curve c : curves) {
             assertTrue(c.lr().length >= 11, c.group());
