@@ -36,7 +36,7 @@ public final class BenchSparsennCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "500000", description = "Synthetic training rows. Default: ${DEFAULT-VALUE}.")
     int rows;
 
-    @Option(names = "--passes", defaultValue = "2", description = "Passes over the rows (the first warms up the JIT and is not timed). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--passes", defaultValue = "3", description = "Passes over the rows (the first warms up the JIT and is not timed). Default: ${DEFAULT-VALUE}.")
     int passes;
 
     @Option(names = "--buckets", defaultValue = "100000", description = "Ids (table rows) per sparse feature. Default: ${DEFAULT-VALUE}.")
@@ -78,11 +78,19 @@ public final class BenchSparsennCommand implements Callable<Integer> {
                 .shuffle(TrainConfig.Shuffle.ALL).build();
         long w0 = System.nanoTime();
         long[] passEnd = new long[passes + 1];
+        long[] passCpu = new long[passes + 1];
         try (CtrTrainer tr = new CtrTrainer(m, tc)) {
             // One trainer for all passes; the first pass warms up the JIT and is not timed.
             tr.train(d, 1, (p, seen, runningNe) -> {
-                passEnd[(int) Math.round(p)] = System.nanoTime();
-                out.printf("pass %d done: running train NE %.4f%n", Math.round(p), runningNe);
+                int k = (int) Math.round(p);
+                String testNe = "";
+                if (k == 1) { // evaluated before the clock of the timed passes starts
+                    testNe = String.format(", test NE %.4f", CtrMetrics.evaluate(test.data().labels(), tr.predict(test.data()),
+                            Double.NaN).ne());
+                }
+                passEnd[k] = System.nanoTime();
+                passCpu[k] = processCpuNanos();
+                out.printf("pass %d done: running train NE %.4f%s%n", k, runningNe, testNe);
                 out.flush();
             }, null);
             double secs = (passEnd[passes] - passEnd[1]) / 1e9;
@@ -92,11 +100,31 @@ public final class BenchSparsennCommand implements Callable<Integer> {
             out.printf("warm-up pass: %.2f s (not timed)%n", (passEnd[1] - w0) / 1e9);
             out.printf("timed: passes 2-%d, %,d samples in %.2f s%n", passes, (long) rows * (passes - 1), secs);
             out.printf("throughput: %,.0f samples/s on %d threads (%,.0f per thread)%n", rate, t, rate / t);
+            if (passes > 2) {
+                double[] per = new double[passes - 1];
+                StringBuilder sb = new StringBuilder();
+                for (int k = 2; k <= passes; k++) {
+                    per[k - 2] = rows / ((passEnd[k] - passEnd[k - 1]) / 1e9);
+                    sb.append(String.format("%s%,.0f", k > 2 ? ", " : "", per[k - 2]));
+                }
+                java.util.Arrays.sort(per);
+                out.printf("per timed pass: %s samples/s (best %,.0f, median %,.0f)%n", sb, per[per.length - 1], (per[(per.length - 1) / 2] + per[per.length / 2]) / 2);
+            }
+            double cpu = (passCpu[passes] - passCpu[1]) / 1e9;
+            out.printf("cpu: %.2f s of process CPU time in the timed passes = %,.0f samples per CPU-second (%.0f%% of %d threads busy; "
+                    + "below 100%% the machine is shared or the optimizer step is waiting)%n", cpu, rows * (passes - 1) / cpu,
+                    100 * cpu / (secs * t), t);
             out.printf("test NE after %d passes: %.4f (planted model %.4f)%n", passes, ne, plantedNe);
         }
         out.printf("wall time (warm-up + timed): %.1f s%n", (System.nanoTime() - w0) / 1e9);
         out.printf("peak memory: JVM heap %s, process resident %s%n", mib(peakHeap()), peakRss());
         return ExitCodes.OK;
+    }
+
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getProcessCpuTime();
+        return 0;
     }
 
     static long peakHeap() {

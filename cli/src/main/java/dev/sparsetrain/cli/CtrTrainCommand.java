@@ -35,6 +35,9 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Option(names = "--collision-report", description = "Print distinct ids, rows used and ids sharing a row per feature.")
     boolean collisionReport;
 
+    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, metadata; atomic).")
+    java.nio.file.Path save;
+
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
@@ -80,6 +83,16 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 out.flush();
             }, progress);
             out.printf("training: %,.0f samples/s%n", rate);
+            if (save != null) {
+                float[] pred = t.predict(te);
+                java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+                meta.put("data", split.description());
+                meta.put("train", tc.toString());
+                meta.put("test", CtrMetrics.evaluate(te.labels(), pred, Double.NaN).format());
+                if (split.encoder() != null) meta.put("encoder", split.encoder().config().toString());
+                m.save(save, meta);
+                out.println("saved: " + save.toAbsolutePath());
+            }
         }
         return ExitCodes.OK;
     }

@@ -1,14 +1,55 @@
 package dev.sparsetrain.cli;
 
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.data.features.FeatureDataset;
+import dev.sparsetrain.models.vbpr.VbprAblation;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** BPR-MF vs visual-only vs VBPR (single rate, per-group, defaults) with an HTML report. */
-@Command(name = "vbpr-ablation", mixinStandardHelpOptions = true, description = "BPR-MF vs visual-only vs VBPR (single rate, per-group, defaults) with an HTML report.")
+/** {@code sparsetrain experiment vbpr-ablation}: see {@link VbprAblation}. */
+@Command(name = "vbpr-ablation", mixinStandardHelpOptions = true,
+        description = "BPR-MF vs visual-only vs VBPR (single rate, per-group, defaults) with an HTML report.")
 public final class VbprAblationCommand implements Callable<Integer> {
+    @Mixin VbprOptions opts;
+
+    @Option(names = "--sweep", defaultValue = "1e-4,3e-4,1e-3,3e-3,1e-2", split = ",",
+            description = "Learning rates tried for single-rate SGD VBPR (default ${DEFAULT-VALUE}).")
+    double[] sweep;
+
+    @Option(names = "--report", defaultValue = "vbpr-ablation.html", description = "HTML report file (default ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        System.err.println("sparsetrain vbpr-ablation: not implemented yet");
-        return ExitCodes.SOFTWARE;
+        for (double r : sweep) if (!(r > 0)) throw new BadInputException("--sweep " + r + ": rates must be > 0");
+        PrintWriter out = spec.commandLine().getOut();
+        FeatureDataset data = opts.load();
+        out.println(data);
+        out.flush();
+        VbprAblation.Outcome o = VbprAblation.run(data, opts.config(), sweep, s -> { out.println(s); out.flush(); });
+        out.println();
+        out.print(o.table());
+        out.println();
+        out.println("diagnose, single-rate SGD at lr " + o.bestSingleRate() + ":");
+        out.print(o.singleRateDiagnosis().render());
+        out.println("diagnose, defaults:");
+        out.print(o.defaultsDiagnosis().render());
+        try {
+            VbprAblation.report(o).write(report);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println("report: " + report);
+        out.flush();
+        return ExitCodes.OK;
     }
 }

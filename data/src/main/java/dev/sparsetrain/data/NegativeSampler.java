@@ -123,19 +123,19 @@ public final class NegativeSampler {
         if (prob == null) {
             if (have <= (numItems >>> 1)) {
                 for (int t = 0; t < 64; t++) {
-                    int j = rnd.nextInt(numItems);
+                    int j = Bounded.below(rnd, numItems);
                     if (!member(u, j)) return j;
                 }
             }
-            return complement(u, rnd.nextInt(numItems - have));
+            return complement(u, Bounded.below(rnd, numItems - have));
         }
         for (int t = 0; t < 64; t++) {
-            int j = rnd.nextInt(numItems);
+            int j = Bounded.below(rnd, numItems);
             if (rnd.nextFloat() >= prob[j]) j = alias[j];
             if (!member(u, j)) return j;
         }
         // The user owns most of the popular mass: fall back to uniform over the complement.
-        return complement(u, rnd.nextInt(numItems - have));
+        return complement(u, Bounded.below(rnd, numItems - have));
     }
 
     /** The r-th (0-based) item not in u's sorted items. */

@@ -40,6 +40,13 @@ class RealDataReadTest {
         assertEquals(3706, d.interactions().numItems());
         assertEquals("Toy Story (1995)", d.titles().get("1"));
         System.out.printf("ml-1m: %s (read in %d ms, %d titles)%n", d.summary(), ms, d.titles().size());
+        // the original '::' format (first 10,000 lines of ratings.dat), ISO-8859-1
+        var dat = InteractionReader.read(Datasets.require("movielens-1m").resolve("ratings_first10k.dat"), DelimitedFormat.movieLensDat(),
+                ReadOptions.defaults());
+        assertEquals(10_000, dat.interactions().size());
+        assertEquals(70, dat.interactions().numUsers());
+        var u1 = dat.interactions().users().indexOf("1");
+        assertEquals(5f, dat.interactions().weight(u1, dat.interactions().items().indexOf("1193")));
         var l = KnownDatasets.lastFm(Datasets.require("lastfm-hetrec2011-2k"), ReadOptions.defaults());
         assertEquals(92_834, l.interactions().size());
         assertEquals(1892, l.interactions().numUsers());

@@ -55,6 +55,19 @@ public record Chain(double learningRate, List<Transform> transforms, Schedule sc
         }
         for (Transform t : transforms) t.validate(where);
         schedule.validate(where);
+        boolean maxN = false, constN = false, decoupled = false;
+        for (Transform t : transforms) {
+            maxN |= t instanceof Transform.MaxNorm;
+            constN |= t instanceof Transform.ConstantNorm;
+            decoupled |= t instanceof Transform.DecayWeights;
+        }
+        if (maxN && constN) {
+            throw new BadInputException(where + ": maxNorm and constantNorm both set, a row constraint is one of them");
+        }
+        if (what.equals("ftrl") && (maxN || constN || decoupled)) {
+            throw new BadInputException(where + ": ftrl with " + (decoupled ? "decoupled weight decay" : "a row-norm projection")
+                    + ", not allowed: FTRL derives the weights from z and n at every update; use its l1/l2 (or withWeightDecay for coupled L2)");
+        }
     }
 
     public Chain withLearningRate(double lr) { return new Chain(lr, transforms, schedule); }

@@ -34,8 +34,11 @@ final class GroupRuntime {
 
     /** Batch step counter (the per-row path's caller supplies steps). */
     long step;
-    /** The largest step seen by the per-row path (relaxed; used by flush()). */
-    volatile long observedStep;
+    /**
+     * The largest step seen by the per-row path, as far as reported stats and flush(step) tell
+     * (never written on the hot path, so Hogwild threads share no written cache line here).
+     */
+    long observedStep;
     long epochObservedStart;
     double lastClipNorm = Double.NaN;
 

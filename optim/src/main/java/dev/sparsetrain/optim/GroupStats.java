@@ -14,49 +14,62 @@ package dev.sparsetrain.optim;
  * cache line; hand them to {@link Optimizer#report(GroupStats...)} between epochs or steps.
  */
 public final class GroupStats {
+    /**
+     * Slots start at {@code PAD} and the arrays end {@code PAD} slots after the last group, so two
+     * threads' stats allocated one after the other never share a cache line (64 bytes = 8 slots).
+     */
+    static final int PAD = 8;
+    final int groups;
     final double[] gradSq, updateSq, weightSq, effLrSum;
-    final long[] rows, nonFinite;
+    final long[] rows, nonFinite, maxStep;
 
     GroupStats(int groups) {
-        gradSq = new double[groups];
-        updateSq = new double[groups];
-        weightSq = new double[groups];
-        effLrSum = new double[groups];
-        rows = new long[groups];
-        nonFinite = new long[groups];
+        this.groups = groups;
+        int n = groups + 2 * PAD;
+        gradSq = new double[n];
+        updateSq = new double[n];
+        weightSq = new double[n];
+        effLrSum = new double[n];
+        rows = new long[n];
+        nonFinite = new long[n];
+        maxStep = new long[n];
     }
 
     /** The number of group slots. */
-    public int groups() { return rows.length; }
+    public int groups() { return groups; }
 
     /** Sum of squared (pre-clip) gradient norms of the rows updated in group {@code g}. */
-    public double gradientSquaredSum(int g) { return gradSq[g]; }
+    public double gradientSquaredSum(int g) { return gradSq[PAD + g]; }
 
-    public double updateSquaredSum(int g) { return updateSq[g]; }
+    public double updateSquaredSum(int g) { return updateSq[PAD + g]; }
 
-    public double weightSquaredSum(int g) { return weightSq[g]; }
+    public double weightSquaredSum(int g) { return weightSq[PAD + g]; }
 
-    public double effectiveLrSum(int g) { return effLrSum[g]; }
+    public double effectiveLrSum(int g) { return effLrSum[PAD + g]; }
 
-    public long rowsUpdated(int g) { return rows[g]; }
+    public long rowsUpdated(int g) { return rows[PAD + g]; }
 
-    public long nonFiniteGradients(int g) { return nonFinite[g]; }
+    public long nonFiniteGradients(int g) { return nonFinite[PAD + g]; }
 
-    /** Adds one row update's update norm^2 and mean effective learning rate (kernels call this). */
+    /** The largest step number seen by the per-row path in group {@code g}. */
+    public long maxStep(int g) { return maxStep[PAD + g]; }
+
+    /** Adds one row update's update norm^2 and mean effective learning rate (kernels call this with the group's slot). */
     public void addUpdate(int g, double updateSquared, double meanEffectiveLr) {
-        updateSq[g] += updateSquared;
-        effLrSum[g] += meanEffectiveLr;
+        updateSq[PAD + g] += updateSquared;
+        effLrSum[PAD + g] += meanEffectiveLr;
     }
 
     /** Adds {@code other} into this. */
     public void merge(GroupStats other) {
-        for (int g = 0; g < rows.length; g++) {
-            gradSq[g] += other.gradSq[g];
-            updateSq[g] += other.updateSq[g];
-            weightSq[g] += other.weightSq[g];
-            effLrSum[g] += other.effLrSum[g];
-            rows[g] += other.rows[g];
-            nonFinite[g] += other.nonFinite[g];
+        for (int i = PAD; i < PAD + groups; i++) {
+            gradSq[i] += other.gradSq[i];
+            updateSq[i] += other.updateSq[i];
+            weightSq[i] += other.weightSq[i];
+            effLrSum[i] += other.effLrSum[i];
+            rows[i] += other.rows[i];
+            nonFinite[i] += other.nonFinite[i];
+            maxStep[i] = Math.max(maxStep[i], other.maxStep[i]);
         }
     }
 
@@ -68,5 +81,6 @@ public final class GroupStats {
         java.util.Arrays.fill(effLrSum, 0);
         java.util.Arrays.fill(rows, 0);
         java.util.Arrays.fill(nonFinite, 0);
+        java.util.Arrays.fill(maxStep, 0);
     }
 }

@@ -49,7 +49,6 @@ public final class Optimizer {
     private final GroupStats stepStats;
     private final GroupStats epochStats;
     private final long[] epochSteps;
-    private final long[] epochFirstStep;
     private List<GroupDiagnostics> last = List.of();
 
     private Optimizer(List<GroupRuntime> groups) {
@@ -61,7 +60,6 @@ public final class Optimizer {
         stepStats = new GroupStats(groups.size());
         epochStats = new GroupStats(groups.size());
         epochSteps = new long[groups.size()];
-        epochFirstStep = new long[groups.size()];
     }
 
     /**
@@ -148,12 +146,27 @@ public final class Optimizer {
     /**
      * One optimizer step of every group from the gradient batches: coalesce duplicates, count and
      * skip non-finite rows, clip by global norm (torch {@code clip_grad_norm_}), update, clear.
-     * A group whose batches are all empty takes no step (unless DENSE). Single-threaded.
+     * A LAZY group whose batches are all empty takes no step (PyTorch skips a parameter without
+     * gradient); DENSE and CATCH_UP groups always step. Single-threaded.
      */
     public void step() {
+        step(false);
+    }
+
+    /**
+     * Like {@link #step()}, but every non-frozen group takes a step even when its batches are
+     * empty: PyTorch's behaviour when every parameter has a gradient tensor, possibly with no
+     * rows (an empty sparse gradient still advances SparseAdam's step). Golden replays use it.
+     */
+    public void stepAll() {
+        step(true);
+    }
+
+    private void step(boolean all) {
         stepStats.clear();
         for (GroupRuntime g : groups) {
-            boolean any = g.semantics == SparseSemantics.DENSE;
+            // DENSE and CATCH_UP are the dense optimizer: a step with no gradient is a zero-gradient step
+            boolean any = all || g.semantics == SparseSemantics.DENSE || g.semantics == SparseSemantics.CATCH_UP;
             for (TableRuntime t : g.tables) {
                 t.batch.coalesce(t.table.rows());
                 if (t.batch.size() > 0) any = true;
@@ -163,13 +176,13 @@ public final class Optimizer {
                 continue;
             }
             long step = ++g.step;
-            if (g.observedStep < step) g.observedStep = step;
             double total = 0;
             for (TableRuntime t : g.tables) {
                 RowBatch b = t.batch;
                 if (t.normScratch.length < b.size()) t.normScratch = new double[Math.max(b.size(), 2 * t.normScratch.length)];
                 for (int i = 0; i < b.size(); i++) {
-                    double n2 = TableRuntime.squaredNormChecked(b.grads(), b.gradOffset(i), t.dim);
+                    double n2 = Kernels.squaredNorm(b.grads(), b.gradOffset(i), t.dim); // as the per-row path
+                    if (!Double.isFinite(n2)) n2 = TableRuntime.squaredNormChecked(b.grads(), b.gradOffset(i), t.dim);
                     t.normScratch[i] = n2;
                     if (!Double.isNaN(n2)) total += n2;
                 }
@@ -190,7 +203,7 @@ public final class Optimizer {
                     double n2 = t.normScratch[i];
                     if (Double.isNaN(n2)) {
                         // dropped from the step as if it had no gradient (DENSE then gives it a zero one)
-                        stepStats.nonFinite[g.index]++;
+                        stepStats.nonFinite[GroupStats.PAD + g.index]++;
                         continue;
                     }
                     if (dense) t.touched[row] = true;
@@ -207,7 +220,6 @@ public final class Optimizer {
                 b.clear();
             }
             epochSteps[g.index]++;
-            if (epochFirstStep[g.index] == 0) epochFirstStep[g.index] = step;
         }
         last = figures(stepStats, true);
         epochStats.merge(stepStats);
@@ -217,7 +229,9 @@ public final class Optimizer {
     public void flush() {
         for (GroupRuntime g : groups) {
             if (g.semantics != SparseSemantics.CATCH_UP || g.frozen) continue;
+            // the group's step: the batch counter, or (per-row path) the latest step any row has seen
             long s = Math.max(g.step, g.observedStep);
+            for (TableRuntime t : g.tables) s = Math.max(s, t.latestStamp());
             for (TableRuntime t : g.tables) t.flush(s);
         }
     }
@@ -254,9 +268,22 @@ public final class Optimizer {
     public void report(GroupStats... stats) {
         for (GroupStats s : stats) {
             if (s.groups() != groups.size()) throw new IllegalArgumentException("stats from another optimizer");
+            for (GroupRuntime g : groups) g.observedStep = Math.max(g.observedStep, s.maxStep(g.index));
             epochStats.merge(s);
             s.clear();
         }
+    }
+
+    /**
+     * Brings every row of CATCH_UP groups up to {@code step} (per-row path: the step the caller
+     * has reached, when no stats were reported).
+     */
+    public void flush(long step) {
+        for (GroupRuntime g : groups) {
+            if (g.semantics != SparseSemantics.CATCH_UP || g.frozen) continue;
+            g.observedStep = Math.max(g.observedStep, step);
+        }
+        flush();
     }
 
     /** The figures of the last {@link #step()}, one per group. */
@@ -270,7 +297,6 @@ public final class Optimizer {
         List<GroupDiagnostics> d = diagnostics();
         epochStats.clear();
         Arrays.fill(epochSteps, 0);
-        Arrays.fill(epochFirstStep, 0);
         for (GroupRuntime g : groups) {
             g.epochObservedStart = g.observedStep;
             for (TableRuntime t : g.tables) System.arraycopy(t.rowCount, 0, t.epochStart, 0, t.rowCount.length);
@@ -281,7 +307,7 @@ public final class Optimizer {
     private List<GroupDiagnostics> figures(GroupStats s, boolean oneStep) {
         List<GroupDiagnostics> out = new ArrayList<>();
         for (GroupRuntime g : groups) {
-            int i = g.index;
+            int i = GroupStats.PAD + g.index;
             long rows = s.rows[i];
             long total = g.totalRows();
             double touched;
@@ -293,7 +319,7 @@ public final class Optimizer {
                 long distinct = 0;
                 for (TableRuntime t : g.tables) distinct += t.distinctTouchedSinceEpoch();
                 touched = (double) distinct / total;
-                steps = Math.max(epochSteps[i], g.observedStep - g.epochObservedStart);
+                steps = Math.max(epochSteps[g.index], Math.max(g.observedStep, s.maxStep[i]) - g.epochObservedStart);
             }
             double un = Math.sqrt(s.updateSq[i]), wn = Math.sqrt(s.weightSq[i]);
             out.add(new GroupDiagnostics(g.name, steps, rows, Math.sqrt(s.gradSq[i]), un, wn > 0 ? un / wn : 0,

@@ -169,6 +169,7 @@ public final class Optimizers {
             unknown.remove("foreach");
             unknown.remove("differentiable");
             unknown.remove("capturable");
+            unknown.remove("fused");
             if (!unknown.isEmpty()) {
                 throw new BadInputException(where + ": " + name + " has no hyperparameter " + unknown + ", allowed: " + new TreeSet<>(used));
             }

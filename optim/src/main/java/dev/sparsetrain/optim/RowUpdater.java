@@ -20,7 +20,11 @@ public interface RowUpdater {
      * @param grad       the gradient; its {@code dim} values from {@code gradOffset} may be overwritten (scratch)
      * @param gradOffset where the row's gradient starts in {@code grad}
      * @param step       the group's step count, 1-based, supplied by the caller (per-sample training: the
-     *                   sample counter of the thread or a relaxed global counter; mini-batch: the batch index)
+     *                   sample counter of the thread or a relaxed global counter, so under Hogwild the step
+     *                   is approximate; mini-batch: the batch index). Lazy semantics read it for bias
+     *                   correction and schedules; CATCH_UP compares it with the row's last step. Call
+     *                   {@link Optimizer#report} or {@link Optimizer#flush(long)} before {@link Optimizer#flush()}
+     *                   so the optimizer knows how far the per-row path has got.
      * @param stats      a per-thread accumulator from {@link Optimizer#newStats()}, or null for none
      */
     void update(int row, float[] grad, int gradOffset, long step, GroupStats stats);

@@ -35,7 +35,10 @@ public enum SparseSemantics {
     CATCH_UP,
     /**
      * Every row every step: rows without a gradient get a zero gradient. Right for dense tensors
-     * and small tables; on a large embedding table each step costs a pass over the whole table.
+     * and small tables; on a large embedding table each step costs a pass over the whole table
+     * (the build logs a warning above a million rows; CATCH_UP gives the same weights touching only
+     * used rows). Only the batch path ({@code Optimizer.step()}) can visit every row; the per-row
+     * path updates the rows it is given, with {@code t = step} and "first step" meaning step 1.
      */
     DENSE
 }

@@ -31,7 +31,7 @@ final class TableRuntime implements RowUpdater {
         this.g = g;
         this.table = table;
         this.dim = table.dim();
-        this.kernel = g.frozen ? null : RowKernel.create(g.optimizer, table.rows(), dim);
+        this.kernel = g.frozen ? null : RowKernel.create(g.optimizer, table.rows(), dim, g.semantics == SparseSemantics.LAZY_ROWWISE_BIAS);
         this.rowCount = new int[g.frozen ? 0 : table.rows()];
         this.last = g.semantics == SparseSemantics.CATCH_UP && !g.frozen ? new long[table.rows()] : null;
         this.batch = new RowBatch(dim);
@@ -47,12 +47,11 @@ final class TableRuntime implements RowUpdater {
     @Override
     public void update(int row, float[] grad, int gradOffset, long step, GroupStats stats) {
         if (g.frozen) return;
-        if (step > g.observedStep) g.observedStep = step;
         double gn2 = Kernels.squaredNorm(grad, gradOffset, dim);
         if (!Double.isFinite(gn2)) {
             gn2 = squaredNormChecked(grad, gradOffset, dim);
             if (Double.isNaN(gn2)) {
-                if (stats != null) stats.nonFinite[g.index]++;
+                if (stats != null) stats.nonFinite[GroupStats.PAD + g.index]++;
                 return;
             }
         }
@@ -78,8 +77,10 @@ final class TableRuntime implements RowUpdater {
         float[] w = table.block(row);
         int wo = table.offset(row);
         if (stats != null) {
-            stats.gradSq[g.index] += gn2;
-            stats.rows[g.index]++;
+            int si = GroupStats.PAD + g.index;
+            stats.gradSq[si] += gn2;
+            stats.rows[si]++;
+            if (step > stats.maxStep[si]) stats.maxStep[si] = step;
         }
         if (globalScale != 1f) Kernels.scale(grad, go, dim, globalScale);
         if (g.hasClip) clip(grad, go);
@@ -99,10 +100,11 @@ final class TableRuntime implements RowUpdater {
         float lr = g.lr(step);
         if (g.l2 != 0f) Kernels.axpy(g.l2, w, wo, grad, go, dim);
         if (g.decoupled != 0f) Kernels.scale(w, wo, dim, 1f - lr * g.decoupled);
-        kernel.apply(row, w, wo, grad, go, t, first, lr, stats, g.index);
+        double gSq = globalScale == 1f && !g.hasClip && g.l2 == 0f ? gn2 : Double.NaN;
+        kernel.apply(row, w, wo, grad, go, gSq, t, first, lr, stats, g.index);
         project(w, wo);
         rowCount[row] = count + 1;
-        if (stats != null) stats.weightSq[g.index] += Kernels.squaredNorm(w, wo, dim);
+        if (stats != null) stats.weightSq[GroupStats.PAD + g.index] += Kernels.squaredNorm(w, wo, dim);
     }
 
     private void clip(float[] grad, int go) {
@@ -134,14 +136,19 @@ final class TableRuntime implements RowUpdater {
 
     /**
      * Applies the dense optimizer's zero-gradient steps {@code from..to} (inclusive) to a row.
-     * Closed forms first (quiescent state only decays; momentum without decay); otherwise an
-     * exact loop that leaves as soon as the state has decayed to exactly zero and no decay acts.
+     * Closed forms first (plain SGD with weight decay: a power; momentum without decay: a
+     * geometric sum; FTRL: one recomputation; an optimizer whose state no longer moves the
+     * weights: one projection plus the state's decay, e.g. Adam's {@code v *= beta2^k} once m is
+     * exactly zero); otherwise an exact loop of at most {@code to - from + 1} zero-gradient
+     * steps that leaves as soon as the state has decayed to exactly zero and no decay acts. With
+     * weight decay and a stateful optimizer (Adam with L2, momentum with L2) the loop runs to the
+     * end: O(idle steps x dim) per catch-up.
      */
     void idle(int row, float[] w, int wo, long from, long to) {
         boolean decay = g.hasDecay();
         boolean projects = g.maxNorm != 0f || g.constantNorm != 0f;
         long k = from;
-        if (!decay && kernel.idleClosedForm(row, w, wo, k, to - k + 1, g.constantSchedule && !projects, g.lr(k), g.lr(to))) {
+        if (kernel.idleClosedForm(row, w, wo, k, to - k + 1, g.constantSchedule && !projects, g.lr(k), g.lr(to), g.l2, g.decoupled)) {
             project(w, wo);
             return;
         }
@@ -157,7 +164,7 @@ final class TableRuntime implements RowUpdater {
             float lr = g.lr(k);
             if (g.l2 != 0f) Kernels.axpy(g.l2, w, wo, z, 0, dim);
             if (g.decoupled != 0f) Kernels.scale(w, wo, dim, 1f - lr * g.decoupled);
-            kernel.apply(row, w, wo, z, 0, k, k == 1, lr, null, g.index);
+            kernel.apply(row, w, wo, z, 0, Double.NaN, k, k == 1, lr, null, g.index);
             project(w, wo);
             k++;
         }
@@ -172,6 +179,13 @@ final class TableRuntime implements RowUpdater {
                 last[r] = step;
             }
         }
+    }
+
+    /** The latest step any row was brought up to (CATCH_UP), 0 otherwise. */
+    long latestStamp() {
+        long m = 0;
+        if (last != null) for (long v : last) m = Math.max(m, v);
+        return m;
     }
 
     long stateBytes() {

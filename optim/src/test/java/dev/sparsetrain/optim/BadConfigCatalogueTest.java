@@ -68,6 +68,10 @@ class BadConfigCatalogueTest {
                         "group 'g'", "clipByGlobalNorm=1.0", "batch path"),
                 bad("negative multiplier", () -> { build(ParamGroup.of("g", Optimizers.sgd(0.1), "users"), rest())
                         .setLearningRateMultiplier("g", -2); return null; }, "group 'g'", "multiplier=-2.0", ">= 0"),
+                bad("maxNorm and constantNorm", () -> build(ParamGroup.of("e", Optimizers.sgd(0.1).withMaxNorm(1).withConstantNorm(1), "users"), rest()),
+                        "group 'e'", "maxNorm and constantNorm"),
+                bad("ftrl with a projection", () -> build(ParamGroup.of("lr", Optimizers.ftrl(0.1, 1, 0, 0).withMaxNorm(1), "users"), rest()),
+                        "group 'lr'", "ftrl", "projection", "l1/l2"),
                 bad("ftrl without alpha", () -> Optimizers.fromPyTorch("c.json", "ftrl", Map.of("beta", 1.0)), "c.json", "ftrl", "alpha"));
     }
 

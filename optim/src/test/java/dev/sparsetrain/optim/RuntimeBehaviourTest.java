@@ -177,4 +177,101 @@ class RuntimeBehaviourTest {
         assertEquals(1.0, db.fractionRowsTouched());
         assertTrue(per[0].rowsUpdated(0) == 0, "report() clears the per-thread stats");
     }
+
+    /** Plain SGD with coupled and decoupled decay under catch-up: the closed form (1 - lr (wd + l2))^k. */
+    @Test
+    void sgdDecayClosedFormEqualsDense() {
+        Table t = Table.embedding("t", 2, 3).fill(1f);
+        double[][] init = {{1, 1, 1}, {1, 1, 1}};
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.sgd(0.1).withWeightDecay(0.05).withDecoupledWeightDecay(0.02), "t")
+                .withSemantics(SparseSemantics.CATCH_UP)), List.of(t));
+        ReferenceOptimizer.Config c = new ReferenceOptimizer.Config().kind("sgd").lr(0.1);
+        c.weightDecay = 0.05;
+        c.decoupledWeightDecay = 0.02;
+        ReferenceOptimizer ref = new ReferenceOptimizer(c, ReferenceOptimizer.Semantics.DENSE, init);
+        for (int s = 1; s <= 300; s++) {
+            o.gradients(t).add(0, new float[] {0.1f, -0.2f, 0.3f}, 0);
+            o.step();
+            ref.step(new int[] {0}, new double[][] {{0.1f, -0.2f, 0.3f}});
+        }
+        o.flush();
+        for (int r = 0; r < 2; r++) for (int col = 0; col < 3; col++) assertEquals(ref.w[r][col], t.get(r, col), 1e-4 * Math.max(1, Math.abs(ref.w[r][col])));
+    }
+
+    /** replay of a sparse SGD-with-momentum case follows PyTorch, whose sparse momentum buffer acts like the dense optimizer. */
+    @Test
+    void sparseMomentumCaseReplaysAsPyTorch() {
+        double[][] init = {{1, 2}, {3, 4}, {5, 6}};
+        java.util.List<dev.sparsetrain.optim.replay.OptimizerCase.Step> steps = List.of(
+                new dev.sparsetrain.optim.replay.OptimizerCase.Step(new int[] {0}, new double[][] {{1, -1}}),
+                new dev.sparsetrain.optim.replay.OptimizerCase.Step(new int[] {1}, new double[][] {{0.5, 0.5}}),
+                new dev.sparsetrain.optim.replay.OptimizerCase.Step(new int[] {1}, new double[][] {{0.5, 0.5}}));
+        var c = new dev.sparsetrain.optim.replay.OptimizerCase("m", "sgd", java.util.Map.of("lr", 0.1, "momentum", 0.9, "dampening", 0.1),
+                true, null, init, steps, null, 0);
+        List<float[][]> got = c.replay("m");
+        // row 0: step 1 buf = g (first step), w -= 0.1 g; steps 2, 3: buf *= 0.9, w -= 0.1 buf
+        double b = 1, w = 1 - 0.1;
+        b *= 0.9; w -= 0.1 * b;
+        b *= 0.9; w -= 0.1 * b;
+        assertEquals(w, got.get(2)[0][0], 1e-6);
+    }
+
+    /** Regression: FTRL's catch-up recomputes w from z and n with its own l2 (a shadowed name once dropped it). */
+    @Test
+    void ftrlCatchUpIsANoOpOnConsistentRows() {
+        float[] w = new float[2];
+        int k = 0;
+        for (SparseSemantics sem : List.of(SparseSemantics.LAZY, SparseSemantics.CATCH_UP)) {
+            Table t = Table.embedding("t", 2, 1);
+            Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.ftrl(0.1, 1.0, 0.01, 0.5), "t").withSemantics(sem)), List.of(t));
+            o.gradients(t).add(0, new float[] {1f}, 0);
+            o.step();
+            o.gradients(t).add(1, new float[] {1f}, 0);
+            o.step();
+            o.gradients(t).add(0, new float[] {-0.5f}, 0);
+            o.step();
+            o.flush();
+            w[k++] = t.get(0, 0);
+        }
+        assertEquals(w[0], w[1]);
+    }
+
+    /** Catch-up through the per-row path (Hogwild-style callers) and flush() without any batch step. */
+    @Test
+    void perRowCatchUpFlushEqualsDense() {
+        OptimizerCatalogue.Entry e = OptimizerCatalogue.OPTIMIZERS.stream().filter(x -> x.name().equals("adam")).findFirst().orElseThrow();
+        int rows = 4, dim = 3;
+        double[][] init = new double[rows][dim];
+        Table t = Table.embedding("t", rows, dim);
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int r = 0; r < rows; r++) for (int c = 0; c < dim; c++) { init[r][c] = (float) rnd.nextGaussian(); t.set(r, c, (float) init[r][c]); }
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", e.chain(), "t").withSemantics(SparseSemantics.CATCH_UP)), List.of(t));
+        ReferenceOptimizer ref = new ReferenceOptimizer(e.config(), ReferenceOptimizer.Semantics.DENSE, init);
+        RowUpdater u = o.updater(t);
+        GroupStats stats = o.newStats();
+        for (int s = 1; s <= 40; s++) {
+            int row = (s * 3) % rows == 0 ? 0 : s % 2;
+            double[] g = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
+            u.update(row, new float[] {(float) g[0], (float) g[1], (float) g[2]}, 0, s, stats);
+            ref.step(new int[] {row}, new double[][] {{(float) g[0], (float) g[1], (float) g[2]}});
+        }
+        o.report(stats);
+        assertEquals(40, o.diagnostics().get(0).steps());
+        o.flush();
+        for (int r = 0; r < rows; r++) for (int c = 0; c < dim; c++) assertEquals(ref.w[r][c], t.get(r, c), 1e-4 * Math.max(1, Math.abs(ref.w[r][c])));
+    }
+
+    /** A step without gradients: LAZY skips it in step() but stepAll() counts it (bias correction moves on); CATCH_UP always counts it. */
+    @Test
+    void emptyStepsCountWhereTheDenseOptimizerWould() {
+        Table a = Table.embedding("a", 2, 1), b = Table.embedding("b", 2, 1);
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("lazy", Optimizers.adam(0.1), "a"),
+                ParamGroup.of("catchup", Optimizers.adam(0.1), "b").withSemantics(SparseSemantics.CATCH_UP)), List.of(a, b));
+        o.step();
+        assertEquals(0, o.stepCount("lazy"));
+        assertEquals(1, o.stepCount("catchup"));
+        o.stepAll();
+        assertEquals(1, o.stepCount("lazy"));
+        assertEquals(2, o.stepCount("catchup"));
+    }
 }

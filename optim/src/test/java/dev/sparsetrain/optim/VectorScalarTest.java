@@ -31,6 +31,33 @@ class VectorScalarTest {
             assertEquals(Float.floatToIntBits(vm[i]), Float.floatToIntBits(vm2[i]), "vmax[" + i + "]");
         }
         assertEquals(u1, u2, 1e-5f * Math.max(1e-12f, u1));
+        float s1 = sca.sumInverseDenominator(v, off, n, 1.3f, 1e-3f), s2 = vec.sumInverseDenominator(v, off, n, 1.3f, 1e-3f);
+        assertEquals(s1, s2, 1e-5f * s1);
+    }
+
+    @Property(tries = 200)
+    void momentumAndAdagradVectorEqualScalar(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll boolean first,
+                                             @ForAll boolean nesterov, @ForAll long seed) {
+        OptimMath vec = OptimMaths.vector(), sca = OptimMaths.scalar();
+        assertNotNull(vec);
+        SplittableRandom r = new SplittableRandom(seed);
+        int off = r.nextInt(5);
+        float[] w = rnd(r, n + off), g = rnd(r, n + off), b = rnd(r, n + off), s = abs(rnd(r, n + off));
+        float[] w2 = w.clone(), b2 = b.clone(), s2 = s.clone();
+        float u1 = sca.momentum(w, off, g, off, b, off, n, 0.9f, 0.8f, nesterov, first, 0.05f);
+        float u2 = vec.momentum(w2, off, g, off, b2, off, n, 0.9f, 0.8f, nesterov, first, 0.05f);
+        assertBits(w, w2, "momentum w");
+        assertBits(b, b2, "momentum b");
+        assertEquals(u1, u2, 1e-5f * Math.max(1e-12f, u1));
+        u1 = sca.adagrad(w, off, g, off, s, off, n, 0.1f, 1e-10f);
+        u2 = vec.adagrad(w2, off, g, off, s2, off, n, 0.1f, 1e-10f);
+        assertBits(w, w2, "adagrad w");
+        assertBits(s, s2, "adagrad s");
+        assertEquals(u1, u2, 1e-5f * Math.max(1e-12f, u1));
+    }
+
+    static void assertBits(float[] a, float[] b, String what) {
+        for (int i = 0; i < a.length; i++) assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), what + "[" + i + "]");
     }
 
     static float[] rnd(SplittableRandom r, int n) {

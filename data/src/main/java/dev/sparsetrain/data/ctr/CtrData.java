@@ -57,6 +57,41 @@ public record CtrData(String[] names, String[] denseNames, int rows, byte[] labe
     }
 
     /**
+     * The rows {@code order[0..n)} in that order, as a new data set (copies). Trainers use it to lay
+     * a shuffled pass out contiguously, so that reading a sample's dense values and ids streams
+     * through memory instead of missing the cache once per feature.
+     */
+    public CtrData select(int[] order) {
+        int n = order.length, nd = denseNames.length;
+        byte[] l = new byte[n];
+        float[] d = new float[n * nd];
+        int[][] o = new int[names.length][];
+        int[][] t = new int[names.length][];
+        for (int i = 0; i < n; i++) {
+            int r = order[i];
+            l[i] = labels[r];
+            if (nd > 0) System.arraycopy(dense, r * nd, d, i * nd, nd);
+        }
+        for (int f = 0; f < names.length; f++) {
+            int[] src = ids[f];
+            if (offsets[f] == null) {
+                int[] dst = new int[n];
+                for (int i = 0; i < n; i++) dst[i] = src[order[i]];
+                t[f] = dst;
+            } else {
+                int[] of = offsets[f];
+                int[] no = new int[n + 1];
+                for (int i = 0; i < n; i++) no[i + 1] = no[i] + of[order[i] + 1] - of[order[i]];
+                int[] dst = new int[no[n]];
+                for (int i = 0; i < n; i++) System.arraycopy(src, of[order[i]], dst, no[i], no[i + 1] - no[i]);
+                o[f] = no;
+                t[f] = dst;
+            }
+        }
+        return new CtrData(names, denseNames, n, l, d, tableRows, o, t);
+    }
+
+    /**
      * The same rows with every table shrunk to at most {@code buckets} rows: an id {@code r} of a
      * larger table becomes {@code r mod buckets} (a second hashing; folds unrelated ids together,
      * the "fewer buckets" regularizer of the SparseNN study).

@@ -74,6 +74,7 @@ public final class CtrReader {
         float[] rowDense = new float[nd];
         while (n < maxRows && (line = in.readLine()) != null) {
             lineNo++;
+            if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') line = line.substring(0, line.length() - 1); // CRLF files
             if (lineNo == 1 && schema.header()) {
                 schema = schema.withNames(line.split(java.util.regex.Pattern.quote(String.valueOf(delim)), -1));
                 continue;

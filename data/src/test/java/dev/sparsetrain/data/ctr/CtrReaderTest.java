@@ -35,6 +35,14 @@ class CtrReaderTest {
     }
 
     @Test
+    void crlfLineEndingsAreAccepted() throws Exception {
+        CtrRawData d = read("1\t3\t4\ta\tb\r\n0\t1\t2\ta\tb\r\n", SMALL, false);
+        assertEquals(2, d.rows());
+        CtrRawData lf = read("1\t3\t4\ta\tb\n0\t1\t2\ta\tb\n", SMALL, false);
+        assertArrayEquals(lf.tokens()[1], d.tokens()[1]);
+    }
+
+    @Test
     void badRowsGiveOneLineWithFileAndLine() {
         BadInputException e = assertThrows(BadInputException.class, () -> read("1\t3\t4\ta\tb\n0\t1\t2\ta\n", SMALL, false));
         assertEquals("mem.tsv:2: 4 fields, expected 5 fields (label, 2 dense, 2 sparse, 0 skipped)", e.getMessage());

@@ -36,9 +36,9 @@ public final class BprFiles {
     public static String configJson(BprConfig c) {
         return String.format(Locale.ROOT,
                 "{\"factors\":%d,\"learningRate\":%s,\"regularization\":%s,\"biasLearningRate\":%s,\"biasRegularization\":%s,"
-                        + "\"initStd\":%s,\"finalLearningRate\":%s}",
+                        + "\"initStd\":%s,\"finalLearningRate\":%s,\"optimizer\":\"%s\",\"biasOptimizer\":\"%s\"}",
                 c.factors(), num(c.learningRate()), num(c.regularization()), num(c.biasLearningRate()),
-                num(c.biasRegularization()), num(c.initStd()), num(c.finalLearningRate()));
+                num(c.biasRegularization()), num(c.initStd()), num(c.finalLearningRate()), c.optimizer(), c.biasOptimizer());
     }
 
     private static String num(double d) {
@@ -52,7 +52,7 @@ public final class BprFiles {
             return new BprConfig(n.path("factors").asInt(d.factors()), n.path("learningRate").asDouble(d.learningRate()),
                     n.path("regularization").asDouble(d.regularization()), n.path("biasLearningRate").asDouble(d.biasLearningRate()),
                     n.path("biasRegularization").asDouble(d.biasRegularization()), n.path("initStd").asDouble(d.initStd()),
-                    n.path("finalLearningRate").asDouble(d.finalLearningRate()));
+                    n.path("finalLearningRate").asDouble(d.finalLearningRate()), n.path("optimizer").asText(d.optimizer()), n.path("biasOptimizer").asText(d.biasOptimizer()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new BadInputException(file + ": damaged model configuration (" + e.getOriginalMessage() + ")");
         }

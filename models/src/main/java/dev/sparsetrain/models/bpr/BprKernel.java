@@ -20,7 +20,10 @@ abstract class BprKernel {
     static final BprKernel INSTANCE = choose();
 
     abstract double step(float[] P, float[] Q, float[] B, int k, int u, int i, int j,
-                         float lr, float reg, float lrb, float regb, boolean wantLoss);
+                         float lr, float reg, float lrb, float regb, boolean wantLoss, float[] scratch);
+
+    /** Size of the per-thread scratch array {@link #step} needs. */
+    int scratchSize() { return 64; }
 
     /** Name of the implementation in use ("vector(16 lanes)" or "scalar"). */
     abstract String name();
@@ -49,7 +52,7 @@ abstract class BprKernel {
     static final class Scalar extends BprKernel {
         @Override
         double step(float[] P, float[] Q, float[] B, int k, int u, int i, int j,
-                    float lr, float reg, float lrb, float regb, boolean wantLoss) {
+                    float lr, float reg, float lrb, float regb, boolean wantLoss, float[] scratch) {
             int pu = u * k, qi = i * k, qj = j * k;
             float x = B[i] - B[j];
             for (int f = 0; f < k; f++) x += P[pu + f] * (Q[qi + f] - Q[qj + f]);

@@ -4,6 +4,14 @@ import dev.sparsetrain.core.Kernels;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.models.train.PairwiseModel;
+import dev.sparsetrain.optim.Chain;
+import dev.sparsetrain.optim.Optimizer;
+import dev.sparsetrain.optim.ParamGroup;
+import dev.sparsetrain.optim.RowUpdater;
+import dev.sparsetrain.optim.Schedule;
+import dev.sparsetrain.optim.transform.Sgd;
+import dev.sparsetrain.optim.transform.Transform;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -14,33 +22,50 @@ import java.util.SplittableRandom;
  * <pre>
  *   x_ui  = b_i + p_u . q_i
  *   x_uij = x_ui - x_uj
- *   loss  = -ln sigma(x_uij) + lambda/2 (|p_u|^2 + |q_i|^2 + |q_j|^2) + lambda_b/2 (b_i^2 + b_j^2)
- *   with g = sigma(-x_uij), plain SGD (the default chain of both groups) is
+ *   loss  = -ln sigma(x_uij)      (+ coupled L2 from each group's chain: lambda on factors, lambda_b on biases)
+ *   with g = sigma(-x_uij) the gradients of -ln sigma(x_uij) are
+ *   d/dp_u = -g (q_i - q_j)    d/dq_i = -g p_u    d/dq_j = g p_u    d/db_i = -g    d/db_j = g
+ *   and with plain SGD (the default chain of both groups) the step is
  *   p_u += lr   (g (q_i - q_j) - lambda p_u)
  *   q_i += lr   (g p_u         - lambda q_i)
  *   q_j += lr   (-g p_u        - lambda q_j)
  *   b_i += lr_b (g             - lambda_b b_i)
  *   b_j += lr_b (-g            - lambda_b b_j)
  * </pre>
- * using the values before the step on the right-hand sides. Tables: {@code users} (U x k),
- * {@code items} (I x k), {@code item_bias} (I x 1). Factors start N(0, initStd^2), biases at 0.
+ * using the values before the step on the right-hand sides. Tables: {@code users} (U x k) and
+ * {@code items} (I x k) in parameter group {@code factors}; {@code item_bias} (I x 1) in group
+ * {@code biases}. Factors start N(0, initStd^2), biases at 0. Both learning rates follow a linear
+ * decay over the epochs to {@code finalLearningRate} times their value (applied through
+ * {@link Optimizer#setLearningRateMultiplier}).
  *
- * <p>The per-sample step is one fused loop (one dot product, then one pass updating the three
- * rows): no allocation, no virtual call per element. Thread-safety: Hogwild, several workers
- * update rows without locks; {@link #scoreAll} may run concurrently with nothing writing.
+ * <p>Two step implementations, the same math:
+ * <ul>
+ *   <li>when both groups' chains are plain SGD with optional coupled L2 and a constant schedule
+ *       (the defaults), a fused kernel ({@link BprKernel}): one dot product, then one vectorized
+ *       pass updating the three rows, no call per row;</li>
+ *   <li>otherwise (AdaGrad, Adam, clipping, ...) gradients go to per-thread scratch rows and each
+ *       of the five rows is applied through the optimizer's {@link RowUpdater}.</li>
+ * </ul>
+ * The test {@code BprModelTest} checks they agree. Thread-safety: Hogwild, workers update rows
+ * without locks; {@link #scoreAll} is safe concurrently when nothing writes.
  */
 public final class BprModel implements PairwiseModel, Scorer {
     private final BprConfig config;
     private final Table users;
     private final Table items;
     private final Table itemBias;
+    private final Optimizer optimizer;
+    private final boolean fused;
+    private boolean forceGeneric;
+    private boolean diagnostics;
+    private final java.util.List<GenericWorker> genericWorkers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The schedule's factor for the current epoch (a function of the epoch only, so resume is exact). */
+    private volatile float lrMultiplier = 1f;
 
     /** A fresh model: factors N(0, initStd^2) from {@code seed}, biases zero. */
     public BprModel(int numUsers, int numItems, BprConfig config, long seed) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.users = Table.embedding("users", numUsers, config.factors());
-        this.items = Table.embedding("items", numItems, config.factors());
-        this.itemBias = Table.embedding("item_bias", numItems, 1);
+        this(config, Table.embedding("users", numUsers, config.factors()), Table.embedding("items", numItems, config.factors()),
+                Table.embedding("item_bias", numItems, 1));
         SplittableRandom rnd = new SplittableRandom(seed);
         users.fillNormal(rnd.split(), config.initStd());
         items.fillNormal(rnd.split(), config.initStd());
@@ -55,6 +80,29 @@ public final class BprModel implements PairwiseModel, Scorer {
         this.users = users;
         this.items = items;
         this.itemBias = itemBias;
+        Chain fc = config.factorChain(), bc = config.biasChain();
+        this.optimizer = Optimizer.build(List.of(ParamGroup.of("factors", fc, "users", "items"), ParamGroup.of("biases", bc, "item_bias")),
+                List.of(users, items, itemBias));
+        this.fused = plainSgd(fc) && plainSgd(bc);
+    }
+
+    /** Plain SGD, optionally with coupled L2, constant schedule: what the fused kernel computes. */
+    static boolean plainSgd(Chain c) {
+        if (!(c.schedule() instanceof Schedule.Constant)) return false;
+        for (Transform t : c.transforms()) {
+            if (t instanceof Sgd s) {
+                if (s.momentum() != 0 || s.nesterov()) return false;
+            } else if (!(t instanceof Transform.AddWeightDecay)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static double l2(Chain c) {
+        double l2 = 0;
+        for (Transform t : c.transforms()) if (t instanceof Transform.AddWeightDecay w) l2 += w.l2();
+        return l2;
     }
 
     public BprConfig config() { return config; }
@@ -62,6 +110,33 @@ public final class BprModel implements PairwiseModel, Scorer {
     public Table items() { return items; }
     public Table itemBias() { return itemBias; }
     public int numUsers() { return users.rows(); }
+    public Optimizer optimizer() { return optimizer; }
+
+    /** Whether training uses the fused SGD kernel (true for plain-SGD chains unless forced generic). */
+    public boolean usesFusedKernel() { return fused && !forceGeneric; }
+
+    /**
+     * Collects per-group optimizer diagnostics (gradient and update norms, update-to-weight ratio,
+     * effective learning rate, rows touched, non-finite gradients) during training; implies the
+     * generic per-row path. Read them with {@code optimizer().diagnostics()} after training.
+     */
+    public BprModel collectDiagnostics(boolean d) {
+        this.diagnostics = d;
+        if (d) this.forceGeneric = true;
+        return this;
+    }
+
+    @Override
+    public void afterRound() {
+        if (!diagnostics) return;
+        for (GenericWorker w : genericWorkers) if (w.stats != null) optimizer.report(w.stats);
+    }
+
+    /** Forces the generic per-row optimizer path even for plain SGD (tests, comparisons). */
+    public BprModel forceGenericPath(boolean f) {
+        this.forceGeneric = f;
+        return this;
+    }
 
     @Override
     public int numItems() { return items.rows(); }
@@ -83,18 +158,21 @@ public final class BprModel implements PairwiseModel, Scorer {
         for (int i = 0; i < n; i++) out[i] = b[i] + Kernels.dot(ub, uo, ib, items.offset(i), k);
     }
 
-    /** The schedule's factor for the current epoch: linear from 1 to finalLearningRate (a function of the epoch only, so resume is exact). */
-    private volatile float lrMultiplier = 1f;
-
     @Override
     public void beginEpoch(int epoch, int epochs) {
         double fin = config.finalLearningRate();
-        lrMultiplier = (float) (1 - (1 - fin) * (epoch - 1) / Math.max(1, epochs - 1));
+        float m = (float) (1 - (1 - fin) * (epoch - 1) / Math.max(1, epochs - 1));
+        lrMultiplier = m;
+        optimizer.setLearningRateMultiplier("factors", m);
+        optimizer.setLearningRateMultiplier("biases", m);
     }
 
     @Override
     public Worker newWorker(int threadIndex, int threads) {
-        return new SgdWorker(this, users.data(), items.data(), itemBias.data(), config);
+        if (usesFusedKernel()) return new SgdWorker(this);
+        GenericWorker w = new GenericWorker(this, diagnostics ? optimizer.newStats() : null);
+        genericWorkers.add(w);
+        return w;
     }
 
     @Override
@@ -111,16 +189,61 @@ public final class BprModel implements PairwiseModel, Scorer {
     }
 
     /**
-     * The fused plain-SGD step (both groups' chains are SGD with coupled L2 on the touched rows).
-     * All three rows live in flat arrays with row r at r*k (Table's layout today).
+     * The gradient of {@code -ln sigma(x_uij)} (without L2) into {@code gu, gi, gj} (k floats each)
+     * and {@code gb[0..1]} = (d/db_i, d/db_j); returns x_uij. Reference for the gradient check and
+     * the generic path.
      */
+    public float gradient(int u, int i, int j, float[] gu, float[] gi, float[] gj, float[] gb) {
+        int k = config.factors();
+        float[] P = users.data(), Q = items.data(), B = itemBias.data();
+        int pu = u * k, qi = i * k, qj = j * k;
+        float x = B[i] - B[j];
+        for (int f = 0; f < k; f++) x += P[pu + f] * (Q[qi + f] - Q[qj + f]);
+        float g = (float) (1.0 / (1.0 + Math.exp(x)));
+        for (int f = 0; f < k; f++) {
+            float p = P[pu + f];
+            gu[f] = -g * (Q[qi + f] - Q[qj + f]);
+            gi[f] = -g * p;
+            gj[f] = g * p;
+        }
+        gb[0] = -g;
+        gb[1] = g;
+        return x;
+    }
+
+    /** The fused plain-SGD step (see {@link BprKernel}); exposed for tests and benchmarks. */
+    static double sgdStep(float[] P, float[] Q, float[] B, int k, int u, int i, int j,
+                          float lr, float reg, float lrb, float regb, boolean wantLoss) {
+        return BprKernel.INSTANCE.step(P, Q, B, k, u, i, j, lr, reg, lrb, regb, wantLoss, new float[BprKernel.INSTANCE.scratchSize()]);
+    }
+
+    /** Which fused kernel is in use. */
+    public static String kernelName() {
+        return BprKernel.INSTANCE.name();
+    }
+
+    /** Plain SGD with coupled L2 on both groups, fused into one kernel call per sample. */
     static final class SgdWorker implements Worker {
         private final float[] P, Q, B;
         private final int k;
-        private float lr, lrb;
         private final float baseLr, baseLrb, reg, regb;
+        private float lr, lrb;
         private final BprKernel kernel = BprKernel.INSTANCE;
+        private final float[] scratch = new float[BprKernel.INSTANCE.scratchSize()];
         private final BprModel model;
+
+        SgdWorker(BprModel m) {
+            this.model = m;
+            this.P = m.users.data();
+            this.Q = m.items.data();
+            this.B = m.itemBias.data();
+            this.k = m.config.factors();
+            Chain fc = m.config.factorChain(), bc = m.config.biasChain();
+            this.baseLr = this.lr = (float) fc.learningRate();
+            this.reg = (float) l2(fc);
+            this.baseLrb = this.lrb = (float) bc.learningRate();
+            this.regb = (float) l2(bc);
+        }
 
         @Override
         public void beginRound() {
@@ -128,32 +251,42 @@ public final class BprModel implements PairwiseModel, Scorer {
             lrb = baseLrb * model.lrMultiplier;
         }
 
-        SgdWorker(BprModel model, float[] P, float[] Q, float[] B, BprConfig c) {
-            this.P = P;
-            this.Q = Q;
-            this.B = B;
-            this.k = c.factors();
-            this.model = model;
-            this.baseLr = this.lr = (float) c.learningRate();
-            this.reg = (float) c.regularization();
-            this.baseLrb = this.lrb = (float) c.biasLearningRate();
-            this.regb = (float) c.biasRegularization();
+        @Override
+        public double step(int u, int i, int j, long step, boolean wantLoss) {
+            return kernel.step(P, Q, B, k, u, i, j, lr, reg, lrb, regb, wantLoss, scratch);
+        }
+    }
+
+    /** Any chain: gradients into scratch rows, then one {@link RowUpdater#update} per touched row. */
+    static final class GenericWorker implements Worker {
+        private final BprModel m;
+        private final RowUpdater uUsers, uItems, uBias;
+        private final float[] gu, gi, gj, gb = new float[2], one = new float[1];
+        final dev.sparsetrain.optim.GroupStats stats;
+
+        GenericWorker(BprModel m, dev.sparsetrain.optim.GroupStats stats) {
+            this.m = m;
+            this.stats = stats;
+            int k = m.config.factors();
+            gu = new float[k];
+            gi = new float[k];
+            gj = new float[k];
+            uUsers = m.optimizer.updater(m.users);
+            uItems = m.optimizer.updater(m.items);
+            uBias = m.optimizer.updater(m.itemBias);
         }
 
         @Override
         public double step(int u, int i, int j, long step, boolean wantLoss) {
-            return kernel.step(P, Q, B, k, u, i, j, lr, reg, lrb, regb, wantLoss);
+            float x = m.gradient(u, i, j, gu, gi, gj, gb);
+            uUsers.update(u, gu, 0, step, stats);
+            uItems.update(i, gi, 0, step, stats);
+            uItems.update(j, gj, 0, step, stats);
+            one[0] = gb[0];
+            uBias.update(i, one, 0, step, stats);
+            one[0] = gb[1];
+            uBias.update(j, one, 0, step, stats);
+            return wantLoss ? BprKernel.softplusNeg(x) : 0;
         }
-    }
-
-    /** The fused plain-SGD step (see {@link BprKernel}); exposed for tests and benchmarks. */
-    static double sgdStep(float[] P, float[] Q, float[] B, int k, int u, int i, int j,
-                          float lr, float reg, float lrb, float regb, boolean wantLoss) {
-        return BprKernel.INSTANCE.step(P, Q, B, k, u, i, j, lr, reg, lrb, regb, wantLoss);
-    }
-
-    /** Which fused kernel is in use. */
-    public static String kernelName() {
-        return BprKernel.INSTANCE.name();
     }
 }

@@ -1,7 +1,6 @@
 package dev.sparsetrain.models.bpr;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vector API implementation of {@link BprKernel}; loaded reflectively only when the module is present. */
@@ -16,7 +15,7 @@ final class PanamaBprKernel extends BprKernel {
 
     @Override
     double step(float[] P, float[] Q, float[] B, int k, int u, int i, int j,
-                float lr, float reg, float lrb, float regb, boolean wantLoss) {
+                float lr, float reg, float lrb, float regb, boolean wantLoss, float[] scratch) {
         final int pu = u * k, qi = i * k, qj = j * k;
         final int L = S.length();
         final int bound = S.loopBound(k);
@@ -27,7 +26,13 @@ final class PanamaBprKernel extends BprKernel {
             FloatVector d = FloatVector.fromArray(S, Q, qi + f).sub(FloatVector.fromArray(S, Q, qj + f));
             acc = p.fma(d, acc);
         }
-        float x = B[i] - B[j] + acc.reduceLanes(VectorOperators.ADD);
+        // Not reduceLanes(ADD): its summation order differs between the interpreter and C2's
+        // intrinsic, which would break bit-for-bit reproducibility. Sum the lanes in order instead.
+        float[] lanes = scratch;
+        acc.intoArray(lanes, 0);
+        float x = 0;
+        for (int t = 0; t < L; t++) x += lanes[t];
+        x += B[i] - B[j];
         for (; f < k; f++) x += P[pu + f] * (Q[qi + f] - Q[qj + f]);
         float g = (float) (1.0 / (1.0 + Math.exp(x)));
         float lg = lr * g, decay = 1f - lr * reg;

@@ -20,18 +20,25 @@ import java.util.SplittableRandom;
  * Mini-batch, data-parallel training of a {@link SparseNN} (or LR/FM) with one optimizer group per
  * parameter kind.
  *
- * <p>One step: the batch's samples are split across the worker team ({@link TrainConfig#threads()},
- * all cores by default); each worker runs forward and backward over its share in chunks of 32
- * samples with its own {@link SparseNN.Workspace} and accumulates {@code (1/B) dloss/dparam} into its
- * own {@link SparseNN.Gradients} (dense tensors: a flat buffer; embeddings: a {@link RowBatch} of
- * touched rows). Then the caller thread reduces: dense buffers are summed in worker order into
- * {@code optimizer.gradients(table)}, embedding row gradients appended to it, and
- * {@code optimizer.step()} coalesces duplicate ids, applies each group's chain (L2, the optimizer,
- * the row constraint) and clears the batches. No thread writes a parameter while another reads it.
+ * <p>One step: the batch is cut into chunks of 32 samples, and the worker team
+ * ({@link TrainConfig#threads()}, all cores by default; see {@link Workers}) shares them: whichever
+ * worker claims chunk c runs forward and backward over it with its own {@link SparseNN.Workspace}
+ * and writes {@code (1/B) dloss/dparam} into gradient slot c (dense tensors: a flat buffer;
+ * embeddings: a {@link RowBatch} of touched rows). Then the update, also shared: the tables are
+ * sharded over up to {@code threads} independent {@link Optimizer}s built from the same groups
+ * (shard 0 owns every dense tensor, embedding tables go to the least loaded shard by estimated step
+ * cost); whoever claims shard k sums its tables' gradients over the slots in chunk order into
+ * {@code optimizer.gradients(table)} and calls its {@code step()}, which coalesces duplicate ids,
+ * applies each group's chain (L2, the optimizer, the row constraint) and clears the batches. Every
+ * table is updated by exactly one optimizer and the groups' step counts advance once per batch, so
+ * sharding changes nothing numerically; a single-threaded step was 30% of the time. No thread
+ * writes a parameter while another reads it.
  *
- * <p>Determinism: the split of a batch across workers and the reduction order are fixed, and each
- * worker draws dropout masks from its own {@code SplittableRandom.split()} of the master seed, so a
- * run is reproducible for a given seed and thread count ({@code threads = 1} included).
+ * <p>Determinism: chunks, slots and their reduction order are fixed, and dropout masks are drawn
+ * from a generator seeded by (seed, batch, chunk), so the result depends on the seed only, not on
+ * the thread count or on which worker ran what (up to the JIT-dependent association of the shared
+ * Vector API kernels' lane reductions; run with {@code -Dsparsetrain.kernels=scalar} for bit
+ * reproducibility).
  *
  * <p>Not thread-safe; {@link #close()} stops the worker team.
  */
@@ -46,11 +53,17 @@ public final class CtrTrainer implements AutoCloseable {
 
     private final SparseNN model;
     private final TrainConfig config;
-    private final Optimizer optimizer;
+    private final Optimizer[] shards;
+    private final int[] denseShard, sparseShard;
     private final Workers workers;
     private final SparseNN.Workspace[] ws;
+    /** One gradient slot per chunk of a batch, reduced in chunk order: results do not depend on threads. */
     private final SparseNN.Gradients[] grads;
-    private final SplittableRandom[] rnds;
+    private final int chunksPerBatch;
+    private final int[][] predictIndex;
+    private final SplittableRandom noDropout = new SplittableRandom(0); // a non-null generator: "training", never drawn from
+    private long batchCounter;
+    private int chunksThisBatch;
     private final List<Table> denseTables, sparseTables;
     private final RowBatch[] denseBatches, sparseBatches;
     private final List<ParamGroup> groups;
@@ -59,31 +72,53 @@ public final class CtrTrainer implements AutoCloseable {
     private int[] order;
     private int batchFrom, batchSize;
     private float[] predictOut;
-    private final java.util.function.IntConsumer trainTask = this::trainWorker;
-    private final java.util.function.IntConsumer predictTask = this::predictWorker;
+    private final Workers.Unit trainTask = this::trainChunk;
+    private final Workers.Unit predictTask = this::predictChunk;
+    private final Workers.Unit stepTask = this::stepShard;
 
     public CtrTrainer(SparseNN model, TrainConfig config) {
         this.model = model;
         this.config = config;
         this.groups = groups(model, config);
-        this.optimizer = Optimizer.build(groups, model.tables());
         int t = config.threads();
+        List<Table> dense0 = model.denseTables(), sparse0 = model.sparseTables();
+        int nShards = Math.max(1, Math.min(t, sparse0.size() + (dense0.isEmpty() ? 0 : 1)));
+        denseShard = new int[dense0.size()];
+        sparseShard = new int[sparse0.size()];
+        // Longest-processing-time assignment by estimated step cost: a dense tensor costs about 3
+        // units per element (Adam: two moments, a square root and a division each), an embedding
+        // table about one unit per element of the rows a batch can touch.
+        double[] load = new double[nShards];
+        long denseElems = 0;
+        for (Table d : dense0) denseElems += d.size();
+        load[0] = 3.0 * denseElems;
+        for (int i = 0; i < sparse0.size(); i++) {
+            int best = 0;
+            for (int k = 1; k < nShards; k++) if (load[k] < load[best]) best = k;
+            sparseShard[i] = best;
+            Table e = sparse0.get(i);
+            load[best] += (double) Math.min(e.rows(), config.batchSize()) * e.dim();
+        }
+        shards = new Optimizer[nShards];
+        for (int k = 0; k < nShards; k++) {
+            List<Table> own = new ArrayList<>();
+            if (k == 0) own.addAll(dense0);
+            for (int i = 0; i < sparse0.size(); i++) if (sparseShard[i] == k) own.add(sparse0.get(i));
+            shards[k] = Optimizer.build(restrict(groups, own), own);
+        }
         workers = new Workers(t, "ctr-worker");
         ws = new SparseNN.Workspace[t];
-        grads = new SparseNN.Gradients[t];
-        rnds = new SplittableRandom[t];
-        SplittableRandom master = new SplittableRandom(config.seed() ^ 0x2545F4914F6CDD1DL);
-        for (int w = 0; w < t; w++) {
-            ws[w] = model.newWorkspace(CHUNK);
-            grads[w] = model.newGradients();
-            rnds[w] = master.split();
-        }
+        predictIndex = new int[t][CHUNK];
+        for (int w = 0; w < t; w++) ws[w] = model.newWorkspace(CHUNK);
+        chunksPerBatch = (config.batchSize() + CHUNK - 1) / CHUNK;
+        grads = new SparseNN.Gradients[chunksPerBatch];
+        for (int c = 0; c < chunksPerBatch; c++) grads[c] = model.newGradients();
         denseTables = model.denseTables();
         sparseTables = model.sparseTables();
         denseBatches = new RowBatch[denseTables.size()];
-        for (int i = 0; i < denseBatches.length; i++) denseBatches[i] = optimizer.gradients(denseTables.get(i));
+        for (int i = 0; i < denseBatches.length; i++) denseBatches[i] = shards[denseShard[i]].gradients(denseTables.get(i));
         sparseBatches = new RowBatch[sparseTables.size()];
-        for (int i = 0; i < sparseBatches.length; i++) sparseBatches[i] = optimizer.gradients(sparseTables.get(i));
+        for (int i = 0; i < sparseBatches.length; i++) sparseBatches[i] = shards[sparseShard[i]].gradients(sparseTables.get(i));
     }
 
     /** The parameter groups: embeddings, linear, mlp_weights, mlp_biases (those that own a table). */
@@ -113,12 +148,29 @@ public final class CtrTrainer implements AutoCloseable {
         return out;
     }
 
+    /** The groups restricted to the given tables (groups left without a table are dropped). */
+    private static List<ParamGroup> restrict(List<ParamGroup> groups, List<Table> own) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Table t : own) names.add(t.name());
+        List<ParamGroup> out = new ArrayList<>();
+        for (ParamGroup g : groups) {
+            List<String> keep = new ArrayList<>();
+            for (String n : g.tables()) if (names.contains(n)) keep.add(n);
+            if (!keep.isEmpty()) out.add(new ParamGroup(g.name(), g.chain(), keep, g.semantics(), g.isFrozen()));
+        }
+        return out;
+    }
+
     private static Chain chain(String group, String name, double lr) {
         if (name.equals("ftrl")) return Optimizers.fromPyTorch("group '" + group + "'", name, Map.of("alpha", lr));
         return Optimizers.fromPyTorch("group '" + group + "'", name, Map.of("lr", lr));
     }
 
-    public Optimizer optimizer() { return optimizer; }
+    /**
+     * The optimizer shards: shard 0 owns the dense tensors and some embedding tables; together they
+     * own every table once (see the class comment).
+     */
+    public List<Optimizer> optimizers() { return List.of(shards); }
 
     public List<ParamGroup> parameterGroups() { return groups; }
 
@@ -133,7 +185,7 @@ public final class CtrTrainer implements AutoCloseable {
     public double train(CtrData train, int evalsPerPass, EvalHook hook, Progress progress) {
         int n = train.rows();
         if (n == 0) throw new BadInputException("training data has no rows");
-        this.data = train;
+        int[] perm = new int[n];
         order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         SplittableRandom shuffleRnd = new SplittableRandom(config.seed());
@@ -146,10 +198,14 @@ public final class CtrTrainer implements AutoCloseable {
         double lastNe = Double.NaN;
         long total = (long) n * config.numPasses();
         for (int pass = 0; pass < config.numPasses(); pass++) {
-            shuffle(order, config.shuffle(), config.partitions(), shuffleRnd);
+            shuffle(perm, config.shuffle(), config.partitions(), shuffleRnd);
+            // Lay the pass out in its shuffled order (one copy per pass, ~160 bytes a Criteo row):
+            // workers then read samples sequentially instead of missing the cache once per feature.
+            this.data = config.shuffle() == TrainConfig.Shuffle.NONE ? train : train.select(perm);
             if (config.freezeEmbeddingsAfter() > 0 && pass == config.freezeEmbeddingsAfter()) {
                 for (ParamGroup g : groups) {
-                    if (g.name().equals("embeddings") || g.name().equals("linear")) optimizer.setLearningRateMultiplier(g.name(), 0);
+                    if (!g.name().equals("embeddings") && !g.name().equals("linear")) continue;
+                    for (Optimizer o : shards) if (o.groupNames().contains(g.name())) o.setLearningRateMultiplier(g.name(), 0);
                 }
             }
             int nextEval = 1;
@@ -157,11 +213,14 @@ public final class CtrTrainer implements AutoCloseable {
                 long t0 = System.nanoTime();
                 batchFrom = bi * bs;
                 batchSize = Math.min(bs, n - batchFrom);
-                workers.run(trainTask);
-                reduceAndStep();
+                chunksThisBatch = (batchSize + CHUNK - 1) / CHUNK;
+                batchCounter++;
+                workers.run(trainTask, chunksThisBatch);
+                workers.run(stepTask, shards.length);
                 trainNanos += System.nanoTime() - t0;
                 seen += batchSize;
-                for (SparseNN.Gradients g : grads) {
+                for (int c = 0; c < chunksThisBatch; c++) {
+                    SparseNN.Gradients g = grads[c];
                     winLoss += g.lossSum;
                     winSamples += g.samples;
                     winClicks += g.clicks;
@@ -219,68 +278,67 @@ public final class CtrTrainer implements AutoCloseable {
         }
     }
 
-    private void trainWorker(int w) {
-        int t = workers.size();
-        int from = batchFrom + (int) ((long) batchSize * w / t);
-        int to = batchFrom + (int) ((long) batchSize * (w + 1) / t);
-        SparseNN.Gradients g = grads[w];
+    /** Chunk c of the current batch on worker w: forward and backward into gradient slot c. */
+    private void trainChunk(int w, int c) {
+        int from = batchFrom + c * CHUNK;
+        int cnt = Math.min(CHUNK, batchFrom + batchSize - from);
+        SparseNN.Gradients g = grads[c];
         g.clear();
-        SparseNN.Workspace s = ws[w];
-        float scale = 1f / batchSize;
         float sd = (float) config.sparseDropout(), md = (float) config.mlpDropout();
-        for (int c = from; c < to; c += CHUNK) {
-            int cnt = Math.min(CHUNK, to - c);
-            s.forward(data, order, c, cnt, rnds[w], sd, md);
-            s.backward(data, order, c, g, scale, md);
-        }
+        // Dropout masks depend on (seed, batch, chunk) only, never on the worker that runs the chunk.
+        SplittableRandom rnd = sd > 0 || md > 0
+                ? new SplittableRandom(dev.sparsetrain.data.ctr.CtrRawData.mix64(config.seed() * 0x9E3779B97F4A7C15L + batchCounter) + c)
+                : noDropout;
+        SparseNN.Workspace s = ws[w];
+        s.forward(data, order, from, cnt, rnd, sd, md);
+        s.backward(data, order, from, g, 1f / batchSize, md);
     }
 
-    private void reduceAndStep() {
-        int t = grads.length;
+    /** Shard k: sums its tables' gradients over the batch's chunk slots, in chunk order, and steps. */
+    private void stepShard(int w, int k) {
+        int t = chunksThisBatch;
         for (int i = 0; i < denseBatches.length; i++) {
+            if (denseShard[i] != k) continue;
             Table table = denseTables.get(i);
             RowBatch rb = denseBatches[i];
             int dim = table.dim();
             for (int r = 0; r < table.rows(); r++) {
                 int off = rb.add(r);
                 float[] dst = rb.grads();
-                for (int w = 0; w < t; w++) dev.sparsetrain.core.Kernels.axpy(1f, grads[w].dense[i], r * dim, dst, off, dim);
+                for (int c = 0; c < t; c++) dev.sparsetrain.core.Kernels.axpy(1f, grads[c].dense[i], r * dim, dst, off, dim);
             }
         }
         for (int i = 0; i < sparseBatches.length; i++) {
+            if (sparseShard[i] != k) continue;
             RowBatch rb = sparseBatches[i];
-            for (int w = 0; w < t; w++) {
-                RowBatch src = grads[w].sparse[i];
+            for (int c = 0; c < t; c++) {
+                RowBatch src = grads[c].sparse[i];
                 float[] g = src.grads();
-                for (int k = 0; k < src.size(); k++) rb.add(src.row(k), g, src.gradOffset(k));
+                for (int e = 0; e < src.size(); e++) rb.add(src.row(e), g, src.gradOffset(e));
             }
         }
-        optimizer.step();
+        shards[k].step();
     }
 
     /** Predicted probabilities of every row of {@code d}, using all workers. */
     public float[] predict(CtrData d) {
         this.predictData = d;
         predictOut = new float[d.rows()];
-        workers.run(predictTask);
+        workers.run(predictTask, (d.rows() + CHUNK - 1) / CHUNK);
         predictData = null;
         float[] out = predictOut;
         predictOut = null;
         return out;
     }
 
-    private void predictWorker(int w) {
+    private void predictChunk(int w, int c) {
         CtrData d = predictData;
-        int n = d.rows(), t = workers.size();
-        int from = (int) ((long) n * w / t), to = (int) ((long) n * (w + 1) / t);
+        int from = c * CHUNK, cnt = Math.min(CHUNK, d.rows() - from);
         SparseNN.Workspace s = ws[w];
-        int[] idx = new int[CHUNK];
-        for (int c = from; c < to; c += CHUNK) {
-            int cnt = Math.min(CHUNK, to - c);
-            for (int k = 0; k < cnt; k++) idx[k] = c + k;
-            s.forward(d, idx, 0, cnt, null, 0f, 0f);
-            System.arraycopy(s.probabilities(), 0, predictOut, c, cnt);
-        }
+        int[] idx = predictIndex[w];
+        for (int k = 0; k < cnt; k++) idx[k] = from + k;
+        s.forward(d, idx, 0, cnt, null, 0f, 0f);
+        System.arraycopy(s.probabilities(), 0, predictOut, from, cnt);
     }
 
     @Override

@@ -24,7 +24,11 @@ import java.util.SplittableRandom;
  * lin.<feature>} (EMBEDDING, dim 1, for LOGISTIC and FM), and DENSE tensors {@code bottom.<l>.w}
  * ({@code out x in}), {@code bottom.<l>.b} ({@code 1 x out}), {@code top.<l>.w}, {@code top.<l>.b},
  * {@code dense.w}, {@code bias.b}, {@code fm.dense}. Every bias tensor's name ends in {@code .b}:
- * {@link #isBias(Table)} is how the trainer keeps biases out of the L2 group.
+ * {@link #isBias(Table)} is how the trainer keeps biases out of the L2 group. The inputs of the
+ * first bottom and first top layer are padded to a multiple of 16 floats with constant zeros
+ * ({@link #pad16(int)}), so {@code bottom.0.w} is 64 x 16 for Criteo's 13 dense features and
+ * {@code top.0.w} is 64 x 368 for its 367 interaction outputs; the padding weights never change the
+ * output and never receive a gradient.
  *
  * <p>Compute: samples are processed in chunks of {@link Workspace#chunk()} rows; every dense layer
  * loops output unit outer and sample inner, so one weight row stays in L1 across the chunk
@@ -34,6 +38,15 @@ import java.util.SplittableRandom;
  * optimizer between batches.
  */
 public final class SparseNN {
+    /**
+     * Whether the register-blocked Vector API kernels ({@link PanamaLayers}) are used: when the
+     * {@code jdk.incubator.vector} module is present and {@code -Dsparsetrain.kernels=scalar} is not
+     * set. Otherwise the loops below run on {@link Kernels}' row primitives.
+     */
+    static final boolean FAST = !"scalar".equals(System.getProperty("sparsetrain.kernels"))
+            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final int LANES = FAST ? PanamaLayers.LANES : 16;
+
     private final ModelConfig config;
     private final String[] names;
     private final int nd, ns, dim;
@@ -42,7 +55,12 @@ public final class SparseNN {
     final Table[] bw, bb, tw, tb;
     final Table denseW, bias, fmDense;
     final int[] bIn, bOut, tIn, tOut;
+    /** Width of the top MLP's input: the interaction's output padded to a multiple of 16 floats. */
     final int topInWidth;
+    /** The interaction's output width (before padding). */
+    final int topUsed;
+    /** Stride of one sample's dense features in the workspace (padded to 16 floats for SparseNN). */
+    final int xs;
     private final List<Table> denseTables = new ArrayList<>();
     private final List<Table> sparseTables = new ArrayList<>();
     private final int[] embIndex, linIndex; // feature -> sparse table index
@@ -56,6 +74,7 @@ public final class SparseNN {
         this.nd = numDense;
         this.ns = sparseNames.length;
         this.dim = config.embeddingDim();
+        this.xs = config.type() == ModelConfig.Type.SPARSENN ? pad16(numDense) : numDense;
         SplittableRandom rnd = new SplittableRandom(seed);
         boolean nn = config.type() == ModelConfig.Type.SPARSENN;
         boolean fm = config.type() == ModelConfig.Type.FM;
@@ -104,7 +123,7 @@ public final class SparseNN {
             bb = new Table[lb];
             bwI = new int[lb];
             bbI = new int[lb];
-            int in = nd;
+            int in = xs;
             for (int l = 0; l < lb; l++) {
                 int out = l < lb - 1 ? config.bottomHidden()[l] : dim;
                 bIn[l] = in;
@@ -116,7 +135,8 @@ public final class SparseNN {
                 in = out;
             }
             int t = ns + 1;
-            topInWidth = config.interaction() == ModelConfig.Interaction.DOT ? dim + t * (t - 1) / 2 : t * dim;
+            topUsed = config.interaction() == ModelConfig.Interaction.DOT ? dim + t * (t - 1) / 2 : t * dim;
+            topInWidth = pad16(topUsed);
             int lt = config.topHidden().length + 1;
             tIn = new int[lt];
             tOut = new int[lt];
@@ -140,8 +160,17 @@ public final class SparseNN {
             bw = bb = tw = tb = new Table[0];
             bwI = bbI = twI = tbI = new int[0];
             topInWidth = 0;
+            topUsed = 0;
         }
     }
+
+    /**
+     * Rounds a layer input width up to a multiple of 16 floats (one AVX-512 vector): the padding
+     * inputs are always 0, so their weights never receive a gradient and never affect the output,
+     * and the SIMD dot and axpy kernels run without a scalar tail (367 = 22 x 16 + 15 would spend
+     * 15 scalar multiply-adds per row, about 40% of the top layer's time).
+     */
+    static int pad16(int n) { return n == 0 ? 0 : (n + 15) & ~15; }
 
     /** DLRM's initialisation: N(0, 2/(fan_in + fan_out)) for weights (Glorot normal). */
     private static Table initLayer(String name, int out, int in, SplittableRandom rnd) {
@@ -180,6 +209,73 @@ public final class SparseNN {
         long s = 0;
         for (Table t : tables()) s += t.size();
         return s;
+    }
+
+    /** The model type name written into model files. */
+    public static final String MODEL_TYPE = "sparsenn";
+
+    /**
+     * Saves the parameters and the architecture through {@link dev.sparsetrain.core.io.ModelFile}
+     * (atomic write, checksummed). {@code metadata} is stored as given (e.g. the data set, the
+     * encoder settings and the test figures).
+     */
+    public void save(java.nio.file.Path path, java.util.Map<String, String> metadata) {
+        StringBuilder j = new StringBuilder("{");
+        j.append("\"type\":\"").append(config.type()).append("\",");
+        j.append("\"embeddingDim\":").append(dim).append(',');
+        j.append("\"bottomHidden\":").append(java.util.Arrays.toString(config.bottomHidden())).append(',');
+        j.append("\"topHidden\":").append(java.util.Arrays.toString(config.topHidden())).append(',');
+        j.append("\"interaction\":\"").append(config.interaction()).append("\",");
+        j.append("\"embeddingInitStd\":").append(config.embeddingInitStd()).append(',');
+        j.append("\"numDense\":").append(nd).append(',');
+        j.append("\"sparseNames\":[");
+        for (int f = 0; f < ns; f++) {
+            if (f > 0) j.append(',');
+            j.append('"').append(names[f].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        j.append("],\"tableRows\":[");
+        for (int f = 0; f < ns; f++) {
+            if (f > 0) j.append(',');
+            j.append(sparseTables.get(f).rows());
+        }
+        j.append("]}");
+        dev.sparsetrain.core.io.ModelFile.write(path, new dev.sparsetrain.core.io.ModelFile.Contents(MODEL_TYPE, j.toString(),
+                metadata, java.util.Map.of(), tables()));
+    }
+
+    /** Loads a model written by {@link #save}; a file of another model type is refused in one line. */
+    public static SparseNN load(java.nio.file.Path path) {
+        dev.sparsetrain.core.io.ModelFile.Contents c = dev.sparsetrain.core.io.ModelFile.read(path);
+        if (!c.modelType().equals(MODEL_TYPE)) {
+            throw new dev.sparsetrain.core.BadInputException(path + ": a '" + c.modelType() + "' model, expected '" + MODEL_TYPE + "'");
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.configJson());
+            int[] bottom = ints(n.get("bottomHidden")), top = ints(n.get("topHidden"));
+            ModelConfig mc = new ModelConfig(ModelConfig.Type.valueOf(n.get("type").asText()), n.get("embeddingDim").asInt(), bottom, top,
+                    ModelConfig.Interaction.valueOf(n.get("interaction").asText()), n.get("embeddingInitStd").asDouble());
+            String[] names = new String[n.get("sparseNames").size()];
+            for (int f = 0; f < names.length; f++) names[f] = n.get("sparseNames").get(f).asText();
+            SparseNN m = new SparseNN(mc, names, ints(n.get("tableRows")), n.get("numDense").asInt(), 0);
+            for (Table t : m.tables()) {
+                Table saved = c.table(t.name());
+                if (saved.rows() != t.rows() || saved.dim() != t.dim()) {
+                    throw new dev.sparsetrain.core.BadInputException(path + ": table '" + t.name() + "' is " + saved.rows() + " x "
+                            + saved.dim() + ", the configuration implies " + t.rows() + " x " + t.dim());
+                }
+                t.load(saved.data());
+            }
+            return m;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            if (e instanceof dev.sparsetrain.core.BadInputException b) throw b;
+            throw new dev.sparsetrain.core.BadInputException(path + ": damaged SparseNN configuration (" + e.getMessage() + ")");
+        }
+    }
+
+    private static int[] ints(com.fasterxml.jackson.databind.JsonNode a) {
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
+        return out;
     }
 
     /** A fresh set of gradient buffers shaped like the parameters (one per worker). */
@@ -248,10 +344,15 @@ public final class SparseNN {
         int kept;
         int count;
         final int nv; // vectors meeting in the interaction (SparseNN: F+1, FM: F + nd)
+        final int tp; // nv rounded up to the SIMD lane count
+        final float[] gram, zt;
+        final int[] nzIdx;
+        final float[] nzVal;
+        final float[] laneScratch = new float[LANES];
 
         Workspace(int chunk) {
             this.chunk = chunk;
-            x = new float[chunk * Math.max(1, nd)];
+            x = new float[chunk * Math.max(1, xs)];
             bAct = new float[bOut.length][];
             dbAct = new float[bOut.length][];
             for (int l = 0; l < bOut.length; l++) {
@@ -265,6 +366,11 @@ public final class SparseNN {
                 dtAct[l] = new float[chunk * tOut[l]];
             }
             nv = config.type() == ModelConfig.Type.SPARSENN ? ns + 1 : ns + nd;
+            tp = (nv + LANES - 1) / LANES * LANES;
+            gram = new float[nv * tp];
+            zt = new float[dim * tp];
+            nzIdx = new int[chunk];
+            nzVal = new float[chunk];
             z = new float[chunk * nv * dim];
             dz = new float[chunk * nv * dim];
             tin = new float[chunk * Math.max(1, topInWidth)];
@@ -311,7 +417,7 @@ public final class SparseNN {
             float[] dense = data.dense();
             for (int b = 0; b < count; b++) {
                 int i = order[from + b];
-                if (nd > 0) System.arraycopy(dense, i * nd, x, b * nd, nd);
+                if (nd > 0) System.arraycopy(dense, i * nd, x, b * xs, nd);
                 for (int f = 0; f < ns; f++) {
                     int e = data.end(f, i);
                     int[] ids = data.ids()[f];
@@ -329,7 +435,37 @@ public final class SparseNN {
             for (int b = 0; b < count; b++) p[b] = sigmoid(dl[b]); // dl holds logits until backward
         }
 
+        private void forwardLayer(float[] w, float[] bias, float[] in, int inW, float[] out, int outW, int count, boolean relu) {
+            if (FAST && inW > 0) PanamaLayers.layerForward(w, bias, in, inW, out, outW, count, relu, laneScratch);
+            else layerForward(w, bias, in, inW, out, outW, count, relu);
+        }
+
+        private void backwardLayer(float[] w, float[] in, int inW, float[] dOut, int outW, int count, float[] dW, float[] dB,
+                                   float[] dIn) {
+            if (FAST && inW > 0) PanamaLayers.layerBackward(w, in, inW, dOut, outW, count, dW, dB, dIn, nzIdx, nzVal);
+            else layerBackward(w, in, inW, dOut, outW, count, dW, dB, dIn);
+        }
+
+        /** Sink of {@link #touch()}: a field, so the JIT cannot drop the loads. */
+        float touched;
+
+        /**
+         * Loads one float of every kept embedding row in a tight loop of independent loads, so the
+         * cache misses of a chunk's rows (26 random rows of a 166 MB table set per Criteo sample)
+         * overlap instead of stalling the pooling loop one by one; Java has no prefetch instruction.
+         */
+        private void touch() {
+            float s = 0;
+            for (int k = 0; k < kept; k++) {
+                Table t = emb[keptFeature[k]];
+                int r = keptRow[k];
+                s += t.block(r)[t.offset(r)];
+            }
+            touched = s;
+        }
+
         private void pool(int count) {
+            touch();
             java.util.Arrays.fill(z, 0, count * nv * dim, 0f);
             int base = config.type() == ModelConfig.Type.SPARSENN ? 1 : 0;
             for (int k = 0; k < kept; k++) {
@@ -343,7 +479,7 @@ public final class SparseNN {
             // bottom MLP
             float[] in = x;
             for (int l = 0; l < bOut.length; l++) {
-                layerForward(bw[l].data(), bb[l].data(), in, bIn[l], bAct[l], bOut[l], count, true);
+                forwardLayer(bw[l].data(), bb[l].data(), in, bIn[l], bAct[l], bOut[l], count, true);
                 if (rnd != null && mlpDropout > 0 && l < bOut.length - 1) dropout(bAct[l], count * bOut[l], rnd, mlpDropout, mKeep);
                 in = bAct[l];
             }
@@ -356,17 +492,25 @@ public final class SparseNN {
                     int zo = b * t * dim, to = b * topInWidth;
                     System.arraycopy(z, zo, tin, to, dim);
                     int k = to + dim;
+                    if (FAST) {
+                        PanamaLayers.gram(z, zo, t, dim, zt, tp, gram);
+                        for (int i = 0; i < t; i++) {
+                            int gi = i * tp;
+                            for (int j = i + 1; j < t; j++) tin[k++] = gram[gi + j];
+                        }
+                        continue;
+                    }
                     for (int i = 0; i < t; i++) {
                         for (int j = i + 1; j < t; j++) tin[k++] = dot16(z, zo + i * dim, z, zo + j * dim, dim);
                     }
                 }
             } else {
-                System.arraycopy(z, 0, tin, 0, count * t * dim);
+                for (int b = 0; b < count; b++) System.arraycopy(z, b * t * dim, tin, b * topInWidth, t * dim);
             }
             in = tin;
             int last = tOut.length - 1;
             for (int l = 0; l <= last; l++) {
-                layerForward(tw[l].data(), tb[l].data(), in, tIn[l], tAct[l], tOut[l], count, l < last);
+                forwardLayer(tw[l].data(), tb[l].data(), in, tIn[l], tAct[l], tOut[l], count, l < last);
                 if (rnd != null && mlpDropout > 0 && l < last) dropout(tAct[l], count * tOut[l], rnd, mlpDropout, mKeep);
                 in = tAct[l];
             }
@@ -376,7 +520,7 @@ public final class SparseNN {
         private void forwardLinear(int count, boolean fm) {
             float b0 = bias.data()[0];
             float[] w = denseW.data();
-            for (int b = 0; b < count; b++) dl[b] = b0 + (nd > 0 ? Kernels.dot(w, 0, x, b * nd, nd) : 0f);
+            for (int b = 0; b < count; b++) dl[b] = b0 + (nd > 0 ? Kernels.dot(w, 0, x, b * xs, nd) : 0f);
             for (int k = 0; k < kept; k++) {
                 Table t = lin[keptFeature[k]];
                 int r = keptRow[k];
@@ -388,7 +532,7 @@ public final class SparseNN {
             for (int b = 0; b < count; b++) {
                 int zo = b * nv * dim;
                 for (int j = 0; j < nd; j++) {
-                    float xj = x[b * nd + j];
+                    float xj = x[b * xs + j];
                     int o = zo + (ns + j) * dim;
                     for (int d = 0; d < dim; d++) z[o + d] = xj * v[j * dim + d];
                 }
@@ -432,7 +576,7 @@ public final class SparseNN {
                 float[] in = l == 0 ? tin : tAct[l - 1];
                 float[] dIn = l == 0 ? dtin : dtAct[l - 1];
                 java.util.Arrays.fill(dIn, 0, count * tIn[l], 0f);
-                layerBackward(tw[l].data(), in, tIn[l], dOut, tOut[l], count, g.dense[twI[l]], g.dense[tbI[l]], dIn);
+                backwardLayer(tw[l].data(), in, tIn[l], dOut, tOut[l], count, g.dense[twI[l]], g.dense[tbI[l]], dIn);
                 if (l > 0) reluMask(tAct[l - 1], dIn, count * tIn[l], mKeep);
             }
             int t = nv;
@@ -442,6 +586,18 @@ public final class SparseNN {
                     int zo = b * t * dim, to = b * topInWidth;
                     System.arraycopy(dtin, to, dz, zo, dim);
                     int k = to + dim;
+                    if (FAST) {
+                        for (int i = 0; i < t; i++) {
+                            gram[i * tp + i] = 0f;
+                            for (int j = i + 1; j < t; j++) {
+                                float gij = dtin[k++];
+                                gram[i * tp + j] = gij;
+                                gram[j * tp + i] = gij;
+                            }
+                        }
+                        PanamaLayers.gramBackward(gram, tp, z, zo, t, dim, dz);
+                        continue;
+                    }
                     for (int i = 0; i < t; i++) {
                         int zi = zo + i * dim;
                         for (int j = i + 1; j < t; j++) {
@@ -454,7 +610,7 @@ public final class SparseNN {
                     }
                 }
             } else {
-                System.arraycopy(dtin, 0, dz, 0, count * t * dim);
+                for (int b = 0; b < count; b++) System.arraycopy(dtin, b * topInWidth, dz, b * t * dim, t * dim);
             }
             embeddingGradients(g, 1);
             // bottom MLP: dz_0 through the ReLU of the projection
@@ -466,7 +622,7 @@ public final class SparseNN {
                 float[] in = l == 0 ? x : bAct[l - 1];
                 float[] dIn = l == 0 ? null : dbAct[l - 1];
                 if (dIn != null) java.util.Arrays.fill(dIn, 0, count * bIn[l], 0f);
-                layerBackward(bw[l].data(), in, bIn[l], dbAct[l], bOut[l], count, g.dense[bwI[l]], g.dense[bbI[l]], dIn);
+                backwardLayer(bw[l].data(), in, bIn[l], dbAct[l], bOut[l], count, g.dense[bwI[l]], g.dense[bbI[l]], dIn);
                 if (dIn != null) reluMask(bAct[l - 1], dIn, count * bIn[l], mKeep);
             }
         }
@@ -484,7 +640,7 @@ public final class SparseNN {
             float[] gb = g.dense[biasI], gw = g.dense[denseWI];
             for (int b = 0; b < count; b++) {
                 gb[0] += dl[b];
-                if (nd > 0) Kernels.axpy(dl[b], x, b * nd, gw, 0, nd);
+                if (nd > 0) Kernels.axpy(dl[b], x, b * xs, gw, 0, nd);
             }
             for (int k = 0; k < kept; k++) {
                 RowBatch rb = g.sparse[linIndex[keptFeature[k]]];
@@ -502,7 +658,7 @@ public final class SparseNN {
                     for (int c = 0; c < dim; c++) dz[o + c] = d * (fmSum[so + c] - z[o + c]);
                 }
                 for (int j = 0; j < nd; j++) {
-                    float xj = x[b * nd + j];
+                    float xj = x[b * xs + j];
                     if (xj != 0f) Kernels.axpy(xj, dz, zo + (ns + j) * dim, gv, j * dim, dim);
                 }
             }

@@ -2,6 +2,7 @@ package dev.sparsetrain.models.train;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Progress;
+import dev.sparsetrain.data.Bounded;
 import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.NegativeSampler;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class PairwiseTrainer {
     }
 
     /** Figures of one epoch. */
-    public record EpochStats(int epoch, long samples, double seconds, double samplesPerSecond, double loss, double validation) {
+    public record EpochStats(int epoch, long samples, double seconds, double samplesPerSecond, double loss, double validation, double cpuSeconds) {
         public String line() {
             return String.format(Locale.ROOT, "epoch %d: %s samples/s, loss %.4f%s", epoch, Progress.human(samplesPerSecond), loss,
                     Double.isNaN(validation) ? "" : String.format(Locale.ROOT, ", validation %.4f", validation));
@@ -69,11 +70,21 @@ public final class PairwiseTrainer {
      * @param stoppedEarly    whether early stopping ended the run
      * @param samples         triples processed in this run
      * @param trainSeconds    wall time of the training steps only (no validation, no checkpoints)
+     * @param cpuSeconds      CPU time the worker threads spent on them (summed over threads)
      */
     public record Result(int lastEpoch, int bestEpoch, double bestValidation, boolean stoppedEarly, long samples,
-                         double trainSeconds, List<EpochStats> history) {
+                         double trainSeconds, double cpuSeconds, List<EpochStats> history) {
         public double samplesPerSecond() {
             return trainSeconds > 0 ? samples / trainSeconds : 0;
+        }
+
+        /**
+         * Samples per CPU-second of one worker: what one core delivers when the thread is not
+         * descheduled. On a shared machine wall-clock throughput understates the engine; this
+         * figure times threads x it is the rate on that many idle cores (cache sharing aside).
+         */
+        public double samplesPerCpuSecond() {
+            return cpuSeconds > 0 ? samples / cpuSeconds : 0;
         }
 
         public double finalLoss() {
@@ -86,11 +97,15 @@ public final class PairwiseTrainer {
         this.sampler = sampler;
         this.config = config;
         if (train.size() == 0) throw new BadInputException("training set: no interactions");
-        int[] uo = train.userOfEntry();
-        int[] it = train.itemIndices();
-        pairs = new long[it.length];
-        // (u, i) packed in one long: one memory access per positive draw instead of two.
-        for (int p = 0; p < it.length; p++) pairs[p] = ((long) uo[p] << 32) | it[p];
+        if (config.positives() == TrainerConfig.PositiveSampling.PAIRS) {
+            int[] uo = train.userOfEntry();
+            int[] it = train.itemIndices();
+            pairs = new long[it.length];
+            // (u, i) packed in one long: one memory access per positive draw instead of two.
+            for (int p = 0; p < it.length; p++) pairs[p] = ((long) uo[p] << 32) | it[p];
+        } else {
+            pairs = null;
+        }
         int[] act = new int[train.numUsers()];
         int na = 0;
         for (int u = 0; u < train.numUsers(); u++) if (train.count(u) > 0) act[na++] = u;
@@ -123,7 +138,7 @@ public final class PairwiseTrainer {
         int sinceBest = 0;
         boolean stopped = false;
         long total = 0;
-        double trainSeconds = 0;
+        double trainSeconds = 0, cpuSeconds = 0;
         int epoch = startEpoch;
         while (epoch < config.epochs()) {
             epoch++;
@@ -131,9 +146,11 @@ public final class PairwiseTrainer {
                     : progress.apply(String.format(Locale.ROOT, "epoch %d/%d", epoch, config.epochs()), perEpoch);
             model.beginEpoch(epoch, config.epochs());
             long t0 = System.nanoTime();
-            double loss = runEpoch(model, workers, epoch, perEpoch, (long) (epoch - 1) * perEpoch, p);
+            double[] cpu = new double[1];
+            double loss = runEpoch(model, workers, epoch, perEpoch, (long) (epoch - 1) * perEpoch, p, cpu);
             double secs = (System.nanoTime() - t0) / 1e9;
             trainSeconds += secs;
+            cpuSeconds += cpu[0];
             total += perEpoch;
             double val = Double.NaN;
             boolean last = epoch == config.epochs();
@@ -154,7 +171,7 @@ public final class PairwiseTrainer {
             p.finish(perEpoch, String.format(Locale.ROOT, "loss %.4f%s", loss,
                     Double.isNaN(val) ? "" : String.format(Locale.ROOT, "  validation %.4f%s", val, bestEpoch == epoch ? " *" : "")));
             p.close();
-            history.add(new EpochStats(epoch, perEpoch, secs, perEpoch / secs, loss, val));
+            history.add(new EpochStats(epoch, perEpoch, secs, perEpoch / secs, loss, val, cpu[0]));
             if (checkpointer != null && config.checkpointEvery() > 0 && epoch % config.checkpointEvery() == 0) {
                 checkpointer.save(epoch);
             }
@@ -164,7 +181,7 @@ public final class PairwiseTrainer {
             }
         }
         if (validator != null && bestSnapshot != null && bestEpoch != epoch) model.restore(bestSnapshot);
-        return new Result(epoch, bestEpoch, validator == null ? Double.NaN : best, stopped, total, trainSeconds, history);
+        return new Result(epoch, bestEpoch, validator == null ? Double.NaN : best, stopped, total, trainSeconds, cpuSeconds, history);
     }
 
     /** The per-thread streams of an epoch: a function of (seed, epoch) only. */
@@ -182,7 +199,8 @@ public final class PairwiseTrainer {
         return z ^ (z >>> 31);
     }
 
-    private double runEpoch(PairwiseModel model, PairwiseModel.Worker[] workers, int epoch, long perEpoch, long stepBase, Progress progress) {
+    private double runEpoch(PairwiseModel model, PairwiseModel.Worker[] workers, int epoch, long perEpoch, long stepBase, Progress progress,
+                            double[] cpuOut) {
         int T = workers.length;
         int R = config.roundsPerEpoch();
         SplittableRandom[] rnd = streams(config.seed(), epoch, T);
@@ -190,6 +208,7 @@ public final class PairwiseTrainer {
         long[] done = new long[T * 16];
         double[] lossSum = new double[T * 16];
         long[] lossCnt = new long[T * 16];
+        long[] cpuNanos = new long[T * 16];
         Throwable[] failure = new Throwable[1];
         CyclicBarrier barrier = new CyclicBarrier(T, model::afterRound);
         Thread[] threads = new Thread[T];
@@ -198,8 +217,11 @@ public final class PairwiseTrainer {
             final int ti = t;
             long mine = perEpoch / T + (t < perEpoch % T ? 1 : 0);
             Runnable body = () -> {
+                var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                long c0 = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : -1;
                 try {
                     work(workers[ti], rnd[ti], mine, R, ti, T, stepBase, mask, done, lossSum, lossCnt, barrier);
+                    if (c0 >= 0) cpuNanos[ti * 16] = mx.getCurrentThreadCpuTime() - c0;
                 } catch (Throwable e) {
                     synchronized (failure) {
                         if (failure[0] == null) failure[0] = e;
@@ -237,8 +259,9 @@ public final class PairwiseTrainer {
             throw new IllegalStateException(failure[0]);
         }
         double ls = 0;
-        long lc = 0;
-        for (int x = 0; x < T; x++) { ls += lossSum[x * 16]; lc += lossCnt[x * 16]; }
+        long lc = 0, cn = 0;
+        for (int x = 0; x < T; x++) { ls += lossSum[x * 16]; lc += lossCnt[x * 16]; cn += cpuNanos[x * 16]; }
+        cpuOut[0] = cn / 1e9;
         return lc == 0 ? Double.NaN : ls / lc;
     }
 
@@ -246,7 +269,7 @@ public final class PairwiseTrainer {
                       long[] done, double[] lossSum, long[] lossCnt, CyclicBarrier barrier)
             throws InterruptedException, BrokenBarrierException {
         final long[] pairs = this.pairs;
-        final int nnz = pairs.length;
+        final int nnz = pairs == null ? 0 : pairs.length;
         final NegativeSampler sampler = this.sampler;
         final boolean byUser = config.positives() == TrainerConfig.PositiveSampling.USERS;
         final int[] indptr = train.indptr(), indices = train.itemIndices();
@@ -260,11 +283,11 @@ public final class PairwiseTrainer {
             for (; s < end; s++) {
                 int u, i;
                 if (byUser) {
-                    u = active[rnd.nextInt(active.length)];
+                    u = active[Bounded.below(rnd, active.length)];
                     int st = indptr[u];
-                    i = indices[st + rnd.nextInt(indptr[u + 1] - st)];
+                    i = indices[st + Bounded.below(rnd, indptr[u + 1] - st)];
                 } else {
-                    long pr = pairs[rnd.nextInt(nnz)];
+                    long pr = pairs[Bounded.below(rnd, nnz)];
                     u = (int) (pr >>> 32);
                     i = (int) pr;
                 }

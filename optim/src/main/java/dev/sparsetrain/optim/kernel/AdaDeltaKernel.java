@@ -19,7 +19,7 @@ final class AdaDeltaKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         int so = row * dim;
         float r1 = 1 - rho, u2 = 0, eff = 0;
         for (int i = 0; i < dim; i++) {

@@ -3,11 +3,12 @@ package dev.sparsetrain.optim.kernel;
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Adagrad;
 
-/** Element-wise AdaGrad (see {@link Adagrad}). State: sum of squares s. */
+/** Element-wise AdaGrad (see {@link Adagrad}); loop in {@link OptimMath#adagrad}. State: sum of squares s. */
 final class AdagradKernel extends RowKernel {
     private final double lrDecay;
     private final float eps;
     private final float[] s;
+    private final OptimMath math = OptimMath.get();
 
     AdagradKernel(int rows, int dim, Adagrad a) {
         super(rows, dim);
@@ -17,21 +18,11 @@ final class AdagradKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         int so = row * dim;
         float clr = (float) (lr / (1 + (t - 1) * lrDecay));
-        float u2 = 0, inv = 0;
-        for (int i = 0; i < dim; i++) {
-            float gv = g[go + i];
-            float sv = s[so + i] + gv * gv;
-            s[so + i] = sv;
-            float d = (float) Math.sqrt(sv) + eps;
-            float u = clr * gv / d;
-            w[wo + i] -= u;
-            u2 += u * u;
-            inv += 1f / d;
-        }
-        if (stats != null) stats.addUpdate(gi, u2, clr * inv / dim);
+        float u2 = math.adagrad(w, wo, g, go, s, so, dim, clr, eps);
+        if (stats != null) stats.addUpdate(gi, u2, clr * math.sumInverseDenominator(s, so, dim, 1f, eps) / dim);
     }
 
     @Override public boolean quiescent(int row) { return true; }

@@ -18,12 +18,20 @@ final class AdamKernel extends RowKernel {
 
     private record Bias(long t, float lr, float stepSize, float c) {}
 
-    AdamKernel(int rows, int dim, Adam a) {
-        this(rows, dim, a, OptimMath.get());
+    private static final int POW_TABLE = 2048;
+    /** beta^t for t &lt; 2048 (16 KiB each): per-row bias correction and catch-up read them. */
+    private final boolean rowwise;
+    private final double[] pow1, pow2;
+
+    AdamKernel(int rows, int dim, Adam a, boolean rowwiseBias) {
+        this(rows, dim, a, rowwiseBias, OptimMath.get());
     }
 
-    AdamKernel(int rows, int dim, Adam a, OptimMath math) {
+    AdamKernel(int rows, int dim, Adam a, boolean rowwiseBias, OptimMath math) {
         super(rows, dim);
+        rowwise = rowwiseBias;
+        pow1 = powers(a.beta1());
+        pow2 = powers(a.beta2());
         b1d = a.beta1();
         b2d = a.beta2();
         b1 = (float) b1d;
@@ -36,9 +44,15 @@ final class AdamKernel extends RowKernel {
         this.math = math;
     }
 
+    /**
+     * The cached scalars of step t; a new holder is stored only when t moves forward (once per
+     * step). Catch-up replays older steps: those are computed into the caller's locals instead
+     * (see apply), so a catch-up loop allocates nothing and does not evict the current step.
+     */
     private Bias bias(long t, float lr) {
         Bias b = bias;
         if (b.t == t && b.lr == lr) return b;
+        if (t < b.t) return null;
         double bc1 = 1 - Math.pow(b1d, (double) t);
         double bc2 = 1 - Math.pow(b2d, (double) t);
         b = sparseEps
@@ -49,16 +63,31 @@ final class AdamKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
-        Bias b = bias(t, lr);
-        int so = row * dim;
-        float u2 = math.adam(w, wo, g, go, m, v, vmax, so, dim, b1, b2, b.c, eps, b.stepSize);
-        if (stats != null) {
-            float[] vv = vmax != null ? vmax : v;
-            float inv = 0;
-            for (int i = 0; i < dim; i++) inv += 1f / ((float) Math.sqrt(vv[so + i]) * b.c + eps);
-            stats.addUpdate(gi, u2, b.stepSize * inv / dim);
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
+        float stepSize, c;
+        Bias b = rowwise ? null : bias(t, lr);
+        if (b != null) {
+            stepSize = b.stepSize;
+            c = b.c;
+        } else {
+            // row-wise bias (per-row counts) or a catch-up of older steps: locals, table lookups for small t, no allocation
+            double bc1 = 1 - (t < POW_TABLE ? pow1[(int) t] : Math.pow(b1d, (double) t));
+            double bc2 = 1 - (t < POW_TABLE ? pow2[(int) t] : Math.pow(b2d, (double) t));
+            stepSize = (float) (sparseEps ? lr * Math.sqrt(bc2) / bc1 : lr / bc1);
+            c = sparseEps ? 1f : (float) (1 / Math.sqrt(bc2));
         }
+        int so = row * dim;
+        float u2 = math.adam(w, wo, g, go, m, v, vmax, so, dim, b1, b2, c, eps, stepSize);
+        if (stats != null) {
+            float inv = math.sumInverseDenominator(vmax != null ? vmax : v, so, dim, c, eps);
+            stats.addUpdate(gi, u2, stepSize * inv / dim);
+        }
+    }
+
+    private static double[] powers(double beta) {
+        double[] p = new double[POW_TABLE];
+        for (int i = 0; i < POW_TABLE; i++) p[i] = Math.pow(beta, i);
+        return p;
     }
 
     @Override public boolean quiescent(int row) { return allZero(m, row * dim, dim); }

@@ -21,7 +21,7 @@ final class AdamaxKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         int so = row * dim;
         float clr = (float) (lr / (1 - Math.pow(b1d, (double) t)));
         float a1 = 1 - b1, u2 = 0, inv = 0;

@@ -18,7 +18,7 @@ final class FtrlKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         int so = row * dim;
         double alpha = lr;
         double u2 = 0, eff = 0;
@@ -46,7 +46,9 @@ final class FtrlKernel extends RowKernel {
 
     /** k zero-gradient steps: z and n unchanged, w = f(z, n) at the last step's alpha (idempotent). */
     @Override
-    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lrFirst, float lrLast) {
+    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lrFirst, float lrLast,
+                                  float coupledL2, float wd) {
+        if (coupledL2 != 0f) return false; // coupled L2 enters z through the gradient: loop
         int so = row * dim;
         double alpha = lrLast;
         for (int i = 0; i < dim; i++) {

@@ -3,11 +3,12 @@ package dev.sparsetrain.optim.kernel;
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Sgd;
 
-/** SGD with heavy-ball or Nesterov momentum and dampening (see {@link Sgd}). State: buffer b. */
+/** SGD with heavy-ball or Nesterov momentum and dampening (see {@link Sgd}); loop in {@link OptimMath#momentum}. State: buffer b. */
 final class MomentumKernel extends RowKernel {
     private final float mu, damp;
     private final boolean nesterov;
     private final float[] b;
+    private final OptimMath math = OptimMath.get();
 
     MomentumKernel(int rows, int dim, Sgd s) {
         super(rows, dim);
@@ -18,17 +19,8 @@ final class MomentumKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
-        int so = row * dim;
-        float u2 = 0;
-        for (int i = 0; i < dim; i++) {
-            float gv = g[go + i];
-            float bv = first ? gv : mu * b[so + i] + damp * gv;
-            b[so + i] = bv;
-            float u = lr * (nesterov ? gv + mu * bv : bv);
-            w[wo + i] -= u;
-            u2 += u * u;
-        }
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
+        float u2 = math.momentum(w, wo, g, go, b, row * dim, dim, mu, damp, nesterov, first, lr);
         if (stats != null) stats.addUpdate(gi, u2, lr);
     }
 
@@ -42,8 +34,9 @@ final class MomentumKernel extends RowKernel {
      * (the caller then passes {@code constantLr = false}).
      */
     @Override
-    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lr, float lrLast) {
-        if (t0 == 1 || !constantLr) return false;
+    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lr, float lrLast,
+                                  float l2, float wd) {
+        if (t0 == 1 || !constantLr || l2 != 0f || wd != 0f) return false;
         int so = row * dim;
         double muk = Math.pow(mu, (double) k);
         double sum = mu == 1 ? k : mu * (1 - muk) / (1 - mu);

@@ -48,7 +48,7 @@ final class NAdamKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         int so = row * dim;
         double bc2 = 1 - Math.pow(b2d, (double) t);
         double mu = mu(t), muNext = mu(t + 1);

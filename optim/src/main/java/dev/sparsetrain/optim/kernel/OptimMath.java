@@ -18,6 +18,25 @@ public interface OptimMath {
     float adam(float[] w, int wo, float[] g, int go, float[] m, float[] v, float[] vmax, int so, int n,
                float b1, float b2, float c, float eps, float stepSize);
 
+    /**
+     * One momentum-SGD row update (heavy ball or Nesterov, with dampening factor {@code damp = 1 - dampening}):
+     * <pre>
+     *   b = first ? g : mu b + damp g;  d = nesterov ? g + mu b : b;  u = lr d;  w -= u
+     * </pre>
+     * @return the squared norm of the update
+     */
+    float momentum(float[] w, int wo, float[] g, int go, float[] b, int so, int n, float mu, float damp, boolean nesterov,
+                   boolean first, float lr);
+
+    /**
+     * One AdaGrad row update: {@code s += g^2;  u = clr g / (sqrt(s) + eps);  w -= u}.
+     * @return the squared norm of the update
+     */
+    float adagrad(float[] w, int wo, float[] g, int go, float[] s, int so, int n, float clr, float eps);
+
+    /** {@code sum_i 1 / (sqrt(v[so+i]) * c + eps)}: the mean effective learning rate's denominator sum (diagnostics). */
+    float sumInverseDenominator(float[] v, int so, int n, float c, float eps);
+
     /** "scalar" or "panama(256-bit)". */
     String name();
 

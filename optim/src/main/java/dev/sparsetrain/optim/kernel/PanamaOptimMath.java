@@ -58,5 +58,79 @@ public final class PanamaOptimMath implements OptimMath {
     }
 
     @Override
+    public float momentum(float[] w, int wo, float[] g, int go, float[] b, int so, int n, float mu, float damp, boolean nesterov,
+                          boolean first, float lr) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        float u2 = 0;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < bound; i += S.length()) {
+                FloatVector gv = FloatVector.fromArray(S, g, go + i);
+                FloatVector bv = first ? gv : FloatVector.fromArray(S, b, so + i).mul(mu).add(gv.mul(damp));
+                bv.intoArray(b, so + i);
+                FloatVector u = (nesterov ? gv.add(bv.mul(mu)) : bv).mul(lr);
+                FloatVector.fromArray(S, w, wo + i).sub(u).intoArray(w, wo + i);
+                acc = u.fma(u, acc);
+            }
+            u2 = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float gv = g[go + i];
+            float bv = first ? gv : b[so + i] * mu + gv * damp;
+            b[so + i] = bv;
+            float u = (nesterov ? gv + bv * mu : bv) * lr;
+            w[wo + i] -= u;
+            u2 += u * u;
+        }
+        return u2;
+    }
+
+    @Override
+    public float adagrad(float[] w, int wo, float[] g, int go, float[] s, int so, int n, float clr, float eps) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        float u2 = 0;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < bound; i += S.length()) {
+                FloatVector gv = FloatVector.fromArray(S, g, go + i);
+                FloatVector sv = FloatVector.fromArray(S, s, so + i).add(gv.mul(gv));
+                sv.intoArray(s, so + i);
+                FloatVector u = gv.mul(clr).div(sv.sqrt().add(eps));
+                FloatVector.fromArray(S, w, wo + i).sub(u).intoArray(w, wo + i);
+                acc = u.fma(u, acc);
+            }
+            u2 = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float gv = g[go + i];
+            float sv = s[so + i] + gv * gv;
+            s[so + i] = sv;
+            float u = gv * clr / ((float) Math.sqrt(sv) + eps);
+            w[wo + i] -= u;
+            u2 += u * u;
+        }
+        return u2;
+    }
+
+    @Override
+    public float sumInverseDenominator(float[] v, int so, int n, float c, float eps) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        float s = 0;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(S);
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (; i < bound; i += S.length()) {
+                acc = acc.add(one.div(FloatVector.fromArray(S, v, so + i).sqrt().mul(c).add(eps)));
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) s += 1f / ((float) Math.sqrt(v[so + i]) * c + eps);
+        return s;
+    }
+
+    @Override
     public String name() { return "panama(" + S.vectorBitSize() + "-bit)"; }
 }

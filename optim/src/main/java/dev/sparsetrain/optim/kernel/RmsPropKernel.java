@@ -21,7 +21,7 @@ final class RmsPropKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         int so = row * dim;
         float a1 = 1 - alpha, u2 = 0, inv = 0;
         for (int i = 0; i < dim; i++) {
@@ -66,9 +66,11 @@ final class RmsPropKernel extends RowKernel {
     @Override public long stateBytesPerRow() { return 4L * dim * (1 + (a != null ? 1 : 0) + (b != null ? 1 : 0)); }
     @Override public String describeState() { return "square avg" + (a != null ? ", grad avg" : "") + (b != null ? ", momentum" : "") + ": x dim floats"; }
 
+    /** Slots in order: s, then a (when centered), then b (with momentum). */
     @Override
     public float state(int slot, int row, int c) {
-        float[] x = switch (slot) { case 0 -> s; case 1 -> a; default -> b; };
+        float[] x = slot == 0 ? s : (slot == 1 && a != null) ? a : b;
+        if (x == null) throw new IndexOutOfBoundsException("rmsprop has no state slot " + slot);
         return x[row * dim + c];
     }
 }

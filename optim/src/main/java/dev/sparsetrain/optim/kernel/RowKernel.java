@@ -37,12 +37,13 @@ public abstract class RowKernel {
      * @param row   row id (state at {@code row * dim})
      * @param w     the array holding the row's weights, from {@code wo}
      * @param g     the transformed, finite gradient from {@code go} (may be overwritten)
+     * @param gSq   its squared norm when the caller knows it (no transform changed it), else NaN
      * @param t     the step used for bias correction and lr decay (group step, or the row's own count)
      * @param first whether this is the row's first step (momentum buffers start as the gradient)
      * @param lr    the learning rate of this step (schedule and multiplier applied)
      * @param stats per-thread stats or null; {@code gi} is the group's slot
      */
-    public abstract void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr,
+    public abstract void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr,
                                GroupStats stats, int gi);
 
     /**
@@ -56,11 +57,14 @@ public abstract class RowKernel {
 
     /**
      * Applies {@code k} zero-gradient steps starting at step {@code t0} in closed form, when one
-     * exists for this optimizer (without weight decay); returns false otherwise (the caller then
-     * loops). {@code constantLr} tells whether every idle step has learning rate {@code lrFirst};
-     * {@code lrLast} is the learning rate of the last idle step.
+     * exists for this optimizer; returns false otherwise (the caller then loops).
+     * {@code constantLr} tells whether every idle step has learning rate {@code lrFirst} (and no
+     * projection acts); {@code lrLast} is the learning rate of the last idle step; {@code l2} and
+     * {@code wd} are the coupled and decoupled weight decay of the group (each idle step then has
+     * the gradient {@code l2 * w} and scales {@code w} by {@code 1 - lr * wd} first).
      */
-    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lrFirst, float lrLast) {
+    public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lrFirst, float lrLast,
+                                  float l2, float wd) {
         return false;
     }
 
@@ -75,13 +79,21 @@ public abstract class RowKernel {
 
     /** Builds the kernel for an optimizer transform and a table of {@code rows x dim}. */
     public static RowKernel create(OptimizerTransform o, int rows, int dim) {
+        return create(o, rows, dim, false);
+    }
+
+    /**
+     * Builds the kernel; {@code rowwiseBias} tells that bias corrections will see each row's own
+     * count (LAZY_ROWWISE_BIAS), so per-step caching of step-dependent scalars would not hit.
+     */
+    public static RowKernel create(OptimizerTransform o, int rows, int dim, boolean rowwiseBias) {
         return switch (o) {
             case Sgd s -> s.momentum() == 0 ? new SgdKernel(rows, dim) : new MomentumKernel(rows, dim, s);
             case Adagrad a -> new AdagradKernel(rows, dim, a);
             case RowwiseAdagrad a -> new RowwiseAdagradKernel(rows, dim, a);
             case RmsProp r -> new RmsPropKernel(rows, dim, r);
             case AdaDelta a -> new AdaDeltaKernel(rows, dim, a);
-            case Adam a -> new AdamKernel(rows, dim, a);
+            case Adam a -> new AdamKernel(rows, dim, a, rowwiseBias);
             case Adamax a -> new AdamaxKernel(rows, dim, a);
             case NAdam n -> new NAdamKernel(rows, dim, n);
             case Ftrl f -> new FtrlKernel(rows, dim, f);

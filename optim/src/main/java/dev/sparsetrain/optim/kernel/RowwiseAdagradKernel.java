@@ -20,8 +20,8 @@ final class RowwiseAdagradKernel extends RowKernel {
     }
 
     @Override
-    public void apply(int row, float[] w, int wo, float[] g, int go, long t, boolean first, float lr, GroupStats stats, int gi) {
-        float g2 = Kernels.squaredNorm(g, go, dim);
+    public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
+        float g2 = Double.isNaN(gSq) ? Kernels.squaredNorm(g, go, dim) : (float) gSq;
         float a = acc[row] + g2 / dim;
         acc[row] = a;
         float scale = lr / ((float) Math.sqrt(a) + eps);

@@ -26,5 +26,41 @@ final class ScalarOptimMath implements OptimMath {
     }
 
     @Override
+    public float momentum(float[] w, int wo, float[] g, int go, float[] b, int so, int n, float mu, float damp, boolean nesterov,
+                          boolean first, float lr) {
+        float u2 = 0;
+        for (int i = 0; i < n; i++) {
+            float gv = g[go + i];
+            float bv = first ? gv : b[so + i] * mu + gv * damp;
+            b[so + i] = bv;
+            float u = (nesterov ? gv + bv * mu : bv) * lr;
+            w[wo + i] -= u;
+            u2 += u * u;
+        }
+        return u2;
+    }
+
+    @Override
+    public float adagrad(float[] w, int wo, float[] g, int go, float[] s, int so, int n, float clr, float eps) {
+        float u2 = 0;
+        for (int i = 0; i < n; i++) {
+            float gv = g[go + i];
+            float sv = s[so + i] + gv * gv;
+            s[so + i] = sv;
+            float u = gv * clr / ((float) Math.sqrt(sv) + eps);
+            w[wo + i] -= u;
+            u2 += u * u;
+        }
+        return u2;
+    }
+
+    @Override
+    public float sumInverseDenominator(float[] v, int so, int n, float c, float eps) {
+        float s = 0;
+        for (int i = 0; i < n; i++) s += 1f / ((float) Math.sqrt(v[so + i]) * c + eps);
+        return s;
+    }
+
+    @Override
     public String name() { return "scalar"; }
 }

@@ -44,6 +44,9 @@ public final class CaseFiles {
         String name = root.path("name").asText(fileStem(where));
         JsonNode opt = root.get("optimizer");
         if (opt == null || !opt.isTextual()) throw new BadInputException(where + ": field 'optimizer' missing, expected a name such as \"adam\"");
+        if (!dev.sparsetrain.optim.Optimizers.NAMES.contains(opt.asText())) {
+            throw new BadInputException(where + ": unknown optimizer '" + opt.asText() + "', known: " + String.join(", ", dev.sparsetrain.optim.Optimizers.NAMES));
+        }
         Map<String, Object> hyper = new LinkedHashMap<>();
         JsonNode h = root.path("hyper");
         if (!h.isMissingNode() && !h.isObject()) throw new BadInputException(where + ": field 'hyper' must be an object");

@@ -16,7 +16,8 @@ import java.util.Map;
  * A golden optimizer case (../shared/golden/README.md) as plain data, and its replay through the
  * public API: {@link Optimizers#fromPyTorch} builds the chain from the case's optimizer and
  * hyperparameters, the optional {@code clip} becomes {@code clipByGlobalNorm} or
- * {@code clipByValue}, {@code sparse: true} means {@link SparseSemantics#LAZY},
+ * {@code clipByValue}, {@code sparse: true} means {@link SparseSemantics#LAZY} (for SGD with
+ * momentum DENSE, see {@link #semanticsToUse()}),
  * {@code "semantics": "dense"} with sparse steps means {@link SparseSemantics#CATCH_UP} followed by
  * {@link Optimizer#flush()}, and otherwise {@link SparseSemantics#DENSE}.
  *
@@ -52,10 +53,18 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
         return c;
     }
 
-    /** The sparse semantics this case asks for. */
+    /**
+     * The sparse semantics this case asks for: CATCH_UP for catch-up cases, LAZY for sparse ones,
+     * DENSE otherwise; except sparse SGD with momentum, which is DENSE because that is what
+     * PyTorch does with a sparse gradient: its momentum buffer is a sparse tensor that
+     * {@code buf.mul_(momentum).add_(d_p)} decays and {@code param.add_(buf)} applies every step,
+     * so every row ever touched keeps moving exactly as under the dense optimizer.
+     */
     public SparseSemantics semanticsToUse() {
         if (catchUp()) return SparseSemantics.CATCH_UP;
-        return sparse ? SparseSemantics.LAZY : SparseSemantics.DENSE;
+        if (!sparse) return SparseSemantics.DENSE;
+        if (chain("case").optimizer() instanceof dev.sparsetrain.optim.transform.Sgd s && s.momentum() != 0) return SparseSemantics.DENSE;
+        return SparseSemantics.LAZY;
     }
 
     /**
@@ -89,7 +98,7 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
                 int off = b.add(r);
                 for (int c = 0; c < dim; c++) b.grads()[off + c] = (float) gr[c];
             }
-            opt.step();
+            opt.stepAll();
             if (!catchUp()) out.add(snapshot(t));
         }
         if (catchUp()) {

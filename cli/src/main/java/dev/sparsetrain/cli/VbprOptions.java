@@ -1,0 +1,206 @@
+package dev.sparsetrain.cli;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.data.features.FeatureDataset;
+import dev.sparsetrain.data.features.FeatureReader;
+import dev.sparsetrain.data.features.ItemFeatures;
+import dev.sparsetrain.data.features.Preprocessing;
+import dev.sparsetrain.data.features.SyntheticVisual;
+import dev.sparsetrain.data.features.TiktokDiffmm;
+import dev.sparsetrain.models.vbpr.GroupSpec;
+import dev.sparsetrain.models.vbpr.Variant;
+import dev.sparsetrain.models.vbpr.VbprConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Options shared by the VBPR commands (diagnose, lr-find, experiment vbpr-ablation, benchmark
+ * vbpr): where the data is and how the model is configured. Unset options keep
+ * {@link VbprConfig#defaults}.
+ */
+public final class VbprOptions {
+    @Option(names = "--data", defaultValue = "tiktok-diffmm", description = "A folder with train.tsv, val.tsv, test.tsv ('user<TAB>item', 0-based) and item features; "
+            + "a dataset name under ../shared/data (tiktok-diffmm); or 'synthetic' (4,096-d CNN-like features). Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--features", description = "Item features: .npy (float16/float32), raw little-endian float32 (.bin/.f32, row count = items) or text 'id v1 v2 ...'. Default: image_feat.npy in --data.")
+    Path features;
+
+    @Option(names = "--model", defaultValue = "vbpr", description = "vbpr, visual or bpr. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--factors", description = "K, user/item factors (default 32).")
+    Integer factors;
+
+    @Option(names = "--visual-factors", description = "K', visual factors (default 32).")
+    Integer visualFactors;
+
+    @Option(names = "--feature-preprocessing", description = "none, log1p, standardize, l2-row, max-abs (default l2-row).")
+    String preprocessing;
+
+    @Option(names = "--optimizer", description = "GROUP=RULE:LR[:L2] for one group (repeatable); groups: item_bias, user_factors, item_factors, user_visual, visual_projection, visual_bias, or 'all'; rules: sgd, adagrad, adam.")
+    List<String> optimizers = new ArrayList<>();
+
+    @Option(names = "--lr-multiplier", description = "GROUP=M: scales one group's learning rate (repeatable).")
+    List<String> multipliers = new ArrayList<>();
+
+    @Option(names = "--auto-balance", negatable = true, description = "Set per-group learning-rate multipliers from a probe so every group's update/weight ratio meets the target (default on).")
+    Boolean autoBalance;
+
+    @Option(names = "--balance-target", description = "Target update/weight ratio for --auto-balance (default: the median of the groups).")
+    Double balanceTarget;
+
+    @Option(names = "--threads", description = "Worker threads (default 2).")
+    Integer threads;
+
+    @Option(names = "--epochs", description = "Maximum epochs (default 100; early stopping on validation AUC).")
+    Integer epochs;
+
+    @Option(names = "--patience", description = "Epochs without validation improvement before stopping (default 10).")
+    Integer patience;
+
+    @Option(names = "--dense-batch", description = "Samples between dense updates of E and beta' (default 8192).")
+    Integer denseBatch;
+
+    @Option(names = "--restarts", description = "Train from N seeds, keep the best on validation (default 1).")
+    Integer restarts;
+
+    @Option(names = "--cosine-restarts", paramLabel = "T0[,TMULT[,MIN]]", split = ",",
+            description = "Cosine learning-rate schedule with warm restarts over epochs (SGDR): first period T0 epochs, each next TMULT times longer (default 1), down to MIN x the rate (default 0.01). Default: constant rates.")
+    double[] cosineRestarts;
+
+    @Option(names = "--seed", description = "Master seed (default 42).")
+    Long seed;
+
+    @Option(names = "--synthetic-items", defaultValue = "2000", description = "Items of the synthetic set (default ${DEFAULT-VALUE}).")
+    int syntheticItems;
+
+    @Option(names = "--synthetic-users", defaultValue = "3000", description = "Users of the synthetic set (default ${DEFAULT-VALUE}).")
+    int syntheticUsers;
+
+    @Option(names = "--synthetic-dim", defaultValue = "4096", description = "Feature dimension of the synthetic set (default ${DEFAULT-VALUE}).")
+    int syntheticDim;
+
+    /** Loads the data set named by --data/--features. */
+    FeatureDataset load() {
+        if (data.equals("synthetic") || data.startsWith("synthetic-")) {
+            SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed == null ? 42 : seed);
+            return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticUsers, syntheticItems, syntheticDim, d.styles(), d.latent(),
+                    d.magnitude(), d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), d.seed()));
+        }
+        Path dir = Path.of(data);
+        if (!Files.isDirectory(dir)) {
+            Path shared = locateShared(data);
+            if (shared == null) throw new BadInputException("--data '" + data + "': not a folder, not a dataset under ../shared/data, not 'synthetic'");
+            dir = shared;
+        }
+        for (String f : new String[] {"train.tsv", "val.tsv", "test.tsv"}) {
+            if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");
+        }
+        if (features == null) {
+            if (Files.exists(dir.resolve("image_feat.npy")) || Files.exists(dir.resolve("image_feat_f32le.bin"))) return TiktokDiffmm.load(dir);
+            throw new BadInputException("--data " + dir + ": no image_feat.npy; give the item features with --features FILE");
+        }
+        if (!Files.exists(features)) throw new BadInputException("--features " + features + ": no such file");
+        FeatureDataset.Pairs train = TiktokDiffmm.readPairs(dir.resolve("train.tsv")), val = TiktokDiffmm.readPairs(dir.resolve("val.tsv")),
+                test = TiktokDiffmm.readPairs(dir.resolve("test.tsv"));
+        int users = 0, items = 0;
+        for (FeatureDataset.Pairs p : new FeatureDataset.Pairs[] {train, val, test}) {
+            for (int u : p.users()) users = Math.max(users, u + 1);
+            for (int i : p.items()) items = Math.max(items, i + 1);
+        }
+        ItemFeatures f;
+        if (FeatureReader.Format.of(features) == FeatureReader.Format.TEXT) {
+            FeatureReader.Text t = FeatureReader.readText(features);
+            int n = Math.max(items, t.features().rows());
+            List<String> ids = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) ids.add(Integer.toString(i));
+            f = t.alignTo(ids);
+        } else {
+            f = FeatureReader.read(features, FeatureReader.Format.of(features) == FeatureReader.Format.RAW_F32 ? items : 0);
+            if (f.rows() < items) f.requireRows(items);
+        }
+        return new FeatureDataset(dir.getFileName().toString(), users, f.rows(), train, val, test, f);
+    }
+
+    private static Path locateShared(String name) {
+        Path d = Path.of("").toAbsolutePath();
+        for (int i = 0; i < 6 && d != null; i++, d = d.getParent()) {
+            for (Path c : new Path[] {d.resolve("shared/data").resolve(name), d.resolveSibling("shared").resolve("data").resolve(name)}) {
+                if (Files.isDirectory(c)) return c;
+            }
+        }
+        String p = System.getProperty("sparsetrain.data");
+        if (p != null && Files.isDirectory(Path.of(p, name))) return Path.of(p, name);
+        return null;
+    }
+
+    /** The configuration: defaults overridden by the options given. */
+    VbprConfig config() {
+        VbprConfig c = VbprConfig.defaults(Variant.parse(model));
+        if (factors != null || visualFactors != null) {
+            c = c.withFactors(factors == null ? c.factors() : factors, visualFactors == null ? c.visualFactors() : visualFactors);
+        }
+        if (preprocessing != null) c = c.withPreprocessing(Preprocessing.parse(preprocessing));
+        if (threads != null) c = c.withThreads(threads);
+        if (epochs != null || patience != null) c = c.withEpochs(epochs == null ? c.maxEpochs() : epochs, patience == null ? c.patience() : patience);
+        if (denseBatch != null) c = c.withDenseBatch(denseBatch);
+        if (restarts != null) c = c.withRestarts(restarts);
+        if (seed != null) c = c.withSeed(seed);
+        if (autoBalance != null || balanceTarget != null) {
+            c = c.withAutoBalance(autoBalance == null ? c.autoBalance() : autoBalance, balanceTarget == null ? c.balanceTarget() : balanceTarget);
+        }
+        Map<String, GroupSpec> g = new LinkedHashMap<>(c.groups());
+        for (String o : optimizers) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) throw new BadInputException("--optimizer '" + o + "': expected GROUP=RULE:LR[:L2], e.g. visual_projection=adam:0.001");
+            String group = o.substring(0, eq);
+            String[] p = o.substring(eq + 1).split(":");
+            if (p.length < 2 || p.length > 3) throw new BadInputException("--optimizer '" + o + "': expected GROUP=RULE:LR[:L2]");
+            GroupSpec spec;
+            try {
+                spec = new GroupSpec(GroupSpec.Rule.parse(p[0]), Double.parseDouble(p[1]), p.length > 2 ? Double.parseDouble(p[2]) : 0);
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--optimizer '" + o + "': learning rate and L2 must be numbers");
+            } catch (BadInputException e) {
+                throw new BadInputException("--optimizer '" + o + "': " + e.getMessage());
+            }
+            if (group.equals("all")) {
+                for (String t : VbprConfig.tableNames(Variant.VBPR)) g.put(t, spec);
+            } else if (List.of(VbprConfig.tableNames(Variant.VBPR)).contains(group)) {
+                g.put(group, spec);
+            } else {
+                throw new BadInputException("--optimizer '" + o + "': unknown group '" + group + "'; groups: "
+                        + String.join(", ", VbprConfig.tableNames(Variant.VBPR)) + ", all");
+            }
+        }
+        return c.withGroups(g);
+    }
+
+    /** Applies --lr-multiplier GROUP=M and --cosine-restarts to a trainer. */
+    void applyMultipliers(dev.sparsetrain.models.vbpr.VbprTrainer t) {
+        if (cosineRestarts != null) {
+            double[] c = cosineRestarts;
+            if (c.length < 1 || c.length > 3 || !(c[0] >= 1) || c[0] != Math.rint(c[0])) {
+                throw new BadInputException("--cosine-restarts " + java.util.Arrays.toString(c) + ": expected T0[,TMULT[,MIN]] with T0 a whole number of epochs >= 1");
+            }
+            t.withSchedule(dev.sparsetrain.optim.Schedule.cosineWarmRestarts((long) c[0], c.length > 1 ? c[1] : 1, c.length > 2 ? c[2] : 0.01));
+        }
+        for (String m : multipliers) {
+            int eq = m.indexOf('=');
+            double v;
+            try {
+                v = Double.parseDouble(m.substring(eq + 1));
+            } catch (RuntimeException e) {
+                throw new BadInputException("--lr-multiplier '" + m + "': expected GROUP=M with M a number > 0");
+            }
+            if (eq <= 0 || !(v > 0)) throw new BadInputException("--lr-multiplier '" + m + "': expected GROUP=M with M a number > 0");
+            t.setMultiplier(m.substring(0, eq), v);
+        }
+    }
+}

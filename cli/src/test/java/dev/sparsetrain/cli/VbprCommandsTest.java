@@ -1,0 +1,136 @@
+package dev.sparsetrain.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The VBPR commands end to end on small data (parseArgs with injected writers, no subprocess). */
+class VbprCommandsTest {
+    @TempDir Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        int code = Main.run(args, new PrintWriter(o), new PrintWriter(e));
+        return new Run(code, o.toString(), e.toString());
+    }
+
+    /** A tiny data folder: 3 users, 4 items, with features written by the caller. */
+    Path folder() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(d.resolve("train.tsv"), "0\t0\n0\t1\n1\t1\n1\t2\n2\t0\n");
+        Files.writeString(d.resolve("val.tsv"), "0\t2\n");
+        Files.writeString(d.resolve("test.tsv"), "1\t3\n2\t3\n");
+        return d;
+    }
+
+    static byte[] f32(float... v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float x : v) b.putFloat(x);
+        return b.array();
+    }
+
+    static void assertBadInput(Run r, String... fragments) {
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        String line = r.err().strip();
+        assertEquals(1, line.lines().count(), "one line: " + line);
+        for (String f : fragments) assertTrue(line.contains(f), line + " should contain " + f);
+    }
+
+    @Test
+    void badFeatureFilesEndWithOneLineAndExitCode2() throws IOException {
+        Path d = folder();
+        Path rows = d.resolve("rows.bin");
+        Files.write(rows, f32(1, 2, 3, 4, 5, 6, 7));   // 7 floats cannot make 4 rows
+        assertBadInput(run("diagnose", "--data", d.toString(), "--features", rows.toString()), "rows.bin", "do not split into 4 rows");
+
+        Path nan = d.resolve("nan.bin");
+        Files.write(nan, f32(1, 2, 3, Float.NaN, 5, 6, 7, 8));
+        assertBadInput(run("diagnose", "--data", d.toString(), "--features", nan.toString()), "nan.bin", "NaN", "finite");
+
+        Path inf = d.resolve("inf.txt");
+        Files.writeString(inf, "0 1 2\n1 3 inf\n2 1 1\n3 0 0\n");
+        assertBadInput(run("lr-find", "--data", d.toString(), "--features", inf.toString()), "inf.txt:2", "finite");
+
+        Path few = d.resolve("few.txt");
+        Files.writeString(few, "0 1 2\n1 3 4\n2 1 1\n");
+        assertBadInput(run("diagnose", "--data", d.toString(), "--features", few.toString()), "few.txt", "no feature line for item id '3'");
+
+        Path i8 = d.resolve("ints.npy");
+        String h = "{'descr': '<i8', 'fortran_order': False, 'shape': (4, 2), }";
+        h = h + " ".repeat(64 - (10 + h.length() + 1) % 64) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(10 + h.length() + 64).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0).putShort((short) h.length())
+                .put(h.getBytes(StandardCharsets.US_ASCII));
+        Files.write(i8, b.array());
+        assertBadInput(run("diagnose", "--data", d.toString(), "--features", i8.toString()), "ints.npy", "unsupported .npy dtype '<i8'");
+
+        assertBadInput(run("diagnose", "--data", "synthetic", "--synthetic-dim", "16", "--feature-preprocessing", "zscore"), "zscore", "l2-row");
+        assertBadInput(run("diagnose", "--data", "synthetic", "--synthetic-dim", "16", "--optimizer", "visual_projection=adam:-1"),
+                "visual_projection=adam:-1", "learningRate=-1.0");
+    }
+
+    @Test
+    void diagnoseFlagsSingleRateSgdOnRawLargeFeatures() {
+        Run r = run("diagnose", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "256",
+                "--feature-preprocessing", "none", "--optimizer", "all=sgd:0.00001", "--no-auto-balance", "--probe-samples", "5000");
+        assertEquals(0, r.code(), r.err());
+        System.out.println(r.out());
+        assertTrue(r.out().contains("TOO FAST") || r.out().contains("TOO SLOW"), r.out());
+        Run d = run("diagnose", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "256",
+                "--probe-samples", "5000");
+        assertEquals(0, d.code(), d.err());
+        System.out.println(d.out());
+        assertTrue(d.out().contains("auto-balance") && d.out().contains("verdict: balanced"), d.out());
+    }
+
+    @Test
+    void lrFindWritesCsvAndSvgAndSuggestsARatePerGroup() throws IOException {
+        Path out = dir.resolve("lr");
+        Run r = run("lr-find", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "64",
+                "--steps", "40", "--chunk", "256", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        System.out.println(r.out());
+        String csv = Files.readString(out.resolve("lr-find.csv"));
+        assertTrue(csv.startsWith("group,step,learning_rate,loss,smoothed_loss"), csv.substring(0, 60));
+        for (String g : new String[] {"item_bias", "user_factors", "item_factors", "user_visual", "visual_projection", "visual_bias"}) {
+            assertTrue(csv.contains(g + ","), g);
+            assertTrue(r.out().contains(g), g);
+        }
+        assertTrue(Files.readString(out.resolve("lr-find.svg")).contains("<svg"));
+    }
+
+    @Test
+    void ablationPrintsTheTableAndWritesTheReport() throws IOException {
+        Path html = dir.resolve("ablation.html");
+        Run r = run("experiment", "vbpr-ablation", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200",
+                "--synthetic-dim", "64", "--epochs", "4", "--sweep", "1e-4,1e-3", "--report", html.toString());
+        assertEquals(0, r.code(), r.err());
+        System.out.println(r.out());
+        for (String m : new String[] {"BPR-MF", "visual-only", "VBPR single-rate SGD", "VBPR per-group rates", "VBPR defaults", "cold AUC", "samples/s"}) {
+            assertTrue(r.out().contains(m), m);
+        }
+        String page = Files.readString(html);
+        assertTrue(page.contains("<svg") && page.contains("update/weight") && page.contains("Validation AUC"));
+    }
+
+    @Test
+    void benchmarkReportsSamplesPerSecond() {
+        Run r = run("benchmark", "vbpr", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "64",
+                "--warmup-epochs", "1", "--measure-epochs", "2");
+        assertEquals(0, r.code(), r.err());
+        System.out.println(r.out());
+        assertTrue(r.out().contains("samples/s"), r.out());
+    }
+}

@@ -1,0 +1,60 @@
+package dev.sparsetrain.data.features;
+
+import dev.sparsetrain.core.BadInputException;
+import java.util.Objects;
+
+/**
+ * Implicit feedback with a fixed train/validation/test split and one dense feature row per item:
+ * what VBPR trains on. Users and items are dense indices {@code [0, users)} and {@code [0, items)};
+ * feature row {@code i} belongs to item {@code i}.
+ *
+ * @param name     a short label ("tiktok-diffmm", "synthetic-4096")
+ * @param features already checked to have {@code items} rows
+ */
+public record FeatureDataset(String name, int users, int items, Pairs train, Pairs validation, Pairs test,
+                             ItemFeatures features) {
+
+    /** (user, item) pairs of one split, parallel arrays. */
+    public record Pairs(int[] users, int[] items) {
+        public Pairs {
+            if (users.length != items.length) throw new IllegalArgumentException("users/items length differ");
+        }
+
+        public int size() { return users.length; }
+    }
+
+    public FeatureDataset {
+        Objects.requireNonNull(name);
+        features.requireRows(items);
+        for (Pairs p : new Pairs[] {train, validation, test}) {
+            for (int k = 0; k < p.size(); k++) {
+                if (p.users()[k] < 0 || p.users()[k] >= users || p.items()[k] < 0 || p.items()[k] >= items) {
+                    throw new BadInputException(name + ": pair (" + p.users()[k] + ", " + p.items()[k] + ") outside "
+                            + users + " users x " + items + " items");
+                }
+            }
+        }
+    }
+
+    /** Items that appear in validation or test but never in train (cold-start items). */
+    public boolean[] coldItems() {
+        boolean[] inTrain = new boolean[items];
+        for (int i : train.items()) inTrain[i] = true;
+        boolean[] cold = new boolean[items];
+        for (Pairs p : new Pairs[] {validation, test}) for (int i : p.items()) if (!inTrain[i]) cold[i] = true;
+        return cold;
+    }
+
+    /** The same data with other features (e.g. after preprocessing). */
+    public FeatureDataset withFeatures(ItemFeatures f) {
+        return new FeatureDataset(name, users, items, train, validation, test, f);
+    }
+
+    @Override
+    public String toString() {
+        int cold = 0;
+        for (boolean c : coldItems()) if (c) cold++;
+        return String.format(java.util.Locale.ROOT, "%s: %d users, %d items (%d cold-start), train %d, val %d, test %d, features %d-d",
+                name, users, items, cold, train.size(), validation.size(), test.size(), features.dim());
+    }
+}

@@ -1,0 +1,145 @@
+package dev.sparsetrain.models.vbpr;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.data.features.Preprocessing;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything that defines a VBPR training run; immutable, validated in the constructor.
+ *
+ * <p>The defaults ({@link #defaults(Variant)}) were chosen from measurements on tiktok-diffmm (raw
+ * features of magnitude ~3, row norms ~33) and on the 4,096-d synthetic set (magnitude ~100, row
+ * norms in the thousands); see {@link VbprTrainer} and the README for the figures:
+ * <ul>
+ *   <li>features: {@link Preprocessing#L2_ROW} (rows of unit norm: the gradient of E no longer
+ *       scales with the feature magnitude, whatever the data);</li>
+ *   <li>per-group optimizers: SGD on the sparse rows, Adam on the dense E and beta'
+ *       ({@link #defaultGroups});</li>
+ *   <li>{@link AutoBalance} on: a probe sets per-group learning-rate multipliers so that every
+ *       group's update-to-weight ratio meets the median (it raised E's rate about 57x on
+ *       tiktok-diffmm: E takes one step per dense batch, the rows one per sample);</li>
+ *   <li>initial factors N(0, 0.01^2) (cold items keep their initial factors: small is better);</li>
+ *   <li>early stopping on validation AUC with patience 10, at most 100 epochs.</li>
+ * </ul>
+ *
+ * @param groups       per-group optimizer, keyed by table name (absent tables of the variant ignored)
+ * @param denseBatch   samples (over all threads) between two dense updates of E and beta'
+ * @param balanceTarget update-to-weight ratio that auto-balance aims for; NaN = the median of the groups
+ */
+public record VbprConfig(Variant variant, int factors, int visualFactors, Preprocessing preprocessing,
+                         Map<String, GroupSpec> groups, int threads, int maxEpochs, int patience, int denseBatch,
+                         long seed, double initStd, boolean autoBalance, double balanceTarget, int restarts,
+                         boolean recordStats) {
+
+    public VbprConfig {
+        if (variant == null) throw new BadInputException("--model must be given (vbpr, visual, bpr)");
+        if (factors <= 0 || factors > 4096) throw new BadInputException("--factors " + factors + ": must be in [1, 4096]");
+        if (visualFactors <= 0 || visualFactors > 4096) throw new BadInputException("--visual-factors " + visualFactors + ": must be in [1, 4096]");
+        if (threads <= 0 || threads > 256) throw new BadInputException("--threads " + threads + ": must be in [1, 256]");
+        if (maxEpochs <= 0) throw new BadInputException("--epochs " + maxEpochs + ": must be > 0");
+        if (patience <= 0) throw new BadInputException("--patience " + patience + ": must be > 0");
+        if (denseBatch < threads) throw new BadInputException("--dense-batch " + denseBatch + ": must be >= --threads (" + threads + ")");
+        if (!(initStd > 0)) throw new BadInputException("--init-std " + initStd + ": must be > 0");
+        if (restarts <= 0 || restarts > 1000) throw new BadInputException("--restarts " + restarts + ": must be in [1, 1000]");
+        if (!Double.isNaN(balanceTarget) && !(balanceTarget > 0)) throw new BadInputException("--balance-target " + balanceTarget + ": must be > 0");
+        groups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+        for (String t : tableNames(variant)) {
+            if (!groups.containsKey(t)) throw new BadInputException("group '" + t + "': no optimizer given");
+        }
+    }
+
+    /** The table (= group) names of a variant, in order. */
+    public static String[] tableNames(Variant v) {
+        return switch (v) {
+            case VBPR -> new String[] {VbprModel.ITEM_BIAS, VbprModel.USER_FACTORS, VbprModel.ITEM_FACTORS,
+                    VbprModel.USER_VISUAL, VbprModel.PROJECTION, VbprModel.VISUAL_BIAS};
+            case VISUAL -> new String[] {VbprModel.USER_VISUAL, VbprModel.PROJECTION, VbprModel.VISUAL_BIAS};
+            case BPR_MF -> new String[] {VbprModel.ITEM_BIAS, VbprModel.USER_FACTORS, VbprModel.ITEM_FACTORS};
+        };
+    }
+
+    /**
+     * The measured defaults: plain SGD (lr 0.05, L2 1e-3) on the sparse rows, Adam (lr 1e-3) on E
+     * and beta'. Sparse rows are touched a few times per epoch, so per-row adaptive state (AdaGrad,
+     * Adam) barely accumulates history and measured worse on tiktok-diffmm (BPR-MF test AUC: SGD
+     * 0.787, Adam 0.765, AdaGrad 0.727); E and beta' get a gradient every dense step, and Adam's
+     * per-element normalisation makes their step independent of the feature magnitude.
+     */
+    public static Map<String, GroupSpec> defaultGroups() {
+        Map<String, GroupSpec> g = new LinkedHashMap<>();
+        g.put(VbprModel.ITEM_BIAS, GroupSpec.sgd(0.05, 1e-3));
+        g.put(VbprModel.USER_FACTORS, GroupSpec.sgd(0.05, 1e-3));
+        g.put(VbprModel.ITEM_FACTORS, GroupSpec.sgd(0.05, 1e-3));
+        g.put(VbprModel.USER_VISUAL, GroupSpec.sgd(0.05, 1e-3));
+        g.put(VbprModel.PROJECTION, GroupSpec.adam(1e-3, 0));
+        g.put(VbprModel.VISUAL_BIAS, GroupSpec.adam(1e-3, 0));
+        return g;
+    }
+
+    /** One rule for every group (the single-rate set-up). */
+    public static Map<String, GroupSpec> uniform(GroupSpec spec) {
+        Map<String, GroupSpec> g = new LinkedHashMap<>();
+        for (String t : tableNames(Variant.VBPR)) g.put(t, spec);
+        return g;
+    }
+
+    public static VbprConfig defaults(Variant v) {
+        return new VbprConfig(v, 32, 32, Preprocessing.L2_ROW, defaultGroups(), 2, 100, 10, 8192, 42L, 0.01, true,
+                Double.NaN, 1, true);
+    }
+
+    public VbprConfig withGroups(Map<String, GroupSpec> g) {
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, g, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+    }
+
+    public VbprConfig withGroup(String table, GroupSpec spec) {
+        Map<String, GroupSpec> g = new LinkedHashMap<>(groups);
+        g.put(table, spec);
+        return withGroups(g);
+    }
+
+    public VbprConfig withVariant(Variant v) {
+        return new VbprConfig(v, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+    }
+
+    public VbprConfig withPreprocessing(Preprocessing p) {
+        return new VbprConfig(variant, factors, visualFactors, p, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+    }
+
+    public VbprConfig withEpochs(int maxEpochs, int patience) {
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+    }
+
+    public VbprConfig withThreads(int t) {
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, t, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+    }
+
+    public VbprConfig withSeed(long s) {
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, s, initStd, autoBalance, balanceTarget, restarts, recordStats);
+    }
+
+    public VbprConfig withDenseBatch(int b) {
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, b, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+    }
+
+    public VbprConfig withAutoBalance(boolean on, double target) {
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, on, target, restarts, recordStats);
+    }
+
+    public VbprConfig withRestarts(int n) {
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, n, recordStats);
+    }
+
+    public VbprConfig withFactors(int k, int kv) {
+        return new VbprConfig(variant, k, kv, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+    }
+
+    public VbprConfig withInitStd(double s) {
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, s, autoBalance, balanceTarget, restarts, recordStats);
+    }
+
+    public VbprConfig withRecordStats(boolean on) {
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, on);
+    }
+}

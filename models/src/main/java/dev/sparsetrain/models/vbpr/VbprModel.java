@@ -1,0 +1,241 @@
+package dev.sparsetrain.models.vbpr;
+
+import dev.sparsetrain.core.Kernels;
+import dev.sparsetrain.core.Table;
+import dev.sparsetrain.data.features.FeatureTransform;
+import dev.sparsetrain.data.features.ItemFeatures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * VBPR (He and McAuley, "VBPR: Visual Bayesian Personalized Ranking from Implicit Feedback",
+ * AAAI 2016) and its two parts. The preference of user u for item i with features f_i (F-d):
+ *
+ * <pre>
+ *   x_ui = beta_i + gamma_u . gamma_i + theta_u . (E f_i) + beta' . f_i
+ *
+ *   table (group)       shape        kind
+ *   item_bias           items x 1    embedding   beta_i
+ *   user_factors        users x K    embedding   gamma_u
+ *   item_factors        items x K    embedding   gamma_i
+ *   user_visual         users x K'   embedding   theta_u
+ *   visual_projection   K' x F       dense       E
+ *   visual_bias         1 x F        dense       beta'
+ * </pre>
+ *
+ * BPR loss per sample (u, i, j) with i a positive and j a sampled negative:
+ * {@code L = -ln sigma(x_uij)}, {@code x_uij = x_ui - x_uj}; with {@code g = sigma(-x_uij)}
+ * ({@code = -dL/dx_uij}) the hand-written gradients are
+ *
+ * <pre>
+ *   dL/d beta_i  = -g            dL/d beta_j  = +g
+ *   dL/d gamma_u = -g (gamma_i - gamma_j)
+ *   dL/d gamma_i = -g gamma_u    dL/d gamma_j = +g gamma_u
+ *   dL/d theta_u = -g E (f_i - f_j)
+ *   dL/d E       = -g theta_u (f_i - f_j)^T
+ *   dL/d beta'   = -g (f_i - f_j)
+ * </pre>
+ *
+ * Item projections {@code p_i = E f_i} and visual biases {@code b'_i = beta' . f_i} are cached in
+ * {@link #projections()} / {@link #visualBiases()} and refreshed by {@link #project(int, int)}
+ * whenever E or beta' change (once per dense step during training): a sample then costs O(K + K')
+ * instead of O(K' F). The features are stored after preprocessing; {@link #transform()} is the
+ * fitted preprocessing, saved with the model.
+ *
+ * <p>Thread-safety: tables are written Hogwild by the trainer; {@link #score} reads without locks.
+ */
+public final class VbprModel {
+    public static final String ITEM_BIAS = "item_bias", USER_FACTORS = "user_factors", ITEM_FACTORS = "item_factors",
+            USER_VISUAL = "user_visual", PROJECTION = "visual_projection", VISUAL_BIAS = "visual_bias";
+
+    private final Variant variant;
+    private final int users, items, k, kv, featureDim;
+    private final ItemFeatures features;
+    private final FeatureTransform transform;
+    final Table itemBias, userFactors, itemFactors, userVisual, projection, visualBias;
+    private final float[] proj, vbias;
+
+    /**
+     * @param features preprocessed features (one row per item), or null for {@link Variant#BPR_MF}
+     */
+    public VbprModel(Variant variant, int users, int items, int k, int kv, ItemFeatures features, FeatureTransform transform) {
+        this.variant = variant;
+        this.users = users;
+        this.items = items;
+        this.k = variant.collaborative() ? k : 0;
+        this.kv = variant.visual() ? kv : 0;
+        if (variant.collaborative() && k <= 0) throw new IllegalArgumentException("K=" + k + ", must be > 0");
+        if (variant.visual() && (kv <= 0 || features == null)) throw new IllegalArgumentException("visual model needs K' > 0 and features");
+        this.features = variant.visual() ? features.requireRows(items) : null;
+        this.transform = transform;
+        this.featureDim = variant.visual() ? features.dim() : 0;
+        if (variant.collaborative()) {
+            itemBias = Table.embedding(ITEM_BIAS, items, 1);
+            userFactors = Table.embedding(USER_FACTORS, users, k);
+            itemFactors = Table.embedding(ITEM_FACTORS, items, k);
+        } else {
+            itemBias = userFactors = itemFactors = null;
+        }
+        if (variant.visual()) {
+            userVisual = Table.embedding(USER_VISUAL, users, kv);
+            projection = Table.dense(PROJECTION, kv, featureDim);
+            visualBias = Table.dense(VISUAL_BIAS, 1, featureDim);
+            proj = new float[items * kv];
+            vbias = new float[items];
+        } else {
+            userVisual = projection = visualBias = null;
+            proj = new float[0];
+            vbias = new float[0];
+        }
+    }
+
+    /**
+     * Random initialisation: factors N(0, std^2); E N(0, (std / sqrt(mean |f|^2 per row))^2) so that
+     * {@code E f_i} starts at the same scale as the factors whatever the feature magnitude; biases 0.
+     */
+    public VbprModel initialize(SplittableRandom rnd, double std) {
+        if (variant.collaborative()) {
+            itemBias.fill(0f);
+            userFactors.fillNormal(rnd, std);
+            itemFactors.fillNormal(rnd, std);
+        }
+        if (variant.visual()) {
+            userVisual.fillNormal(rnd, std);
+            double n2 = Kernels.squaredNorm(features.values(), 0, features.values().length) / items;
+            projection.fillNormal(rnd, 1.0 / Math.sqrt(Math.max(n2, 1e-12)));
+            visualBias.fill(0f);
+            project(0, items);
+        }
+        return this;
+    }
+
+    public Variant variant() { return variant; }
+    public int users() { return users; }
+    public int items() { return items; }
+    public int factors() { return k; }
+    public int visualFactors() { return kv; }
+    public int featureDim() { return featureDim; }
+    public ItemFeatures features() { return features; }
+    public FeatureTransform transform() { return transform; }
+    public float[] projections() { return proj; }
+    public float[] visualBiases() { return vbias; }
+
+    /** The parameter tables in group order (only those of the variant). */
+    public List<Table> tables() {
+        List<Table> t = new ArrayList<>();
+        for (Table x : new Table[] {itemBias, userFactors, itemFactors, userVisual, projection, visualBias}) if (x != null) t.add(x);
+        return t;
+    }
+
+    public Table table(String name) {
+        for (Table t : tables()) if (t.name().equals(name)) return t;
+        throw new IllegalArgumentException("no table '" + name + "' in a " + variant + " model");
+    }
+
+    /** Recomputes {@code p_i = E f_i} and {@code b'_i = beta' . f_i} for items in [from, to). */
+    public void project(int from, int to) {
+        if (kv == 0) return;
+        final float[] e = projection.data(), bv = visualBias.data(), f = features.values();
+        final int fd = featureDim;
+        DenseKernels.INSTANCE.project(e, kv, f, fd, proj, from, to);
+        for (int i = from; i < to; i++) vbias[i] = Kernels.dot(bv, 0, f, i * fd, fd);
+    }
+
+    /** The score x_ui from the cached projections. */
+    public float score(int u, int i) {
+        float s = 0;
+        if (k > 0) {
+            s += itemBias.data()[i] + Kernels.dot(userFactors.data(), u * k, itemFactors.data(), i * k, k);
+        }
+        if (kv > 0) {
+            s += vbias[i] + Kernels.dot(userVisual.data(), u * kv, proj, i * kv, kv);
+        }
+        return s;
+    }
+
+    /** Deep copy of the parameters (same features and transform). */
+    public VbprModel copy() {
+        VbprModel m = new VbprModel(variant, users, items, Math.max(k, 1), Math.max(kv, 1), features, transform);
+        for (Table t : tables()) System.arraycopy(t.data(), 0, m.table(t.name()).data(), 0, t.data().length);
+        if (kv > 0) m.project(0, items);
+        return m;
+    }
+
+    /** Copies parameters from a model of the same shape. */
+    public void copyFrom(VbprModel o) {
+        for (Table t : tables()) System.arraycopy(o.table(t.name()).data(), 0, t.data(), 0, t.data().length);
+        if (kv > 0) project(0, items);
+    }
+
+    /**
+     * The per-sample kernel shared by training and the gradient check: computes {@code x_uij} from
+     * the cached projections and writes the loss gradients of the sparse rows into {@code s}
+     * (layout {@link Scratch}); returns {@code g = sigma(-x_uij)}. Reads pre-update values only.
+     */
+    public float sampleGradients(int u, int i, int j, Scratch s) {
+        float x = 0;
+        final int k = this.k, kv = this.kv;
+        final float[] gb = s.buf;
+        if (k > 0) {
+            float[] uf = userFactors.data(), itf = itemFactors.data(), ib = itemBias.data();
+            int uo = u * k;
+            Kernels.sub(itf, i * k, itf, j * k, gb, Scratch.U, k);     // gamma_i - gamma_j
+            System.arraycopy(uf, uo, gb, s.gi, k);                    // gamma_u
+            x += ib[i] - ib[j] + Kernels.dot(uf, uo, gb, Scratch.U, k);
+        }
+        if (kv > 0) {
+            float[] th = userVisual.data();
+            int to = u * kv;
+            Kernels.sub(proj, i * kv, proj, j * kv, gb, s.th, kv);     // p_i - p_j
+            System.arraycopy(th, to, gb, s.thOld, kv);                // theta_u before its update
+            x += Kernels.dot(th, to, gb, s.th, kv) + vbias[i] - vbias[j];
+        }
+        float g = (float) (1.0 / (1.0 + Math.exp(x)));
+        s.x = x;
+        if (k > 0) {
+            Kernels.scale(gb, Scratch.U, k, -g);                      // dL/d gamma_u = -g (gamma_i - gamma_j)
+            System.arraycopy(gb, s.gi, gb, s.gj, k);
+            Kernels.scale(gb, s.gi, k, -g);                           // dL/d gamma_i = -g gamma_u
+            Kernels.scale(gb, s.gj, k, g);                            // dL/d gamma_j = +g gamma_u
+            gb[s.bi] = -g;
+            gb[s.bj] = g;
+        }
+        if (kv > 0) Kernels.scale(gb, s.th, kv, -g);                  // dL/d theta_u = -g (p_i - p_j)
+        return g;
+    }
+
+    /** BPR loss {@code -ln sigma(x)} in a numerically stable form. */
+    public static double bprLoss(double x) {
+        return x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
+    }
+
+    /** Per-thread gradient scratch for {@link #sampleGradients}: one slab, fixed offsets. */
+    public static final class Scratch {
+        static final int U = 0;
+        final int gi, gj, th, thOld, bi, bj;
+        final float[] buf;
+        float x;
+
+        public Scratch(int k, int kv) {
+            gi = k;
+            gj = 2 * k;
+            th = 3 * k;
+            thOld = 3 * k + kv;
+            bi = 3 * k + 2 * kv;
+            bj = bi + 1;
+            buf = new float[bj + 1];
+        }
+
+        public float[] buffer() { return buf; }
+        public int userOffset() { return U; }
+        public int itemOffset() { return gi; }
+        public int negativeOffset() { return gj; }
+        public int visualOffset() { return th; }
+        /** theta_u before the update (for the E gradient). */
+        public int visualOldOffset() { return thOld; }
+        public int itemBiasOffset() { return bi; }
+        public int negativeBiasOffset() { return bj; }
+        public float lastX() { return x; }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.sparsetrain.models.sparsenn;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.sparsetrain.core.Table;
+import dev.sparsetrain.data.ctr.CtrData;
+import dev.sparsetrain.data.ctr.SyntheticCtr;
+import dev.sparsetrain.optim.ParamGroup;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** What each switch of the trainer does, checked on the parameters themselves. */
+class TrainerBehaviourTest {
+    static final CtrData DATA = new SyntheticCtr(new SyntheticCtr.Config(3, 500, 4, 1.1, 2, 0.5, 0.5, 0.3, -1.2, 3))
+            .generate(4000, 1).data();
+
+    static SparseNN model(ModelConfig mc) {
+        return new SparseNN(mc, DATA.names(), DATA.tableRows(), DATA.numDense(), 5);
+    }
+
+    static SparseNN train(ModelConfig mc, TrainConfig tc) {
+        SparseNN m = model(mc);
+        try (CtrTrainer t = new CtrTrainer(m, tc)) {
+            t.train(DATA, 0, null, null);
+        }
+        return m;
+    }
+
+    static TrainConfig base(int threads) {
+        return TrainConfig.defaults().toBuilder().threads(threads).batchSize(64).numPasses(2).build();
+    }
+
+    static Table table(SparseNN m, String name) {
+        return m.tables().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * The trainer's own arithmetic does not depend on threads or scheduling (chunk slots reduced in
+     * chunk order, dropout seeded per chunk). The shared Vector API kernels' {@code reduceLanes}
+     * (used by the optimizer's row-wise AdaGrad) may associate differently before and after JIT
+     * compilation, so two runs in one JVM can differ in the last bits: hence the tolerance.
+     */
+    @Test
+    void resultsDependOnTheSeedOnlyNotOnThreadsOrScheduling() {
+        float[] one = train(ModelConfig.defaults(), base(1).toBuilder().sparseDropout(0.2).mlpDropout(0.1).build()).predict(DATA);
+        for (int threads : new int[] {1, 2, 3, 2, 4}) {
+            float[] p = train(ModelConfig.defaults(), base(threads).toBuilder().sparseDropout(0.2).mlpDropout(0.1).build()).predict(DATA);
+            assertArrayEquals(one, p, 1e-4f, "threads=" + threads);
+        }
+        float[] plain1 = train(ModelConfig.defaults(), base(1)).predict(DATA);
+        float[] plain2 = train(ModelConfig.defaults(), base(2)).predict(DATA);
+        assertArrayEquals(plain1, plain2, 1e-4f);
+        float[] other = train(ModelConfig.defaults(), base(2).toBuilder().seed(99).build()).predict(DATA);
+        assertFalse(Arrays.equals(plain1, other), "another seed gives another model");
+    }
+
+    @Test
+    void untouchedEmbeddingRowsStayBitIdenticalEvenWithL2() {
+        SparseNN before = model(ModelConfig.defaults());
+        SparseNN after = train(ModelConfig.defaults(), base(2).toBuilder().embeddingL2(1e-2).build());
+        for (int f = 0; f < DATA.numSparse(); f++) {
+            int[] seen = DATA.impressions(f);
+            Table a = table(before, "emb." + DATA.names()[f]), b = table(after, "emb." + DATA.names()[f]);
+            int untouched = 0, moved = 0;
+            for (int r = 0; r < a.rows(); r++) {
+                float[] ra = Arrays.copyOfRange(a.data(), a.offset(r), a.offset(r) + a.dim());
+                float[] rb = Arrays.copyOfRange(b.data(), b.offset(r), b.offset(r) + b.dim());
+                if (seen[r] == 0) {
+                    assertArrayEquals(ra, rb, "row " + r + " was never in a batch");
+                    untouched++;
+                } else if (!Arrays.equals(ra, rb)) {
+                    moved++;
+                }
+            }
+            assertTrue(untouched > 0 && moved > 0, "feature " + f + ": untouched " + untouched + ", moved " + moved);
+        }
+    }
+
+    static double maxRowNorm(Table t, int[] seen, boolean touchedOnly, double[] minOut) {
+        double max = 0, min = Double.MAX_VALUE;
+        for (int r = 0; r < t.rows(); r++) {
+            if (touchedOnly && seen[r] == 0) continue;
+            double n = 0;
+            for (int c = 0; c < t.dim(); c++) n += (double) t.get(r, c) * t.get(r, c);
+            max = Math.max(max, Math.sqrt(n));
+            min = Math.min(min, Math.sqrt(n));
+        }
+        minOut[0] = min;
+        return max;
+    }
+
+    static double meanTouchedNorm(SparseNN m) {
+        double s = 0;
+        long n = 0;
+        for (int f = 0; f < DATA.numSparse(); f++) {
+            int[] seen = DATA.impressions(f);
+            Table t = table(m, "emb." + DATA.names()[f]);
+            for (int r = 0; r < t.rows(); r++) {
+                if (seen[r] == 0) continue;
+                s += Math.sqrt(dev.sparsetrain.core.Kernels.squaredNorm(t.data(), t.offset(r), t.dim()));
+                n++;
+            }
+        }
+        return s / n;
+    }
+
+    @Test
+    void l2OnActiveRowsShrinksThem() {
+        double plain = meanTouchedNorm(train(ModelConfig.defaults(), base(2)));
+        double l2 = meanTouchedNorm(train(ModelConfig.defaults(), base(2).toBuilder().embeddingL2(0.1).build()));
+        System.out.printf("mean norm of active embedding rows: no L2 %.4f, L2 0.1 %.4f%n", plain, l2);
+        assertTrue(l2 < 0.8 * plain, plain + " vs " + l2);
+    }
+
+    @Test
+    void maxNormAndConstantNormConstrainActiveRows() {
+        ModelConfig mc = ModelConfig.defaults().withInitStd(0.5); // rows start with norm ~2
+        SparseNN mx = train(mc, base(2).toBuilder().maxNorm(0.3).build());
+        SparseNN cn = train(mc, base(2).toBuilder().constantNorm(0.3).build());
+        double[] min = new double[1];
+        for (int f = 0; f < DATA.numSparse(); f++) {
+            int[] seen = DATA.impressions(f);
+            String name = "emb." + DATA.names()[f];
+            assertTrue(maxRowNorm(table(mx, name), seen, true, min) <= 0.3 + 1e-4, "max-norm " + name);
+            double max = maxRowNorm(table(cn, name), seen, true, min);
+            assertEquals(0.3, max, 1e-4, "constant-norm max " + name);
+            assertEquals(0.3, min[0], 1e-4, "constant-norm min " + name);
+            assertTrue(maxRowNorm(table(mx, name), seen, false, min) > 1, "untouched rows keep their norm");
+        }
+    }
+
+    @Test
+    void frozenGroupsDoNotMove() {
+        SparseNN init = model(ModelConfig.defaults());
+        SparseNN fe = train(ModelConfig.defaults(), base(2).toBuilder().freezeEmbeddings(true).build());
+        SparseNN fm = train(ModelConfig.defaults(), base(2).toBuilder().freezeMlp(true).build());
+        for (Table t : init.tables()) {
+            boolean emb = t.name().startsWith("emb.");
+            assertEquals(emb, Arrays.equals(t.data(), table(fe, t.name()).data()), "freeze embeddings: " + t.name());
+            assertEquals(!emb, Arrays.equals(t.data(), table(fm, t.name()).data()), "freeze mlp: " + t.name());
+        }
+    }
+
+    @Test
+    void freezeEmbeddingsAfterOnePass() {
+        SparseNN one = train(ModelConfig.defaults(), base(1).toBuilder().numPasses(1).build());
+        SparseNN two = train(ModelConfig.defaults(), base(1).toBuilder().numPasses(2).freezeEmbeddingsAfter(1).build());
+        for (Table t : one.tables()) {
+            boolean same = Arrays.equals(t.data(), table(two, t.name()).data());
+            assertEquals(t.name().startsWith("emb."), same, t.name());
+        }
+    }
+
+    @Test
+    void biasesAreFoundAndKeptOutOfL2() {
+        SparseNN m = model(ModelConfig.defaults());
+        var groups = CtrTrainer.groups(m, TrainConfig.defaults().toBuilder().mlpL2(1e-3).embeddingL2(1e-4).build());
+        ParamGroup w = groups.stream().filter(g -> g.name().equals("mlp_weights")).findFirst().orElseThrow();
+        ParamGroup b = groups.stream().filter(g -> g.name().equals("mlp_biases")).findFirst().orElseThrow();
+        ParamGroup e = groups.stream().filter(g -> g.name().equals("embeddings")).findFirst().orElseThrow();
+        System.out.println("groups: " + w.name() + " = " + w.chain().describe() + " " + w.tables() + "; " + b.name() + " = "
+                + b.chain().describe() + " " + b.tables() + "; " + e.name() + " = " + e.chain().describe() + ", " + e.semantics());
+        assertTrue(b.tables().stream().allMatch(n -> n.endsWith(".b")) && b.tables().size() == 4);
+        assertTrue(w.tables().stream().allMatch(n -> n.endsWith(".w")) && w.tables().size() == 4);
+        assertTrue(w.chain().describe().contains("0.001"), w.chain().describe());
+        assertFalse(b.chain().describe().toLowerCase().contains("decay"), b.chain().describe());
+        assertEquals(dev.sparsetrain.optim.SparseSemantics.LAZY, e.semantics());
+        assertEquals(dev.sparsetrain.optim.SparseSemantics.DENSE, w.semantics());
+    }
+
+    @Test
+    void aDroppedSparseIdContributesNothing() {
+        SparseNN m = model(ModelConfig.defaults());
+        int[] order = new int[32];
+        for (int i = 0; i < 32; i++) order[i] = i;
+        SparseNN.Workspace ws = m.newWorkspace(32);
+        ws.forward(DATA, order, 0, 32, new SplittableRandom(1), 0.999999f, 0f); // every id dropped
+        float[] dropped = ws.probabilities().clone();
+        for (Table t : m.sparseTables()) t.fill(0f);
+        ws.forward(DATA, order, 0, 32, null, 0f, 0f);
+        assertArrayEquals(ws.probabilities(), Arrays.copyOf(dropped, 32), 1e-6f);
+    }
+
+    @Test
+    void shuffleModes() {
+        int[] o = new int[100];
+        SplittableRandom r = new SplittableRandom(1);
+        CtrTrainer.shuffle(o, TrainConfig.Shuffle.NONE, 4, r);
+        for (int i = 0; i < 100; i++) assertEquals(i, o[i]);
+        CtrTrainer.shuffle(o, TrainConfig.Shuffle.WITHIN_PARTITION, 4, r);
+        boolean moved = false;
+        for (int i = 0; i < 100; i++) {
+            assertEquals(i / 25, o[i] / 25, "stays in its partition");
+            moved |= o[i] != i;
+        }
+        assertTrue(moved);
+        CtrTrainer.shuffle(o, TrainConfig.Shuffle.ALL, 4, r);
+        int[] s = o.clone();
+        Arrays.sort(s);
+        for (int i = 0; i < 100; i++) assertEquals(i, s[i]);
+        int crossed = 0;
+        for (int i = 0; i < 100; i++) if (o[i] / 25 != i / 25) crossed++;
+        assertTrue(crossed > 30, "rows cross partitions: " + crossed);
+    }
+
+    @Test
+    void savedModelPredictsTheSame(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        SparseNN m = train(ModelConfig.defaults().withInteraction(ModelConfig.Interaction.CONCAT), base(2));
+        java.nio.file.Path f = dir.resolve("model.sptr");
+        m.save(f, java.util.Map.of("note", "test"));
+        SparseNN back = SparseNN.load(f);
+        assertArrayEquals(m.predict(DATA), back.predict(DATA));
+        var e = assertThrows(dev.sparsetrain.core.BadInputException.class, () -> SparseNN.load(dir.resolve("missing.sptr")));
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void badConfigIsOneLine() {
+        var e = assertThrows(dev.sparsetrain.core.BadInputException.class,
+                () -> TrainConfig.defaults().toBuilder().sparseDropout(1.0).build());
+        assertEquals("sparse dropout 1.0, must be in [0, 1)", e.getMessage());
+        e = assertThrows(dev.sparsetrain.core.BadInputException.class,
+                () -> new CtrTrainer(model(ModelConfig.defaults()), TrainConfig.defaults().toBuilder().embeddingOptimizer("adamm", 0.1).build()));
+        System.out.println("unknown optimizer: " + e.getMessage());
+        assertTrue(e.getMessage().contains("adamm"));
+    }
+}
