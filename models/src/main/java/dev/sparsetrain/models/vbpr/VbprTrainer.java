@@ -54,11 +54,13 @@ import java.util.function.Consumer;
  * <p>Per-group figures (gradient norm, update norm, update-to-weight ratio, effective learning
  * rate) are recorded every epoch from one sparse update in 16 and every dense update.
  *
- * <p>Optimizer runtime: the per-row and dense updates go through {@link GroupRule}, a
- * model-local set of fused per-row kernels (SGD, AdaGrad, lazy Adam with per-row bias
- * correction) written before the project-wide {@code dev.sparsetrain.optim.Optimizer} existed;
- * moving to its {@code RowUpdater} and batch {@code step()} is open work (measure the per-call
- * cost first: this path trains tiktok-diffmm at 1.8M samples/s on 2 cores).
+ * <p>Optimizer runtime: one project {@code dev.sparsetrain.optim.Optimizer} holds the six
+ * groups: the sparse ones (LAZY semantics; LAZY_ROWWISE_BIAS for Adam) are updated per sample
+ * through their {@code RowUpdater} (Hogwild; the step passed is the worker's sample count), the
+ * dense E and beta' (DENSE semantics) through the batch path, one {@code step()} per phase.
+ * Per-group figures come from the runtime's per-thread {@code GroupStats}, with the weight norm
+ * floored at {@code initStd * sqrt(dim)} per row so that a zero-initialised bias does not show a
+ * ratio near 1 whatever its rate.
  *
  * <p>Not thread-safe itself: one trainer per run.
  */
@@ -92,6 +94,8 @@ public final class VbprTrainer {
      * learning-rate multiplier and the spec.
      */
     Optimizer denseOptimizer;
+    /** The runtime's per-row path of each sparse group (null for the dense groups). */
+    dev.sparsetrain.optim.RowUpdater[] updaters;
     final String[] names;
     Consumer<String> log = s -> { };
 
@@ -145,15 +149,22 @@ public final class VbprTrainer {
             boolean dense = t.kind() == Table.Kind.DENSE;
             rules[s] = new GroupRule(names[s], cfg.groups().get(names[s]), dense ? 1 : t.rows(), dense ? t.rows() * t.dim() : t.dim());
             if (old != null) rules[s].setMultiplier(old[s]);
-            rules[s].setWeightFloor(cfg.initStd());
         }
-        denseOptimizer = null;
-        if (model.visualFactors() > 0) {
-            List<ParamGroup> groups = new ArrayList<>();
-            for (String name : new String[] {VbprModel.PROJECTION, VbprModel.VISUAL_BIAS}) {
-                groups.add(ParamGroup.of(name, chain(cfg.groups().get(name)), name).withSemantics(SparseSemantics.DENSE));
-            }
-            denseOptimizer = Optimizer.build(groups, List.of(model.projection, model.visualBias));
+        List<ParamGroup> groups = new ArrayList<>();
+        List<Table> tabs = new ArrayList<>();
+        updaters = new dev.sparsetrain.optim.RowUpdater[names.length];
+        for (String name : names) {
+            GroupSpec spec = cfg.groups().get(name);
+            Table t = model.table(name);
+            SparseSemantics sem = t.kind() == Table.Kind.DENSE ? SparseSemantics.DENSE
+                    : spec.rule() == GroupSpec.Rule.ADAM ? SparseSemantics.LAZY_ROWWISE_BIAS : SparseSemantics.LAZY;
+            groups.add(ParamGroup.of(name, chain(spec), name).withSemantics(sem));
+            tabs.add(t);
+        }
+        denseOptimizer = Optimizer.build(groups, tabs);
+        for (int s = 0; s < names.length; s++) {
+            Table t = model.table(names[s]);
+            if (t.kind() == Table.Kind.EMBEDDING) updaters[s] = denseOptimizer.updater(t);
         }
     }
 
@@ -251,8 +262,7 @@ public final class VbprTrainer {
                     if (!(r <= w)) worst = g;
                 }
                 model.copyFrom(epochStart);
-                for (GroupRule r : rules) r.reset();
-                if (denseOptimizer != null) {
+                {
                     double[] keep = multipliers();
                     VbprModel restored = model;
                     init(seed);            // fresh optimizer state (the dense Adam moments may hold NaN)
@@ -301,6 +311,9 @@ public final class VbprTrainer {
      */
     public double runSamples(long total, SplittableRandom rnd, GroupStats stats) {
         final int T = cfg.threads();
+        // A multiplier of exactly 0 (a group frozen by lr-find) gave NaN weights in the runtime's
+        // Adam step; 1e-30 freezes a group just as well.
+        for (int g = 0; g < names.length; g++) denseOptimizer.setLearningRateMultiplier(names[g], Math.max(1e-30, rules[g].multiplier()));
         Worker[] ws = new Worker[T];
         for (int t = 0; t < T; t++) ws[t] = new Worker(t, T, rnd.split(), total, stats != null);
         CyclicBarrier barrier = new CyclicBarrier(T);
@@ -328,7 +341,16 @@ public final class VbprTrainer {
             if (w.failure != null) throw new IllegalStateException("worker failed", w.failure);
             loss += w.lossSum;
             n += w.done;
-            if (stats != null) stats.merge(w.stats);
+            if (stats != null) {
+                stats.merge(w.stats);
+                for (int g = 0; g < names.length; g++) {
+                    if (updaters[g] == null) continue;
+                    long rows = w.runtimeStats.rowsUpdated(g);
+                    double floor2 = cfg.initStd() * cfg.initStd() * rules[g].dim * rows;
+                    stats.addBulk(g, w.runtimeStats.gradientSquaredSum(g), w.runtimeStats.updateSquaredSum(g),
+                            Math.max(w.runtimeStats.weightSquaredSum(g), floor2), rows, w.runtimeStats.nonFiniteGradients(g));
+                }
+            }
         }
         if (model.visualFactors() > 0) model.project(0, model.items());  // E changed in the last phase
         double mean = loss / Math.max(1, n);
@@ -346,6 +368,7 @@ public final class VbprTrainer {
         final SplittableRandom rnd;
         final long total;
         final GroupStats stats;
+        final dev.sparsetrain.optim.GroupStats runtimeStats;
         final VbprModel.Scratch scratch;
         final float[] accA, accC, dE, dB;
         final int[] touched;
@@ -362,6 +385,7 @@ public final class VbprTrainer {
             this.rnd = rnd;
             this.total = total;
             this.stats = rec ? new GroupStats(names.length) : null;
+            this.runtimeStats = rec ? denseOptimizer.newStats() : null;
             this.scratch = new VbprModel.Scratch(model.factors(), model.visualFactors());
             int kv = model.visualFactors(), fd = model.featureDim(), items = model.items();
             boolean vis = kv > 0;
@@ -398,8 +422,9 @@ public final class VbprTrainer {
             final UserItems pos = trainIndex;
             final int sB = slot(VbprModel.ITEM_BIAS), sU = slot(VbprModel.USER_FACTORS), sI = slot(VbprModel.ITEM_FACTORS),
                     sT = slot(VbprModel.USER_VISUAL), sE = slot(VbprModel.PROJECTION), sV = slot(VbprModel.VISUAL_BIAS);
-            final GroupRule rB = sB >= 0 ? rules[sB] : null, rU = sU >= 0 ? rules[sU] : null, rI = sI >= 0 ? rules[sI] : null,
-                    rT = sT >= 0 ? rules[sT] : null;
+            final dev.sparsetrain.optim.RowUpdater rB = sB >= 0 ? updaters[sB] : null, rU = sU >= 0 ? updaters[sU] : null,
+                    rI = sI >= 0 ? updaters[sI] : null, rT = sT >= 0 ? updaters[sT] : null;
+            long step = 0;
             final float[] ib = k > 0 ? m.itemBias.data() : null, uf = k > 0 ? m.userFactors.data() : null,
                     itf = k > 0 ? m.itemFactors.data() : null, th = vis ? m.userVisual.data() : null;
             final VbprModel.Scratch sc = scratch;
@@ -420,16 +445,17 @@ public final class VbprTrainer {
                     } while (pos.contains(u, j));
                     float g = m.sampleGradients(u, i, j, sc);
                     lossSum -= Math.log1p(-g);
-                    GroupStats st = (stats != null && (s & 15) == 0) ? stats : null;
+                    dev.sparsetrain.optim.GroupStats st = (runtimeStats != null && (s & 15) == 0) ? runtimeStats : null;
+                    step++;
                     if (k > 0) {
-                        rB.update(ib, i, buf, sc.bi, i, st, sB);
-                        rB.update(ib, j, buf, sc.bj, j, st, sB);
-                        rU.update(uf, u * k, buf, VbprModel.Scratch.U, u, st, sU);
-                        rI.update(itf, i * k, buf, sc.gi, i, st, sI);
-                        rI.update(itf, j * k, buf, sc.gj, j, st, sI);
+                        rB.update(i, buf, sc.bi, step, st);
+                        rB.update(j, buf, sc.bj, step, st);
+                        rU.update(u, buf, VbprModel.Scratch.U, step, st);
+                        rI.update(i, buf, sc.gi, step, st);
+                        rI.update(j, buf, sc.gj, step, st);
                     }
                     if (vis) {
-                        rT.update(th, u * kv, buf, sc.th, u, st, sT);
+                        rT.update(u, buf, sc.th, step, st);
                         Kernels.axpy(g, buf, sc.thOld, A, i * kv, kv);
                         Kernels.axpy(-g, buf, sc.thOld, A, j * kv, kv);
                         C[i] += g;
@@ -498,13 +524,10 @@ public final class VbprTrainer {
             final int fd = m.featureDim();
             for (int r = 0; r < m.visualFactors(); r++) bE.add(r, dE, r * fd);
             bB.add(0, dB, 0);
-            // A multiplier of exactly 0 (a group frozen by lr-find) gave NaN weights in the dense Adam
-            // step of the optimizer runtime; 1e-30 freezes the group just as well.
-            opt.setLearningRateMultiplier(VbprModel.PROJECTION, Math.max(1e-30, rules[sE].multiplier()));
-            opt.setLearningRateMultiplier(VbprModel.VISUAL_BIAS, Math.max(1e-30, rules[sV].multiplier()));
             opt.step();
             if (stats != null) {
                 for (GroupDiagnostics d : opt.lastStep()) {
+                    if (!d.group().equals(VbprModel.PROJECTION) && !d.group().equals(VbprModel.VISUAL_BIAS)) continue;
                     int slot = d.group().equals(VbprModel.PROJECTION) ? sE : sV;
                     double un = d.updateNorm(), wn = d.updateToWeightRatio() > 0 ? un / d.updateToWeightRatio() : 0;
                     long size = d.group().equals(VbprModel.PROJECTION) ? m.projection.size() : m.visualBias.size();
