@@ -44,7 +44,7 @@ final class CtrOptions {
         @Option(names = "--skip-bad", description = "Skip and count bad rows instead of stopping at the first (exit code 2).")
         boolean skipBad;
 
-        @Option(names = "--train-rows", description = "First N rows train (file order). Default: 80% of the rows.")
+        @Option(names = "--train-rows", description = "First N rows train (file order). Default: 80%% of the rows.")
         Integer trainRows;
 
         @Option(names = "--test-rows", description = "The next M rows test. Default: all remaining rows.")
@@ -79,6 +79,10 @@ final class CtrOptions {
             };
             CtrRawData raw = CtrReader.read(data, s, skipBad, Integer.MAX_VALUE);
             int n = raw.rows();
+            if (n < 2) {
+                throw new BadInputException(data + ": " + n + " data rows" + (raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped)" : "")
+                        + ", need at least 2 (one to train, one to test)");
+            }
             int tr = trainRows != null ? trainRows : (int) (n * 0.8);
             if (tr < 1 || tr >= n) throw new BadInputException("--train-rows " + tr + ", must be in [1, " + (n - 1) + "] (" + n + " rows read)");
             int te = testRows != null ? testRows : n - tr;
@@ -274,6 +278,23 @@ final class CtrOptions {
                 }
             }
             return best;
+        }
+    }
+
+    /**
+     * Refuses, before any training, an output path that cannot be written: a directory, or a file
+     * whose parent folder is missing or is not a folder. {@code option} names the option in the message.
+     */
+    static void checkWritable(String option, Path file) {
+        Path abs = file.toAbsolutePath();
+        if (java.nio.file.Files.isDirectory(abs)) throw new BadInputException(option + " " + file + ": is a directory, expected a file");
+        Path parent = abs.getParent();
+        if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+            throw new BadInputException(option + " " + file + ": folder " + parent + " does not exist or is not a folder");
+        }
+        if (!java.nio.file.Files.isWritable(parent)) throw new BadInputException(option + " " + file + ": folder " + parent + " is not writable");
+        if (java.nio.file.Files.exists(abs) && !java.nio.file.Files.isWritable(abs)) {
+            throw new BadInputException(option + " " + file + ": exists and is not writable");
         }
     }
 

@@ -47,6 +47,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (save != null) CtrOptions.checkWritable("--save", save);
         ModelConfig mc = model.config();
         TrainConfig tc = train.config();
         CtrOptions.Split split = data.load(tc.seed());

@@ -12,7 +12,6 @@ import dev.sparsetrain.models.sparsenn.PassesStudy;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,6 +57,10 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (maxPasses < 1) throw new BadInputException("--max-passes " + maxPasses + ", must be >= 1");
         if (evalsPerPass < 1) throw new BadInputException("--evals-per-pass " + evalsPerPass + ", must be >= 1");
+        if (spec.commandLine().getParseResult().hasMatchedOption("--passes")) {
+            throw new BadInputException("--passes " + train.passes + ": the study trains num_passes 1.." + maxPasses + " itself, set --max-passes instead");
+        }
+        CtrOptions.checkWritable("--report", report);
         ModelConfig mc = model.config();
         TrainConfig tc = train.config();
         CtrOptions.Split split = data.load(tc.seed());
@@ -161,7 +164,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         try {
             h.write(report);
         } catch (IOException e) {
-            throw new UncheckedIOException(report + ": " + e.getMessage(), e);
+            throw new BadInputException("--report " + report + ": cannot write (" + e.getMessage() + ")");
         }
     }
 }

@@ -96,4 +96,76 @@ class CtrCommandsTest {
         System.out.print(r.out());
         assertTrue(r.out().contains("samples/s") && r.out().contains("peak memory"), r.out());
     }
+
+    /** Regression: an empty click log said "--train-rows 0, must be in [1, -1] (0 rows read)". */
+    @Test
+    void emptyDataFileNamesTheFileInOneLine(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("empty.tsv");
+        Files.writeString(f, "");
+        Result r = run("ctr-train", "--data", f.toString(), "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: " + f + ": 0 data rows, need at least 2 (one to train, one to test)", r.err().strip());
+    }
+
+    /** Regression: a folder given as --data was reported as "no such file". */
+    @Test
+    void dataFolderIsReportedAsAFolder(@TempDir Path dir) {
+        Result r = run("ctr-train", "--data", dir.toString(), "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: " + dir + ": is a directory, expected a click log file", r.err().strip());
+    }
+
+    /**
+     * Regression: an unwritable --report was found only after the whole study had trained, and then
+     * crashed as an internal error (exit 1); an unwritable --save was found only after training.
+     * Both are now refused before any training, in one line with exit code 2, and nothing is written.
+     */
+    @Test
+    void unwritableOutputsAreRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path f = criteoLike(dir, null);
+        Path notAFolder = dir.resolve("plain.txt");
+        Files.writeString(notAFolder, "x");
+        Path report = notAFolder.resolve("r.html");
+        Result r = run("experiment", "sparsenn-passes", "--data", f.toString(), "--train-rows", "240", "--buckets", "100", "--variants", "none",
+                "--max-passes", "1", "--report", report.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertEquals("sparsetrain: --report " + report + ": folder " + notAFolder + " does not exist or is not a folder", r.err().strip());
+        assertEquals("", r.out(), "refused before loading data or training");
+        r = run("ctr-train", "--data", f.toString(), "--quiet", "--buckets", "100", "--save", dir.resolve("missing/m.sptr").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().strip().startsWith("sparsetrain: --save ") && !r.err().strip().contains("\n"), r.err());
+        assertEquals("", r.out(), "refused before training");
+        r = run("ctr-train", "--data", f.toString(), "--quiet", "--buckets", "100", "--save", dir.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertEquals("sparsetrain: --save " + dir + ": is a directory, expected a file", r.err().strip());
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.Set.of("mini.tsv", "plain.txt"), files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+                    "no output or temporary file left");
+        }
+    }
+
+    /** Regression: experiment sparsenn-passes accepted --passes and silently ignored it (--max-passes rules). */
+    @Test
+    void passesOptionOfTheStudyIsRefusedNotIgnored() {
+        Result r = run("experiment", "sparsenn-passes", "--passes", "5", "--synthetic-rows", "100");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --passes 5: the study trains num_passes 1..3 itself, set --max-passes instead", r.err().strip());
+    }
+
+    /** Regression: "80% of the rows" in a description made picocli print three format warnings on every --help. */
+    @Test
+    void helpPrintsEveryDefaultWithoutFormatWarnings() {
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        Result r;
+        try {
+            r = run("ctr-train", "--help");
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(0, r.code());
+        assertEquals("", captured.toString() + r.err(), "no picocli warnings");
+        assertTrue(r.out().replaceAll("\\s+", " ").contains("Default: 80% of the rows."), r.out());
+    }
 }

@@ -72,6 +72,7 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
      * table after {@link Optimizer#flush()}.
      */
     public List<float[][]> replay(String where) {
+        refuseWhatPyTorchRefuses(where);
         int rows = init.length;
         if (rows == 0) throw new BadInputException(where + ": init has no rows");
         int dim = init[0].length;
@@ -106,6 +107,26 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
             out.add(snapshot(t));
         }
         return out;
+    }
+
+    /**
+     * A case claims PyTorch 1.13's behaviour, so combinations that PyTorch itself refuses are refused
+     * here rather than replayed with sparsetrain's own (lazy) extension: weight decay with sparse
+     * gradients in SGD ({@code add(sparse, dense)} is unsupported) and Adagrad ("weight_decay option is
+     * not compatible with sparse gradients"), and SparseAdam with dense gradients.
+     */
+    void refuseWhatPyTorchRefuses(String where) {
+        Object wd = hyper == null ? null : hyper.get("weight_decay");
+        boolean decays = wd instanceof Number n && n.doubleValue() != 0;
+        if (sparse && !catchUp() && decays && (optimizer.equals("sgd") || optimizer.equals("momentum") || optimizer.equals("nesterov")
+                || optimizer.equals("adagrad"))) {
+            throw new BadInputException(where + ": " + optimizer + " weight_decay=" + wd + " with sparse: true, PyTorch refuses weight decay"
+                    + " with sparse gradients (allowed: weight_decay 0, or \"semantics\": \"dense\" for a catch-up case)");
+        }
+        if (!sparse && optimizer.equals("sparse_adam")) {
+            throw new BadInputException(where + ": sparse_adam with sparse: false, PyTorch's SparseAdam does not support dense gradients"
+                    + " (allowed: sparse: true, or optimizer adam)");
+        }
     }
 
     private static float[][] snapshot(Table t) {
