@@ -201,9 +201,11 @@ public final class VbprTrainer {
     public Result fit() {
         Result best = null;
         List<String> notes = new ArrayList<>();
+        final double[] start = multipliers();   // the user's multipliers; every restart balances from them
         for (int r = 0; r < cfg.restarts(); r++) {
             long seed = cfg.seed() + 1000003L * r;
             init(seed);
+            for (int s = 0; s < names.length; s++) rules[s].setMultiplier(start[s]);
             if (cfg.autoBalance()) {
                 AutoBalance.Choice c = AutoBalance.balance(this, cfg.balanceTarget());
                 notes.add(c.describe());
