@@ -23,6 +23,21 @@ import java.util.Map;
  *   <li>early stopping on validation AUC with patience 10, at most 100 epochs.</li>
  * </ul>
  *
+ * Measured alternatives (tiktok-diffmm test AUC / cold-start AUC, VBPR, everything else default):
+ * <pre>
+ *   defaults (l2-row, auto-balance to the median ratio)        0.804 / 0.44
+ *   features none / standardize / max-abs                      0.801 / 0.42   0.795 / 0.42   0.801 / 0.43
+ *   no auto-balance (E at Adam 1e-3 learns too slowly; measured with N(0, 0.1^2) factors) 0.795 / 0.37
+ *   balance target 0.01 / 0.1 instead of the median           0.791 / 0.44   0.771 / 0.19
+ *   E initial scale x0.1 / x3 (default: E f_i ~ N(0, 1))       0.811 / 0.39   0.800 / 0.42
+ *   dense batch 4096 / 16384 (default 8192)                    0.801 / 0.43   0.806 / 0.43
+ *   user_visual with adam 1e-3 / adagrad 0.05                  0.791 / 0.42   0.802 / 0.37
+ *   K' = 64                                                    0.801 / 0.43
+ * </pre>
+ * On the 4,096-d synthetic set (raw row norms ~3,700) the same defaults give 0.82 / 0.73 while
+ * the hand-tuned per-group rates on raw features diverge; single-rate SGD diverges at every rate
+ * from 1e-8 up and reaches 0.60 at 1e-10.
+ *
  * @param groups       per-group optimizer, keyed by table name (absent tables of the variant ignored)
  * @param denseBatch   samples (over all threads) between two dense updates of E and beta'
  * @param balanceTarget update-to-weight ratio that auto-balance aims for; NaN = the median of the groups

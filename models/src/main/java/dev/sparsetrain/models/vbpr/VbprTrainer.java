@@ -96,6 +96,8 @@ public final class VbprTrainer {
     Optimizer denseOptimizer;
     /** The runtime's per-row path of each sparse group (null for the dense groups). */
     dev.sparsetrain.optim.RowUpdater[] updaters;
+    /** Per-sample step counter carried across runs (reset with the optimizer in {@link #init}). */
+    long stepBase;
     final String[] names;
     Consumer<String> log = s -> { };
 
@@ -162,6 +164,7 @@ public final class VbprTrainer {
             tabs.add(t);
         }
         denseOptimizer = Optimizer.build(groups, tabs);
+        stepBase = 0;
         for (int s = 0; s < names.length; s++) {
             Table t = model.table(names[s]);
             if (t.kind() == Table.Kind.EMBEDDING) updaters[s] = denseOptimizer.updater(t);
@@ -198,9 +201,11 @@ public final class VbprTrainer {
     public Result fit() {
         Result best = null;
         List<String> notes = new ArrayList<>();
+        final double[] start = multipliers();   // the user's multipliers; every restart balances from them
         for (int r = 0; r < cfg.restarts(); r++) {
             long seed = cfg.seed() + 1000003L * r;
             init(seed);
+            for (int s = 0; s < names.length; s++) rules[s].setMultiplier(start[s]);
             if (cfg.autoBalance()) {
                 AutoBalance.Choice c = AutoBalance.balance(this, cfg.balanceTarget());
                 notes.add(c.describe());
@@ -353,6 +358,7 @@ public final class VbprTrainer {
             }
         }
         if (model.visualFactors() > 0) model.project(0, model.items());  // E changed in the last phase
+        stepBase += (total + T - 1) / T;
         double mean = loss / Math.max(1, n);
         return Double.isFinite(mean) ? mean : Double.NaN;
     }
@@ -424,7 +430,7 @@ public final class VbprTrainer {
                     sT = slot(VbprModel.USER_VISUAL), sE = slot(VbprModel.PROJECTION), sV = slot(VbprModel.VISUAL_BIAS);
             final dev.sparsetrain.optim.RowUpdater rB = sB >= 0 ? updaters[sB] : null, rU = sU >= 0 ? updaters[sU] : null,
                     rI = sI >= 0 ? updaters[sI] : null, rT = sT >= 0 ? updaters[sT] : null;
-            long step = 0;
+            long step = stepBase;   // the runtime's step: this worker's sample count since init
             final float[] ib = k > 0 ? m.itemBias.data() : null, uf = k > 0 ? m.userFactors.data() : null,
                     itf = k > 0 ? m.itemFactors.data() : null, th = vis ? m.userVisual.data() : null;
             final VbprModel.Scratch sc = scratch;
