@@ -83,7 +83,13 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
             for (int c = 0; c < dim; c++) t.set(r, c, (float) init[r][c]);
         }
         ParamGroup g = ParamGroup.of(name == null ? "case" : name, chain(where), "param").withSemantics(semanticsToUse());
-        Optimizer opt = Optimizer.build(List.of(g), List.of(t));
+        Optimizer opt;
+        try {
+            opt = Optimizer.build(List.of(g), List.of(t));
+        } catch (BadInputException e) {
+            // name the case file too: the group is named after the case, not after the file
+            throw e.getMessage().startsWith(where) ? e : new BadInputException(where + ": " + e.getMessage());
+        }
         RowBatch b = opt.gradients(t);
         List<float[][]> out = new ArrayList<>();
         for (int k = 0; k < steps.size(); k++) {
