@@ -15,7 +15,9 @@ import dev.sparsetrain.models.sparsenn.TrainConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Option mixins shared by the click-model commands (ctr-train, experiment sparsenn-passes). */
 final class CtrOptions {
@@ -65,7 +67,33 @@ final class CtrOptions {
         @Option(names = "--synthetic-shape", defaultValue = "study", description = "study (one user and one ad feature, 20,000 ids each, as in the SparseNN study) or criteo (26 sparse x --buckets ids, 13 dense). Default: ${DEFAULT-VALUE}.")
         String syntheticShape;
 
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
+        private boolean given(String option) {
+            return mixee != null && mixee.commandLine() != null && mixee.commandLine().getParseResult() != null
+                    && mixee.commandLine().getParseResult().hasMatchedOption(option);
+        }
+
+        /** Options that only make sense for a file, or only for synthetic data, are refused rather than silently ignored. */
+        private void refuseIgnoredOptions() {
+            if (data == null) {
+                for (String o : new String[] {"--format", "--schema", "--delimiter", "--header", "--skip-bad", "--train-rows", "--test-rows",
+                        "--min-count", "--dense"}) {
+                    if (given(o)) {
+                        throw new BadInputException(o + " applies to a click log given with --data; without --data the rows are synthetic"
+                                + " (see --synthetic-rows, --synthetic-shape)");
+                    }
+                }
+            } else {
+                for (String o : new String[] {"--synthetic-rows", "--synthetic-shape"}) {
+                    if (given(o)) throw new BadInputException(o + " applies to synthetic data only, but --data " + data + " was given");
+                }
+            }
+        }
+
         Split load(long seed) {
+            refuseIgnoredOptions();
             if (data == null) return synthetic(seed);
             CtrSchema s = switch (format.toLowerCase(Locale.ROOT)) {
                 case "criteo" -> CtrSchema.criteo();

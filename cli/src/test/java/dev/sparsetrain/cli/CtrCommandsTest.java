@@ -168,4 +168,17 @@ class CtrCommandsTest {
         assertEquals("", captured.toString() + r.err(), "no picocli warnings");
         assertTrue(r.out().replaceAll("\\s+", " ").contains("Default: 80% of the rows."), r.out());
     }
+
+    /** Regression: --train-rows, --format, ... without --data, and --synthetic-rows with --data, were silently ignored. */
+    @Test
+    void optionsThatDoNotApplyToTheDataSourceAreRefused(@TempDir Path dir) throws Exception {
+        Result r = run("ctr-train", "--train-rows", "100", "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --train-rows applies to a click log given with --data; without --data the rows are synthetic"
+                + " (see --synthetic-rows, --synthetic-shape)", r.err().strip());
+        Path f = criteoLike(dir, null);
+        r = run("experiment", "sparsenn-passes", "--data", f.toString(), "--synthetic-rows", "500");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --synthetic-rows applies to synthetic data only, but --data " + f + " was given", r.err().strip());
+    }
 }
