@@ -272,6 +272,7 @@ final class CtrOptions {
                     default -> throw new BadInputException("--freeze '" + g + "', allowed: embeddings, mlp");
                 }
             }
+            if (fe && fm) throw new BadInputException("--freeze " + String.join(",", freeze) + " freezes every group, nothing would train; allowed: embeddings or mlp");
             int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
             return new TrainConfig(batch, passes, s, partitions, t, seed, embOptimizer, embLr, mlpOptimizer, mlpLr, mlpL2, embL2, maxNorm,
                     constantNorm, sparseDropout, mlpDropout, fe, fm, freezeAfter);

@@ -49,6 +49,9 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @Option(names = "--report", defaultValue = "sparsenn-passes.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
     Path report;
 
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
 
@@ -93,7 +96,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         out.flush();
         List<PassesStudy.VariantResult> results = new ArrayList<>();
         for (PassesStudy.Variant v : chosen) {
-            Progress p = Progress.toStderr(v.name(), (long) tr.rows() * maxPasses);
+            Progress p = quiet ? null : Progress.toStderr(v.name(), (long) tr.rows() * maxPasses);
             results.add(PassesStudy.run(v, tr, te, feature, st, maxPasses, evalsPerPass, p));
         }
         String table = PassesStudy.table(results);

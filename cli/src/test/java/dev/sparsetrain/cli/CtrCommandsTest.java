@@ -181,4 +181,36 @@ class CtrCommandsTest {
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertEquals("sparsetrain: --synthetic-rows applies to synthetic data only, but --data " + f + " was given", r.err().strip());
     }
+
+    /** Regression: --freeze embeddings,mlp trained nothing and printed the untrained model's figures as results. */
+    @Test
+    void freezingEveryGroupIsRefused() {
+        Result r = run("ctr-train", "--freeze", "embeddings,mlp", "--synthetic-rows", "100", "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --freeze embeddings,mlp freezes every group, nothing would train; allowed: embeddings or mlp", r.err().strip());
+    }
+
+    /** Regression: the study had no --quiet, so scripted runs always got progress lines on stderr. */
+    @Test
+    void studyQuietPrintsNothingOnStderr(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("r.html");
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        Result r, loud;
+        try {
+            r = run("experiment", "sparsenn-passes", "--synthetic-rows", "400", "--variants", "none", "--max-passes", "1", "--quiet",
+                    "--report", report.toString());
+            String quietErr = captured.toString();
+            loud = run("experiment", "sparsenn-passes", "--synthetic-rows", "400", "--variants", "none", "--max-passes", "1",
+                    "--report", report.toString());
+            assertEquals("", quietErr + r.err());
+            assertTrue(captured.toString().contains("none"), "without --quiet the progress line names the variant: " + captured);
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(0, r.code(), r.err());
+        assertEquals(0, loud.code(), loud.err());
+        assertTrue(Files.readString(report).contains("<svg"));
+    }
 }
