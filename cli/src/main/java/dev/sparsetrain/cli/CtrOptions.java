@@ -327,6 +327,29 @@ final class CtrOptions {
         }
     }
 
+    /**
+     * Refuses, before anything is allocated, embedding tables that cannot exist: a table larger than
+     * one Java array, or embeddings alone (without optimizer state) larger than the JVM's maximum heap.
+     * {@code sizeOptions} names the options that set the size, for the message.
+     */
+    static void checkEmbeddingSize(int[] tableRows, int dim, String sizeOptions) {
+        long floats = 0;
+        for (int r : tableRows) {
+            long f = (long) r * dim;
+            if (f > Integer.MAX_VALUE - 16) {
+                throw new BadInputException(sizeOptions + ": a table of " + r + " rows x " + dim + " = " + f
+                        + " floats exceeds one Java array (max " + (Integer.MAX_VALUE - 16) + "); use fewer buckets or a smaller dimension");
+            }
+            floats += f;
+        }
+        long bytes = 4L * floats, max = Runtime.getRuntime().maxMemory();
+        if (max != Long.MAX_VALUE && bytes > max * 0.9) {
+            throw new BadInputException(String.format(Locale.ROOT, "%s: %d tables of embeddings need %.1f GiB before optimizer state, "
+                    + "the JVM may use %.1f GiB; use fewer buckets or a smaller dimension, or raise the heap (SPARSETRAIN_JAVA_OPTS=-Xmx...)",
+                    sizeOptions, tableRows.length, bytes / 1073741824.0, max / 1073741824.0));
+        }
+    }
+
     static void printStrata(PrintWriter out, String label, dev.sparsetrain.metrics.ctr.CtrEvaluation[] s) {
         String[] names = {"rare", "medium", "frequent", "all"};
         for (int k = 0; k < 4; k++) out.printf("%s  %-8s %s%n", label, names[k], s[k].format());

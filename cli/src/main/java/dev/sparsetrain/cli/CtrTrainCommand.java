@@ -54,6 +54,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
         CtrData tr = split.train(), te = split.test();
         out.println("data: " + split.description());
         if (collisionReport && split.encoder() != null) out.print(split.encoder().collisionReport().format());
+        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets + ", --dim " + mc.embeddingDim());
         SparseNN m = new SparseNN(mc, tr.names(), tr.tableRows(), tr.numDense(), tc.seed());
         int feature = strata.featureIndex(tr);
         Strata st = strata.strata();

@@ -68,6 +68,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         TrainConfig tc = train.config();
         CtrOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
+        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets + ", --dim " + mc.embeddingDim());
         int feature = strata.featureIndex(tr);
         Strata st = strata.strata();
         int maxRows = 0;

@@ -213,4 +213,20 @@ class CtrCommandsTest {
         assertEquals(0, loud.code(), loud.err());
         assertTrue(Files.readString(report).contains("<svg"));
     }
+
+    /** Regression: --buckets 2000000000 or a huge --dim was an internal error (exit 1), and crashed the benchmark with OutOfMemoryError. */
+    @Test
+    void embeddingTablesThatCannotExistAreRefusedInOneLine(@TempDir Path dir) throws Exception {
+        Path f = criteoLike(dir, null);
+        Result r = run("ctr-train", "--data", f.toString(), "--quiet", "--buckets", "2000000000");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().startsWith("sparsetrain: --buckets 2000000000, --dim 16: ") && r.err().strip().lines().count() == 1, r.err());
+        r = run("benchmark", "sparsenn", "--buckets", "2000000000", "--rows", "1000");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("exceeds one Java array"), r.err());
+        // fits in one array each, but 26 x 80M x 16 floats are far beyond any test JVM's heap
+        r = run("benchmark", "sparsenn", "--buckets", "80000000", "--rows", "1000");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("GiB before optimizer state") && r.err().contains("SPARSETRAIN_JAVA_OPTS"), r.err());
+    }
 }
