@@ -290,7 +290,13 @@ final class CtrOptions {
         @Option(names = "--frequent-from", defaultValue = "100", description = "Ids with at least this many are frequent. Default: ${DEFAULT-VALUE}.")
         int frequentFrom;
 
-        Strata strata() { return new Strata(rareBelow, frequentFrom); }
+        Strata strata() {
+            if (rareBelow < 1) throw new BadInputException("--rare-below " + rareBelow + ", must be >= 1");
+            if (frequentFrom <= rareBelow) {
+                throw new BadInputException("--frequent-from " + frequentFrom + ", must be > --rare-below " + rareBelow);
+            }
+            return new Strata(rareBelow, frequentFrom);
+        }
 
         int featureIndex(CtrData train) {
             if (feature != null) {

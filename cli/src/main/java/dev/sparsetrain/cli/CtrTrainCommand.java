@@ -48,6 +48,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (save != null) CtrOptions.checkWritable("--save", save);
+        strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
         TrainConfig tc = train.config();
         CtrOptions.Split split = data.load(tc.seed());

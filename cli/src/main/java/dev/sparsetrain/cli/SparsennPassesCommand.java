@@ -64,6 +64,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
             throw new BadInputException("--passes " + train.passes + ": the study trains num_passes 1.." + maxPasses + " itself, set --max-passes instead");
         }
         CtrOptions.checkWritable("--report", report);
+        strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
         TrainConfig tc = train.config();
         CtrOptions.Split split = data.load(tc.seed());

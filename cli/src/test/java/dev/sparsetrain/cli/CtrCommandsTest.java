@@ -229,4 +229,14 @@ class CtrCommandsTest {
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
         assertTrue(r.err().contains("GiB before optimizer state") && r.err().contains("SPARSETRAIN_JAVA_OPTS"), r.err());
     }
+
+    /** Regression: bad strata thresholds were reported with Java field names ("strata: frequentFrom=10, must be > rareBelow=100"). */
+    @Test
+    void strataThresholdsAreReportedWithTheirOptionNames() {
+        Result r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--rare-below", "100", "--frequent-from", "10");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --frequent-from 10, must be > --rare-below 100", r.err().strip());
+        r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--rare-below", "0");
+        assertEquals("sparsetrain: --rare-below 0, must be >= 1", r.err().strip());
+    }
 }
