@@ -28,13 +28,13 @@ final class CtrOptions {
 
     /** Where the data comes from and how it is encoded. */
     static final class Data {
-        @Option(names = "--data", paramLabel = "FILE", description = "Click log to read; without it, synthetic data with a planted click model.")
+        @Option(names = "--data", paramLabel = "FILE", description = "Click log to read. Default: none, synthetic data with a planted click model (see --synthetic-rows).")
         Path data;
 
         @Option(names = "--format", defaultValue = "criteo", description = "criteo (TSV), avazu (CSV with header) or schema (see --schema). Default: ${DEFAULT-VALUE}.")
         String format;
 
-        @Option(names = "--schema", description = "Column roles for --format schema, e.g. 'label,dense*13,sparse*26' (roles: label, dense, sparse, multi, skip).")
+        @Option(names = "--schema", description = "Column roles for --format schema, e.g. 'label,dense*13,sparse*26' (roles: label, dense, sparse, multi, skip). Required with --format schema; no default.")
         String schema;
 
         @Option(names = "--delimiter", defaultValue = "\t", description = "Field delimiter for --format schema (default: tab).")
@@ -206,8 +206,8 @@ final class CtrOptions {
         @Option(names = "--batch", defaultValue = "256", description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")
         int batch;
 
-        @Option(names = "--passes", defaultValue = "1", description = "num_passes over the training data. Default: ${DEFAULT-VALUE}.")
-        int passes;
+        /** num_passes; an option of ctr-train only (the study sets it per run from --max-passes). */
+        int passes = 1;
 
         @Option(names = "--shuffle", defaultValue = "within_partition", description = "none, within_partition or all. Default: ${DEFAULT-VALUE}.")
         String shuffle;
@@ -227,7 +227,7 @@ final class CtrOptions {
         @Option(names = "--emb-lr", defaultValue = "0.05", description = "Learning rate of the embeddings group. Default: ${DEFAULT-VALUE}.")
         double embLr;
 
-        @Option(names = "--mlp-optimizer", defaultValue = "adam", description = "Optimizer of the MLP weight and bias groups. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--mlp-optimizer", defaultValue = "adam", description = "Optimizer of the MLP weight and bias groups (same names as --emb-optimizer). Default: ${DEFAULT-VALUE}.")
         String mlpOptimizer;
 
         @Option(names = "--mlp-lr", defaultValue = "0.003", description = "Learning rate of the MLP groups. Default: ${DEFAULT-VALUE}.")
@@ -251,7 +251,7 @@ final class CtrOptions {
         @Option(names = "--mlp-dropout", defaultValue = "0", description = "Dropout of hidden MLP units. Default: off.")
         double mlpDropout;
 
-        @Option(names = "--freeze", split = ",", description = "Groups not to update: embeddings, mlp.")
+        @Option(names = "--freeze", split = ",", description = "Groups not to update: embeddings, mlp (not both). Default: none.")
         java.util.List<String> freeze = new java.util.ArrayList<>();
 
         @Option(names = "--freeze-embeddings-after", defaultValue = "0", description = "Stop updating embeddings after N passes. Default: never.")

@@ -32,10 +32,13 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Mixin CtrOptions.Train train = new CtrOptions.Train();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
+    @Option(names = "--passes", defaultValue = "1", description = "num_passes over the training data. Default: ${DEFAULT-VALUE}.")
+    void passes(int p) { train.passes = p; }
+
     @Option(names = "--collision-report", description = "Print distinct ids, rows used and ids sharing a row per feature.")
     boolean collisionReport;
 
-    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, metadata; atomic).")
+    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, metadata; atomic). Default: not saved.")
     java.nio.file.Path save;
 
     @Option(names = "--quiet", description = "No progress line.")

@@ -60,9 +60,6 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (maxPasses < 1) throw new BadInputException("--max-passes " + maxPasses + ", must be >= 1");
         if (evalsPerPass < 1) throw new BadInputException("--evals-per-pass " + evalsPerPass + ", must be >= 1");
-        if (spec.commandLine().getParseResult().hasMatchedOption("--passes")) {
-            throw new BadInputException("--passes " + train.passes + ": the study trains num_passes 1.." + maxPasses + " itself, set --max-passes instead");
-        }
         CtrOptions.checkWritable("--report", report);
         strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
