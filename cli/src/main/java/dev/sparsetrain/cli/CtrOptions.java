@@ -317,6 +317,25 @@ final class CtrOptions {
     }
 
     /**
+     * Refuses options that the chosen model does not have (they would be silently ignored): the MLP
+     * and interaction options for logistic regression and the factorization machine, and the
+     * embedding dimension and row constraints for logistic regression (one weight per id).
+     */
+    static void refuseOptionsTheModelLacks(CommandSpec spec, ModelConfig mc) {
+        if (mc.type() == ModelConfig.Type.SPARSENN) return;
+        var pr = spec.commandLine().getParseResult();
+        java.util.List<String> lacking = new java.util.ArrayList<>(java.util.List.of("--interaction", "--bottom", "--top", "--mlp-dropout"));
+        if (mc.type() == ModelConfig.Type.LOGISTIC) lacking.addAll(java.util.List.of("--dim", "--max-norm", "--constant-norm"));
+        for (String o : lacking) {
+            if (pr.hasMatchedOption(o)) {
+                throw new BadInputException(o + " does not apply to --model " + mc.type().name().toLowerCase(Locale.ROOT)
+                        + (mc.type() == ModelConfig.Type.LOGISTIC ? " (one weight per id, a linear dense part)" : " (no MLP)")
+                        + "; it applies to --model sparsenn");
+            }
+        }
+    }
+
+    /**
      * Refuses, before any training, an output path that cannot be written: a directory, or a file
      * whose parent folder is missing or is not a folder. {@code option} names the option in the message.
      */

@@ -53,6 +53,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
         if (save != null) CtrOptions.checkWritable("--save", save);
         strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
+        CtrOptions.refuseOptionsTheModelLacks(spec, mc);
         TrainConfig tc = train.config();
         CtrOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();

@@ -63,6 +63,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         CtrOptions.checkWritable("--report", report);
         strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
+        CtrOptions.refuseOptionsTheModelLacks(spec, mc);
         TrainConfig tc = train.config();
         CtrOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();

@@ -244,4 +244,18 @@ class CtrCommandsTest {
         r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--rare-below", "0");
         assertEquals("sparsetrain: --rare-below 0, must be >= 1", r.err().strip());
     }
+
+    /** Regression: --mlp-dropout, --interaction, --bottom, --top (and --dim for logistic) were silently ignored by logistic and FM models. */
+    @Test
+    void optionsTheChosenModelLacksAreRefused() {
+        Result r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--model", "logistic", "--mlp-dropout", "0.5");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --mlp-dropout does not apply to --model logistic (one weight per id, a linear dense part); it applies to"
+                + " --model sparsenn", r.err().strip());
+        r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--model", "fm", "--interaction", "concat");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --interaction does not apply to --model fm (no MLP); it applies to --model sparsenn", r.err().strip());
+        r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--model", "fm", "--dim", "4");
+        assertEquals(0, r.code(), r.err());
+    }
 }
