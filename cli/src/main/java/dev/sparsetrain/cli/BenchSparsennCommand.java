@@ -122,7 +122,8 @@ public final class BenchSparsennCommand implements Callable<Integer> {
             out.printf("test NE after %d passes: %.4f (planted model %.4f)%n", passes, ne, plantedNe);
         }
         out.printf("wall time (warm-up + timed): %.1f s%n", (System.nanoTime() - w0) / 1e9);
-        out.printf("peak memory: JVM heap %s, process resident %s%n", mib(peakHeap()), peakRss());
+        out.printf("peak memory: process resident %s (peak RSS, VmHWM); JVM heap at most %s (sum of each heap pool's own peak)%n",
+                peakRss(), mib(peakHeap()));
         return ExitCodes.OK;
     }
 
