@@ -45,7 +45,7 @@ import java.util.Map;
 public record VbprConfig(Variant variant, int factors, int visualFactors, Preprocessing preprocessing,
                          Map<String, GroupSpec> groups, int threads, int maxEpochs, int patience, int denseBatch,
                          long seed, double initStd, boolean autoBalance, double balanceTarget, int restarts,
-                         boolean recordStats) {
+                         boolean recordStats, double itemIdDropout) {
 
     public VbprConfig {
         if (variant == null) throw new BadInputException("--model must be given (vbpr, visual, bpr)");
@@ -57,6 +57,7 @@ public record VbprConfig(Variant variant, int factors, int visualFactors, Prepro
         if (denseBatch < threads) throw new BadInputException("--dense-batch " + denseBatch + ": must be >= --threads (" + threads + ")");
         if (!(initStd > 0)) throw new BadInputException("--init-std " + initStd + ": must be > 0");
         if (restarts <= 0 || restarts > 1000) throw new BadInputException("--restarts " + restarts + ": must be in [1, 1000]");
+        if (!(itemIdDropout >= 0 && itemIdDropout < 1)) throw new BadInputException("--item-id-dropout " + itemIdDropout + ": must be in [0, 1)");
         if (!Double.isNaN(balanceTarget) && !(balanceTarget > 0)) throw new BadInputException("--balance-target " + balanceTarget + ": must be > 0");
         groups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groups));
         for (String t : tableNames(variant)) {
@@ -99,13 +100,16 @@ public record VbprConfig(Variant variant, int factors, int visualFactors, Prepro
         return g;
     }
 
+    /** Default of {@link #itemIdDropout()} (0 = off). */
+    public static final double DEFAULT_ITEM_ID_DROPOUT = 0;
+
     public static VbprConfig defaults(Variant v) {
         return new VbprConfig(v, 32, 32, Preprocessing.L2_ROW, defaultGroups(), 2, 100, 10, 8192, 42L, 0.01, true,
-                Double.NaN, 1, true);
+                Double.NaN, 1, true, DEFAULT_ITEM_ID_DROPOUT);
     }
 
     public VbprConfig withGroups(Map<String, GroupSpec> g) {
-        return new VbprConfig(variant, factors, visualFactors, preprocessing, g, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, g, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats, itemIdDropout);
     }
 
     public VbprConfig withGroup(String table, GroupSpec spec) {
@@ -115,46 +119,50 @@ public record VbprConfig(Variant variant, int factors, int visualFactors, Prepro
     }
 
     public VbprConfig withVariant(Variant v) {
-        return new VbprConfig(v, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+        return new VbprConfig(v, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats, itemIdDropout);
     }
 
     public VbprConfig withPreprocessing(Preprocessing p) {
-        return new VbprConfig(variant, factors, visualFactors, p, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+        return new VbprConfig(variant, factors, visualFactors, p, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats, itemIdDropout);
     }
 
     public VbprConfig withEpochs(int maxEpochs, int patience) {
-        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats, itemIdDropout);
     }
 
     public VbprConfig withThreads(int t) {
-        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, t, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, t, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats, itemIdDropout);
     }
 
     public VbprConfig withSeed(long s) {
-        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, s, initStd, autoBalance, balanceTarget, restarts, recordStats);
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, s, initStd, autoBalance, balanceTarget, restarts, recordStats, itemIdDropout);
     }
 
     public VbprConfig withDenseBatch(int b) {
-        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, b, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, b, seed, initStd, autoBalance, balanceTarget, restarts, recordStats, itemIdDropout);
     }
 
     public VbprConfig withAutoBalance(boolean on, double target) {
-        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, on, target, restarts, recordStats);
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, on, target, restarts, recordStats, itemIdDropout);
     }
 
     public VbprConfig withRestarts(int n) {
-        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, n, recordStats);
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, n, recordStats, itemIdDropout);
     }
 
     public VbprConfig withFactors(int k, int kv) {
-        return new VbprConfig(variant, k, kv, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats);
+        return new VbprConfig(variant, k, kv, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats, itemIdDropout);
     }
 
     public VbprConfig withInitStd(double s) {
-        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, s, autoBalance, balanceTarget, restarts, recordStats);
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, s, autoBalance, balanceTarget, restarts, recordStats, itemIdDropout);
     }
 
     public VbprConfig withRecordStats(boolean on) {
-        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, on);
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, on, itemIdDropout);
+    }
+
+    public VbprConfig withItemIdDropout(double p) {
+        return new VbprConfig(variant, factors, visualFactors, preprocessing, groups, threads, maxEpochs, patience, denseBatch, seed, initStd, autoBalance, balanceTarget, restarts, recordStats, p);
     }
 }
