@@ -63,6 +63,11 @@ public final class BenchSparsennCommand implements Callable<Integer> {
         if (rows < 1000) throw new BadInputException("--rows " + rows + ", must be >= 1000");
         if (passes < 2) throw new BadInputException("--passes " + passes + ", must be >= 2 (the first pass is warm-up)");
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (buckets < 1) throw new BadInputException("--buckets " + buckets + ", must be >= 1");
+        if (dim < 1) throw new BadInputException("--dim " + dim + ", must be >= 1");
+        int[] planned = new int[26];
+        java.util.Arrays.fill(planned, buckets);
+        CtrOptions.checkEmbeddingSize(planned, dim, "--buckets " + buckets + ", --dim " + dim);
         long g0 = System.nanoTime();
         SyntheticCtr gen = new SyntheticCtr(SyntheticCtr.Config.criteoShaped(buckets, seed));
         SyntheticCtr.Sample train = gen.generate(rows, seed + 1), test = gen.generate(Math.max(1000, rows / 10), seed + 2);
