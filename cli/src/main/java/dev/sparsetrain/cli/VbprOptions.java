@@ -74,6 +74,11 @@ public final class VbprOptions {
             description = "Cosine learning-rate schedule with warm restarts over epochs (SGDR): first period T0 epochs, each next TMULT times longer (default 1), down to MIN x the rate (default 0.01). Default: constant rates.")
     double[] cosineRestarts;
 
+    @Option(names = "--item-id-dropout", paramLabel = "P",
+            description = "VBPR only: per item occurrence in a training sample, with probability P leave the item's ID parameters (beta_i, gamma_i) out of its score and update, "
+                    + "so the visual term learns to rank items alone, as it must for cold-start items (DropoutNet, Volkovs et al. 2017). In [0, 1); default " + VbprConfig.DEFAULT_ITEM_ID_DROPOUT + ".")
+    Double itemIdDropout;
+
     @Option(names = "--seed", description = "Master seed (default 42).")
     Long seed;
 
@@ -152,6 +157,7 @@ public final class VbprOptions {
         if (denseBatch != null) c = c.withDenseBatch(denseBatch);
         if (restarts != null) c = c.withRestarts(restarts);
         if (seed != null) c = c.withSeed(seed);
+        if (itemIdDropout != null) c = c.withItemIdDropout(itemIdDropout);
         if (autoBalance != null || balanceTarget != null) {
             c = c.withAutoBalance(autoBalance == null ? c.autoBalance() : autoBalance, balanceTarget == null ? c.balanceTarget() : balanceTarget);
         }

@@ -436,6 +436,8 @@ public final class VbprTrainer {
             final VbprModel.Scratch sc = scratch;
             final float[] buf = sc.buf;
             final float[] A = accA, C = accC;
+            // item-ID dropout only where there is a visual term to fall back on (VBPR)
+            final double dropout = (k > 0 && vis) ? cfg.itemIdDropout() : 0;
             for (long start = 0; start < total; start += batch) {
                 int inPhase = (int) Math.min(batch, total - start);
                 int mine = inPhase / T + (id < inPhase % T ? 1 : 0);
@@ -449,16 +451,21 @@ public final class VbprTrainer {
                     do {
                         j = rnd.nextInt(items);
                     } while (pos.contains(u, j));
-                    float g = m.sampleGradients(u, i, j, sc);
+                    boolean dropI = false, dropJ = false;
+                    if (dropout > 0) {
+                        dropI = rnd.nextDouble() < dropout;
+                        dropJ = rnd.nextDouble() < dropout;
+                    }
+                    float g = m.sampleGradients(u, i, j, dropI, dropJ, sc);
                     lossSum -= Math.log1p(-g);
                     dev.sparsetrain.optim.GroupStats st = (runtimeStats != null && (s & 15) == 0) ? runtimeStats : null;
                     step++;
                     if (k > 0) {
-                        rB.update(i, buf, sc.bi, step, st);
-                        rB.update(j, buf, sc.bj, step, st);
-                        rU.update(u, buf, VbprModel.Scratch.U, step, st);
-                        rI.update(i, buf, sc.gi, step, st);
-                        rI.update(j, buf, sc.gj, step, st);
+                        if (!dropI) rB.update(i, buf, sc.bi, step, st);
+                        if (!dropJ) rB.update(j, buf, sc.bj, step, st);
+                        if (!dropI || !dropJ) rU.update(u, buf, VbprModel.Scratch.U, step, st);
+                        if (!dropI) rI.update(i, buf, sc.gi, step, st);
+                        if (!dropJ) rI.update(j, buf, sc.gj, step, st);
                     }
                     if (vis) {
                         rT.update(u, buf, sc.th, step, st);
