@@ -36,7 +36,7 @@ public final class BenchSparsennCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "500000", description = "Synthetic training rows. Default: ${DEFAULT-VALUE}.")
     int rows;
 
-    @Option(names = "--passes", defaultValue = "2", description = "Passes over the rows (the first warms up the JIT and is not timed). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--passes", defaultValue = "3", description = "Passes over the rows (the first warms up the JIT and is not timed). Default: ${DEFAULT-VALUE}.")
     int passes;
 
     @Option(names = "--buckets", defaultValue = "100000", description = "Ids (table rows) per sparse feature. Default: ${DEFAULT-VALUE}.")
@@ -63,6 +63,11 @@ public final class BenchSparsennCommand implements Callable<Integer> {
         if (rows < 1000) throw new BadInputException("--rows " + rows + ", must be >= 1000");
         if (passes < 2) throw new BadInputException("--passes " + passes + ", must be >= 2 (the first pass is warm-up)");
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (buckets < 1) throw new BadInputException("--buckets " + buckets + ", must be >= 1");
+        if (dim < 1) throw new BadInputException("--dim " + dim + ", must be >= 1");
+        int[] planned = new int[26];
+        java.util.Arrays.fill(planned, buckets);
+        CtrOptions.checkEmbeddingSize(planned, dim, "--buckets " + buckets + ", --dim " + dim);
         long g0 = System.nanoTime();
         SyntheticCtr gen = new SyntheticCtr(SyntheticCtr.Config.criteoShaped(buckets, seed));
         SyntheticCtr.Sample train = gen.generate(rows, seed + 1), test = gen.generate(Math.max(1000, rows / 10), seed + 2);
@@ -100,6 +105,16 @@ public final class BenchSparsennCommand implements Callable<Integer> {
             out.printf("warm-up pass: %.2f s (not timed)%n", (passEnd[1] - w0) / 1e9);
             out.printf("timed: passes 2-%d, %,d samples in %.2f s%n", passes, (long) rows * (passes - 1), secs);
             out.printf("throughput: %,.0f samples/s on %d threads (%,.0f per thread)%n", rate, t, rate / t);
+            if (passes > 2) {
+                double[] per = new double[passes - 1];
+                StringBuilder sb = new StringBuilder();
+                for (int k = 2; k <= passes; k++) {
+                    per[k - 2] = rows / ((passEnd[k] - passEnd[k - 1]) / 1e9);
+                    sb.append(String.format("%s%,.0f", k > 2 ? ", " : "", per[k - 2]));
+                }
+                java.util.Arrays.sort(per);
+                out.printf("per timed pass: %s samples/s (best %,.0f, median %,.0f)%n", sb, per[per.length - 1], (per[(per.length - 1) / 2] + per[per.length / 2]) / 2);
+            }
             double cpu = (passCpu[passes] - passCpu[1]) / 1e9;
             out.printf("cpu: %.2f s of process CPU time in the timed passes = %,.0f samples per CPU-second (%.0f%% of %d threads busy; "
                     + "below 100%% the machine is shared or the optimizer step is waiting)%n", cpu, rows * (passes - 1) / cpu,
@@ -107,7 +122,8 @@ public final class BenchSparsennCommand implements Callable<Integer> {
             out.printf("test NE after %d passes: %.4f (planted model %.4f)%n", passes, ne, plantedNe);
         }
         out.printf("wall time (warm-up + timed): %.1f s%n", (System.nanoTime() - w0) / 1e9);
-        out.printf("peak memory: JVM heap %s, process resident %s%n", mib(peakHeap()), peakRss());
+        out.printf("peak memory: process resident %s (peak RSS, VmHWM); JVM heap at most %s (sum of each heap pool's own peak)%n",
+                peakRss(), mib(peakHeap()));
         return ExitCodes.OK;
     }
 

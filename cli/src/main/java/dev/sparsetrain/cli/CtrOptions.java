@@ -15,7 +15,9 @@ import dev.sparsetrain.models.sparsenn.TrainConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Option mixins shared by the click-model commands (ctr-train, experiment sparsenn-passes). */
 final class CtrOptions {
@@ -26,13 +28,13 @@ final class CtrOptions {
 
     /** Where the data comes from and how it is encoded. */
     static final class Data {
-        @Option(names = "--data", paramLabel = "FILE", description = "Click log to read; without it, synthetic data with a planted click model.")
+        @Option(names = "--data", paramLabel = "FILE", description = "Click log to read. Default: none, synthetic data with a planted click model (see --synthetic-rows).")
         Path data;
 
         @Option(names = "--format", defaultValue = "criteo", description = "criteo (TSV), avazu (CSV with header) or schema (see --schema). Default: ${DEFAULT-VALUE}.")
         String format;
 
-        @Option(names = "--schema", description = "Column roles for --format schema, e.g. 'label,dense*13,sparse*26' (roles: label, dense, sparse, multi, skip).")
+        @Option(names = "--schema", description = "Column roles for --format schema, e.g. 'label,dense*13,sparse*26' (roles: label, dense, sparse, multi, skip). Required with --format schema; no default.")
         String schema;
 
         @Option(names = "--delimiter", defaultValue = "\t", description = "Field delimiter for --format schema (default: tab).")
@@ -44,7 +46,7 @@ final class CtrOptions {
         @Option(names = "--skip-bad", description = "Skip and count bad rows instead of stopping at the first (exit code 2).")
         boolean skipBad;
 
-        @Option(names = "--train-rows", description = "First N rows train (file order). Default: 80% of the rows.")
+        @Option(names = "--train-rows", description = "First N rows train (file order). Default: 80%% of the rows.")
         Integer trainRows;
 
         @Option(names = "--test-rows", description = "The next M rows test. Default: all remaining rows.")
@@ -65,7 +67,33 @@ final class CtrOptions {
         @Option(names = "--synthetic-shape", defaultValue = "study", description = "study (one user and one ad feature, 20,000 ids each, as in the SparseNN study) or criteo (26 sparse x --buckets ids, 13 dense). Default: ${DEFAULT-VALUE}.")
         String syntheticShape;
 
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
+        private boolean given(String option) {
+            return mixee != null && mixee.commandLine() != null && mixee.commandLine().getParseResult() != null
+                    && mixee.commandLine().getParseResult().hasMatchedOption(option);
+        }
+
+        /** Options that only make sense for a file, or only for synthetic data, are refused rather than silently ignored. */
+        private void refuseIgnoredOptions() {
+            if (data == null) {
+                for (String o : new String[] {"--format", "--schema", "--delimiter", "--header", "--skip-bad", "--train-rows", "--test-rows",
+                        "--min-count", "--dense"}) {
+                    if (given(o)) {
+                        throw new BadInputException(o + " applies to a click log given with --data; without --data the rows are synthetic"
+                                + " (see --synthetic-rows, --synthetic-shape)");
+                    }
+                }
+            } else {
+                for (String o : new String[] {"--synthetic-rows", "--synthetic-shape"}) {
+                    if (given(o)) throw new BadInputException(o + " applies to synthetic data only, but --data " + data + " was given");
+                }
+            }
+        }
+
         Split load(long seed) {
+            refuseIgnoredOptions();
             if (data == null) return synthetic(seed);
             CtrSchema s = switch (format.toLowerCase(Locale.ROOT)) {
                 case "criteo" -> CtrSchema.criteo();
@@ -79,6 +107,10 @@ final class CtrOptions {
             };
             CtrRawData raw = CtrReader.read(data, s, skipBad, Integer.MAX_VALUE);
             int n = raw.rows();
+            if (n < 2) {
+                throw new BadInputException(data + ": " + n + " data rows" + (raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped)" : "")
+                        + ", need at least 2 (one to train, one to test)");
+            }
             int tr = trainRows != null ? trainRows : (int) (n * 0.8);
             if (tr < 1 || tr >= n) throw new BadInputException("--train-rows " + tr + ", must be in [1, " + (n - 1) + "] (" + n + " rows read)");
             int te = testRows != null ? testRows : n - tr;
@@ -174,8 +206,8 @@ final class CtrOptions {
         @Option(names = "--batch", defaultValue = "256", description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")
         int batch;
 
-        @Option(names = "--passes", defaultValue = "1", description = "num_passes over the training data. Default: ${DEFAULT-VALUE}.")
-        int passes;
+        /** num_passes; an option of ctr-train only (the study sets it per run from --max-passes). */
+        int passes = 1;
 
         @Option(names = "--shuffle", defaultValue = "within_partition", description = "none, within_partition or all. Default: ${DEFAULT-VALUE}.")
         String shuffle;
@@ -195,7 +227,7 @@ final class CtrOptions {
         @Option(names = "--emb-lr", defaultValue = "0.05", description = "Learning rate of the embeddings group. Default: ${DEFAULT-VALUE}.")
         double embLr;
 
-        @Option(names = "--mlp-optimizer", defaultValue = "adam", description = "Optimizer of the MLP weight and bias groups. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--mlp-optimizer", defaultValue = "adam", description = "Optimizer of the MLP weight and bias groups (same names as --emb-optimizer). Default: ${DEFAULT-VALUE}.")
         String mlpOptimizer;
 
         @Option(names = "--mlp-lr", defaultValue = "0.003", description = "Learning rate of the MLP groups. Default: ${DEFAULT-VALUE}.")
@@ -219,7 +251,7 @@ final class CtrOptions {
         @Option(names = "--mlp-dropout", defaultValue = "0", description = "Dropout of hidden MLP units. Default: off.")
         double mlpDropout;
 
-        @Option(names = "--freeze", split = ",", description = "Groups not to update: embeddings, mlp.")
+        @Option(names = "--freeze", split = ",", description = "Groups not to update: embeddings, mlp (not both). Default: none.")
         java.util.List<String> freeze = new java.util.ArrayList<>();
 
         @Option(names = "--freeze-embeddings-after", defaultValue = "0", description = "Stop updating embeddings after N passes. Default: never.")
@@ -240,6 +272,7 @@ final class CtrOptions {
                     default -> throw new BadInputException("--freeze '" + g + "', allowed: embeddings, mlp");
                 }
             }
+            if (fe && fm) throw new BadInputException("--freeze " + String.join(",", freeze) + " freezes every group, nothing would train; allowed: embeddings or mlp");
             int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
             return new TrainConfig(batch, passes, s, partitions, t, seed, embOptimizer, embLr, mlpOptimizer, mlpLr, mlpL2, embL2, maxNorm,
                     constantNorm, sparseDropout, mlpDropout, fe, fm, freezeAfter);
@@ -257,7 +290,13 @@ final class CtrOptions {
         @Option(names = "--frequent-from", defaultValue = "100", description = "Ids with at least this many are frequent. Default: ${DEFAULT-VALUE}.")
         int frequentFrom;
 
-        Strata strata() { return new Strata(rareBelow, frequentFrom); }
+        Strata strata() {
+            if (rareBelow < 1) throw new BadInputException("--rare-below " + rareBelow + ", must be >= 1");
+            if (frequentFrom <= rareBelow) {
+                throw new BadInputException("--frequent-from " + frequentFrom + ", must be > --rare-below " + rareBelow);
+            }
+            return new Strata(rareBelow, frequentFrom);
+        }
 
         int featureIndex(CtrData train) {
             if (feature != null) {
@@ -274,6 +313,65 @@ final class CtrOptions {
                 }
             }
             return best;
+        }
+    }
+
+    /**
+     * Refuses options that the chosen model does not have (they would be silently ignored): the MLP
+     * and interaction options for logistic regression and the factorization machine, and the
+     * embedding dimension and row constraints for logistic regression (one weight per id).
+     */
+    static void refuseOptionsTheModelLacks(CommandSpec spec, ModelConfig mc) {
+        if (mc.type() == ModelConfig.Type.SPARSENN) return;
+        var pr = spec.commandLine().getParseResult();
+        java.util.List<String> lacking = new java.util.ArrayList<>(java.util.List.of("--interaction", "--bottom", "--top", "--mlp-dropout"));
+        if (mc.type() == ModelConfig.Type.LOGISTIC) lacking.addAll(java.util.List.of("--dim", "--max-norm", "--constant-norm"));
+        for (String o : lacking) {
+            if (pr.hasMatchedOption(o)) {
+                throw new BadInputException(o + " does not apply to --model " + mc.type().name().toLowerCase(Locale.ROOT)
+                        + (mc.type() == ModelConfig.Type.LOGISTIC ? " (one weight per id, a linear dense part)" : " (no MLP)")
+                        + "; it applies to --model sparsenn");
+            }
+        }
+    }
+
+    /**
+     * Refuses, before any training, an output path that cannot be written: a directory, or a file
+     * whose parent folder is missing or is not a folder. {@code option} names the option in the message.
+     */
+    static void checkWritable(String option, Path file) {
+        Path abs = file.toAbsolutePath();
+        if (java.nio.file.Files.isDirectory(abs)) throw new BadInputException(option + " " + file + ": is a directory, expected a file");
+        Path parent = abs.getParent();
+        if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+            throw new BadInputException(option + " " + file + ": folder " + parent + " does not exist or is not a folder");
+        }
+        if (!java.nio.file.Files.isWritable(parent)) throw new BadInputException(option + " " + file + ": folder " + parent + " is not writable");
+        if (java.nio.file.Files.exists(abs) && !java.nio.file.Files.isWritable(abs)) {
+            throw new BadInputException(option + " " + file + ": exists and is not writable");
+        }
+    }
+
+    /**
+     * Refuses, before anything is allocated, embedding tables that cannot exist: a table larger than
+     * one Java array, or embeddings alone (without optimizer state) larger than the JVM's maximum heap.
+     * {@code sizeOptions} names the options that set the size, for the message.
+     */
+    static void checkEmbeddingSize(int[] tableRows, int dim, String sizeOptions) {
+        long floats = 0;
+        for (int r : tableRows) {
+            long f = (long) r * dim;
+            if (f > Integer.MAX_VALUE - 16) {
+                throw new BadInputException(sizeOptions + ": a table of " + r + " rows x " + dim + " = " + f
+                        + " floats exceeds one Java array (max " + (Integer.MAX_VALUE - 16) + "); use fewer buckets or a smaller dimension");
+            }
+            floats += f;
+        }
+        long bytes = 4L * floats, max = Runtime.getRuntime().maxMemory();
+        if (max != Long.MAX_VALUE && bytes > max * 0.9) {
+            throw new BadInputException(String.format(Locale.ROOT, "%s: %d tables of embeddings need %.1f GiB before optimizer state, "
+                    + "the JVM may use %.1f GiB; use fewer buckets or a smaller dimension, or raise the heap (SPARSETRAIN_JAVA_OPTS=-Xmx...)",
+                    sizeOptions, tableRows.length, bytes / 1073741824.0, max / 1073741824.0));
         }
     }
 

@@ -32,10 +32,13 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Mixin CtrOptions.Train train = new CtrOptions.Train();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
+    @Option(names = "--passes", defaultValue = "1", description = "num_passes over the training data. Default: ${DEFAULT-VALUE}.")
+    void passes(int p) { train.passes = p; }
+
     @Option(names = "--collision-report", description = "Print distinct ids, rows used and ids sharing a row per feature.")
     boolean collisionReport;
 
-    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, metadata; atomic).")
+    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, metadata; atomic). Default: not saved.")
     java.nio.file.Path save;
 
     @Option(names = "--quiet", description = "No progress line.")
@@ -47,12 +50,16 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (save != null) CtrOptions.checkWritable("--save", save);
+        strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
+        CtrOptions.refuseOptionsTheModelLacks(spec, mc);
         TrainConfig tc = train.config();
         CtrOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
         out.println("data: " + split.description());
         if (collisionReport && split.encoder() != null) out.print(split.encoder().collisionReport().format());
+        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets + ", --dim " + mc.embeddingDim());
         SparseNN m = new SparseNN(mc, tr.names(), tr.tableRows(), tr.numDense(), tc.seed());
         int feature = strata.featureIndex(tr);
         Strata st = strata.strata();

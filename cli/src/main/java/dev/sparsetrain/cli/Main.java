@@ -61,8 +61,9 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("sparsetrain: " + ex.getMessage());
-            c.getErr().println("(see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            // One line: the problem, then where the options are explained.
+            String msg = ex.getMessage() == null ? "invalid arguments" : ex.getMessage().replace('\n', ' ').trim();
+            c.getErr().println("sparsetrain: " + msg + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             c.getErr().flush();
             return ExitCodes.BAD_INPUT;
         });

@@ -12,7 +12,6 @@ import dev.sparsetrain.models.sparsenn.PassesStudy;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +49,9 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @Option(names = "--report", defaultValue = "sparsenn-passes.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
     Path report;
 
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
 
@@ -58,10 +60,14 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (maxPasses < 1) throw new BadInputException("--max-passes " + maxPasses + ", must be >= 1");
         if (evalsPerPass < 1) throw new BadInputException("--evals-per-pass " + evalsPerPass + ", must be >= 1");
+        CtrOptions.checkWritable("--report", report);
+        strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
+        CtrOptions.refuseOptionsTheModelLacks(spec, mc);
         TrainConfig tc = train.config();
         CtrOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
+        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets + ", --dim " + mc.embeddingDim());
         int feature = strata.featureIndex(tr);
         Strata st = strata.strata();
         int maxRows = 0;
@@ -90,7 +96,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         out.flush();
         List<PassesStudy.VariantResult> results = new ArrayList<>();
         for (PassesStudy.Variant v : chosen) {
-            Progress p = Progress.toStderr(v.name(), (long) tr.rows() * maxPasses);
+            Progress p = quiet ? null : Progress.toStderr(v.name(), (long) tr.rows() * maxPasses);
             results.add(PassesStudy.run(v, tr, te, feature, st, maxPasses, evalsPerPass, p));
         }
         String table = PassesStudy.table(results);
@@ -161,7 +167,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         try {
             h.write(report);
         } catch (IOException e) {
-            throw new UncheckedIOException(report + ": " + e.getMessage(), e);
+            throw new BadInputException("--report " + report + ": cannot write (" + e.getMessage() + ")");
         }
     }
 }

@@ -70,6 +70,15 @@ public final class VbprOptions {
     @Option(names = "--restarts", description = "Train from N seeds, keep the best on validation (default 1).")
     Integer restarts;
 
+    @Option(names = "--cosine-restarts", paramLabel = "T0[,TMULT[,MIN]]", split = ",",
+            description = "Cosine learning-rate schedule with warm restarts over epochs (SGDR): first period T0 epochs, each next TMULT times longer (default 1), down to MIN x the rate (default 0.01). Default: constant rates.")
+    double[] cosineRestarts;
+
+    @Option(names = "--item-id-dropout", paramLabel = "P",
+            description = "VBPR only: per item occurrence in a training sample, with probability P leave the item's ID parameters (beta_i, gamma_i) out of its score and update, "
+                    + "so the visual term learns to rank items alone, as it must for cold-start items (DropoutNet, Volkovs et al. 2017). In [0, 1); default " + VbprConfig.DEFAULT_ITEM_ID_DROPOUT + ".")
+    Double itemIdDropout;
+
     @Option(names = "--seed", description = "Master seed (default 42).")
     Long seed;
 
@@ -148,6 +157,7 @@ public final class VbprOptions {
         if (denseBatch != null) c = c.withDenseBatch(denseBatch);
         if (restarts != null) c = c.withRestarts(restarts);
         if (seed != null) c = c.withSeed(seed);
+        if (itemIdDropout != null) c = c.withItemIdDropout(itemIdDropout);
         if (autoBalance != null || balanceTarget != null) {
             c = c.withAutoBalance(autoBalance == null ? c.autoBalance() : autoBalance, balanceTarget == null ? c.balanceTarget() : balanceTarget);
         }
@@ -178,8 +188,15 @@ public final class VbprOptions {
         return c.withGroups(g);
     }
 
-    /** Applies --lr-multiplier GROUP=M to a trainer. */
+    /** Applies --lr-multiplier GROUP=M and --cosine-restarts to a trainer. */
     void applyMultipliers(dev.sparsetrain.models.vbpr.VbprTrainer t) {
+        if (cosineRestarts != null) {
+            double[] c = cosineRestarts;
+            if (c.length < 1 || c.length > 3 || !(c[0] >= 1) || c[0] != Math.rint(c[0])) {
+                throw new BadInputException("--cosine-restarts " + java.util.Arrays.toString(c) + ": expected T0[,TMULT[,MIN]] with T0 a whole number of epochs >= 1");
+            }
+            t.withSchedule(dev.sparsetrain.optim.Schedule.cosineWarmRestarts((long) c[0], c.length > 1 ? c[1] : 1, c.length > 2 ? c[2] : 0.01));
+        }
         for (String m : multipliers) {
             int eq = m.indexOf('=');
             double v;

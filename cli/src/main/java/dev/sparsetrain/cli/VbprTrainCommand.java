@@ -64,6 +64,14 @@ public final class VbprTrainCommand implements Callable<Integer> {
         VbprEvaluator.Metrics m = VbprEvaluator.evaluateFull(r.model(), t.trainIndex(), new UserItems(data.users(), data.test()), 20, cfg.threads());
         w.printf(java.util.Locale.ROOT, "best epoch %d (validation AUC %.4f), %.0f samples/s%n", r.bestEpoch(), r.bestValidationAuc(), r.samplesPerSecond());
         w.println("test: " + m);
+        if (!r.history().isEmpty()) {
+            VbprTrainer.Epoch last = r.history().get(r.history().size() - 1);
+            w.printf(java.util.Locale.ROOT, "per-group figures of epoch %d (recorded every epoch):%n", last.epoch());
+            for (VbprTrainer.GroupFigures g : last.groups()) {
+                w.printf(java.util.Locale.ROOT, "  %-18s grad %.4g  update %.4g  update/weight %.4g  eff. lr %.4g  lr mult %.3g%n", g.group(),
+                        g.gradientNorm(), g.updateNorm(), g.updateToWeight(), g.effectiveLr(), g.multiplier());
+            }
+        }
         Path file = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-" + data.name() + ".model");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("dataset", data.name());

@@ -96,4 +96,166 @@ class CtrCommandsTest {
         System.out.print(r.out());
         assertTrue(r.out().contains("samples/s") && r.out().contains("peak memory"), r.out());
     }
+
+    /** Regression: an empty click log said "--train-rows 0, must be in [1, -1] (0 rows read)". */
+    @Test
+    void emptyDataFileNamesTheFileInOneLine(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("empty.tsv");
+        Files.writeString(f, "");
+        Result r = run("ctr-train", "--data", f.toString(), "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: " + f + ": 0 data rows, need at least 2 (one to train, one to test)", r.err().strip());
+    }
+
+    /** Regression: a folder given as --data was reported as "no such file". */
+    @Test
+    void dataFolderIsReportedAsAFolder(@TempDir Path dir) {
+        Result r = run("ctr-train", "--data", dir.toString(), "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: " + dir + ": is a directory, expected a click log file", r.err().strip());
+    }
+
+    /**
+     * Regression: an unwritable --report was found only after the whole study had trained, and then
+     * crashed as an internal error (exit 1); an unwritable --save was found only after training.
+     * Both are now refused before any training, in one line with exit code 2, and nothing is written.
+     */
+    @Test
+    void unwritableOutputsAreRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path f = criteoLike(dir, null);
+        Path notAFolder = dir.resolve("plain.txt");
+        Files.writeString(notAFolder, "x");
+        Path report = notAFolder.resolve("r.html");
+        Result r = run("experiment", "sparsenn-passes", "--data", f.toString(), "--train-rows", "240", "--buckets", "100", "--variants", "none",
+                "--max-passes", "1", "--report", report.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertEquals("sparsetrain: --report " + report + ": folder " + notAFolder + " does not exist or is not a folder", r.err().strip());
+        assertEquals("", r.out(), "refused before loading data or training");
+        r = run("ctr-train", "--data", f.toString(), "--quiet", "--buckets", "100", "--save", dir.resolve("missing/m.sptr").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().strip().startsWith("sparsetrain: --save ") && !r.err().strip().contains("\n"), r.err());
+        assertEquals("", r.out(), "refused before training");
+        r = run("ctr-train", "--data", f.toString(), "--quiet", "--buckets", "100", "--save", dir.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertEquals("sparsetrain: --save " + dir + ": is a directory, expected a file", r.err().strip());
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.Set.of("mini.tsv", "plain.txt"), files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+                    "no output or temporary file left");
+        }
+    }
+
+    /**
+     * Regression: experiment sparsenn-passes listed --passes in its help and silently ignored it
+     * (--max-passes rules); it is now an option of ctr-train only.
+     */
+    @Test
+    void passesIsAnOptionOfCtrTrainOnlyNotOfTheStudy() {
+        Result r = run("experiment", "sparsenn-passes", "--passes", "5", "--synthetic-rows", "100");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().startsWith("sparsetrain: Unknown options: '--passes'"), r.err());
+        assertTrue(!run("experiment", "sparsenn-passes", "--help").out().contains("--passes=") , "not in the study's help");
+        assertTrue(run("ctr-train", "--help").out().contains("--passes="), "in ctr-train's help");
+    }
+
+    /** Regression: "80% of the rows" in a description made picocli print three format warnings on every --help. */
+    @Test
+    void helpPrintsEveryDefaultWithoutFormatWarnings() {
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        Result r;
+        try {
+            r = run("ctr-train", "--help");
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(0, r.code());
+        assertEquals("", captured.toString() + r.err(), "no picocli warnings");
+        assertTrue(r.out().replaceAll("\\s+", " ").contains("Default: 80% of the rows."), r.out());
+    }
+
+    /** Regression: --train-rows, --format, ... without --data, and --synthetic-rows with --data, were silently ignored. */
+    @Test
+    void optionsThatDoNotApplyToTheDataSourceAreRefused(@TempDir Path dir) throws Exception {
+        Result r = run("ctr-train", "--train-rows", "100", "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --train-rows applies to a click log given with --data; without --data the rows are synthetic"
+                + " (see --synthetic-rows, --synthetic-shape)", r.err().strip());
+        Path f = criteoLike(dir, null);
+        r = run("experiment", "sparsenn-passes", "--data", f.toString(), "--synthetic-rows", "500");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --synthetic-rows applies to synthetic data only, but --data " + f + " was given", r.err().strip());
+    }
+
+    /** Regression: --freeze embeddings,mlp trained nothing and printed the untrained model's figures as results. */
+    @Test
+    void freezingEveryGroupIsRefused() {
+        Result r = run("ctr-train", "--freeze", "embeddings,mlp", "--synthetic-rows", "100", "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --freeze embeddings,mlp freezes every group, nothing would train; allowed: embeddings or mlp", r.err().strip());
+    }
+
+    /** Regression: the study had no --quiet, so scripted runs always got progress lines on stderr. */
+    @Test
+    void studyQuietPrintsNothingOnStderr(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("r.html");
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        Result r, loud;
+        try {
+            r = run("experiment", "sparsenn-passes", "--synthetic-rows", "400", "--variants", "none", "--max-passes", "1", "--quiet",
+                    "--report", report.toString());
+            String quietErr = captured.toString();
+            loud = run("experiment", "sparsenn-passes", "--synthetic-rows", "400", "--variants", "none", "--max-passes", "1",
+                    "--report", report.toString());
+            assertEquals("", quietErr + r.err());
+            assertTrue(captured.toString().contains("none"), "without --quiet the progress line names the variant: " + captured);
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(0, r.code(), r.err());
+        assertEquals(0, loud.code(), loud.err());
+        assertTrue(Files.readString(report).contains("<svg"));
+    }
+
+    /** Regression: --buckets 2000000000 or a huge --dim was an internal error (exit 1), and crashed the benchmark with OutOfMemoryError. */
+    @Test
+    void embeddingTablesThatCannotExistAreRefusedInOneLine(@TempDir Path dir) throws Exception {
+        Path f = criteoLike(dir, null);
+        Result r = run("ctr-train", "--data", f.toString(), "--quiet", "--buckets", "2000000000");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().startsWith("sparsetrain: --buckets 2000000000, --dim 16: ") && r.err().strip().lines().count() == 1, r.err());
+        r = run("benchmark", "sparsenn", "--buckets", "2000000000", "--rows", "1000");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("exceeds one Java array"), r.err());
+        // fits in one array each, but 26 x 80M x 16 floats are far beyond any test JVM's heap
+        r = run("benchmark", "sparsenn", "--buckets", "80000000", "--rows", "1000");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("GiB before optimizer state") && r.err().contains("SPARSETRAIN_JAVA_OPTS"), r.err());
+    }
+
+    /** Regression: bad strata thresholds were reported with Java field names ("strata: frequentFrom=10, must be > rareBelow=100"). */
+    @Test
+    void strataThresholdsAreReportedWithTheirOptionNames() {
+        Result r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--rare-below", "100", "--frequent-from", "10");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --frequent-from 10, must be > --rare-below 100", r.err().strip());
+        r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--rare-below", "0");
+        assertEquals("sparsetrain: --rare-below 0, must be >= 1", r.err().strip());
+    }
+
+    /** Regression: --mlp-dropout, --interaction, --bottom, --top (and --dim for logistic) were silently ignored by logistic and FM models. */
+    @Test
+    void optionsTheChosenModelLacksAreRefused() {
+        Result r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--model", "logistic", "--mlp-dropout", "0.5");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --mlp-dropout does not apply to --model logistic (one weight per id, a linear dense part); it applies to"
+                + " --model sparsenn", r.err().strip());
+        r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--model", "fm", "--interaction", "concat");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("sparsetrain: --interaction does not apply to --model fm (no MLP); it applies to --model sparsenn", r.err().strip());
+        r = run("ctr-train", "--synthetic-rows", "100", "--quiet", "--model", "fm", "--dim", "4");
+        assertEquals(0, r.code(), r.err());
+    }
 }

@@ -99,6 +99,8 @@ class ReplayOptimizerCommandTest {
         r = run("replay-optimizer", g.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("beta1=1.2") && r.err().contains("[0, 1)"), r.err());
+        // regression: the message named only the group (the case's name), not the file
+        assertTrue(r.err().startsWith("sparsetrain: " + g + ": group 'x': "), r.err());
         Path h = dir.resolve("row.json");
         Files.writeString(h, "{\"name\":\"x\",\"optimizer\":\"sgd\",\"hyper\":{\"lr\":0.1},\"sparse\":true,\"rows\":1,\"dim\":1,"
                 + "\"init\":[[1.0]],\"steps\":[{\"rows\":[3],\"grad\":[[1.0]]}]}");
@@ -121,5 +123,46 @@ class ReplayOptimizerCommandTest {
         // row 1: g = (1.5, -2.5) summed, clipped to (0.5, -0.5), + 0.1 * w = (0.8, -0.1); first Adam step moves by lr * sign
         assertEquals(3.0 - 0.1, t.get(1).get(0).doubleValue(), 1e-5);
         assertEquals(4.0 + 0.1, t.get(1).get(1).doubleValue(), 1e-5);
+    }
+
+    /** Regression: a truncated case printed Jackson internals ("[Source: REDACTED (`StreamReadFeature...` disabled)"). */
+    @Test
+    void truncatedJsonGivesLineAndColumnWithoutParserInternals(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("cut.json");
+        Files.writeString(f, "{\"name\":\"x\",\"optimizer\":\"sgd\",\n\"init\":[[1.0,");
+        Result r = run("replay-optimizer", f.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        String line = r.err().strip();
+        assertTrue(line.startsWith("sparsetrain: " + f + ":2:14: not valid JSON (Unexpected end-of-input"), line);
+        assertTrue(!line.contains("Source") && !line.contains("\n"), line);
+        Files.writeString(f, "{\"name\":\"x\",\"hyper\":{\"lr\":NaN}}");
+        r = run("replay-optimizer", f.toString());
+        assertEquals("sparsetrain: " + f + ":1:30: not valid JSON (Non-standard token 'NaN')", r.err().strip());
+    }
+
+    /**
+     * Regression: cases that PyTorch 1.13 itself refuses (Adagrad or SGD weight decay with sparse
+     * gradients, SparseAdam with dense gradients) were replayed with the project's lazy extension
+     * and printed as if they were PyTorch trajectories.
+     */
+    @Test
+    void casesPyTorchRefusesAreRefused(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("wd.json");
+        String steps = ",\"rows\":2,\"dim\":1,\"init\":[[1.0],[2.0]],\"steps\":[{\"rows\":[0],\"grad\":[[1.0]]}]}";
+        Files.writeString(f, "{\"name\":\"wd\",\"optimizer\":\"adagrad\",\"hyper\":{\"lr\":0.1,\"weight_decay\":0.1},\"sparse\":true" + steps);
+        Result r = run("replay-optimizer", f.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().strip().startsWith("sparsetrain: " + f + ": adagrad weight_decay=0.1 with sparse: true, PyTorch refuses"), r.err());
+        Files.writeString(f, "{\"name\":\"sa\",\"optimizer\":\"sparse_adam\",\"hyper\":{\"lr\":0.1},\"sparse\":false" + steps);
+        r = run("replay-optimizer", f.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("SparseAdam does not support dense gradients"), r.err());
+        // the same weight decay as a catch-up case (dense PyTorch optimizer) is fine
+        Files.writeString(f, "{\"name\":\"cu\",\"optimizer\":\"adagrad\",\"hyper\":{\"lr\":0.1,\"weight_decay\":0.1},\"sparse\":true,"
+                + "\"semantics\":\"dense\"" + steps);
+        r = run("replay-optimizer", f.toString());
+        assertEquals(0, r.code(), r.err());
+        // row 1 untouched but decays through catch-up: g = 0.1 * 2 = 0.2, s = 0.04, w = 2 - 0.1 * 0.2 / 0.2 = 1.9
+        assertEquals(1.9, JSON.readTree(r.out()).get("final").get(1).get(0).doubleValue(), 1e-6);
     }
 }

@@ -1,7 +1,7 @@
 package dev.sparsetrain.core;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,30 +12,48 @@ import jdk.incubator.vector.VectorSpecies;
 public final class PanamaKernels implements KernelSupport {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     public static final PanamaKernels INSTANCE = new PanamaKernels();
+    private static final int LANES = S.length();
+    // Rotations by 32, 16, 8, 4, 2 and 1 lanes (those below the species' length) for dot's lane sum. Static finals,
+    // so that C2 sees constant shuffles and intrinsifies rearrange (an array element would not be
+    // constant and would allocate).
+    private static final VectorShuffle<Float> R32 = LANES > 32 ? VectorShuffle.iota(S, 32, 1, true) : null;
+    private static final VectorShuffle<Float> R16 = LANES > 16 ? VectorShuffle.iota(S, 16, 1, true) : null;
+    private static final VectorShuffle<Float> R8 = LANES > 8 ? VectorShuffle.iota(S, 8, 1, true) : null;
+    private static final VectorShuffle<Float> R4 = LANES > 4 ? VectorShuffle.iota(S, 4, 1, true) : null;
+    private static final VectorShuffle<Float> R2 = LANES > 2 ? VectorShuffle.iota(S, 2, 1, true) : null;
+    private static final VectorShuffle<Float> R1 = LANES > 1 ? VectorShuffle.iota(S, 1, 1, true) : null;
 
-    private PanamaKernels() {}
-
+    /**
+     * The lanes are summed in one fixed order (a rotate-and-add tree written out here, so no vector
+     * crosses a method boundary and nothing is boxed), not with {@code reduceLanes(ADD)}: its
+     * association order differs between the interpreter and C2's intrinsic, so a result would depend
+     * on when the JIT compiled the caller and training with a fixed seed would not be
+     * bit-reproducible.
+     */
     @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
+        int step = LANES;
         int i = 0;
         float res = 0;
-        int step = S.length();
-        if (n >= 2 * step) {
+        if (n >= step) {
             FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
             int bound2 = n - (n % (2 * step));
             for (; i < bound2; i += 2 * step) {
                 acc0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc0);
                 acc1 = FloatVector.fromArray(S, a, ao + i + step).fma(FloatVector.fromArray(S, b, bo + i + step), acc1);
             }
-            res = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        }
-        int bound = i + S.loopBound(n - i);
-        if (bound > i) {
-            FloatVector acc = FloatVector.zero(S);
+            int bound = S.loopBound(n);
             for (; i < bound; i += step) {
-                acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+                acc0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc0);
             }
-            res += acc.reduceLanes(VectorOperators.ADD);
+            FloatVector v = acc0.add(acc1);
+            if (LANES > 32) v = v.add(v.rearrange(R32));
+            if (LANES > 16) v = v.add(v.rearrange(R16));
+            if (LANES > 8) v = v.add(v.rearrange(R8));
+            if (LANES > 4) v = v.add(v.rearrange(R4));
+            if (LANES > 2) v = v.add(v.rearrange(R2));
+            if (LANES > 1) v = v.add(v.rearrange(R1));
+            res = v.lane(0);
         }
         for (; i < n; i++) res += a[ao + i] * b[bo + i];
         return res;

@@ -59,4 +59,19 @@ class KernelsTest {
         assertEquals(2.5f, b.grads()[1]);
         assertEquals(10f, b.grads()[2]);
     }
+
+    @Test
+    void laneSumIsTheSameInEveryExecutionMode() {
+        // The tree sum must not depend on JIT state: compare a cold call with many warm calls.
+        float[] a = new float[64];
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < a.length; i++) a[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(8) - 4));
+        float cold = PANAMA.dot(a, 0, a, 1, 63);
+        for (int i = 0; i < 200_000; i++) {
+            float warm = PANAMA.dot(a, 0, a, 1, 63);
+            if (Float.floatToRawIntBits(warm) != Float.floatToRawIntBits(cold)) {
+                throw new AssertionError("dot changed from " + cold + " to " + warm + " after " + i + " calls");
+            }
+        }
+    }
 }

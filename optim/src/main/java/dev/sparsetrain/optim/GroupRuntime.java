@@ -30,7 +30,8 @@ final class GroupRuntime {
     final List<TableRuntime> tables = new ArrayList<>();
 
     volatile float multiplier = 1f;
-    private volatile LrAt lrCache = new LrAt(0, 0f, Float.NaN);
+    /** Starts with a NaN multiplier, which no lookup matches (a placeholder of 0 would answer multiplier 0 with NaN). */
+    private volatile LrAt lrCache = new LrAt(-1, Float.NaN, Float.NaN);
 
     /** Batch step counter (the per-row path's caller supplies steps). */
     long step;

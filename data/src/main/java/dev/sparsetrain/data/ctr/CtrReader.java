@@ -3,7 +3,6 @@ package dev.sparsetrain.data.ctr;
 import dev.sparsetrain.core.BadInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +32,15 @@ public final class CtrReader {
 
     /** Reads at most {@code maxRows} good rows of {@code file}. */
     public static CtrRawData read(Path file, CtrSchema schema, boolean skipBad, int maxRows) {
+        if (Files.isDirectory(file)) throw new BadInputException(file + ": is a directory, expected a click log file");
         if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such file");
+        if (!Files.isReadable(file)) throw new BadInputException(file + ": not readable (permission denied)");
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(in, file.toString(), schema, skipBad, maxRows);
         } catch (java.nio.charset.MalformedInputException e) {
             throw new BadInputException(file + ": not UTF-8 text");
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
     }
 

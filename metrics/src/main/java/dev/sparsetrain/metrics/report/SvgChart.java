@@ -145,6 +145,8 @@ public final class SvgChart {
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
             String color = PALETTE[k % PALETTE.length];
+            // past the palette, colours repeat: tell the repeats apart by a dash pattern
+            boolean dashed = s.dashed || (k / PALETTE.length) % 2 == 1;
             StringBuilder path = new StringBuilder();
             boolean pen = false;
             int points = 0;
@@ -159,7 +161,7 @@ public final class SvgChart {
             if (points > 0) {
                 sb.append(String.format(Locale.ROOT,
                         "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\"%s/>%n",
-                        path.toString().trim(), color, s.dashed ? " stroke-dasharray=\"5,3\"" : ""));
+                        path.toString().trim(), color, dashed ? " stroke-dasharray=\"5,3\"" : ""));
                 if (points == 1) { // a lone point would be invisible as a path
                     String[] p = path.toString().trim().substring(1).trim().split(" ");
                     sb.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"2.5\" fill=\"%s\"/>%n", p[0], p[1], color));
@@ -169,7 +171,7 @@ public final class SvgChart {
             sb.append(String.format(Locale.ROOT,
                     "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>"
                             + "<text x=\"%d\" y=\"%d\">%s</text>%n",
-                    left + pw + 8, ly - 4, left + pw + 26, ly - 4, color, s.dashed ? " stroke-dasharray=\"5,3\"" : "",
+                    left + pw + 8, ly - 4, left + pw + 26, ly - 4, color, dashed ? " stroke-dasharray=\"5,3\"" : "",
                     left + pw + 30, ly, esc(s.name)));
         }
         sb.append("</svg>\n");

@@ -47,4 +47,23 @@ class ReportTest {
         assertEquals("name,value\n\"a,b\",0.5\nc,1e-07\n", csv);
         assertThrows(IllegalArgumentException.class, () -> new Csv("a").row(1, 2));
     }
+
+    @Test
+    void seriesBeyondThePaletteAreDashedSoNoTwoLookAlike() {
+        SvgChart c = new SvgChart("many", "x", "y");
+        for (int k = 0; k < 11; k++) c.series("s" + k, new double[] {1, 2}, new double[] {k, k + 1});
+        String svg = c.render();
+        // the 11th series repeats the first colour, so it (path and legend line) is dashed
+        assertEquals(2, svg.split("stroke-dasharray=\"5,3\"").length - 1, svg);
+    }
+
+    @Test
+    void reportsAreReadableByOthers(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("r.html");
+        new HtmlReport("t").write(f);
+        if (Files.getFileStore(f).supportsFileAttributeView("posix")) {
+            assertTrue(Files.getPosixFilePermissions(f).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+                    "report files are 0644, not owner-only");
+        }
+    }
 }

@@ -46,7 +46,11 @@ public final class CtrTrainer implements AutoCloseable {
     /** Samples per chunk inside a worker: the unit of the cache-blocked dense layers. */
     static final int CHUNK = 32;
 
-    /** Called at evaluation points; {@code passes} is the (fractional) number of passes done. */
+    /**
+     * Called at evaluation points; {@code passes} is the (fractional) number of passes done and
+     * {@code runningTrainNe} the training NE (loss before each step) over the samples since the
+     * previous call, so over the whole pass when there is one evaluation per pass.
+     */
     public interface EvalHook {
         void evaluate(double passes, long samplesSeen, double runningTrainNe);
     }
@@ -196,6 +200,10 @@ public final class CtrTrainer implements AutoCloseable {
         double winLoss = 0;
         long winSamples = 0, winClicks = 0;
         double lastNe = Double.NaN;
+        // a second window for the hook: the samples since its previous call, so that every curve point
+        // has its own training NE (the 20,000-sample window above may span several points or none)
+        double evalLoss = 0;
+        long evalSamples = 0, evalClicks = 0;
         long total = (long) n * config.numPasses();
         for (int pass = 0; pass < config.numPasses(); pass++) {
             shuffle(perm, config.shuffle(), config.partitions(), shuffleRnd);
@@ -224,6 +232,9 @@ public final class CtrTrainer implements AutoCloseable {
                     winLoss += g.lossSum;
                     winSamples += g.samples;
                     winClicks += g.clicks;
+                    evalLoss += g.lossSum;
+                    evalSamples += g.samples;
+                    evalClicks += g.clicks;
                 }
                 if (winSamples >= 20_000 || bi == batchesPerPass - 1) {
                     lastNe = runningNe(winLoss, winSamples, winClicks);
@@ -236,7 +247,10 @@ public final class CtrTrainer implements AutoCloseable {
                 }
                 if (hook != null && evalsPerPass > 0 && (bi + 1) >= (long) nextEval * batchesPerPass / evalsPerPass) {
                     while (nextEval <= evalsPerPass && (bi + 1) >= (long) nextEval * batchesPerPass / evalsPerPass) nextEval++;
-                    hook.evaluate(pass + (double) (bi + 1) / batchesPerPass, seen, lastNe);
+                    double evalNe = runningNe(evalLoss, evalSamples, evalClicks);
+                    evalLoss = 0;
+                    evalSamples = evalClicks = 0;
+                    hook.evaluate(pass + (double) (bi + 1) / batchesPerPass, seen, evalNe);
                 }
             }
         }

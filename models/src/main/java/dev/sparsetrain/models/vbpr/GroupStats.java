@@ -9,7 +9,7 @@ package dev.sparsetrain.models.vbpr;
  * <pre>
  *   gradient norm       sqrt(sum |g|^2 / n)
  *   update norm         sqrt(sum |dw|^2 / n)
- *   update/weight ratio sqrt(sum |dw|^2 / sum max(|w|, floor)^2)   (floor: {@link GroupRule#setWeightFloor})
+ *   update/weight ratio sqrt(sum |dw|^2 / sum max(|w|, floor)^2)   (floor: initStd * sqrt(dim) per row, see {@link VbprTrainer})
  *   effective lr        sqrt(sum |dw|^2 / sum |g|^2)      (= lr for SGD)
  * </pre>
  * Not thread-safe: one instance per worker.
@@ -26,11 +26,20 @@ public final class GroupStats {
         nonFinite = new long[groups];
     }
 
+    /** One update's figures (the dense groups, one per phase). */
     void add(int slot, double g, double u, double w, int nf) {
         grad[slot] += g;
         upd[slot] += u;
         weight[slot] += w;
         updates[slot]++;
+        nonFinite[slot] += nf;
+    }
+
+    void addBulk(int slot, double g, double u, double w, long n, long nf) {
+        grad[slot] += g;
+        upd[slot] += u;
+        weight[slot] += w;
+        updates[slot] += n;
         nonFinite[slot] += nf;
     }
 

@@ -35,6 +35,7 @@ public final class VbprFiles {
         c.put("visualFactors", cfg.visualFactors());
         c.put("featureDim", m.featureDim());
         c.put("preprocessing", m.transform() == null ? "none" : m.transform().kind().cliName());
+        c.put("itemIdDropout", cfg.itemIdDropout());   // training-only; recorded for provenance
         ObjectNode g = c.putObject("groups");
         cfg.groups().forEach((k, v) -> g.put(k, v.toString()));
         List<Table> tables = new ArrayList<>(m.tables());

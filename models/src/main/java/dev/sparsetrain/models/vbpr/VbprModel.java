@@ -174,15 +174,35 @@ public final class VbprModel {
      * (layout {@link Scratch}); returns {@code g = sigma(-x_uij)}. Reads pre-update values only.
      */
     public float sampleGradients(int u, int i, int j, Scratch s) {
+        return sampleGradients(u, i, j, false, false, s);
+    }
+
+    /**
+     * As {@link #sampleGradients(int, int, int, Scratch)} with item-ID dropout (DropoutNet,
+     * Volkovs et al. 2017): when {@code dropI} ({@code dropJ}) the positive (negative) item's ID
+     * parameters beta and gamma are left out of its score, as if they were zero, so the item is
+     * scored by its visual term alone; their gradients are then zero (the caller skips their
+     * update), and so is gamma_u's when both are dropped.
+     */
+    public float sampleGradients(int u, int i, int j, boolean dropI, boolean dropJ, Scratch s) {
         float x = 0;
         final int k = this.k, kv = this.kv;
         final float[] gb = s.buf;
         if (k > 0) {
             float[] uf = userFactors.data(), itf = itemFactors.data(), ib = itemBias.data();
             int uo = u * k;
-            Kernels.sub(itf, i * k, itf, j * k, gb, Scratch.U, k);     // gamma_i - gamma_j
+            if (!dropI && !dropJ) {
+                Kernels.sub(itf, i * k, itf, j * k, gb, Scratch.U, k);     // gamma_i - gamma_j
+            } else if (dropJ && !dropI) {
+                System.arraycopy(itf, i * k, gb, Scratch.U, k);             // gamma_i - 0
+            } else if (dropI && !dropJ) {
+                System.arraycopy(itf, j * k, gb, Scratch.U, k);
+                Kernels.scale(gb, Scratch.U, k, -1f);                       // 0 - gamma_j
+            } else {
+                java.util.Arrays.fill(gb, Scratch.U, Scratch.U + k, 0f);
+            }
             System.arraycopy(uf, uo, gb, s.gi, k);                    // gamma_u
-            x += ib[i] - ib[j] + Kernels.dot(uf, uo, gb, Scratch.U, k);
+            x += (dropI ? 0f : ib[i]) - (dropJ ? 0f : ib[j]) + Kernels.dot(uf, uo, gb, Scratch.U, k);
         }
         if (kv > 0) {
             float[] th = userVisual.data();
@@ -196,10 +216,10 @@ public final class VbprModel {
         if (k > 0) {
             Kernels.scale(gb, Scratch.U, k, -g);                      // dL/d gamma_u = -g (gamma_i - gamma_j)
             System.arraycopy(gb, s.gi, gb, s.gj, k);
-            Kernels.scale(gb, s.gi, k, -g);                           // dL/d gamma_i = -g gamma_u
-            Kernels.scale(gb, s.gj, k, g);                            // dL/d gamma_j = +g gamma_u
-            gb[s.bi] = -g;
-            gb[s.bj] = g;
+            Kernels.scale(gb, s.gi, k, dropI ? 0f : -g);              // dL/d gamma_i = -g gamma_u
+            Kernels.scale(gb, s.gj, k, dropJ ? 0f : g);               // dL/d gamma_j = +g gamma_u
+            gb[s.bi] = dropI ? 0f : -g;
+            gb[s.bj] = dropJ ? 0f : g;
         }
         if (kv > 0) Kernels.scale(gb, s.th, kv, -g);                  // dL/d theta_u = -g (p_i - p_j)
         return g;

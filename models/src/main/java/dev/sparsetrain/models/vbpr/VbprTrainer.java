@@ -5,6 +5,13 @@ import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.FeatureTransform;
 import dev.sparsetrain.data.features.ItemFeatures;
+import dev.sparsetrain.core.RowBatch;
+import dev.sparsetrain.optim.Chain;
+import dev.sparsetrain.optim.GroupDiagnostics;
+import dev.sparsetrain.optim.Optimizer;
+import dev.sparsetrain.optim.Optimizers;
+import dev.sparsetrain.optim.ParamGroup;
+import dev.sparsetrain.optim.SparseSemantics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -47,11 +54,13 @@ import java.util.function.Consumer;
  * <p>Per-group figures (gradient norm, update norm, update-to-weight ratio, effective learning
  * rate) are recorded every epoch from one sparse update in 16 and every dense update.
  *
- * <p>Optimizer runtime: the per-row and dense updates go through {@link GroupRule}, a
- * model-local set of fused per-row kernels (SGD, AdaGrad, lazy Adam with per-row bias
- * correction) written before the project-wide {@code dev.sparsetrain.optim.Optimizer} existed;
- * moving to its {@code RowUpdater} and batch {@code step()} is open work (measure the per-call
- * cost first: this path trains tiktok-diffmm at 1.8M samples/s on 2 cores).
+ * <p>Optimizer runtime: one project {@code dev.sparsetrain.optim.Optimizer} holds the six
+ * groups: the sparse ones (LAZY semantics; LAZY_ROWWISE_BIAS for Adam) are updated per sample
+ * through their {@code RowUpdater} (Hogwild; the step passed is the worker's sample count), the
+ * dense E and beta' (DENSE semantics) through the batch path, one {@code step()} per phase.
+ * Per-group figures come from the runtime's per-thread {@code GroupStats}, with the weight norm
+ * floored at {@code initStd * sqrt(dim)} per row so that a zero-initialised bias does not show a
+ * ratio near 1 whatever its rate.
  *
  * <p>Not thread-safe itself: one trainer per run.
  */
@@ -79,6 +88,16 @@ public final class VbprTrainer {
     final FeatureTransform transform;
     VbprModel model;
     GroupRule[] rules;         // slot per table name of the variant
+    /**
+     * E and beta' are updated by the project optimizer runtime through its batch path (one
+     * {@code step()} per phase, DENSE semantics); their {@link GroupRule}s only hold the
+     * learning-rate multiplier and the spec.
+     */
+    Optimizer denseOptimizer;
+    /** The runtime's per-row path of each sparse group (null for the dense groups). */
+    dev.sparsetrain.optim.RowUpdater[] updaters;
+    /** Per-sample step counter carried across runs (reset with the optimizer in {@link #init}). */
+    long stepBase;
     final String[] names;
     Consumer<String> log = s -> { };
 
@@ -100,6 +119,21 @@ public final class VbprTrainer {
         init(cfg.seed());
     }
 
+    /**
+     * An epoch-level learning-rate schedule over every group (e.g. the optimizer runtime's
+     * {@code Schedule.cosineWarmRestarts(t0, tMult, minFactor)}: SGDR, Loshchilov and Hutter 2017):
+     * in epoch e each group's multiplier is its balanced multiplier times {@code factor(e)}.
+     * Combined with {@code --restarts} (several seeds) it answers both ways of leaving a poor
+     * minimum. Default: constant.
+     */
+    public VbprTrainer withSchedule(dev.sparsetrain.optim.Schedule s) {
+        s.validate("--cosine-restarts");
+        this.schedule = s;
+        return this;
+    }
+
+    dev.sparsetrain.optim.Schedule schedule = dev.sparsetrain.optim.Schedule.constant();
+
     /** Where progress lines go (default: nowhere). */
     public VbprTrainer logTo(Consumer<String> sink) {
         this.log = sink;
@@ -117,8 +151,34 @@ public final class VbprTrainer {
             boolean dense = t.kind() == Table.Kind.DENSE;
             rules[s] = new GroupRule(names[s], cfg.groups().get(names[s]), dense ? 1 : t.rows(), dense ? t.rows() * t.dim() : t.dim());
             if (old != null) rules[s].setMultiplier(old[s]);
-            rules[s].setWeightFloor(cfg.initStd());
         }
+        List<ParamGroup> groups = new ArrayList<>();
+        List<Table> tabs = new ArrayList<>();
+        updaters = new dev.sparsetrain.optim.RowUpdater[names.length];
+        for (String name : names) {
+            GroupSpec spec = cfg.groups().get(name);
+            Table t = model.table(name);
+            SparseSemantics sem = t.kind() == Table.Kind.DENSE ? SparseSemantics.DENSE
+                    : spec.rule() == GroupSpec.Rule.ADAM ? SparseSemantics.LAZY_ROWWISE_BIAS : SparseSemantics.LAZY;
+            groups.add(ParamGroup.of(name, chain(spec), name).withSemantics(sem));
+            tabs.add(t);
+        }
+        denseOptimizer = Optimizer.build(groups, tabs);
+        stepBase = 0;
+        for (int s = 0; s < names.length; s++) {
+            Table t = model.table(names[s]);
+            if (t.kind() == Table.Kind.EMBEDDING) updaters[s] = denseOptimizer.updater(t);
+        }
+    }
+
+    /** The project optimizer chain of a group spec (coupled L2 as weight decay on the gradient). */
+    static Chain chain(GroupSpec g) {
+        Chain c = switch (g.rule()) {
+            case SGD -> Optimizers.sgd(g.learningRate());
+            case ADAGRAD -> Optimizers.adagrad(g.learningRate());
+            case ADAM -> Optimizers.adam(g.learningRate());
+        };
+        return c.withWeightDecay(g.l2());
     }
 
     public VbprModel model() { return model; }
@@ -141,9 +201,11 @@ public final class VbprTrainer {
     public Result fit() {
         Result best = null;
         List<String> notes = new ArrayList<>();
+        final double[] start = multipliers();   // the user's multipliers; every restart balances from them
         for (int r = 0; r < cfg.restarts(); r++) {
             long seed = cfg.seed() + 1000003L * r;
             init(seed);
+            for (int s = 0; s < names.length; s++) rules[s].setMultiplier(start[s]);
             if (cfg.autoBalance()) {
                 AutoBalance.Choice c = AutoBalance.balance(this, cfg.balanceTarget());
                 notes.add(c.describe());
@@ -184,9 +246,14 @@ public final class VbprTrainer {
         long perEpoch = data.train().size();
         SplittableRandom master = new SplittableRandom(seed ^ 0x5DEECE66DL);
         GroupStats stats = new GroupStats(names.length);
+        double[] base = multipliers();
         for (int e = 1; e <= cfg.maxEpochs(); e++) {
             stats.clear();
             epochStart.copyFrom(model);
+            if (!schedule.isConstant()) {
+                double f = schedule.factor(e);
+                for (int g = 0; g < names.length; g++) rules[g].setMultiplier(base[g] * f);
+            }
             long t0 = System.nanoTime();
             double loss = runSamples(perEpoch, master.split(), cfg.recordStats() ? stats : null);
             double sec = (System.nanoTime() - t0) / 1e9;
@@ -200,8 +267,15 @@ public final class VbprTrainer {
                     if (!(r <= w)) worst = g;
                 }
                 model.copyFrom(epochStart);
-                for (GroupRule r : rules) r.reset();
+                {
+                    double[] keep = multipliers();
+                    VbprModel restored = model;
+                    init(seed);            // fresh optimizer state (the dense Adam moments may hold NaN)
+                    model.copyFrom(restored);
+                    for (int g = 0; g < names.length; g++) rules[g].setMultiplier(keep[g]);
+                }
                 rules[worst].setMultiplier(rules[worst].multiplier() / 10);
+                base[worst] /= 10;
                 String note = String.format(java.util.Locale.ROOT, "epoch %d diverged (non-finite loss): undone; group '%s' learning-rate multiplier divided by 10 to %.3g",
                         e, names[worst], rules[worst].multiplier());
                 notes.add(note);
@@ -242,6 +316,9 @@ public final class VbprTrainer {
      */
     public double runSamples(long total, SplittableRandom rnd, GroupStats stats) {
         final int T = cfg.threads();
+        // A multiplier of exactly 0 (a group frozen by lr-find) gave NaN weights in the runtime's
+        // Adam step; 1e-30 freezes a group just as well.
+        for (int g = 0; g < names.length; g++) denseOptimizer.setLearningRateMultiplier(names[g], Math.max(1e-30, rules[g].multiplier()));
         Worker[] ws = new Worker[T];
         for (int t = 0; t < T; t++) ws[t] = new Worker(t, T, rnd.split(), total, stats != null);
         CyclicBarrier barrier = new CyclicBarrier(T);
@@ -269,9 +346,19 @@ public final class VbprTrainer {
             if (w.failure != null) throw new IllegalStateException("worker failed", w.failure);
             loss += w.lossSum;
             n += w.done;
-            if (stats != null) stats.merge(w.stats);
+            if (stats != null) {
+                stats.merge(w.stats);
+                for (int g = 0; g < names.length; g++) {
+                    if (updaters[g] == null) continue;
+                    long rows = w.runtimeStats.rowsUpdated(g);
+                    double floor2 = cfg.initStd() * cfg.initStd() * rules[g].dim * rows;
+                    stats.addBulk(g, w.runtimeStats.gradientSquaredSum(g), w.runtimeStats.updateSquaredSum(g),
+                            Math.max(w.runtimeStats.weightSquaredSum(g), floor2), rows, w.runtimeStats.nonFiniteGradients(g));
+                }
+            }
         }
         if (model.visualFactors() > 0) model.project(0, model.items());  // E changed in the last phase
+        stepBase += (total + T - 1) / T;
         double mean = loss / Math.max(1, n);
         return Double.isFinite(mean) ? mean : Double.NaN;
     }
@@ -287,6 +374,7 @@ public final class VbprTrainer {
         final SplittableRandom rnd;
         final long total;
         final GroupStats stats;
+        final dev.sparsetrain.optim.GroupStats runtimeStats;
         final VbprModel.Scratch scratch;
         final float[] accA, accC, dE, dB;
         final int[] touched;
@@ -303,6 +391,7 @@ public final class VbprTrainer {
             this.rnd = rnd;
             this.total = total;
             this.stats = rec ? new GroupStats(names.length) : null;
+            this.runtimeStats = rec ? denseOptimizer.newStats() : null;
             this.scratch = new VbprModel.Scratch(model.factors(), model.visualFactors());
             int kv = model.visualFactors(), fd = model.featureDim(), items = model.items();
             boolean vis = kv > 0;
@@ -339,13 +428,16 @@ public final class VbprTrainer {
             final UserItems pos = trainIndex;
             final int sB = slot(VbprModel.ITEM_BIAS), sU = slot(VbprModel.USER_FACTORS), sI = slot(VbprModel.ITEM_FACTORS),
                     sT = slot(VbprModel.USER_VISUAL), sE = slot(VbprModel.PROJECTION), sV = slot(VbprModel.VISUAL_BIAS);
-            final GroupRule rB = sB >= 0 ? rules[sB] : null, rU = sU >= 0 ? rules[sU] : null, rI = sI >= 0 ? rules[sI] : null,
-                    rT = sT >= 0 ? rules[sT] : null;
+            final dev.sparsetrain.optim.RowUpdater rB = sB >= 0 ? updaters[sB] : null, rU = sU >= 0 ? updaters[sU] : null,
+                    rI = sI >= 0 ? updaters[sI] : null, rT = sT >= 0 ? updaters[sT] : null;
+            long step = stepBase;   // the runtime's step: this worker's sample count since init
             final float[] ib = k > 0 ? m.itemBias.data() : null, uf = k > 0 ? m.userFactors.data() : null,
                     itf = k > 0 ? m.itemFactors.data() : null, th = vis ? m.userVisual.data() : null;
             final VbprModel.Scratch sc = scratch;
             final float[] buf = sc.buf;
             final float[] A = accA, C = accC;
+            // item-ID dropout only where there is a visual term to fall back on (VBPR)
+            final double dropout = (k > 0 && vis) ? cfg.itemIdDropout() : 0;
             for (long start = 0; start < total; start += batch) {
                 int inPhase = (int) Math.min(batch, total - start);
                 int mine = inPhase / T + (id < inPhase % T ? 1 : 0);
@@ -359,18 +451,24 @@ public final class VbprTrainer {
                     do {
                         j = rnd.nextInt(items);
                     } while (pos.contains(u, j));
-                    float g = m.sampleGradients(u, i, j, sc);
+                    boolean dropI = false, dropJ = false;
+                    if (dropout > 0) {
+                        dropI = rnd.nextDouble() < dropout;
+                        dropJ = rnd.nextDouble() < dropout;
+                    }
+                    float g = m.sampleGradients(u, i, j, dropI, dropJ, sc);
                     lossSum -= Math.log1p(-g);
-                    GroupStats st = (stats != null && (s & 15) == 0) ? stats : null;
+                    dev.sparsetrain.optim.GroupStats st = (runtimeStats != null && (s & 15) == 0) ? runtimeStats : null;
+                    step++;
                     if (k > 0) {
-                        rB.update(ib, i, buf, sc.bi, i, st, sB);
-                        rB.update(ib, j, buf, sc.bj, j, st, sB);
-                        rU.update(uf, u * k, buf, VbprModel.Scratch.U, u, st, sU);
-                        rI.update(itf, i * k, buf, sc.gi, i, st, sI);
-                        rI.update(itf, j * k, buf, sc.gj, j, st, sI);
+                        if (!dropI) rB.update(i, buf, sc.bi, step, st);
+                        if (!dropJ) rB.update(j, buf, sc.bj, step, st);
+                        if (!dropI || !dropJ) rU.update(u, buf, VbprModel.Scratch.U, step, st);
+                        if (!dropI) rI.update(i, buf, sc.gi, step, st);
+                        if (!dropJ) rI.update(j, buf, sc.gj, step, st);
                     }
                     if (vis) {
-                        rT.update(th, u * kv, buf, sc.th, u, st, sT);
+                        rT.update(u, buf, sc.th, step, st);
                         Kernels.axpy(g, buf, sc.thOld, A, i * kv, kv);
                         Kernels.axpy(-g, buf, sc.thOld, A, j * kv, kv);
                         C[i] += g;
@@ -434,8 +532,22 @@ public final class VbprTrainer {
                 Kernels.axpy(1f, all[t].dE, 0, dE, 0, n);
                 Kernels.axpy(1f, all[t].dB, 0, dB, 0, nb);
             }
-            rules[sE].update(m.projection.data(), 0, dE, 0, 0, stats, sE);
-            rules[sV].update(m.visualBias.data(), 0, dB, 0, 0, stats, sV);
+            Optimizer opt = denseOptimizer;
+            RowBatch bE = opt.gradients(m.projection), bB = opt.gradients(m.visualBias);
+            final int fd = m.featureDim();
+            for (int r = 0; r < m.visualFactors(); r++) bE.add(r, dE, r * fd);
+            bB.add(0, dB, 0);
+            opt.step();
+            if (stats != null) {
+                for (GroupDiagnostics d : opt.lastStep()) {
+                    if (!d.group().equals(VbprModel.PROJECTION) && !d.group().equals(VbprModel.VISUAL_BIAS)) continue;
+                    int slot = d.group().equals(VbprModel.PROJECTION) ? sE : sV;
+                    double un = d.updateNorm(), wn = d.updateToWeightRatio() > 0 ? un / d.updateToWeightRatio() : 0;
+                    long size = d.group().equals(VbprModel.PROJECTION) ? m.projection.size() : m.visualBias.size();
+                    double floor2 = cfg.initStd() * cfg.initStd() * size;
+                    stats.add(slot, d.gradientNorm() * d.gradientNorm(), un * un, Math.max(wn * wn, floor2), (int) d.nonFiniteGradients());
+                }
+            }
         }
     }
 }

@@ -225,4 +225,29 @@ class TrainerBehaviourTest {
         System.out.println("unknown optimizer: " + e.getMessage());
         assertTrue(e.getMessage().contains("adamm"));
     }
+
+    /**
+     * Regression: the training NE handed to the evaluation hook came from a 20,000-sample window, so
+     * on data smaller than that every curve point inside a pass repeated the previous pass's value
+     * (NaN throughout pass 1): the study's "training NE" chart was a staircase. Now each point has
+     * the NE of the samples since the previous point.
+     */
+    @Test
+    void trainingNeAtEachCurvePointCoversTheSamplesSinceThePreviousPoint() {
+        java.util.List<Double> ne = new java.util.ArrayList<>();
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        SparseNN m = model(ModelConfig.defaults());
+        try (CtrTrainer t = new CtrTrainer(m, base(1))) {
+            t.train(DATA, 4, (p, s, runningNe) -> {
+                ne.add(runningNe);
+                seen.add(s);
+            }, null);
+        }
+        assertEquals(8, ne.size(), "4 points per pass, 2 passes");
+        for (double v : ne) assertTrue(Double.isFinite(v) && v > 0, "finite training NE at every point: " + ne);
+        assertTrue(ne.get(0) != ne.get(1) && ne.get(1) != ne.get(2) && ne.get(4) != ne.get(5), "a fresh value per point: " + ne);
+        // the last point of pass 2 has seen the data once before: lower NE than the first quarter of pass 1
+        assertTrue(ne.get(7) < ne.get(0), "training NE falls: " + ne);
+        System.out.printf("training NE per quarter pass: %s%n", ne);
+    }
 }

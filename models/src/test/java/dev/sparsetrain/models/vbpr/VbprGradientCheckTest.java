@@ -169,4 +169,40 @@ class VbprGradientCheckTest {
             }
         }
     }
+
+    /**
+     * Item-ID dropout: the kernel with the positive and/or negative item's ID parameters dropped
+     * equals the plain kernel on a model whose dropped rows (beta, gamma) are zero, and reports
+     * zero gradients for the dropped rows.
+     */
+    @org.junit.jupiter.api.Test
+    void itemIdDropoutIsTheKernelWithTheDroppedRowsAtZero() {
+        for (long seed = 1; seed <= 4; seed++) {
+            for (int mode = 1; mode <= 3; mode++) {
+                boolean dropI = (mode & 1) != 0, dropJ = (mode & 2) != 0;
+                VbprModel m = model(Variant.VBPR, seed);
+                SplittableRandom rnd = new SplittableRandom(seed * 17 + mode);
+                int u = rnd.nextInt(USERS), i = rnd.nextInt(ITEMS), j = (i + 1 + rnd.nextInt(ITEMS - 1)) % ITEMS;
+                VbprModel z = m.copy();
+                for (int it : new int[] {dropI ? i : -1, dropJ ? j : -1}) {
+                    if (it < 0) continue;
+                    z.itemBias.data()[it] = 0;
+                    java.util.Arrays.fill(z.itemFactors.data(), it * K, (it + 1) * K, 0f);
+                }
+                VbprModel.Scratch s = new VbprModel.Scratch(K, KV), sz = new VbprModel.Scratch(K, KV);
+                float g = m.sampleGradients(u, i, j, dropI, dropJ, s);
+                float gz = z.sampleGradients(u, i, j, sz);
+                assertEquals(gz, g, 1e-6, "g with dropped rows = g of the model with those rows at zero");
+                float[] b = s.buffer(), bz = sz.buffer();
+                for (int c = 0; c < K; c++) assertEquals(bz[sz.userOffset() + c], b[s.userOffset() + c], 1e-6, "gamma_u");
+                for (int c = 0; c < KV; c++) assertEquals(bz[sz.visualOffset() + c], b[s.visualOffset() + c], 1e-6, "theta_u");
+                for (int c = 0; c < K; c++) {
+                    assertEquals(dropI ? 0f : bz[sz.itemOffset() + c], b[s.itemOffset() + c], 1e-6, "gamma_i");
+                    assertEquals(dropJ ? 0f : bz[sz.negativeOffset() + c], b[s.negativeOffset() + c], 1e-6, "gamma_j");
+                }
+                assertEquals(dropI ? 0f : bz[sz.itemBiasOffset()], b[s.itemBiasOffset()], 1e-6, "beta_i");
+                assertEquals(dropJ ? 0f : bz[sz.negativeBiasOffset()], b[s.negativeBiasOffset()], 1e-6, "beta_j");
+            }
+        }
+    }
 }

@@ -59,6 +59,8 @@ class VbprTiktokTest {
         assertTrue(vbpr.test().auc() >= better + 0.01, "VBPR beats its better part by 0.01");
         assertTrue(vbpr.test().auc() >= 0.785, "VBPR AUC >= 0.785");
         // Measured gap is ~0.22-0.23 (VBPR ~0.44, BPR-MF ~0.21): short of the issue's +0.25; asserted at what holds.
+        // Item-ID dropout (--item-id-dropout) and stronger L2 on item rows did not close it without losing the
+        // AUC margin (sweep in VbprConfig's Javadoc); the shortfall is the push-down of never-positive items' ID rows.
         if (bpr != null) assertTrue(vbpr.test().coldAuc() >= bpr.test().coldAuc() + 0.18, "visual features carry cold-start items");
     }
 

@@ -44,6 +44,19 @@ class VbprTrainingTest {
     }
 
     @Test
+    void cosineWarmRestartsScaleEveryGroupPerEpoch() {
+        VbprConfig cfg = small().withEpochs(6, 6).withAutoBalance(false, Double.NaN);
+        VbprTrainer t = new VbprTrainer(DATA, cfg).withSchedule(dev.sparsetrain.optim.Schedule.cosineWarmRestarts(3, 1, 0.01));
+        VbprTrainer.Result r = t.fit();
+        double[] m = new double[r.history().size()];
+        for (int e = 0; e < m.length; e++) m[e] = r.history().get(e).groups()[0].multiplier();
+        System.out.println("item_bias multiplier per epoch: " + java.util.Arrays.toString(m));
+        assertEquals(1.0, m[0], 1e-6);
+        assertTrue(m[1] < m[0] && m[2] < m[1], "decays within a period");
+        assertEquals(1.0, m[3], 1e-6, "warm restart");
+    }
+
+    @Test
     void oneThreadWithASeedIsDeterministic() {
         VbprConfig cfg = small().withEpochs(2, 2);
         VbprModel a = new VbprTrainer(DATA, cfg).fit().model(), b = new VbprTrainer(DATA, cfg).fit().model();
@@ -75,6 +88,7 @@ class VbprTrainingTest {
         VbprTrainer t = new VbprTrainer(DATA, small().withAutoBalance(false, Double.NaN));
         List<LrFinder.Curve> curves = LrFinder.run(t, 40, 256, 1e-3, 1e3);
         System.out.print(LrFinder.table(curves));
+        for (LrFinder.Curve c : curves) System.out.println(c.group() + " " + java.util.Arrays.toString(java.util.Arrays.copyOf(c.loss(), Math.min(12, c.loss().length))));
         assertEquals(6, curves.size());
         for (LrFinder.Curve c : curves) {
             assertTrue(c.lr().length >= 11, c.group());

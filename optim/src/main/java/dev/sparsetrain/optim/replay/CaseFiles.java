@@ -22,6 +22,22 @@ public final class CaseFiles {
 
     private CaseFiles() {}
 
+    /** {@code :line:column} of a JSON error, or nothing when Jackson gives no location. */
+    static String jsonLocation(JacksonException e) {
+        var loc = e.getLocation();
+        if (loc == null || loc.getLineNr() < 1) return "";
+        return ":" + loc.getLineNr() + (loc.getColumnNr() > 0 ? ":" + loc.getColumnNr() : "");
+    }
+
+    /** Jackson's message without its source-location suffix and its hints about parser features. */
+    static String jsonProblem(JacksonException e) {
+        String m = e.getOriginalMessage();
+        if (m == null) m = e.getClass().getSimpleName();
+        m = m.replaceAll("(?s)\\s*\\(start marker at \\[Source.*$", "").replaceAll("(?s)\\s*at \\[Source.*$", "");
+        m = m.replaceAll(":\\s*enable `[^`]*` to allow", "");
+        return m.replace('\n', ' ').strip();
+    }
+
     /** Reads a case; any problem is a one-line {@link BadInputException} naming the file. */
     public static OptimizerCase read(Path file) {
         String where = file.toString();
@@ -31,8 +47,7 @@ public final class CaseFiles {
         } catch (NoSuchFileException e) {
             throw new BadInputException(where + ": no such file");
         } catch (JacksonException e) {
-            long line = e.getLocation() != null ? e.getLocation().getLineNr() : 0;
-            throw new BadInputException(where + ":" + line + ": not valid JSON (" + e.getOriginalMessage().replace('\n', ' ') + ")");
+            throw new BadInputException(where + jsonLocation(e) + ": not valid JSON (" + jsonProblem(e) + ")");
         } catch (IOException e) {
             throw new BadInputException(where + ": cannot read (" + e.getMessage() + ")");
         }

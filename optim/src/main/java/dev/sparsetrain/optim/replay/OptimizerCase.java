@@ -72,6 +72,7 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
      * table after {@link Optimizer#flush()}.
      */
     public List<float[][]> replay(String where) {
+        refuseWhatPyTorchRefuses(where);
         int rows = init.length;
         if (rows == 0) throw new BadInputException(where + ": init has no rows");
         int dim = init[0].length;
@@ -82,7 +83,13 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
             for (int c = 0; c < dim; c++) t.set(r, c, (float) init[r][c]);
         }
         ParamGroup g = ParamGroup.of(name == null ? "case" : name, chain(where), "param").withSemantics(semanticsToUse());
-        Optimizer opt = Optimizer.build(List.of(g), List.of(t));
+        Optimizer opt;
+        try {
+            opt = Optimizer.build(List.of(g), List.of(t));
+        } catch (BadInputException e) {
+            // name the case file too: the group is named after the case, not after the file
+            throw e.getMessage().startsWith(where) ? e : new BadInputException(where + ": " + e.getMessage());
+        }
         RowBatch b = opt.gradients(t);
         List<float[][]> out = new ArrayList<>();
         for (int k = 0; k < steps.size(); k++) {
@@ -106,6 +113,26 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
             out.add(snapshot(t));
         }
         return out;
+    }
+
+    /**
+     * A case claims PyTorch 1.13's behaviour, so combinations that PyTorch itself refuses are refused
+     * here rather than replayed with sparsetrain's own (lazy) extension: weight decay with sparse
+     * gradients in SGD ({@code add(sparse, dense)} is unsupported) and Adagrad ("weight_decay option is
+     * not compatible with sparse gradients"), and SparseAdam with dense gradients.
+     */
+    void refuseWhatPyTorchRefuses(String where) {
+        Object wd = hyper == null ? null : hyper.get("weight_decay");
+        boolean decays = wd instanceof Number n && n.doubleValue() != 0;
+        if (sparse && !catchUp() && decays && (optimizer.equals("sgd") || optimizer.equals("momentum") || optimizer.equals("nesterov")
+                || optimizer.equals("adagrad"))) {
+            throw new BadInputException(where + ": " + optimizer + " weight_decay=" + wd + " with sparse: true, PyTorch refuses weight decay"
+                    + " with sparse gradients (allowed: weight_decay 0, or \"semantics\": \"dense\" for a catch-up case)");
+        }
+        if (!sparse && optimizer.equals("sparse_adam")) {
+            throw new BadInputException(where + ": sparse_adam with sparse: false, PyTorch's SparseAdam does not support dense gradients"
+                    + " (allowed: sparse: true, or optimizer adam)");
+        }
     }
 
     private static float[][] snapshot(Table t) {
