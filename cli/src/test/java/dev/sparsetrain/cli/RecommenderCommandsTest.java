@@ -55,6 +55,15 @@ class RecommenderCommandsTest {
     }
 
     @Test
+    void benchmarkPrintsThroughputWallTimeMemoryAndAuc() {
+        Run r = run("benchmark", "bpr", "--data", "synthetic", "--epochs", "2", "--no-warmup");
+        assertEquals(0, r.code(), r.err());
+        for (String s : List.of("training samples/s", "training wall time", "peak memory", "AUC", "per-core rate")) {
+            assertTrue(r.out().contains(s), s + " in " + r.out());
+        }
+    }
+
+    @Test
     void commandLineDefaultsAreTheModelDefaults() {
         var cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         cl.parseArgs("train");
