@@ -130,10 +130,10 @@ public final class SvgChart {
                     left, py, left + pw, py, left - 4, py + 4, esc(label(t, logY))));
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                left + pw / 2, height - 8, esc(xLabel + (logX ? " (log)" : ""))));
+                left + pw / 2, height - 8, esc(axisLabel(xLabel, logX))));
         sb.append(String.format(Locale.ROOT,
                 "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">%s</text>%n",
-                top + ph / 2, top + ph / 2, esc(yLabel + (logY ? " (log)" : ""))));
+                top + ph / 2, top + ph / 2, esc(axisLabel(yLabel, logY))));
         for (double[] m : markers) {
             if (logX && m[0] <= 0) continue;
             double px = left + (tx(m[0]) - minX) / (maxX - minX) * pw;
@@ -181,6 +181,11 @@ public final class SvgChart {
     /** Renders and writes the chart atomically. */
     public void write(Path file) throws IOException {
         AtomicFiles.writeString(file, render());
+    }
+
+    /** The axis title, with " (log)" added once for a log axis (unless the caller already says so). */
+    private static String axisLabel(String label, boolean log) {
+        return log && !label.contains("(log") ? label + " (log)" : label;
     }
 
     private static List<Double> ticks(double min, double max, boolean log) {

@@ -66,4 +66,13 @@ class ReportTest {
                     "report files are 0644, not owner-only");
         }
     }
+
+    @Test
+    void logAxisIsSaidOnce() {
+        String svg = new SvgChart("t", "learning rate (log)", "loss").logX(true)
+                .series("a", new double[] {1e-3, 1e-1}, new double[] {1, 2}).render();
+        assertFalse(svg.contains("(log) (log)"), svg);
+        assertTrue(new SvgChart("t", "lr", "loss").logX(true).series("a", new double[] {1e-3, 1e-1}, new double[] {1, 2})
+                .render().contains("lr (log)"));
+    }
 }

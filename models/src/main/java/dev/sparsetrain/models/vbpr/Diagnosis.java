@@ -81,8 +81,8 @@ public final class Diagnosis {
             }
             double mult = med / x;
             StringBuilder a = new StringBuilder(String.format(Locale.ROOT,
-                    "group '%s': update/weight %.3g is %.0fx the median %.3g; set its learning-rate multiplier to %.3g (--lr-multiplier %s=%.3g or --auto-balance)",
-                    name, x, x > med ? x / med : med / x, med, mult * f[g].multiplier(), name, mult * f[g].multiplier()));
+                    "group '%s': update/weight %.3g is %.0fx %s the median %.3g; set its learning-rate multiplier to %.3g (--lr-multiplier %s=%.3g or --auto-balance)",
+                    name, x, x > med ? x / med : med / x, x > med ? "above" : "below", med, mult * f[g].multiplier(), name, mult * f[g].multiplier()));
             if ((name.equals(VbprModel.PROJECTION) || name.equals(VbprModel.VISUAL_BIAS)) && x > med) {
                 a.append(t.cfg.preprocessing() == dev.sparsetrain.data.features.Preprocessing.NONE
                         ? "; its gradient scales with the raw feature values: use --feature-preprocessing l2-row (or standardize)"
