@@ -511,9 +511,7 @@ public final class Optimizer {
                 if (l != null) System.arraycopy(l, 0, t.last, 0, l.length);
             }
         }
-        epochStats.clear();
-        stepStats.clear();
-        Arrays.fill(epochSteps, 0);
+        // diagnostics gathered so far are kept; rows touched count from here
     }
 
     private static void expect(String where, Map<String, Table> tables, String name, int rows, int cols, java.util.Set<String> used) {
