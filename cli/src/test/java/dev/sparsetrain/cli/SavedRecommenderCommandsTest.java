@@ -179,6 +179,34 @@ class SavedRecommenderCommandsTest {
     }
 
     @Test
+    void aFileWithoutStoredProjectionsNeedsFeaturesAndThenGivesTheSameTopK() throws IOException {
+        Path file = dir.resolve("v.model");
+        List<String> a = new ArrayList<>(trainVbpr("vbpr", file));
+        a.set(a.indexOf("--epochs") + 1, "1");
+        assertEquals(0, run(a.toArray(String[]::new)).code());
+        Run served = run("recommend", "--model", file.toString(), "--user", "7", "-k", "8");
+        assertEquals(0, served.code(), served.err());
+        // an older file: the same contents without the serving tables
+        var c = dev.sparsetrain.core.io.ModelFile.read(file);
+        List<dev.sparsetrain.core.Table> kept = new ArrayList<>();
+        for (var t : c.tables()) if (!t.name().equals(VbprFiles.ITEM_PROJECTION) && !t.name().equals(VbprFiles.ITEM_VISUAL_BIAS)) kept.add(t);
+        Path old = dir.resolve("old.model");
+        dev.sparsetrain.core.io.ModelFile.write(old, new dev.sparsetrain.core.io.ModelFile.Contents(c.modelType(), c.configJson(), c.metadata(), c.idMaps(), kept));
+        assertBadInput(run("recommend", "--model", old.toString(), "--user", "7"), "old.model", "without its item projections", "--features");
+        SyntheticVisual.Config d = SyntheticVisual.Config.defaults(SEED);
+        float[] f = SyntheticVisual.generate(new SyntheticVisual.Config(USERS, ITEMS, DIM, d.styles(), d.latent(), d.magnitude(),
+                d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), SEED)).features().values();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(f.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float x : f) b.putFloat(x);
+        Path raw = dir.resolve("features.bin");
+        Files.write(raw, b.array());
+        Run recomputed = run("recommend", "--model", old.toString(), "--user", "7", "-k", "8", "--features", raw.toString());
+        assertEquals(0, recomputed.code(), recomputed.err());
+        assertEquals(rows(served.out()), rows(recomputed.out()));
+        assertEquals(8, rows(served.out()).size());
+    }
+
+    @Test
     void trainHelpListsItemIdDropoutAmongTheVbprOptions() {
         Run h = run("train", "--help");
         assertEquals(0, h.code(), h.err());
