@@ -82,7 +82,11 @@ public final class BprFiles {
     }
 
     public static Loaded load(Path path) {
-        ModelFile.Contents c = ModelFile.read(path);
+        return load(path, ModelFile.read(path));
+    }
+
+    /** Builds the model from a file's already-read contents (so callers that inspect the model type first read it once). */
+    public static Loaded load(Path path, ModelFile.Contents c) {
         if (!c.modelType().equals(TYPE)) {
             throw new BadInputException(path + ": a '" + c.modelType() + "' model, not a BPR-MF model");
         }
