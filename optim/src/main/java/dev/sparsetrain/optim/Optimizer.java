@@ -31,6 +31,9 @@ import java.util.TreeSet;
  *       DENSE) once, and clears the batches. Figures of that step: {@link #lastStep()}.</li>
  *   <li>{@link #flush()} brings rows of CATCH_UP groups up to date (before evaluating or saving).</li>
  *   <li>{@link #diagnostics()} / {@link #endEpoch()} give per-group figures for the epoch.</li>
+ *   <li>Checkpoints: {@link #exportState()} copies the whole state, {@link #importState} restores
+ *       it into an optimizer built with the same groups on tables of the same shapes, after
+ *       which training continues bit for bit as if it had not stopped.</li>
  * </ol>
  *
  * <p>Thread-safety: {@link RowUpdater#update} is Hogwild-safe; {@link #step()}, {@link #flush()},
