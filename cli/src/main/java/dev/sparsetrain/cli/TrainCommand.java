@@ -41,7 +41,7 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "bpr", description = "Model to train: bpr, vbpr or visual (vbpr/visual take the VBPR options: --features, --feature-preprocessing, --optimizer, --auto-balance, --restarts; see 'diagnose --help'). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", defaultValue = "bpr", description = "Model to train: bpr, vbpr or visual (vbpr/visual take the VBPR options: --features, --feature-preprocessing, --optimizer, --auto-balance, --restarts, --item-id-dropout (vbpr only); see 'diagnose --help'; evaluate and recommend read any of the three from the saved file). Default: ${DEFAULT-VALUE}.")
     String model;
 
     /** Options of the VBPR models, handed over to {@link VbprTrainCommand}. */

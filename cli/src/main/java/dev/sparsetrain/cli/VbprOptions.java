@@ -133,7 +133,26 @@ public final class VbprOptions {
         return new FeatureDataset(dir.getFileName().toString(), users, f.rows(), train, val, test, f);
     }
 
-    private static Path locateShared(String name) {
+    /**
+     * Where the data came from, for the model file's metadata (folders made absolute), so that
+     * evaluate and recommend can re-read the same split: data, features, synthetic-users,
+     * synthetic-items, synthetic-dim, synthetic-seed.
+     */
+    Map<String, String> dataMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        Path dir = Path.of(data);
+        m.put("data", Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : data);
+        if (features != null) m.put("features", features.toAbsolutePath().normalize().toString());
+        if (data.equals("synthetic") || data.startsWith("synthetic-")) {
+            m.put("synthetic-users", Integer.toString(syntheticUsers));
+            m.put("synthetic-items", Integer.toString(syntheticItems));
+            m.put("synthetic-dim", Integer.toString(syntheticDim));
+            m.put("synthetic-seed", Long.toString(seed == null ? 42 : seed));
+        }
+        return m;
+    }
+
+    static Path locateShared(String name) {
         Path d = Path.of("").toAbsolutePath();
         for (int i = 0; i < 6 && d != null; i++, d = d.getParent()) {
             for (Path c : new Path[] {d.resolve("shared/data").resolve(name), d.resolveSibling("shared").resolve("data").resolve(name)}) {

@@ -75,6 +75,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
         Path file = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-" + data.name() + ".model");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("dataset", data.name());
+        meta.putAll(opts.dataMetadata());   // evaluate and recommend re-read the split from these
         meta.put("bestEpoch", Integer.toString(r.bestEpoch()));
         meta.put("validationAuc", Double.toString(r.bestValidationAuc()));
         meta.put("testAuc", Double.toString(m.auc()));

@@ -31,6 +31,9 @@ import java.util.TreeSet;
  *       DENSE) once, and clears the batches. Figures of that step: {@link #lastStep()}.</li>
  *   <li>{@link #flush()} brings rows of CATCH_UP groups up to date (before evaluating or saving).</li>
  *   <li>{@link #diagnostics()} / {@link #endEpoch()} give per-group figures for the epoch.</li>
+ *   <li>Checkpoints: {@link #exportState()} copies the whole state, {@link #importState} restores
+ *       it into an optimizer built with the same groups on tables of the same shapes, after
+ *       which training continues bit for bit as if it had not stopped.</li>
  * </ol>
  *
  * <p>Thread-safety: {@link RowUpdater#update} is Hogwild-safe; {@link #step()}, {@link #flush()},
@@ -363,6 +366,186 @@ public final class Optimizer {
         b.append("kernels: ").append(Kernels.impl().name()).append(", optimizer math: ")
                 .append(dev.sparsetrain.optim.kernel.OptimMath.get().name()).append('\n');
         return b.toString();
+    }
+
+    /** What must be equal between a saved state and the optimizer that loads it. */
+    private static String signature(GroupRuntime g) {
+        Chain c = g.group.chain();
+        return c.describe() + "; schedule " + c.schedule() + "; " + g.semantics + (g.frozen ? "; frozen" : "");
+    }
+
+    /**
+     * A copy of the whole optimizer state (see {@link OptimizerState} for the layout): kernel
+     * state, row update counts and catch-up stamps of every table, and each group's step
+     * counters and learning-rate multiplier. Call between training phases (not during Hogwild
+     * updates); CATCH_UP rows are saved as they are, with their stamps, so that resuming
+     * continues exactly (no {@link #flush()} needed or wanted).
+     */
+    public OptimizerState exportState() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        List<Table> out = new ArrayList<>();
+        meta.put(OptimizerState.FORMAT_KEY, "1");
+        meta.put("optim.groups", String.join(",", byName.keySet()));
+        for (GroupRuntime g : groups) {
+            String p = "optim." + g.name + ".";
+            meta.put(p + "chain", signature(g));
+            meta.put(p + "step", Long.toString(g.step));
+            meta.put(p + "observedStep", Long.toString(g.observedStep));
+            meta.put(p + "multiplier", Float.toString(g.multiplier));
+            meta.put(p + "lastClipNorm", Double.toString(g.lastClipNorm));
+            for (TableRuntime t : g.tables) {
+                String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
+                int rows = t.table.rows();
+                if (t.kernel != null) {
+                    for (var e : t.kernel.stateArrays().entrySet()) {
+                        float[] a = e.getValue();
+                        Table x = new Table(tp + e.getKey(), rows, a.length / rows, Table.Kind.DENSE);
+                        System.arraycopy(a, 0, x.data(), 0, a.length);
+                        out.add(x);
+                    }
+                }
+                if (t.rowCount.length > 0) {
+                    Table x = new Table(tp + "rowCount", rows, 2, Table.Kind.DENSE);
+                    float[] d = x.data();
+                    for (int r = 0; r < rows; r++) OptimizerState.putInt(d, 2 * r, t.rowCount[r]);
+                    out.add(x);
+                }
+                if (t.last != null) {
+                    Table x = new Table(tp + "last", rows, 4, Table.Kind.DENSE);
+                    float[] d = x.data();
+                    for (int r = 0; r < rows; r++) OptimizerState.putLong(d, 4 * r, t.last[r]);
+                    out.add(x);
+                }
+            }
+        }
+        return new OptimizerState(meta, out);
+    }
+
+    /**
+     * Replaces this optimizer's state by {@code s} (from {@link #exportState()}, possibly through
+     * a model file). Everything is checked before anything is changed: the groups, each group's
+     * optimizer kind, hyperparameters, schedule, semantics and frozen flag, and the name and shape
+     * of every state array must match.
+     *
+     * @param where the checkpoint file (or other source) named in error messages
+     * @throws BadInputException one line naming {@code where} and the mismatch
+     */
+    public void importState(String where, OptimizerState s) {
+        Map<String, String> meta = s.metadata();
+        if (!"1".equals(meta.get(OptimizerState.FORMAT_KEY))) {
+            throw new BadInputException(where + ": optimizer state format " + meta.get(OptimizerState.FORMAT_KEY) + ", this build reads format 1");
+        }
+        String groupsHere = String.join(",", byName.keySet());
+        if (!groupsHere.equals(meta.get("optim.groups"))) {
+            throw new BadInputException(where + ": optimizer state for groups [" + meta.get("optim.groups") + "], this model has groups [" + groupsHere + "]");
+        }
+        Map<String, Table> byStateName = new LinkedHashMap<>();
+        for (Table t : s.tables()) byStateName.put(t.name(), t);
+        // 1. validate everything
+        java.util.Set<String> used = new java.util.HashSet<>();
+        long[][] scalars = new long[groups.size()][];
+        for (GroupRuntime g : groups) {
+            String p = "optim." + g.name + ".";
+            String saved = meta.get(p + "chain"), here = signature(g);
+            if (!here.equals(saved)) {
+                throw new BadInputException(where + ": optimizer state of group '" + g.name + "' was saved for [" + saved + "], this run uses [" + here + "]");
+            }
+            scalars[g.index] = new long[] {parseLong(where, meta, p + "step"), parseLong(where, meta, p + "observedStep")};
+            parseFloat(where, meta, p + "multiplier");
+            for (TableRuntime t : g.tables) {
+                String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
+                int rows = t.table.rows();
+                if (t.kernel != null) {
+                    for (var e : t.kernel.stateArrays().entrySet()) {
+                        expect(where, byStateName, tp + e.getKey(), rows, e.getValue().length / rows, used);
+                    }
+                }
+                if (t.rowCount.length > 0) expect(where, byStateName, tp + "rowCount", rows, 2, used);
+                if (t.last != null) expect(where, byStateName, tp + "last", rows, 4, used);
+            }
+        }
+        for (String n : byStateName.keySet()) {
+            if (!used.contains(n)) throw new BadInputException(where + ": optimizer state array '" + n + "' has no place in this optimizer");
+        }
+        // decode the integer arrays before touching anything (a damaged piece refuses the whole state)
+        Map<TableRuntime, int[]> counts = new LinkedHashMap<>();
+        Map<TableRuntime, long[]> stamps = new LinkedHashMap<>();
+        for (GroupRuntime g : groups) {
+            for (TableRuntime t : g.tables) {
+                String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
+                int rows = t.table.rows();
+                if (t.rowCount.length > 0) {
+                    float[] d = byStateName.get(tp + "rowCount").data();
+                    int[] c = new int[rows];
+                    for (int r = 0; r < rows; r++) c[r] = OptimizerState.getInt(d, 2 * r, where, tp + "rowCount");
+                    counts.put(t, c);
+                }
+                if (t.last != null) {
+                    float[] d = byStateName.get(tp + "last").data();
+                    long[] c = new long[rows];
+                    for (int r = 0; r < rows; r++) c[r] = OptimizerState.getLong(d, 4 * r, where, tp + "last");
+                    stamps.put(t, c);
+                }
+            }
+        }
+        // 2. apply
+        for (GroupRuntime g : groups) {
+            String p = "optim." + g.name + ".";
+            g.step = scalars[g.index][0];
+            g.observedStep = scalars[g.index][1];
+            g.epochObservedStart = g.observedStep;
+            g.multiplier = parseFloat(where, meta, p + "multiplier");
+            String clip = meta.get(p + "lastClipNorm");
+            g.lastClipNorm = clip == null ? Double.NaN : Double.parseDouble(clip);
+            for (TableRuntime t : g.tables) {
+                String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
+                if (t.kernel != null) {
+                    for (var e : t.kernel.stateArrays().entrySet()) {
+                        float[] a = e.getValue();
+                        System.arraycopy(byStateName.get(tp + e.getKey()).data(), 0, a, 0, a.length);
+                    }
+                }
+                int[] c = counts.get(t);
+                if (c != null) {
+                    System.arraycopy(c, 0, t.rowCount, 0, c.length);
+                    System.arraycopy(c, 0, t.epochStart, 0, c.length);
+                }
+                long[] l = stamps.get(t);
+                if (l != null) System.arraycopy(l, 0, t.last, 0, l.length);
+            }
+        }
+        // diagnostics gathered so far are kept; rows touched count from here
+    }
+
+    private static void expect(String where, Map<String, Table> tables, String name, int rows, int cols, java.util.Set<String> used) {
+        Table t = tables.get(name);
+        if (t == null) throw new BadInputException(where + ": optimizer state array '" + name + "' is missing");
+        if (t.rows() != rows || t.dim() != cols) {
+            throw new BadInputException(where + ": optimizer state array '" + name + "' is " + t.rows() + " x " + t.dim() + ", this optimizer needs " + rows + " x " + cols);
+        }
+        used.add(name);
+    }
+
+    private static long parseLong(String where, Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        try {
+            long x = Long.parseLong(v);
+            if (x < 0) throw new NumberFormatException();
+            return x;
+        } catch (NumberFormatException e) {
+            throw new BadInputException(where + ": optimizer state '" + key + "' = " + v + ", must be a count >= 0");
+        }
+    }
+
+    private static float parseFloat(String where, Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        try {
+            float x = Float.parseFloat(v);
+            if (!(x >= 0) || Float.isInfinite(x)) throw new NumberFormatException();
+            return x;
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new BadInputException(where + ": optimizer state '" + key + "' = " + v + ", must be a finite number >= 0");
+        }
     }
 
     /** A kernel's state value, for tests: slot (e.g. 0 = m, 1 = v for Adam), row, column. */

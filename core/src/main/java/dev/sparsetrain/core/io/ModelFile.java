@@ -43,7 +43,9 @@ import java.util.zip.CheckedOutputStream;
  *   string = int32 byte length + UTF-8 bytes; all numbers big-endian
  * </pre>
  * Writing goes to a temporary file in the target folder, is flushed to disk, then renamed over
- * the target atomically: a crash never leaves a half-written model under the final name. Reading
+ * the target atomically: a crash never leaves a half-written model under the final name. On a
+ * POSIX file system the file is made readable by everyone ({@code rw-r--r--}, 0644) before the
+ * rename, as files written with ordinary streams are (a temporary file starts as 0600). Reading
  * refuses, in one line naming the file: a missing file, a foreign file (wrong magic), a newer
  * format version, a truncated file, a damaged one (checksum mismatch) and implausible sizes.
  * Stateless and thread-safe.
@@ -54,6 +56,9 @@ public final class ModelFile {
     static final byte[] MAGIC = "SPTRMODL".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END = "SPTR-END".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_STRING = 256 << 20;
+    /** Permissions of a written model file where the file system is POSIX: rw-r--r-- (0644). */
+    static final java.util.Set<java.nio.file.attribute.PosixFilePermission> FILE_PERMISSIONS =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
 
     private ModelFile() {}
 
@@ -99,6 +104,10 @@ public final class ModelFile {
         try {
             if (dir != null) Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            // createTempFile makes the file 0600; a saved model is meant to be shared (0644)
+            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(tmp, FILE_PERMISSIONS);
+            }
             CRC32 crc = new CRC32();
             try (var fos = Files.newOutputStream(tmp);
                  var cos = new CheckedOutputStream(new BufferedOutputStream(fos, 1 << 16), crc);

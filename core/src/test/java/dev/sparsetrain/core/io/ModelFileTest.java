@@ -47,6 +47,22 @@ class ModelFileTest {
     }
 
     @Test
+    void writtenFilesAreReadableByEveryoneOnPosix() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "not a POSIX file system");
+        Path p = dir.resolve("shared.model");
+        ModelFile.write(p, sample());
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        // overwriting an existing (private) file still gives 0644, through temp + atomic rename
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ModelFile.write(p, sample());
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        assertArrayEquals(sample().table("users").data(), ModelFile.read(p).table("users").data());
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of("shared.model"), s.map(x -> x.getFileName().toString()).toList(), "no temporary file left");
+        }
+    }
+
+    @Test
     void refusesTruncatedDamagedForeignAndMissingInOneLine() throws IOException {
         Path p = dir.resolve("m.bin");
         ModelFile.write(p, sample());

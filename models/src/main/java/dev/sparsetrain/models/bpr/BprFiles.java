@@ -6,7 +6,9 @@ import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.data.IdMap;
+import dev.sparsetrain.optim.OptimizerState;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +17,11 @@ import java.util.Map;
 /**
  * Saves and loads BPR-MF models (and training checkpoints) through {@link ModelFile}: model type
  * "bpr", tables {@code users}, {@code items}, {@code item_bias}, id maps {@code users} and
- * {@code items}, the {@link BprConfig} as JSON, and metadata (epoch, dataset, ...). Writes are
- * atomic; the bytes depend only on the contents, so equal models give identical files.
+ * {@code items}, the {@link BprConfig} as JSON, metadata (epoch, dataset, ...) and the optimizer's
+ * state ({@link OptimizerState}: moments, accumulators, row counts, step counters), which
+ * {@link #load} restores, so that training resumed from a checkpoint continues exactly as the
+ * uninterrupted run (with {@code --threads 1}: byte-identical model files, for every optimizer).
+ * Writes are atomic; the bytes depend only on the contents, so equal models give identical files.
  */
 public final class BprFiles {
     public static final String TYPE = "bpr";
@@ -66,12 +71,22 @@ public final class BprFiles {
         Map<String, List<String>> maps = new LinkedHashMap<>();
         maps.put("users", users.ids());
         maps.put("items", items.ids());
-        ModelFile.write(path, new ModelFile.Contents(TYPE, configJson(m.config()), metadata, maps,
-                List.of(m.users(), m.items(), m.itemBias())));
+        // the optimizer's state rides along (optim.* metadata, optim/... tables), so that a
+        // checkpoint resumes an adaptive optimizer exactly instead of restarting its moments
+        OptimizerState st = m.optimizer().exportState();
+        Map<String, String> meta = new LinkedHashMap<>(OptimizerState.withoutState(metadata == null ? Map.of() : metadata));
+        meta.putAll(st.metadata());
+        List<Table> tables = new ArrayList<>(List.of(m.users(), m.items(), m.itemBias()));
+        tables.addAll(st.tables());
+        ModelFile.write(path, new ModelFile.Contents(TYPE, configJson(m.config()), meta, maps, tables));
     }
 
     public static Loaded load(Path path) {
-        ModelFile.Contents c = ModelFile.read(path);
+        return load(path, ModelFile.read(path));
+    }
+
+    /** Builds the model from a file's already-read contents (so callers that inspect the model type first read it once). */
+    public static Loaded load(Path path, ModelFile.Contents c) {
         if (!c.modelType().equals(TYPE)) {
             throw new BadInputException(path + ": a '" + c.modelType() + "' model, not a BPR-MF model");
         }
@@ -84,6 +99,9 @@ public final class BprFiles {
         if (users.size() != u.rows() || items.size() != i.rows()) {
             throw new BadInputException(path + ": damaged BPR-MF model (" + users.size() + " user ids for " + u.rows() + " rows)");
         }
-        return new Loaded(new BprModel(cfg, u, i, b), users, items, c.metadata());
+        BprModel model = new BprModel(cfg, u, i, b);
+        // files written before optimizer state was saved load with a fresh optimizer
+        if (OptimizerState.present(c.metadata())) model.optimizer().importState(path.toString(), OptimizerState.from(c.metadata(), c.tables()));
+        return new Loaded(model, users, items, OptimizerState.withoutState(c.metadata()));
     }
 }

@@ -175,17 +175,21 @@ public final class BprModel implements PairwiseModel, Scorer {
         return w;
     }
 
+    /** Tables and optimizer state of the best epoch (early stopping), so that a saved best model resumes exactly. */
+    private record Snapshot(Table users, Table items, Table itemBias, dev.sparsetrain.optim.OptimizerState optimizer) {}
+
     @Override
     public Object snapshot() {
-        return new Table[] {users.copy(), items.copy(), itemBias.copy()};
+        return new Snapshot(users.copy(), items.copy(), itemBias.copy(), optimizer.exportState());
     }
 
     @Override
     public void restore(Object snapshot) {
-        Table[] t = (Table[]) snapshot;
-        users.load(t[0].data());
-        items.load(t[1].data());
-        itemBias.load(t[2].data());
+        Snapshot t = (Snapshot) snapshot;
+        users.load(t.users().data());
+        items.load(t.items().data());
+        itemBias.load(t.itemBias().data());
+        optimizer.importState("snapshot", t.optimizer());
     }
 
     /**

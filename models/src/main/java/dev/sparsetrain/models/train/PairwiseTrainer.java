@@ -27,7 +27,10 @@ import java.util.concurrent.CyclicBarrier;
  * </pre>
  * Threads default to the available processors. With one thread and a seed a run is bit for bit
  * reproducible, and since the streams of epoch e depend only on (seed, e), training resumed from
- * a checkpoint at epoch e continues exactly as if it had not stopped. With several threads the
+ * a checkpoint at epoch e continues exactly as if it had not stopped, provided the checkpoint holds
+ * the model's optimizer state too (BPR-MF checkpoints do: moments, accumulators, row counts and
+ * step counters, see {@code BprFiles}), and the step passed to the model is the global sample
+ * index {@code (epoch - 1) * samplesPerEpoch + s}, the same in a resumed run. With several threads the
  * interleaving of lock-free updates makes runs differ slightly (expected for Hogwild).
  *
  * <p>Progress (epoch, samples/s, running loss sampled on one step in {@code lossSampleEvery}) is

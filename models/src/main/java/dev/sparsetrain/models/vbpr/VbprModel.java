@@ -60,16 +60,32 @@ public final class VbprModel {
      * @param features preprocessed features (one row per item), or null for {@link Variant#BPR_MF}
      */
     public VbprModel(Variant variant, int users, int items, int k, int kv, ItemFeatures features, FeatureTransform transform) {
+        this(variant, users, items, k, kv, features, transform, variant.visual() && features != null ? features.dim() : 0, false);
+    }
+
+    /**
+     * A model for serving only: no item features; the per-item projections {@code E f_i} and
+     * visual biases {@code beta' . f_i} are fixed and filled by the caller through
+     * {@link #projections()} / {@link #visualBiases()} (as stored in the model file), so cold-start
+     * items stay scorable without the feature file. {@link #project} and {@link #initialize}
+     * are refused on such a model.
+     */
+    public static VbprModel forServing(Variant variant, int users, int items, int k, int kv, int featureDim, FeatureTransform transform) {
+        return new VbprModel(variant, users, items, k, kv, null, transform, featureDim, true);
+    }
+
+    private VbprModel(Variant variant, int users, int items, int k, int kv, ItemFeatures features, FeatureTransform transform,
+                      int servingFeatureDim, boolean serving) {
         this.variant = variant;
         this.users = users;
         this.items = items;
         this.k = variant.collaborative() ? k : 0;
         this.kv = variant.visual() ? kv : 0;
         if (variant.collaborative() && k <= 0) throw new IllegalArgumentException("K=" + k + ", must be > 0");
-        if (variant.visual() && (kv <= 0 || features == null)) throw new IllegalArgumentException("visual model needs K' > 0 and features");
-        this.features = variant.visual() ? features.requireRows(items) : null;
+        if (variant.visual() && (kv <= 0 || (features == null && !serving))) throw new IllegalArgumentException("visual model needs K' > 0 and features");
+        this.features = variant.visual() && features != null ? features.requireRows(items) : null;
         this.transform = transform;
-        this.featureDim = variant.visual() ? features.dim() : 0;
+        this.featureDim = variant.visual() ? (features != null ? features.dim() : servingFeatureDim) : 0;
         if (variant.collaborative()) {
             itemBias = Table.embedding(ITEM_BIAS, items, 1);
             userFactors = Table.embedding(USER_FACTORS, users, k);
@@ -101,6 +117,7 @@ public final class VbprModel {
             itemFactors.fillNormal(rnd, std);
         }
         if (variant.visual()) {
+            requireFeatures();
             userVisual.fillNormal(rnd, std);
             double n2 = Kernels.squaredNorm(features.values(), 0, features.values().length) / items;
             projection.fillNormal(rnd, 1.0 / Math.sqrt(Math.max(n2, 1e-12)));
@@ -136,10 +153,20 @@ public final class VbprModel {
     /** Recomputes {@code p_i = E f_i} and {@code b'_i = beta' . f_i} for items in [from, to). */
     public void project(int from, int to) {
         if (kv == 0) return;
+        requireFeatures();
         final float[] e = projection.data(), bv = visualBias.data(), f = features.values();
         final int fd = featureDim;
         DenseKernels.INSTANCE.project(e, kv, f, fd, proj, from, to);
         for (int i = from; i < to; i++) vbias[i] = Kernels.dot(bv, 0, f, i * fd, fd);
+    }
+
+    /** Whether this is a serving model ({@link #forServing}): fixed item projections, no features. */
+    public boolean servingOnly() {
+        return kv > 0 && features == null;
+    }
+
+    private void requireFeatures() {
+        if (features == null) throw new IllegalStateException("a serving-only " + variant + " model has fixed item projections and no features");
     }
 
     /** The score x_ui from the cached projections. */
@@ -156,9 +183,14 @@ public final class VbprModel {
 
     /** Deep copy of the parameters (same features and transform). */
     public VbprModel copy() {
-        VbprModel m = new VbprModel(variant, users, items, Math.max(k, 1), Math.max(kv, 1), features, transform);
+        VbprModel m = new VbprModel(variant, users, items, Math.max(k, 1), Math.max(kv, 1), features, transform, featureDim, features == null);
         for (Table t : tables()) System.arraycopy(t.data(), 0, m.table(t.name()).data(), 0, t.data().length);
-        if (kv > 0) m.project(0, items);
+        if (servingOnly()) {
+            System.arraycopy(proj, 0, m.proj, 0, proj.length);
+            System.arraycopy(vbias, 0, m.vbias, 0, vbias.length);
+        } else if (kv > 0) {
+            m.project(0, items);
+        }
         return m;
     }
 

@@ -138,6 +138,61 @@ class BprModelTest {
     }
 
     @Test
+    void resumeIsByteIdenticalForAdaptiveOptimizersToo() throws IOException {
+        Split s = smallSplit();
+        TrainerConfig tc = TrainerConfig.defaults().withThreads(1).withEpochs(4).withSeed(5);
+        Path pa = null;
+        for (String opt : List.of("adam", "adagrad", "sgd")) {
+            BprConfig bc = BprConfig.defaults().withOptimizers(opt, opt.equals("adam") ? "adagrad" : opt);
+            if (!opt.equals("sgd")) bc = bc.withLearningRate(0.01);
+            final BprConfig cfg = bc;
+            // uninterrupted 4 epochs
+            BprModel a = trainOn(s, cfg, tc, false);
+            assertEquals(opt.equals("sgd"), a.usesFusedKernel(), opt);
+            pa = dir.resolve(opt + "-straight.bpr");
+            BprFiles.save(pa, a, s.train().users(), s.train().items(), Map.of("epoch", "4"));
+            // 2 epochs with a checkpoint, then resume from the checkpoint file for 2 more
+            BprModel c = new BprModel(s.train().numUsers(), s.train().numItems(), cfg, tc.seed());
+            Path ck = dir.resolve(opt + "-ck-2.bpr");
+            new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()), tc.withCheckpointEvery(2)).train(c, 0, null, e -> {
+                if (e == 2) BprFiles.save(ck, c, s.train().users(), s.train().items(), Map.of("epoch", Integer.toString(e)));
+            }, null);
+            var resumed = BprFiles.load(ck);
+            assertEquals(2, resumed.epoch());
+            assertFalse(resumed.metadata().keySet().stream().anyMatch(k -> k.startsWith("optim.")), "optimizer keys stay out of the model's metadata");
+            new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()), tc).train(resumed.model(), 2, null, null, null);
+            Path pb = dir.resolve(opt + "-resumed.bpr");
+            BprFiles.save(pb, resumed.model(), s.train().users(), s.train().items(), Map.of("epoch", "4"));
+            assertArrayEquals(Files.readAllBytes(pa), Files.readAllBytes(pb), opt + ": 4 epochs == 2 + checkpoint + resume 2");
+            if (!opt.equals("sgd")) {
+                // the test has teeth: the same tables with a restarted optimizer give another model
+                var ckModel = BprFiles.load(ck).model();
+                var fresh = new BprModel(cfg, ckModel.users(), ckModel.items(), ckModel.itemBias());
+                new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()), tc).train(fresh, 2, null, null, null);
+                assertFalse(java.util.Arrays.equals(a.items().data(), fresh.items().data()), opt + ": a restarted optimizer must differ");
+            }
+            System.out.printf("resume %s: 4 epochs straight and 2 + resume 2 give identical %d-byte model files%n", opt, Files.size(pa));
+        }
+        // a file without optimizer state (written before it was saved) still loads, with a fresh optimizer
+        var plain = dev.sparsetrain.core.io.ModelFile.read(pa);
+        Path old = dir.resolve("old.bpr");
+        dev.sparsetrain.core.io.ModelFile.write(old, new dev.sparsetrain.core.io.ModelFile.Contents(plain.modelType(), plain.configJson(),
+                Map.of("epoch", "4"), plain.idMaps(), List.of(plain.table("users"), plain.table("items"), plain.table("item_bias"))));
+        var oldLoaded = BprFiles.load(old);
+        assertEquals(4, oldLoaded.epoch());
+        assertEquals(0, oldLoaded.model().optimizer().rowUpdateCount(oldLoaded.model().items(), 0));
+        // a checkpoint of one optimizer refuses a model of another, in one line naming the file
+        BprModel adam = trainOn(s, BprConfig.defaults().withOptimizers("adam", "sgd").withLearningRate(0.01), tc.withEpochs(1), false);
+        Path pAdam = dir.resolve("adam.bpr");
+        BprFiles.save(pAdam, adam, s.train().users(), s.train().items(), Map.of("epoch", "1"));
+        var st = dev.sparsetrain.optim.OptimizerState.from(dev.sparsetrain.core.io.ModelFile.read(pAdam).metadata(),
+                dev.sparsetrain.core.io.ModelFile.read(pAdam).tables());
+        BprModel other = new BprModel(s.train().numUsers(), s.train().numItems(), BprConfig.defaults().withOptimizers("adagrad", "sgd"), 1);
+        var ex = assertThrows(dev.sparsetrain.core.BadInputException.class, () -> other.optimizer().importState(pAdam.toString(), st));
+        assertTrue(ex.getMessage().startsWith(pAdam.toString()) && ex.getMessage().contains("adagrad"), ex.getMessage());
+    }
+
+    @Test
     void earlyStoppingStopsAndRestoresTheBestEpoch() {
         Split s = smallSplit();
         BprModel m = new BprModel(s.train().numUsers(), s.train().numItems(), BprConfig.defaults(), 1);

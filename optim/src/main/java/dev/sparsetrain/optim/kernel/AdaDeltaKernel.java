@@ -49,6 +49,14 @@ final class AdaDeltaKernel extends RowKernel {
         }
     }
 
+    @Override
+    public java.util.Map<String, float[]> stateArrays() {
+        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        s.put("square_avg", this.s);
+        s.put("acc_delta", u);
+        return s;
+    }
+
     @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "square avg, delta avg: 2 x dim floats"; }
     @Override public float state(int slot, int row, int c) { return (slot == 0 ? s : u)[row * dim + c]; }

@@ -26,6 +26,13 @@ final class AdagradKernel extends RowKernel {
     }
 
     @Override public boolean quiescent(int row) { return true; }
+    @Override
+    public java.util.Map<String, float[]> stateArrays() {
+        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        s.put("sum", this.s);
+        return s;
+    }
+
     @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "sum of squares: 1 x dim floats"; }
     @Override public float state(int slot, int row, int c) { return s[row * dim + c]; }

@@ -100,6 +100,15 @@ final class AdamKernel extends RowKernel {
         for (int i = 0; i < dim; i++) v[so + i] *= f;
     }
 
+    @Override
+    public java.util.Map<String, float[]> stateArrays() {
+        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        s.put("m", m);
+        s.put("v", v);
+        if (vmax != null) s.put("vmax", vmax);
+        return s;
+    }
+
     @Override public long stateBytesPerRow() { return 4L * dim * (vmax != null ? 3 : 2); }
     @Override public String describeState() { return (vmax != null ? "m, v, vmax: 3" : "m, v: 2") + " x dim floats"; }
 

@@ -49,6 +49,14 @@ final class AdamaxKernel extends RowKernel {
         for (int i = 0; i < dim; i++) u[so + i] = Math.max(u[so + i] * f, eps);
     }
 
+    @Override
+    public java.util.Map<String, float[]> stateArrays() {
+        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        s.put("exp_avg", m);
+        s.put("exp_inf", u);
+        return s;
+    }
+
     @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "m, u: 2 x dim floats"; }
     @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : u)[row * dim + c]; }

@@ -58,6 +58,14 @@ final class FtrlKernel extends RowKernel {
         }
         return true;
     }
+    @Override
+    public java.util.Map<String, float[]> stateArrays() {
+        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        s.put("z", z);
+        s.put("n", n);
+        return s;
+    }
+
     @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "z, n: 2 x dim floats"; }
     @Override public float state(int slot, int row, int c) { return (slot == 0 ? z : n)[row * dim + c]; }

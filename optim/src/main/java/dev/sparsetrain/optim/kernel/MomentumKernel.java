@@ -48,6 +48,13 @@ final class MomentumKernel extends RowKernel {
         return true;
     }
 
+    @Override
+    public java.util.Map<String, float[]> stateArrays() {
+        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        s.put("momentum_buffer", b);
+        return s;
+    }
+
     @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "momentum buffer: 1 x dim floats"; }
     @Override public float state(int slot, int row, int c) { return b[row * dim + c]; }

@@ -84,6 +84,14 @@ final class NAdamKernel extends RowKernel {
         for (int i = 0; i < dim; i++) v[so + i] *= f;
     }
 
+    @Override
+    public java.util.Map<String, float[]> stateArrays() {
+        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        s.put("m", m);
+        s.put("v", v);
+        return s;
+    }
+
     @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "m, v: 2 x dim floats"; }
     @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : v)[row * dim + c]; }

@@ -63,6 +63,15 @@ final class RmsPropKernel extends RowKernel {
         }
     }
 
+    @Override
+    public java.util.Map<String, float[]> stateArrays() {
+        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        s.put("square_avg", this.s);
+        if (a != null) s.put("grad_avg", a);
+        if (b != null) s.put("momentum_buffer", b);
+        return s;
+    }
+
     @Override public long stateBytesPerRow() { return 4L * dim * (1 + (a != null ? 1 : 0) + (b != null ? 1 : 0)); }
     @Override public String describeState() { return "square avg" + (a != null ? ", grad avg" : "") + (b != null ? ", momentum" : "") + ": x dim floats"; }
 

@@ -68,6 +68,16 @@ public abstract class RowKernel {
         return false;
     }
 
+    /**
+     * The kernel's state arrays by name (PyTorch's state names where they exist, e.g. "m", "v" for
+     * Adam), live: row {@code r}'s state at {@code r * dim} ({@code r} for one-per-row state such as
+     * row-wise AdaGrad). Empty for stateless kernels. Used to save and restore optimizer state;
+     * every other value a kernel holds is a cache derived from its hyperparameters and the step.
+     */
+    public java.util.Map<String, float[]> stateArrays() {
+        return java.util.Map.of();
+    }
+
     /** Bytes of state per row. */
     public abstract long stateBytesPerRow();
 

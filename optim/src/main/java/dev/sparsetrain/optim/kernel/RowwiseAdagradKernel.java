@@ -30,6 +30,13 @@ final class RowwiseAdagradKernel extends RowKernel {
     }
 
     @Override public boolean quiescent(int row) { return true; }
+    @Override
+    public java.util.Map<String, float[]> stateArrays() {
+        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        s.put("momentum1", acc);
+        return s;
+    }
+
     @Override public long stateBytesPerRow() { return 4L; }
     @Override public String describeState() { return "accumulator: 1 float per row"; }
     @Override public float state(int slot, int row, int c) { return acc[row]; }
