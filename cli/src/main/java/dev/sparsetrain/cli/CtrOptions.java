@@ -24,7 +24,8 @@ final class CtrOptions {
     private CtrOptions() {}
 
     /** Train and test rows, encoded, with a description of where they came from. */
-    record Split(CtrData train, CtrData test, String description, FeatureEncoder encoder, float[] plantedTestProbability) {}
+    record Split(CtrData train, CtrData test, String description, FeatureEncoder encoder, float[] plantedTestProbability,
+                 dev.sparsetrain.data.ctr.EncoderState state) {}
 
     /** Where the data comes from and how it is encoded. */
     static final class Data {
@@ -95,16 +96,7 @@ final class CtrOptions {
         Split load(long seed) {
             refuseIgnoredOptions();
             if (data == null) return synthetic(seed);
-            CtrSchema s = switch (format.toLowerCase(Locale.ROOT)) {
-                case "criteo" -> CtrSchema.criteo();
-                case "avazu" -> CtrSchema.avazu();
-                case "schema" -> {
-                    if (schema == null) throw new BadInputException("--format schema needs --schema, e.g. 'label,dense*13,sparse*26'");
-                    if (delimiter.length() != 1) throw new BadInputException("--delimiter '" + delimiter + "', must be one character");
-                    yield CtrSchema.parse(schema, delimiter.charAt(0), header, '|');
-                }
-                default -> throw new BadInputException("--format '" + format + "', allowed: criteo, avazu, schema");
-            };
+            CtrSchema s = schema(format, schema, delimiter, header);
             CtrRawData raw = CtrReader.read(data, s, skipBad, Integer.MAX_VALUE);
             int n = raw.rows();
             if (n < 2) {
@@ -120,7 +112,22 @@ final class CtrOptions {
             String desc = String.format("%s: %d rows read%s; train rows 1-%d, test rows %d-%d (file order); %s", data, n,
                     raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped, first: " + raw.firstSkipped() + ")" : "", tr, tr + 1,
                     tr + te, minCount > 0 ? "vocabulary min count " + minCount + ", cap " + buckets : "hashing into " + buckets + " buckets");
-            return new Split(enc.encode(trainRaw), enc.encode(testRaw), desc, enc, null);
+            return new Split(enc.encode(trainRaw), enc.encode(testRaw), desc, enc, null,
+                    new dev.sparsetrain.data.ctr.EncoderState(format.toLowerCase(Locale.ROOT), s, enc));
+        }
+
+        /** The reader schema of {@code --format} (with {@code --schema}, {@code --delimiter}, {@code --header} for "schema"). */
+        static CtrSchema schema(String format, String schema, String delimiter, boolean header) {
+            return switch (format.toLowerCase(Locale.ROOT)) {
+                case "criteo" -> CtrSchema.criteo();
+                case "avazu" -> CtrSchema.avazu();
+                case "schema" -> {
+                    if (schema == null) throw new BadInputException("--format schema needs --schema, e.g. 'label,dense*13,sparse*26'");
+                    if (delimiter.length() != 1) throw new BadInputException("--delimiter '" + delimiter + "', must be one character");
+                    yield CtrSchema.parse(schema, delimiter.charAt(0), header, '|');
+                }
+                default -> throw new BadInputException("--format '" + format + "', allowed: criteo, avazu, schema");
+            };
         }
 
         EncoderConfig encoder() {
@@ -147,7 +154,7 @@ final class CtrOptions {
             String desc = String.format("synthetic (%s shape): %d sparse features x %d power-law ids (Zipf %.2f), %d dense, planted "
                     + "FM click model of rank %d; %d train rows, %d test rows, seed %d", syntheticShape, c.numSparse(), c.cardinality(),
                     c.zipfExponent(), c.numDense(), c.latentDim(), tr.data().rows(), te.data().rows(), seed);
-            return new Split(tr.data(), te.data(), desc, null, te.probability());
+            return new Split(tr.data(), te.data(), desc, null, te.probability(), null);
         }
     }
 

@@ -38,7 +38,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Option(names = "--collision-report", description = "Print distinct ids, rows used and ids sharing a row per feature.")
     boolean collisionReport;
 
-    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, metadata; atomic). Default: not saved.")
+    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, the fitted feature encoder with format, dense statistics and hashing settings or vocabularies, metadata; atomic); score new rows with ctr-predict. Default: not saved.")
     java.nio.file.Path save;
 
     @Option(names = "--quiet", description = "No progress line.")
@@ -96,8 +96,9 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 meta.put("data", split.description());
                 meta.put("train", tc.toString());
                 meta.put("test", CtrMetrics.evaluate(te.labels(), pred, Double.NaN).format());
-                if (split.encoder() != null) meta.put("encoder", split.encoder().config().toString());
-                m.save(save, meta);
+                // the whole fitted encoder (schema, dense statistics, hashing settings or vocabularies): ctr-predict re-applies it
+                if (split.state() != null) split.state().addTo(meta);
+                m.save(save, meta, split.state() != null ? split.state().idMaps() : java.util.Map.of());
                 out.println("saved: " + save.toAbsolutePath());
             }
         }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 DiagnoseCommand.class,
                 LrFindCommand.class,
                 CtrTrainCommand.class,
+                CtrPredictCommand.class,
                 ExperimentCommand.class,
                 BenchmarkCommand.class,
                 CommandLine.HelpCommand.class

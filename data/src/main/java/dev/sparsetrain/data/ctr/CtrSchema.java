@@ -109,6 +109,20 @@ public record CtrSchema(Role[] roles, char delimiter, boolean header, char multi
 
     public int columns() { return roles.length; }
 
+    /** The compact role list that {@link #parse} reads back, e.g. {@code label,dense*13,sparse*26}. */
+    public String spec() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < roles.length; ) {
+            int j = i;
+            while (j < roles.length && roles[j] == roles[i]) j++;
+            if (sb.length() > 0) sb.append(',');
+            sb.append(roles[i].name().toLowerCase(java.util.Locale.ROOT));
+            if (j - i > 1) sb.append('*').append(j - i);
+            i = j;
+        }
+        return sb.toString();
+    }
+
     public int labelColumn() {
         for (int i = 0; i < roles.length; i++) if (roles[i] == Role.LABEL) return i;
         throw new AssertionError();

@@ -36,8 +36,56 @@ public final class FeatureEncoder {
     /** Rows of each feature's table. */
     public int[] tableRows() { return tableRows.clone(); }
 
-    /** Distinct ids, rows used and ids sharing a row, over the fitting rows. */
+    /** Distinct ids, rows used and ids sharing a row, over the fitting rows (null for an encoder restored from a model file). */
     public CollisionReport collisionReport() { return report; }
+
+    /** Sparse feature names, in table order. */
+    public String[] names() { return names.clone(); }
+
+    /** Dense feature names. */
+    public String[] denseNames() { return denseNames.clone(); }
+
+    /** Fitted means of the (log1p'd) dense features; zeros unless the transform standardizes. */
+    public float[] means() { return mean.clone(); }
+
+    /** Fitted standard deviations of the (log1p'd) dense features; ones unless the transform standardizes. */
+    public float[] stds() { return std.clone(); }
+
+    /** Whether sparse ids go through a vocabulary ({@code minCount >= 1}) rather than hashing. */
+    public boolean hasVocabulary() { return vocab != null; }
+
+    /**
+     * The vocabulary of feature {@code f} as token hashes by row: element r is the 64-bit token
+     * hash ({@link CtrRawData#tokenHash}) mapped to row r; element 0, the out-of-vocabulary row,
+     * is 0 and unused.
+     *
+     * @throws IllegalStateException when the encoder hashes
+     */
+    public long[] vocabularyByRow(int f) {
+        if (vocab == null) throw new IllegalStateException("hashing encoder has no vocabulary");
+        long[] out = new long[tableRows[f]];
+        for (long k : vocab[f].keysArray()) out[vocab[f].get(k)] = k;
+        return out;
+    }
+
+    /**
+     * Rebuilds a fitted encoder from its parts (as stored by {@link EncoderState}); arguments are
+     * validated by the caller. {@code vocabByRow} is null for hashing, else per feature the token
+     * hash of each row (row 0 the out-of-vocabulary row, its element ignored).
+     */
+    static FeatureEncoder restore(EncoderConfig config, String[] names, String[] denseNames, float[] mean, float[] std,
+                                  long[][] vocabByRow, int[] tableRows) {
+        LongIntMap[] vocab = null;
+        if (vocabByRow != null) {
+            vocab = new LongIntMap[names.length];
+            for (int f = 0; f < names.length; f++) {
+                LongIntMap m = new LongIntMap(Math.max(4, vocabByRow[f].length));
+                for (int r = 1; r < vocabByRow[f].length; r++) m.put(vocabByRow[f][r], r);
+                vocab[f] = m;
+            }
+        }
+        return new FeatureEncoder(config, names.clone(), denseNames.clone(), mean.clone(), std.clone(), vocab, tableRows.clone(), null);
+    }
 
     /** Fits dense statistics and (for {@code minCount >= 1}) the vocabularies on {@code train}. */
     public static FeatureEncoder fit(CtrRawData train, EncoderConfig config) {

@@ -190,6 +190,16 @@ public final class SparseNN {
 
     public int numDense() { return nd; }
 
+    /** Sparse feature names, in table order. */
+    public String[] sparseNames() { return names.clone(); }
+
+    /** Rows of each sparse feature's table (embedding, or linear for logistic regression). */
+    public int[] tableRows() {
+        int[] r = new int[ns];
+        for (int f = 0; f < ns; f++) r[f] = sparseTables.get(f).rows();
+        return r;
+    }
+
     /** Every parameter table: sparse tables first, then dense tensors. */
     public List<Table> tables() {
         List<Table> all = new ArrayList<>(sparseTables);
@@ -220,6 +230,14 @@ public final class SparseNN {
      * encoder settings and the test figures).
      */
     public void save(java.nio.file.Path path, java.util.Map<String, String> metadata) {
+        save(path, metadata, java.util.Map.of());
+    }
+
+    /**
+     * Saves as {@link #save(java.nio.file.Path, java.util.Map)} plus named id maps (e.g. the
+     * vocabularies of a {@link dev.sparsetrain.data.ctr.EncoderState}).
+     */
+    public void save(java.nio.file.Path path, java.util.Map<String, String> metadata, java.util.Map<String, java.util.List<String>> idMaps) {
         StringBuilder j = new StringBuilder("{");
         j.append("\"type\":\"").append(config.type()).append("\",");
         j.append("\"embeddingDim\":").append(dim).append(',');
@@ -240,12 +258,19 @@ public final class SparseNN {
         }
         j.append("]}");
         dev.sparsetrain.core.io.ModelFile.write(path, new dev.sparsetrain.core.io.ModelFile.Contents(MODEL_TYPE, j.toString(),
-                metadata, java.util.Map.of(), tables()));
+                metadata, idMaps, tables()));
     }
 
     /** Loads a model written by {@link #save}; a file of another model type is refused in one line. */
     public static SparseNN load(java.nio.file.Path path) {
-        dev.sparsetrain.core.io.ModelFile.Contents c = dev.sparsetrain.core.io.ModelFile.read(path);
+        return fromContents(path, dev.sparsetrain.core.io.ModelFile.read(path));
+    }
+
+    /**
+     * Builds the model held by contents already read from {@code path} (for callers that also need
+     * the file's metadata and id maps); a file of another model type is refused in one line.
+     */
+    public static SparseNN fromContents(java.nio.file.Path path, dev.sparsetrain.core.io.ModelFile.Contents c) {
         if (!c.modelType().equals(MODEL_TYPE)) {
             throw new dev.sparsetrain.core.BadInputException(path + ": a '" + c.modelType() + "' model, expected '" + MODEL_TYPE + "'");
         }

@@ -1,0 +1,178 @@
+package dev.sparsetrain.cli;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.io.ModelFile;
+import dev.sparsetrain.data.ctr.CtrData;
+import dev.sparsetrain.data.ctr.CtrRawData;
+import dev.sparsetrain.data.ctr.CtrReader;
+import dev.sparsetrain.data.ctr.EncoderState;
+import dev.sparsetrain.metrics.ctr.CtrMetrics;
+import dev.sparsetrain.models.sparsenn.ModelConfig;
+import dev.sparsetrain.models.sparsenn.SparseNN;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Scores a click log with a model saved by {@code ctr-train --save}: reads the rows with the saved
+ * format, encodes them with the saved encoder (dense transform with its fitted statistics, hashing
+ * settings or vocabularies; see {@link EncoderState}), predicts click probabilities and writes
+ * them as CSV ({@code row,probability,label}); when the rows carry labels it prints NE, logloss,
+ * AUC and calibration ({@link CtrMetrics}), computed exactly as ctr-train computes its test figures.
+ *
+ * <p>Options that would contradict the saved model ({@code --format}, {@code --buckets},
+ * {@code --min-count}, {@code --dense}, {@code --dim}) are only checked: a value other than the
+ * saved one is refused in one line. The CSV is written to a temporary file in the target folder
+ * and renamed, so an error never leaves a partial file.
+ */
+@Command(name = "ctr-predict", mixinStandardHelpOptions = true,
+        description = "Scores a click log with a model saved by ctr-train --save (re-encoding rows exactly as in training), writes "
+                + "row,probability,label as CSV and prints NE, logloss, AUC and calibration.")
+public final class CtrPredictCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by ctr-train --save. Required.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Click log to score, in the saved model's format (every "
+            + "row is scored; the label column must be present, 0 or 1). Required.")
+    Path data;
+
+    @Option(names = "--out", defaultValue = "predictions.csv", paramLabel = "FILE",
+            description = "CSV of row (1-based data row, skipped rows not counted), probability and label; written atomically. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--skip-bad", description = "Skip and count bad rows instead of stopping at the first (exit code 2). Default: off.")
+    boolean skipBad;
+
+    @Option(names = "--format", description = "Only checked: must equal the saved format (criteo, avazu or schema). Default: the saved one.")
+    String format;
+
+    @Option(names = "--buckets", description = "Only checked: must equal the saved bucket count (or vocabulary cap). Default: the saved one.")
+    Integer buckets;
+
+    @Option(names = "--min-count", description = "Only checked: must equal the saved vocabulary minimum count (0 = hashing). Default: the saved one.")
+    Integer minCount;
+
+    @Option(names = "--dense", description = "Only checked: must equal the saved dense transform. Default: the saved one.")
+    String dense;
+
+    @Option(names = "--dim", description = "Only checked: must equal the saved embedding dimension. Default: the saved one.")
+    Integer dim;
+
+    @Option(names = "--verbose", description = "Stack traces on errors. Default: off.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        CtrOptions.checkWritable("--out", out);
+        ModelFile.Contents c = ModelFile.read(model);
+        SparseNN m = SparseNN.fromContents(model, c);
+        EncoderState st = EncoderState.restore(model.toString(), c.metadata(), c.idMaps());
+        if (st == null) {
+            throw new BadInputException(model + ": saved without a feature encoder (trained on synthetic data or by an older build);"
+                    + " retrain with ctr-train --data FILE --save " + model);
+        }
+        checkConsistent(m, st);
+        checkOptions(m, st);
+        CtrRawData raw = CtrReader.read(data, st.schema(), skipBad, Integer.MAX_VALUE);
+        if (raw.rows() == 0) {
+            throw new BadInputException(data + ": 0 data rows" + (raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped)" : "")
+                    + ", nothing to score");
+        }
+        CtrData d = st.encoder().encode(raw);
+        float[] p = m.predict(d);
+        writeCsv(out, p, d.labels());
+        var cfg = st.encoder().config();
+        o.printf("model: %s, %s dim %d; %s format, %s, dense %s%n", model, m.config().type(), m.config().embeddingDim(), st.format(),
+                cfg.minCount() > 0 ? "vocabulary min count " + cfg.minCount() + ", cap " + cfg.buckets() : "hashing into " + cfg.buckets() + " buckets",
+                cfg.dense().name().toLowerCase(Locale.ROOT));
+        o.printf("data: %s: %d rows scored%s%n", data, raw.rows(),
+                raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped, first: " + raw.firstSkipped() + ")" : "");
+        o.println("metrics: " + CtrMetrics.evaluate(d.labels(), p, Double.NaN).format());
+        o.println("predictions: " + out.toAbsolutePath());
+        o.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The model's tables must be the ones the encoder produces ids for (a file edited or assembled by hand is refused). */
+    private void checkConsistent(SparseNN m, EncoderState st) {
+        if (!Arrays.equals(m.sparseNames(), st.encoder().names()) || !Arrays.equals(m.tableRows(), st.encoder().tableRows())
+                || m.numDense() != st.encoder().denseNames().length) {
+            throw new BadInputException(model + ": damaged model file (the encoder's features " + Arrays.toString(st.encoder().tableRows())
+                    + " rows, " + st.encoder().denseNames().length + " dense, do not match the model's " + Arrays.toString(m.tableRows())
+                    + " rows, " + m.numDense() + " dense)");
+        }
+    }
+
+    private void checkOptions(SparseNN m, EncoderState st) {
+        var cfg = st.encoder().config();
+        if (format != null && !format.toLowerCase(Locale.ROOT).equals(st.format())) refuse("--format " + format, "--format " + st.format());
+        if (buckets != null && buckets != cfg.buckets()) refuse("--buckets " + buckets, "--buckets " + cfg.buckets());
+        if (minCount != null && minCount != cfg.minCount()) refuse("--min-count " + minCount, "--min-count " + cfg.minCount());
+        if (dense != null && !dense.equalsIgnoreCase(cfg.dense().name())) {
+            refuse("--dense " + dense, "--dense " + cfg.dense().name().toLowerCase(Locale.ROOT));
+        }
+        if (dim != null) {
+            int saved = m.config().type() == ModelConfig.Type.LOGISTIC ? 1 : m.config().embeddingDim();
+            if (dim != saved) refuse("--dim " + dim, "--dim " + saved);
+        }
+    }
+
+    private void refuse(String given, String saved) {
+        throw new BadInputException(given + " contradicts the model " + model + ", which was trained with " + saved
+                + "; omit the option (the saved value is used)");
+    }
+
+    /** Writes the CSV to a temporary file in the target folder, then renames it: no partial file under the final name. */
+    static void writeCsv(Path file, float[] p, byte[] labels) {
+        Path abs = file.toAbsolutePath();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException notPosix) {
+                // not a POSIX file system: keep its defaults
+            }
+            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                w.write("row,probability,label\n");
+                StringBuilder sb = new StringBuilder(64);
+                for (int i = 0; i < p.length; i++) {
+                    sb.setLength(0);
+                    sb.append(i + 1).append(',').append(p[i]).append(',').append(labels[i]).append('\n');
+                    w.append(sb);
+                }
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException e) {
+            throw new BadInputException("--out " + file + ": cannot write (" + e.getMessage() + ")");
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+}
