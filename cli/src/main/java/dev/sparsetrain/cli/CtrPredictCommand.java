@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * Scores a click log with a model saved by {@code ctr-train --save}: reads the rows with the saved
  * format, encodes them with the saved encoder (dense transform with its fitted statistics, hashing
  * settings or vocabularies; see {@link EncoderState}), predicts click probabilities and writes
- * them as CSV ({@code row,probability,label}); when the rows carry labels it prints NE, logloss,
+ * them as CSV ({@code row,probability,label}; no label column for a file without one, detected by
+ * its first data row having one field fewer than the schema); when the rows carry labels it prints NE, logloss,
  * AUC and calibration ({@link CtrMetrics}), computed exactly as ctr-train computes its test figures.
  *
  * <p>Options that would contradict the saved model ({@code --format}, {@code --buckets},
@@ -46,12 +47,13 @@ public final class CtrPredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by ctr-train --save. Required.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Click log to score, in the saved model's format (every "
-            + "row is scored; the label column must be present, 0 or 1). Required.")
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Click log to score, in the saved model's format; every "
+            + "row is scored. With the label column (0 or 1) NE, logloss, AUC and calibration are printed; a file whose first row has one "
+            + "field fewer (no label column, e.g. Criteo's test set) is scored without metrics. Required.")
     Path data;
 
     @Option(names = "--out", defaultValue = "predictions.csv", paramLabel = "FILE",
-            description = "CSV of row (1-based data row, skipped rows not counted), probability and label; written atomically. Default: ${DEFAULT-VALUE}.")
+            description = "CSV of row (1-based data row, skipped rows not counted), probability and label (when present); written atomically. Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Option(names = "--skip-bad", description = "Skip and count bad rows instead of stopping at the first (exit code 2). Default: off.")
@@ -88,21 +90,23 @@ public final class CtrPredictCommand implements Callable<Integer> {
         }
         checkConsistent(m, st);
         checkOptions(m, st);
-        CtrRawData raw = CtrReader.read(data, st.schema(), skipBad, Integer.MAX_VALUE);
+        // a file whose first data line has one field fewer than the schema lacks the label column (rows to score)
+        boolean labelled = CtrReader.firstLineFields(data, st.schema()) != st.schema().columns() - 1;
+        CtrRawData raw = CtrReader.read(data, st.schema(), skipBad, Integer.MAX_VALUE, labelled);
         if (raw.rows() == 0) {
             throw new BadInputException(data + ": 0 data rows" + (raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped)" : "")
                     + ", nothing to score");
         }
         CtrData d = st.encoder().encode(raw);
         float[] p = m.predict(d);
-        writeCsv(out, p, d.labels());
+        writeCsv(out, p, labelled ? d.labels() : null);
         var cfg = st.encoder().config();
         o.printf("model: %s, %s dim %d; %s format, %s, dense %s%n", model, m.config().type(), m.config().embeddingDim(), st.format(),
                 cfg.minCount() > 0 ? "vocabulary min count " + cfg.minCount() + ", cap " + cfg.buckets() : "hashing into " + cfg.buckets() + " buckets",
                 cfg.dense().name().toLowerCase(Locale.ROOT));
-        o.printf("data: %s: %d rows scored%s%n", data, raw.rows(),
+        o.printf("data: %s: %d rows scored%s%s%n", data, raw.rows(), labelled ? "" : " (no label column)",
                 raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped, first: " + raw.firstSkipped() + ")" : "");
-        o.println("metrics: " + CtrMetrics.evaluate(d.labels(), p, Double.NaN).format());
+        if (labelled) o.println("metrics: " + CtrMetrics.evaluate(d.labels(), p, Double.NaN).format());
         o.println("predictions: " + out.toAbsolutePath());
         o.flush();
         return ExitCodes.OK;
@@ -138,7 +142,8 @@ public final class CtrPredictCommand implements Callable<Integer> {
     }
 
     /** Writes the CSV to a temporary file in the target folder, then renames it: no partial file under the final name. */
-    static void writeCsv(Path file, float[] p, byte[] labels) {
+    static void writeCsv(Path file, float[] p, byte[] labelsOrNull) {
+        byte[] labels = labelsOrNull;
         Path abs = file.toAbsolutePath();
         Path tmp = null;
         try {
@@ -149,11 +154,13 @@ public final class CtrPredictCommand implements Callable<Integer> {
                 // not a POSIX file system: keep its defaults
             }
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write("row,probability,label\n");
+                w.write(labels != null ? "row,probability,label\n" : "row,probability\n");
                 StringBuilder sb = new StringBuilder(64);
                 for (int i = 0; i < p.length; i++) {
                     sb.setLength(0);
-                    sb.append(i + 1).append(',').append(p[i]).append(',').append(labels[i]).append('\n');
+                    sb.append(i + 1).append(',').append(p[i]);
+                    if (labels != null) sb.append(',').append(labels[i]);
+                    sb.append('\n');
                     w.append(sb);
                 }
             }

@@ -180,6 +180,30 @@ class CtrPredictCommandTest {
         assertEquals(60, probabilities(csv).length);
     }
 
+    /** A file without the label column (Criteo's test set has none) is scored without metrics; the CSV has no label column. */
+    @Test
+    void unlabelledRowsAreScoredLikeLabelledOnes(@TempDir Path dir) throws Exception {
+        Path[] f = split(dir);
+        Path model = dir.resolve("m.sptr"), labelled = dir.resolve("l.csv"), unlabelled = dir.resolve("u.csv");
+        assertEquals(0, run("ctr-train", "--data", f[0].toString(), "--train-rows", "240", "--quiet", "--threads", "1", "--buckets", "300",
+                "--min-count", "2", "--save", model.toString()).code());
+        Path noLabel = dir.resolve("nolabel.tsv");
+        Files.write(noLabel, Files.readAllLines(f[1]).stream().map(l -> l.substring(l.indexOf('\t') + 1)).toList());
+        Result a = run("ctr-predict", "--model", model.toString(), "--data", f[1].toString(), "--out", labelled.toString());
+        Result b = run("ctr-predict", "--model", model.toString(), "--data", noLabel.toString(), "--out", unlabelled.toString());
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("60 rows scored (no label column)") && !b.out().contains("metrics:"), b.out());
+        assertEquals("row,probability", Files.readAllLines(unlabelled).get(0));
+        List<String> la = Files.readAllLines(labelled), lu = Files.readAllLines(unlabelled);
+        for (int i = 1; i < la.size(); i++) assertTrue(la.get(i).startsWith(lu.get(i) + ","), la.get(i) + " vs " + lu.get(i));
+        Path bad = dir.resolve("nolabel-bad.tsv");
+        Files.writeString(bad, Files.readAllLines(noLabel).get(0) + "\n" + "x" + "\t1".repeat(38) + "\n");
+        Result c = run("ctr-predict", "--model", model.toString(), "--data", bad.toString(), "--out", unlabelled.toString());
+        assertEquals(ExitCodes.BAD_INPUT, c.code());
+        assertEquals("sparsetrain: " + bad + ":2: field 1 (I1) = 'x' is not a number", c.err().strip());
+    }
+
     @Test
     void helpExplainsEveryOptionAndItsDefault() {
         Result r = run("ctr-predict", "--help");

@@ -47,8 +47,62 @@ public final class CtrReader {
     /** Reads from a reader; {@code where} names the source in messages. */
     public static CtrRawData read(BufferedReader in, String where, CtrSchema schema, boolean skipBad, int maxRows)
             throws IOException {
-        int nc = schema.columns();
+        return read(in, where, schema, skipBad, maxRows, true);
+    }
+
+    /**
+     * Reads at most {@code maxRows} good rows of {@code file}; with {@code labelled} false the file
+     * lacks the schema's label column (rows to score, e.g. Criteo's test set) and every label is 0.
+     */
+    public static CtrRawData read(Path file, CtrSchema schema, boolean skipBad, int maxRows, boolean labelled) {
+        if (Files.isDirectory(file)) throw new BadInputException(file + ": is a directory, expected a click log file");
+        if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such file");
+        if (!Files.isReadable(file)) throw new BadInputException(file + ": not readable (permission denied)");
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(in, file.toString(), schema, skipBad, maxRows, labelled);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new BadInputException(file + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Number of fields of the first data line of {@code file} (after the header, if the schema has
+     * one; blank lines ignored), or -1 when it has none: tells a labelled file from an unlabelled one.
+     */
+    public static int firstLineFields(Path file, CtrSchema schema) {
+        if (!Files.isRegularFile(file)) return -1;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            boolean header = schema.header();
+            while ((line = in.readLine()) != null) {
+                if (header) {
+                    header = false;
+                    continue;
+                }
+                if (line.isEmpty() || line.equals("\r")) continue;
+                int n = 1;
+                for (int i = 0; i < line.length(); i++) if (line.charAt(i) == schema.delimiter()) n++;
+                return n;
+            }
+            return -1;
+        } catch (IOException e) {
+            return -1; // read() reports the problem with its own message
+        }
+    }
+
+    /** Reads from a reader; with {@code labelled} false the source lacks the label column (labels all 0). */
+    public static CtrRawData read(BufferedReader in, String where, CtrSchema schema, boolean skipBad, int maxRows, boolean labelled)
+            throws IOException {
         int label = schema.labelColumn();
+        // fc[c]: the file field holding schema column c (the label column is absent when not labelled)
+        int[] fc = new int[schema.columns()];
+        for (int c = 0; c < fc.length; c++) fc[c] = labelled || c < label ? c : c - 1;
+        int nc = labelled ? schema.columns() : schema.columns() - 1;
+        String expected = labelled ? schema.describe() : nc + " fields (" + schema.denseColumns().length + " dense, "
+                + schema.sparseColumns().length + " sparse, " + (nc - schema.denseColumns().length - schema.sparseColumns().length)
+                + " skipped; no label)";
         int[] denseCols = schema.denseColumns();
         int[] sparseCols = schema.sparseColumns();
         int nd = denseCols.length, ns = sparseCols.length;
@@ -77,7 +131,7 @@ public final class CtrReader {
             lineNo++;
             if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') line = line.substring(0, line.length() - 1); // CRLF files
             if (lineNo == 1 && schema.header()) {
-                schema = schema.withNames(line.split(java.util.regex.Pattern.quote(String.valueOf(delim)), -1));
+                if (labelled) schema = schema.withNames(line.split(java.util.regex.Pattern.quote(String.valueOf(delim)), -1));
                 continue;
             }
             if (line.isEmpty()) continue;
@@ -93,21 +147,21 @@ public final class CtrReader {
             }
             fields++;
             if (fields != nc) {
-                problem = fields + " fields, expected " + schema.describe();
+                problem = fields + " fields, expected " + expected;
             } else {
                 starts[nc] = line.length() + 1;
-                int ls = starts[label], le = starts[label + 1] - 1;
-                if (le - ls != 1 || (line.charAt(ls) != '0' && line.charAt(ls) != '1')) {
+                int ls = labelled ? starts[label] : 0, le = labelled ? starts[label + 1] - 1 : 1;
+                if (labelled && (le - ls != 1 || (line.charAt(ls) != '0' && line.charAt(ls) != '1'))) {
                     problem = "label '" + line.substring(ls, le) + "', must be 0 or 1";
                 } else {
                     for (int j = 0; j < nd && problem == null; j++) {
-                        int c = denseCols[j], s = starts[c], e = starts[c + 1] - 1;
+                        int c = denseCols[j], s = starts[fc[c]], e = starts[fc[c] + 1] - 1;
                         if (s == e) {
                             rowDense[j] = Float.NaN;
                         } else {
                             float v = parseNumber(line, s, e);
                             if (Float.isNaN(v)) {
-                                problem = "field " + (c + 1) + " (" + schema.names()[c] + ") = '" + line.substring(s, e)
+                                problem = "field " + (fc[c] + 1) + " (" + schema.names()[c] + ") = '" + line.substring(s, e)
                                         + "' is not a number";
                             } else {
                                 rowDense[j] = v;
@@ -132,10 +186,10 @@ public final class CtrReader {
                     else tokens[f] = Arrays.copyOf(tokens[f], cap);
                 }
             }
-            labels[n] = (byte) (line.charAt(starts[label]) - '0');
+            labels[n] = labelled ? (byte) (line.charAt(starts[label]) - '0') : 0;
             System.arraycopy(rowDense, 0, dense, n * nd, nd);
             for (int f = 0; f < ns; f++) {
-                int c = sparseCols[f], s = starts[c], e = starts[c + 1] - 1;
+                int c = sparseCols[f], s = starts[fc[c]], e = starts[fc[c] + 1] - 1;
                 if (!multi[f]) {
                     tokens[f][n] = CtrRawData.tokenHash(line, s, e) ^ (0x9E3779B97F4A7C15L * (f + 1));
                     continue;
