@@ -40,6 +40,37 @@ class CtrPredictCommandTest {
         return new Path[] {all, test};
     }
 
+    /**
+     * Real data: the first 2,000 rows of criteo-kaggle-dac-head10k train (file order), the next 500
+     * are held out; ctr-predict on the held-out rows alone prints ctr-train's test figures, with
+     * hashing and with a minimum-count vocabulary.
+     */
+    @Test
+    void criteoHeadSavedModelsScoreHeldOutRowsAsInTraining(@TempDir Path dir) throws Exception {
+        Path src = dev.sparsetrain.testkit.Datasets.require("criteo-kaggle-dac-head10k").resolve("train-10k.txt");
+        List<String> lines;
+        try (var s = Files.lines(src)) {
+            lines = s.limit(2500).toList();
+        }
+        Path head = dir.resolve("head.tsv"), held = dir.resolve("held.tsv");
+        Files.write(head, lines);
+        Files.write(held, lines.subList(2000, 2500));
+        for (String[] v : new String[][] {{"--buckets", "20000"}, {"--min-count", "3", "--dense", "standardize"}}) {
+            Path model = dir.resolve("c.sptr"), csv = dir.resolve("c.csv");
+            List<String> args = new java.util.ArrayList<>(List.of("ctr-train", "--data", head.toString(), "--train-rows", "2000", "--quiet",
+                    "--threads", "1", "--dim", "8", "--save", model.toString()));
+            args.addAll(List.of(v));
+            Result t = run(args.toArray(String[]::new));
+            assertEquals(0, t.code(), t.err());
+            String trainFigures = line(t.out(), "  test  all").replaceFirst("^\\s*test\\s+all\\s+", "");
+            Result p = run("ctr-predict", "--model", model.toString(), "--data", held.toString(), "--out", csv.toString());
+            assertEquals(0, p.code(), p.err());
+            System.out.printf("criteo head, %s: ctr-train test %s | ctr-predict %s%n", String.join(" ", v), trainFigures, line(p.out(), "metrics: "));
+            assertEquals("metrics: " + trainFigures, line(p.out(), "metrics: "));
+            assertEquals(500, probabilities(csv).length);
+        }
+    }
+
     static float[] probabilities(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);
         assertEquals("row,probability,label", lines.get(0));
