@@ -5,7 +5,9 @@
  * ({@link dev.sparsetrain.data.ctr.CtrRawData}); feature encoding
  * ({@link dev.sparsetrain.data.ctr.FeatureEncoder}: dense features through log1p or
  * standardization, sparse ids through the hashing trick or a minimum-count vocabulary) into the
- * model-ready {@link dev.sparsetrain.data.ctr.CtrData}; a collision report of the hashing; and a
+ * model-ready {@link dev.sparsetrain.data.ctr.CtrData}; the fitted encoder with its format and
+ * schema as stored in a model file ({@link dev.sparsetrain.data.ctr.EncoderState}), so saved
+ * models re-encode new rows exactly as in training; a collision report of the hashing; and a
  * seeded synthetic generator of Criteo-shaped data with power-law id frequencies and a planted
  * click model ({@link dev.sparsetrain.data.ctr.SyntheticCtr}).
  */
