@@ -1,6 +1,7 @@
 package dev.sparsetrain.cli;
 
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.io.AtomicFile;
 import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrRawData;
@@ -11,12 +12,11 @@ import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -144,16 +144,9 @@ public final class CtrPredictCommand implements Callable<Integer> {
     /** Writes the CSV to a temporary file in the target folder, then renames it: no partial file under the final name. */
     static void writeCsv(Path file, float[] p, byte[] labelsOrNull) {
         byte[] labels = labelsOrNull;
-        Path abs = file.toAbsolutePath();
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException notPosix) {
-                // not a POSIX file system: keep its defaults
-            }
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            AtomicFile.write(file, false, out -> {
+                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
                 w.write(labels != null ? "row,probability,label\n" : "row,probability\n");
                 StringBuilder sb = new StringBuilder(64);
                 for (int i = 0; i < p.length; i++) {
@@ -163,23 +156,10 @@ public final class CtrPredictCommand implements Callable<Integer> {
                     sb.append('\n');
                     w.append(sb);
                 }
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+                w.flush();
+            });
         } catch (IOException e) {
             throw new BadInputException("--out " + file + ": cannot write (" + e.getMessage() + ")");
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.sparsetrain.core.io;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Table;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -12,11 +11,9 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,9 +53,6 @@ public final class ModelFile {
     static final byte[] MAGIC = "SPTRMODL".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END = "SPTR-END".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_STRING = 256 << 20;
-    /** Permissions of a written model file where the file system is POSIX: rw-r--r-- (0644). */
-    static final java.util.Set<java.nio.file.attribute.PosixFilePermission> FILE_PERMISSIONS =
-            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
 
     private ModelFile() {}
 
@@ -98,20 +92,11 @@ public final class ModelFile {
 
     /** Writes atomically (temporary file in the same folder, fsync, rename). */
     public static void write(Path path, Contents c) {
-        Path abs = path.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
         try {
-            if (dir != null) Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-            // createTempFile makes the file 0600; a saved model is meant to be shared (0644)
-            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(tmp, FILE_PERMISSIONS);
-            }
-            CRC32 crc = new CRC32();
-            try (var fos = Files.newOutputStream(tmp);
-                 var cos = new CheckedOutputStream(new BufferedOutputStream(fos, 1 << 16), crc);
-                 var out = new DataOutputStream(cos)) {
+            AtomicFile.write(path, true, sink -> {
+                CRC32 crc = new CRC32();
+                var cos = new CheckedOutputStream(sink, crc);
+                var out = new DataOutputStream(cos);
                 out.write(MAGIC);
                 out.writeInt(VERSION);
                 str(out, c.modelType());
@@ -151,27 +136,9 @@ public final class ModelFile {
                 raw.writeLong(sum);
                 raw.write(END);
                 raw.flush();
-                fos.flush();
-            }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            });
         } catch (IOException e) {
             throw new BadInputException(path + ": cannot write model file (" + e.getMessage() + ")", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary file never carries the final name
-                }
-            }
         }
     }
 

@@ -2,16 +2,11 @@ package dev.sparsetrain.core.io;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Table;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
@@ -23,12 +18,8 @@ public final class Npy {
     private Npy() {}
 
     public static void write(Table t, Path path) {
-        Path abs = path.toAbsolutePath();
-        Path tmp = null;
         try {
-            if (abs.getParent() != null) Files.createDirectories(abs.getParent());
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            AtomicFile.write(path, true, out -> {
                 String dict = String.format(Locale.ROOT, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", t.rows(), t.dim());
                 int preamble = 10; // magic(6) + version(2) + header length(2)
                 int total = preamble + dict.length() + 1;
@@ -50,23 +41,9 @@ public final class Npy {
                     out.write(buf, 0, n * 4);
                     p += n;
                 }
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            });
         } catch (IOException e) {
             throw new BadInputException(path + ": cannot write .npy (" + e.getMessage() + ")", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
         }
     }
 }
