@@ -316,9 +316,8 @@ public final class VbprTrainer {
      */
     public double runSamples(long total, SplittableRandom rnd, GroupStats stats) {
         final int T = cfg.threads();
-        // A multiplier of exactly 0 (a group frozen by lr-find) gave NaN weights in the runtime's
-        // Adam step; 1e-30 freezes a group just as well.
-        for (int g = 0; g < names.length; g++) denseOptimizer.setLearningRateMultiplier(names[g], Math.max(1e-30, rules[g].multiplier()));
+        // A multiplier of 0 (a group held fixed by lr-find) freezes the group in the runtime too.
+        for (int g = 0; g < names.length; g++) denseOptimizer.setLearningRateMultiplier(names[g], rules[g].multiplier());
         Worker[] ws = new Worker[T];
         for (int t = 0; t < T; t++) ws[t] = new Worker(t, T, rnd.split(), total, stats != null);
         CyclicBarrier barrier = new CyclicBarrier(T);
