@@ -63,9 +63,13 @@ import java.util.function.Consumer;
  */
 public final class VbprTrainer {
 
-    /** One epoch's figures. */
-    public record Epoch(int epoch, double loss, double validationAuc, double seconds, double samplesPerSecond,
-                        GroupFigures[] groups) {}
+    /**
+     * One epoch's figures. {@code validationColdAuc} is the AUC over validation pairs whose item
+     * never occurs in training (NaN when the validation split has none); it is recorded, not used
+     * for early stopping, which follows {@code validationAuc}.
+     */
+    public record Epoch(int epoch, double loss, double validationAuc, double validationColdAuc, double seconds,
+                        double samplesPerSecond, GroupFigures[] groups) {}
 
     /** One group's figures over a window. */
     public record GroupFigures(String group, double gradientNorm, double updateNorm, double updateToWeight,
@@ -268,10 +272,12 @@ public final class VbprTrainer {
                 e--;
                 continue;
             }
-            double auc = Double.isFinite(loss) ? VbprEvaluator.evaluate(model, trainIndex, valIndex, cold, 20, cfg.threads()).auc() : Double.NaN;
-            Epoch ep = new Epoch(e, loss, auc, sec, perEpoch / sec, figures(stats));
+            VbprEvaluator.Metrics vm = Double.isFinite(loss) ? VbprEvaluator.evaluate(model, trainIndex, valIndex, cold, 20, cfg.threads()) : null;
+            double auc = vm != null ? vm.auc() : Double.NaN;
+            Epoch ep = new Epoch(e, loss, auc, vm != null ? vm.coldAuc() : Double.NaN, sec, perEpoch / sec, figures(stats));
             hist.add(ep);
-            log.accept(String.format(java.util.Locale.ROOT, "epoch %d: loss %.4f, val AUC %.4f, %.0f samples/s", e, loss, auc, ep.samplesPerSecond()));
+            log.accept(String.format(java.util.Locale.ROOT, "epoch %d: loss %.4f, val AUC %.4f%s, %.0f samples/s", e, loss, auc,
+                    vm != null && vm.coldUsers() > 0 ? String.format(java.util.Locale.ROOT, " (cold-start %.4f)", vm.coldAuc()) : "", ep.samplesPerSecond()));
             if (auc > bestAuc) {
                 bestAuc = auc;
                 bestEpoch = e;
