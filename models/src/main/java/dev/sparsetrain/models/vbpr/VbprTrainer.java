@@ -6,12 +6,9 @@ import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.FeatureTransform;
 import dev.sparsetrain.data.features.ItemFeatures;
 import dev.sparsetrain.core.RowBatch;
-import dev.sparsetrain.optim.Chain;
 import dev.sparsetrain.optim.GroupDiagnostics;
 import dev.sparsetrain.optim.Optimizer;
-import dev.sparsetrain.optim.Optimizers;
 import dev.sparsetrain.optim.ParamGroup;
-import dev.sparsetrain.optim.SparseSemantics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -55,7 +52,7 @@ import java.util.function.Consumer;
  * rate) are recorded every epoch from one sparse update in 16 and every dense update.
  *
  * <p>Optimizer runtime: one project {@code dev.sparsetrain.optim.Optimizer} holds the six
- * groups: the sparse ones (LAZY semantics; LAZY_ROWWISE_BIAS for Adam) are updated per sample
+ * groups: the sparse ones (LAZY semantics; LAZY_ROWWISE_BIAS for the Adam family, {@link GroupSpec#semantics}) are updated per sample
  * through their {@code RowUpdater} (Hogwild; the step passed is the worker's sample count), the
  * dense E and beta' (DENSE semantics) through the batch path, one {@code step()} per phase.
  * Per-group figures come from the runtime's per-thread {@code GroupStats}, with the weight norm
@@ -162,9 +159,7 @@ public final class VbprTrainer {
         for (String name : names) {
             GroupSpec spec = cfg.groups().get(name);
             Table t = model.table(name);
-            SparseSemantics sem = t.kind() == Table.Kind.DENSE ? SparseSemantics.DENSE
-                    : spec.rule() == GroupSpec.Rule.ADAM ? SparseSemantics.LAZY_ROWWISE_BIAS : SparseSemantics.LAZY;
-            groups.add(ParamGroup.of(name, chain(spec), name).withSemantics(sem));
+            groups.add(ParamGroup.of(name, spec.chain(name), name).withSemantics(spec.semantics(t.kind() == Table.Kind.DENSE)));
             tabs.add(t);
         }
         denseOptimizer = Optimizer.build(groups, tabs);
@@ -173,16 +168,6 @@ public final class VbprTrainer {
             Table t = model.table(names[s]);
             if (t.kind() == Table.Kind.EMBEDDING) updaters[s] = denseOptimizer.updater(t);
         }
-    }
-
-    /** The project optimizer chain of a group spec (coupled L2 as weight decay on the gradient). */
-    static Chain chain(GroupSpec g) {
-        Chain c = switch (g.rule()) {
-            case SGD -> Optimizers.sgd(g.learningRate());
-            case ADAGRAD -> Optimizers.adagrad(g.learningRate());
-            case ADAM -> Optimizers.adam(g.learningRate());
-        };
-        return c.withWeightDecay(g.l2());
     }
 
     public VbprModel model() { return model; }
