@@ -1,7 +1,6 @@
 package dev.sparsetrain.models.vbpr;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vector API version of {@link DenseKernels}; loaded reflectively only when the module is present. */
@@ -11,6 +10,7 @@ final class PanamaDenseKernels extends DenseKernels {
     @Override
     void project(float[] e, int kv, float[] f, int fd, float[] p, int from, int to) {
         final int L = S.length(), bound = S.loopBound(fd);
+        final float[] lanes = new float[L];   // one per call (a phase's range of items), not per item
         for (int i = from; i < to; i++) {
             final int fo = i * fd, po = i * kv;
             int r = 0;
@@ -25,8 +25,17 @@ final class PanamaDenseKernels extends DenseKernels {
                     s2 = FloatVector.fromArray(S, e, e2 + d).fma(x, s2);
                     s3 = FloatVector.fromArray(S, e, e3 + d).fma(x, s3);
                 }
-                float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD),
-                        t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+                // lanes summed in order (not reduceLanes, whose association differs between the
+                // interpreter and C2): the projection, and so training, is bit-reproducible
+                float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+                s0.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) t0 += lanes[q];
+                s1.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) t1 += lanes[q];
+                s2.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) t2 += lanes[q];
+                s3.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) t3 += lanes[q];
                 for (; d < fd; d++) {
                     float x = f[fo + d];
                     t0 += e[e0 + d] * x;
