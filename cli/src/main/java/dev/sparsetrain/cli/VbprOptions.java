@@ -43,7 +43,15 @@ public final class VbprOptions {
     @Option(names = "--feature-preprocessing", description = "none, log1p, standardize, l2-row, max-abs (default l2-row).")
     String preprocessing;
 
-    @Option(names = "--optimizer", description = "GROUP=RULE:LR[:L2] for one group (repeatable); groups: item_bias, user_factors, item_factors, user_visual, visual_projection, visual_bias, or 'all'; rules: sgd, adagrad, adam.")
+    /** The rule names of {@code --optimizer}, straight from the optimizer runtime (for the help text). */
+    static final class RuleNames implements Iterable<String> {
+        @Override public java.util.Iterator<String> iterator() { return dev.sparsetrain.optim.Optimizers.NAMES.iterator(); }
+    }
+
+    @Option(names = "--optimizer", paramLabel = "GROUP=RULE:LR[:L2]", completionCandidates = RuleNames.class, description = "GROUP=RULE:LR[:L2] for one group (repeatable); groups: item_bias, user_factors, item_factors, user_visual, visual_projection, visual_bias, or 'all'; "
+            + "rules: ${COMPLETION-CANDIDATES} (PyTorch defaults for everything but LR; ftrl: LR is alpha). "
+            + "Sparse rows update lazily (Adam family: per-row bias correction), E and beta' densely. "
+            + "Defaults: item_bias, user_factors, item_factors, user_visual=sgd:0.05:0.001; visual_projection, visual_bias=adam:0.001.")
     List<String> optimizers = new ArrayList<>();
 
     @Option(names = "--lr-multiplier", description = "GROUP=M: scales one group's learning rate (repeatable).")
@@ -189,11 +197,12 @@ public final class VbprOptions {
             if (p.length < 2 || p.length > 3) throw new BadInputException("--optimizer '" + o + "': expected GROUP=RULE:LR[:L2]");
             GroupSpec spec;
             try {
-                spec = new GroupSpec(GroupSpec.Rule.parse(p[0]), Double.parseDouble(p[1]), p.length > 2 ? Double.parseDouble(p[2]) : 0);
+                spec = new GroupSpec(p[0], Double.parseDouble(p[1]), p.length > 2 ? Double.parseDouble(p[2]) : 0);
+                spec.chain(group);   // the runtime's own validation of the hyperparameters
             } catch (NumberFormatException e) {
-                throw new BadInputException("--optimizer '" + o + "': learning rate and L2 must be numbers");
+                throw new BadInputException("--optimizer '" + o + "': group '" + group + "': learning rate and L2 must be numbers");
             } catch (BadInputException e) {
-                throw new BadInputException("--optimizer '" + o + "': " + e.getMessage());
+                throw new BadInputException("--optimizer '" + o + "': group '" + group + "': " + e.getMessage());
             }
             if (group.equals("all")) {
                 for (String t : VbprConfig.tableNames(Variant.VBPR)) g.put(t, spec);

@@ -96,6 +96,22 @@ class VbprCommandsTest {
     }
 
     @Test
+    void diagnoseTakesAnyRuntimeOptimizerPerGroup() {
+        Run r = run("diagnose", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "64",
+                "--optimizer", "all=rmsprop:0.003", "--optimizer", "visual_projection=nadam:0.002", "--optimizer", "item_bias=rowwise-adagrad:0.05:0.001",
+                "--no-auto-balance", "--probe-samples", "3000");
+        assertEquals(0, r.code(), r.err());
+        System.out.println(r.out());
+        assertTrue(r.out().contains("user_factors=rmsprop(lr=0.00300") && r.out().contains("visual_projection=nadam(lr=0.00200")
+                && r.out().contains("item_bias=rowwise_adagrad(lr=0.0500, l2=0.00100)"), r.out());
+        assertTrue(r.out().contains("median update/weight"), r.out());
+        assertBadInput(run("diagnose", "--data", "synthetic", "--synthetic-dim", "16", "--optimizer", "user_visual=adamm:0.01"),
+                "user_visual=adamm:0.01", "group 'user_visual'", "'adamm'", "sgd", "rowwise_adagrad", "nadam", "ftrl");
+        assertBadInput(run("diagnose", "--data", "synthetic", "--synthetic-dim", "16", "--optimizer", "item_bias=adam:fast"),
+                "item_bias=adam:fast", "group 'item_bias'", "numbers");
+    }
+
+    @Test
     void lrFindWritesCsvAndSvgAndSuggestsARatePerGroup() throws IOException {
         Path out = dir.resolve("lr");
         Run r = run("lr-find", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "64",

@@ -6,12 +6,9 @@ import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.FeatureTransform;
 import dev.sparsetrain.data.features.ItemFeatures;
 import dev.sparsetrain.core.RowBatch;
-import dev.sparsetrain.optim.Chain;
 import dev.sparsetrain.optim.GroupDiagnostics;
 import dev.sparsetrain.optim.Optimizer;
-import dev.sparsetrain.optim.Optimizers;
 import dev.sparsetrain.optim.ParamGroup;
-import dev.sparsetrain.optim.SparseSemantics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -55,7 +52,7 @@ import java.util.function.Consumer;
  * rate) are recorded every epoch from one sparse update in 16 and every dense update.
  *
  * <p>Optimizer runtime: one project {@code dev.sparsetrain.optim.Optimizer} holds the six
- * groups: the sparse ones (LAZY semantics; LAZY_ROWWISE_BIAS for Adam) are updated per sample
+ * groups: the sparse ones (LAZY semantics; LAZY_ROWWISE_BIAS for the Adam family, {@link GroupSpec#semantics}) are updated per sample
  * through their {@code RowUpdater} (Hogwild; the step passed is the worker's sample count), the
  * dense E and beta' (DENSE semantics) through the batch path, one {@code step()} per phase.
  * Per-group figures come from the runtime's per-thread {@code GroupStats}, with the weight norm
@@ -66,9 +63,13 @@ import java.util.function.Consumer;
  */
 public final class VbprTrainer {
 
-    /** One epoch's figures. */
-    public record Epoch(int epoch, double loss, double validationAuc, double seconds, double samplesPerSecond,
-                        GroupFigures[] groups) {}
+    /**
+     * One epoch's figures. {@code validationColdAuc} is the AUC over validation pairs whose item
+     * never occurs in training (NaN when the validation split has none); it is recorded, not used
+     * for early stopping, which follows {@code validationAuc}.
+     */
+    public record Epoch(int epoch, double loss, double validationAuc, double validationColdAuc, double seconds,
+                        double samplesPerSecond, GroupFigures[] groups) {}
 
     /** One group's figures over a window. */
     public record GroupFigures(String group, double gradientNorm, double updateNorm, double updateToWeight,
@@ -158,9 +159,7 @@ public final class VbprTrainer {
         for (String name : names) {
             GroupSpec spec = cfg.groups().get(name);
             Table t = model.table(name);
-            SparseSemantics sem = t.kind() == Table.Kind.DENSE ? SparseSemantics.DENSE
-                    : spec.rule() == GroupSpec.Rule.ADAM ? SparseSemantics.LAZY_ROWWISE_BIAS : SparseSemantics.LAZY;
-            groups.add(ParamGroup.of(name, chain(spec), name).withSemantics(sem));
+            groups.add(ParamGroup.of(name, spec.chain(name), name).withSemantics(spec.semantics(t.kind() == Table.Kind.DENSE)));
             tabs.add(t);
         }
         denseOptimizer = Optimizer.build(groups, tabs);
@@ -169,16 +168,6 @@ public final class VbprTrainer {
             Table t = model.table(names[s]);
             if (t.kind() == Table.Kind.EMBEDDING) updaters[s] = denseOptimizer.updater(t);
         }
-    }
-
-    /** The project optimizer chain of a group spec (coupled L2 as weight decay on the gradient). */
-    static Chain chain(GroupSpec g) {
-        Chain c = switch (g.rule()) {
-            case SGD -> Optimizers.sgd(g.learningRate());
-            case ADAGRAD -> Optimizers.adagrad(g.learningRate());
-            case ADAM -> Optimizers.adam(g.learningRate());
-        };
-        return c.withWeightDecay(g.l2());
     }
 
     public VbprModel model() { return model; }
@@ -283,10 +272,12 @@ public final class VbprTrainer {
                 e--;
                 continue;
             }
-            double auc = Double.isFinite(loss) ? VbprEvaluator.evaluate(model, trainIndex, valIndex, cold, 20, cfg.threads()).auc() : Double.NaN;
-            Epoch ep = new Epoch(e, loss, auc, sec, perEpoch / sec, figures(stats));
+            VbprEvaluator.Metrics vm = Double.isFinite(loss) ? VbprEvaluator.evaluate(model, trainIndex, valIndex, cold, 20, cfg.threads()) : null;
+            double auc = vm != null ? vm.auc() : Double.NaN;
+            Epoch ep = new Epoch(e, loss, auc, vm != null ? vm.coldAuc() : Double.NaN, sec, perEpoch / sec, figures(stats));
             hist.add(ep);
-            log.accept(String.format(java.util.Locale.ROOT, "epoch %d: loss %.4f, val AUC %.4f, %.0f samples/s", e, loss, auc, ep.samplesPerSecond()));
+            log.accept(String.format(java.util.Locale.ROOT, "epoch %d: loss %.4f, val AUC %.4f%s, %.0f samples/s", e, loss, auc,
+                    vm != null && vm.coldUsers() > 0 ? String.format(java.util.Locale.ROOT, " (cold-start %.4f)", vm.coldAuc()) : "", ep.samplesPerSecond()));
             if (auc > bestAuc) {
                 bestAuc = auc;
                 bestEpoch = e;
