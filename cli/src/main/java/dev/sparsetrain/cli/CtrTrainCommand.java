@@ -41,6 +41,12 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, the fitted feature encoder with format, dense statistics and hashing settings or vocabularies, metadata; atomic); score new rows with ctr-predict. Default: not saved.")
     java.nio.file.Path save;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint after every pass: DIR/ctr-pass-NNN.ckpt holds the model and encoder (ctr-predict reads it like a --save file) plus every optimizer's state and the pass count, for --resume. Default: none.")
+    java.nio.file.Path checkpointDir;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue from a checkpoint of --checkpoint-dir with the same data and options (only --passes, now the total, and --threads may change): the run continues as if it had not stopped.")
+    java.nio.file.Path resume;
+
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
@@ -51,6 +57,16 @@ public final class CtrTrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (save != null) CtrOptions.checkWritable("--save", save);
+        if (checkpointDir != null) {
+            try {
+                java.nio.file.Files.createDirectories(checkpointDir);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new dev.sparsetrain.core.BadInputException("--checkpoint-dir " + checkpointDir + ": cannot create the folder (" + e.getMessage() + ")");
+            }
+            CtrOptions.checkWritable("--checkpoint-dir", checkpointDir.resolve("ctr-pass-001.ckpt"));
+        }
+        // read (and check) the checkpoint before the data: a damaged file fails fast
+        dev.sparsetrain.core.io.ModelFile.Contents ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.read(resume);
         strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
         CtrOptions.refuseOptionsTheModelLacks(spec, mc);
@@ -60,7 +76,20 @@ public final class CtrTrainCommand implements Callable<Integer> {
         out.println("data: " + split.description());
         if (collisionReport && split.encoder() != null) out.print(split.encoder().collisionReport().format());
         CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets + ", --dim " + mc.embeddingDim());
-        SparseNN m = new SparseNN(mc, tr.names(), tr.tableRows(), tr.numDense(), tc.seed());
+        SparseNN m;
+        if (ckpt != null) {
+            m = SparseNN.fromContents(resume, ckpt);
+            String was = ckpt.metadata().get("data");
+            if (!split.description().equals(was)) {
+                throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": checkpoint of other data (" + was + "); this run: " + split.description());
+            }
+            if (!sameArchitecture(m.config(), mc) || !java.util.Arrays.equals(m.tableRows(), tr.tableRows())) {
+                throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": checkpoint of another model (" + describe(m.config(), m.tableRows())
+                        + "); this run: " + describe(mc, tr.tableRows()) + " (resume with the options of the checkpointed run)");
+            }
+        } else {
+            m = new SparseNN(mc, tr.names(), tr.tableRows(), tr.numDense(), tc.seed());
+        }
         int feature = strata.featureIndex(tr);
         Strata st = strata.strata();
         int[] counts = tr.impressions(feature);
@@ -81,14 +110,31 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 out.printf("group %-12s %s, %s, %d tables%s%n", g.name(), g.chain().describe(), g.semantics(), g.tables().size(),
                         g.isFrozen() ? ", frozen" : "");
             }
-            Progress progress = quiet ? null : Progress.toStderr("ctr-train", (long) tr.rows() * tc.numPasses());
-            double rate = t.train(tr, 1, (p, seen, ne) -> {
+            int start = ckpt == null ? 0 : t.importState(resume.toString(), ckpt.metadata(), ckpt.tables());
+            if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
+            CtrTrainer.PassHook passHook = null;
+            if (checkpointDir != null) {
+                passHook = done -> {
+                    java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+                    meta.put("data", split.description());
+                    meta.put("train", tc.toString());
+                    if (split.state() != null) split.state().addTo(meta);
+                    dev.sparsetrain.optim.OptimizerState state = t.exportState(done);
+                    meta.putAll(state.metadata());
+                    java.nio.file.Path f = checkpointDir.resolve(String.format(java.util.Locale.ROOT, "ctr-pass-%03d.ckpt", done));
+                    m.save(f, meta, split.state() != null ? split.state().idMaps() : java.util.Map.of(), state.tables());
+                    out.println("checkpoint: " + f);
+                    out.flush();
+                };
+            }
+            Progress progress = quiet ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
+            double rate = t.train(tr, start, 1, (p, seen, ne) -> {
                 float[] pred = t.predict(te);
                 CtrEvaluation[] s = st.evaluate(te.labels(), pred, imp, te.clickRate());
                 out.printf("pass %d: train running NE %.4f%n", Math.round(p), ne);
                 CtrOptions.printStrata(out, "  test", s);
                 out.flush();
-            }, progress);
+            }, progress, passHook);
             out.printf("training: %,.0f samples/s%n", rate);
             if (save != null) {
                 float[] pred = t.predict(te);
@@ -103,5 +149,16 @@ public final class CtrTrainCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static String describe(ModelConfig c, int[] rows) {
+        return c.type() + " dim " + c.embeddingDim() + ", bottom " + java.util.Arrays.toString(c.bottomHidden()) + ", top "
+                + java.util.Arrays.toString(c.topHidden()) + ", " + c.interaction() + ", table rows " + java.util.Arrays.toString(rows);
+    }
+
+    private static boolean sameArchitecture(ModelConfig a, ModelConfig b) {
+        return a.type() == b.type() && a.embeddingDim() == b.embeddingDim() && java.util.Arrays.equals(a.bottomHidden(), b.bottomHidden())
+                && java.util.Arrays.equals(a.topHidden(), b.topHidden()) && a.interaction() == b.interaction()
+                && a.embeddingInitStd() == b.embeddingInitStd();
     }
 }

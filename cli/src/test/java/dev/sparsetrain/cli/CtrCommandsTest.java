@@ -55,6 +55,60 @@ class CtrCommandsTest {
         assertEquals(26, m.numSparse());
     }
 
+    /** The "pass 3:" block of a ctr-train output (train running NE and the test figures). */
+    static String pass(String out, int p) {
+        int a = out.indexOf("pass " + p + ":"), b = out.indexOf("training:", a);
+        return a < 0 || b < 0 ? "(pass " + p + " missing)\n" + out : out.substring(a, b);
+    }
+
+    @Test
+    void checkpointAfterEachPassAndResume(@TempDir Path dir) throws Exception {
+        Path f = criteoLike(dir, null);
+        String[] common = {"ctr-train", "--data", f.toString(), "--train-rows", "240", "--buckets", "1000", "--quiet",
+                "--sparse-dropout", "0.1"};
+        Result straight = run(cat(common, "--passes", "3"));
+        assertEquals(0, straight.code(), straight.err());
+
+        Path ck = dir.resolve("ck");
+        Result first = run(cat(common, "--passes", "1", "--checkpoint-dir", ck.toString()));
+        assertEquals(0, first.code(), first.err());
+        Path pass1 = ck.resolve("ctr-pass-001.ckpt");
+        assertTrue(Files.exists(pass1) && first.out().contains("checkpoint: "), first.out());
+
+        Result resumed = run(cat(common, "--passes", "3", "--resume", pass1.toString(), "--threads", "1"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resumed: " + pass1 + " after 1 of 3 passes"), resumed.out());
+        assertTrue(!resumed.out().contains("pass 1:"), "pass 1 is not trained again");
+        assertEquals(pass(straight.out(), 3), pass(resumed.out(), 3), "the resumed run ends where the straight one does");
+
+        // a checkpoint is also a model file for ctr-predict
+        Result p = run("ctr-predict", "--model", pass1.toString(), "--data", f.toString(), "--out", dir.resolve("p.csv").toString());
+        assertEquals(0, p.code(), p.err());
+
+        // other options, or a model saved without trainer state: one line, exit 2
+        Result other = run(cat(common, "--passes", "3", "--resume", pass1.toString(), "--mlp-lr", "0.01"));
+        assertEquals(2, other.code());
+        assertTrue(other.err().startsWith("sparsetrain: " + pass1 + ": checkpoint of another training configuration")
+                && other.err().strip().lines().count() == 1, other.err());
+        Result fewer = run(cat(common, "--passes", "2", "--resume", pass1.toString(), "--dim", "4"));
+        assertEquals(2, fewer.code());
+        assertTrue(fewer.err().contains("checkpoint of another model"), fewer.err());
+        Path model = dir.resolve("m.sptr");
+        assertEquals(0, run(cat(common, "--save", model.toString())).code());
+        Result plain = run(cat(common, "--passes", "2", "--resume", model.toString()));
+        assertEquals(2, plain.code());
+        assertTrue(plain.err().contains("not a ctr-train checkpoint"), plain.err());
+        Files.write(dir.resolve("broken.ckpt"), java.util.Arrays.copyOf(Files.readAllBytes(pass1), 100));
+        Result broken = run(cat(common, "--passes", "2", "--resume", dir.resolve("broken.ckpt").toString()));
+        assertEquals(2, broken.code(), broken.err());
+    }
+
+    static String[] cat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void badRowsExitTwoWithFileAndLineOrAreSkipped(@TempDir Path dir) throws Exception {
         Path f = criteoLike(dir, "7\t1\t2");

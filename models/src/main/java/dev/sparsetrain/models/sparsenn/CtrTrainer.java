@@ -8,6 +8,7 @@ import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.optim.Chain;
 import dev.sparsetrain.optim.Optimizer;
+import dev.sparsetrain.optim.OptimizerState;
 import dev.sparsetrain.optim.Optimizers;
 import dev.sparsetrain.optim.ParamGroup;
 import dev.sparsetrain.optim.SparseSemantics;
@@ -105,9 +106,7 @@ public final class CtrTrainer implements AutoCloseable {
         }
         shards = new Optimizer[nShards];
         for (int k = 0; k < nShards; k++) {
-            List<Table> own = new ArrayList<>();
-            if (k == 0) own.addAll(dense0);
-            for (int i = 0; i < sparse0.size(); i++) if (sparseShard[i] == k) own.add(sparse0.get(i));
+            List<Table> own = shardTables(k, dense0, sparse0);
             shards[k] = Optimizer.build(restrict(groups, own), own);
         }
         workers = new Workers(t, "ctr-worker");
@@ -187,6 +186,25 @@ public final class CtrTrainer implements AutoCloseable {
      * @return samples per second of the whole run (training steps only, evaluation time excluded)
      */
     public double train(CtrData train, int evalsPerPass, EvalHook hook, Progress progress) {
+        return train(train, 0, evalsPerPass, hook, progress, null);
+    }
+
+    /** Called after every complete pass (e.g. to write a checkpoint with {@link #exportState}). */
+    public interface PassHook {
+        void passDone(int passesDone);
+    }
+
+    /**
+     * As {@link #train(CtrData, int, EvalHook, Progress)}, starting after {@code startPass}
+     * complete passes (0 for a fresh run; a checkpoint's {@link #importState} result to resume)
+     * and calling {@code passHook} (may be null) after each pass. The shuffles of the skipped
+     * passes are replayed from the seed, so a resumed run sees the same sample order, dropout
+     * masks and optimizer steps as one that never stopped.
+     */
+    public double train(CtrData train, int startPass, int evalsPerPass, EvalHook hook, Progress progress, PassHook passHook) {
+        if (startPass < 0 || startPass > config.numPasses()) {
+            throw new BadInputException("start pass " + startPass + ", must be in [0, " + config.numPasses() + "] (num_passes)");
+        }
         int n = train.rows();
         if (n == 0) throw new BadInputException("training data has no rows");
         int[] perm = new int[n];
@@ -204,8 +222,9 @@ public final class CtrTrainer implements AutoCloseable {
         // has its own training NE (the 20,000-sample window above may span several points or none)
         double evalLoss = 0;
         long evalSamples = 0, evalClicks = 0;
-        long total = (long) n * config.numPasses();
-        for (int pass = 0; pass < config.numPasses(); pass++) {
+        long total = (long) n * (config.numPasses() - startPass);
+        for (int pass = 0; pass < startPass; pass++) shuffle(perm, config.shuffle(), config.partitions(), shuffleRnd);
+        for (int pass = startPass; pass < config.numPasses(); pass++) {
             shuffle(perm, config.shuffle(), config.partitions(), shuffleRnd);
             // Lay the pass out in its shuffled order (one copy per pass, ~160 bytes a Criteo row):
             // workers then read samples sequentially instead of missing the cache once per feature.
@@ -253,10 +272,127 @@ public final class CtrTrainer implements AutoCloseable {
                     hook.evaluate(pass + (double) (bi + 1) / batchesPerPass, seen, evalNe);
                 }
             }
+            if (passHook != null) passHook.passDone(pass + 1);
         }
         double rate = seen / Math.max(1e-9, trainNanos / 1e9);
         if (progress != null) progress.finish(total, String.format("NE %.4f  %s samples/s", lastNe, Progress.human(rate)));
         return rate;
+    }
+
+    /** Metadata key prefix of the trainer's own checkpoint state. */
+    static final String STATE_PREFIX = "ctr.";
+
+    /**
+     * The trainer's state after {@code passesDone} complete passes, for a checkpoint next to the
+     * model's tables: every optimizer shard's {@link Optimizer#exportState} (metadata keys and
+     * table names prefixed {@code ctr.shard<k>/}), the batch counter (it seeds the dropout masks)
+     * and a signature of the training configuration (everything but the pass count and the
+     * thread count, which do not change the arithmetic). Tables are copies.
+     */
+    public OptimizerState exportState(int passesDone) {
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+        List<Table> tables = new ArrayList<>();
+        meta.put(STATE_PREFIX + "passesDone", Integer.toString(passesDone));
+        meta.put(STATE_PREFIX + "batchCounter", Long.toString(batchCounter));
+        meta.put(STATE_PREFIX + "shards", Integer.toString(shards.length));
+        meta.put(STATE_PREFIX + "train", signature(config));
+        for (int k = 0; k < shards.length; k++) {
+            String p = STATE_PREFIX + "shard" + k + "/";
+            OptimizerState st = shards[k].exportState();
+            for (var e : st.metadata().entrySet()) meta.put(p + e.getKey(), e.getValue());
+            for (Table t : st.tables()) tables.add(new Table(p + t.name(), t.rows(), t.dim(), t.kind()).load(t.data()));
+        }
+        return new OptimizerState(meta, tables);
+    }
+
+    /**
+     * Restores a state written by {@link #exportState} (metadata and tables as read back from a
+     * checkpoint file; other keys and tables are ignored) into this trainer, whose model must
+     * already hold the checkpoint's parameters. Everything is checked first; a mismatch (another
+     * training configuration, shard layout or optimizer) is refused in one line naming
+     * {@code where}.
+     *
+     * @return the number of complete passes the checkpoint holds: {@code startPass} for
+     *         {@link #train(CtrData, int, int, EvalHook, Progress, PassHook)}
+     */
+    public int importState(String where, java.util.Map<String, String> meta, List<Table> tables) {
+        String passes = meta.get(STATE_PREFIX + "passesDone");
+        if (passes == null) throw new BadInputException(where + ": not a ctr-train checkpoint (no trainer state; a model saved with --save cannot be resumed)");
+        String want = signature(config), have = meta.get(STATE_PREFIX + "train");
+        if (!want.equals(have)) {
+            throw new BadInputException(where + ": checkpoint of another training configuration: " + have + "; this run: " + want
+                    + " (only --passes and --threads may change on --resume)");
+        }
+        int done, savedShards;
+        long batches;
+        try {
+            done = Integer.parseInt(passes);
+            batches = Long.parseLong(meta.get(STATE_PREFIX + "batchCounter"));
+            savedShards = Integer.parseInt(meta.get(STATE_PREFIX + "shards"));
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new BadInputException(where + ": damaged trainer state (" + e.getMessage() + ")");
+        }
+        if (done < 0 || done > config.numPasses()) {
+            throw new BadInputException(where + ": checkpoint after " + done + " passes, --passes is " + config.numPasses() + " (must be >= the passes done)");
+        }
+        // The saved shards may split the tables differently (another --threads): every state table
+        // belongs to one parameter table, and a group's scalars (step, multiplier) advance alike in
+        // every shard, so each shard of this run takes its own tables' state and its groups' scalars
+        // from the first saved shard that holds the group.
+        java.util.Map<String, String> groupKeys = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Table> stateByTable = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < savedShards; k++) {
+            String p = STATE_PREFIX + "shard" + k + "/";
+            for (var e : meta.entrySet()) {
+                if (!e.getKey().startsWith(p)) continue;
+                String key = e.getKey().substring(p.length());
+                if (!key.equals(OptimizerState.FORMAT_KEY) && !key.equals("optim.groups")) groupKeys.putIfAbsent(key, e.getValue());
+            }
+            for (Table t : tables) {
+                if (t.name().startsWith(p)) stateByTable.put(t.name().substring(p.length()), t);
+            }
+        }
+        OptimizerState[] states = new OptimizerState[shards.length];
+        for (int k = 0; k < shards.length; k++) {
+            java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+            m.put(OptimizerState.FORMAT_KEY, "1");
+            List<String> gs = shards[k].groupNames();
+            m.put("optim.groups", String.join(",", gs));
+            for (String g : gs) {
+                for (var e : groupKeys.entrySet()) if (e.getKey().startsWith("optim." + g + ".")) m.put(e.getKey(), e.getValue());
+            }
+            java.util.Set<String> own = new java.util.HashSet<>();
+            for (ParamGroup g : restrict(groups, shardTables(k))) own.addAll(g.tables());
+            List<Table> ts = new ArrayList<>();
+            for (var e : stateByTable.entrySet()) {
+                String[] parts = e.getKey().split("/");
+                if (parts.length >= 3 && gs.contains(parts[1]) && own.contains(parts[2])) {
+                    Table t = e.getValue();
+                    ts.add(new Table(e.getKey(), t.rows(), t.dim(), t.kind()).load(t.data()));
+                }
+            }
+            states[k] = new OptimizerState(m, ts);
+        }
+        // each shard checks its whole state before changing anything; the shard layout follows from
+        // the (already compared) configuration and model, so a later shard's mismatch means a damaged file
+        for (int k = 0; k < shards.length; k++) shards[k].importState(where, states[k]);
+        batchCounter = batches;
+        return done;
+    }
+
+    /** The tables shard {@code k} owns: every dense tensor for shard 0, and its embedding tables. */
+    private List<Table> shardTables(int k, List<Table> dense0, List<Table> sparse0) {
+        List<Table> own = new ArrayList<>();
+        if (k == 0) own.addAll(dense0);
+        for (int i = 0; i < sparse0.size(); i++) if (sparseShard[i] == k) own.add(sparse0.get(i));
+        return own;
+    }
+
+    private List<Table> shardTables(int k) { return shardTables(k, model.denseTables(), model.sparseTables()); }
+
+    /** The training configuration without the fields that do not change the arithmetic. */
+    static String signature(TrainConfig c) {
+        return c.toBuilder().numPasses(1).threads(1).build().toString();
     }
 
     private static double runningNe(double loss, long samples, long clicks) {

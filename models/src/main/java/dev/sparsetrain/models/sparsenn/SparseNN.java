@@ -238,6 +238,16 @@ public final class SparseNN {
      * vocabularies of a {@link dev.sparsetrain.data.ctr.EncoderState}).
      */
     public void save(java.nio.file.Path path, java.util.Map<String, String> metadata, java.util.Map<String, java.util.List<String>> idMaps) {
+        save(path, metadata, idMaps, java.util.List.of());
+    }
+
+    /**
+     * Saves as {@link #save(java.nio.file.Path, java.util.Map, java.util.Map)} plus extra tables
+     * (a training checkpoint's optimizer state, see {@link CtrTrainer#exportState}); {@link #load}
+     * reads only the parameter tables, so a checkpoint also serves as a model file.
+     */
+    public void save(java.nio.file.Path path, java.util.Map<String, String> metadata, java.util.Map<String, java.util.List<String>> idMaps,
+                     List<Table> extraTables) {
         StringBuilder j = new StringBuilder("{");
         j.append("\"type\":\"").append(config.type()).append("\",");
         j.append("\"embeddingDim\":").append(dim).append(',');
@@ -257,8 +267,10 @@ public final class SparseNN {
             j.append(sparseTables.get(f).rows());
         }
         j.append("]}");
+        List<Table> all = new java.util.ArrayList<>(tables());
+        all.addAll(extraTables);
         dev.sparsetrain.core.io.ModelFile.write(path, new dev.sparsetrain.core.io.ModelFile.Contents(MODEL_TYPE, j.toString(),
-                metadata, idMaps, tables()));
+                metadata, idMaps, all));
     }
 
     /** Loads a model written by {@link #save}; a file of another model type is refused in one line. */

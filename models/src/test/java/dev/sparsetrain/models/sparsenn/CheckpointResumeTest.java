@@ -1,0 +1,92 @@
+package dev.sparsetrain.models.sparsenn;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.io.ModelFile;
+import dev.sparsetrain.optim.OptimizerState;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run checkpointed after pass 1 and resumed for passes 2 and 3 continues as if it had not
+ * stopped: same sample order, dropout masks, optimizer moments and accumulators.
+ */
+class CheckpointResumeTest {
+    static final int PASSES = 3;
+
+    static TrainConfig config(int passes) {
+        return TrainerBehaviourTest.base(2).toBuilder().numPasses(passes).sparseDropout(0.1).mlpDropout(0.1).build();
+    }
+
+    @Test
+    void resumedRunMatchesTheUninterruptedOne(@TempDir Path dir) {
+        SparseNN straight = TrainerBehaviourTest.train(ModelConfig.defaults(), config(PASSES));
+        float[] want = straight.predict(TrainerBehaviourTest.DATA);
+
+        Path ckpt = dir.resolve("pass-1.ckpt");
+        SparseNN first = TrainerBehaviourTest.model(ModelConfig.defaults());
+        try (CtrTrainer t = new CtrTrainer(first, config(PASSES))) {
+            // stop after the first pass, as a killed run would
+            t.train(TrainerBehaviourTest.DATA, 0, 0, null, null, done -> {
+                if (done == 1) {
+                    OptimizerState s = t.exportState(done);
+                    first.save(ckpt, s.metadata(), Map.of(), s.tables());
+                    throw new Stop();
+                }
+            });
+        } catch (Stop expected) {
+            // the checkpoint is written
+        }
+
+        ModelFile.Contents c = ModelFile.read(ckpt);
+        SparseNN resumed = SparseNN.fromContents(ckpt, c);
+        try (CtrTrainer t = new CtrTrainer(resumed, config(PASSES).toBuilder().threads(3).build())) {
+            int start = t.importState(ckpt.toString(), c.metadata(), c.tables());
+            assertEquals(1, start);
+            t.train(TrainerBehaviourTest.DATA, start, 0, null, null, null);
+        }
+        // tolerance: the optimizer's row-wise AdaGrad uses reduceLanes (see TrainerBehaviourTest)
+        assertArrayEquals(want, resumed.predict(TrainerBehaviourTest.DATA), 1e-4f);
+
+        // without the optimizer state (fresh Adam moments, AdaGrad accumulators) it would not match
+        SparseNN fresh = SparseNN.fromContents(ckpt, c);
+        try (CtrTrainer t = new CtrTrainer(fresh, config(PASSES))) {
+            t.train(TrainerBehaviourTest.DATA, 1, 0, null, null, null);
+        }
+        float[] p = fresh.predict(TrainerBehaviourTest.DATA);
+        double maxDiff = 0;
+        for (int i = 0; i < p.length; i++) maxDiff = Math.max(maxDiff, Math.abs(p[i] - want[i]));
+        assertTrue(maxDiff > 1e-3, "restarting the optimizer changes the result (max diff " + maxDiff + ")");
+    }
+
+    @Test
+    void checkpointOfAnotherConfigurationOrAPlainModelIsRefused(@TempDir Path dir) {
+        Path ckpt = dir.resolve("c.ckpt");
+        SparseNN m = TrainerBehaviourTest.model(ModelConfig.defaults());
+        try (CtrTrainer t = new CtrTrainer(m, config(1))) {
+            t.train(TrainerBehaviourTest.DATA, 0, 0, null, null, done -> {
+                OptimizerState s = t.exportState(done);
+                m.save(ckpt, s.metadata(), Map.of(), s.tables());
+            });
+        }
+        ModelFile.Contents c = ModelFile.read(ckpt);
+        try (CtrTrainer t = new CtrTrainer(SparseNN.fromContents(ckpt, c), config(2).toBuilder().mlpOptimizer("adam", 1e-2).build())) {
+            BadInputException e = assertThrows(BadInputException.class, () -> t.importState(ckpt.toString(), c.metadata(), c.tables()));
+            assertTrue(e.getMessage().startsWith(ckpt + ": checkpoint of another training configuration"), e.getMessage());
+        }
+        Path plain = dir.resolve("plain.model");
+        m.save(plain, Map.of());
+        ModelFile.Contents pc = ModelFile.read(plain);
+        try (CtrTrainer t = new CtrTrainer(SparseNN.fromContents(plain, pc), config(2))) {
+            BadInputException e = assertThrows(BadInputException.class, () -> t.importState(plain.toString(), pc.metadata(), pc.tables()));
+            assertTrue(e.getMessage().contains("not a ctr-train checkpoint"), e.getMessage());
+        }
+    }
+
+    static final class Stop extends RuntimeException {
+        Stop() { super(null, null, false, false); }
+    }
+}
