@@ -1,12 +1,36 @@
 package dev.sparsetrain.models.vbpr;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API version of {@link DenseKernels}; loaded reflectively only when the module is present. */
+/**
+ * Vector API version of {@link DenseKernels}; loaded reflectively only when the module is present.
+ * Lanes are summed in one fixed order (a rotate-and-add tree, as core's {@code Kernels.dot}), not
+ * with {@code reduceLanes(ADD)}, whose association differs between the interpreter and C2: so a
+ * projection does not depend on when the JIT compiled this method, and VBPR with
+ * {@code --threads 1} and a seed is bit-reproducible across processes (resumed runs included).
+ */
 final class PanamaDenseKernels extends DenseKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = S.length();
+    private static final VectorShuffle<Float> R32 = LANES > 32 ? VectorShuffle.iota(S, 32, 1, true) : null;
+    private static final VectorShuffle<Float> R16 = LANES > 16 ? VectorShuffle.iota(S, 16, 1, true) : null;
+    private static final VectorShuffle<Float> R8 = LANES > 8 ? VectorShuffle.iota(S, 8, 1, true) : null;
+    private static final VectorShuffle<Float> R4 = LANES > 4 ? VectorShuffle.iota(S, 4, 1, true) : null;
+    private static final VectorShuffle<Float> R2 = LANES > 2 ? VectorShuffle.iota(S, 2, 1, true) : null;
+    private static final VectorShuffle<Float> R1 = LANES > 1 ? VectorShuffle.iota(S, 1, 1, true) : null;
+
+    /** The lanes of {@code v} summed in a fixed order. */
+    private static float sum(FloatVector v) {
+        if (LANES > 32) v = v.add(v.rearrange(R32));
+        if (LANES > 16) v = v.add(v.rearrange(R16));
+        if (LANES > 8) v = v.add(v.rearrange(R8));
+        if (LANES > 4) v = v.add(v.rearrange(R4));
+        if (LANES > 2) v = v.add(v.rearrange(R2));
+        if (LANES > 1) v = v.add(v.rearrange(R1));
+        return v.lane(0);
+    }
 
     @Override
     void project(float[] e, int kv, float[] f, int fd, float[] p, int from, int to) {
@@ -25,8 +49,7 @@ final class PanamaDenseKernels extends DenseKernels {
                     s2 = FloatVector.fromArray(S, e, e2 + d).fma(x, s2);
                     s3 = FloatVector.fromArray(S, e, e3 + d).fma(x, s3);
                 }
-                float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD),
-                        t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+                float t0 = sum(s0), t1 = sum(s1), t2 = sum(s2), t3 = sum(s3);
                 for (; d < fd; d++) {
                     float x = f[fo + d];
                     t0 += e[e0 + d] * x;
