@@ -114,7 +114,7 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--final-lr", defaultValue = "0.1", description = "Learning rates decay linearly to this fraction in the last epoch. Default: ${DEFAULT-VALUE}.")
     double finalLr;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimizer of the factor group (adaptive ones restart their state every round on each partition). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimizer of the factor group (adaptive ones keep their state per partition; item moments are not averaged). Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item biases. Default: ${DEFAULT-VALUE}.")
