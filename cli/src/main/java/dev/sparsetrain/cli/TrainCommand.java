@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * baseline, and saves it. With no arguments it trains BPR-MF on the built-in synthetic data.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a recommender (BPR-MF now; --model selects) on implicit feedback, evaluates it by full ranking "
+        description = {"Trains a recommender (BPR-MF, VBPR or visual-only; --model selects) on implicit feedback, evaluates it by full ranking "
                 + "(AUC, Recall/NDCG/Precision/MAP@K, MRR, coverage) beside the popularity baseline, and saves it.",
                 "With no arguments: BPR-MF on built-in synthetic data (planted preferences), in seconds.",
                 "Options may also come from a JSON or YAML file (--config); flags on the command line win."})
