@@ -96,6 +96,11 @@ final class ConfigFile {
                 for (Object c : t.getEnumConstants()) if (((Enum<?>) c).name().equalsIgnoreCase(s)) return c;
                 throw new BadInputException(source + ": option '" + key + "' = '" + s + "', allowed: " + java.util.Arrays.toString(t.getEnumConstants()));
             }
+            if (List.class.isAssignableFrom(t)) {   // a repeatable string option (e.g. --optimizer): comma-separated values
+                List<String> r = new ArrayList<>();
+                for (String part : s.split(",")) r.add(part.trim());
+                return r;
+            }
             if (t == int[].class) {
                 String[] parts = s.split(",");
                 int[] r = new int[parts.length];

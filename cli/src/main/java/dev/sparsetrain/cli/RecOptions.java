@@ -16,7 +16,9 @@ import dev.sparsetrain.models.train.TrainerConfig;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -234,15 +236,32 @@ final class RecOptions {
         @Option(names = "--final-lr", defaultValue = "0.1", description = "Learning rates decay linearly to this fraction in the last epoch (1 = constant). Default: ${DEFAULT-VALUE}.")
         double finalLr = D.finalLearningRate();
 
-        @Option(names = "--optimizer", defaultValue = "sgd",
-                description = "Optimizer of the factor group: sgd (fused fast kernel), momentum, nesterov, adagrad, rowwise_adagrad, rmsprop, adadelta, adam, amsgrad, adamw, adamax, nadam, sparse_adam. Default: ${DEFAULT-VALUE}.")
-        String optimizer = D.optimizer();
+        @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "NAME|GROUP=RULE:LR[:L2]",
+                description = "--model bpr: optimizer of the factor group, one name: sgd (fused fast kernel), momentum, nesterov, adagrad, rowwise_adagrad, rmsprop, adadelta, adam, amsgrad, adamw, adamax, nadam, sparse_adam. Default: ${DEFAULT-VALUE}. "
+                        + "--model vbpr|visual: GROUP=RULE:LR[:L2], repeatable, one per parameter group (or all=...), any optimizer of the runtime; see 'diagnose --help'.")
+        List<String> optimizer = new ArrayList<>(List.of(D.optimizer()));
 
         @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item-bias group (same choices). Default: ${DEFAULT-VALUE}.")
         String biasOptimizer = D.biasOptimizer();
 
         BprConfig config() {
-            return new BprConfig(factors, lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
+            return new BprConfig(factors, lr, reg, biasLr, biasReg, initStd, finalLr, singleOptimizer(), biasOptimizer);
+        }
+
+        /** BPR-MF's one optimizer name; the per-group form (VBPR's) or a repeated option is refused in one line. */
+        String singleOptimizer() {
+            if (optimizer == null || optimizer.isEmpty()) return D.optimizer();
+            for (String o : optimizer) {
+                if (o.contains("=")) {
+                    throw new BadInputException("--optimizer '" + o + "': the per-group form GROUP=RULE:LR[:L2] is for --model vbpr|visual; "
+                            + "--model bpr takes one optimizer name (e.g. --optimizer adam; --bias-optimizer for the item biases)");
+                }
+            }
+            if (optimizer.size() > 1) {
+                throw new BadInputException("--optimizer given " + optimizer.size() + " times (" + String.join(", ", optimizer)
+                        + "): --model bpr takes one optimizer name (--bias-optimizer for the item biases); repeat it only as GROUP=RULE:LR[:L2] with --model vbpr|visual");
+            }
+            return optimizer.get(0);
         }
     }
 
@@ -281,13 +300,13 @@ final class RecOptions {
         @Option(names = "--validation-users", defaultValue = "2000", description = "Validate on a seeded sample of this many users (0 = all). Default: ${DEFAULT-VALUE}.")
         int validationUsers;
 
-        @Option(names = "--checkpoint-every", defaultValue = "0", description = "Write a checkpoint every N epochs (0 = never). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--checkpoint-every", defaultValue = "0", description = "Write a checkpoint every N epochs (0 = never), with the optimizer state; BPR-MF, VBPR and visual alike (VBPR: also the auto-balanced multipliers, early-stopping state and RNG position). Default: ${DEFAULT-VALUE}.")
         int checkpointEvery;
 
         @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints. Default: ${DEFAULT-VALUE}.")
         Path checkpointDir;
 
-        @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch).")
+        @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch; --model vbpr|visual: also its data, and only --epochs, --patience, --threads may change). With --threads 1 the result equals the uninterrupted run bit for bit.")
         Path resume;
 
         @Option(names = "--quiet", description = "No progress line. Default: false.")

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * baseline, and saves it. With no arguments it trains BPR-MF on the built-in synthetic data.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a recommender (BPR-MF now; --model selects) on implicit feedback, evaluates it by full ranking "
+        description = {"Trains a recommender (BPR-MF, VBPR or visual-only; --model selects) on implicit feedback, evaluates it by full ranking "
                 + "(AUC, Recall/NDCG/Precision/MAP@K, MRR, coverage) beside the popularity baseline, and saves it.",
                 "With no arguments: BPR-MF on built-in synthetic data (planted preferences), in seconds.",
                 "Options may also come from a JSON or YAML file (--config); flags on the command line win."})
@@ -41,7 +41,10 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "bpr", description = "Model to train: bpr, vbpr or visual (vbpr/visual take the VBPR options: --features, --feature-preprocessing, --optimizer, --auto-balance, --restarts, --item-id-dropout (vbpr only); see 'diagnose --help'; evaluate and recommend read any of the three from the saved file). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", defaultValue = "bpr", description = "Model to train: bpr, vbpr or visual. vbpr/visual take the VBPR options (--data, --features, --feature-preprocessing, --factors, --visual-factors, "
+            + "--optimizer GROUP=RULE:LR[:L2] repeatable per group, --lr-multiplier, --auto-balance, --restarts, --epochs, --patience, --threads, --seed, --item-id-dropout (vbpr only), "
+            + "--checkpoint-dir, --checkpoint-every, --resume, --out; see 'diagnose --help'), not BPR-MF's --lr/--reg/--bias-*. "
+            + "evaluate and recommend read any of the three from the saved file. Default: ${DEFAULT-VALUE}.")
     String model;
 
     /** Options of the VBPR models, handed over to {@link VbprTrainCommand}. */

@@ -191,7 +191,10 @@ public final class VbprOptions {
         Map<String, GroupSpec> g = new LinkedHashMap<>(c.groups());
         for (String o : optimizers) {
             int eq = o.indexOf('=');
-            if (eq <= 0) throw new BadInputException("--optimizer '" + o + "': expected GROUP=RULE:LR[:L2], e.g. visual_projection=adam:0.001");
+            if (eq <= 0) {
+                throw new BadInputException("--optimizer '" + o + "': --model " + model + " takes GROUP=RULE:LR[:L2] per group (repeatable), e.g. visual_projection=adam:0.001 or all=sgd:0.05"
+                        + (eq < 0 && o.indexOf(':') < 0 ? "; a bare optimizer name is the form of train --model bpr" : ""));
+            }
             String group = o.substring(0, eq);
             String[] p = o.substring(eq + 1).split(":");
             if (p.length < 2 || p.length > 3) throw new BadInputException("--optimizer '" + o + "': expected GROUP=RULE:LR[:L2]");

@@ -3,15 +3,19 @@ package dev.sparsetrain.cli;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.models.vbpr.UserItems;
+import dev.sparsetrain.models.vbpr.Variant;
+import dev.sparsetrain.models.vbpr.VbprCheckpoint;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,7 +40,23 @@ public final class VbprTrainCommand implements Callable<Integer> {
 
     @Option(names = "--quiet") boolean quiet;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+            description = "Write a resumable checkpoint every N epochs (0 = never): parameters, optimizer state, learning-rate multipliers, early-stopping state, RNG position.")
+    int checkpointEvery;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints.")
+    Path checkpointDir;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Continue the run of a checkpoint: its configuration, data, multipliers (no new auto-balance probe) and RNG position; only --epochs, --patience, --threads, --cosine-restarts and the output options may be given.")
+    Path resume;
+
+    /** Options a resumed run may still take (everything else comes from the checkpoint). */
+    static final Set<String> RESUME_OPTIONS = Set.of("--epochs", "--patience", "--threads", "--cosine-restarts", "--out", "--quiet", "--verbose",
+            "--checkpoint-every", "--checkpoint-dir", "--resume", "--model");
+
     PrintWriter w;
+    CommandLine.ParseResult parsed;
 
     /** Parses {@code args} (those given to train) and runs; bad options become one-line bad input. */
     static int run(List<String> args, CommandLine.Model.CommandSpec spec) {
@@ -48,18 +68,50 @@ public final class VbprTrainCommand implements Callable<Integer> {
             throw new BadInputException("train --model " + c.opts.model + ": " + e.getMessage());
         }
         c.w = spec.commandLine().getOut();
+        c.parsed = cl.getParseResult();
         return c.call();
     }
 
     @Override
     public Integer call() {
+        VbprCheckpoint.State ck = resume != null ? VbprCheckpoint.load(resume) : null;
+        Map<String, String> ckMeta = ck != null ? VbprCheckpoint.userMetadata(resume) : Map.of();
+        if (ck != null) resumeOptions(ck, ckMeta);
         FeatureDataset data = opts.load();
-        VbprConfig cfg = opts.config();
+        VbprConfig cfg = ck != null ? resumedConfig(ck) : opts.config();
         w.println(data);
-        w.println("features: " + data.features().summary() + "; preprocessing " + cfg.preprocessing());
+        if (cfg.variant().visual()) w.println("features: " + data.features().summary() + "; preprocessing " + cfg.preprocessing());
+        w.println("groups: " + cfg.groups());
+        if (ck != null) {
+            String pairs = ckMeta.get("train-pairs");
+            if (pairs != null && !pairs.equals(Integer.toString(data.train().size()))) {
+                throw new BadInputException(resume + ": written for " + pairs + " training pairs, the data " + data.name() + " has " + data.train().size());
+            }
+        }
         VbprTrainer t = new VbprTrainer(data, cfg);
         opts.applyMultipliers(t);
         if (!quiet) t.logTo(s -> { w.println(s); w.flush(); });
+        Map<String, String> dataMeta = new LinkedHashMap<>();
+        dataMeta.put("dataset", data.name());
+        dataMeta.putAll(ck != null ? dataOnly(ckMeta) : opts.dataMetadata());
+        dataMeta.put("train-pairs", Integer.toString(data.train().size()));
+        if (checkpointEvery < 0) throw new BadInputException("--checkpoint-every " + checkpointEvery + ": must be >= 0");
+        if (checkpointEvery > 0) {
+            t.withCheckpoints(checkpointEvery, (state, current) -> {
+                Path p = checkpointDir.resolve(VbprCheckpoint.fileName(cfg, data.name(), state.epoch()));
+                VbprCheckpoint.save(p, state, current, dataMeta);
+                w.println("checkpoint " + p);
+                w.flush();
+            });
+        }
+        if (ck != null) {
+            t.resumeFrom(ck);
+            w.printf(java.util.Locale.ROOT, "resuming from %s at epoch %d (best so far: epoch %d, validation AUC %.4f); learning-rate multipliers %s%n",
+                    resume, ck.epoch(), ck.bestEpoch(), ck.bestAuc(), java.util.Arrays.toString(ck.multipliers()));
+            if (ck.epoch() >= cfg.maxEpochs() && !ck.stopped()) {
+                throw new BadInputException("--resume " + resume + ": already trained " + ck.epoch() + " epochs, give --epochs above it");
+            }
+        }
         VbprTrainer.Result r = t.fit();
         VbprEvaluator.Metrics m = VbprEvaluator.evaluateFull(r.model(), t.trainIndex(), new UserItems(data.users(), data.test()), 20, cfg.threads());
         w.printf(java.util.Locale.ROOT, "best epoch %d (validation AUC %.4f), %.0f samples/s%n", r.bestEpoch(), r.bestValidationAuc(), r.samplesPerSecond());
@@ -73,9 +125,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
             }
         }
         Path file = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-" + data.name() + ".model");
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("dataset", data.name());
-        meta.putAll(opts.dataMetadata());   // evaluate and recommend re-read the split from these
+        Map<String, String> meta = new LinkedHashMap<>(dataMeta);   // evaluate and recommend re-read the split from these
         meta.put("bestEpoch", Integer.toString(r.bestEpoch()));
         meta.put("validationAuc", Double.toString(r.bestValidationAuc()));
         meta.put("testAuc", Double.toString(m.auc()));
@@ -86,5 +136,46 @@ public final class VbprTrainCommand implements Callable<Integer> {
         w.println("saved " + file);
         w.flush();
         return ExitCodes.OK;
+    }
+
+    /** The data keys of a model's metadata (what {@link VbprOptions#dataMetadata} writes). */
+    static Map<String, String> dataOnly(Map<String, String> meta) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : new String[] {"data", "features", "synthetic-users", "synthetic-items", "synthetic-dim", "synthetic-seed"}) {
+            if (meta.containsKey(k)) m.put(k, meta.get(k));
+        }
+        return m;
+    }
+
+    /** Refuses options a resumed run cannot change and points the data options at the checkpoint's data. */
+    void resumeOptions(VbprCheckpoint.State ck, Map<String, String> meta) {
+        List<String> refused = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : parsed.matchedOptions()) if (!RESUME_OPTIONS.contains(o.longestName())) refused.add(o.longestName());
+        if (!refused.isEmpty()) {
+            throw new BadInputException("--resume " + resume + ": " + String.join(", ", refused) + " cannot change on resume (data and configuration come from the checkpoint; "
+                    + "allowed: --epochs, --patience, --threads, --cosine-restarts, --checkpoint-every, --checkpoint-dir, --out)");
+        }
+        if (parsed.hasMatchedOption("--model") && Variant.parse(opts.model) != ck.config().variant()) {
+            throw new BadInputException("--resume " + resume + ": a " + ck.config().variant() + " checkpoint, not --model " + opts.model);
+        }
+        if (!meta.containsKey("data")) throw new BadInputException("--resume " + resume + ": the checkpoint does not record its data");
+        opts.data = meta.get("data");
+        if (meta.containsKey("features")) opts.features = Path.of(meta.get("features"));
+        try {
+            if (meta.containsKey("synthetic-users")) opts.syntheticUsers = Integer.parseInt(meta.get("synthetic-users"));
+            if (meta.containsKey("synthetic-items")) opts.syntheticItems = Integer.parseInt(meta.get("synthetic-items"));
+            if (meta.containsKey("synthetic-dim")) opts.syntheticDim = Integer.parseInt(meta.get("synthetic-dim"));
+            if (meta.containsKey("synthetic-seed")) opts.seed = Long.parseLong(meta.get("synthetic-seed"));
+        } catch (NumberFormatException e) {
+            throw new BadInputException(resume + ": damaged VBPR checkpoint (data metadata: " + e.getMessage() + ")");
+        }
+    }
+
+    /** The checkpoint's configuration with the epochs, patience and threads given now. */
+    VbprConfig resumedConfig(VbprCheckpoint.State ck) {
+        VbprConfig c = ck.config();
+        c = c.withEpochs(opts.epochs != null ? opts.epochs : c.maxEpochs(), opts.patience != null ? opts.patience : c.patience());
+        if (opts.threads != null) c = c.withThreads(opts.threads);
+        return c;
     }
 }

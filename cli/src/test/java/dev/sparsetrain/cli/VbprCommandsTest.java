@@ -111,6 +111,41 @@ class VbprCommandsTest {
                 "item_bias=adam:fast", "group 'item_bias'", "numbers");
     }
 
+    static final String[] SMALL = {"--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "64", "--threads", "1"};
+
+    static String[] args(String[] head, String... tail) {
+        String[] a = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, a, head.length, tail.length);
+        return a;
+    }
+
+    @Test
+    void trainVbprTakesPerGroupOptimizersAndResumesFromACheckpointBitForBit() throws IOException {
+        Path ck = dir.resolve("ck"), a = dir.resolve("a.model"), b = dir.resolve("b.model");
+        Run r = run(args(new String[] {"train", "--model", "vbpr"}, args(SMALL, "--epochs", "4", "--optimizer", "all=rmsprop:0.003",
+                "--optimizer", "visual_projection=adam:0.001", "--checkpoint-every", "2", "--checkpoint-dir", ck.toString(), "--out", a.toString(), "--quiet")));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("user_factors=rmsprop(lr=0.00300") && r.out().contains("visual_projection=adam(lr=0.00100"), r.out());
+        Path two = ck.resolve("vbpr-synthetic-64-epoch-002.ckpt");
+        assertTrue(Files.exists(two) && Files.exists(ck.resolve("vbpr-synthetic-64-epoch-004.ckpt")), r.out());
+        Run res = run("train", "--model", "vbpr", "--resume", two.toString(), "--out", b.toString(), "--quiet");
+        assertEquals(0, res.code(), res.err());
+        assertTrue(res.out().contains("resuming from") && !res.out().contains("auto-balance ("), res.out());
+        assertEquals(-1, Files.mismatch(a, b), "4 epochs straight == 2 + resume 2, byte for byte");
+
+        // the forms mixed up, and bad checkpoints: one line, exit code 2
+        assertBadInput(run("train", "--model", "bpr", "--optimizer", "adam", "--optimizer", "sgd"), "--optimizer given 2 times", "--model bpr takes one");
+        assertBadInput(run("train", "--optimizer", "all=sgd:0.1"), "'all=sgd:0.1'", "--model vbpr|visual");
+        assertBadInput(run(args(new String[] {"train", "--model", "vbpr"}, args(SMALL, "--optimizer", "adam"))), "'adam'", "GROUP=RULE:LR[:L2]", "--model bpr");
+        assertBadInput(run("train", "--model", "visual", "--resume", a.toString()), "a.model", "not a checkpoint");
+        Path cut = dir.resolve("cut.ckpt");
+        byte[] bytes = Files.readAllBytes(two);
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        assertBadInput(run("train", "--model", "vbpr", "--resume", cut.toString()), "cut.ckpt");
+        assertBadInput(run("train", "--model", "vbpr", "--resume", two.toString(), "--factors", "8"), "--factors cannot change on resume");
+        assertBadInput(run("train", "--model", "visual", "--resume", two.toString()), "a vbpr checkpoint, not --model visual");
+    }
+
     @Test
     void lrFindWritesCsvAndSvgAndSuggestsARatePerGroup() throws IOException {
         Path out = dir.resolve("lr");

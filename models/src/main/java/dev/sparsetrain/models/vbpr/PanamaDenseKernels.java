@@ -3,7 +3,13 @@ package dev.sparsetrain.models.vbpr;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API version of {@link DenseKernels}; loaded reflectively only when the module is present. */
+/**
+ * Vector API version of {@link DenseKernels}; loaded reflectively only when the module is present.
+ * Lanes are summed in one fixed order (lane by lane through a small per-call buffer), not
+ * with {@code reduceLanes(ADD)}, whose association differs between the interpreter and C2: so a
+ * projection does not depend on when the JIT compiled this method, and VBPR with
+ * {@code --threads 1} and a seed is bit-reproducible across processes (resumed runs included).
+ */
 final class PanamaDenseKernels extends DenseKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 

@@ -45,6 +45,11 @@ public final class VbprFiles {
     public record Loaded(VbprModel model, IdMap users, IdMap items, Map<String, String> metadata) {}
 
     public static void save(Path path, VbprModel m, VbprConfig cfg, Map<String, String> metadata) {
+        save(path, m, cfg, metadata, List.of());
+    }
+
+    /** As {@link #save(Path, VbprModel, VbprConfig, Map)}, with further tables (a checkpoint's training state) after the model's. */
+    static void save(Path path, VbprModel m, VbprConfig cfg, Map<String, String> metadata, List<Table> extra) {
         ObjectNode c = JSON.createObjectNode();
         c.put("variant", m.variant().cliName());
         c.put("users", m.users());
@@ -76,6 +81,7 @@ public final class VbprFiles {
             tables.add(p);
             tables.add(b);
         }
+        tables.addAll(extra);
         Map<String, List<String>> maps = new LinkedHashMap<>();
         maps.put("users", indexIds(m.users()));
         maps.put("items", indexIds(m.items()));

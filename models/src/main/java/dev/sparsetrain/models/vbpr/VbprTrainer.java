@@ -141,6 +141,45 @@ public final class VbprTrainer {
         return this;
     }
 
+    /** Receives a checkpoint at the end of every {@code every}-th epoch ({@link #withCheckpoints}). */
+    public interface Checkpointer {
+        /** {@code current} is the live model of that epoch (read it before returning). */
+        void save(VbprCheckpoint.State state, VbprModel current);
+    }
+
+    int checkpointEvery;
+    Checkpointer checkpointer;
+    VbprCheckpoint.State resume;
+    /** Notes of {@link #fit} before the run (auto-balance's choice), carried in checkpoints. */
+    List<String> fitNotes = List.of();
+
+    /** Hands a checkpoint ({@link VbprCheckpoint.State}) to {@code sink} every {@code every} epochs (needs one restart). */
+    public VbprTrainer withCheckpoints(int every, Checkpointer sink) {
+        if (every <= 0) throw new dev.sparsetrain.core.BadInputException("--checkpoint-every " + every + ": must be > 0");
+        if (cfg.restarts() != 1) throw new dev.sparsetrain.core.BadInputException("--checkpoint-every with --restarts " + cfg.restarts() + ": checkpoints need one run (--restarts 1)");
+        this.checkpointEvery = every;
+        this.checkpointer = sink;
+        return this;
+    }
+
+    /**
+     * Continues the run of checkpoint {@code s} in {@link #fit}: its parameters, optimizer state,
+     * learning-rate multipliers (no new auto-balance probe), early-stopping state and RNG
+     * position. The trainer's configuration must be the checkpoint's (the epoch limit,
+     * patience and thread count may differ); a mismatch is one line naming the checkpoint.
+     */
+    public VbprTrainer resumeFrom(VbprCheckpoint.State s) {
+        VbprConfig c = s.config();
+        VbprConfig mine = cfg.withEpochs(c.maxEpochs(), c.patience()).withThreads(c.threads());
+        if (!mine.equals(c)) throw new dev.sparsetrain.core.BadInputException(s.where() + ": a checkpoint of another configuration");
+        if (cfg.restarts() != 1) throw new dev.sparsetrain.core.BadInputException(s.where() + ": resuming needs --restarts 1");
+        if (!schedule.toString().equals(s.schedule())) {
+            throw new dev.sparsetrain.core.BadInputException(s.where() + ": written with learning-rate schedule " + s.schedule() + ", resumed with " + schedule);
+        }
+        this.resume = s;
+        return this;
+    }
+
     /** Fresh model and optimizer state from a seed. */
     void init(long seed) {
         model = new VbprModel(cfg.variant(), data.users(), data.items(), cfg.factors(), cfg.visualFactors(), features, transform)
@@ -191,6 +230,15 @@ public final class VbprTrainer {
         Result best = null;
         List<String> notes = new ArrayList<>();
         final double[] start = multipliers();   // the user's multipliers; every restart balances from them
+        if (resume != null) {
+            init(resume.seed());
+            fitNotes = resume.notes();
+            Result res = fitOnce(resume.seed(), resume);
+            model = res.model();
+            List<String> all = new ArrayList<>(fitNotes);
+            all.addAll(res.notes());
+            return new Result(res.model(), res.history(), res.bestEpoch(), res.bestValidationAuc(), res.trainSeconds(), res.samples(), res.seed(), all);
+        }
         for (int r = 0; r < cfg.restarts(); r++) {
             long seed = cfg.seed() + 1000003L * r;
             init(seed);
@@ -202,6 +250,7 @@ public final class VbprTrainer {
                 init(seed);  // the probe's updates are discarded; the multipliers stay
                 for (int s = 0; s < names.length; s++) rules[s].setMultiplier(c.multipliers()[s]);
             }
+            fitNotes = List.copyOf(notes);
             Result res = fitOnce(seed);
             log.accept(String.format(java.util.Locale.ROOT, "restart %d/%d (seed %d): best validation AUC %.4f at epoch %d",
                     r + 1, cfg.restarts(), seed, res.bestValidationAuc(), res.bestEpoch()));
@@ -225,6 +274,11 @@ public final class VbprTrainer {
      * 10, at most {@link #MAX_RECOVERIES} times; each recovery is recorded in the result's notes.
      */
     Result fitOnce(long seed) {
+        return fitOnce(seed, null);
+    }
+
+    /** {@link #fitOnce(long)}, continuing checkpoint {@code from} when not null. */
+    Result fitOnce(long seed, VbprCheckpoint.State from) {
         List<Epoch> hist = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         VbprModel bestModel = model.copy(), epochStart = model.copy();
@@ -236,7 +290,25 @@ public final class VbprTrainer {
         SplittableRandom master = new SplittableRandom(seed ^ 0x5DEECE66DL);
         GroupStats stats = new GroupStats(names.length);
         double[] base = multipliers();
-        for (int e = 1; e <= cfg.maxEpochs(); e++) {
+        long splits = 0;   // epoch streams handed out by master (the RNG position a checkpoint records)
+        int firstEpoch = 1;
+        if (from != null) {
+            restore(from);
+            hist.addAll(from.history());
+            notes.addAll(from.runNotes());
+            for (Table t : bestModel.tables()) copyInto(from, from.best(), t);
+            if (bestModel.visualFactors() > 0) bestModel.project(0, bestModel.items());
+            bestAuc = from.bestAuc();
+            bestEpoch = from.bestEpoch();
+            since = from.since();
+            recoveries = from.recoveries();
+            trainSec = from.trainSeconds();
+            samples = from.samples();
+            base = from.baseMultipliers().clone();
+            for (; splits < from.rngSplits(); splits++) master.split();
+            firstEpoch = from.stopped() ? cfg.maxEpochs() + 1 : from.epoch() + 1;
+        }
+        for (int e = firstEpoch; e <= cfg.maxEpochs(); e++) {
             stats.clear();
             epochStart.copyFrom(model);
             if (!schedule.isConstant()) {
@@ -244,6 +316,7 @@ public final class VbprTrainer {
                 for (int g = 0; g < names.length; g++) rules[g].setMultiplier(base[g] * f);
             }
             long t0 = System.nanoTime();
+            splits++;
             double loss = runSamples(perEpoch, master.split(), cfg.recordStats() ? stats : null);
             double sec = (System.nanoTime() - t0) / 1e9;
             trainSec += sec;
@@ -278,17 +351,53 @@ public final class VbprTrainer {
             hist.add(ep);
             log.accept(String.format(java.util.Locale.ROOT, "epoch %d: loss %.4f, val AUC %.4f%s, %.0f samples/s", e, loss, auc,
                     vm != null && vm.coldUsers() > 0 ? String.format(java.util.Locale.ROOT, " (cold-start %.4f)", vm.coldAuc()) : "", ep.samplesPerSecond()));
+            boolean stop = false;
             if (auc > bestAuc) {
                 bestAuc = auc;
                 bestEpoch = e;
                 since = 0;
                 bestModel.copyFrom(model);
-            } else if (++since >= cfg.patience() || !Double.isFinite(loss)) {
-                break;
+            } else {
+                stop = ++since >= cfg.patience() || !Double.isFinite(loss);
             }
+            if (checkpointer != null && e % checkpointEvery == 0) {
+                checkpointer.save(new VbprCheckpoint.State("", cfg, e, copies(model), copies(bestModel), denseOptimizer.exportState(),
+                        multipliers(), base.clone(), stepBase, splits, seed, bestAuc, bestEpoch, since, recoveries, stop, trainSec, samples,
+                        List.copyOf(hist), fitNotes, List.copyOf(notes), schedule.toString()), model);
+            }
+            if (stop) break;
         }
         if (bestEpoch == 0) bestAuc = Double.NaN;
         return new Result(bestModel, hist, bestEpoch, bestAuc, trainSec, samples, seed, notes);
+    }
+
+    private static List<Table> copies(VbprModel m) {
+        List<Table> out = new ArrayList<>();
+        for (Table t : m.tables()) out.add(t.copy());
+        return out;
+    }
+
+    /** Copies the table of {@code from} named like {@code into} into it; a missing or misshapen table is one line. */
+    private static void copyInto(VbprCheckpoint.State from, List<Table> tables, Table into) {
+        for (Table t : tables) {
+            if (!t.name().equals(into.name())) continue;
+            if (t.rows() != into.rows() || t.dim() != into.dim()) {
+                throw new dev.sparsetrain.core.BadInputException(from.where() + ": checkpoint table '" + t.name() + "' is " + t.rows() + " x " + t.dim()
+                        + ", this data and configuration need " + into.rows() + " x " + into.dim());
+            }
+            System.arraycopy(t.data(), 0, into.data(), 0, into.data().length);
+            return;
+        }
+        throw new dev.sparsetrain.core.BadInputException(from.where() + ": checkpoint has no table '" + into.name() + "'");
+    }
+
+    /** Parameters, optimizer state, multipliers and step of a checkpoint into the fresh model and optimizer. */
+    private void restore(VbprCheckpoint.State from) {
+        for (Table t : model.tables()) copyInto(from, from.tables(), t);
+        denseOptimizer.importState(from.where(), from.optimizer());
+        for (int g = 0; g < names.length; g++) rules[g].setMultiplier(from.multipliers()[g]);
+        stepBase = from.stepBase();
+        if (model.visualFactors() > 0) model.project(0, model.items());
     }
 
     GroupFigures[] figures(GroupStats s) {

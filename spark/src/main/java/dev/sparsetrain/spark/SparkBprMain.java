@@ -1,0 +1,371 @@
+package dev.sparsetrain.spark;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.data.DelimitedFormat;
+import dev.sparsetrain.data.InteractionReader;
+import dev.sparsetrain.data.Interactions;
+import dev.sparsetrain.data.KnownDatasets;
+import dev.sparsetrain.data.ReadOptions;
+import dev.sparsetrain.data.Split;
+import dev.sparsetrain.data.Splits;
+import dev.sparsetrain.data.SyntheticImplicit;
+import dev.sparsetrain.metrics.ranking.PopularityScorer;
+import dev.sparsetrain.metrics.ranking.RankingEvaluator;
+import dev.sparsetrain.metrics.ranking.RankingReport;
+import dev.sparsetrain.models.bpr.BprConfig;
+import dev.sparsetrain.models.bpr.BprFiles;
+import dev.sparsetrain.models.train.TrainerConfig;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code spark-submit} entry point: reads and splits the data on the driver with the
+ * project's readers, trains BPR-MF with {@link SparkBprTrainer} on the cluster, evaluates on the
+ * driver (full ranking, beside popularity) and saves an ordinary BPR-MF model file, with the data
+ * and split recorded the way {@code sparsetrain train} records them, so that
+ * {@code ./sparsetrain evaluate --model FILE} and {@code recommend} read it as they read any.
+ *
+ * <pre>
+ *   spark-submit --class dev.sparsetrain.spark.SparkBprMain --master local[2] \
+ *       spark/target/sparsetrain-spark.jar --data ml-100k --data-root ../shared/data --out runs/spark.model
+ * </pre>
+ * The master comes from {@code spark-submit} ({@code spark.master}); without one (a plain
+ * {@code java} run) it is {@code --master}, default {@code local[*]}. Bad input ends with one line
+ * on stderr and exit code 2, before any Spark context starts when the options are at fault.
+ */
+@Command(name = "sparsetrain-spark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Trains BPR-MF on Apache Spark (user partitions, item table synchronised by summed deltas), evaluates it and saves a model file that 'sparsetrain evaluate' and 'recommend' read.")
+public final class SparkBprMain implements Callable<Integer> {
+    static final int BAD_INPUT = 2;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (which sets it). Default: spark.master if set, else local[*].")
+    String master;
+
+    @Option(names = "--data", defaultValue = "synthetic", paramLabel = "NAME|FILE",
+            description = "synthetic, ml-100k, ml-1m, lastfm (under --data-root) or a delimited file of user, item[, weight] lines, read on the driver. Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--data-root", paramLabel = "DIR", description = "Folder of the named datasets. Default: $SPARSETRAIN_DATA, else the sparsetrain.data property, else ../shared/data.")
+    Path dataRoot;
+
+    @Option(names = "--delimiter", defaultValue = "tab", description = "Field delimiter of a --data FILE: tab, comma, semicolon, pipe, whitespace or a literal. Default: ${DEFAULT-VALUE}.")
+    String delimiter;
+
+    @Option(names = "--columns", defaultValue = "0,1,2", paramLabel = "U,I[,W]", description = "0-based user, item and optional weight columns of a --data FILE. Default: ${DEFAULT-VALUE}.")
+    String columns;
+
+    @Option(names = "--header", description = "A --data FILE starts with a header line. Default: false.")
+    boolean header;
+
+    @Option(names = "--charset", defaultValue = "UTF-8", description = "Encoding of a --data FILE. Default: ${DEFAULT-VALUE}.")
+    String charset;
+
+    @Option(names = "--threshold", paramLabel = "W", description = "Count a pair as positive only when its weight is >= W. Default: every pair counts.")
+    Double threshold;
+
+    @Option(names = "--split", defaultValue = "loo", description = "loo, user-ratio or global-ratio. Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--test-fraction", defaultValue = "0.2", description = "Held-out fraction of the ratio splits. Default: ${DEFAULT-VALUE}.")
+    double testFraction;
+
+    @Option(names = "--split-seed", defaultValue = "42", description = "Seed of the split. Default: ${DEFAULT-VALUE}.")
+    long splitSeed;
+
+    @Option(names = "--synthetic-users", defaultValue = "3000", description = "Users of the synthetic data. Default: ${DEFAULT-VALUE}.")
+    int syntheticUsers;
+
+    @Option(names = "--synthetic-items", defaultValue = "1500", description = "Items of the synthetic data. Default: ${DEFAULT-VALUE}.")
+    int syntheticItems;
+
+    @Option(names = "--synthetic-seed", defaultValue = "42", description = "Seed of the synthetic data. Default: ${DEFAULT-VALUE}.")
+    long syntheticSeed;
+
+    @Option(names = "--factors", defaultValue = "64", description = "Latent factors. Default: ${DEFAULT-VALUE}.")
+    int factors;
+
+    @Option(names = "--lr", defaultValue = "0.15", description = "Learning rate of the factor group. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--reg", defaultValue = "0.0075", description = "L2 on the touched factor rows. Default: ${DEFAULT-VALUE}.")
+    double reg;
+
+    @Option(names = "--bias-lr", defaultValue = "0.005", description = "Learning rate of the item biases. Default: ${DEFAULT-VALUE}.")
+    double biasLr;
+
+    @Option(names = "--bias-reg", defaultValue = "0.0", description = "L2 on the touched item biases. Default: ${DEFAULT-VALUE}.")
+    double biasReg;
+
+    @Option(names = "--init-std", defaultValue = "0.1", description = "Factors start as N(0, std^2). Default: ${DEFAULT-VALUE}.")
+    double initStd;
+
+    @Option(names = "--final-lr", defaultValue = "0.1", description = "Learning rates decay linearly to this fraction in the last epoch. Default: ${DEFAULT-VALUE}.")
+    double finalLr;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimizer of the factor group (adaptive ones keep their state per partition; item moments are not averaged). Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item biases. Default: ${DEFAULT-VALUE}.")
+    String biasOptimizer;
+
+    @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training pairs. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Master seed (initialisation, sample streams). Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--positives", defaultValue = "users", description = "users or pairs, as 'sparsetrain train'. Default: ${DEFAULT-VALUE}.")
+    String positives;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "User partitions, one task each per round (0 = Spark's default parallelism). Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
+    @Option(names = "--syncs-per-epoch", defaultValue = "1", description = "Item-table synchronisations per epoch. Default: ${DEFAULT-VALUE}.")
+    int syncsPerEpoch;
+
+    @Option(names = "--merge", defaultValue = "sum", description = "How item changes of the partitions combine: sum, average or touched (mean over the partitions that moved the row). Default: ${DEFAULT-VALUE}.")
+    String merge;
+
+    @Option(names = "--threads-per-partition", defaultValue = "1", description = "Hogwild threads inside one task. Default: ${DEFAULT-VALUE}.")
+    int threadsPerPartition;
+
+    @Option(names = {"-k", "--k"}, split = ",", defaultValue = "5,10,20", description = "Cut-offs of the ranking metrics. Default: ${DEFAULT-VALUE}.")
+    int[] ks;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (on the driver). Default: runs/bpr-spark-<data>.model.")
+    Path out;
+
+    @Option(names = "--verbose", description = "Stack traces on errors.")
+    boolean verbose;
+
+    private final JavaSparkContext given;
+    private PrintWriter w;
+
+    SparkBprMain(JavaSparkContext given) {
+        this.given = given;
+    }
+
+    @Override
+    public Integer call() {
+        SparkBprConfig cfg = config();
+        Data d = load();
+        Split s = split(d.all());
+        for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
+        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".model");
+        Path parent = outPath.toAbsolutePath().getParent();
+        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) throw new BadInputException("--out " + outPath + ": " + parent + " is not a folder");
+        w.println(d.summary());
+        w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%n", split, s.train().size(), s.test().size());
+        w.flush();
+        JavaSparkContext sc = given != null ? given : start();
+        try {
+            int P = cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism();
+            w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, %d user partitions, %d sync(s) per epoch, merge %s, %d epochs, seed %d%n",
+                    sc.version(), sc.master(), cfg.bpr().factors(), P, cfg.syncsPerEpoch(), cfg.merge().cliName(), cfg.epochs(), cfg.seed());
+            w.flush();
+            var res = SparkBprTrainer.train(sc, s.train(), cfg, line -> {
+                w.println("  " + line);
+                w.flush();
+            });
+            w.printf(Locale.ROOT, "trained %d epochs in %.2f s on %d partitions (%.0f samples/s, broadcast and aggregation included)%n",
+                    res.history().size(), res.trainSeconds(), res.partitions(), res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
+            RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks);
+            RankingReport r = RankingEvaluator.evaluate(res.model(), s.test(), List.of(s.train()), eo);
+            RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), eo);
+            w.print(RankingReport.table("BPR-MF (Spark)", r, "popularity", pop));
+            Map<String, String> meta = metadata(cfg, res);
+            meta.put("test-auc", String.format(Locale.ROOT, "%.6f", r.auc()));
+            BprFiles.save(outPath, res.model(), s.train().users(), s.train().items(), meta);
+            w.printf(Locale.ROOT, "saved %s%n", outPath);
+            w.flush();
+            return 0;
+        } finally {
+            if (given == null) sc.close();
+        }
+    }
+
+    SparkBprConfig config() {
+        TrainerConfig.PositiveSampling p = switch (positives.toLowerCase(Locale.ROOT)) {
+            case "users" -> TrainerConfig.PositiveSampling.USERS;
+            case "pairs" -> TrainerConfig.PositiveSampling.PAIRS;
+            default -> throw new BadInputException("--positives '" + positives + "': use users or pairs");
+        };
+        BprConfig b = new BprConfig(factors, lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
+        return SparkBprConfig.defaults().withBpr(b).withEpochs(epochs).withSeed(seed).withPartitions(partitions)
+                .withSyncsPerEpoch(syncsPerEpoch).withMerge(ItemMerge.parse(merge)).withPositives(p).withThreadsPerPartition(threadsPerPartition);
+    }
+
+    private JavaSparkContext start() {
+        SparkConf c = new SparkConf().setAppName("sparsetrain BPR-MF");
+        if (master != null) c.setMaster(master);
+        else c.setIfMissing("spark.master", "local[*]");
+        if (c.get("spark.master").startsWith("local")) {
+            // everything runs in this JVM: no web UI, and the driver listens on the loopback address only
+            c.setIfMissing("spark.ui.enabled", "false");
+            c.setIfMissing("spark.driver.host", "127.0.0.1");
+            c.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
+        c.setIfMissing("spark.log.level", "WARN"); // Spark's INFO lines would bury the epoch lines; --conf spark.log.level=INFO brings them back
+        try {
+            JavaSparkContext sc = new JavaSparkContext(c);
+            // every round unpersists the previous, locally checkpointed one, on purpose: Spark warns each time
+            org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.spark.rdd.MapPartitionsRDD", org.apache.logging.log4j.Level.ERROR);
+            return sc;
+        } catch (Exception e) { // Scala does not declare SparkException
+            if (!(e instanceof org.apache.spark.SparkException) && !(e instanceof IllegalArgumentException)) throw e;
+            throw new BadInputException("--master '" + c.get("spark.master") + "': Spark refused it (" + String.valueOf(e.getMessage()).replace('\n', ' ') + ")");
+        }
+    }
+
+    record Data(String name, Interactions all, String summary) {}
+
+    Data load() {
+        ReadOptions ro = threshold == null ? ReadOptions.defaults() : ReadOptions.defaults().withThreshold(threshold);
+        if (data.equalsIgnoreCase("synthetic")) {
+            // as 'sparsetrain train --data synthetic', so that evaluate and recommend rebuild the same data from the metadata
+            SyntheticImplicit.Config base = SyntheticImplicit.Config.defaults().withSeed(syntheticSeed);
+            int mean = Math.max(5, Math.min(base.meanItemsPerUser(), syntheticItems / 2));
+            var g = SyntheticImplicit.generate(base.withSize(syntheticUsers, syntheticItems, mean));
+            Interactions all = g.interactions();
+            return new Data("synthetic", all, String.format(Locale.ROOT, "synthetic: %d users x %d items, %d pairs (seed %d)",
+                    all.numUsers(), all.numItems(), all.size(), syntheticSeed));
+        }
+        if (KnownDatasets.folderOf(data) != null) {
+            var d = KnownDatasets.load(data, root(), ro);
+            return new Data(d.name(), d.interactions(), d.summary());
+        }
+        Path file = Path.of(data);
+        if (!Files.exists(file)) {
+            throw new BadInputException("--data '" + data + "': no such file, and not one of synthetic, " + String.join(", ", KnownDatasets.names()));
+        }
+        var r = InteractionReader.read(file, format(), ro);
+        return new Data(file.getFileName().toString(), r.interactions(), r.summary());
+    }
+
+    private Path root() {
+        if (dataRoot != null) return dataRoot;
+        String env = System.getenv("SPARSETRAIN_DATA");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        String prop = System.getProperty("sparsetrain.data");
+        if (prop != null && !prop.isBlank()) return Path.of(prop);
+        return Path.of("..", "shared", "data");
+    }
+
+    private DelimitedFormat format() {
+        String[] c = columns.split(",");
+        if (c.length < 2 || c.length > 3) throw new BadInputException("--columns '" + columns + "': give user,item or user,item,weight (0-based)");
+        int[] v = new int[3];
+        v[2] = -1;
+        for (int x = 0; x < c.length; x++) {
+            try {
+                v[x] = Integer.parseInt(c[x].trim());
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--columns '" + columns + "': '" + c[x] + "' is not a column number");
+            }
+        }
+        Charset cs;
+        try {
+            cs = Charset.forName(charset);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--charset '" + charset + "': unknown encoding");
+        }
+        return new DelimitedFormat(DelimitedFormat.parseDelimiter(delimiter), v[0], v[1], v[2], header, cs);
+    }
+
+    Split split(Interactions all) {
+        if (!(testFraction > 0 && testFraction < 1)) throw new BadInputException("--test-fraction " + testFraction + ": must be in (0, 1)");
+        return switch (split.toLowerCase(Locale.ROOT)) {
+            case "loo", "leave-one-out" -> Splits.leaveOneOut(all, splitSeed);
+            case "user-ratio" -> Splits.perUserRatio(all, testFraction, splitSeed);
+            case "global-ratio" -> Splits.globalRatio(all, testFraction, splitSeed);
+            default -> throw new BadInputException("--split '" + split + "': use loo, user-ratio or global-ratio");
+        };
+    }
+
+    /** The keys 'sparsetrain train' writes, so that evaluate and recommend rebuild the data and split. */
+    Map<String, String> metadata(SparkBprConfig cfg, SparkBprTrainer.Result res) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("model", "bpr");
+        m.put("data", data);
+        if (dataRoot != null) m.put("data-root", dataRoot.toString());
+        if (!data.equalsIgnoreCase("synthetic") && KnownDatasets.folderOf(data) == null) {
+            m.put("delimiter", delimiter);
+            m.put("columns", columns);
+            m.put("header", Boolean.toString(header));
+            m.put("charset", charset);
+        }
+        if (threshold != null) m.put("threshold", threshold.toString());
+        m.put("split", split);
+        m.put("test-fraction", Double.toString(testFraction));
+        m.put("split-seed", Long.toString(splitSeed));
+        if (data.equalsIgnoreCase("synthetic")) {
+            m.put("synthetic-users", Integer.toString(syntheticUsers));
+            m.put("synthetic-items", Integer.toString(syntheticItems));
+            m.put("synthetic-seed", Long.toString(syntheticSeed));
+        }
+        m.put("epochs", Integer.toString(cfg.epochs()));
+        m.put("seed", Long.toString(cfg.seed()));
+        m.put("positives", positives.toLowerCase(Locale.ROOT));
+        m.put("negatives", "uniform");
+        m.put("trainer", "spark");
+        m.put("spark-partitions", Integer.toString(res.partitions()));
+        m.put("spark-syncs-per-epoch", Integer.toString(cfg.syncsPerEpoch()));
+        m.put("spark-merge", cfg.merge().cliName());
+        m.put("epoch", Integer.toString(cfg.epochs()));
+        return m;
+    }
+
+    /**
+     * Runs the command line; {@code sc} is an existing context to train with (tests: Spark allows
+     * one per JVM), or null to start one from spark-submit's configuration or {@code --master}.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, JavaSparkContext sc) {
+        SparkBprMain app = new SparkBprMain(sc);
+        app.w = out;
+        CommandLine cl = new CommandLine(app);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, c, parse) -> {
+            Throwable root = ex;
+            while (!(root instanceof BadInputException) && root.getCause() != null && root.getCause() != root) root = root.getCause();
+            if (root instanceof BadInputException bad) {
+                err.println("sparsetrain-spark: " + bad.getMessage());
+                if (app.verbose) bad.printStackTrace(err);
+                err.flush();
+                return BAD_INPUT;
+            }
+            err.println("sparsetrain-spark: internal error: " + ex);
+            if (app.verbose) ex.printStackTrace(err);
+            else err.println("(run again with --verbose for the stack trace)");
+            err.flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String msg = ex.getMessage() == null ? "invalid arguments" : ex.getMessage().replace('\n', ' ').trim();
+            err.println("sparsetrain-spark: " + msg + " (see 'sparsetrain-spark --help')");
+            err.flush();
+            return BAD_INPUT;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), null);
+        if (code != 0) System.exit(code);
+    }
+}
