@@ -114,7 +114,7 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--final-lr", defaultValue = "0.1", description = "Learning rates decay linearly to this fraction in the last epoch. Default: ${DEFAULT-VALUE}.")
     double finalLr;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimizer of the factor group (adaptive ones restart their state every round on each partition). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimizer of the factor group (adaptive ones keep their state per partition; item moments are not averaged). Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item biases. Default: ${DEFAULT-VALUE}.")
@@ -211,7 +211,12 @@ public final class SparkBprMain implements Callable<Integer> {
         SparkConf c = new SparkConf().setAppName("sparsetrain BPR-MF");
         if (master != null) c.setMaster(master);
         else c.setIfMissing("spark.master", "local[*]");
-        if (c.get("spark.master").startsWith("local")) c.setIfMissing("spark.ui.enabled", "false");
+        if (c.get("spark.master").startsWith("local")) {
+            // everything runs in this JVM: no web UI, and the driver listens on the loopback address only
+            c.setIfMissing("spark.ui.enabled", "false");
+            c.setIfMissing("spark.driver.host", "127.0.0.1");
+            c.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
         c.setIfMissing("spark.log.level", "WARN"); // Spark's INFO lines would bury the epoch lines; --conf spark.log.level=INFO brings them back
         try {
             JavaSparkContext sc = new JavaSparkContext(c);

@@ -30,9 +30,11 @@ import java.util.Arrays;
  * @param lossSum    the last round's mean sampled loss times its samples
  * @param roundSamples triples drawn in the last round
  * @param trainSeconds wall time of the last round's training steps in the task
+ * @param optimizer  the optimizer state of this partition after the last round (users' rows and
+ *                   its copy of the item rows), or null for the stateless fused SGD
  */
 public record UserShard(int partition, long seed, int[] users, int[] indptr, int[] indices, int numItems, long samples, float[] userFactors,
-                        float[] itemDelta, float[] biasDelta, double lossSum, long roundSamples, double trainSeconds) implements Serializable {
+                        float[] itemDelta, float[] biasDelta, double lossSum, long roundSamples, double trainSeconds, OptState optimizer) implements Serializable {
 
     /**
      * Runs this shard's share of one synchronisation round with the single-machine trainer: a
@@ -55,9 +57,11 @@ public record UserShard(int partition, long seed, int[] users, int[] indptr, int
         Table it = Table.embedding("items", numItems, k).load(items);
         Table bt = Table.embedding("item_bias", numItems, 1).load(bias);
         if (mine == 0 || indices.length == 0) {
-            return new UserShard(partition, seed, users, indptr, indices, numItems, samples, ut.data(), new float[items.length], new float[bias.length], 0, 0, 0);
+            return new UserShard(partition, seed, users, indptr, indices, numItems, samples, ut.data(), new float[items.length], new float[bias.length], 0, 0, 0, optimizer);
         }
         BprModel model = new BprModel(cfg.bpr().config(), ut, it, bt);
+        // adaptive optimizers continue their per-partition state (the item rows' moments are this partition's own, not averaged)
+        if (optimizer != null) model.optimizer().importState("partition " + partition, optimizer.toState());
         float[] ones = new float[indices.length];
         Arrays.fill(ones, 1f);
         // empty id maps: training needs indices only, and building n + numItems strings per round would cost more than a round of a small shard
@@ -71,7 +75,8 @@ public record UserShard(int partition, long seed, int[] users, int[] indptr, int
         for (int x = 0; x < db.length; x++) db[x] -= bias[x];
         double loss = res.finalLoss();
         return new UserShard(partition, seed, users, indptr, indices, numItems, samples, ut.data(), dq, db,
-                Double.isNaN(loss) ? 0 : loss * res.samples(), res.samples(), res.trainSeconds());
+                Double.isNaN(loss) ? 0 : loss * res.samples(), res.samples(), res.trainSeconds(),
+                model.usesFusedKernel() ? null : OptState.of(model.optimizer().exportState()));
     }
 
     /**

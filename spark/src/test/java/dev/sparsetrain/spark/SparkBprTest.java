@@ -59,7 +59,11 @@ class SparkBprTest {
     }
 
     static BprModel single(Interactions train, int epochs) {
-        BprModel m = new BprModel(train.numUsers(), train.numItems(), BprConfig.defaults(), 42);
+        return single(train, epochs, BprConfig.defaults());
+    }
+
+    static BprModel single(Interactions train, int epochs, BprConfig bc) {
+        BprModel m = new BprModel(train.numUsers(), train.numItems(), bc, 42);
         new PairwiseTrainer(train, NegativeSampler.uniform(train), TrainerConfig.defaults().withThreads(1).withEpochs(epochs)).train(m, 0, null, null, null);
         return m;
     }
@@ -83,6 +87,21 @@ class SparkBprTest {
         assertEquals((long) epochs * s.train().size(), res.samples(), "an epoch draws as many triples as a single-machine epoch");
         assertEquals(a1, as, 1e-3);
         assertTrue(di < 1e-4 && du < 1e-4, "same streams and steps: parameters differ only by the rounding of q + (q_p - q): " + du + ", " + di);
+    }
+
+    @Test
+    void adaptiveOptimizerStateCarriesOverRounds() {
+        Split s = synthetic();
+        int epochs = 4;
+        BprConfig bc = BprConfig.defaults().withOptimizers("adagrad", "adagrad").withLearningRate(0.05).withBiasLearningRate(0.05);
+        BprModel one = single(s.train(), epochs, bc);
+        var res = SparkBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withBpr(bc).withEpochs(epochs).withPartitions(1), null);
+        double a1 = eval(one, s).auc(), as = eval(res.model(), s).auc();
+        double di = maxAbsDiff(one.items().data(), res.model().items().data());
+        System.out.printf("AdaGrad, P=1, %d epochs: single machine AUC %.5f, Spark AUC %.5f; max |diff| items %.2e%n", epochs, a1, as, di);
+        // before the state was carried, P=1 with the accumulators restarted every round scored 0.9359 against 0.9087 (12 epochs)
+        assertEquals(a1, as, 1e-3);
+        assertTrue(di < 1e-3, "accumulators continue across rounds: " + di);
     }
 
     @Test
@@ -148,7 +167,7 @@ class SparkBprTest {
     }
 
     private static UserShard shardWithDelta(float[] dq, float[] db) {
-        return new UserShard(0, 1, new int[0], new int[] {0}, new int[0], 3, 0, new float[0], dq, db, 0, 0, 0);
+        return new UserShard(0, 1, new int[0], new int[] {0}, new int[0], 3, 0, new float[0], dq, db, 0, 0, 0, null);
     }
 
     @Test
