@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
  * on stderr and exit code 2, before any Spark context starts when the options are at fault.
  */
 @Command(name = "sparsetrain-spark", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Trains BPR-MF on Apache Spark (user partitions, item table synchronised by summed deltas), evaluates it and saves a model file that 'sparsetrain evaluate' and 'recommend' read.")
+        description = "Trains BPR-MF on Apache Spark (user partitions, item table synchronised by averaged deltas), evaluates it and saves a model file that 'sparsetrain evaluate' and 'recommend' read.")
 public final class SparkBprMain implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
@@ -135,7 +135,7 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--syncs-per-epoch", defaultValue = "1", description = "Item-table synchronisations per epoch. Default: ${DEFAULT-VALUE}.")
     int syncsPerEpoch;
 
-    @Option(names = "--merge", defaultValue = "sum", description = "How item changes of the partitions combine: sum, average or touched (mean over the partitions that moved the row). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--merge", defaultValue = "touched", description = "How item changes of the partitions combine: touched (mean over the partitions that moved the row), average (over all partitions) or sum (faster on short runs, can diverge with many partitions unless --syncs-per-epoch is raised). Default: ${DEFAULT-VALUE}.")
     String merge;
 
     @Option(names = "--threads-per-partition", defaultValue = "1", description = "Hogwild threads inside one task. Default: ${DEFAULT-VALUE}.")

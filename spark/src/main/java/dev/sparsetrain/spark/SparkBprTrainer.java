@@ -30,7 +30,7 @@ import org.apache.spark.broadcast.Broadcast;
  *         BPR step on (p_u, q_i, q_j, b_i, b_j)
  *       d_p = (Q_p, b_p) - (Q, b)                           its change of the item table
  *     treeAggregate: D = sum_p d_p, n_i = #{p : d_p,i != 0}
- *     Q_i += D_i * w_i,  w_i = 1 (SUM, default), 1/P (AVERAGE), 1/n_i (TOUCHED)   see {@link ItemMerge}
+ *     Q_i += D_i * w_i,  w_i = 1 (SUM), 1/P (AVERAGE), 1/n_i (TOUCHED, default)   see {@link ItemMerge}
  *   driver: collect the user rows; evaluate and save as any BPR-MF model
  * </pre>
  * S_p, the triples of partition p per epoch, is the training pairs times p's share of the users
@@ -46,22 +46,23 @@ import org.apache.spark.broadcast.Broadcast;
  * Stochastic Gradient Descent", KDD 2011): a user row is written by one worker only, so only the
  * item table is shared and exchanged.
  *
- * <p>Defaults: one round per epoch, SUM merge, partitions = Spark's default parallelism, one
+ * <p>Defaults: one round per epoch, TOUCHED merge, partitions = Spark's default parallelism, one
  * thread per task. With P = 1 a round draws exactly the samples of single-machine training with
  * one thread (same streams, steps and schedule); only the float rounding of {@code Q + (Q_p - Q)}
  * differs.
  * Measured (leave-one-out, default hyperparameters, local[2], 2 partitions; {@code SparkBprTest}):
- * ML-100K, 20 epochs, AUC 0.9383 against 0.9390 single-machine (1 thread) and 0.8606 popularity;
- * synthetic 2,000 x 1,000, 12 epochs, 0.9366 against 0.9376 and 0.7831.
+ * ML-100K, 20 epochs, AUC 0.9402 against 0.9390 single-machine (1 thread) and 0.8606 popularity;
+ * synthetic 2,000 x 1,000, 12 epochs, 0.9350 against 0.9376 and 0.7831. More partitions and the
+ * other merge rules: {@link ItemMerge}.
  *
  * <p>Limits: the driver holds the interactions (read with the project's readers) and the whole
  * model; the item delta exchanged per round is dense (I x (k + 1) floats per partition, summed in
  * a tree). Adaptive optimizers (AdaGrad, Adam, ...) keep their state per partition from round
  * to round (moments, accumulators, row counts, step counters, via {@code Optimizer.exportState});
  * the item rows' state is the partition's own and is not averaged, only the weights are. The
- * default plain SGD has no state. Measured (synthetic 2,000 x 1,000, 12 epochs, rate 0.05 / 0.005):
- * AdaGrad 0.8966 with 2 partitions against 0.9087 single-machine, Adam 0.9184 against 0.9295; one
- * partition reproduces both. A lost
+ * default plain SGD has no state. Measured (synthetic 2,000 x 1,000, 12 epochs, rate 0.05 / 0.005,
+ * 2 partitions): AdaGrad 0.8887 (TOUCHED) and 0.8966 (SUM) against 0.9087 single-machine, Adam
+ * 0.9225 and 0.9184 against 0.9295; one partition reproduces both. A lost
  * executor fails the run: rounds are {@code localCheckpoint}ed to keep the lineage short.
  * Results are deterministic for a given partition count and seed up to the order in which Spark
  * sums the partitions' float deltas.
