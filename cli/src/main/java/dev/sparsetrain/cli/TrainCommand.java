@@ -75,12 +75,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (config != null) ConfigFile.apply(spec, ConfigFile.read(config), config.toString(), false);
-        if (model.equalsIgnoreCase("vbpr") || model.equalsIgnoreCase("visual")) {
+        Map<String, String> fromFile = config != null ? ConfigFile.read(config) : null;
+        String chosen = model;
+        if (fromFile != null && fromFile.containsKey("model") && !spec.commandLine().getParseResult().hasMatchedOption("--model")) chosen = fromFile.get("model");
+        if (chosen.equalsIgnoreCase("vbpr") || chosen.equalsIgnoreCase("visual")) {
             List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
             int at = args.indexOf("train");
-            return VbprTrainCommand.run(at >= 0 ? args.subList(at + 1, args.size()) : args, spec);
+            return VbprTrainCommand.run(at >= 0 ? args.subList(at + 1, args.size()) : args, spec, fromFile);
         }
+        if (fromFile != null) ConfigFile.apply(spec, fromFile, config.toString(), false);
         if (!unmatched.isEmpty()) throw new BadInputException("train: unknown option(s) " + unmatched + " for --model bpr");
         if (!model.equalsIgnoreCase("bpr")) {
             throw new BadInputException("--model '" + model + "': this build trains bpr here (vbpr and visual come with the VBPR command set)");

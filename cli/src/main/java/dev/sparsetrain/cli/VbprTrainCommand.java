@@ -36,6 +36,9 @@ public final class VbprTrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Model file (default runs/<model>-<data>.model).")
     Path out;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file of option: value (names without dashes); flags on the command line win.")
+    Path config;
+
     @Option(names = "--verbose") boolean verbose;
 
     @Option(names = "--quiet") boolean quiet;
@@ -60,6 +63,11 @@ public final class VbprTrainCommand implements Callable<Integer> {
 
     /** Parses {@code args} (those given to train) and runs; bad options become one-line bad input. */
     static int run(List<String> args, CommandLine.Model.CommandSpec spec) {
+        return run(args, spec, null);
+    }
+
+    /** As {@link #run(List, CommandLine.Model.CommandSpec)}, with the options of a --config file (command-line flags win). */
+    static int run(List<String> args, CommandLine.Model.CommandSpec spec, Map<String, String> fromFile) {
         VbprTrainCommand c = new VbprTrainCommand();
         CommandLine cl = new CommandLine(c);
         try {
@@ -67,6 +75,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
         } catch (CommandLine.ParameterException e) {
             throw new BadInputException("train --model " + c.opts.model + ": " + e.getMessage());
         }
+        if (fromFile != null) ConfigFile.apply(cl.getCommandSpec(), fromFile, String.valueOf(c.config), false);
         c.w = spec.commandLine().getOut();
         c.parsed = cl.getParseResult();
         return c.call();
@@ -81,7 +90,9 @@ public final class VbprTrainCommand implements Callable<Integer> {
         VbprConfig cfg = ck != null ? resumedConfig(ck) : opts.config();
         w.println(data);
         if (cfg.variant().visual()) w.println("features: " + data.features().summary() + "; preprocessing " + cfg.preprocessing());
-        w.println("groups: " + cfg.groups());
+        Map<String, Object> used = new LinkedHashMap<>();
+        for (String g : VbprConfig.tableNames(cfg.variant())) used.put(g, cfg.groups().get(g));
+        w.println(cfg.variant() + " groups: " + used);
         if (ck != null) {
             String pairs = ckMeta.get("train-pairs");
             if (pairs != null && !pairs.equals(Integer.toString(data.train().size()))) {

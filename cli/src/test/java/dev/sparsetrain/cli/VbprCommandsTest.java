@@ -147,6 +147,19 @@ class VbprCommandsTest {
     }
 
     @Test
+    void trainVbprTakesAConfigFileWithPerGroupOptimizers() throws IOException {
+        Path y = dir.resolve("visual.yaml"), out = dir.resolve("v.model");
+        Files.writeString(y, "model: visual\ndata: synthetic\nsynthetic-users: 300\nsynthetic-items: 200\nsynthetic-dim: 64\nthreads: 1\nepochs: 2\n"
+                + "optimizer: [all=sgd:0.05, visual_projection=adamw:0.002]\nquiet: true\n");
+        Run r = run("train", "--config", y.toString(), "--epochs", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("visual_projection=adamw(lr=0.00200") && r.out().contains("user_visual=sgd(lr=0.0500") && !r.out().contains("item_bias="), r.out());
+        assertTrue(r.out().contains("best epoch 1"), "the command line wins: " + r.out());
+        Files.writeString(y, "model: vbpr\nlr: 0.1\n");
+        assertBadInput(run("train", "--config", y.toString()), "unknown option 'lr'");
+    }
+
+    @Test
     void lrFindWritesCsvAndSvgAndSuggestsARatePerGroup() throws IOException {
         Path out = dir.resolve("lr");
         Run r = run("lr-find", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "64",

@@ -37,9 +37,8 @@ import java.util.SplittableRandom;
  *
  * <p>Determinism: chunks, slots and their reduction order are fixed, and dropout masks are drawn
  * from a generator seeded by (seed, batch, chunk), so the result depends on the seed only, not on
- * the thread count or on which worker ran what (up to the JIT-dependent association of the shared
- * Vector API kernels' lane reductions; run with {@code -Dsparsetrain.kernels=scalar} for bit
- * reproducibility).
+ * the thread count or on which worker ran what, bit for bit (every Vector API reduction sums its
+ * lanes in one fixed order, see {@code PanamaKernels.sumLanes}).
  *
  * <p>Not thread-safe; {@link #close()} stops the worker team.
  */

@@ -1,40 +1,22 @@
 package dev.sparsetrain.models.vbpr;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API version of {@link DenseKernels}; loaded reflectively only when the module is present.
- * Lanes are summed in one fixed order (a rotate-and-add tree, as core's {@code Kernels.dot}), not
+ * Lanes are summed in one fixed order (lane by lane through a small per-call buffer), not
  * with {@code reduceLanes(ADD)}, whose association differs between the interpreter and C2: so a
  * projection does not depend on when the JIT compiled this method, and VBPR with
  * {@code --threads 1} and a seed is bit-reproducible across processes (resumed runs included).
  */
 final class PanamaDenseKernels extends DenseKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int LANES = S.length();
-    private static final VectorShuffle<Float> R32 = LANES > 32 ? VectorShuffle.iota(S, 32, 1, true) : null;
-    private static final VectorShuffle<Float> R16 = LANES > 16 ? VectorShuffle.iota(S, 16, 1, true) : null;
-    private static final VectorShuffle<Float> R8 = LANES > 8 ? VectorShuffle.iota(S, 8, 1, true) : null;
-    private static final VectorShuffle<Float> R4 = LANES > 4 ? VectorShuffle.iota(S, 4, 1, true) : null;
-    private static final VectorShuffle<Float> R2 = LANES > 2 ? VectorShuffle.iota(S, 2, 1, true) : null;
-    private static final VectorShuffle<Float> R1 = LANES > 1 ? VectorShuffle.iota(S, 1, 1, true) : null;
-
-    /** The lanes of {@code v} summed in a fixed order. */
-    private static float sum(FloatVector v) {
-        if (LANES > 32) v = v.add(v.rearrange(R32));
-        if (LANES > 16) v = v.add(v.rearrange(R16));
-        if (LANES > 8) v = v.add(v.rearrange(R8));
-        if (LANES > 4) v = v.add(v.rearrange(R4));
-        if (LANES > 2) v = v.add(v.rearrange(R2));
-        if (LANES > 1) v = v.add(v.rearrange(R1));
-        return v.lane(0);
-    }
 
     @Override
     void project(float[] e, int kv, float[] f, int fd, float[] p, int from, int to) {
         final int L = S.length(), bound = S.loopBound(fd);
+        final float[] lanes = new float[L];   // one per call (a phase's range of items), not per item
         for (int i = from; i < to; i++) {
             final int fo = i * fd, po = i * kv;
             int r = 0;
@@ -49,7 +31,17 @@ final class PanamaDenseKernels extends DenseKernels {
                     s2 = FloatVector.fromArray(S, e, e2 + d).fma(x, s2);
                     s3 = FloatVector.fromArray(S, e, e3 + d).fma(x, s3);
                 }
-                float t0 = sum(s0), t1 = sum(s1), t2 = sum(s2), t3 = sum(s3);
+                // lanes summed in order (not reduceLanes, whose association differs between the
+                // interpreter and C2): the projection, and so training, is bit-reproducible
+                float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+                s0.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) t0 += lanes[q];
+                s1.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) t1 += lanes[q];
+                s2.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) t2 += lanes[q];
+                s3.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) t3 += lanes[q];
                 for (; d < fd; d++) {
                     float x = f[fo + d];
                     t0 += e[e0 + d] * x;

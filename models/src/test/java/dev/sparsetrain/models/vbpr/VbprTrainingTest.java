@@ -63,6 +63,23 @@ class VbprTrainingTest {
         for (Table t : a.tables()) assertArrayEquals(t.data(), b.table(t.name()).data(), t.name());
     }
 
+    /**
+     * The projection's lane sums have one fixed order, so its result does not change when the JIT
+     * compiles it (reduceLanes(ADD) associates differently in the interpreter and in C2).
+     */
+    @Test
+    void projectionIsBitIdenticalBeforeAndAfterJitCompilation() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int kv = 32, fd = 128, items = 64;
+        float[] e = new float[kv * fd], f = new float[items * fd];
+        for (int q = 0; q < e.length; q++) e[q] = (float) rnd.nextGaussian();
+        for (int q = 0; q < f.length; q++) f[q] = (float) (rnd.nextDouble() * 3);
+        float[] cold = new float[items * kv], warm = new float[items * kv];
+        DenseKernels.INSTANCE.project(e, kv, f, fd, cold, 0, items);
+        for (int rep = 0; rep < 3000; rep++) DenseKernels.INSTANCE.project(e, kv, f, fd, warm, 0, items);
+        assertArrayEquals(cold, warm);
+    }
+
     @Test
     void denseKernelsMatchTheScalarReference() {
         SplittableRandom rnd = new SplittableRandom(5);

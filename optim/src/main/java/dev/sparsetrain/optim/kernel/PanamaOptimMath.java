@@ -1,16 +1,30 @@
 package dev.sparsetrain.optim.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API loops ({@code jdk.incubator.vector}): the preferred species, {@code loopBound} and a
- * scalar tail; loaded only through {@link OptimMaths} when the module is present.
+ * scalar tail; loaded only through {@link OptimMaths} when the module is present. The update
+ * norms are summed in one fixed order (a rotate-and-add tree, as in core's {@code PanamaKernels.dot}),
+ * not with {@code reduceLanes}, whose association differs between the interpreter and C2: they
+ * feed the diagnostics, and through auto-balance the learning-rate multipliers, so they must not
+ * change in the last bits when the JIT compiles a kernel. The tree is written out at each use: a
+ * helper method taking the vector is not always inlined into these large kernels, and the vector
+ * would then be boxed (AllocationTest).
  */
 public final class PanamaOptimMath implements OptimMath {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     public static final PanamaOptimMath INSTANCE = new PanamaOptimMath();
+    private static final int LANES = S.length();
+    // rotations for the fixed-order lane sums; static finals so that C2 sees constant shuffles
+    private static final VectorShuffle<Float> R32 = LANES > 32 ? VectorShuffle.iota(S, 32, 1, true) : null;
+    private static final VectorShuffle<Float> R16 = LANES > 16 ? VectorShuffle.iota(S, 16, 1, true) : null;
+    private static final VectorShuffle<Float> R8 = LANES > 8 ? VectorShuffle.iota(S, 8, 1, true) : null;
+    private static final VectorShuffle<Float> R4 = LANES > 4 ? VectorShuffle.iota(S, 4, 1, true) : null;
+    private static final VectorShuffle<Float> R2 = LANES > 2 ? VectorShuffle.iota(S, 2, 1, true) : null;
+    private static final VectorShuffle<Float> R1 = LANES > 1 ? VectorShuffle.iota(S, 1, 1, true) : null;
 
     private PanamaOptimMath() {}
 
@@ -37,7 +51,13 @@ public final class PanamaOptimMath implements OptimMath {
                 FloatVector.fromArray(S, w, wo + i).sub(u).intoArray(w, wo + i);
                 acc = u.fma(u, acc);
             }
-            u2 = acc.reduceLanes(VectorOperators.ADD);
+            if (LANES > 32) acc = acc.add(acc.rearrange(R32));
+            if (LANES > 16) acc = acc.add(acc.rearrange(R16));
+            if (LANES > 8) acc = acc.add(acc.rearrange(R8));
+            if (LANES > 4) acc = acc.add(acc.rearrange(R4));
+            if (LANES > 2) acc = acc.add(acc.rearrange(R2));
+            if (LANES > 1) acc = acc.add(acc.rearrange(R1));
+            u2 = acc.lane(0);
         }
         float sa1 = a1, sa2 = a2;
         for (; i < n; i++) {
@@ -73,7 +93,13 @@ public final class PanamaOptimMath implements OptimMath {
                 FloatVector.fromArray(S, w, wo + i).sub(u).intoArray(w, wo + i);
                 acc = u.fma(u, acc);
             }
-            u2 = acc.reduceLanes(VectorOperators.ADD);
+            if (LANES > 32) acc = acc.add(acc.rearrange(R32));
+            if (LANES > 16) acc = acc.add(acc.rearrange(R16));
+            if (LANES > 8) acc = acc.add(acc.rearrange(R8));
+            if (LANES > 4) acc = acc.add(acc.rearrange(R4));
+            if (LANES > 2) acc = acc.add(acc.rearrange(R2));
+            if (LANES > 1) acc = acc.add(acc.rearrange(R1));
+            u2 = acc.lane(0);
         }
         for (; i < n; i++) {
             float gv = g[go + i];
@@ -101,7 +127,13 @@ public final class PanamaOptimMath implements OptimMath {
                 FloatVector.fromArray(S, w, wo + i).sub(u).intoArray(w, wo + i);
                 acc = u.fma(u, acc);
             }
-            u2 = acc.reduceLanes(VectorOperators.ADD);
+            if (LANES > 32) acc = acc.add(acc.rearrange(R32));
+            if (LANES > 16) acc = acc.add(acc.rearrange(R16));
+            if (LANES > 8) acc = acc.add(acc.rearrange(R8));
+            if (LANES > 4) acc = acc.add(acc.rearrange(R4));
+            if (LANES > 2) acc = acc.add(acc.rearrange(R2));
+            if (LANES > 1) acc = acc.add(acc.rearrange(R1));
+            u2 = acc.lane(0);
         }
         for (; i < n; i++) {
             float gv = g[go + i];
@@ -125,7 +157,13 @@ public final class PanamaOptimMath implements OptimMath {
             for (; i < bound; i += S.length()) {
                 acc = acc.add(one.div(FloatVector.fromArray(S, v, so + i).sqrt().mul(c).add(eps)));
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            if (LANES > 32) acc = acc.add(acc.rearrange(R32));
+            if (LANES > 16) acc = acc.add(acc.rearrange(R16));
+            if (LANES > 8) acc = acc.add(acc.rearrange(R8));
+            if (LANES > 4) acc = acc.add(acc.rearrange(R4));
+            if (LANES > 2) acc = acc.add(acc.rearrange(R2));
+            if (LANES > 1) acc = acc.add(acc.rearrange(R1));
+            s = acc.lane(0);
         }
         for (; i < n; i++) s += 1f / ((float) Math.sqrt(v[so + i]) * c + eps);
         return s;
