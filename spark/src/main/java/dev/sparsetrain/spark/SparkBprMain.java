@@ -181,6 +181,8 @@ public final class SparkBprMain implements Callable<Integer> {
             });
             w.printf(Locale.ROOT, "trained %d epochs in %.2f s on %d partitions (%.0f samples/s, broadcast and aggregation included)%n",
                     res.history().size(), res.trainSeconds(), res.partitions(), res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
+            String warning = divergence(res.history());
+            if (warning != null) w.println(warning);
             RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks);
             RankingReport r = RankingEvaluator.evaluate(res.model(), s.test(), List.of(s.train()), eo);
             RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), eo);
@@ -194,6 +196,16 @@ public final class SparkBprMain implements Callable<Integer> {
         } finally {
             if (given == null) sc.close();
         }
+    }
+
+    /** A warning when the training loss ended well above its lowest epoch (the merge overshooting), else null. */
+    static String divergence(List<SparkBprTrainer.EpochStats> history) {
+        if (history.isEmpty()) return null;
+        SparkBprTrainer.EpochStats best = history.get(0), last = history.get(history.size() - 1);
+        for (var e : history) if (e.loss() < best.loss()) best = e;
+        if (!(last.loss() > 2 * best.loss()) && Double.isFinite(last.loss())) return null;
+        return String.format(Locale.ROOT, "warning: the training loss rose from %.4f (epoch %d) to %.4f (epoch %d): the partitions' item changes overshoot;"
+                + " use --merge touched or raise --syncs-per-epoch", best.loss(), best.epoch(), last.loss(), last.epoch());
     }
 
     SparkBprConfig config() {

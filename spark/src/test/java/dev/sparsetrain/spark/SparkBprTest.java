@@ -171,6 +171,16 @@ class SparkBprTest {
     }
 
     @Test
+    void risingLossIsReported() {
+        var ok = List.of(new SparkBprTrainer.EpochStats(1, 10, 1, 0.6, 1), new SparkBprTrainer.EpochStats(2, 10, 1, 0.3, 1));
+        var bad = List.of(new SparkBprTrainer.EpochStats(1, 10, 1, 0.39, 1), new SparkBprTrainer.EpochStats(2, 10, 1, 0.19, 1),
+                new SparkBprTrainer.EpochStats(3, 10, 1, 438.5, 1));
+        assertEquals(null, SparkBprMain.divergence(ok));
+        String w = SparkBprMain.divergence(bad);
+        assertTrue(w != null && w.contains("0.1900 (epoch 2) to 438.5000 (epoch 3)"), w);
+    }
+
+    @Test
     void entryPointSavesAModelTheCliReads(@TempDir Path dir) {
         Path out = dir.resolve("m.model");
         StringWriter o = new StringWriter(), e = new StringWriter();
