@@ -167,7 +167,15 @@ class SparkBprTest {
     }
 
     private static UserShard shardWithDelta(float[] dq, float[] db) {
-        return new UserShard(0, 1, new int[0], new int[] {0}, new int[0], 3, 0, new float[0], dq, db, 0, 0, 0, null);
+        UserShard.Sparse d = UserShard.Sparse.of(dq, db, 2);
+        return new UserShard(0, 1, new int[0], new int[] {0}, new int[0], 3, 0, new float[0], d.rows(), d.values(), 0, 0, 0, null);
+    }
+
+    @Test
+    void onlyChangedItemRowsAreSent() {
+        UserShard.Sparse d = UserShard.Sparse.of(new float[] {0, 0, 0, 0.5f, 0, 0, 0, 0}, new float[] {0, 0, 0, -1}, 2);
+        assertEquals("[1, 3]", java.util.Arrays.toString(d.rows()));
+        assertEquals("[0.0, 0.5, 0.0, 0.0, 0.0, -1.0]", java.util.Arrays.toString(d.values()));
     }
 
     @Test
