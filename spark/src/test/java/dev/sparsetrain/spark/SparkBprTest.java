@@ -122,6 +122,25 @@ class SparkBprTest {
     }
 
     @Test
+    void severalRoundsPerEpochDrawOneEpochOfTriples() {
+        var all = SyntheticImplicit.generate(SyntheticImplicit.Config.defaults().withSize(300, 150, 12)).interactions();
+        Split s = Splits.leaveOneOut(all, 42);
+        for (var pos : TrainerConfig.PositiveSampling.values()) {
+            var res = SparkBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withEpochs(2).withPartitions(3).withSyncsPerEpoch(3)
+                    .withPositives(pos).withBpr(BprConfig.defaults().withFactors(8)), null);
+            assertEquals(2, res.history().size());
+            for (var e : res.history()) assertEquals(s.train().size(), e.samples(), 3, pos + ": " + e);
+            // every user row that has training items moved away from its initial value
+            BprModel init = new BprModel(s.train().numUsers(), s.train().numItems(), BprConfig.defaults().withFactors(8), 42);
+            for (int u = 0; u < s.train().numUsers(); u++) {
+                boolean moved = false;
+                for (int f = 0; f < 8; f++) moved |= init.users().get(u, f) != res.model().users().get(u, f);
+                assertEquals(s.train().count(u) > 0, moved, "user " + u);
+            }
+        }
+    }
+
+    @Test
     void shardsHoldEveryActiveUserOnceWithAllItsItems() {
         var all = SyntheticImplicit.generate(SyntheticImplicit.Config.defaults().withSize(101, 60, 8)).interactions();
         // a user with no items stays out of every shard
