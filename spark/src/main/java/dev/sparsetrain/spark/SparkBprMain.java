@@ -208,7 +208,14 @@ public final class SparkBprMain implements Callable<Integer> {
                 + " use --merge touched or raise --syncs-per-epoch", best.loss(), best.epoch(), last.loss(), last.epoch());
     }
 
+    /** Master URLs Spark 4 accepts (checked before the data is read; Spark itself would fail with a stack trace). */
+    static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]|spark://.+|yarn|k8s://.+");
+
     SparkBprConfig config() {
+        if (master != null && !MASTER.matcher(master).matches()) {
+            throw new BadInputException("--master '" + master + "': use local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL");
+        }
         TrainerConfig.PositiveSampling p = switch (positives.toLowerCase(Locale.ROOT)) {
             case "users" -> TrainerConfig.PositiveSampling.USERS;
             case "pairs" -> TrainerConfig.PositiveSampling.PAIRS;

@@ -214,6 +214,8 @@ class SparkBprTest {
         String[][] cases = {
             {"--epochs", "0"},
             {"--merge", "median"},
+            {"--master", "bogus://x"},
+            {"--master", "local[0]"},
             {"--partitions", "-3"},
             {"--syncs-per-epoch", "0"},
             {"--lr", "-1"},
