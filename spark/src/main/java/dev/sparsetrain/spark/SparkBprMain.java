@@ -57,6 +57,10 @@ public final class SparkBprMain implements Callable<Integer> {
             description = "synthetic, ml-100k, ml-1m, lastfm (under --data-root) or a delimited file of user, item[, weight] lines, read on the driver. Default: ${DEFAULT-VALUE}.")
     String data;
 
+    @Option(names = "--input", paramLabel = "URI",
+            description = "Read the interactions on the executors instead of the driver: any path Spark reads (file:, hdfs:, s3a:, ...), delimited as --delimiter/--columns/--header, UTF-8, split leave-one-out per user on the executors and evaluated there. Default: none (--data, read on the driver).")
+    String input;
+
     @Option(names = "--data-root", paramLabel = "DIR", description = "Folder of the named datasets. Default: $SPARSETRAIN_DATA, else the sparsetrain.data property, else ../shared/data.")
     Path dataRoot;
 
@@ -159,6 +163,7 @@ public final class SparkBprMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (input != null) return distributed();
         SparkBprConfig cfg = config();
         Data d = load();
         Split s = split(d.all());
@@ -211,6 +216,56 @@ public final class SparkBprMain implements Callable<Integer> {
     /** Master URLs Spark 4 accepts (checked before the data is read; Spark itself would fail with a stack trace). */
     static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
             "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]|spark://.+|yarn|k8s://.+");
+
+    /** --input: read, split, train and evaluate on the executors; the driver holds the id maps and the model. */
+    private int distributed() {
+        SparkBprConfig cfg = config();
+        if (!data.equals("synthetic")) throw new BadInputException("--input and --data: give one (--input is read by the executors, --data by the driver)");
+        if (!split.equalsIgnoreCase("loo")) throw new BadInputException("--split '" + split + "': --input supports loo only");
+        if (!charset.equalsIgnoreCase("UTF-8")) throw new BadInputException("--charset '" + charset + "': --input reads UTF-8 only");
+        DelimitedFormat f = format();
+        for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
+        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input.model");
+        JavaSparkContext sc = given != null ? given : start();
+        SparkInput.Prepared d = null;
+        SparkBprTrainer.Trained t = null;
+        try {
+            int P = cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism();
+            d = SparkInput.read(sc, input, f, threshold == null ? Double.NaN : threshold, splitSeed, P);
+            w.println(SparkInput.describe(d, input));
+            w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, %d user partitions, %d sync(s) per epoch, merge %s, %d epochs, seed %d%n",
+                    sc.version(), sc.master(), cfg.bpr().factors(), d.partitions(), cfg.syncsPerEpoch(), cfg.merge().cliName(), cfg.epochs(), cfg.seed());
+            w.flush();
+            t = SparkBprTrainer.train(sc, d, cfg, line -> {
+                w.println("  " + line);
+                w.flush();
+            });
+            var res = t.result();
+            w.printf(Locale.ROOT, "trained %d epochs in %.2f s on %d partitions (%.0f samples/s, broadcast and aggregation included)%n",
+                    res.history().size(), res.trainSeconds(), res.partitions(), res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
+            String warning = divergence(res.history());
+            if (warning != null) w.println(warning);
+            RankingReport[] r = SparkInput.evaluate(sc, d, t, ks);
+            w.print(RankingReport.table("BPR-MF (Spark)", r[0], "popularity", r[1]));
+            w.println("(evaluated on the executors; coverage is not combined across partitions)");
+            Map<String, String> meta = metadata(cfg, res);
+            for (String key : new String[] {"synthetic-users", "synthetic-items", "synthetic-seed", "test-fraction"}) meta.remove(key);
+            meta.put("data", input);
+            meta.put("delimiter", delimiter);
+            meta.put("columns", columns);
+            meta.put("header", Boolean.toString(header));
+            meta.put("split", "loo-spark");
+            meta.put("test-auc", String.format(Locale.ROOT, "%.6f", r[0].auc()));
+            BprFiles.save(outPath, res.model(), d.users(), d.items(), meta);
+            w.printf(Locale.ROOT, "saved %s%n", outPath);
+            w.flush();
+            return 0;
+        } finally {
+            if (t != null) t.release();
+            if (d != null) d.release();
+            if (given == null) sc.close();
+        }
+    }
 
     SparkBprConfig config() {
         if (master != null && !MASTER.matcher(master).matches()) {

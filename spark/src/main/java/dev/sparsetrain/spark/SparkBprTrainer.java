@@ -108,7 +108,39 @@ public final class SparkBprTrainer {
         int active = train.activeUsers();
         int P = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism(), active));
         List<UserShard> shards = shards(train, model, P, cfg);
-        JavaRDD<UserShard> state = sc.parallelize(shards, P);
+        Trained t = run(sc, sc.parallelize(shards, P), model, P, cfg, log);
+        t.release();
+        return t.result();
+    }
+
+    /**
+     * Trains on data read and partitioned by the executors ({@link SparkInput#read}); the driver
+     * holds only the id maps and the model. Call {@link Trained#release} when done with the shards
+     * (after {@link SparkInput#evaluate}).
+     */
+    public static Trained train(JavaSparkContext sc, SparkInput.Prepared data, SparkBprConfig cfg, Consumer<String> log) {
+        if (data.trainPairs() == 0) throw new BadInputException("training set: no interactions");
+        BprModel model = new BprModel(data.users().size(), data.items().size(), cfg.bpr().config(), cfg.seed());
+        return run(sc, SparkInput.shards(sc, data, model, cfg), model, data.partitions(), cfg, log);
+    }
+
+    /**
+     * A finished run and its last round's shards (cached) with the broadcast their lineage still
+     * references; {@link #release} frees both once the caller is done with the shards.
+     */
+    public record Trained(Result result, JavaRDD<UserShard> state, Broadcast<float[][]> lastTable) {
+        public void release() {
+            state.unpersist(false);
+            if (lastTable != null) lastTable.destroy();
+        }
+    }
+
+    /**
+     * The rounds over given shards (one per partition, built on the driver or on the executors);
+     * {@code model} holds the initial item table and receives the trained users and items.
+     */
+    static Trained run(JavaSparkContext sc, JavaRDD<UserShard> state, BprModel model, int P, SparkBprConfig cfg, Consumer<String> log) {
+        int I = model.numItems(), k = cfg.bpr().factors();
         float[] Q = model.items().data(), B = model.itemBias().data();
         int R = cfg.syncsPerEpoch(), rounds = cfg.epochs() * R;
         List<EpochStats> history = new ArrayList<>();
@@ -153,9 +185,7 @@ public final class SparkBprTrainer {
         for (UserShard.Users u : state.map(UserShard::usersOnly).collect()) {
             for (int r = 0; r < u.users().length; r++) System.arraycopy(u.factors(), r * k, P0, u.users()[r] * k, k);
         }
-        state.unpersist(false);
-        if (previous != null) previous.destroy();
-        return new Result(model, P, history, total, samples);
+        return new Trained(new Result(model, P, history, total, samples), state, previous);
     }
 
     /** Deals the users with items round robin to {@code P} shards, with their items and initial rows. */
