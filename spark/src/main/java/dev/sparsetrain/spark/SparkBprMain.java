@@ -34,9 +34,10 @@ import picocli.CommandLine.Option;
  * The {@code spark-submit} entry point: reads and splits the data on the driver with the
  * project's readers ({@code --data}) or on the executors ({@code --input}, {@link SparkInput}),
  * trains BPR-MF with {@link SparkBprTrainer} on the cluster, evaluates (full ranking, beside
- * popularity) and saves an ordinary BPR-MF model file; with {@code --data} the file records the data
- * and split recorded the way {@code sparsetrain train} records them, so that
- * {@code ./sparsetrain evaluate --model FILE} and {@code recommend} read it as they read any.
+ * popularity) and saves an ordinary BPR-MF model file. With {@code --data} the file records the
+ * data and split the way {@code sparsetrain train} does, so that
+ * {@code ./sparsetrain evaluate --model FILE} and {@code recommend} read it as they read any; with
+ * {@code --input} its split ({@code loo-spark}) is the executors' own, and they refuse it in one line.
  *
  * <pre>
  *   spark-submit --class dev.sparsetrain.spark.SparkBprMain --master local[2] \
