@@ -249,6 +249,12 @@ final class CtrOptions {
         @Option(names = "--max-norm", defaultValue = "0", description = "Project active embedding rows to norm <= N. Default: off.")
         double maxNorm;
 
+        @Option(names = "--emb-clip-norm", defaultValue = "0", description = "Clip each active embedding (and LR/FM weight) row's gradient to norm <= N before L2 and the optimizer. Default: off.")
+        double embClipNorm;
+
+        @Option(names = "--mlp-clip-norm", defaultValue = "0", description = "Clip each MLP group's whole gradient of a step to global norm <= N (torch.nn.utils.clip_grad_norm_). Default: off.")
+        double mlpClipNorm;
+
         @Option(names = "--constant-norm", defaultValue = "0", description = "Rescale active embedding rows to norm N. Default: off.")
         double constantNorm;
 
@@ -282,7 +288,7 @@ final class CtrOptions {
             if (fe && fm) throw new BadInputException("--freeze " + String.join(",", freeze) + " freezes every group, nothing would train; allowed: embeddings or mlp");
             int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
             return new TrainConfig(batch, passes, s, partitions, t, seed, embOptimizer, embLr, mlpOptimizer, mlpLr, mlpL2, embL2, maxNorm,
-                    constantNorm, sparseDropout, mlpDropout, fe, fm, freezeAfter);
+                    constantNorm, sparseDropout, mlpDropout, fe, fm, freezeAfter, embClipNorm, mlpClipNorm);
         }
     }
 

@@ -54,6 +54,12 @@ public final class VbprOptions {
             + "Defaults: item_bias, user_factors, item_factors, user_visual=sgd:0.05:0.001; visual_projection, visual_bias=adam:0.001.")
     List<String> optimizers = new ArrayList<>();
 
+    @Option(names = "--clip", paramLabel = "GROUP=KIND:MAX", description = "Gradient clipping for one group (repeatable; GROUP may be 'all'), "
+            + "applied to the raw gradient before L2 and the optimizer: value:MAX (each element into [-MAX, MAX]), row-norm:MAX (each "
+            + "touched row's gradient to norm <= MAX; any group), global-norm:MAX (the whole step's gradient; visual_projection and "
+            + "visual_bias only, which take one step per dense batch). Default: none.")
+    List<String> clips = new ArrayList<>();
+
     @Option(names = "--lr-multiplier", description = "GROUP=M: scales one group's learning rate (repeatable).")
     List<String> multipliers = new ArrayList<>();
 
@@ -214,6 +220,34 @@ public final class VbprOptions {
             } else {
                 throw new BadInputException("--optimizer '" + o + "': unknown group '" + group + "'; groups: "
                         + String.join(", ", VbprConfig.tableNames(Variant.VBPR)) + ", all");
+            }
+        }
+        for (String o : clips) {
+            int eq = o.indexOf('='), colon = o.indexOf(':', eq + 1);
+            if (eq <= 0 || colon < 0) throw new BadInputException("--clip '" + o + "': expected GROUP=KIND:MAX, e.g. visual_bias=global-norm:1 or all=row-norm:5");
+            String group = o.substring(0, eq);
+            GroupSpec.Clip clip;
+            try {
+                clip = new GroupSpec.Clip(GroupSpec.ClipKind.parse(o.substring(eq + 1, colon)), Double.parseDouble(o.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--clip '" + o + "': the threshold must be a number");
+            } catch (BadInputException e) {
+                throw new BadInputException("--clip '" + o + "': " + e.getMessage());
+            }
+            if (clip.kind() == GroupSpec.ClipKind.NONE) throw new BadInputException("--clip '" + o + "': allowed kinds value, row-norm, global-norm");
+            List<String> targets = group.equals("all") ? List.of(VbprConfig.tableNames(Variant.VBPR)) : List.of(group);
+            for (String t : targets) {
+                if (!List.of(VbprConfig.tableNames(Variant.VBPR)).contains(t)) {
+                    throw new BadInputException("--clip '" + o + "': unknown group '" + t + "'; groups: "
+                            + String.join(", ", VbprConfig.tableNames(Variant.VBPR)) + ", all");
+                }
+                boolean dense = t.equals(dev.sparsetrain.models.vbpr.VbprModel.PROJECTION) || t.equals(dev.sparsetrain.models.vbpr.VbprModel.VISUAL_BIAS);
+                if (clip.kind() == GroupSpec.ClipKind.GLOBAL_NORM && !dense) {
+                    if (group.equals("all")) continue;   // 'all' with global-norm: the dense groups only
+                    throw new BadInputException("--clip '" + o + "': group '" + t + "' is updated per sample, one row at a time; global-norm needs the "
+                            + "whole step's gradient (visual_projection, visual_bias): use row-norm or value");
+                }
+                g.put(t, g.get(t).withClip(clip));
             }
         }
         return c.withGroups(g);

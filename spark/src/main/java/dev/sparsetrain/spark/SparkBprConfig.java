@@ -18,7 +18,7 @@ import java.util.Objects;
  *                            default parallelism; default 0)
  * @param syncsPerEpoch       synchronisation rounds per epoch: item tables broadcast, trained
  *                            locally on 1/syncsPerEpoch of the epoch's samples, merged (default 1)
- * @param merge               how item changes are combined (default {@link ItemMerge#SUM}, measured best)
+ * @param merge               how item changes are combined (default {@link ItemMerge#TOUCHED}, see its measurements)
  * @param positives           how a partition draws (u, i) (default USERS, as single-machine)
  * @param threadsPerPartition Hogwild threads inside one task (default 1: one task per core)
  */
@@ -38,7 +38,7 @@ public record SparkBprConfig(Bpr bpr, int epochs, long seed, int partitions, int
     }
 
     public static SparkBprConfig defaults() {
-        return new SparkBprConfig(Bpr.of(BprConfig.defaults()), 20, 42, 0, 1, ItemMerge.SUM, TrainerConfig.PositiveSampling.USERS, 1);
+        return new SparkBprConfig(Bpr.of(BprConfig.defaults()), 20, 42, 0, 1, ItemMerge.TOUCHED, TrainerConfig.PositiveSampling.USERS, 1);
     }
 
     public SparkBprConfig withBpr(BprConfig c) { return new SparkBprConfig(Bpr.of(c), epochs, seed, partitions, syncsPerEpoch, merge, positives, threadsPerPartition); }

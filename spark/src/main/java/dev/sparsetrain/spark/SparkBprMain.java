@@ -32,10 +32,12 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code spark-submit} entry point: reads and splits the data on the driver with the
- * project's readers, trains BPR-MF with {@link SparkBprTrainer} on the cluster, evaluates on the
- * driver (full ranking, beside popularity) and saves an ordinary BPR-MF model file, with the data
- * and split recorded the way {@code sparsetrain train} records them, so that
- * {@code ./sparsetrain evaluate --model FILE} and {@code recommend} read it as they read any.
+ * project's readers ({@code --data}) or on the executors ({@code --input}, {@link SparkInput}),
+ * trains BPR-MF with {@link SparkBprTrainer} on the cluster, evaluates (full ranking, beside
+ * popularity) and saves an ordinary BPR-MF model file. With {@code --data} the file records the
+ * data and split the way {@code sparsetrain train} does, so that
+ * {@code ./sparsetrain evaluate --model FILE} and {@code recommend} read it as they read any; with
+ * {@code --input} its split ({@code loo-spark}) is the executors' own, and they refuse it in one line.
  *
  * <pre>
  *   spark-submit --class dev.sparsetrain.spark.SparkBprMain --master local[2] \
@@ -46,7 +48,7 @@ import picocli.CommandLine.Option;
  * on stderr and exit code 2, before any Spark context starts when the options are at fault.
  */
 @Command(name = "sparsetrain-spark", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Trains BPR-MF on Apache Spark (user partitions, item table synchronised by summed deltas), evaluates it and saves a model file that 'sparsetrain evaluate' and 'recommend' read.")
+        description = "Trains BPR-MF on Apache Spark (user partitions, item table synchronised by averaged deltas), evaluates it and saves a model file that 'sparsetrain evaluate' and 'recommend' read.")
 public final class SparkBprMain implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
@@ -56,6 +58,10 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "synthetic", paramLabel = "NAME|FILE",
             description = "synthetic, ml-100k, ml-1m, lastfm (under --data-root) or a delimited file of user, item[, weight] lines, read on the driver. Default: ${DEFAULT-VALUE}.")
     String data;
+
+    @Option(names = "--input", paramLabel = "URI",
+            description = "Read the interactions on the executors instead of the driver: any path Spark reads (file:, hdfs:, s3a:, ...), delimited as --delimiter/--columns/--header, UTF-8, split leave-one-out per user on the executors and evaluated there. Default: none (--data, read on the driver).")
+    String input;
 
     @Option(names = "--data-root", paramLabel = "DIR", description = "Folder of the named datasets. Default: $SPARSETRAIN_DATA, else the sparsetrain.data property, else ../shared/data.")
     Path dataRoot;
@@ -135,7 +141,7 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--syncs-per-epoch", defaultValue = "1", description = "Item-table synchronisations per epoch. Default: ${DEFAULT-VALUE}.")
     int syncsPerEpoch;
 
-    @Option(names = "--merge", defaultValue = "sum", description = "How item changes of the partitions combine: sum, average or touched (mean over the partitions that moved the row). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--merge", defaultValue = "touched", description = "How item changes of the partitions combine: touched (mean over the partitions that moved the row), average (over all partitions) or sum (faster on short runs, can diverge with many partitions unless --syncs-per-epoch is raised). Default: ${DEFAULT-VALUE}.")
     String merge;
 
     @Option(names = "--threads-per-partition", defaultValue = "1", description = "Hogwild threads inside one task. Default: ${DEFAULT-VALUE}.")
@@ -159,6 +165,7 @@ public final class SparkBprMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (input != null) return distributed();
         SparkBprConfig cfg = config();
         Data d = load();
         Split s = split(d.all());
@@ -181,6 +188,8 @@ public final class SparkBprMain implements Callable<Integer> {
             });
             w.printf(Locale.ROOT, "trained %d epochs in %.2f s on %d partitions (%.0f samples/s, broadcast and aggregation included)%n",
                     res.history().size(), res.trainSeconds(), res.partitions(), res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
+            String warning = divergence(res.history());
+            if (warning != null) w.println(warning);
             RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks);
             RankingReport r = RankingEvaluator.evaluate(res.model(), s.test(), List.of(s.train()), eo);
             RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), eo);
@@ -196,7 +205,74 @@ public final class SparkBprMain implements Callable<Integer> {
         }
     }
 
+    /** A warning when the training loss ended well above its lowest epoch (the merge overshooting), else null. */
+    static String divergence(List<SparkBprTrainer.EpochStats> history) {
+        if (history.isEmpty()) return null;
+        SparkBprTrainer.EpochStats best = history.get(0), last = history.get(history.size() - 1);
+        for (var e : history) if (e.loss() < best.loss()) best = e;
+        if (!(last.loss() > 2 * best.loss()) && Double.isFinite(last.loss())) return null;
+        return String.format(Locale.ROOT, "warning: the training loss rose from %.4f (epoch %d) to %.4f (epoch %d): the partitions' item changes overshoot;"
+                + " use --merge touched or raise --syncs-per-epoch", best.loss(), best.epoch(), last.loss(), last.epoch());
+    }
+
+    /** Master URLs Spark 4 accepts (checked before the data is read; Spark itself would fail with a stack trace). */
+    static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]|spark://.+|yarn|k8s://.+");
+
+    /** --input: read, split, train and evaluate on the executors; the driver holds the id maps and the model. */
+    private int distributed() {
+        SparkBprConfig cfg = config();
+        if (!data.equals("synthetic")) throw new BadInputException("--input and --data: give one (--input is read by the executors, --data by the driver)");
+        if (!split.equalsIgnoreCase("loo")) throw new BadInputException("--split '" + split + "': --input supports loo only");
+        if (!charset.equalsIgnoreCase("UTF-8")) throw new BadInputException("--charset '" + charset + "': --input reads UTF-8 only");
+        DelimitedFormat f = format();
+        for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
+        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input.model");
+        JavaSparkContext sc = given != null ? given : start();
+        SparkInput.Prepared d = null;
+        SparkBprTrainer.Trained t = null;
+        try {
+            int P = cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism();
+            d = SparkInput.read(sc, input, f, threshold == null ? Double.NaN : threshold, splitSeed, P);
+            w.println(SparkInput.describe(d, input));
+            w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, %d user partitions, %d sync(s) per epoch, merge %s, %d epochs, seed %d%n",
+                    sc.version(), sc.master(), cfg.bpr().factors(), d.partitions(), cfg.syncsPerEpoch(), cfg.merge().cliName(), cfg.epochs(), cfg.seed());
+            w.flush();
+            t = SparkBprTrainer.train(sc, d, cfg, line -> {
+                w.println("  " + line);
+                w.flush();
+            });
+            var res = t.result();
+            w.printf(Locale.ROOT, "trained %d epochs in %.2f s on %d partitions (%.0f samples/s, broadcast and aggregation included)%n",
+                    res.history().size(), res.trainSeconds(), res.partitions(), res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
+            String warning = divergence(res.history());
+            if (warning != null) w.println(warning);
+            RankingReport[] r = SparkInput.evaluate(sc, d, t, ks);
+            w.print(RankingReport.table("BPR-MF (Spark)", r[0], "popularity", r[1]));
+            w.println("(evaluated on the executors; coverage is not combined across partitions)");
+            Map<String, String> meta = metadata(cfg, res);
+            for (String key : new String[] {"synthetic-users", "synthetic-items", "synthetic-seed", "test-fraction"}) meta.remove(key);
+            meta.put("data", input);
+            meta.put("delimiter", delimiter);
+            meta.put("columns", columns);
+            meta.put("header", Boolean.toString(header));
+            meta.put("split", "loo-spark");
+            meta.put("test-auc", String.format(Locale.ROOT, "%.6f", r[0].auc()));
+            BprFiles.save(outPath, res.model(), d.users(), d.items(), meta);
+            w.printf(Locale.ROOT, "saved %s%n", outPath);
+            w.flush();
+            return 0;
+        } finally {
+            if (t != null) t.release();
+            if (d != null) d.release();
+            if (given == null) sc.close();
+        }
+    }
+
     SparkBprConfig config() {
+        if (master != null && !MASTER.matcher(master).matches()) {
+            throw new BadInputException("--master '" + master + "': use local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL");
+        }
         TrainerConfig.PositiveSampling p = switch (positives.toLowerCase(Locale.ROOT)) {
             case "users" -> TrainerConfig.PositiveSampling.USERS;
             case "pairs" -> TrainerConfig.PositiveSampling.PAIRS;

@@ -30,7 +30,7 @@ import org.apache.spark.broadcast.Broadcast;
  *         BPR step on (p_u, q_i, q_j, b_i, b_j)
  *       d_p = (Q_p, b_p) - (Q, b)                           its change of the item table
  *     treeAggregate: D = sum_p d_p, n_i = #{p : d_p,i != 0}
- *     Q_i += D_i * w_i,  w_i = 1 (SUM, default), 1/P (AVERAGE), 1/n_i (TOUCHED)   see {@link ItemMerge}
+ *     Q_i += D_i * w_i,  w_i = 1 (SUM), 1/P (AVERAGE), 1/n_i (TOUCHED, default)   see {@link ItemMerge}
  *   driver: collect the user rows; evaluate and save as any BPR-MF model
  * </pre>
  * S_p, the triples of partition p per epoch, is the training pairs times p's share of the users
@@ -46,22 +46,25 @@ import org.apache.spark.broadcast.Broadcast;
  * Stochastic Gradient Descent", KDD 2011): a user row is written by one worker only, so only the
  * item table is shared and exchanged.
  *
- * <p>Defaults: one round per epoch, SUM merge, partitions = Spark's default parallelism, one
+ * <p>Defaults: one round per epoch, TOUCHED merge, partitions = Spark's default parallelism, one
  * thread per task. With P = 1 a round draws exactly the samples of single-machine training with
  * one thread (same streams, steps and schedule); only the float rounding of {@code Q + (Q_p - Q)}
  * differs.
  * Measured (leave-one-out, default hyperparameters, local[2], 2 partitions; {@code SparkBprTest}):
- * ML-100K, 20 epochs, AUC 0.9383 against 0.9390 single-machine (1 thread) and 0.8606 popularity;
- * synthetic 2,000 x 1,000, 12 epochs, 0.9366 against 0.9376 and 0.7831.
+ * ML-100K, 20 epochs, AUC 0.9402 against 0.9390 single-machine (1 thread) and 0.8606 popularity;
+ * synthetic 2,000 x 1,000, 12 epochs, 0.9350 against 0.9376 and 0.7831. More partitions and the
+ * other merge rules: {@link ItemMerge}.
  *
- * <p>Limits: the driver holds the interactions (read with the project's readers) and the whole
- * model; the item delta exchanged per round is dense (I x (k + 1) floats per partition, summed in
- * a tree). Adaptive optimizers (AdaGrad, Adam, ...) keep their state per partition from round
+ * <p>Limits: the driver holds the whole model, and the interactions when they come as an
+ * {@link Interactions} (not when {@link SparkInput} reads them on the executors); each partition
+ * returns the item rows its round changed (sparse; on a small catalogue that is nearly every row),
+ * summed in a tree into a dense I x (k + 1) accumulator. Adaptive optimizers (AdaGrad, Adam, ...)
+ * keep their state per partition from round
  * to round (moments, accumulators, row counts, step counters, via {@code Optimizer.exportState});
  * the item rows' state is the partition's own and is not averaged, only the weights are. The
- * default plain SGD has no state. Measured (synthetic 2,000 x 1,000, 12 epochs, rate 0.05 / 0.005):
- * AdaGrad 0.8966 with 2 partitions against 0.9087 single-machine, Adam 0.9184 against 0.9295; one
- * partition reproduces both. A lost
+ * default plain SGD has no state. Measured (synthetic 2,000 x 1,000, 12 epochs, rate 0.05 / 0.005,
+ * 2 partitions): AdaGrad 0.8887 (TOUCHED) and 0.8966 (SUM) against 0.9087 single-machine, Adam
+ * 0.9225 and 0.9184 against 0.9295; one partition reproduces both. A lost
  * executor fails the run: rounds are {@code localCheckpoint}ed to keep the lineage short.
  * Results are deterministic for a given partition count and seed up to the order in which Spark
  * sums the partitions' float deltas.
@@ -107,7 +110,39 @@ public final class SparkBprTrainer {
         int active = train.activeUsers();
         int P = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism(), active));
         List<UserShard> shards = shards(train, model, P, cfg);
-        JavaRDD<UserShard> state = sc.parallelize(shards, P);
+        Trained t = run(sc, sc.parallelize(shards, P), model, P, cfg, log);
+        t.release();
+        return t.result();
+    }
+
+    /**
+     * Trains on data read and partitioned by the executors ({@link SparkInput#read}); the driver
+     * holds only the id maps and the model. Call {@link Trained#release} when done with the shards
+     * (after {@link SparkInput#evaluate}).
+     */
+    public static Trained train(JavaSparkContext sc, SparkInput.Prepared data, SparkBprConfig cfg, Consumer<String> log) {
+        if (data.trainPairs() == 0) throw new BadInputException("training set: no interactions");
+        BprModel model = new BprModel(data.users().size(), data.items().size(), cfg.bpr().config(), cfg.seed());
+        return run(sc, SparkInput.shards(sc, data, model, cfg), model, data.partitions(), cfg, log);
+    }
+
+    /**
+     * A finished run and its last round's shards (cached) with the broadcast their lineage still
+     * references; {@link #release} frees both once the caller is done with the shards.
+     */
+    public record Trained(Result result, JavaRDD<UserShard> state, Broadcast<float[][]> lastTable) {
+        public void release() {
+            state.unpersist(false);
+            if (lastTable != null) lastTable.destroy();
+        }
+    }
+
+    /**
+     * The rounds over given shards (one per partition, built on the driver or on the executors);
+     * {@code model} holds the initial item table and receives the trained users and items.
+     */
+    static Trained run(JavaSparkContext sc, JavaRDD<UserShard> state, BprModel model, int P, SparkBprConfig cfg, Consumer<String> log) {
+        int I = model.numItems(), k = cfg.bpr().factors();
         float[] Q = model.items().data(), B = model.itemBias().data();
         int R = cfg.syncsPerEpoch(), rounds = cfg.epochs() * R;
         List<EpochStats> history = new ArrayList<>();
@@ -152,9 +187,7 @@ public final class SparkBprTrainer {
         for (UserShard.Users u : state.map(UserShard::usersOnly).collect()) {
             for (int r = 0; r < u.users().length; r++) System.arraycopy(u.factors(), r * k, P0, u.users()[r] * k, k);
         }
-        state.unpersist(false);
-        if (previous != null) previous.destroy();
-        return new Result(model, P, history, total, samples);
+        return new Trained(new Result(model, P, history, total, samples), state, previous);
     }
 
     /** Deals the users with items round robin to {@code P} shards, with their items and initial rows. */
@@ -215,18 +248,13 @@ public final class SparkBprTrainer {
 
         Delta add(UserShard s) {
             int k = db.length == 0 ? 0 : dq.length / db.length;
-            float[] q = s.itemDelta(), b = s.biasDelta();
-            for (int i = 0; i < db.length; i++) {
-                boolean moved = b[i] != 0;
-                db[i] += b[i];
-                for (int x = i * k, e = x + k; x < e; x++) {
-                    float v = q[x];
-                    if (v != 0) {
-                        moved = true;
-                        dq[x] += v;
-                    }
-                }
-                if (moved) touched[i]++;
+            int[] rows = s.deltaRows();
+            float[] v = s.deltaValues();
+            for (int r = 0; r < rows.length; r++) {
+                int i = rows[r], o = r * (k + 1);
+                for (int f = 0; f < k; f++) dq[i * k + f] += v[o + f];
+                db[i] += v[o + k];
+                touched[i]++;
             }
             lossSum += s.lossSum();
             samples += s.roundSamples();

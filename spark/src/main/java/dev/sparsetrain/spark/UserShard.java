@@ -25,8 +25,8 @@ import java.util.Arrays;
  * @param numItems   items in the whole data
  * @param samples    triples this shard draws per epoch
  * @param userFactors the local users' factor rows (users.length x factors)
- * @param itemDelta  the last round's change of the item factors (numItems x factors), or null
- * @param biasDelta  the last round's change of the item biases (numItems), or null
+ * @param deltaRows  the item rows the last round changed, ascending, or null before the first round
+ * @param deltaValues their changes, factors + 1 floats per row (the factors, then the bias)
  * @param lossSum    the last round's mean sampled loss times its samples
  * @param roundSamples triples drawn in the last round
  * @param trainSeconds wall time of the last round's training steps in the task
@@ -34,7 +34,7 @@ import java.util.Arrays;
  *                   its copy of the item rows), or null for the stateless fused SGD
  */
 public record UserShard(int partition, long seed, int[] users, int[] indptr, int[] indices, int numItems, long samples, float[] userFactors,
-                        float[] itemDelta, float[] biasDelta, double lossSum, long roundSamples, double trainSeconds, OptState optimizer) implements Serializable {
+                        int[] deltaRows, float[] deltaValues, double lossSum, long roundSamples, double trainSeconds, OptState optimizer) implements Serializable {
 
     /**
      * Runs this shard's share of one synchronisation round with the single-machine trainer: a
@@ -57,7 +57,7 @@ public record UserShard(int partition, long seed, int[] users, int[] indptr, int
         Table it = Table.embedding("items", numItems, k).load(items);
         Table bt = Table.embedding("item_bias", numItems, 1).load(bias);
         if (mine == 0 || indices.length == 0) {
-            return new UserShard(partition, seed, users, indptr, indices, numItems, samples, ut.data(), new float[items.length], new float[bias.length], 0, 0, 0, optimizer);
+            return new UserShard(partition, seed, users, indptr, indices, numItems, samples, ut.data(), new int[0], new float[0], 0, 0, 0, optimizer);
         }
         BprModel model = new BprModel(cfg.bpr().config(), ut, it, bt);
         // adaptive optimizers continue their per-partition state (the item rows' moments are this partition's own, not averaged)
@@ -73,8 +73,9 @@ public record UserShard(int partition, long seed, int[] users, int[] indptr, int
         float[] dq = it.data(), db = bt.data();
         for (int x = 0; x < dq.length; x++) dq[x] -= items[x];
         for (int x = 0; x < db.length; x++) db[x] -= bias[x];
+        Sparse d = Sparse.of(dq, db, k);
         double loss = res.finalLoss();
-        return new UserShard(partition, seed, users, indptr, indices, numItems, samples, ut.data(), dq, db,
+        return new UserShard(partition, seed, users, indptr, indices, numItems, samples, ut.data(), d.rows(), d.values(),
                 Double.isNaN(loss) ? 0 : loss * res.samples(), res.samples(), res.trainSeconds(),
                 model.usesFusedKernel() ? null : OptState.of(model.optimizer().exportState()));
     }
@@ -89,6 +90,34 @@ public record UserShard(int partition, long seed, int[] users, int[] indptr, int
         @Override public void afterRound() { model.afterRound(); }
         @Override public Object snapshot() { return model.snapshot(); }
         @Override public void restore(Object snapshot) { model.restore(snapshot); }
+    }
+
+    /**
+     * The non-zero rows of an item-table change: a row the round did not sample is bit-identical
+     * (lazy semantics), so only the sampled rows travel and stay cached, not items x (k + 1) floats.
+     */
+    record Sparse(int[] rows, float[] values) {
+        static Sparse of(float[] dq, float[] db, int k) {
+            int n = db.length, m = 0;
+            boolean[] moved = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                boolean mv = db[i] != 0;
+                for (int x = i * k, e = x + k; x < e && !mv; x++) mv = dq[x] != 0;
+                moved[i] = mv;
+                if (mv) m++;
+            }
+            int[] rows = new int[m];
+            float[] vals = new float[m * (k + 1)];
+            int r = 0;
+            for (int i = 0; i < n; i++) {
+                if (!moved[i]) continue;
+                rows[r] = i;
+                System.arraycopy(dq, i * k, vals, r * (k + 1), k);
+                vals[r * (k + 1) + k] = db[i];
+                r++;
+            }
+            return new Sparse(rows, vals);
+        }
     }
 
     /** Local user rows and their global indices, what the driver collects at the end. */

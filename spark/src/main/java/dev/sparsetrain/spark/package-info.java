@@ -1,8 +1,9 @@
 /**
  * Training on Apache Spark, for data sets that outgrow one machine: data-parallel BPR-MF
  * ({@link dev.sparsetrain.spark.SparkBprTrainer}) with user factors held where each user's
- * interactions live and the item table synchronised by model averaging of sparse deltas, and a
- * {@code spark-submit} entry point ({@link dev.sparsetrain.spark.SparkBprMain}). The model math,
+ * interactions live and the item table synchronised by model averaging of sparse deltas; data
+ * read, split and evaluated on the executors ({@link dev.sparsetrain.spark.SparkInput}) or given
+ * by the driver; and a {@code spark-submit} entry point ({@link dev.sparsetrain.spark.SparkBprMain}). The model math,
  * optimizer runtime, samplers, evaluation and model files are the single-machine ones of
  * {@code dev.sparsetrain.models.bpr}; Spark is a {@code provided} dependency and never enters the
  * command-line jar.

@@ -122,6 +122,25 @@ class SparkBprTest {
     }
 
     @Test
+    void severalRoundsPerEpochDrawOneEpochOfTriples() {
+        var all = SyntheticImplicit.generate(SyntheticImplicit.Config.defaults().withSize(300, 150, 12)).interactions();
+        Split s = Splits.leaveOneOut(all, 42);
+        for (var pos : TrainerConfig.PositiveSampling.values()) {
+            var res = SparkBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withEpochs(2).withPartitions(3).withSyncsPerEpoch(3)
+                    .withPositives(pos).withBpr(BprConfig.defaults().withFactors(8)), null);
+            assertEquals(2, res.history().size());
+            for (var e : res.history()) assertEquals(s.train().size(), e.samples(), 3, pos + ": " + e);
+            // every user row that has training items moved away from its initial value
+            BprModel init = new BprModel(s.train().numUsers(), s.train().numItems(), BprConfig.defaults().withFactors(8), 42);
+            for (int u = 0; u < s.train().numUsers(); u++) {
+                boolean moved = false;
+                for (int f = 0; f < 8; f++) moved |= init.users().get(u, f) != res.model().users().get(u, f);
+                assertEquals(s.train().count(u) > 0, moved, "user " + u);
+            }
+        }
+    }
+
+    @Test
     void shardsHoldEveryActiveUserOnceWithAllItsItems() {
         var all = SyntheticImplicit.generate(SyntheticImplicit.Config.defaults().withSize(101, 60, 8)).interactions();
         // a user with no items stays out of every shard
@@ -167,7 +186,25 @@ class SparkBprTest {
     }
 
     private static UserShard shardWithDelta(float[] dq, float[] db) {
-        return new UserShard(0, 1, new int[0], new int[] {0}, new int[0], 3, 0, new float[0], dq, db, 0, 0, 0, null);
+        UserShard.Sparse d = UserShard.Sparse.of(dq, db, 2);
+        return new UserShard(0, 1, new int[0], new int[] {0}, new int[0], 3, 0, new float[0], d.rows(), d.values(), 0, 0, 0, null);
+    }
+
+    @Test
+    void onlyChangedItemRowsAreSent() {
+        UserShard.Sparse d = UserShard.Sparse.of(new float[] {0, 0, 0, 0.5f, 0, 0, 0, 0}, new float[] {0, 0, 0, -1}, 2);
+        assertEquals("[1, 3]", java.util.Arrays.toString(d.rows()));
+        assertEquals("[0.0, 0.5, 0.0, 0.0, 0.0, -1.0]", java.util.Arrays.toString(d.values()));
+    }
+
+    @Test
+    void risingLossIsReported() {
+        var ok = List.of(new SparkBprTrainer.EpochStats(1, 10, 1, 0.6, 1), new SparkBprTrainer.EpochStats(2, 10, 1, 0.3, 1));
+        var bad = List.of(new SparkBprTrainer.EpochStats(1, 10, 1, 0.39, 1), new SparkBprTrainer.EpochStats(2, 10, 1, 0.19, 1),
+                new SparkBprTrainer.EpochStats(3, 10, 1, 438.5, 1));
+        assertEquals(null, SparkBprMain.divergence(ok));
+        String w = SparkBprMain.divergence(bad);
+        assertTrue(w != null && w.contains("0.1900 (epoch 2) to 438.5000 (epoch 3)"), w);
     }
 
     @Test
@@ -196,6 +233,8 @@ class SparkBprTest {
         String[][] cases = {
             {"--epochs", "0"},
             {"--merge", "median"},
+            {"--master", "bogus://x"},
+            {"--master", "local[0]"},
             {"--partitions", "-3"},
             {"--syncs-per-epoch", "0"},
             {"--lr", "-1"},

@@ -129,25 +129,33 @@ public final class CtrTrainer implements AutoCloseable {
         for (Table t : model.sparseTables()) (t.name().startsWith("lin.") ? lin : emb).add(t.name());
         for (Table t : model.denseTables()) (SparseNN.isBias(t) ? b : w).add(t.name());
         List<ParamGroup> out = new ArrayList<>();
-        Chain ec = chain("embeddings", c.embeddingOptimizer(), c.embeddingLr()).withWeightDecay(c.embeddingL2());
+        Chain ec = clipRows(chain("embeddings", c.embeddingOptimizer(), c.embeddingLr()), c).withWeightDecay(c.embeddingL2());
         if (c.maxNorm() > 0) ec = ec.withMaxNorm(c.maxNorm());
         if (c.constantNorm() > 0) ec = ec.withConstantNorm(c.constantNorm());
         if (!emb.isEmpty()) {
             out.add(new ParamGroup("embeddings", ec, emb, SparseSemantics.LAZY, c.freezeEmbeddings()));
         }
         if (!lin.isEmpty()) {
-            Chain lc = chain("linear", c.embeddingOptimizer(), c.embeddingLr()).withWeightDecay(c.embeddingL2());
+            Chain lc = clipRows(chain("linear", c.embeddingOptimizer(), c.embeddingLr()), c).withWeightDecay(c.embeddingL2());
             out.add(new ParamGroup("linear", lc, lin, SparseSemantics.LAZY, c.freezeEmbeddings()));
         }
         if (!w.isEmpty()) {
-            Chain wc = chain("mlp_weights", c.mlpOptimizer(), c.mlpLr()).withWeightDecay(c.mlpL2());
+            Chain wc = clipGlobal(chain("mlp_weights", c.mlpOptimizer(), c.mlpLr()), c).withWeightDecay(c.mlpL2());
             out.add(new ParamGroup("mlp_weights", wc, w, SparseSemantics.DENSE, c.freezeMlp()));
         }
         if (!b.isEmpty()) {
-            out.add(new ParamGroup("mlp_biases", chain("mlp_biases", c.mlpOptimizer(), c.mlpLr()), b, SparseSemantics.DENSE,
+            out.add(new ParamGroup("mlp_biases", clipGlobal(chain("mlp_biases", c.mlpOptimizer(), c.mlpLr()), c), b, SparseSemantics.DENSE,
                     c.freezeMlp()));
         }
         return out;
+    }
+
+    private static Chain clipRows(Chain ch, TrainConfig c) {
+        return c.embeddingClipNorm() > 0 ? ch.withClipByRowNorm(c.embeddingClipNorm()) : ch;
+    }
+
+    private static Chain clipGlobal(Chain ch, TrainConfig c) {
+        return c.mlpClipNorm() > 0 ? ch.withClipByGlobalNorm(c.mlpClipNorm()) : ch;
     }
 
     /** The groups restricted to the given tables (groups left without a table are dropped). */

@@ -74,20 +74,34 @@ public final class Diagnosis {
             flag[g] = bad;
             if (!bad) continue;
             String name = f[g].group();
+            boolean dense = name.equals(VbprModel.PROJECTION) || name.equals(VbprModel.VISUAL_BIAS);
+            String clipKind = dense ? "global-norm" : "row-norm";
             if (f[g].nonFinite() > 0 || !Double.isFinite(x)) {
-                advice.add(String.format(Locale.ROOT, "group '%s': %d non-finite gradient entries; lower its learning rate (multiplier 0.01), clip by row norm, or preprocess the features",
-                        name, f[g].nonFinite()));
+                advice.add(String.format(Locale.ROOT, "group '%s': %d non-finite gradient entries; lower its learning rate (--lr-multiplier %s=0.01), "
+                        + "clip its gradient (--clip %s=%s:1), or preprocess the features", name, f[g].nonFinite(), name, name, clipKind));
                 continue;
             }
             double mult = med / x;
             StringBuilder a = new StringBuilder(String.format(Locale.ROOT,
                     "group '%s': update/weight %.3g is %.0fx %s the median %.3g; set its learning-rate multiplier to %.3g (--lr-multiplier %s=%.3g or --auto-balance)",
                     name, x, x > med ? x / med : med / x, x > med ? "above" : "below", med, mult * f[g].multiplier(), name, mult * f[g].multiplier()));
-            if ((name.equals(VbprModel.PROJECTION) || name.equals(VbprModel.VISUAL_BIAS)) && x > med) {
+            // Clipping at the gradient norm that would put a plain-SGD group's ratio at the median
+            // (its update is lr times its gradient); adaptive rules already normalise the step.
+            String rule = t.cfg.groups().get(name).rule();
+            boolean plain = rule.equals("sgd") || rule.equals("momentum") || rule.equals("nesterov");
+            // (a diverged probe's norms say nothing about a threshold: then the option without a number)
+            String clip = !(x > med && plain) ? null
+                    : Double.isFinite(l1) && f[g].gradientNorm() > 0 ? String.format(Locale.ROOT, "--clip %s=%s:%.3g", name, clipKind, f[g].gradientNorm() * med / x)
+                    : "--clip " + name + "=" + clipKind + ":MAX";
+            if (dense && x > med) {
                 a.append(t.cfg.preprocessing() == dev.sparsetrain.data.features.Preprocessing.NONE
                         ? "; its gradient scales with the raw feature values: use --feature-preprocessing l2-row (or standardize)"
-                        : "; or clip it (an adaptive optimizer such as adam for this group also bounds its step)");
-            } else if (name.equals(VbprModel.PROJECTION) || name.equals(VbprModel.VISUAL_BIAS)) {
+                                + (clip != null ? ", or clip it (" + clip + ")" : "")
+                        : clip != null ? "; or clip it (" + clip + "), or give it an adaptive optimizer such as adam, which bounds its step"
+                        : "; or give it an adaptive optimizer such as adam, which bounds its step");
+            } else if (clip != null) {
+                a.append("; or clip its gradient (").append(clip).append(")");
+            } else if (dense) {
                 a.append("; E and beta' take one step per dense batch while rows take one per sample, so they need a larger rate (or a smaller --dense-batch)");
             }
             advice.add(a.toString());

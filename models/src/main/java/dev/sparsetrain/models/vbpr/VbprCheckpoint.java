@@ -195,7 +195,8 @@ public final class VbprCheckpoint {
         m.put(p + "preprocessing", c.preprocessing().cliName());
         StringBuilder g = new StringBuilder();
         c.groups().forEach((k, v) -> g.append(g.isEmpty() ? "" : ";").append(k).append('=').append(v.rule()).append(':')
-                .append(v.learningRate()).append(':').append(v.l2()));
+                .append(v.learningRate()).append(':').append(v.l2())
+                .append(v.clip().kind() == GroupSpec.ClipKind.NONE ? "" : ":" + v.clip().kind().cliName() + ":" + v.clip().max()));
         m.put(p + "groups", g.toString());
         m.put(p + "threads", Integer.toString(c.threads()));
         m.put(p + "maxEpochs", Integer.toString(c.maxEpochs()));
@@ -216,8 +217,9 @@ public final class VbprCheckpoint {
         for (String e : req(m, p + "groups", where).split(";")) {
             int eq = e.indexOf('=');
             String[] f = e.substring(eq + 1).split(":");
-            if (eq <= 0 || f.length != 3) throw new BadInputException(where + ": damaged VBPR checkpoint (group '" + e + "')");
-            groups.put(e.substring(0, eq), new GroupSpec(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2])));
+            if (eq <= 0 || (f.length != 3 && f.length != 5)) throw new BadInputException(where + ": damaged VBPR checkpoint (group '" + e + "')");
+            GroupSpec.Clip clip = f.length == 5 ? new GroupSpec.Clip(GroupSpec.ClipKind.parse(f[3]), Double.parseDouble(f[4])) : GroupSpec.Clip.NONE;
+            groups.put(e.substring(0, eq), new GroupSpec(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2]), clip));
         }
         return new VbprConfig(Variant.parse(req(m, p + "variant", where)), Integer.parseInt(req(m, p + "factors", where)),
                 Integer.parseInt(req(m, p + "visualFactors", where)), Preprocessing.parse(req(m, p + "preprocessing", where)), groups,

@@ -249,4 +249,55 @@ class TrainerBehaviourTest {
         assertTrue(ne.get(7) < ne.get(0), "training NE falls: " + ne);
         System.out.printf("training NE per quarter pass: %s%n", ne);
     }
+
+    /**
+     * Clipping bounds every step: with plain SGD at lr 0.1, an MLP group's whole gradient clipped
+     * to global norm c moves that group by at most 0.1 c per step (in norm, over all its tensors),
+     * and an embedding row's gradient clipped to row norm c moves the row by at most 0.1 c per step.
+     */
+    @Test
+    void gradientClippingBoundsEveryStep() {
+        double c = 1e-3, lr = 0.1;
+        TrainConfig sgd = base(2).toBuilder().numPasses(1).mlpOptimizer("sgd", lr).embeddingOptimizer("sgd", lr).build();
+        TrainConfig clipped = sgd.toBuilder().mlpClipNorm(c).embeddingClipNorm(c).build();
+        int steps = (DATA.rows() + sgd.batchSize() - 1) / sgd.batchSize();
+        SparseNN before = model(ModelConfig.defaults());
+        SparseNN free = train(ModelConfig.defaults(), sgd), bounded = train(ModelConfig.defaults(), clipped);
+        double[] moveFree = mlpMove(before, free), moveBounded = mlpMove(before, bounded);
+        System.out.printf("MLP movement after %d steps: weights %.4g / biases %.4g unclipped, %.4g / %.4g clipped at global norm %.0e%n",
+                steps, moveFree[0], moveFree[1], moveBounded[0], moveBounded[1], c);
+        for (int k = 0; k < 2; k++) {
+            assertTrue(moveBounded[k] <= steps * lr * c * (1 + 1e-4), "group moved " + moveBounded[k] + " > " + steps * lr * c);
+            assertTrue(moveFree[k] > 10 * moveBounded[k], "unclipped moves much further: " + moveFree[k]);
+        }
+        for (int f = 0; f < DATA.numSparse(); f++) {
+            int[] seen = DATA.impressions(f);
+            Table a = table(before, "emb." + DATA.names()[f]), b = table(bounded, "emb." + DATA.names()[f]);
+            for (int r = 0; r < a.rows(); r++) {
+                if (seen[r] == 0) continue;
+                double d2 = 0;
+                for (int j = 0; j < a.dim(); j++) {
+                    double d = b.get(r, j) - a.get(r, j);
+                    d2 += d * d;
+                }
+                // a row is in at most min(seen, steps) batches
+                assertTrue(Math.sqrt(d2) <= Math.min(seen[r], steps) * lr * c * (1 + 1e-4), "row " + r + " of feature " + f);
+            }
+        }
+    }
+
+    /** Norm of the change of the MLP weight tensors and of the bias tensors (each group as one vector). */
+    static double[] mlpMove(SparseNN a, SparseNN b) {
+        double w = 0, bias = 0;
+        for (Table t : a.denseTables()) {
+            Table u = table(b, t.name());
+            double s = 0;
+            for (int i = 0; i < t.data().length; i++) {
+                double d = u.data()[i] - t.data()[i];
+                s += d * d;
+            }
+            if (SparseNN.isBias(t)) bias += s; else w += s;
+        }
+        return new double[] {Math.sqrt(w), Math.sqrt(bias)};
+    }
 }
