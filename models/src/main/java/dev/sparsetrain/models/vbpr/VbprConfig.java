@@ -106,6 +106,9 @@ import java.util.Map;
  *   L2 on user_visual 0 / 0.01; on visual_bias 0.1           0.804/0.440  0.803/0.438; 0.804/0.441
  *   visual-only: defaults 0.605/0.612; features none / standardize / max-abs 0.643/0.599  0.637/0.599  0.612/0.606;
  *     user_visual Adam 1e-3 / AdaGrad 0.05 0.607/0.633  0.606/0.625; dense batch 256 0.647/0.614
+ *   no training, content only: score = sum of the user's training items' features . f_i (features
+ *     standardized, rows of unit norm)                     0.598/0.642
+ *     (the learned visual term's 0.648 is about all the cold-start signal a linear use of these features holds)
  * </pre>
  * The item bias decides it: items never seen in training are drawn only as negatives, so their
  * beta_i goes to about -0.9 in VBPR and -1.1 in BPR-MF, while the visual term alone ranks cold
