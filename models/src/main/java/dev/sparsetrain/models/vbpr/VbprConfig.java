@@ -108,7 +108,7 @@ import java.util.Map;
  *     user_visual Adam 1e-3 / AdaGrad 0.05 0.607/0.633  0.606/0.625; dense batch 256 0.647/0.614
  *   no training, content only: score = sum of the user's training items' features . f_i (features
  *     standardized, rows of unit norm)                     0.598/0.642
- *     (the learned visual term's 0.648 is about all the cold-start signal a linear use of these features holds)
+ *     (the learned visual term's 0.648 is about what this simple content profile reaches)
  * </pre>
  * The item bias decides it: items never seen in training are drawn only as negatives, so their
  * beta_i goes to about -0.9 in VBPR and -1.1 in BPR-MF, while the visual term alone ranks cold
