@@ -82,7 +82,7 @@ import java.util.Map;
  * A smaller initial E is the one lever that raises overall AUC (0.811) but it lowers cold-start
  * AUC; the defaults keep the scale at which both must-show margins are closest.
  *
- * <p>Measured in session 3 (seed 42 unless noted; test AUC / cold-start AUC; BPR-MF always with the
+ * <p>Also measured in session 2 (seed 42 unless noted; test AUC / cold-start AUC; BPR-MF always with the
  * same ID-group settings as VBPR). Which term ranks cold items low: the cold-start AUC of each term
  * of the default model's score alone (a cold test item against all items outside train(u)):
  * <pre>
