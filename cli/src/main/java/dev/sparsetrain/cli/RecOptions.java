@@ -13,7 +13,6 @@ import dev.sparsetrain.data.Splits;
 import dev.sparsetrain.data.SyntheticImplicit;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.train.TrainerConfig;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,43 +127,21 @@ final class RecOptions {
         }
 
         DelimitedFormat format() {
-            String[] c = columns.split(",");
-            if (c.length < 2 || c.length > 3) throw new BadInputException("--columns '" + columns + "': give user,item or user,item,weight (0-based)");
-            int[] v = new int[3];
-            v[2] = -1;
-            for (int k = 0; k < c.length; k++) {
-                try {
-                    v[k] = Integer.parseInt(c[k].trim());
-                } catch (NumberFormatException e) {
-                    throw new BadInputException("--columns '" + columns + "': '" + c[k] + "' is not a column number");
-                }
-            }
-            Charset cs;
-            try {
-                cs = Charset.forName(charset);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--charset '" + charset + "': unknown encoding, use e.g. UTF-8 or ISO-8859-1");
-            }
-            return new DelimitedFormat(DelimitedFormat.parseDelimiter(delimiter), v[0], v[1], v[2], header, cs);
+            return DelimitedFormat.fromOptions(columns, delimiter, header, charset);
         }
 
         Split split(Interactions all) {
+            Split random = Splits.byName(split, all, testFraction, splitSeed);
+            if (random != null) return random;
             String s = split.toLowerCase(Locale.ROOT);
-            return switch (s) {
-                case "loo", "leave-one-out" -> Splits.leaveOneOut(all, splitSeed);
-                case "user-ratio" -> Splits.perUserRatio(all, testFraction, splitSeed);
-                case "global-ratio" -> Splits.globalRatio(all, testFraction, splitSeed);
-                default -> {
-                    if (s.matches("u[1-5]|ua|ub")) {
-                        if (KnownDatasets.folderOf(data) == null || !KnownDatasets.folderOf(data).equals("movielens-100k")) {
-                            throw new BadInputException("--split " + split + ": the official folds exist only for --data ml-100k");
-                        }
-                        Split off = Splits.movieLens100kOfficial(root().resolve("movielens-100k"), s, readOptions());
-                        yield remap(off, all.users(), all.items());
-                    }
-                    throw new BadInputException("--split '" + split + "': use loo, user-ratio, global-ratio or u1..u5/ua/ub");
+            if (s.matches("u[1-5]|ua|ub")) {
+                if (KnownDatasets.folderOf(data) == null || !KnownDatasets.folderOf(data).equals("movielens-100k")) {
+                    throw new BadInputException("--split " + split + ": the official folds exist only for --data ml-100k");
                 }
-            };
+                Split off = Splits.movieLens100kOfficial(root().resolve("movielens-100k"), s, readOptions());
+                return remap(off, all.users(), all.items());
+            }
+            throw new BadInputException("--split '" + split + "': use loo, user-ratio, global-ratio or u1..u5/ua/ub");
         }
 
         /** The settings that rebuild this data and split, stored in model metadata. */

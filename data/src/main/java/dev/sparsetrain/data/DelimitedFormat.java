@@ -61,6 +61,32 @@ public record DelimitedFormat(String delimiter, int userColumn, int itemColumn, 
         return new DelimitedFormat(delimiter, userColumn, itemColumn, weightColumn, h, charset);
     }
 
+    /**
+     * The format given by command-line options: {@code columns} "user,item[,weight]" (0-based; a
+     * weight column of -1 or none means every line weighs 1), a delimiter as {@link #parseDelimiter}
+     * reads it, a header flag and a charset name. Bad values are refused in one line naming the
+     * option.
+     */
+    public static DelimitedFormat fromOptions(String columns, String delimiter, boolean header, String charset) {
+        String[] c = columns.split(",");
+        if (c.length < 2 || c.length > 3) throw new dev.sparsetrain.core.BadInputException("--columns '" + columns + "': give user,item or user,item,weight (0-based)");
+        int[] v = {0, 0, -1};
+        for (int k = 0; k < c.length; k++) {
+            try {
+                v[k] = Integer.parseInt(c[k].trim());
+            } catch (NumberFormatException e) {
+                throw new dev.sparsetrain.core.BadInputException("--columns '" + columns + "': '" + c[k] + "' is not a column number");
+            }
+        }
+        Charset cs;
+        try {
+            cs = Charset.forName(charset);
+        } catch (IllegalArgumentException e) {
+            throw new dev.sparsetrain.core.BadInputException("--charset '" + charset + "': unknown encoding, use e.g. UTF-8 or ISO-8859-1");
+        }
+        return new DelimitedFormat(parseDelimiter(delimiter), v[0], v[1], v[2], header, cs);
+    }
+
     /** Parses a delimiter as typed on a command line: "\t", "tab", "comma", "::", "whitespace". */
     public static String parseDelimiter(String s) {
         return switch (s) {

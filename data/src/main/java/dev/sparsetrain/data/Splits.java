@@ -23,6 +23,25 @@ import java.util.SplittableRandom;
 public final class Splits {
     private Splits() {}
 
+    /**
+     * A random split by its command-line name: {@code loo} (or {@code leave-one-out}),
+     * {@code user-ratio} or {@code global-ratio} ({@code testFraction} in (0, 1) for the ratio
+     * splits); {@code null} for any other name, which the caller may know (e.g. the official
+     * ML-100K folds) or refuse.
+     */
+    public static Split byName(String name, Interactions all, double testFraction, long seed) {
+        String s = name.toLowerCase(java.util.Locale.ROOT);
+        if ((s.equals("user-ratio") || s.equals("global-ratio")) && !(testFraction > 0 && testFraction < 1)) {
+            throw new dev.sparsetrain.core.BadInputException("--test-fraction " + testFraction + ": must be in (0, 1)");
+        }
+        return switch (s) {
+            case "loo", "leave-one-out" -> leaveOneOut(all, seed);
+            case "user-ratio" -> perUserRatio(all, testFraction, seed);
+            case "global-ratio" -> globalRatio(all, testFraction, seed);
+            default -> null;
+        };
+    }
+
     /** Per-user leave-one-out with the given seed. */
     public static Split leaveOneOut(Interactions all, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);

@@ -16,7 +16,6 @@ import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.train.TrainerConfig;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -340,34 +339,14 @@ public final class SparkBprMain implements Callable<Integer> {
     }
 
     private DelimitedFormat format() {
-        String[] c = columns.split(",");
-        if (c.length < 2 || c.length > 3) throw new BadInputException("--columns '" + columns + "': give user,item or user,item,weight (0-based)");
-        int[] v = new int[3];
-        v[2] = -1;
-        for (int x = 0; x < c.length; x++) {
-            try {
-                v[x] = Integer.parseInt(c[x].trim());
-            } catch (NumberFormatException e) {
-                throw new BadInputException("--columns '" + columns + "': '" + c[x] + "' is not a column number");
-            }
-        }
-        Charset cs;
-        try {
-            cs = Charset.forName(charset);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--charset '" + charset + "': unknown encoding");
-        }
-        return new DelimitedFormat(DelimitedFormat.parseDelimiter(delimiter), v[0], v[1], v[2], header, cs);
+        return DelimitedFormat.fromOptions(columns, delimiter, header, charset);
     }
 
     Split split(Interactions all) {
         if (!(testFraction > 0 && testFraction < 1)) throw new BadInputException("--test-fraction " + testFraction + ": must be in (0, 1)");
-        return switch (split.toLowerCase(Locale.ROOT)) {
-            case "loo", "leave-one-out" -> Splits.leaveOneOut(all, splitSeed);
-            case "user-ratio" -> Splits.perUserRatio(all, testFraction, splitSeed);
-            case "global-ratio" -> Splits.globalRatio(all, testFraction, splitSeed);
-            default -> throw new BadInputException("--split '" + split + "': use loo, user-ratio or global-ratio");
-        };
+        Split s = Splits.byName(split, all, testFraction, splitSeed);
+        if (s == null) throw new BadInputException("--split '" + split + "': use loo, user-ratio or global-ratio");
+        return s;
     }
 
     /** The keys 'sparsetrain train' writes, so that evaluate and recommend rebuild the data and split. */
