@@ -47,6 +47,7 @@ public final class LrFindCommand implements Callable<Integer> {
         if (range.length != 2 || !(range[0] > 0) || !(range[1] > range[0])) {
             throw new BadInputException("--range: expected LOW,HIGH with 0 < LOW < HIGH");
         }
+        OutputPaths.requireFolder("--out", out);
         PrintWriter pw = spec.commandLine().getOut();
         FeatureDataset data = opts.load();
         VbprTrainer t = new VbprTrainer(data, opts.config().withAutoBalance(false, Double.NaN));

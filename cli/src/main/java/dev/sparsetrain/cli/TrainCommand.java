@@ -88,6 +88,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (!model.equalsIgnoreCase("bpr")) {
             throw new BadInputException("--model '" + model + "': this build trains bpr here (vbpr and visual come with the VBPR command set)");
         }
+        if (out != null) OutputPaths.requireFile("--out", out);
+        if (exportNpy != null) OutputPaths.requireFolder("--export-npy", exportNpy);
+        if (training.checkpointEvery > 0) OutputPaths.requireFolder("--checkpoint-dir", training.checkpointDir);
         PrintWriter w = spec.commandLine().getOut();
         TrainerConfig tc = training.config();
         BprConfig bc = bpr.config();

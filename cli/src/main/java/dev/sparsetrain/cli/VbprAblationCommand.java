@@ -31,6 +31,7 @@ public final class VbprAblationCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (double r : sweep) if (!(r > 0)) throw new BadInputException("--sweep " + r + ": rates must be > 0");
+        OutputPaths.requireFile("--report", report);
         PrintWriter out = spec.commandLine().getOut();
         FeatureDataset data = opts.load();
         out.println(data);

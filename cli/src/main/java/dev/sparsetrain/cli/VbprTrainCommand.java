@@ -83,6 +83,8 @@ public final class VbprTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (out != null) OutputPaths.requireFile("--out", out);
+        if (checkpointEvery > 0) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);
         VbprCheckpoint.State ck = resume != null ? VbprCheckpoint.load(resume) : null;
         Map<String, String> ckMeta = ck != null ? VbprCheckpoint.userMetadata(resume) : Map.of();
         if (ck != null) resumeOptions(ck, ckMeta);

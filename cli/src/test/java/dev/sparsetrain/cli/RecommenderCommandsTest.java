@@ -121,6 +121,28 @@ class RecommenderCommandsTest {
     }
 
     @Test
+    void badOptionsNameTheOptionAndUnwritableOutputsFailBeforeTraining() throws IOException {
+        Path model = dir.resolve("opt").resolve("bad.model");
+        Files.createDirectories(model.getParent());
+        assertBadInput(run(small("--lr", "-0.1", "--out", model.toString())), "--lr", model);
+        assertBadInput(run(small("--bias-lr", "-1", "--out", model.toString())), "--bias-lr", model);
+        assertBadInput(run(small("--optimizer", "adamx", "--out", model.toString())), "--optimizer: 'adamx'", model);
+        assertBadInput(run(small("--epochs", "0", "--out", model.toString())), "--epochs: 0", model);
+        assertBadInput(run(small("--threads", "0", "--out", model.toString())), "--threads: 0", model);
+        Path folder = dir.resolve("a-folder");
+        Files.createDirectories(folder);
+        Run r = run(small("--out", folder.toString()));
+        assertBadInput(r, "--out " + folder + ": is a folder, expected a file", model);
+        assertFalse(r.out().contains("trained"), "refused before training: " + r.out());
+        Path file = dir.resolve("a-file.txt");
+        Files.writeString(file, "x");
+        r = run(small("--export-npy", file.toString(), "--out", model.toString()));
+        assertBadInput(r, "--export-npy " + file + ": exists and is not a folder", model);
+        assertFalse(r.out().contains("trained"), "refused before training: " + r.out());
+        assertBadInput(run(small("--out", file.resolve("x.model").toString())), "is a file, not a folder", model);
+    }
+
+    @Test
     void badInputGivesOneLineExitTwoAndNoModelFile() throws IOException {
         Path model = dir.resolve("out").resolve("bad.model");
         Files.createDirectories(model.getParent());

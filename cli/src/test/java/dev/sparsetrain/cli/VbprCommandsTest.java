@@ -184,6 +184,17 @@ class VbprCommandsTest {
     }
 
     @Test
+    void outputPathsThatCannotBeWrittenAreRefusedBeforeAnyWork() throws IOException {
+        Path file = dir.resolve("taken.txt");
+        Files.writeString(file, "x");
+        assertBadInput(run("lr-find", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "64",
+                "--out", file.toString()), "--out " + file, "exists and is not a folder");
+        assertBadInput(run("experiment", "vbpr-ablation", "--data", "synthetic", "--report", dir.toString()), "--report " + dir, "is a folder, expected a file");
+        assertBadInput(run("train", "--model", "vbpr", "--data", "synthetic", "--out", dir.toString()), "--out " + dir, "is a folder, expected a file");
+        assertEquals("x", Files.readString(file));
+    }
+
+    @Test
     void lrFindWritesCsvAndSvgAndSuggestsARatePerGroup() throws IOException {
         Path out = dir.resolve("lr");
         Run r = run("lr-find", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "64",

@@ -28,15 +28,15 @@ import java.util.Map;
 public record BprConfig(int factors, double learningRate, double regularization, double biasLearningRate,
                         double biasRegularization, double initStd, double finalLearningRate, String optimizer, String biasOptimizer) {
     public BprConfig {
-        if (factors < 1 || factors > 4096) throw new BadInputException("factors: " + factors + ", must be in [1, 4096]");
-        check("learning rate", learningRate, 0, 10, false);
-        check("regularization", regularization, 0, 10, true);
-        check("bias learning rate", biasLearningRate, 0, 10, true);
-        check("bias regularization", biasRegularization, 0, 10, true);
-        check("init std", initStd, 0, 10, true);
-        check("final learning rate fraction", finalLearningRate, 0, 1, true);
-        optimizer = checkOptimizer("optimizer", optimizer);
-        biasOptimizer = checkOptimizer("bias optimizer", biasOptimizer);
+        if (factors < 1 || factors > 4096) throw new BadInputException("--factors: " + factors + ", must be in [1, 4096]");
+        check("--lr (learning rate)", learningRate, 0, 10, false);
+        check("--reg (regularization)", regularization, 0, 10, true);
+        check("--bias-lr (bias learning rate)", biasLearningRate, 0, 10, true);
+        check("--bias-reg (bias regularization)", biasRegularization, 0, 10, true);
+        check("--init-std", initStd, 0, 10, true);
+        check("--final-lr (final learning rate fraction)", finalLearningRate, 0, 1, true);
+        optimizer = checkOptimizer("--optimizer", optimizer);
+        biasOptimizer = checkOptimizer("--bias-optimizer", biasOptimizer);
     }
 
     private static String checkOptimizer(String what, String name) {
