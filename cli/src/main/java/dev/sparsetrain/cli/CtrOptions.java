@@ -2,8 +2,6 @@ package dev.sparsetrain.cli;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.ctr.CtrData;
-import dev.sparsetrain.data.ctr.CtrRawData;
-import dev.sparsetrain.data.ctr.CtrReader;
 import dev.sparsetrain.data.ctr.CtrSchema;
 import dev.sparsetrain.data.ctr.DenseTransform;
 import dev.sparsetrain.data.ctr.EncoderConfig;
@@ -97,23 +95,8 @@ final class CtrOptions {
             refuseIgnoredOptions();
             if (data == null) return synthetic(seed);
             CtrSchema s = schema(format, schema, delimiter, header);
-            CtrRawData raw = CtrReader.read(data, s, skipBad, Integer.MAX_VALUE);
-            int n = raw.rows();
-            if (n < 2) {
-                throw new BadInputException(data + ": " + n + " data rows" + (raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped)" : "")
-                        + ", need at least 2 (one to train, one to test)");
-            }
-            int tr = trainRows != null ? trainRows : (int) (n * 0.8);
-            if (tr < 1 || tr >= n) throw new BadInputException("--train-rows " + tr + ", must be in [1, " + (n - 1) + "] (" + n + " rows read)");
-            int te = testRows != null ? testRows : n - tr;
-            if (te < 1 || tr + te > n) throw new BadInputException("--test-rows " + te + ", must be in [1, " + (n - tr) + "]");
-            CtrRawData trainRaw = raw.slice(0, tr), testRaw = raw.slice(tr, tr + te);
-            FeatureEncoder enc = FeatureEncoder.fit(trainRaw, encoder());
-            String desc = String.format("%s: %d rows read%s; train rows 1-%d, test rows %d-%d (file order); %s", data, n,
-                    raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped, first: " + raw.firstSkipped() + ")" : "", tr, tr + 1,
-                    tr + te, minCount > 0 ? "vocabulary min count " + minCount + ", cap " + buckets : "hashing into " + buckets + " buckets");
-            return new Split(enc.encode(trainRaw), enc.encode(testRaw), desc, enc, null,
-                    new dev.sparsetrain.data.ctr.EncoderState(format.toLowerCase(Locale.ROOT), s, enc));
+            var f = dev.sparsetrain.data.ctr.CtrFileSplit.read(data, format, s, skipBad, trainRows, testRows, encoder());
+            return new Split(f.train(), f.test(), f.description(), f.encoder(), null, f.state());
         }
 
         /** The reader schema of {@code --format} (with {@code --schema}, {@code --delimiter}, {@code --header} for "schema"). */
@@ -145,7 +128,7 @@ final class CtrOptions {
         private Split synthetic(long seed) {
             if (syntheticRows < 10) throw new BadInputException("--synthetic-rows " + syntheticRows + ", must be >= 10");
             SyntheticCtr.Config c = switch (syntheticShape.toLowerCase(Locale.ROOT)) {
-                case "study" -> new SyntheticCtr.Config(2, 20_000, 0, 1.1, 4, 0.5, 0.5, 0.2, -1.5, seed);
+                case "study" -> SyntheticCtr.Config.study(seed);
                 case "criteo" -> SyntheticCtr.Config.criteoShaped(buckets, seed);
                 default -> throw new BadInputException("--synthetic-shape '" + syntheticShape + "', allowed: study, criteo");
             };

@@ -2,13 +2,11 @@ package dev.sparsetrain.spark;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.ctr.CtrData;
-import dev.sparsetrain.data.ctr.CtrRawData;
-import dev.sparsetrain.data.ctr.CtrReader;
+import dev.sparsetrain.data.ctr.CtrFileSplit;
 import dev.sparsetrain.data.ctr.CtrSchema;
 import dev.sparsetrain.data.ctr.DenseTransform;
 import dev.sparsetrain.data.ctr.EncoderConfig;
 import dev.sparsetrain.data.ctr.EncoderState;
-import dev.sparsetrain.data.ctr.FeatureEncoder;
 import dev.sparsetrain.data.ctr.SyntheticCtr;
 import dev.sparsetrain.metrics.ctr.CtrEvaluation;
 import dev.sparsetrain.metrics.ctr.CtrMetrics;
@@ -250,9 +248,8 @@ public final class SparkCtrMain implements Callable<Integer> {
     Split load() {
         if (data == null) {
             if (syntheticRows < 10) throw new BadInputException("--synthetic-rows " + syntheticRows + ", must be >= 10");
-            // ctr-train's "study" shape: one user and one ad feature, 20,000 power-law ids each, a planted FM of rank 4
-            SyntheticCtr.Config c = new SyntheticCtr.Config(2, 20_000, 0, 1.1, 4, 0.5, 0.5, 0.2, -1.5, seed);
-            SyntheticCtr gen = new SyntheticCtr(c);
+            // ctr-train's default synthetic data (the "study" shape)
+            SyntheticCtr gen = new SyntheticCtr(SyntheticCtr.Config.study(seed));
             SyntheticCtr.Sample tr = gen.generate(syntheticRows, seed + 1), te = gen.generate(Math.max(5, syntheticRows / 2), seed + 2);
             return new Split(tr.data(), te.data(), String.format(Locale.ROOT, "synthetic (study shape): %d train rows, %d test rows, seed %d",
                     tr.data().rows(), te.data().rows(), seed), null, te.probability());
@@ -270,18 +267,8 @@ public final class SparkCtrMain implements Callable<Integer> {
         }
         if (buckets < 1) throw new BadInputException("--buckets " + buckets + ", must be >= 1");
         if (minCount < 0) throw new BadInputException("--min-count " + minCount + ", must be >= 0");
-        CtrRawData raw = CtrReader.read(data, schema, skipBad, Integer.MAX_VALUE);
-        int n = raw.rows();
-        if (n < 2) throw new BadInputException(data + ": " + n + " data rows, need at least 2 (one to train, one to test)");
-        int tr = trainRows != null ? trainRows : (int) (n * 0.8);
-        if (tr < 1 || tr >= n) throw new BadInputException("--train-rows " + tr + ", must be in [1, " + (n - 1) + "] (" + n + " rows read)");
-        int te = testRows != null ? testRows : n - tr;
-        if (te < 1 || tr + te > n) throw new BadInputException("--test-rows " + te + ", must be in [1, " + (n - tr) + "]");
-        CtrRawData trainRaw = raw.slice(0, tr), testRaw = raw.slice(tr, tr + te);
-        FeatureEncoder enc = FeatureEncoder.fit(trainRaw, new EncoderConfig(dt, buckets, minCount, 0));
-        String desc = String.format(Locale.ROOT, "%s: %d rows read; train rows 1-%d, test rows %d-%d (file order); %s", data, n, tr, tr + 1, tr + te,
-                minCount > 0 ? "vocabulary min count " + minCount + ", cap " + buckets : "hashing into " + buckets + " buckets");
-        return new Split(enc.encode(trainRaw), enc.encode(testRaw), desc, new EncoderState(format.toLowerCase(Locale.ROOT), schema, enc), null);
+        CtrFileSplit f = CtrFileSplit.read(data, format, schema, skipBad, trainRows, testRows, new EncoderConfig(dt, buckets, minCount, 0));
+        return new Split(f.train(), f.test(), f.description(), f.state(), null);
     }
 
     /**

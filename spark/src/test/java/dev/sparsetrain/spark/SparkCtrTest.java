@@ -46,7 +46,7 @@ class SparkCtrTest {
     record Synthetic(CtrData train, CtrData test, float[] planted) {}
 
     static Synthetic synthetic(int rows) {
-        SyntheticCtr gen = new SyntheticCtr(new SyntheticCtr.Config(2, 20_000, 0, 1.1, 4, 0.5, 0.5, 0.2, -1.5, 1));
+        SyntheticCtr gen = new SyntheticCtr(SyntheticCtr.Config.study(1));
         SyntheticCtr.Sample tr = gen.generate(rows, 2), te = gen.generate(rows / 2, 3);
         return new Synthetic(tr.data(), te.data(), te.probability());
     }

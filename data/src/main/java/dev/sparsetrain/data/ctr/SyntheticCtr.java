@@ -49,6 +49,15 @@ public final class SyntheticCtr {
             }
         }
 
+        /**
+         * The shape of the SparseNN multi-pass study ({@code ctr-train} without {@code --data}): one
+         * user and one ad feature of 20,000 power-law ids (Zipf 1.1) each, no dense feature, a planted
+         * FM of rank 4, about 21% clicks.
+         */
+        public static Config study(long seed) {
+            return new Config(2, 20_000, 0, 1.1, 4, 0.5, 0.5, 0.2, -1.5, seed);
+        }
+
         /** Criteo's shape: 26 sparse features of {@code cardinality} ids, 13 dense, about 25% clicks. */
         public static Config criteoShaped(int cardinality, long seed) {
             return new Config(26, cardinality, 13, 1.05, 4, 0.15, 0.12, 0.15, -1.3, seed);

@@ -1,0 +1,47 @@
+package dev.sparsetrain.data.ctr;
+
+import dev.sparsetrain.core.BadInputException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A click log split in file order: the first {@code trainRows} rows train (default 80%), the next
+ * {@code testRows} test (default: the rest), both encoded by a {@link FeatureEncoder} fitted on the
+ * training rows only. Shared by {@code ctr-train} and the Spark entry point, so that both read,
+ * split and describe a file alike. Immutable.
+ *
+ * @param description where the rows came from (file, rows read and skipped, split, encoding), as stored in model files
+ * @param state the encoder with its format and schema, for a model file that {@code ctr-predict} re-applies
+ */
+public record CtrFileSplit(CtrData train, CtrData test, String description, FeatureEncoder encoder, EncoderState state) {
+
+    /**
+     * Reads {@code data} with {@code schema} ({@code format} names it in the saved state), splits
+     * and encodes it; a file with fewer than 2 rows or an out-of-range row count is refused in one
+     * line naming {@code --train-rows} or {@code --test-rows}.
+     *
+     * @param trainRows null for 80% of the rows
+     * @param testRows null for all remaining rows
+     */
+    public static CtrFileSplit read(Path data, String format, CtrSchema schema, boolean skipBad, Integer trainRows, Integer testRows,
+                                    EncoderConfig encoding) {
+        CtrRawData raw = CtrReader.read(data, schema, skipBad, Integer.MAX_VALUE);
+        int n = raw.rows();
+        if (n < 2) {
+            throw new BadInputException(data + ": " + n + " data rows" + (raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped)" : "")
+                    + ", need at least 2 (one to train, one to test)");
+        }
+        int tr = trainRows != null ? trainRows : (int) (n * 0.8);
+        if (tr < 1 || tr >= n) throw new BadInputException("--train-rows " + tr + ", must be in [1, " + (n - 1) + "] (" + n + " rows read)");
+        int te = testRows != null ? testRows : n - tr;
+        if (te < 1 || tr + te > n) throw new BadInputException("--test-rows " + te + ", must be in [1, " + (n - tr) + "]");
+        CtrRawData trainRaw = raw.slice(0, tr), testRaw = raw.slice(tr, tr + te);
+        FeatureEncoder enc = FeatureEncoder.fit(trainRaw, encoding);
+        String desc = String.format("%s: %d rows read%s; train rows 1-%d, test rows %d-%d (file order); %s", data, n,
+                raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped, first: " + raw.firstSkipped() + ")" : "", tr, tr + 1,
+                tr + te, encoding.minCount() > 0 ? "vocabulary min count " + encoding.minCount() + ", cap " + encoding.buckets()
+                        : "hashing into " + encoding.buckets() + " buckets");
+        return new CtrFileSplit(enc.encode(trainRaw), enc.encode(testRaw), desc, enc,
+                new EncoderState(format.toLowerCase(Locale.ROOT), schema, enc));
+    }
+}
