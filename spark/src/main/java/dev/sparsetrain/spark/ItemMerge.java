@@ -55,6 +55,32 @@ public enum ItemMerge {
         }
     }
 
+    /**
+     * The weight of the summed changes of a row that {@code n} of {@code P} partitions moved:
+     * 1 (SUM), 1/P (AVERAGE) or 1/n (TOUCHED).
+     */
+    public float changeWeight(int n, int P) {
+        return switch (this) {
+            case SUM -> 1f;
+            case AVERAGE -> 1f / P;
+            case TOUCHED -> 1f / n;
+        };
+    }
+
+    /**
+     * The same rule on values instead of changes: with {@code v_p} the row after partition p's
+     * round and {@code q} the row before it, {@code q + w sum_p (v_p - q) = (1 - n w) q + w sum_p v_p},
+     * so the new row is {@code baseWeight(n, P) * q + changeWeight(n, P) * sum_p v_p}. Merging
+     * values keeps a row that one partition of one moved bit-identical to that partition's row.
+     */
+    public float baseWeight(int n, int P) {
+        return switch (this) {
+            case SUM -> 1f - n;
+            case AVERAGE -> (float) (P - n) / P;
+            case TOUCHED -> 0f;
+        };
+    }
+
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -269,9 +269,7 @@ public final class SparkBprMain implements Callable<Integer> {
     }
 
     SparkBprConfig config() {
-        if (master != null && !MASTER.matcher(master).matches()) {
-            throw new BadInputException("--master '" + master + "': use local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL");
-        }
+        checkMaster(master);
         TrainerConfig.PositiveSampling p = switch (positives.toLowerCase(Locale.ROOT)) {
             case "users" -> TrainerConfig.PositiveSampling.USERS;
             case "pairs" -> TrainerConfig.PositiveSampling.PAIRS;
@@ -282,8 +280,23 @@ public final class SparkBprMain implements Callable<Integer> {
                 .withSyncsPerEpoch(syncsPerEpoch).withMerge(ItemMerge.parse(merge)).withPositives(p).withThreadsPerPartition(threadsPerPartition);
     }
 
+    /** Refuses a --master URL Spark 4 would not accept (null: none given). */
+    static void checkMaster(String master) {
+        if (master != null && !MASTER.matcher(master).matches()) {
+            throw new BadInputException("--master '" + master + "': use local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL");
+        }
+    }
+
     private JavaSparkContext start() {
-        SparkConf c = new SparkConf().setAppName("sparsetrain BPR-MF");
+        return start(master, "sparsetrain BPR-MF");
+    }
+
+    /**
+     * A context from spark-submit's configuration, else {@code master} (default local[*]); in
+     * local mode without the web UI, on the loopback address; a master Spark refuses is bad input.
+     */
+    static JavaSparkContext start(String master, String appName) {
+        SparkConf c = new SparkConf().setAppName(appName);
         if (master != null) c.setMaster(master);
         else c.setIfMissing("spark.master", "local[*]");
         if (c.get("spark.master").startsWith("local")) {
@@ -389,6 +402,15 @@ public final class SparkBprMain implements Callable<Integer> {
     public static int run(String[] args, PrintWriter out, PrintWriter err, JavaSparkContext sc) {
         SparkBprMain app = new SparkBprMain(sc);
         app.w = out;
+        return execute(app, () -> app.verbose, args, out, err);
+    }
+
+    /**
+     * Runs a picocli command: bad input (a {@link BadInputException} anywhere in the cause chain,
+     * or a parameter error) ends with one line on {@code err} and exit code 2, other failures with
+     * one line and exit code 1 (stack traces when {@code verbose} says so).
+     */
+    static int execute(Object app, java.util.function.BooleanSupplier verbose, String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(app);
         cl.setOut(out);
         cl.setErr(err);
@@ -397,12 +419,12 @@ public final class SparkBprMain implements Callable<Integer> {
             while (!(root instanceof BadInputException) && root.getCause() != null && root.getCause() != root) root = root.getCause();
             if (root instanceof BadInputException bad) {
                 err.println("sparsetrain-spark: " + bad.getMessage());
-                if (app.verbose) bad.printStackTrace(err);
+                if (verbose.getAsBoolean()) bad.printStackTrace(err);
                 err.flush();
                 return BAD_INPUT;
             }
             err.println("sparsetrain-spark: internal error: " + ex);
-            if (app.verbose) ex.printStackTrace(err);
+            if (verbose.getAsBoolean()) ex.printStackTrace(err);
             else err.println("(run again with --verbose for the stack trace)");
             err.flush();
             return 1;

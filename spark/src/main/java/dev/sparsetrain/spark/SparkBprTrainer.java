@@ -277,11 +277,7 @@ public final class SparkBprTrainer {
         void applyTo(float[] Q, float[] B, int k, ItemMerge merge, int P) {
             for (int i = 0; i < B.length; i++) {
                 if (touched[i] == 0) continue;
-                float w = switch (merge) {
-                    case SUM -> 1f;
-                    case AVERAGE -> 1f / P;
-                    case TOUCHED -> 1f / touched[i];
-                };
+                float w = merge.changeWeight(touched[i], P);
                 B[i] += w * db[i];
                 for (int x = i * k, e = x + k; x < e; x++) Q[x] += w * dq[x];
             }

@@ -3,9 +3,12 @@
  * ({@link dev.sparsetrain.spark.SparkBprTrainer}) with user factors held where each user's
  * interactions live and the item table synchronised by model averaging of sparse deltas; data
  * read, split and evaluated on the executors ({@link dev.sparsetrain.spark.SparkInput}) or given
- * by the driver; and a {@code spark-submit} entry point ({@link dev.sparsetrain.spark.SparkBprMain}). The model math,
+ * by the driver; and a {@code spark-submit} entry point ({@link dev.sparsetrain.spark.SparkBprMain}). Click models
+ * (SparseNN/DLRM, LR, FM) train by local SGD on row partitions with model averaging
+ * ({@link dev.sparsetrain.spark.SparkCtrTrainer}, entry point {@link dev.sparsetrain.spark.SparkCtrMain}) with the
+ * single-machine {@code CtrTrainer} in every task. The model math,
  * optimizer runtime, samplers, evaluation and model files are the single-machine ones of
- * {@code dev.sparsetrain.models.bpr}; Spark is a {@code provided} dependency and never enters the
+ * {@code dev.sparsetrain.models.bpr} and {@code .sparsenn}; Spark is a {@code provided} dependency and never enters the
  * command-line jar.
  */
 package dev.sparsetrain.spark;

@@ -408,7 +408,12 @@ public final class CtrTrainer implements AutoCloseable {
         return h > 0 ? loss / samples / h : Double.NaN;
     }
 
-    static void shuffle(int[] order, TrainConfig.Shuffle mode, int partitions, SplittableRandom rnd) {
+    /**
+     * The order of one pass: what {@link #train} draws from its generator (seeded with the
+     * configuration's seed, one call per pass); public so that a distributed trainer can lay out
+     * a pass as one machine would.
+     */
+    public static void shuffle(int[] order, TrainConfig.Shuffle mode, int partitions, SplittableRandom rnd) {
         int n = order.length;
         switch (mode) {
             case NONE -> {
