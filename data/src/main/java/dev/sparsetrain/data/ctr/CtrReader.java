@@ -148,6 +148,9 @@ public final class CtrReader {
             fields++;
             if (fields != nc) {
                 problem = fields + " fields, expected " + expected;
+                if (fields == 1 && nc > 1) {
+                    problem += "; the line holds no " + (delim == '\t' ? "tab" : "'" + delim + "'") + " at all: wrong --format or --delimiter?";
+                }
             } else {
                 starts[nc] = line.length() + 1;
                 int ls = labelled ? starts[label] : 0, le = labelled ? starts[label + 1] - 1 : 1;
