@@ -102,7 +102,7 @@ final class CtrShard implements Serializable {
      * Round {@code round} (0-based over the whole run) with the model {@code tables} (in
      * {@link SparseNN#tables()} order): the partition's batches {@code [r * nb / R, (r + 1) * nb / R)}
      * of pass {@code round / R} in the pass's shuffled order (the trainer's own shuffle, seeded by
-     * this partition's seed), trained by a one-thread {@link CtrTrainer} resumed from this
+     * this partition's seed), trained by a {@link CtrTrainer} (with the configuration's threads) resumed from this
      * partition's optimizer state.
      */
     CtrShard trainRound(float[][] tables, Spec spec, int round) {
@@ -126,7 +126,7 @@ final class CtrShard implements Serializable {
             CtrData part = d.select(Arrays.copyOfRange(perm, from, to));
             // one round is one "pass" of a trainer over the round's rows, already in order; the
             // pass counter (round) keeps the trainer's per-pass logic and dropout streams in step
-            TrainConfig local = tc.toBuilder().shuffle(TrainConfig.Shuffle.NONE).threads(1).seed(seed).numPasses(round + 1)
+            TrainConfig local = tc.toBuilder().shuffle(TrainConfig.Shuffle.NONE).seed(seed).numPasses(round + 1)
                     .freezeEmbeddingsAfter(tc.freezeEmbeddingsAfter() * R).build();
             double[] loss = new double[1];
             long[] counts = new long[2];

@@ -140,6 +140,9 @@ public final class SparkCtrMain implements Callable<Integer> {
     @Option(names = "--merge", defaultValue = "touched", description = "How the partitions' embedding rows combine: touched (mean over the partitions that changed the row), average or sum; dense tensors are averaged. Default: ${DEFAULT-VALUE}.")
     String merge;
 
+    @Option(names = "--threads-per-partition", defaultValue = "1", description = "Worker threads inside one task (the result does not depend on it). Default: ${DEFAULT-VALUE}.")
+    int threadsPerPartition;
+
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model with the fitted encoder (atomic); score new rows with 'sparsetrain ctr-predict'. Default: not saved.")
     Path save;
 
@@ -240,7 +243,7 @@ public final class SparkCtrMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--shuffle '" + shuffle + "', allowed: none, within_partition, all");
         }
-        return TrainConfig.defaults().toBuilder().batchSize(batch).numPasses(passes).shuffle(sh).partitions(shufflePartitions).threads(1)
+        return TrainConfig.defaults().toBuilder().batchSize(batch).numPasses(passes).shuffle(sh).partitions(shufflePartitions).threads(threadsPerPartition)
                 .seed(seed).embeddingOptimizer(embOptimizer, embLr).mlpOptimizer(mlpOptimizer, mlpLr).mlpL2(mlpL2).embeddingL2(embL2)
                 .sparseDropout(sparseDropout).mlpDropout(mlpDropout).build();
     }

@@ -28,7 +28,7 @@ import org.apache.spark.broadcast.Broadcast;
  *     broadcast every table (embeddings, LR/FM weights, dense tensors)
  *     each partition p, in one Spark task:
  *       order = CtrTrainer.shuffle of its rows for pass e      (the single-machine shuffle, seeded per partition)
- *       CtrTrainer (one thread) on its batches [r nb/R, (r+1) nb/R) of that order, resumed from
+ *       CtrTrainer (tc's threads) on its batches [r nb/R, (r+1) nb/R) of that order, resumed from
  *         p's optimizer state of the previous round              (the same kernels, optimizer groups, regularizers)
  *       returns the embedding rows that changed and every dense tensor
  *     driver: dense tensor W = (1/P) sum_p W_p
@@ -52,8 +52,8 @@ import org.apache.spark.broadcast.Broadcast;
  * parameters unchanged, so the model equals {@link CtrTrainer}'s bit for bit
  * ({@code SparkCtrTest}).
  *
- * <p>Defaults: 4 rounds per pass, TOUCHED merge, partitions = Spark's default parallelism, one
- * thread per task. Measured (local[2], ctr-train's defaults, 1 pass, test NE; single machine in
+ * <p>Defaults: 4 rounds per pass, TOUCHED merge, partitions = Spark's default parallelism; the
+ * entry point runs one thread per task. Measured (local[2], ctr-train's defaults, 1 pass, test NE; single machine in
  * brackets): synthetic 100,000 rows 0.9534 with 2 partitions, 0.9584 with 4 (0.9520; planted
  * model 0.8986); criteo-kaggle-dac-head10k (first 8,000 rows train, last 2,000 test) 0.9268 with
  * 2 partitions (0.8968). On that small set each partition makes only 16 steps, and more rounds did
@@ -104,8 +104,8 @@ public final class SparkCtrTrainer {
     }
 
     /**
-     * Trains a model of {@code mc} on {@code train} with {@code tc} (its thread count is ignored:
-     * one thread per task) on the cluster behind {@code sc}.
+     * Trains a model of {@code mc} on {@code train} with {@code tc} (its thread count is the
+     * threads of each task; results do not depend on it) on the cluster behind {@code sc}.
      *
      * @param hook called after every pass, or null
      * @param log receives one line per pass, or null

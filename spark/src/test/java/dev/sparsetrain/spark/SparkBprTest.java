@@ -26,13 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Distributed BPR-MF in Spark local mode (local[2], one context for the class) against
+ * Distributed BPR-MF in Spark local mode (local[2], the context shared by the test classes) against
  * single-machine training on the same split: the same figures within a small gap, files the CLI
  * reads, one-line errors.
  */
@@ -41,12 +40,7 @@ class SparkBprTest {
 
     @BeforeAll
     static void start() {
-        sc = SparkSessions.local(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sc != null) sc.close();
+        sc = TestSpark.context();
     }
 
     static Split synthetic() {

@@ -20,12 +20,11 @@ import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.testkit.Datasets;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Click-model training on Spark (local[2], one context for the class) against single-machine
+ * Click-model training on Spark (local[2], the context shared by the test classes) against single-machine
  * {@link CtrTrainer} training: one partition reproduces it bit for bit; two partitions come within
  * a small NE margin on the planted synthetic data; criteo-kaggle-dac-head10k figures are printed.
  */
@@ -34,12 +33,7 @@ class SparkCtrTest {
 
     @BeforeAll
     static void start() {
-        sc = SparkSessions.local(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sc != null) sc.close();
+        sc = TestSpark.context();
     }
 
     /** ctr-train's synthetic data ("study" shape, seed 1): train, test and the planted test probabilities. */
@@ -64,7 +58,8 @@ class SparkCtrTest {
     }
 
     static SparkCtrTrainer.Result spark(CtrData train, ModelConfig mc, TrainConfig tc, int P, int rounds, ItemMerge merge) {
-        return SparkCtrTrainer.train(sc, train, mc, tc, new SparkCtrTrainer.Config(P, rounds, merge), null, null);
+        // one thread per task, as the entry point runs (the result does not depend on it)
+        return SparkCtrTrainer.train(sc, train, mc, tc.toBuilder().threads(1).build(), new SparkCtrTrainer.Config(P, rounds, merge), null, null);
     }
 
     @Test

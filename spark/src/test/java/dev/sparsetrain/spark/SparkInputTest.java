@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,12 +32,7 @@ class SparkInputTest {
 
     @BeforeAll
     static void start() {
-        sc = SparkSessions.local(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sc != null) sc.close();
+        sc = TestSpark.context();
     }
 
     /** Writes interactions as "user<TAB>item<TAB>1" lines with their raw ids. */
