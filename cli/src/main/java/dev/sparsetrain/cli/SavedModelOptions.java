@@ -40,6 +40,25 @@ final class SavedModelOptions {
     /** Options that only apply to VBPR / visual-only files. */
     static final List<String> VBPR_ONLY = List.of("--features", "--synthetic-dim");
 
+    /**
+     * Rewrites the help of evaluate's and recommend's data and split options ({@link #DATA_KEYS}):
+     * their defaults are what the model file recorded, not train's defaults that the shared
+     * options class shows. Options are re-added in their order; parsing is unchanged.
+     */
+    static void helpShowsRecordedDefaults(picocli.CommandLine.Model.CommandSpec spec) {
+        List<picocli.CommandLine.Model.OptionSpec> all = new java.util.ArrayList<>(spec.options());
+        for (picocli.CommandLine.Model.OptionSpec o : all) spec.remove(o);
+        for (picocli.CommandLine.Model.OptionSpec o : all) {
+            if (DATA_KEYS.contains(o.longestName().replaceFirst("^--", ""))) {
+                String text = String.join(" ", o.description());
+                int at = text.lastIndexOf("Default:");
+                o = picocli.CommandLine.Model.OptionSpec.builder(o)
+                        .description((at >= 0 ? text.substring(0, at) : text + " ") + "Default: as recorded in the model file.").build();
+            }
+            spec.addOption(o);
+        }
+    }
+
     /** Reads the file once and checks that it is a recommender these commands serve. */
     static ModelFile.Contents read(Path model) {
         ModelFile.Contents c = ModelFile.read(model);

@@ -121,6 +121,21 @@ class RecommenderCommandsTest {
     }
 
     @Test
+    void evaluateAndRecommendHelpShowsTheModelFilesDataAsTheDefault() {
+        for (String c : new String[] {"evaluate", "recommend"}) {
+            Run h = run(c, "--help");
+            assertEquals(0, h.code(), h.err());
+            String text = h.out().replaceAll("\\s+", " ");
+            assertFalse(text.contains("Default: synthetic"), text);
+            assertFalse(text.contains("Default: loo"), text);
+            assertTrue(text.contains("lastfm (read from --data-root), or a delimited file of user, item[, weight] lines. Default: as recorded in the model file."), text);
+            assertTrue(text.indexOf("--model=FILE Model file") < text.indexOf("--data=NAME|FILE synthetic"), "option order kept: " + text);
+        }
+        Run t = run("train", "--help");
+        assertTrue(t.out().replaceAll("\\s+", " ").contains("Default: synthetic"), "train keeps its own default");
+    }
+
+    @Test
     void badOptionsNameTheOptionAndUnwritableOutputsFailBeforeTraining() throws IOException {
         Path model = dir.resolve("opt").resolve("bad.model");
         Files.createDirectories(model.getParent());
