@@ -73,10 +73,23 @@ final class CtrShard implements Serializable {
     private final int[][] offsets, ids;
     private final OptState state;
     final Update update;
-    /** The partition's model copy, reused by the next round while the shard stays in this executor's memory. */
-    private transient SparseNN model;
+    /** Identifies the run, so that a cached model copy of another run is never reused. */
+    final String run;
 
-    CtrShard(int partition, long seed, CtrData d, OptState state, Update update, SparseNN model) {
+    /** A partition's model copy in this JVM, with the run it belongs to. */
+    private record Cached(String run, SparseNN model) {}
+
+    /**
+     * This JVM's model copies by partition, reused by the partition's next round (building one
+     * means initialising every table). Held softly and outside the shard, so that Spark neither
+     * counts them in the cached shard's size nor keeps them when memory runs short; a partition
+     * runs one task at a time (no speculative execution).
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, java.lang.ref.SoftReference<Cached>> MODELS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    CtrShard(String run, int partition, long seed, CtrData d, OptState state, Update update) {
+        this.run = run;
         this.partition = partition;
         this.seed = seed;
         names = d.names();
@@ -89,7 +102,6 @@ final class CtrShard implements Serializable {
         ids = d.ids();
         this.state = state;
         this.update = update;
-        this.model = model;
     }
 
     CtrData data() {
@@ -111,7 +123,10 @@ final class CtrShard implements Serializable {
         TrainConfig tc = spec.train().get();
         int R = spec.roundsPerPass(), pass = round / R, r = round % R;
         CtrData d = data();
-        SparseNN m = model != null ? model : new SparseNN(mc, names, tableRows, denseNames.length, seed);
+        var ref = MODELS.get(partition);
+        Cached cached = ref == null ? null : ref.get();
+        SparseNN m = cached != null && cached.run().equals(run) ? cached.model() : new SparseNN(mc, names, tableRows, denseNames.length, seed);
+        MODELS.put(partition, new java.lang.ref.SoftReference<>(new Cached(run, m)));
         List<Table> ts = m.tables();
         for (int t = 0; t < ts.size(); t++) ts.get(t).load(tables[t]);
         // the pass's order: the single-machine trainer's shuffle, replayed from the seed
@@ -150,8 +165,7 @@ final class CtrShard implements Serializable {
         } else {
             u = changes(partition, m, tables, 0, 0, 0, (System.nanoTime() - t0) / 1e9);
         }
-        CtrShard s = new CtrShard(partition, seed, d, next, u, m);
-        return s;
+        return new CtrShard(run, partition, seed, d, next, u);
     }
 
     /** The rows of each sparse table that differ from {@code before}, and every dense tensor. */

@@ -116,12 +116,13 @@ public final class SparkCtrTrainer {
         SparseNN model = new SparseNN(mc, train.names(), train.tableRows(), train.numDense(), tc.seed());
         int P = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism(), train.rows()));
         List<CtrShard> shards = new ArrayList<>(P);
+        String run = java.util.UUID.randomUUID().toString();
         for (int p = 0; p < P; p++) {
             int[] idx = new int[(train.rows() - p + P - 1) / P];
             for (int j = 0; j < idx.length; j++) idx[j] = p + j * P;
             // one partition draws exactly the shuffles and dropout masks of single-machine training
             long seed = P == 1 ? tc.seed() : SparkBprTrainer.mix(tc.seed(), p + 1L);
-            shards.add(new CtrShard(p, seed, P == 1 ? train : train.select(idx), null, null, null));
+            shards.add(new CtrShard(run, p, seed, P == 1 ? train : train.select(idx), null, null));
         }
         CtrShard.Spec spec = CtrShard.Spec.of(mc, tc, cfg.roundsPerPass());
         JavaRDD<CtrShard> state = sc.parallelize(shards, P);
