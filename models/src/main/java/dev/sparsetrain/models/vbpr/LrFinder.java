@@ -74,6 +74,13 @@ public final class LrFinder {
         return out;
     }
 
+    /** True when a sweep that did not diverge had its lowest smoothed loss at its last, highest rate. */
+    static boolean minimumAtTop(Curve c) {
+        int n = c.smoothed().length, best = -1;
+        for (int s = 0; s < n; s++) if (Double.isFinite(c.smoothed()[s]) && (best < 0 || c.smoothed()[s] < c.smoothed()[best])) best = s;
+        return !c.diverged() && n > 1 && best == n - 1;
+    }
+
     public static Csv csv(List<Curve> curves) {
         Csv c = new Csv("group", "step", "learning_rate", "loss", "smoothed_loss");
         for (Curve cu : curves) {
@@ -97,6 +104,12 @@ public final class LrFinder {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-18s %12s %14s %12s%n", "group", "configured", "suggested lr", "diverged"));
         for (Curve c : curves) {
             b.append(String.format(Locale.ROOT, "%-18s %12.3g %14.3g %12s%n", c.group(), c.baseLr(), c.suggested(), c.diverged() ? "yes" : "no"));
+        }
+        for (Curve c : curves) {
+            if (minimumAtTop(c)) {
+                b.append(String.format(Locale.ROOT, "group '%s': the loss still fell at the top of the sweep (lr %.3g), so %.3g is not a measured "
+                        + "optimum; raise the top of --range to find where the loss turns%n", c.group(), c.lr()[c.lr().length - 1], c.suggested()));
+            }
         }
         return b.toString();
     }

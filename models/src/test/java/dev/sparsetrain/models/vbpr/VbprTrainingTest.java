@@ -115,6 +115,16 @@ class VbprTrainingTest {
     }
 
     @Test
+    void lrFindSaysWhenTheLossStillFellAtTheTopOfTheSweep() {
+        double[] lr = {0.01, 0.1, 1, 10};
+        LrFinder.Curve falling = new LrFinder.Curve("user_factors", 0.05, lr, new double[] {0.7, 0.6, 0.5, 0.4}, new double[] {0.7, 0.65, 0.6, 0.5}, 1.0, false);
+        LrFinder.Curve turned = new LrFinder.Curve("item_bias", 0.05, lr, new double[] {0.7, 0.5, 0.6, 0.9}, new double[] {0.7, 0.6, 0.62, 0.7}, 0.01, false);
+        String table = LrFinder.table(List.of(falling, turned));
+        assertTrue(table.contains("group 'user_factors': the loss still fell at the top of the sweep (lr 10.0), so 1.00 is not a measured optimum"), table);
+        assertTrue(!table.contains("group 'item_bias':"), table);
+    }
+
+    @Test
     void modelFileRoundTripsWithItsFeaturePreprocessing(@TempDir Path dir) {
         for (var p : new dev.sparsetrain.data.features.Preprocessing[] {dev.sparsetrain.data.features.Preprocessing.STANDARDIZE,
                 dev.sparsetrain.data.features.Preprocessing.L2_ROW}) {
