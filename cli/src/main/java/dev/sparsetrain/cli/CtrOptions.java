@@ -332,23 +332,6 @@ final class CtrOptions {
     }
 
     /**
-     * Refuses, before any training, an output path that cannot be written: a directory, or a file
-     * whose parent folder is missing or is not a folder. {@code option} names the option in the message.
-     */
-    static void checkWritable(String option, Path file) {
-        Path abs = file.toAbsolutePath();
-        if (java.nio.file.Files.isDirectory(abs)) throw new BadInputException(option + " " + file + ": is a directory, expected a file");
-        Path parent = abs.getParent();
-        if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
-            throw new BadInputException(option + " " + file + ": folder " + parent + " does not exist or is not a folder");
-        }
-        if (!java.nio.file.Files.isWritable(parent)) throw new BadInputException(option + " " + file + ": folder " + parent + " is not writable");
-        if (java.nio.file.Files.exists(abs) && !java.nio.file.Files.isWritable(abs)) {
-            throw new BadInputException(option + " " + file + ": exists and is not writable");
-        }
-    }
-
-    /**
      * Refuses, before anything is allocated, embedding tables that cannot exist: a table larger than
      * one Java array, or embeddings alone (without optimizer state) larger than the JVM's maximum heap.
      * {@code sizeOptions} names the options that set the size, for the message.

@@ -1,5 +1,6 @@
 package dev.sparsetrain.cli;
 
+import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.AtomicFile;
 import dev.sparsetrain.core.io.ModelFile;
@@ -80,7 +81,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        CtrOptions.checkWritable("--out", out);
+        OutputPaths.requireFile("--out", out);
         ModelFile.Contents c = ModelFile.read(model);
         SparseNN m = SparseNN.fromContents(model, c);
         EncoderState st = EncoderState.restore(model.toString(), c.metadata(), c.idMaps());
@@ -145,7 +146,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
     static void writeCsv(Path file, float[] p, byte[] labelsOrNull) {
         byte[] labels = labelsOrNull;
         try {
-            AtomicFile.write(file, false, out -> {
+            AtomicFile.write(file, true, out -> {
                 BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
                 w.write(labels != null ? "row,probability,label\n" : "row,probability\n");
                 StringBuilder sb = new StringBuilder(64);

@@ -1,5 +1,6 @@
 package dev.sparsetrain.cli;
 
+import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.core.Progress;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.CtrEvaluation;
@@ -56,15 +57,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (save != null) CtrOptions.checkWritable("--save", save);
-        if (checkpointDir != null) {
-            try {
-                java.nio.file.Files.createDirectories(checkpointDir);
-            } catch (java.io.IOException | RuntimeException e) {
-                throw new dev.sparsetrain.core.BadInputException("--checkpoint-dir " + checkpointDir + ": cannot create the folder (" + e.getMessage() + ")");
-            }
-            CtrOptions.checkWritable("--checkpoint-dir", checkpointDir.resolve("ctr-pass-001.ckpt"));
-        }
+        if (save != null) OutputPaths.requireFile("--save", save);
+        if (checkpointDir != null) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);   // created by the first write
         // read (and check) the checkpoint before the data: a damaged file fails fast
         dev.sparsetrain.core.io.ModelFile.Contents ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.read(resume);
         strata.strata(); // thresholds checked before any data is read

@@ -1,5 +1,6 @@
 package dev.sparsetrain.cli;
 
+import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.models.vbpr.LrFinder;

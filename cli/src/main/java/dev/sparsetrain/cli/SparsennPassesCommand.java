@@ -1,5 +1,6 @@
 package dev.sparsetrain.cli;
 
+import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Progress;
 import dev.sparsetrain.data.ctr.CtrData;
@@ -60,7 +61,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (maxPasses < 1) throw new BadInputException("--max-passes " + maxPasses + ", must be >= 1");
         if (evalsPerPass < 1) throw new BadInputException("--evals-per-pass " + evalsPerPass + ", must be >= 1");
-        CtrOptions.checkWritable("--report", report);
+        OutputPaths.requireFile("--report", report);
         strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
         CtrOptions.refuseOptionsTheModelLacks(spec, mc);

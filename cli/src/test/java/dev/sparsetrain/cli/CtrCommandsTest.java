@@ -183,15 +183,15 @@ class CtrCommandsTest {
         Result r = run("experiment", "sparsenn-passes", "--data", f.toString(), "--train-rows", "240", "--buckets", "100", "--variants", "none",
                 "--max-passes", "1", "--report", report.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
-        assertEquals("sparsetrain: --report " + report + ": folder " + notAFolder + " does not exist or is not a folder", r.err().strip());
+        assertEquals("sparsetrain: --report " + report + ": " + notAFolder + " is a file, not a folder", r.err().strip());
         assertEquals("", r.out(), "refused before loading data or training");
-        r = run("ctr-train", "--data", f.toString(), "--quiet", "--buckets", "100", "--save", dir.resolve("missing/m.sptr").toString());
+        r = run("ctr-train", "--data", f.toString(), "--quiet", "--buckets", "100", "--save", notAFolder.resolve("m.sptr").toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
         assertTrue(r.err().strip().startsWith("sparsetrain: --save ") && !r.err().strip().contains("\n"), r.err());
         assertEquals("", r.out(), "refused before training");
         r = run("ctr-train", "--data", f.toString(), "--quiet", "--buckets", "100", "--save", dir.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
-        assertEquals("sparsetrain: --save " + dir + ": is a directory, expected a file", r.err().strip());
+        assertEquals("sparsetrain: --save " + dir + ": is a folder, expected a file", r.err().strip());
         try (var files = Files.list(dir)) {
             assertEquals(java.util.Set.of("mini.tsv", "plain.txt"), files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
                     "no output or temporary file left");

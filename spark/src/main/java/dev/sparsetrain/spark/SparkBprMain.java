@@ -1,6 +1,7 @@
 package dev.sparsetrain.spark;
 
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.DelimitedFormat;
 import dev.sparsetrain.data.InteractionReader;
 import dev.sparsetrain.data.Interactions;
@@ -170,8 +171,7 @@ public final class SparkBprMain implements Callable<Integer> {
         Split s = split(d.all());
         for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
         Path outPath = out != null ? out : Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".model");
-        Path parent = outPath.toAbsolutePath().getParent();
-        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) throw new BadInputException("--out " + outPath + ": " + parent + " is not a folder");
+        OutputPaths.requireFile("--out", outPath);   // before any training
         w.println(d.summary());
         w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%n", split, s.train().size(), s.test().size());
         w.flush();
@@ -227,6 +227,7 @@ public final class SparkBprMain implements Callable<Integer> {
         DelimitedFormat f = format();
         for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
         Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input.model");
+        OutputPaths.requireFile("--out", outPath);
         JavaSparkContext sc = given != null ? given : start();
         SparkInput.Prepared d = null;
         SparkBprTrainer.Trained t = null;

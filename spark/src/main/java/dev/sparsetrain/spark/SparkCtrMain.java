@@ -1,6 +1,7 @@
 package dev.sparsetrain.spark;
 
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrFileSplit;
 import dev.sparsetrain.data.ctr.CtrSchema;
@@ -14,7 +15,6 @@ import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -165,12 +165,7 @@ public final class SparkCtrMain implements Callable<Integer> {
         ModelConfig mc = modelConfig();
         TrainConfig tc = trainConfig();
         SparkCtrTrainer.Config cfg = new SparkCtrTrainer.Config(sparkPartitions, syncsPerPass, ItemMerge.parse(merge));
-        if (save != null) {
-            Path parent = save.toAbsolutePath().getParent();
-            if (Files.isDirectory(save) || (parent != null && Files.exists(parent) && !Files.isDirectory(parent))) {
-                throw new BadInputException("--save " + save + ": not a writable file path");
-            }
-        }
+        if (save != null) OutputPaths.requireFile("--save", save);   // before any training
         Split s = load();
         w.println("data: " + s.description());
         if (s.planted() != null) w.println("planted model on test: " + CtrMetrics.evaluate(s.test().labels(), s.planted(), Double.NaN).format());

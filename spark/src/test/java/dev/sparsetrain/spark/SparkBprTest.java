@@ -253,6 +253,17 @@ class SparkBprTest {
         }
     }
 
+    /** A folder given as --out is refused before any training, not after it. */
+    @Test
+    void unwritableOutIsRefusedBeforeTraining(@TempDir Path dir) {
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        int code = SparkBprMain.run(new String[] {"--data", "synthetic", "--out", dir.toString()}, new PrintWriter(o), new PrintWriter(e), sc);
+        String err = e.toString().strip();
+        assertEquals(2, code, err);
+        assertEquals("sparsetrain-spark: --out " + dir + ": is a folder, expected a file", err);
+        assertFalse(o.toString().contains("epoch"), "no training ran: " + o);
+    }
+
     @Test
     void badFileLineIsNamed(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("pairs.tsv");
