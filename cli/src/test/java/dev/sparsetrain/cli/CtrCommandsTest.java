@@ -103,6 +103,26 @@ class CtrCommandsTest {
         assertEquals(2, broken.code(), broken.err());
     }
 
+    @Test
+    void badTrainingOptionsNameTheOption() {
+        String[][] cases = {
+            {"--emb-optimizer", "adamz", "sparsetrain: --emb-optimizer 'adamz': allowed sgd, "},
+            {"--mlp-optimizer", "lbfgs", "sparsetrain: --mlp-optimizer 'lbfgs': allowed sgd, "},
+            {"--mlp-lr", "-1", "sparsetrain: --mlp-lr -1.0: must be a finite number > 0"},
+            {"--emb-l2", "-0.1", "sparsetrain: --emb-l2 -0.1: must be a finite number >= 0 (0 = off)"},
+            {"--mlp-clip-norm", "-1", "sparsetrain: --mlp-clip-norm -1.0: must be a finite number >= 0 (0 = off)"},
+            {"--sparse-dropout", "1", "sparsetrain: --sparse-dropout 1.0: must be in [0, 1) (0 = off)"},
+            {"--batch", "0", "sparsetrain: --batch 0: must be >= 1"},
+        };
+        for (String[] c : cases) {
+            Result r = run("ctr-train", "--synthetic-rows", "200", "--quiet", c[0], c[1]);
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), c[0]);
+            assertTrue(r.err().strip().startsWith(c[2]) && r.err().strip().lines().count() == 1, r.err());
+        }
+        Result ok = run("ctr-train", "--synthetic-rows", "400", "--quiet", "--emb-optimizer", "Rowwise-Adagrad");
+        assertEquals(0, ok.code(), ok.err());
+    }
+
     static String[] cat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
