@@ -28,6 +28,8 @@ final class RecOptions {
 
     /** Loaded implicit feedback with item titles (possibly empty) and a one-line description. */
     record RecData(String name, Interactions all, Map<String, String> titles, String summary) {
+        boolean hasTitles() { return titles != null && !titles.isEmpty(); }
+
         String title(String rawItemId) {
             String t = titles.get(rawItemId);
             return t == null ? "" : t;

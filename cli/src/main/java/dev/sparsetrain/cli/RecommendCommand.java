@@ -9,7 +9,6 @@ import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -67,7 +66,7 @@ public final class RecommendCommand implements Callable<Integer> {
             int u = userIndex(v.loaded().users());
             float[] scores = new float[v.model().items()];
             VbprEvaluator.scorer(v.model()).scoreAll(u, scores);
-            print(w, v.loaded().items(), scores, includeSeen ? null : v.train(), u, id -> "");
+            print(w, v.loaded().items(), scores, includeSeen ? null : v.train(), u, null);   // no titles in VBPR data
             return ExitCodes.OK;
         }
         BprFiles.Loaded l = SavedModelOptions.load(model, c, spec);
@@ -76,7 +75,7 @@ public final class RecommendCommand implements Callable<Integer> {
         Interactions train = includeSeen ? null : SavedModelOptions.split(data, rd, l).train();
         float[] scores = new float[l.items().size()];
         l.model().scoreAll(u, scores);
-        print(w, l.items(), scores, train, u, rd::title);
+        print(w, l.items(), scores, train, u, rd.hasTitles() ? rd::title : null);
         return ExitCodes.OK;
     }
 
@@ -89,24 +88,75 @@ public final class RecommendCommand implements Callable<Integer> {
         return u;
     }
 
-    /** The top-k of {@code scores} outside the user's training items (ties by item index), one line each. */
+    /**
+     * The top-k of {@code scores} outside the user's training items (ties by item index), one line
+     * each; a title column only when {@code title} is not null. Selection keeps a k-entry heap
+     * (O(n log k), no boxing), so serving from a large catalogue does not sort it.
+     */
     private void print(PrintWriter w, IdMap items, float[] scores, Interactions train, int u, UnaryOperator<String> title) {
         int n = items.size();
         boolean[] seen = new boolean[n];
         if (train != null) for (int i : train.itemsOf(u)) seen[i] = true;
-        Integer[] order = new Integer[n];
-        int c = 0;
-        for (int i = 0; i < n; i++) if (!seen[i]) order[c++] = i;
-        Integer[] cand = Arrays.copyOf(order, c);
-        Arrays.sort(cand, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(a, b));
-        int seenCount = n - c;
-        w.printf(Locale.ROOT, "top %d for user %s (%d items seen in training left out)%n", Math.min(k, c), user, seenCount);
-        w.printf(Locale.ROOT, "%4s  %-10s %8s  %s%n", "rank", "item", "score", "title");
-        for (int r = 0; r < Math.min(k, c); r++) {
-            int i = cand[r];
+        int seenCount = 0;
+        for (boolean b : seen) if (b) seenCount++;
+        int[] top = topK(scores, seen, Math.min(k, n - seenCount));
+        w.printf(Locale.ROOT, "top %d for user %s (%d items seen in training left out)%n", top.length, user, seenCount);
+        if (title != null) w.printf(Locale.ROOT, "%4s  %-10s %8s  %s%n", "rank", "item", "score", "title");
+        else w.printf(Locale.ROOT, "%4s  %-10s %8s%n", "rank", "item", "score");
+        for (int r = 0; r < top.length; r++) {
+            int i = top[r];
             String id = items.id(i);
-            w.printf(Locale.ROOT, "%4d  %-10s %8.4f  %s%n", r + 1, id, scores[i], title.apply(id));
+            if (title != null) w.printf(Locale.ROOT, "%4d  %-10s %8.4f  %s%n", r + 1, id, scores[i], title.apply(id));
+            else w.printf(Locale.ROOT, "%4d  %-10s %8.4f%n", r + 1, id, scores[i]);
         }
         w.flush();
+    }
+
+    /** Whether item a ranks before item b: higher score first, then lower index. */
+    private static boolean before(float[] s, int a, int b) {
+        return s[a] != s[b] ? s[a] > s[b] : a < b;
+    }
+
+    /** The k best unseen items in rank order, with a min-heap of size k (its root is the worst kept). */
+    static int[] topK(float[] s, boolean[] seen, int k) {
+        int[] h = new int[Math.max(k, 0)];
+        int size = 0;
+        for (int i = 0; i < s.length && k > 0; i++) {
+            if (seen[i]) continue;
+            if (size < k) {
+                int c = size++;
+                h[c] = i;
+                while (c > 0 && before(s, h[(c - 1) / 2], h[c])) {   // the parent ranks better: the worse moves up
+                    int p = (c - 1) / 2, t = h[p];
+                    h[p] = h[c];
+                    h[c] = t;
+                    c = p;
+                }
+            } else if (before(s, i, h[0])) {
+                h[0] = i;
+                siftDown(s, h, size);
+            }
+        }
+        int[] out = new int[size];
+        for (int r = size - 1; r >= 0; r--) {   // the worst comes off first and goes last
+            out[r] = h[0];
+            h[0] = h[--size];
+            siftDown(s, h, size);
+        }
+        return out;
+    }
+
+    /** Restores the heap from the root down: every parent ranks no better than its children. */
+    private static void siftDown(float[] s, int[] h, int size) {
+        for (int c = 0;;) {
+            int l = 2 * c + 1, r = l + 1, m = c;
+            if (l < size && before(s, h[m], h[l])) m = l;
+            if (r < size && before(s, h[m], h[r])) m = r;
+            if (m == c) return;
+            int t = h[m];
+            h[m] = h[c];
+            h[c] = t;
+            c = m;
+        }
     }
 }
