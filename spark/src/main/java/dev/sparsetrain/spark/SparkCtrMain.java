@@ -239,8 +239,22 @@ public final class SparkCtrMain implements Callable<Integer> {
             throw new BadInputException("--shuffle '" + shuffle + "', allowed: none, within_partition, all");
         }
         return TrainConfig.defaults().toBuilder().batchSize(batch).numPasses(passes).shuffle(sh).partitions(shufflePartitions).threads(threadsPerPartition)
-                .seed(seed).embeddingOptimizer(embOptimizer, embLr).mlpOptimizer(mlpOptimizer, mlpLr).mlpL2(mlpL2).embeddingL2(embL2)
+                .seed(seed).embeddingOptimizer(optimizer("--emb-optimizer", embOptimizer), embLr)
+                .mlpOptimizer(optimizer("--mlp-optimizer", mlpOptimizer), mlpLr).mlpL2(mlpL2).embeddingL2(embL2)
                 .sparseDropout(sparseDropout).mlpDropout(mlpDropout).build();
+    }
+
+    /**
+     * The canonical optimizer name (lower case, '-' read as '_'), or one line naming the option:
+     * checked here on the driver, since the trainer builds its optimizers inside the Spark tasks
+     * (where an unknown name failed every task, with Spark's stack traces on stderr).
+     */
+    static String optimizer(String option, String name) {
+        String n = name.toLowerCase(Locale.ROOT).replace('-', '_');
+        if (!dev.sparsetrain.optim.Optimizers.NAMES.contains(n)) {
+            throw new BadInputException(option + " '" + name + "': allowed " + String.join(", ", dev.sparsetrain.optim.Optimizers.NAMES));
+        }
+        return n;
     }
 
     Split load() {

@@ -146,4 +146,21 @@ class SparkCtrTest {
             assertTrue(err.toString().startsWith("sparsetrain-spark: "), err.toString());
         }
     }
+
+    @Test
+    void optimizerNamesAreCheckedOnTheDriverByOptionName() {
+        // before: the names reached the executors, every task failed (Spark logging each stack trace)
+        // and the one line named the group, not the option
+        for (String option : new String[] {"--emb-optimizer", "--mlp-optimizer"}) {
+            var out = new java.io.StringWriter();
+            var err = new java.io.StringWriter();
+            assertEquals(2, main(out, err, new String[] {option, "adamm", "--synthetic-rows", "200"}), err.toString());
+            assertTrue(err.toString().startsWith("sparsetrain-spark: " + option + " 'adamm': allowed "), err.toString());
+            assertTrue(!out.toString().contains("Spark "), "refused before training: " + out);
+        }
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        // names are case-insensitive, '-' read as '_', as in ctr-train
+        assertEquals(0, main(out, err, new String[] {"--emb-optimizer", "Rowwise-Adagrad", "--synthetic-rows", "200"}), err.toString());
+    }
 }
