@@ -150,12 +150,11 @@ final class CtrShard implements Serializable {
                     var st = state.toState();
                     trainer.importState("partition " + partition, st.metadata(), st.tables());
                 }
-                trainer.train(part, round, 1, (passes, seen, ne) -> {
-                    // NE = loss / (n * H(ctr)): recover the summed loss for the driver's weighted mean
-                    double ctr = part.clickRate();
-                    loss[0] = ne * part.rows() * dev.sparsetrain.metrics.ctr.CtrMetrics.entropy(ctr);
-                    counts[0] = part.rows();
-                }, null, null);
+                trainer.train(part, round, 0, null, null, null);
+                // the summed loss itself (the driver's weighted mean), not recovered from NE, which
+                // is undefined for a round whose rows hold no click
+                loss[0] = trainer.lastTrainLossSum();
+                counts[0] = trainer.lastTrainSamples();
                 next = OptState.of(trainer.exportState(round + 1));
             }
             long clicks = 0;

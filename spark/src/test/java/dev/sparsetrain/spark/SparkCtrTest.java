@@ -80,6 +80,27 @@ class SparkCtrTest {
     }
 
     @Test
+    void passTrainingNeIsDefinedWhenARoundOfAPartitionHasNoClick() {
+        // 60 rows, 2 partitions, 4 rounds of a pass: about 8 rows a round, some without a click.
+        // Before, each task recovered its loss from its own NE (undefined without a click): the pass's NE was NaN.
+        Synthetic d = synthetic(60);
+        TrainConfig tc = TrainConfig.defaults().toBuilder().batchSize(4).numPasses(2).build();
+        ModelConfig mc = ModelConfig.defaults();
+        SparkCtrTrainer.Result r = spark(d.train(), mc, tc, 2, 4, ItemMerge.TOUCHED);
+        assertEquals(2, r.history().size());
+        for (SparkCtrTrainer.PassStats p : r.history()) assertTrue(Double.isFinite(p.trainNe()) && p.trainNe() > 0, p.line());
+
+        // one partition, one round a pass: the pass's NE is single-machine training's own running NE of that pass
+        double[] want = new double[2];
+        SparseNN m = new SparseNN(mc, d.train().names(), d.train().tableRows(), d.train().numDense(), tc.seed());
+        try (CtrTrainer t = new CtrTrainer(m, tc.toBuilder().threads(1).build())) {
+            t.train(d.train(), 1, (pass, seen, ne) -> want[(int) Math.round(pass) - 1] = ne, null);
+        }
+        SparkCtrTrainer.Result one = spark(d.train(), mc, tc, 1, 1, ItemMerge.TOUCHED);
+        for (int p = 0; p < 2; p++) assertEquals(want[p], one.history().get(p).trainNe(), 1e-9, one.history().get(p).line());
+    }
+
+    @Test
     void twoPartitionsComeCloseToSingleMachineTraining() {
         Synthetic d = synthetic(40_000);
         TrainConfig tc = TrainConfig.defaults().toBuilder().threads(2).build();

@@ -67,6 +67,9 @@ public final class CtrTrainer implements AutoCloseable {
     private final int[][] predictIndex;
     private final SplittableRandom noDropout = new SplittableRandom(0); // a non-null generator: "training", never drawn from
     private long batchCounter;
+    /** Summed training loss (before each step) and samples of the last {@link #train} call. */
+    private double lastLossSum;
+    private long lastSamples;
     private int chunksThisBatch;
     private final List<Table> denseTables, sparseTables;
     private final RowBatch[] denseBatches, sparseBatches;
@@ -214,6 +217,8 @@ public final class CtrTrainer implements AutoCloseable {
         }
         int n = train.rows();
         if (n == 0) throw new BadInputException("training data has no rows");
+        lastLossSum = 0;
+        lastSamples = 0;
         int[] perm = new int[n];
         order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
@@ -256,6 +261,8 @@ public final class CtrTrainer implements AutoCloseable {
                 for (int c = 0; c < chunksThisBatch; c++) {
                     SparseNN.Gradients g = grads[c];
                     winLoss += g.lossSum;
+                    lastLossSum += g.lossSum;
+                    lastSamples += g.samples;
                     winSamples += g.samples;
                     winClicks += g.clicks;
                     evalLoss += g.lossSum;
@@ -285,6 +292,16 @@ public final class CtrTrainer implements AutoCloseable {
         if (progress != null) progress.finish(total, String.format("NE %.4f  %s samples/s", lastNe, Progress.human(rate)));
         return rate;
     }
+
+    /**
+     * The training loss (log loss of each sample before its step, summed) over the samples of the
+     * last {@link #train} call, and {@link #lastTrainSamples} their count: the raw sums behind the
+     * running NE, defined also when those samples hold no click (where NE is not).
+     */
+    public double lastTrainLossSum() { return lastLossSum; }
+
+    /** The samples behind {@link #lastTrainLossSum}. */
+    public long lastTrainSamples() { return lastSamples; }
 
     /** Metadata key prefix of the trainer's own checkpoint state. */
     static final String STATE_PREFIX = "ctr.";
