@@ -110,16 +110,21 @@ public final class SparkInput {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--input '" + uri + "': " + e.getMessage());
         }
+        // A folder or glob of files (a job's part files) has a header line in every file, not only in
+        // the first partition: the header is the input's first data-like line, and every line equal to it is dropped.
+        final String headerLine;
+        if (header) {
+            List<String> first = lines.filter(l -> !l.isBlank() && !l.startsWith("#")).take(1);
+            headerLine = first.isEmpty() ? null : first.get(0);
+        } else {
+            headerLine = null;
+        }
         JavaPairRDD<String, String> pairs = lines.mapPartitionsWithIndex((pi, it) -> {
             List<Tuple2<String, String>> out = new ArrayList<>();
-            boolean skipHeader = header && pi == 0;
             while (it.hasNext()) {
                 String line = it.next();
                 if (line.isBlank() || line.startsWith("#")) continue;
-                if (skipHeader) {
-                    skipHeader = false;
-                    continue;
-                }
+                if (line.equals(headerLine)) continue;
                 String[] f = ws ? line.trim().split("[ \t]+") : line.split(java.util.regex.Pattern.quote(delim), -1);
                 if (f.length < need || f[uc].isBlank() || f[ic].isBlank()) {
                     throw new BadInputException(uri + ": malformed line '" + clip(line) + "': need " + need + " columns with user and item ids");

@@ -108,6 +108,32 @@ class SparkInputTest {
     }
 
     @Test
+    void aFolderOfFilesWithAHeaderEachReadsEveryFilesDataAndNoHeader(@TempDir Path dir) throws Exception {
+        // a job's output: part files, each with its own header line (before, only the first
+        // partition's header was skipped: the second file's 'rating' stopped the job as not a number)
+        Path in = Files.createDirectories(dir.resolve("ratings"));
+        Files.writeString(in.resolve("part-00000.csv"), "user,item,rating\nu1,a,5\nu1,b,4\nu2,a,5\n", StandardCharsets.UTF_8);
+        Files.writeString(in.resolve("part-00001.csv"), "user,item,rating\nu2,c,4\nu3,b,5\nu3,c,1\n", StandardCharsets.UTF_8);
+        var d = SparkInput.read(sc, in.toString(), DelimitedFormat.fromOptions("0,1,2", "comma", true, "UTF-8"), 4, 42, 2);
+        try {
+            assertEquals(List.of("u1", "u2", "u3"), List.of(d.users().id(0), d.users().id(1), d.users().id(2)));
+            assertEquals(3, d.users().size(), "no 'user' user from a header");
+            assertEquals(3, d.items().size(), "items a, b, c and no 'item' item");
+            assertEquals(5, d.trainPairs() + d.testPairs(), "the five pairs rated >= 4");
+        } finally {
+            d.release();
+        }
+        // without a threshold a header line would pass as a pair: still none
+        var e = SparkInput.read(sc, in.toString(), DelimitedFormat.fromOptions("0,1", "comma", true, "UTF-8"), Double.NaN, 42, 2);
+        try {
+            assertEquals(3, e.users().size());
+            assertEquals(6, e.trainPairs() + e.testPairs());
+        } finally {
+            e.release();
+        }
+    }
+
+    @Test
     void badInputIsOneLine(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.tsv");
         Files.writeString(bad, "u1\ti1\t1\nu2\n");
