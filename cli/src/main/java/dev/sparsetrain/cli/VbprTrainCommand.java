@@ -85,6 +85,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (out != null) OutputPaths.requireFile("--out", out);
+        if (checkpointEvery < 0) throw new BadInputException("--checkpoint-every " + checkpointEvery + ": must be >= 0");   // before the data is read
         if (checkpointEvery > 0) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);
         VbprCheckpoint.State ck = resume != null ? VbprCheckpoint.load(resume) : null;
         Map<String, String> ckMeta = ck != null ? VbprCheckpoint.userMetadata(resume) : Map.of();
@@ -109,7 +110,6 @@ public final class VbprTrainCommand implements Callable<Integer> {
         dataMeta.put("dataset", data.name());
         dataMeta.putAll(ck != null ? dataOnly(ckMeta) : opts.dataMetadata());
         dataMeta.put("train-pairs", Integer.toString(data.train().size()));
-        if (checkpointEvery < 0) throw new BadInputException("--checkpoint-every " + checkpointEvery + ": must be >= 0");
         if (checkpointEvery > 0) {
             t.withCheckpoints(checkpointEvery, (state, current) -> {
                 Path p = checkpointDir.resolve(VbprCheckpoint.fileName(cfg, data.name(), state.epoch()));

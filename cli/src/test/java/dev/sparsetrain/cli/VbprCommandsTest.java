@@ -171,6 +171,13 @@ class VbprCommandsTest {
     }
 
     @Test
+    void aNegativeCheckpointIntervalIsRefusedBeforeTheDataIsRead() {
+        Run r = run(args(new String[] {"train", "--model", "vbpr"}, args(SMALL, "--checkpoint-every", "-1")));
+        assertBadInput(r, "--checkpoint-every -1", ">= 0");
+        assertEquals("", r.out(), "nothing read or printed first");
+    }
+
+    @Test
     void trainVbprTakesAConfigFileWithPerGroupOptimizers() throws IOException {
         Path y = dir.resolve("visual.yaml"), out = dir.resolve("v.model");
         Files.writeString(y, "model: visual\ndata: synthetic\nsynthetic-users: 300\nsynthetic-items: 200\nsynthetic-dim: 64\nthreads: 1\nepochs: 2\n"
