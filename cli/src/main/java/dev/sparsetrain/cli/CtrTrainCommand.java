@@ -105,6 +105,10 @@ public final class CtrTrainCommand implements Callable<Integer> {
                         g.isFrozen() ? ", frozen" : "");
             }
             int start = ckpt == null ? 0 : t.importState(resume.toString(), ckpt.metadata(), ckpt.tables());
+            if (ckpt != null && start >= tc.numPasses()) {
+                throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": the checkpoint already holds " + start
+                        + " passes; give --passes above " + start);
+            }
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
             CtrTrainer.PassHook passHook = null;
             if (checkpointDir != null) {

@@ -119,10 +119,15 @@ public final class VbprTrainCommand implements Callable<Integer> {
             });
         }
         if (ck != null) {
+            if (ck.stopped()) {
+                throw new BadInputException("--resume " + resume + ": the checkpointed run had already stopped early (best validation AUC "
+                        + String.format(java.util.Locale.ROOT, "%.4f", ck.bestAuc()) + " at epoch " + ck.bestEpoch()
+                        + "); there is nothing to resume, its best model is the result");
+            }
             t.resumeFrom(ck);
             w.printf(java.util.Locale.ROOT, "resuming from %s at epoch %d (best so far: epoch %d, validation AUC %.4f); learning-rate multipliers %s%n",
                     resume, ck.epoch(), ck.bestEpoch(), ck.bestAuc(), java.util.Arrays.toString(ck.multipliers()));
-            if (ck.epoch() >= cfg.maxEpochs() && !ck.stopped()) {
+            if (ck.epoch() >= cfg.maxEpochs()) {
                 throw new BadInputException("--resume " + resume + ": already trained " + ck.epoch() + " epochs, give --epochs above it");
             }
         }

@@ -81,6 +81,11 @@ class CtrCommandsTest {
         assertTrue(!resumed.out().contains("pass 1:"), "pass 1 is not trained again");
         assertEquals(pass(straight.out(), 3), pass(resumed.out(), 3), "the resumed run ends where the straight one does");
 
+        // a checkpoint that already holds the passes asked for: one line, nothing trained
+        Result done = run(cat(common, "--passes", "1", "--resume", pass1.toString()));
+        assertEquals(2, done.code(), done.err());
+        assertTrue(done.err().contains("already holds 1 passes; give --passes above 1"), done.err());
+
         // a checkpoint is also a model file for ctr-predict
         Result p = run("ctr-predict", "--model", pass1.toString(), "--data", f.toString(), "--out", dir.resolve("p.csv").toString());
         assertEquals(0, p.code(), p.err());

@@ -135,6 +135,21 @@ class VbprCommandsTest {
         assertBadInput(run("diagnose", "--data", "synthetic", "--synthetic-dim", "16", "--clip", "gamma=value:1"), "unknown group 'gamma'");
     }
 
+    /** A checkpoint written when its run stopped early has nothing left to resume: one line, exit code 2. */
+    @Test
+    void resumingARunThatStoppedEarlyIsRefused() throws IOException {
+        Path ck = dir.resolve("stopped");
+        Run r = run(args(new String[] {"train", "--model", "visual"}, args(SMALL, "--epochs", "40", "--patience", "1", "--checkpoint-every", "1",
+                "--checkpoint-dir", ck.toString(), "--quiet")));
+        assertEquals(0, r.code(), r.err());
+        Path last;
+        try (var files = Files.list(ck)) {
+            last = files.sorted().reduce((x, y) -> y).orElseThrow();
+        }
+        assertFalse(last.getFileName().toString().endsWith("-040.ckpt"), "patience 1 stops before 40 epochs: " + last);
+        assertBadInput(run("train", "--model", "visual", "--resume", last.toString(), "--epochs", "60"), "stopped early", "nothing to resume");
+    }
+
     static final String[] SMALL = {"--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "64", "--threads", "1"};
 
     static String[] args(String[] head, String... tail) {

@@ -72,7 +72,7 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--columns", defaultValue = "0,1,2", paramLabel = "U,I[,W]", description = "0-based user, item and optional weight columns of a --data FILE. Default: ${DEFAULT-VALUE}.")
     String columns;
 
-    @Option(names = "--header", description = "A --data FILE starts with a header line. Default: false.")
+    @Option(names = "--header", description = "A --data FILE (or each --input file) starts with a header line. Default: false.")
     boolean header;
 
     @Option(names = "--charset", defaultValue = "UTF-8", description = "Encoding of a --data FILE. Default: ${DEFAULT-VALUE}.")

@@ -26,7 +26,7 @@ public final class OutputPaths {
     public static void requireFolder(String option, Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
         if (Files.exists(abs) && !Files.isDirectory(abs)) throw new BadInputException(option + " " + dir + ": exists and is not a folder, expected a folder");
-        requireFolderAncestors(option, dir, abs.getParent());
+        requireFolderAncestors(option, dir, abs);   // the folder itself when it exists, else its first existing ancestor
     }
 
     private static void requireFolderAncestors(String option, Path given, Path from) {
