@@ -140,7 +140,7 @@ class VbprCommandsTest {
     void resumingARunThatStoppedEarlyIsRefused() throws IOException {
         Path ck = dir.resolve("stopped");
         Run r = run(args(new String[] {"train", "--model", "visual"}, args(SMALL, "--epochs", "40", "--patience", "1", "--checkpoint-every", "1",
-                "--checkpoint-dir", ck.toString(), "--quiet")));
+                "--checkpoint-dir", ck.toString(), "--out", dir.resolve("m.model").toString(), "--quiet")));
         assertEquals(0, r.code(), r.err());
         Path last;
         try (var files = Files.list(ck)) {
