@@ -1,6 +1,7 @@
 package dev.sparsetrain.cli;
 
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.Checks;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrSchema;
 import dev.sparsetrain.data.ctr.DenseTransform;
@@ -10,6 +11,7 @@ import dev.sparsetrain.data.ctr.SyntheticCtr;
 import dev.sparsetrain.metrics.ctr.Strata;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.optim.Optimizers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -253,48 +255,24 @@ final class CtrOptions {
         @Option(names = "--freeze-embeddings-after", defaultValue = "0", description = "Stop updating embeddings after N passes. Default: never.")
         int freezeAfter;
 
-        private static void atLeast(String option, long v, long min) {
-            if (v < min) throw new BadInputException(option + " " + v + ": must be >= " + min);
-        }
-
-        private static void positive(String option, double v) {
-            if (!(v > 0) || Double.isInfinite(v)) throw new BadInputException(option + " " + v + ": must be a finite number > 0");
-        }
-
-        private static void nonNegative(String option, double v) {
-            if (!(v >= 0) || Double.isInfinite(v)) throw new BadInputException(option + " " + v + ": must be a finite number >= 0 (0 = off)");
-        }
-
-        private static void probability(String option, double v) {
-            if (!(v >= 0 && v < 1)) throw new BadInputException(option + " " + v + ": must be in [0, 1) (0 = off)");
-        }
-
-        /** The canonical optimizer name (lower case, '-' read as '_'), or one line naming the option. */
-        private static String optimizer(String option, String name) {
-            String n = name.toLowerCase(Locale.ROOT).replace('-', '_');
-            if (!dev.sparsetrain.optim.Optimizers.NAMES.contains(n)) {
-                throw new BadInputException(option + " '" + name + "': allowed " + String.join(", ", dev.sparsetrain.optim.Optimizers.NAMES));
-            }
-            return n;
-        }
 
         TrainConfig config() {
             // Checked here, by option name, before TrainConfig checks the same by group name.
-            atLeast("--batch", batch, 1);
-            atLeast("--partitions", partitions, 1);
-            if (threads != null) atLeast("--threads", threads, 1);
-            atLeast("--freeze-embeddings-after", freezeAfter, 0);
-            String embOpt = optimizer("--emb-optimizer", embOptimizer), mlpOpt = optimizer("--mlp-optimizer", mlpOptimizer);
-            positive("--emb-lr", embLr);
-            positive("--mlp-lr", mlpLr);
-            nonNegative("--emb-l2", embL2);
-            nonNegative("--mlp-l2", mlpL2);
-            nonNegative("--max-norm", maxNorm);
-            nonNegative("--constant-norm", constantNorm);
-            nonNegative("--emb-clip-norm", embClipNorm);
-            nonNegative("--mlp-clip-norm", mlpClipNorm);
-            probability("--sparse-dropout", sparseDropout);
-            probability("--mlp-dropout", mlpDropout);
+            Checks.atLeast("--batch", batch, 1);
+            Checks.atLeast("--partitions", partitions, 1);
+            if (threads != null) Checks.atLeast("--threads", threads, 1);
+            Checks.atLeast("--freeze-embeddings-after", freezeAfter, 0);
+            String embOpt = Optimizers.canonicalName("--emb-optimizer", embOptimizer), mlpOpt = Optimizers.canonicalName("--mlp-optimizer", mlpOptimizer);
+            Checks.positive("--emb-lr", embLr);
+            Checks.positive("--mlp-lr", mlpLr);
+            Checks.nonNegative("--emb-l2", embL2);
+            Checks.nonNegative("--mlp-l2", mlpL2);
+            Checks.nonNegative("--max-norm", maxNorm);
+            Checks.nonNegative("--constant-norm", constantNorm);
+            Checks.nonNegative("--emb-clip-norm", embClipNorm);
+            Checks.nonNegative("--mlp-clip-norm", mlpClipNorm);
+            Checks.probability("--sparse-dropout", sparseDropout);
+            Checks.probability("--mlp-dropout", mlpDropout);
             TrainConfig.Shuffle s = switch (shuffle.toLowerCase(Locale.ROOT)) {
                 case "none" -> TrainConfig.Shuffle.NONE;
                 case "within_partition", "within-partition" -> TrainConfig.Shuffle.WITHIN_PARTITION;

@@ -28,6 +28,17 @@ public final class Optimizers {
     public static final List<String> NAMES = List.of("sgd", "momentum", "nesterov", "adagrad", "rowwise_adagrad", "rmsprop",
             "adadelta", "adam", "amsgrad", "adamw", "adamax", "nadam", "sparse_adam", "ftrl");
 
+    /**
+     * The canonical name of an optimizer as a user may type it (any case, '-' read as '_'), one of
+     * {@link #NAMES}; anything else is a one-line {@link BadInputException} that starts with
+     * {@code what} (an option or a group, e.g. "--emb-optimizer") and lists the names.
+     */
+    public static String canonicalName(String what, String name) {
+        String n = name == null ? "" : name.strip().toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        if (!NAMES.contains(n)) throw new BadInputException(what + " '" + name + "': allowed " + String.join(", ", NAMES));
+        return n;
+    }
+
     public static Chain sgd(double lr) { return Chain.of(lr, new Sgd(0, 0, false)); }
 
     public static Chain momentum(double lr, double momentum) { return Chain.of(lr, new Sgd(momentum, 0, false)); }

@@ -1,6 +1,8 @@
 package dev.sparsetrain.spark;
 
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.Checks;
+import dev.sparsetrain.optim.Optimizers;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrFileSplit;
@@ -238,24 +240,21 @@ public final class SparkCtrMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--shuffle '" + shuffle + "', allowed: none, within_partition, all");
         }
+        // checked here on the driver by option name: the trainer builds its optimizers inside the
+        // Spark tasks, where a bad value would fail every task with Spark's stack traces
+        Checks.atLeast("--threads-per-partition", threadsPerPartition, 1);
+        Checks.positive("--emb-lr", embLr);
+        Checks.positive("--mlp-lr", mlpLr);
+        Checks.nonNegative("--emb-l2", embL2);
+        Checks.nonNegative("--mlp-l2", mlpL2);
+        Checks.probability("--sparse-dropout", sparseDropout);
+        Checks.probability("--mlp-dropout", mlpDropout);
         return TrainConfig.defaults().toBuilder().batchSize(batch).numPasses(passes).shuffle(sh).partitions(shufflePartitions).threads(threadsPerPartition)
-                .seed(seed).embeddingOptimizer(optimizer("--emb-optimizer", embOptimizer), embLr)
-                .mlpOptimizer(optimizer("--mlp-optimizer", mlpOptimizer), mlpLr).mlpL2(mlpL2).embeddingL2(embL2)
+                .seed(seed).embeddingOptimizer(Optimizers.canonicalName("--emb-optimizer", embOptimizer), embLr)
+                .mlpOptimizer(Optimizers.canonicalName("--mlp-optimizer", mlpOptimizer), mlpLr).mlpL2(mlpL2).embeddingL2(embL2)
                 .sparseDropout(sparseDropout).mlpDropout(mlpDropout).build();
     }
 
-    /**
-     * The canonical optimizer name (lower case, '-' read as '_'), or one line naming the option:
-     * checked here on the driver, since the trainer builds its optimizers inside the Spark tasks
-     * (where an unknown name failed every task, with Spark's stack traces on stderr).
-     */
-    static String optimizer(String option, String name) {
-        String n = name.toLowerCase(Locale.ROOT).replace('-', '_');
-        if (!dev.sparsetrain.optim.Optimizers.NAMES.contains(n)) {
-            throw new BadInputException(option + " '" + name + "': allowed " + String.join(", ", dev.sparsetrain.optim.Optimizers.NAMES));
-        }
-        return n;
-    }
 
     Split load() {
         if (data == null) {

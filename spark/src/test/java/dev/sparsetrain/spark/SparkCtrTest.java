@@ -169,7 +169,7 @@ class SparkCtrTest {
     }
 
     @Test
-    void optimizerNamesAreCheckedOnTheDriverByOptionName() {
+    void optimizerNamesAndRatesAreCheckedOnTheDriverByOptionName() {
         // before: the names reached the executors, every task failed (Spark logging each stack trace)
         // and the one line named the group, not the option
         for (String option : new String[] {"--emb-optimizer", "--mlp-optimizer"}) {
@@ -178,6 +178,18 @@ class SparkCtrTest {
             assertEquals(2, main(out, err, new String[] {option, "adamm", "--synthetic-rows", "200"}), err.toString());
             assertTrue(err.toString().startsWith("sparsetrain-spark: " + option + " 'adamm': allowed "), err.toString());
             assertTrue(!out.toString().contains("Spark "), "refused before training: " + out);
+        }
+        String[][] numeric = {
+            {"--emb-lr", "Infinity", "--emb-lr Infinity: must be a finite number > 0"},
+            {"--mlp-lr", "0", "--mlp-lr 0.0: must be a finite number > 0"},
+            {"--threads-per-partition", "0", "--threads-per-partition 0: must be >= 1"},
+            {"--sparse-dropout", "1", "--sparse-dropout 1.0: must be in [0, 1)"},
+        };
+        for (String[] c : numeric) {
+            var o = new java.io.StringWriter();
+            var e = new java.io.StringWriter();
+            assertEquals(2, main(o, e, new String[] {c[0], c[1], "--synthetic-rows", "200"}), e.toString());
+            assertTrue(e.toString().startsWith("sparsetrain-spark: " + c[2]) && e.toString().strip().lines().count() == 1, e.toString());
         }
         var out = new java.io.StringWriter();
         var err = new java.io.StringWriter();

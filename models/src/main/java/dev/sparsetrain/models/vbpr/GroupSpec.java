@@ -80,11 +80,7 @@ public record GroupSpec(String rule, double learningRate, double l2, Clip clip) 
      * {@link Optimizers#NAMES}; anything else is a one-line {@link BadInputException} listing them.
      */
     public static String canonical(String name) {
-        String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT).replace('-', '_');
-        if (!Optimizers.NAMES.contains(n)) {
-            throw new BadInputException("optimizer '" + name + "': allowed " + String.join(", ", Optimizers.NAMES));
-        }
-        return n;
+        return Optimizers.canonicalName("optimizer", name);
     }
 
     public static GroupSpec sgd(double lr, double l2) { return new GroupSpec("sgd", lr, l2); }
