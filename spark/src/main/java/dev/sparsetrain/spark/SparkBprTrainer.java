@@ -150,38 +150,48 @@ public final class SparkBprTrainer {
         long samples = 0;
         double epochSecs = 0, lossSum = 0, taskSecs = 0;
         long epochSamples = 0;
-        Broadcast<float[][]> previous = null;
-        for (int round = 1; round <= rounds; round++) {
-            long t0 = System.nanoTime();
-            Broadcast<float[][]> table = sc.broadcast(new float[][] {Q.clone(), B.clone()});
-            final int rd = round;
-            JavaRDD<UserShard> next = state.map(s -> {
-                float[][] qb = table.value();
-                return s.trainRound(qb[0], qb[1], cfg, rd);
-            });
-            next.rdd().localCheckpoint();
-            Delta d = next.treeAggregate(new Delta(I, k), Delta::add, Delta::merge, 2);
-            d.applyTo(Q, B, k, cfg.merge(), P);
-            state.unpersist(false);
-            // the checkpointed RDD still holds its map function, which references this round's broadcast:
-            // the previous round's broadcast is the one no longer reachable
-            if (previous != null) previous.destroy();
-            previous = table;
-            state = next;
-            double secs = (System.nanoTime() - t0) / 1e9;
-            total += secs;
-            samples += d.samples;
-            epochSecs += secs;
-            epochSamples += d.samples;
-            lossSum += d.lossSum;
-            taskSecs += d.taskSeconds;
-            if (round % R == 0) {
-                EpochStats es = new EpochStats(round / R, epochSamples, epochSecs, epochSamples == 0 ? Double.NaN : lossSum / epochSamples, taskSecs);
-                history.add(es);
-                if (log != null) log.accept(es.line());
-                epochSecs = lossSum = taskSecs = 0;
-                epochSamples = 0;
+        Broadcast<float[][]> previous = null, table = null;
+        try {
+            for (int round = 1; round <= rounds; round++) {
+                long t0 = System.nanoTime();
+                table = sc.broadcast(new float[][] {Q.clone(), B.clone()});
+                final Broadcast<float[][]> roundTable = table;
+                final int rd = round;
+                JavaRDD<UserShard> next = state.map(s -> {
+                    float[][] qb = roundTable.value();
+                    return s.trainRound(qb[0], qb[1], cfg, rd);
+                });
+                next.rdd().localCheckpoint();
+                Delta d = next.treeAggregate(new Delta(I, k), Delta::add, Delta::merge, 2);
+                d.applyTo(Q, B, k, cfg.merge(), P);
+                state.unpersist(false);
+                // the checkpointed RDD still holds its map function, which references this round's broadcast:
+                // the previous round's broadcast is the one no longer reachable
+                if (previous != null) previous.destroy();
+                previous = table;
+                state = next;
+                double secs = (System.nanoTime() - t0) / 1e9;
+                total += secs;
+                samples += d.samples;
+                epochSecs += secs;
+                epochSamples += d.samples;
+                lossSum += d.lossSum;
+                taskSecs += d.taskSeconds;
+                if (round % R == 0) {
+                    EpochStats es = new EpochStats(round / R, epochSamples, epochSecs, epochSamples == 0 ? Double.NaN : lossSum / epochSamples, taskSecs);
+                    history.add(es);
+                    if (log != null) log.accept(es.line());
+                    epochSecs = lossSum = taskSecs = 0;
+                    epochSamples = 0;
+                }
             }
+        } catch (RuntimeException e) {
+            // a failed round (e.g. a lost executor): free what the run cached and broadcast, so that
+            // a caller's long-lived context does not keep them
+            state.unpersist(false);
+            if (previous != null) previous.destroy();
+            if (table != null && table != previous) table.destroy();
+            throw e;
         }
         float[] P0 = model.users().data();
         for (UserShard.Users u : state.map(UserShard::usersOnly).collect()) {

@@ -131,13 +131,14 @@ public final class SparkCtrTrainer {
         List<PassStats> history = new ArrayList<>();
         double total = 0, secs = 0, loss = 0, taskSecs = 0;
         long samples = 0, passSamples = 0, clicks = 0;
-        Broadcast<float[][]> previous = null;
+        Broadcast<float[][]> previous = null, current = null;
         try {
             for (int round = 0; round < rounds; round++) {
                 long t0 = System.nanoTime();
                 float[][] base = new float[tables.size()][];
                 for (int t = 0; t < base.length; t++) base[t] = tables.get(t).data().clone();
                 Broadcast<float[][]> b = sc.broadcast(base);
+                current = b;
                 final int rd = round;
                 JavaRDD<CtrShard> next = state.map(s -> s.trainRound(b.value(), spec, rd));
                 next.rdd().localCheckpoint();
@@ -171,6 +172,7 @@ public final class SparkCtrTrainer {
         } finally {
             state.unpersist(false);
             if (previous != null) previous.destroy();
+            if (current != null && current != previous) current.destroy();   // a round that failed before its merge
         }
         return new Result(model, P, history, total, samples);
     }
