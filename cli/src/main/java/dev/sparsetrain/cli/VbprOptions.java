@@ -241,7 +241,7 @@ public final class VbprOptions {
                     throw new BadInputException("--clip '" + o + "': unknown group '" + t + "'; groups: "
                             + String.join(", ", VbprConfig.tableNames(Variant.VBPR)) + ", all");
                 }
-                boolean dense = t.equals(dev.sparsetrain.models.vbpr.VbprModel.PROJECTION) || t.equals(dev.sparsetrain.models.vbpr.VbprModel.VISUAL_BIAS);
+                boolean dense = dev.sparsetrain.models.vbpr.VbprModel.isDense(t);
                 if (clip.kind() == GroupSpec.ClipKind.GLOBAL_NORM && !dense) {
                     if (group.equals("all")) continue;   // 'all' with global-norm: the dense groups only
                     throw new BadInputException("--clip '" + o + "': group '" + t + "' is updated per sample, one row at a time; global-norm needs the "

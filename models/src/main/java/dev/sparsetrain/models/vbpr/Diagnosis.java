@@ -74,7 +74,7 @@ public final class Diagnosis {
             flag[g] = bad;
             if (!bad) continue;
             String name = f[g].group();
-            boolean dense = name.equals(VbprModel.PROJECTION) || name.equals(VbprModel.VISUAL_BIAS);
+            boolean dense = VbprModel.isDense(name);
             String clipKind = dense ? "global-norm" : "row-norm";
             if (f[g].nonFinite() > 0 || !Double.isFinite(x)) {
                 advice.add(String.format(Locale.ROOT, "group '%s': %d non-finite gradient entries; lower its learning rate (--lr-multiplier %s=0.01), "

@@ -63,7 +63,7 @@ public final class VbprAblation {
     public static VbprConfig singleRate(VbprConfig base, double lr) {
         Map<String, GroupSpec> g = new LinkedHashMap<>();
         for (String t : VbprConfig.tableNames(Variant.VBPR)) {
-            boolean dense = t.equals(VbprModel.PROJECTION) || t.equals(VbprModel.VISUAL_BIAS);
+            boolean dense = VbprModel.isDense(t);
             g.put(t, GroupSpec.sgd(lr, dense ? 0 : 1e-3));
         }
         return base.withVariant(Variant.VBPR).withGroups(g).withPreprocessing(Preprocessing.NONE).withAutoBalance(false, Double.NaN);

@@ -49,6 +49,14 @@ public final class VbprModel {
     public static final String ITEM_BIAS = "item_bias", USER_FACTORS = "user_factors", ITEM_FACTORS = "item_factors",
             USER_VISUAL = "user_visual", PROJECTION = "visual_projection", VISUAL_BIAS = "visual_bias";
 
+    /**
+     * Whether a group (= table) is one of the dense tensors E and beta', which take one optimizer
+     * step per dense batch, rather than sparse rows updated per sample.
+     */
+    public static boolean isDense(String group) {
+        return PROJECTION.equals(group) || VISUAL_BIAS.equals(group);
+    }
+
     private final Variant variant;
     private final int users, items, k, kv, featureDim;
     private final ItemFeatures features;

@@ -26,7 +26,7 @@ class VbprClipTest {
     static VbprConfig singleRate(double lr, GroupSpec.Clip sparse, GroupSpec.Clip dense) {
         Map<String, GroupSpec> g = new LinkedHashMap<>();
         for (String t : VbprConfig.tableNames(Variant.VBPR)) {
-            boolean d = t.equals(VbprModel.PROJECTION) || t.equals(VbprModel.VISUAL_BIAS);
+            boolean d = VbprModel.isDense(t);
             g.put(t, GroupSpec.sgd(lr, d ? 0 : 1e-3).withClip(d ? dense : sparse));
         }
         return VbprConfig.defaults(Variant.VBPR).withGroups(g).withPreprocessing(Preprocessing.NONE).withAutoBalance(false, Double.NaN)
