@@ -177,17 +177,7 @@ final class RecOptions {
     }
 
     static Interactions remap(Interactions in, IdMap users, IdMap items) {
-        if (in.users() == users && in.items() == items) return in;
-        Interactions.Builder b = new Interactions.Builder(users, items);
-        for (int u = 0; u < in.numUsers(); u++) {
-            int nu = users.indexOf(in.users().id(u));
-            if (nu < 0) continue;
-            for (int p = in.start(u); p < in.end(u); p++) {
-                int ni = items.indexOf(in.items().id(in.itemIndices()[p]));
-                if (ni >= 0) b.add(nu, ni, in.weights()[p]);
-            }
-        }
-        return b.build();
+        return in.remap(users, items);
     }
 
     /** BPR-MF hyperparameters. */
