@@ -7,6 +7,7 @@ import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.Split;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.vbpr.VbprEvaluator;
+import dev.sparsetrain.options.ImplicitDataOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -42,7 +43,7 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--include-seen", description = "Also recommend items the user interacted with in training. Default: false.")
     boolean includeSeen;
 
-    @Mixin RecOptions.Data data = new RecOptions.Data();
+    @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
 
     @Option(names = "--features", paramLabel = "FILE",
             description = "vbpr/visual only: raw item features to recompute the item projections from (with the preprocessing saved in the model). "
@@ -71,7 +72,7 @@ public final class RecommendCommand implements Callable<Integer> {
         }
         BprFiles.Loaded l = SavedModelOptions.load(model, c, spec);
         int u = userIndex(l.users());
-        RecOptions.RecData rd = data.load(); // for the training items to leave out, and the titles
+        ImplicitDataOptions.Loaded rd = data.load(); // for the training items to leave out, and the titles
         Interactions train = includeSeen ? null : SavedModelOptions.split(data, rd, l).train();
         float[] scores = new float[l.items().size()];
         l.model().scoreAll(u, scores);
