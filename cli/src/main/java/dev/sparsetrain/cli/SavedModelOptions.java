@@ -48,6 +48,7 @@ final class SavedModelOptions {
      */
     static void helpShowsRecordedDefaults(picocli.CommandLine.Model.CommandSpec spec) {
         List<picocli.CommandLine.Model.OptionSpec> all = new java.util.ArrayList<>(spec.options());
+        all.removeIf(o -> o.group() != null);   // options of an argument group stay as they are (picocli cannot remove them)
         for (picocli.CommandLine.Model.OptionSpec o : all) spec.remove(o);
         for (picocli.CommandLine.Model.OptionSpec o : all) {
             if (DATA_KEYS.contains(o.longestName().replaceFirst("^--", ""))) {
