@@ -10,6 +10,8 @@ import dev.sparsetrain.models.sparsenn.CtrTrainer;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.options.ClickDataOptions;
+import dev.sparsetrain.options.ClickModelOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -28,8 +30,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Mixin CtrOptions.Data data = new CtrOptions.Data();
-    @Mixin CtrOptions.Model model = new CtrOptions.Model();
+    @Mixin ClickDataOptions data = new ClickDataOptions();
+    @Mixin ClickModelOptions model = new ClickModelOptions();
     @Mixin CtrOptions.Train train = new CtrOptions.Train();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
@@ -68,13 +70,12 @@ public final class CtrTrainCommand implements Callable<Integer> {
         dev.sparsetrain.core.io.ModelFile.Contents ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.read(resume);
         strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
-        CtrOptions.refuseOptionsTheModelLacks(spec, mc);
         TrainConfig tc = train.config();
-        CtrOptions.Split split = data.load(tc.seed());
+        ClickDataOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
         out.println("data: " + split.description());
         if (collisionReport && split.encoder() != null) out.print(split.encoder().collisionReport().format());
-        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets + ", --dim " + mc.embeddingDim());
+        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets() + ", --dim " + mc.embeddingDim());
         SparseNN m;
         if (ckpt != null) {
             m = SparseNN.fromContents(resume, ckpt);

@@ -12,6 +12,7 @@ import dev.sparsetrain.metrics.ranking.Recommendations;
 import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.metrics.ranking.TopK;
 import dev.sparsetrain.models.vbpr.VbprEvaluator;
+import dev.sparsetrain.options.ImplicitDataOptions;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -84,7 +85,7 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "--users/--all-users: scoring threads. Default: the available processors.")
     Integer threads;
 
-    @Mixin RecOptions.Data data = new RecOptions.Data();
+    @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
 
     @Option(names = "--features", paramLabel = "FILE",
             description = "vbpr/visual only: raw item features to recompute the item projections from (with the preprocessing saved in the model). "
@@ -121,7 +122,7 @@ public final class RecommendCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         BprFiles.Loaded l = SavedModelOptions.load(model, c, spec);
-        RecOptions.RecData rd = data.load(); // for the training items to leave out, and the titles
+        ImplicitDataOptions.Loaded rd = data.load(); // for the training items to leave out, and the titles
         Interactions train = includeSeen ? null : SavedModelOptions.split(data, rd, l).train();
         UnaryOperator<String> title = rd.hasTitles() ? rd::title : null;
         if (batch) return serve(l.model(), l.users(), l.items(), train, title);

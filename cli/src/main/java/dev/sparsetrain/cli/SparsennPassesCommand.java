@@ -11,6 +11,8 @@ import dev.sparsetrain.metrics.report.SvgChart;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.PassesStudy;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.options.ClickDataOptions;
+import dev.sparsetrain.options.ClickModelOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -33,8 +35,8 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Mixin CtrOptions.Data data = new CtrOptions.Data();
-    @Mixin CtrOptions.Model model = new CtrOptions.Model();
+    @Mixin ClickDataOptions data = new ClickDataOptions();
+    @Mixin ClickModelOptions model = new ClickModelOptions();
     @Mixin CtrOptions.Train train = new CtrOptions.Train();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
@@ -64,11 +66,10 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         OutputPaths.requireFile("--report", report);
         strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
-        CtrOptions.refuseOptionsTheModelLacks(spec, mc);
         TrainConfig tc = train.config();
-        CtrOptions.Split split = data.load(tc.seed());
+        ClickDataOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
-        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets + ", --dim " + mc.embeddingDim());
+        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets() + ", --dim " + mc.embeddingDim());
         int feature = strata.featureIndex(tr);
         Strata st = strata.strata();
         int maxRows = 0;
@@ -108,7 +109,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void writeReport(CtrOptions.Split split, CtrData tr, int feature, Strata st, int[] sizes, String planted,
+    private void writeReport(ClickDataOptions.Split split, CtrData tr, int feature, Strata st, int[] sizes, String planted,
                              List<PassesStudy.VariantResult> results, String table) {
         HtmlReport h = new HtmlReport("SparseNN multi-pass study");
         h.paragraph("Test NE (logloss over the entropy of the test click rate, He et al. 2014) and AUC after num_passes = 1.."

@@ -159,7 +159,9 @@ class SparkCtrTest {
     @Test
     void badInputIsOneLineWithExitCode2() {
         for (String[] args : List.of(new String[] {"--merge", "mean"}, new String[] {"--syncs-per-pass", "0"}, new String[] {"--model", "gbdt"},
-                new String[] {"--data", "/no/such/file.txt"}, new String[] {"--batch", "0"}, new String[] {"--master", "nowhere"})) {
+                new String[] {"--data", "/no/such/file.txt"}, new String[] {"--batch", "0"}, new String[] {"--master", "nowhere"},
+                // ctr-train's declarations and checks (module options): options the model or the data source lacks are refused
+                new String[] {"--model", "fm", "--bottom", "32"}, new String[] {"--format", "avazu"}, new String[] {"--shuffle", "random"})) {
             var out = new java.io.StringWriter();
             var err = new java.io.StringWriter();
             assertEquals(2, main(out, err, args), String.join(" ", args) + ": " + err);
