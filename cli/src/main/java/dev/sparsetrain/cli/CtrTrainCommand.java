@@ -92,12 +92,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
         }
         int feature = strata.featureIndex(tr);
         Strata st = strata.strata();
-        int[] counts = tr.impressions(feature);
-        int[] imp = new int[te.rows()];
-        for (int i = 0; i < te.rows(); i++) {
-            int b = te.begin(feature, i);
-            imp[i] = b < te.end(feature, i) ? counts[te.ids()[feature][b]] : 0;
-        }
+        int[] imp = te.impressionsPerRow(feature, tr.impressions(feature));
         out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es); strata by training impressions of %s (rare < %d <= medium < %d <= frequent)%n",
                 mc.type(), mc.embeddingDim(), m.parameterCount(), tc.threads(), tc.batchSize(), tc.numPasses(), tr.names()[feature],
                 st.rareBelow(), st.frequentFrom());

@@ -41,6 +41,11 @@ class RuntimeBehaviourTest {
         assertEquals(1, epoch.nonFiniteGradients());
         assertEquals(0, o.diagnostics().get(0).rowsUpdated());
         System.out.println(epoch.describe());
+        // the next epoch counts its own steps, not the run's (was 3 here: the group's step number)
+        o.gradients(t).add(3, new float[] {0, 1}, 0);
+        o.step();
+        assertEquals(1, o.endEpoch().get(0).steps());
+        assertEquals(0, o.endEpoch().get(0).steps());
     }
 
     @Test
