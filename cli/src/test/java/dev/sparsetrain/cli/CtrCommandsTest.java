@@ -173,6 +173,8 @@ class CtrCommandsTest {
         assertTrue(r.out().contains("sparse_dropout") && r.out().contains("overfit rare"), r.out());
         String html = Files.readString(report);
         assertTrue(html.contains("<svg") && html.contains("buckets_div10"), "report has curves");
+        assertTrue(html.contains("How far the parameters move on each pass") && html.contains("embeddings update/weight"),
+                "report has the per-pass optimizer figures");
     }
 
     @Test
