@@ -281,7 +281,7 @@ class LibraryExamplesTest {
         VbprModel again = VbprFiles.load(file, data.features());       // raw features: the saved preprocessing is re-applied
         System.out.println("reloaded: " + VbprEvaluator.evaluate(again, data, data.test(), 2));
         // serving needs no features: the file holds every item's projection, cold-start items included
-        VbprModel serving = VbprFiles.read(file, ModelFile.read(file), null).model();
+        VbprModel serving = VbprFiles.read(file).model();
         Scorer scorer = VbprEvaluator.scorer(serving);
         Interactions known = new UserItems(data.users(), data.train()).toInteractions(data.items());
         Recommendations.forUsers(scorer, new int[] {0, 1, 2}, List.of(known), 5, 1, (u, items, scores, n) ->
