@@ -10,6 +10,7 @@ import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprModel;
 import dev.sparsetrain.models.train.PairwiseTrainer;
 import dev.sparsetrain.models.train.TrainerConfig;
+import dev.sparsetrain.options.ImplicitDataOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -66,19 +67,8 @@ public final class BenchBprCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        RecOptions.Data d = new RecOptions.Data();
-        d.data = data;
-        d.dataRoot = dataRoot;
-        d.delimiter = "tab";
-        d.columns = "0,1,2";
-        d.charset = "UTF-8";
-        d.split = "loo";
-        d.splitSeed = 42;
-        d.testFraction = 0.2;
-        d.syntheticUsers = 3000;
-        d.syntheticItems = 1500;
-        d.syntheticSeed = 42;
-        RecOptions.RecData rd = d.load();
+        ImplicitDataOptions d = ImplicitDataOptions.of(data, dataRoot);
+        ImplicitDataOptions.Loaded rd = d.load();
         Split s = d.split(rd.all());
         int T = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         BprConfig bc = BprConfig.defaults().withFactors(factors);

@@ -9,6 +9,7 @@ import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.vbpr.VbprEvaluator;
+import dev.sparsetrain.options.ImplicitDataOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by train (any --model).")
     Path model;
 
-    @Mixin RecOptions.Data data = new RecOptions.Data();
+    @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
 
     @Option(names = "--features", paramLabel = "FILE",
             description = "vbpr/visual only: raw item features to recompute the item projections from (with the preprocessing saved in the model). "
@@ -64,11 +65,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (threads != null) o = o.withThreads(threads);
         if (SavedModelOptions.isVbpr(c)) return vbpr(w, c, o);
         BprFiles.Loaded l = SavedModelOptions.load(model, c, spec);
-        RecOptions.RecData rd = data.load();
+        ImplicitDataOptions.Loaded rd = data.load();
         Split s = SavedModelOptions.split(data, rd, l);
-        SavedModelOptions.check(s.test(), "--data " + data.data);
+        SavedModelOptions.check(s.test(), "--data " + data.data());
         w.printf(Locale.ROOT, "%s; model %s (%d users x %d items, %d factors, epoch %d); split %s seed %d%n", rd.summary(), model,
-                l.users().size(), l.items().size(), l.model().config().factors(), l.epoch(), data.split, data.splitSeed);
+                l.users().size(), l.items().size(), l.model().config().factors(), l.epoch(), data.splitName(), data.splitSeed());
         RankingReport r = RankingEvaluator.evaluate(l.model(), s.test(), List.of(s.train()), o);
         RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), o);
         w.print(RankingReport.table("BPR-MF", r, "popularity", pop));

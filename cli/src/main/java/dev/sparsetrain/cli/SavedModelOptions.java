@@ -13,6 +13,7 @@ import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.vbpr.UserItems;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprModel;
+import dev.sparsetrain.options.ImplicitDataOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +48,7 @@ final class SavedModelOptions {
      */
     static void helpShowsRecordedDefaults(picocli.CommandLine.Model.CommandSpec spec) {
         List<picocli.CommandLine.Model.OptionSpec> all = new java.util.ArrayList<>(spec.options());
+        all.removeIf(o -> o.group() != null);   // options of an argument group stay as they are (picocli cannot remove them)
         for (picocli.CommandLine.Model.OptionSpec o : all) spec.remove(o);
         for (picocli.CommandLine.Model.OptionSpec o : all) {
             if (DATA_KEYS.contains(o.longestName().replaceFirst("^--", ""))) {
@@ -117,9 +119,9 @@ final class SavedModelOptions {
     }
 
     /** The data's split, re-indexed onto the model's ids. */
-    static Split split(RecOptions.Data data, RecOptions.RecData rd, BprFiles.Loaded l) {
+    static Split split(ImplicitDataOptions data, ImplicitDataOptions.Loaded rd, BprFiles.Loaded l) {
         Split s = data.split(rd.all());
-        return RecOptions.remap(s, l.users(), l.items());
+        return ImplicitDataOptions.remap(s, l.users(), l.items());
     }
 
     static Interactions check(Interactions in, String what) {
@@ -152,12 +154,12 @@ final class SavedModelOptions {
      * when given on the command line, else as recorded in the model's metadata; {@code --features}
      * recomputes the item projections from raw features (needed only for files without them).
      */
-    static VbprServing vbpr(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec, RecOptions.Data data,
+    static VbprServing vbpr(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec, ImplicitDataOptions data,
                             Path features, Integer syntheticDim) {
         var pr = spec.commandLine().getParseResult();
         Map<String, String> meta = c.metadata();
         String where = model + " (metadata)";
-        String d = pr.hasMatchedOption("--data") ? data.data : meta.get("data");
+        String d = pr.hasMatchedOption("--data") ? data.data() : meta.get("data");
         if (d == null) {
             throw new BadInputException(model + ": the file does not record its data (trained before it did); give --data FOLDER (train.tsv, val.tsv, test.tsv)");
         }
@@ -172,10 +174,10 @@ final class SavedModelOptions {
         FeatureDataset.Pairs train, val, test;
         String name;
         if (d.equals("synthetic") || d.startsWith("synthetic-")) {
-            int su = pr.hasMatchedOption("--synthetic-users") ? data.syntheticUsers : metaInt(meta, "synthetic-users", 3000, where);
-            int si = pr.hasMatchedOption("--synthetic-items") ? data.syntheticItems : metaInt(meta, "synthetic-items", 2000, where);
+            int su = pr.hasMatchedOption("--synthetic-users") ? data.syntheticUsers() : metaInt(meta, "synthetic-users", 3000, where);
+            int si = pr.hasMatchedOption("--synthetic-items") ? data.syntheticItems() : metaInt(meta, "synthetic-items", 2000, where);
             int sd = syntheticDim != null ? syntheticDim : metaInt(meta, "synthetic-dim", 4096, where);
-            long seed = pr.hasMatchedOption("--synthetic-seed") ? data.syntheticSeed : metaLong(meta, "synthetic-seed", 42, where);
+            long seed = pr.hasMatchedOption("--synthetic-seed") ? data.syntheticSeed() : metaLong(meta, "synthetic-seed", 42, where);
             SyntheticVisual.Config def = SyntheticVisual.Config.defaults(seed);
             FeatureDataset fd;
             try {

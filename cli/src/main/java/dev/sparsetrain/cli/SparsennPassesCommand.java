@@ -11,6 +11,8 @@ import dev.sparsetrain.metrics.report.SvgChart;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.PassesStudy;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.options.ClickDataOptions;
+import dev.sparsetrain.options.ClickModelOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -33,8 +35,8 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Mixin CtrOptions.Data data = new CtrOptions.Data();
-    @Mixin CtrOptions.Model model = new CtrOptions.Model();
+    @Mixin ClickDataOptions data = new ClickDataOptions();
+    @Mixin ClickModelOptions model = new ClickModelOptions();
     @Mixin CtrOptions.Train train = new CtrOptions.Train();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
@@ -64,11 +66,10 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         OutputPaths.requireFile("--report", report);
         strata.strata(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
-        CtrOptions.refuseOptionsTheModelLacks(spec, mc);
         TrainConfig tc = train.config();
-        CtrOptions.Split split = data.load(tc.seed());
+        ClickDataOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
-        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets + ", --dim " + mc.embeddingDim());
+        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets() + ", --dim " + mc.embeddingDim());
         int feature = strata.featureIndex(tr);
         Strata st = strata.strata();
         int maxRows = 0;
@@ -108,7 +109,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void writeReport(CtrOptions.Split split, CtrData tr, int feature, Strata st, int[] sizes, String planted,
+    private void writeReport(ClickDataOptions.Split split, CtrData tr, int feature, Strata st, int[] sizes, String planted,
                              List<PassesStudy.VariantResult> results, String table) {
         HtmlReport h = new HtmlReport("SparseNN multi-pass study");
         h.paragraph("Test NE (logloss over the entropy of the test click rate, He et al. 2014) and AUC after num_passes = 1.."
@@ -163,6 +164,35 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         }
         h.heading("Curves");
         h.charts(List.of(all, rare, freq, trainNe));
+        // how far each group moves per update in each pass: do the regularizers calm the embeddings on later passes?
+        SvgChart embMove = new SvgChart("Embedding rows: update/weight per update, per pass", "pass", "update / weight").logY(true);
+        SvgChart mlpMove = new SvgChart("MLP weights: update/weight per step, per pass", "pass", "update / weight").logY(true);
+        List<List<?>> moves = new ArrayList<>();
+        for (PassesStudy.VariantResult r : results) {
+            int n = r.diagnostics().size();
+            double[] x = new double[n], e = new double[n], m = new double[n];
+            for (int p = 0; p < n; p++) {
+                x[p] = p + 1;
+                List<Object> row = new ArrayList<>();
+                row.add(r.variant().name());
+                row.add(p + 1);
+                for (var g : r.diagnostics().get(p)) {
+                    if (g.group().equals("embeddings")) e[p] = g.updateToWeightRatio();
+                    if (g.group().equals("mlp_weights")) m[p] = g.updateToWeightRatio();
+                }
+                row.add(e[p]);
+                row.add(m[p]);
+                moves.add(row);
+            }
+            if (n > 0 && Arrays.stream(e).allMatch(v -> v > 0)) embMove.series(r.variant().name(), x, e);
+            if (n > 0 && Arrays.stream(m).allMatch(v -> v > 0)) mlpMove.series(r.variant().name(), x, m);
+        }
+        h.heading("How far the parameters move on each pass");
+        h.paragraph("Update-to-weight ratio of a group over a pass: the norm of its updates over the norm of the rows they updated "
+                + "(per update for embedding rows, per step for the MLP), from the optimizer's own figures (ctr-train --diagnostics). "
+                + "0 = the group did not move (frozen); series with a frozen pass are left out of the log-scale charts.");
+        h.charts(List.of(embMove, mlpMove));
+        h.table(List.of("variant", "pass", "embeddings update/weight", "mlp_weights update/weight"), moves);
         h.heading("Table as printed");
         h.code(table);
         try {

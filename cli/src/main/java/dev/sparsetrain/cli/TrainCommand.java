@@ -14,6 +14,7 @@ import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.bpr.BprModel;
 import dev.sparsetrain.models.train.PairwiseTrainer;
 import dev.sparsetrain.models.train.TrainerConfig;
+import dev.sparsetrain.options.ImplicitDataOptions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file of option: value (names without dashes, e.g. 'factors: 64').")
     Path config;
 
-    @Mixin RecOptions.Data data = new RecOptions.Data();
+    @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
     @Mixin RecOptions.Bpr bpr = new RecOptions.Bpr();
     @Mixin RecOptions.Training training = new RecOptions.Training();
 
@@ -98,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, String> meta = new LinkedHashMap<>();
         BprModel m;
         int startEpoch = 0;
-        RecOptions.RecData rd = data.load();
+        ImplicitDataOptions.Loaded rd = data.load();
         w.println(rd.summary());
         Split split = data.split(rd.all());
         Interactions train = split.train(), test = split.test();
@@ -111,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (e != null && !spec.commandLine().getParseResult().hasMatchedOption("--epochs")) tc = tc.withEpochs(Integer.parseInt(e));
             String s = ck.metadata().get("seed");
             if (s != null && !spec.commandLine().getParseResult().hasMatchedOption("--seed")) tc = tc.withSeed(Long.parseLong(s));
-            split = RecOptions.remap(split, ck.users(), ck.items());
+            split = ImplicitDataOptions.remap(split, ck.users(), ck.items());
             train = split.train();
             test = split.test();
             if (startEpoch >= tc.epochs()) {
@@ -124,13 +125,13 @@ public final class TrainCommand implements Callable<Integer> {
         Interactions fit = train;
         Interactions validation = null;
         if (tc.patience() > 0) {
-            Split v = Splits.validation(train, data.splitSeed);
+            Split v = Splits.validation(train, data.splitSeed());
             fit = v.train();
             validation = v.test();
         }
         if (m == null) m = new BprModel(fit.numUsers(), fit.numItems(), bc, tc.seed());
         if (diagnostics) m.collectDiagnostics(true);
-        w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%s%n", data.split, fit.size(), test.size(),
+        w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%s%n", data.splitName(), fit.size(), test.size(),
                 validation == null ? "" : ", " + validation.size() + " for validation (early stopping on " + training.validationMetric + ")");
         w.printf(Locale.ROOT, "BPR-MF: %d factors; group factors %s; group biases %s; lr decays to %.2fx; %s kernel; %d threads, seed %d, %d epochs%n",
                 bc.factors(), bc.factorChain().describe(), bc.biasChain().describe(), bc.finalLearningRate(),
@@ -147,7 +148,7 @@ public final class TrainCommand implements Callable<Integer> {
         PairwiseTrainer.Validator validator = null;
         if (validation != null) {
             RankingEvaluator.Options vo = RankingEvaluator.Options.defaults().withThreads(tc.threads()).withKs(10)
-                    .withMaxUsers(training.validationUsers, data.splitSeed);
+                    .withMaxUsers(training.validationUsers, data.splitSeed());
             String metric = training.validationMetric;
             validator = e -> RankingEvaluator.evaluate(fm, fval, List.of(ffit), vo).value(metric);
         }

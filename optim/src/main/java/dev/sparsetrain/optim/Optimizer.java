@@ -301,7 +301,9 @@ public final class Optimizer {
         epochStats.clear();
         Arrays.fill(epochSteps, 0);
         for (GroupRuntime g : groups) {
-            g.epochObservedStart = g.observedStep;
+            // batch steps record the group's step as their maxStep too: start the next epoch after them,
+            // so that an epoch's step count is its own, not the run's (epoch 3 of 234-step epochs: 234, not 702)
+            g.epochObservedStart = Math.max(g.observedStep, g.step);
             for (TableRuntime t : g.tables) System.arraycopy(t.rowCount, 0, t.epochStart, 0, t.rowCount.length);
         }
         return d;
@@ -322,7 +324,9 @@ public final class Optimizer {
                 long distinct = 0;
                 for (TableRuntime t : g.tables) distinct += t.distinctTouchedSinceEpoch();
                 touched = (double) distinct / total;
-                steps = Math.max(epochSteps[g.index], Math.max(g.observedStep, s.maxStep[i]) - g.epochObservedStart);
+                // batch path: the steps taken since endEpoch(); per-row path: the spread of the step numbers seen
+                // (the stats' maxStep holds absolute step numbers, so it must not count for batch steps)
+                steps = epochSteps[g.index] > 0 ? epochSteps[g.index] : Math.max(g.observedStep, s.maxStep[i]) - g.epochObservedStart;
             }
             double un = Math.sqrt(s.updateSq[i]), wn = Math.sqrt(s.weightSq[i]);
             out.add(new GroupDiagnostics(g.name, steps, rows, Math.sqrt(s.gradSq[i]), un, wn > 0 ? un / wn : 0,
@@ -493,7 +497,7 @@ public final class Optimizer {
             String p = "optim." + g.name + ".";
             g.step = scalars[g.index][0];
             g.observedStep = scalars[g.index][1];
-            g.epochObservedStart = g.observedStep;
+            g.epochObservedStart = Math.max(g.observedStep, g.step);
             g.multiplier = parseFloat(where, meta, p + "multiplier");
             String clip = meta.get(p + "lastClipNorm");
             g.lastClipNorm = clip == null ? Double.NaN : Double.parseDouble(clip);

@@ -123,12 +123,7 @@ final class CtrShard implements Serializable {
         TrainConfig tc = spec.train().get();
         int R = spec.roundsPerPass(), pass = round / R, r = round % R;
         CtrData d = data();
-        var ref = MODELS.get(partition);
-        Cached cached = ref == null ? null : ref.get();
-        SparseNN m = cached != null && cached.run().equals(run) ? cached.model() : new SparseNN(mc, names, tableRows, denseNames.length, seed);
-        MODELS.put(partition, new java.lang.ref.SoftReference<>(new Cached(run, m)));
-        List<Table> ts = m.tables();
-        for (int t = 0; t < ts.size(); t++) ts.get(t).load(tables[t]);
+        SparseNN m = model(mc, tables);
         // the pass's order: the single-machine trainer's shuffle, replayed from the seed
         int[] perm = new int[rows];
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -165,6 +160,26 @@ final class CtrShard implements Serializable {
             u = changes(partition, m, tables, 0, 0, 0, (System.nanoTime() - t0) / 1e9);
         }
         return new CtrShard(run, partition, seed, d, next, u);
+    }
+
+    /** This partition's cached model copy of this run (a new one if there is none), loaded with {@code tables}. */
+    private SparseNN model(ModelConfig mc, float[][] tables) {
+        var ref = MODELS.get(partition);
+        Cached cached = ref == null ? null : ref.get();
+        SparseNN m = cached != null && cached.run().equals(run) ? cached.model() : new SparseNN(mc, names, tableRows, denseNames.length, seed);
+        MODELS.put(partition, new java.lang.ref.SoftReference<>(new Cached(run, m)));
+        List<Table> ts = m.tables();
+        for (int t = 0; t < ts.size(); t++) ts.get(t).load(tables[t]);
+        return m;
+    }
+
+    /**
+     * The logits of this partition's training rows under the model {@code tables} (in
+     * {@link SparseNN#tables()} order), binned, with their clicks: the partition's share of
+     * {@link BiasRefit}.
+     */
+    BiasRefit.Histogram logitHistogram(float[][] tables, Spec spec) {
+        return BiasRefit.Histogram.of(model(spec.model().get(), tables).predict(data()), labels);
     }
 
     /** The rows of each sparse table that differ from {@code before}, and every dense tensor. */

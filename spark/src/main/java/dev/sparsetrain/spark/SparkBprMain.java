@@ -3,21 +3,16 @@ package dev.sparsetrain.spark;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.DelimitedFormat;
-import dev.sparsetrain.data.InteractionReader;
-import dev.sparsetrain.data.Interactions;
-import dev.sparsetrain.data.KnownDatasets;
-import dev.sparsetrain.data.ReadOptions;
 import dev.sparsetrain.data.Split;
-import dev.sparsetrain.data.Splits;
-import dev.sparsetrain.data.SyntheticImplicit;
 import dev.sparsetrain.metrics.ranking.PopularityScorer;
 import dev.sparsetrain.metrics.ranking.RankingEvaluator;
 import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.train.TrainerConfig;
+import dev.sparsetrain.options.BprOptions;
+import dev.sparsetrain.options.ImplicitDataOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +23,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,70 +51,14 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (which sets it). Default: spark.master if set, else local[*].")
     String master;
 
-    @Option(names = "--data", defaultValue = "synthetic", paramLabel = "NAME|FILE",
-            description = "synthetic, ml-100k, ml-1m, lastfm (under --data-root) or a delimited file of user, item[, weight] lines, read on the driver. Default: ${DEFAULT-VALUE}.")
-    String data;
-
     @Option(names = "--input", paramLabel = "URI",
-            description = "Read the interactions on the executors instead of the driver: any path Spark reads (file:, hdfs:, s3a:, ...), delimited as --delimiter/--columns/--header, UTF-8, split leave-one-out per user on the executors and evaluated there. Default: none (--data, read on the driver).")
+            description = "Read the interactions on the executors instead of the driver: any path Spark reads (file:, hdfs:, s3a:, ...), delimited as --delimiter/--columns/--header (the header line of every file is dropped), UTF-8, split leave-one-out per user on the executors and evaluated there. Default: none (--data, read on the driver).")
     String input;
 
-    @Option(names = "--data-root", paramLabel = "DIR", description = "Folder of the named datasets. Default: $SPARSETRAIN_DATA, else the sparsetrain.data property, else ../shared/data.")
-    Path dataRoot;
+    /** --data and its format, filter and split: the options of 'sparsetrain train', so that evaluate and recommend rebuild the same data from the metadata. */
+    @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
 
-    @Option(names = "--delimiter", defaultValue = "tab", description = "Field delimiter of a --data FILE: tab, comma, semicolon, pipe, whitespace or a literal. Default: ${DEFAULT-VALUE}.")
-    String delimiter;
-
-    @Option(names = "--columns", defaultValue = "0,1,2", paramLabel = "U,I[,W]", description = "0-based user, item and optional weight columns of a --data FILE. Default: ${DEFAULT-VALUE}.")
-    String columns;
-
-    @Option(names = "--header", description = "A --data FILE (or each --input file) starts with a header line. Default: false.")
-    boolean header;
-
-    @Option(names = "--charset", defaultValue = "UTF-8", description = "Encoding of a --data FILE. Default: ${DEFAULT-VALUE}.")
-    String charset;
-
-    @Option(names = "--threshold", paramLabel = "W", description = "Count a pair as positive only when its weight is >= W. Default: every pair counts.")
-    Double threshold;
-
-    @Option(names = "--split", defaultValue = "loo", description = "loo, user-ratio or global-ratio. Default: ${DEFAULT-VALUE}.")
-    String split;
-
-    @Option(names = "--test-fraction", defaultValue = "0.2", description = "Held-out fraction of the ratio splits. Default: ${DEFAULT-VALUE}.")
-    double testFraction;
-
-    @Option(names = "--split-seed", defaultValue = "42", description = "Seed of the split. Default: ${DEFAULT-VALUE}.")
-    long splitSeed;
-
-    @Option(names = "--synthetic-users", defaultValue = "3000", description = "Users of the synthetic data. Default: ${DEFAULT-VALUE}.")
-    int syntheticUsers;
-
-    @Option(names = "--synthetic-items", defaultValue = "1500", description = "Items of the synthetic data. Default: ${DEFAULT-VALUE}.")
-    int syntheticItems;
-
-    @Option(names = "--synthetic-seed", defaultValue = "42", description = "Seed of the synthetic data. Default: ${DEFAULT-VALUE}.")
-    long syntheticSeed;
-
-    @Option(names = "--factors", defaultValue = "64", description = "Latent factors. Default: ${DEFAULT-VALUE}.")
-    int factors;
-
-    @Option(names = "--lr", defaultValue = "0.15", description = "Learning rate of the factor group. Default: ${DEFAULT-VALUE}.")
-    double lr;
-
-    @Option(names = "--reg", defaultValue = "0.0075", description = "L2 on the touched factor rows. Default: ${DEFAULT-VALUE}.")
-    double reg;
-
-    @Option(names = "--bias-lr", defaultValue = "0.005", description = "Learning rate of the item biases. Default: ${DEFAULT-VALUE}.")
-    double biasLr;
-
-    @Option(names = "--bias-reg", defaultValue = "0.0", description = "L2 on the touched item biases. Default: ${DEFAULT-VALUE}.")
-    double biasReg;
-
-    @Option(names = "--init-std", defaultValue = "0.1", description = "Factors start as N(0, std^2). Default: ${DEFAULT-VALUE}.")
-    double initStd;
-
-    @Option(names = "--final-lr", defaultValue = "0.1", description = "Learning rates decay linearly to this fraction in the last epoch. Default: ${DEFAULT-VALUE}.")
-    double finalLr;
+    @Mixin BprOptions bpr = new BprOptions();
 
     @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimizer of the factor group (adaptive ones keep their state per partition; item moments are not averaged). Default: ${DEFAULT-VALUE}.")
     String optimizer;
@@ -167,13 +107,13 @@ public final class SparkBprMain implements Callable<Integer> {
     public Integer call() {
         if (input != null) return distributed();
         SparkBprConfig cfg = config();
-        Data d = load();
-        Split s = split(d.all());
+        ImplicitDataOptions.Loaded d = data.load();
+        Split s = data.split(d.all());
         for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
         Path outPath = out != null ? out : Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".model");
         OutputPaths.requireFile("--out", outPath);   // before any training
         w.println(d.summary());
-        w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%n", split, s.train().size(), s.test().size());
+        w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%n", data.splitName(), s.train().size(), s.test().size());
         w.flush();
         JavaSparkContext sc = given != null ? given : start();
         try {
@@ -221,10 +161,11 @@ public final class SparkBprMain implements Callable<Integer> {
     /** --input: read, split, train and evaluate on the executors; the driver holds the id maps and the model. */
     private int distributed() {
         SparkBprConfig cfg = config();
-        if (!data.equals("synthetic")) throw new BadInputException("--input and --data: give one (--input is read by the executors, --data by the driver)");
-        if (!split.equalsIgnoreCase("loo")) throw new BadInputException("--split '" + split + "': --input supports loo only");
-        if (!charset.equalsIgnoreCase("UTF-8")) throw new BadInputException("--charset '" + charset + "': --input reads UTF-8 only");
-        DelimitedFormat f = format();
+        if (!data.data().equals("synthetic")) throw new BadInputException("--input and --data: give one (--input is read by the executors, --data by the driver)");
+        if (!data.splitName().equalsIgnoreCase("loo")) throw new BadInputException("--split '" + data.splitName() + "': --input supports loo only");
+        if (!data.charset().equalsIgnoreCase("UTF-8")) throw new BadInputException("--charset '" + data.charset() + "': --input reads UTF-8 only");
+        if (data.skipMalformed()) throw new BadInputException("--skip-malformed: --input stops at the first malformed line; read the file with --data to skip them");
+        DelimitedFormat f = data.format();
         for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
         Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input.model");
         OutputPaths.requireFile("--out", outPath);
@@ -233,7 +174,7 @@ public final class SparkBprMain implements Callable<Integer> {
         SparkBprTrainer.Trained t = null;
         try {
             int P = cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism();
-            d = SparkInput.read(sc, input, f, threshold == null ? Double.NaN : threshold, splitSeed, P);
+            d = SparkInput.read(sc, input, f, data.threshold() == null ? Double.NaN : data.threshold(), data.splitSeed(), P);
             w.println(SparkInput.describe(d, input));
             w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, %d user partitions, %d sync(s) per epoch, merge %s, %d epochs, seed %d%n",
                     sc.version(), sc.master(), cfg.bpr().factors(), d.partitions(), cfg.syncsPerEpoch(), cfg.merge().cliName(), cfg.epochs(), cfg.seed());
@@ -253,9 +194,9 @@ public final class SparkBprMain implements Callable<Integer> {
             Map<String, String> meta = metadata(cfg, res);
             for (String key : new String[] {"synthetic-users", "synthetic-items", "synthetic-seed", "test-fraction"}) meta.remove(key);
             meta.put("data", input);
-            meta.put("delimiter", delimiter);
-            meta.put("columns", columns);
-            meta.put("header", Boolean.toString(header));
+            meta.put("delimiter", data.delimiter());
+            meta.put("columns", data.columns());
+            meta.put("header", Boolean.toString(data.header()));
             meta.put("split", "loo-spark");
             meta.put("test-auc", String.format(Locale.ROOT, "%.6f", r[0].auc()));
             BprFiles.save(outPath, res.model(), d.users(), d.items(), meta);
@@ -271,12 +212,8 @@ public final class SparkBprMain implements Callable<Integer> {
 
     SparkBprConfig config() {
         checkMaster(master);
-        TrainerConfig.PositiveSampling p = switch (positives.toLowerCase(Locale.ROOT)) {
-            case "users" -> TrainerConfig.PositiveSampling.USERS;
-            case "pairs" -> TrainerConfig.PositiveSampling.PAIRS;
-            default -> throw new BadInputException("--positives '" + positives + "': use users or pairs");
-        };
-        BprConfig b = new BprConfig(factors, lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
+        TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
+        BprConfig b = bpr.config(optimizer, biasOptimizer);
         return SparkBprConfig.defaults().withBpr(b).withEpochs(epochs).withSeed(seed).withPartitions(partitions)
                 .withSyncsPerEpoch(syncsPerEpoch).withMerge(ItemMerge.parse(merge)).withPositives(p).withThreadsPerPartition(threadsPerPartition);
     }
@@ -318,72 +255,11 @@ public final class SparkBprMain implements Callable<Integer> {
         }
     }
 
-    record Data(String name, Interactions all, String summary) {}
-
-    Data load() {
-        ReadOptions ro = threshold == null ? ReadOptions.defaults() : ReadOptions.defaults().withThreshold(threshold);
-        if (data.equalsIgnoreCase("synthetic")) {
-            // as 'sparsetrain train --data synthetic', so that evaluate and recommend rebuild the same data from the metadata
-            SyntheticImplicit.Config base = SyntheticImplicit.Config.defaults().withSeed(syntheticSeed);
-            int mean = Math.max(5, Math.min(base.meanItemsPerUser(), syntheticItems / 2));
-            var g = SyntheticImplicit.generate(base.withSize(syntheticUsers, syntheticItems, mean));
-            Interactions all = g.interactions();
-            return new Data("synthetic", all, String.format(Locale.ROOT, "synthetic: %d users x %d items, %d pairs (seed %d)",
-                    all.numUsers(), all.numItems(), all.size(), syntheticSeed));
-        }
-        if (KnownDatasets.folderOf(data) != null) {
-            var d = KnownDatasets.load(data, root(), ro);
-            return new Data(d.name(), d.interactions(), d.summary());
-        }
-        Path file = Path.of(data);
-        if (!Files.exists(file)) {
-            throw new BadInputException("--data '" + data + "': no such file, and not one of synthetic, " + String.join(", ", KnownDatasets.names()));
-        }
-        var r = InteractionReader.read(file, format(), ro);
-        return new Data(file.getFileName().toString(), r.interactions(), r.summary());
-    }
-
-    private Path root() {
-        if (dataRoot != null) return dataRoot;
-        String env = System.getenv("SPARSETRAIN_DATA");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        String prop = System.getProperty("sparsetrain.data");
-        if (prop != null && !prop.isBlank()) return Path.of(prop);
-        return Path.of("..", "shared", "data");
-    }
-
-    private DelimitedFormat format() {
-        return DelimitedFormat.fromOptions(columns, delimiter, header, charset);
-    }
-
-    Split split(Interactions all) {
-        if (!(testFraction > 0 && testFraction < 1)) throw new BadInputException("--test-fraction " + testFraction + ": must be in (0, 1)");
-        Split s = Splits.byName(split, all, testFraction, splitSeed);
-        if (s == null) throw new BadInputException("--split '" + split + "': use loo, user-ratio or global-ratio");
-        return s;
-    }
-
     /** The keys 'sparsetrain train' writes, so that evaluate and recommend rebuild the data and split. */
     Map<String, String> metadata(SparkBprConfig cfg, SparkBprTrainer.Result res) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("model", "bpr");
-        m.put("data", data);
-        if (dataRoot != null) m.put("data-root", dataRoot.toString());
-        if (!data.equalsIgnoreCase("synthetic") && KnownDatasets.folderOf(data) == null) {
-            m.put("delimiter", delimiter);
-            m.put("columns", columns);
-            m.put("header", Boolean.toString(header));
-            m.put("charset", charset);
-        }
-        if (threshold != null) m.put("threshold", threshold.toString());
-        m.put("split", split);
-        m.put("test-fraction", Double.toString(testFraction));
-        m.put("split-seed", Long.toString(splitSeed));
-        if (data.equalsIgnoreCase("synthetic")) {
-            m.put("synthetic-users", Integer.toString(syntheticUsers));
-            m.put("synthetic-items", Integer.toString(syntheticItems));
-            m.put("synthetic-seed", Long.toString(syntheticSeed));
-        }
+        m.putAll(data.metadata());
         m.put("epochs", Integer.toString(cfg.epochs()));
         m.put("seed", Long.toString(cfg.seed()));
         m.put("positives", positives.toLowerCase(Locale.ROOT));

@@ -142,6 +142,7 @@ class SparkInputTest {
             {"--input", dir.resolve("missing.tsv").toString()},
             {"--input", bad.toString(), "--split", "user-ratio"},
             {"--input", bad.toString(), "--data", "ml-100k"},
+            {"--input", bad.toString(), "--skip-malformed"},
         };
         for (String[] c : cases) {
             Path out = dir.resolve("x.model");

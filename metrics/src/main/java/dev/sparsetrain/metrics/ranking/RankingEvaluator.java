@@ -113,7 +113,7 @@ public final class RankingEvaluator {
                 }
             };
         }
-        runAll(work);
+        Parallel.runAll(work, "eval-");
         double auc = 0, mrr = 0;
         int cnt = 0, aucCnt = 0;
         double[] sums = new double[4 * nk];
@@ -163,31 +163,6 @@ public final class RankingEvaluator {
         return sub;
     }
 
-    private static void runAll(Runnable[] work) {
-        if (work.length == 1) {
-            work[0].run();
-            return;
-        }
-        Thread[] ts = new Thread[work.length];
-        Throwable[] err = new Throwable[1];
-        for (int w = 0; w < work.length; w++) {
-            ts[w] = Thread.ofPlatform().name("eval-" + w).daemon(true).unstarted(work[w]);
-            ts[w].setUncaughtExceptionHandler((t, e) -> { synchronized (err) { if (err[0] == null) err[0] = e; } });
-            ts[w].start();
-        }
-        for (Thread t : ts) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("evaluation interrupted", e);
-            }
-        }
-        if (err[0] instanceof RuntimeException re) throw re;
-        if (err[0] instanceof Error er) throw er;
-        if (err[0] != null) throw new IllegalStateException(err[0]);
-    }
-
     private static final double[] INV_LOG2 = new double[4097];
     static {
         for (int r = 1; r < INV_LOG2.length; r++) INV_LOG2[r] = 1.0 / (Math.log(r + 1) / Math.log(2));
@@ -202,7 +177,7 @@ public final class RankingEvaluator {
         final float[] scores;
         final int[] state; // stamp: EXCLUDED = 2*g, TEST = 2*g+1
         final int[] bestRank;
-        final int[] heap;
+        final TopK top;
         final int[] testItems;
         float[] negScores;
         int generation;
@@ -212,7 +187,7 @@ public final class RankingEvaluator {
             state = new int[numItems];
             bestRank = new int[numItems];
             Arrays.fill(bestRank, Integer.MAX_VALUE);
-            heap = new int[kMax];
+            top = new TopK(kMax);
             testItems = new int[numItems];
         }
 
@@ -246,7 +221,8 @@ public final class RankingEvaluator {
             if (nT == 0) return;
             scorer.scoreAll(u, scores);
             // top-K heap (root = worst of the kept), negatives count, and the best-ranked test item
-            int kMax = heap.length, h = 0, nCand = 0;
+            int nCand = 0;
+            top.reset(scores);
             int bestTest = testItems[0];
             for (int t = 1; t < nT; t++) if (before(testItems[t], bestTest)) bestTest = testItems[t];
             int above = 0;
@@ -255,22 +231,11 @@ public final class RankingEvaluator {
                 if (st == ex) continue;
                 nCand++;
                 if (st != te && before(i, bestTest)) above++;
-                if (h < kMax) {
-                    heap[h] = i;
-                    siftUp(h++);
-                } else if (before(i, heap[0])) {
-                    heap[0] = i;
-                    siftDown(0, h);
-                }
+                top.offer(i);
             }
             mrrU[x] = 1.0 / (above + 1);
-            // sort the heap best-first
-            int m = h;
-            for (int end = h - 1; end > 0; end--) {
-                int tmp = heap[0]; heap[0] = heap[end]; heap[end] = tmp;
-                siftDown(0, end);
-            }
-            // now heap[0..m) is ordered best-first (a min-heap popped to the back yields descending order)
+            int m = top.size();
+            int[] heap = top.sortInPlace();   // best-first in [0, m)
             int nk = ks.length;
             for (int t = 0; t < nk; t++) {
                 int k = ks[t];
@@ -331,30 +296,6 @@ public final class RankingEvaluator {
                 }
             }
             return correct / ((double) nT * nNeg);
-        }
-
-        private void siftUp(int k) {
-            // min-heap on "rank": root is the item ranked last among the kept
-            while (k > 0) {
-                int p = (k - 1) >>> 1;
-                if (before(heap[p], heap[k])) {
-                    int tmp = heap[p]; heap[p] = heap[k]; heap[k] = tmp;
-                    k = p;
-                } else break;
-            }
-        }
-
-        private void siftDown(int k, int size) {
-            while (true) {
-                int l = 2 * k + 1;
-                if (l >= size) return;
-                int r = l + 1;
-                int worst = (r < size && before(heap[l], heap[r])) ? r : l;
-                if (before(heap[k], heap[worst])) {
-                    int tmp = heap[k]; heap[k] = heap[worst]; heap[worst] = tmp;
-                    k = worst;
-                } else return;
-            }
         }
     }
 

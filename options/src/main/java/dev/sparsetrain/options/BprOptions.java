@@ -1,0 +1,55 @@
+package dev.sparsetrain.options;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.models.bpr.BprConfig;
+import dev.sparsetrain.models.train.TrainerConfig;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/**
+ * BPR-MF hyperparameters: {@code --factors}, {@code --lr}, {@code --reg}, {@code --bias-lr},
+ * {@code --bias-reg}, {@code --init-std}, {@code --final-lr} (defaults: {@link BprConfig#defaults()}).
+ * The optimizer names are not here: {@code sparsetrain train --optimizer} also takes VBPR's
+ * per-group form, {@code SparkBprMain --optimizer} one name whose state stays per partition, so each
+ * entry point declares them and hands them to {@link #config(String, String)}, which
+ * {@link BprConfig} checks. Mixed into {@code sparsetrain train} and {@code SparkBprMain}.
+ * Not thread-safe (filled by picocli).
+ */
+public final class BprOptions {
+    private static final BprConfig D = BprConfig.defaults();
+
+    @Option(names = "--factors", defaultValue = "64", description = "Latent factors. Default: ${DEFAULT-VALUE}.")
+    private int factors = D.factors();
+
+    @Option(names = "--lr", defaultValue = "0.15", description = "Learning rate of the factor group (users, items). Default: ${DEFAULT-VALUE}.")
+    private double lr = D.learningRate();
+
+    @Option(names = "--reg", defaultValue = "0.0075", description = "L2 on the touched user and item factor rows. Default: ${DEFAULT-VALUE}.")
+    private double reg = D.regularization();
+
+    @Option(names = "--bias-lr", defaultValue = "0.005", description = "Learning rate of the item-bias group. Default: ${DEFAULT-VALUE}.")
+    private double biasLr = D.biasLearningRate();
+
+    @Option(names = "--bias-reg", defaultValue = "0.0", description = "L2 on the touched item biases (biases are excluded from L2 by default). Default: ${DEFAULT-VALUE}.")
+    private double biasReg = D.biasRegularization();
+
+    @Option(names = "--init-std", defaultValue = "0.1", description = "Factors start as N(0, std^2); biases at 0. Default: ${DEFAULT-VALUE}.")
+    private double initStd = D.initStd();
+
+    @Option(names = "--final-lr", defaultValue = "0.1", description = "Learning rates decay linearly to this fraction in the last epoch (1 = constant). Default: ${DEFAULT-VALUE}.")
+    private double finalLr = D.finalLearningRate();
+
+    /** The BPR-MF configuration with these hyperparameters and the given optimizer names (checked by {@link BprConfig}). */
+    public BprConfig config(String optimizer, String biasOptimizer) {
+        return new BprConfig(factors, lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
+    }
+
+    /** {@code --positives}: users (a user uniformly, then one of its items) or pairs (a training pair uniformly). */
+    public static TrainerConfig.PositiveSampling positives(String positives) {
+        return switch (positives.toLowerCase(Locale.ROOT)) {
+            case "users" -> TrainerConfig.PositiveSampling.USERS;
+            case "pairs" -> TrainerConfig.PositiveSampling.PAIRS;
+            default -> throw new BadInputException("--positives '" + positives + "': use users or pairs");
+        };
+    }
+}

@@ -1,0 +1,152 @@
+package dev.sparsetrain.options;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.data.ctr.CtrData;
+import dev.sparsetrain.data.ctr.CtrFileSplit;
+import dev.sparsetrain.data.ctr.CtrSchema;
+import dev.sparsetrain.data.ctr.DenseTransform;
+import dev.sparsetrain.data.ctr.EncoderConfig;
+import dev.sparsetrain.data.ctr.EncoderState;
+import dev.sparsetrain.data.ctr.FeatureEncoder;
+import dev.sparsetrain.data.ctr.SyntheticCtr;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Where click-model rows come from and how they are encoded: a click log ({@code --data} with
+ * {@code --format} criteo, avazu or schema), split in file order ({@code --train-rows},
+ * {@code --test-rows}), hashed or mapped by vocabulary ({@code --buckets}, {@code --min-count}),
+ * dense features transformed ({@code --dense}); or, without {@code --data}, synthetic rows with a
+ * planted click model ({@code --synthetic-rows}, {@code --synthetic-shape}). Options that only apply
+ * to the other source are refused, not ignored. Mixed into {@code sparsetrain ctr-train},
+ * {@code experiment sparsenn-passes} and {@code SparkCtrMain}. Not thread-safe (filled by picocli).
+ */
+public final class ClickDataOptions {
+    /**
+     * Encoded train and test rows with a description of where they came from; the encoder and its
+     * state (null for synthetic data), and the planted click probabilities of the test rows (null for a file).
+     */
+    public record Split(CtrData train, CtrData test, String description, FeatureEncoder encoder, float[] plantedTestProbability,
+                        EncoderState state) {}
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Click log to read. Default: none, synthetic data with a planted click model (see --synthetic-rows).")
+    private Path data;
+
+    @Option(names = "--format", defaultValue = "criteo", description = "criteo (TSV), avazu (CSV with header) or schema (see --schema). Default: ${DEFAULT-VALUE}.")
+    private String format;
+
+    @Option(names = "--schema", description = "Column roles for --format schema, e.g. 'label,dense*13,sparse*26' (roles: label, dense, sparse, multi, skip). Required with --format schema; no default.")
+    private String schema;
+
+    @Option(names = "--delimiter", defaultValue = "\t", description = "Field delimiter for --format schema (default: tab).")
+    private String delimiter;
+
+    @Option(names = "--header", description = "The --format schema file has a header line.")
+    private boolean header;
+
+    @Option(names = "--skip-bad", description = "Skip and count bad rows instead of stopping at the first (exit code 2).")
+    private boolean skipBad;
+
+    @Option(names = "--train-rows", description = "First N rows train (file order). Default: 80%% of the rows.")
+    private Integer trainRows;
+
+    @Option(names = "--test-rows", description = "The next M rows test. Default: all remaining rows.")
+    private Integer testRows;
+
+    @Option(names = "--buckets", defaultValue = "100000", description = "Rows per sparse feature table (hashing), or vocabulary cap. Default: ${DEFAULT-VALUE}.")
+    private int buckets;
+
+    @Option(names = "--min-count", defaultValue = "0", description = "0 = hashing trick; N >= 1 = vocabulary of ids seen at least N times in training, others share one row. Default: ${DEFAULT-VALUE}.")
+    private int minCount;
+
+    @Option(names = "--dense", defaultValue = "log1p", description = "Dense transform: none, log1p, standardize, log1p_standardize. Default: ${DEFAULT-VALUE}.")
+    private String dense;
+
+    @Option(names = "--synthetic-rows", defaultValue = "100000", description = "Synthetic training rows (without --data); test rows are half as many. Default: ${DEFAULT-VALUE}.")
+    private int syntheticRows;
+
+    @Option(names = "--synthetic-shape", defaultValue = "study", description = "study (one user and one ad feature, 20,000 ids each, as in the SparseNN study) or criteo (26 sparse x --buckets ids, 13 dense). Default: ${DEFAULT-VALUE}.")
+    private String syntheticShape;
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec mixee;
+
+    /** {@code --buckets}: rows per sparse feature table. */
+    public int buckets() { return buckets; }
+
+    private boolean given(String option) {
+        return mixee != null && mixee.commandLine() != null && mixee.commandLine().getParseResult() != null
+                && mixee.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** Options that only make sense for a file, or only for synthetic data, are refused rather than silently ignored. */
+    private void refuseIgnoredOptions() {
+        if (data == null) {
+            for (String o : new String[] {"--format", "--schema", "--delimiter", "--header", "--skip-bad", "--train-rows", "--test-rows",
+                    "--min-count", "--dense"}) {
+                if (given(o)) {
+                    throw new BadInputException(o + " applies to a click log given with --data; without --data the rows are synthetic"
+                            + " (see --synthetic-rows, --synthetic-shape)");
+                }
+            }
+        } else {
+            for (String o : new String[] {"--synthetic-rows", "--synthetic-shape"}) {
+                if (given(o)) throw new BadInputException(o + " applies to synthetic data only, but --data " + data + " was given");
+            }
+        }
+    }
+
+    /** Reads and encodes the click log (or generates the synthetic rows with {@code seed}); bad options or rows are refused in one line. */
+    public Split load(long seed) {
+        refuseIgnoredOptions();
+        if (data == null) return synthetic(seed);
+        CtrSchema s = schema(format, schema, delimiter, header);
+        var f = CtrFileSplit.read(data, format, s, skipBad, trainRows, testRows, encoder());
+        return new Split(f.train(), f.test(), f.description(), f.encoder(), null, f.state());
+    }
+
+    /** The reader schema of {@code --format} (with {@code --schema}, {@code --delimiter}, {@code --header} for "schema"). */
+    public static CtrSchema schema(String format, String schema, String delimiter, boolean header) {
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "criteo" -> CtrSchema.criteo();
+            case "avazu" -> CtrSchema.avazu();
+            case "schema" -> {
+                if (schema == null) throw new BadInputException("--format schema needs --schema, e.g. 'label,dense*13,sparse*26'");
+                if (delimiter.length() != 1) throw new BadInputException("--delimiter '" + delimiter + "', must be one character");
+                yield CtrSchema.parse(schema, delimiter.charAt(0), header, '|');
+            }
+            default -> throw new BadInputException("--format '" + format + "', allowed: criteo, avazu, schema");
+        };
+    }
+
+    /** The encoder settings of {@code --dense}, {@code --buckets} and {@code --min-count}. */
+    public EncoderConfig encoder() {
+        DenseTransform t;
+        try {
+            t = DenseTransform.valueOf(dense.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--dense '" + dense + "', allowed: none, log1p, standardize, log1p_standardize");
+        }
+        if (buckets < 1) throw new BadInputException("--buckets " + buckets + ", must be >= 1");
+        if (minCount < 0) throw new BadInputException("--min-count " + minCount + ", must be >= 0");
+        return new EncoderConfig(t, buckets, minCount, 0);
+    }
+
+    private Split synthetic(long seed) {
+        if (syntheticRows < 10) throw new BadInputException("--synthetic-rows " + syntheticRows + ", must be >= 10");
+        SyntheticCtr.Config c = switch (syntheticShape.toLowerCase(Locale.ROOT)) {
+            case "study" -> SyntheticCtr.Config.study(seed);
+            case "criteo" -> SyntheticCtr.Config.criteoShaped(buckets, seed);
+            default -> throw new BadInputException("--synthetic-shape '" + syntheticShape + "', allowed: study, criteo");
+        };
+        SyntheticCtr gen = new SyntheticCtr(c);
+        SyntheticCtr.Sample tr = gen.generate(syntheticRows, seed + 1), te = gen.generate(Math.max(5, syntheticRows / 2), seed + 2);
+        String desc = String.format("synthetic (%s shape): %d sparse features x %d power-law ids (Zipf %.2f), %d dense, planted "
+                + "FM click model of rank %d; %d train rows, %d test rows, seed %d", syntheticShape, c.numSparse(), c.cardinality(),
+                c.zipfExponent(), c.numDense(), c.latentDim(), tr.data().rows(), te.data().rows(), seed);
+        return new Split(tr.data(), te.data(), desc, null, te.probability(), null);
+    }
+}

@@ -1,0 +1,240 @@
+package dev.sparsetrain.options;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.data.DelimitedFormat;
+import dev.sparsetrain.data.IdMap;
+import dev.sparsetrain.data.InteractionReader;
+import dev.sparsetrain.data.Interactions;
+import dev.sparsetrain.data.KnownDatasets;
+import dev.sparsetrain.data.ReadOptions;
+import dev.sparsetrain.data.Split;
+import dev.sparsetrain.data.Splits;
+import dev.sparsetrain.data.SyntheticImplicit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where implicit feedback comes from and how it is split: the built-in synthetic data, a named
+ * dataset under {@code --data-root}, or a delimited file ({@code --delimiter}, {@code --columns},
+ * {@code --header}, {@code --charset}); {@code --threshold} and {@code --skip-malformed} filter it;
+ * {@code --split}, {@code --test-fraction} and {@code --split-seed} split it. Mixed into
+ * {@code sparsetrain train}, {@code evaluate}, {@code recommend} and {@code SparkBprMain}.
+ * {@link #metadata()} records the settings in a model file so that {@code evaluate} and
+ * {@code recommend} rebuild the same data and split. Not thread-safe (filled by picocli).
+ */
+public final class ImplicitDataOptions {
+    /** Loaded implicit feedback with item titles (possibly empty) and a one-line description. */
+    public record Loaded(String name, Interactions all, Map<String, String> titles, String summary) {
+        public boolean hasTitles() { return titles != null && !titles.isEmpty(); }
+
+        public String title(String rawItemId) {
+            String t = titles.get(rawItemId);
+            return t == null ? "" : t;
+        }
+    }
+
+    @Option(names = "--data", defaultValue = "synthetic", paramLabel = "NAME|FILE",
+            description = "synthetic (planted low-rank preferences, no files needed), ml-100k, ml-1m, lastfm (read from --data-root), "
+                    + "or a delimited file of user, item[, weight] lines. Default: ${DEFAULT-VALUE}.")
+    private String data;
+
+    @Option(names = "--data-root", paramLabel = "DIR",
+            description = "Folder holding the named datasets. Default: $SPARSETRAIN_DATA, else the sparsetrain.data property, else ../shared/data.")
+    private Path dataRoot;
+
+    @Option(names = "--delimiter", defaultValue = "tab",
+            description = "Field delimiter of a --data FILE: tab, comma, semicolon, pipe, whitespace, or a literal such as '::'. Default: ${DEFAULT-VALUE}.")
+    private String delimiter;
+
+    @Option(names = "--columns", defaultValue = "0,1,2", paramLabel = "U,I[,W]",
+            description = "0-based columns of user, item and optional weight in a --data FILE (weight -1 or absent: every line weighs 1). Default: ${DEFAULT-VALUE}.")
+    private String columns;
+
+    @Option(names = "--header", description = "A --data FILE starts with a header line to skip. Default: false.")
+    private boolean header;
+
+    @Option(names = "--charset", defaultValue = "UTF-8", description = "Encoding of a --data FILE (e.g. ISO-8859-1). Default: ${DEFAULT-VALUE}.")
+    private String charset;
+
+    @Option(names = "--threshold", paramLabel = "W",
+            description = "Count a pair as a positive only when its rating/weight is >= W. Default: none, every pair counts.")
+    private Double threshold;
+
+    @Option(names = "--skip-malformed", description = "Skip and count malformed lines instead of stopping at the first one. Default: false.")
+    private boolean skipMalformed;
+
+    @Option(names = "--split", defaultValue = "loo", paramLabel = "KIND",
+            description = "loo (one random item per user held out), user-ratio (--test-fraction of each user's items), "
+                    + "global-ratio (--test-fraction of all pairs), or u1..u5/ua/ub (ML-100K official files). Default: ${DEFAULT-VALUE}.")
+    private String split;
+
+    @Option(names = "--test-fraction", defaultValue = "0.2", description = "Held-out fraction for the ratio splits. Default: ${DEFAULT-VALUE}.")
+    private double testFraction;
+
+    @Option(names = "--split-seed", defaultValue = "42", description = "Seed of the split. Default: ${DEFAULT-VALUE}.")
+    private long splitSeed;
+
+    @Option(names = "--synthetic-users", defaultValue = "3000", description = "Users of the synthetic data. Default: ${DEFAULT-VALUE}.")
+    private int syntheticUsers;
+
+    @Option(names = "--synthetic-items", defaultValue = "1500", description = "Items of the synthetic data. Default: ${DEFAULT-VALUE}.")
+    private int syntheticItems;
+
+    @Option(names = "--synthetic-seed", defaultValue = "42", description = "Seed of the synthetic data. Default: ${DEFAULT-VALUE}.")
+    private long syntheticSeed;
+
+    /** For picocli ({@code @Mixin}); the fields get their defaults when the command line is parsed. */
+    public ImplicitDataOptions() {}
+
+    /**
+     * The options' defaults for {@code data} and {@code dataRoot} (null: the default root), for a
+     * command that reads data without mixing these options in (e.g. {@code benchmark bpr}).
+     */
+    public static ImplicitDataOptions of(String data, Path dataRoot) {
+        ImplicitDataOptions d = new ImplicitDataOptions();
+        d.data = data;
+        d.dataRoot = dataRoot;
+        d.delimiter = "tab";
+        d.columns = "0,1,2";
+        d.charset = "UTF-8";
+        d.split = "loo";
+        d.testFraction = 0.2;
+        d.splitSeed = 42;
+        d.syntheticUsers = 3000;
+        d.syntheticItems = 1500;
+        d.syntheticSeed = 42;
+        return d;
+    }
+
+    /** {@code --data}: synthetic, a dataset name or a file. */
+    public String data() { return data; }
+
+    /** {@code --data-root} as given (null when not given); {@link #root()} resolves the default. */
+    public Path dataRoot() { return dataRoot; }
+
+    public String delimiter() { return delimiter; }
+
+    public String columns() { return columns; }
+
+    public boolean header() { return header; }
+
+    public String charset() { return charset; }
+
+    /** {@code --threshold}, null when not given. */
+    public Double threshold() { return threshold; }
+
+    public boolean skipMalformed() { return skipMalformed; }
+
+    /** {@code --split} as given (loo, user-ratio, global-ratio, u1..u5, ua, ub). */
+    public String splitName() { return split; }
+
+    public double testFraction() { return testFraction; }
+
+    public long splitSeed() { return splitSeed; }
+
+    public int syntheticUsers() { return syntheticUsers; }
+
+    public int syntheticItems() { return syntheticItems; }
+
+    public long syntheticSeed() { return syntheticSeed; }
+
+    /** The folder of the named datasets: --data-root, else $SPARSETRAIN_DATA, else the sparsetrain.data property, else ../shared/data. */
+    public Path root() {
+        if (dataRoot != null) return dataRoot;
+        String env = System.getenv("SPARSETRAIN_DATA");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        String prop = System.getProperty("sparsetrain.data");
+        if (prop != null && !prop.isBlank()) return Path.of(prop);
+        return Path.of("..", "shared", "data");
+    }
+
+    public ReadOptions readOptions() {
+        ReadOptions r = ReadOptions.defaults().withSkipMalformed(skipMalformed);
+        return threshold == null ? r : r.withThreshold(threshold);
+    }
+
+    public boolean isSynthetic() {
+        return data.equalsIgnoreCase("synthetic");
+    }
+
+    /** Reads (or generates) the interactions; a missing file or a malformed line is refused in one line. */
+    public Loaded load() {
+        if (isSynthetic()) {
+            SyntheticImplicit.Config base = SyntheticImplicit.Config.defaults().withSeed(syntheticSeed);
+            int mean = Math.max(5, Math.min(base.meanItemsPerUser(), syntheticItems / 2));
+            var c = base.withSize(syntheticUsers, syntheticItems, mean);
+            var g = SyntheticImplicit.generate(c);
+            return new Loaded("synthetic", g.interactions(), Map.of(),
+                    String.format(Locale.ROOT, "synthetic: %d users x %d items, %d pairs (rank-%d planted preferences, Zipf %.1f popularity, seed %d)",
+                            g.interactions().numUsers(), g.interactions().numItems(), g.interactions().size(), c.rank(), c.popularityExponent(), c.seed()));
+        }
+        if (KnownDatasets.folderOf(data) != null) {
+            var d = KnownDatasets.load(data, root(), readOptions());
+            return new Loaded(d.name(), d.interactions(), d.titles(), d.summary());
+        }
+        Path file = Path.of(data);
+        if (!Files.exists(file)) {
+            throw new BadInputException("--data '" + data + "': no such file, and not one of synthetic, " + String.join(", ", KnownDatasets.names()));
+        }
+        var r = InteractionReader.read(file, format(), readOptions());
+        return new Loaded(file.getFileName().toString(), r.interactions(), Map.of(), r.summary());
+    }
+
+    /** The delimited format of a --data FILE ({@code --columns}, {@code --delimiter}, {@code --header}, {@code --charset}). */
+    public DelimitedFormat format() {
+        return DelimitedFormat.fromOptions(columns, delimiter, header, charset);
+    }
+
+    /** Splits {@code all} as {@code --split} says; an unknown kind or an official fold of other data is refused in one line. */
+    public Split split(Interactions all) {
+        Split random = Splits.byName(split, all, testFraction, splitSeed);
+        if (random != null) return random;
+        String s = split.toLowerCase(Locale.ROOT);
+        if (s.matches("u[1-5]|ua|ub")) {
+            if (KnownDatasets.folderOf(data) == null || !KnownDatasets.folderOf(data).equals("movielens-100k")) {
+                throw new BadInputException("--split " + split + ": the official folds exist only for --data ml-100k");
+            }
+            Split off = Splits.movieLens100kOfficial(root().resolve("movielens-100k"), s, readOptions());
+            return remap(off, all.users(), all.items());
+        }
+        throw new BadInputException("--split '" + split + "': use loo, user-ratio, global-ratio or u1..u5/ua/ub");
+    }
+
+    /** The settings that rebuild this data and split, stored in model metadata. */
+    public Map<String, String> metadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("data", data);
+        if (dataRoot != null) m.put("data-root", dataRoot.toString());
+        if (!isSynthetic() && KnownDatasets.folderOf(data) == null) {
+            m.put("delimiter", delimiter);
+            m.put("columns", columns);
+            m.put("header", Boolean.toString(header));
+            m.put("charset", charset);
+        }
+        if (threshold != null) m.put("threshold", threshold.toString());
+        if (skipMalformed) m.put("skip-malformed", "true");
+        m.put("split", split);
+        m.put("test-fraction", Double.toString(testFraction));
+        m.put("split-seed", Long.toString(splitSeed));
+        if (isSynthetic()) {
+            m.put("synthetic-users", Integer.toString(syntheticUsers));
+            m.put("synthetic-items", Integer.toString(syntheticItems));
+            m.put("synthetic-seed", Long.toString(syntheticSeed));
+        }
+        return m;
+    }
+
+    /** Re-indexes a split onto the given id maps (pairs with unknown ids are dropped). */
+    public static Split remap(Split s, IdMap users, IdMap items) {
+        return new Split(remap(s.train(), users, items), remap(s.test(), users, items));
+    }
+
+    /** Re-indexes interactions onto the given id maps (pairs with unknown ids are dropped); the same object when the maps are its own. */
+    public static Interactions remap(Interactions in, IdMap users, IdMap items) {
+        return in.remap(users, items);
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * Command-line options declared once: picocli mixins for the implicit-feedback data and its split
+ * ({@link dev.sparsetrain.options.ImplicitDataOptions}), BPR-MF hyperparameters
+ * ({@link dev.sparsetrain.options.BprOptions}), click-log data
+ * ({@link dev.sparsetrain.options.ClickDataOptions}), click-model architecture
+ * ({@link dev.sparsetrain.options.ClickModelOptions}) and click-model training
+ * ({@link dev.sparsetrain.options.ClickTrainOptions}). The command line ({@code sparsetrain train},
+ * {@code ctr-train}, ...) and the Spark entry points ({@code SparkBprMain}, {@code SparkCtrMain})
+ * mix them in with {@code @Mixin}, so an option has one name, default, help text and check
+ * everywhere. Each mixin turns its values into the project's config records and refuses bad
+ * values with a one-line {@link dev.sparsetrain.core.BadInputException} naming the option.
+ * Mixins are plain mutable holders filled by picocli on one thread; they are not thread-safe.
+ */
+package dev.sparsetrain.options;

@@ -1,0 +1,94 @@
+package dev.sparsetrain.options;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.models.bpr.BprConfig;
+import dev.sparsetrain.models.sparsenn.ModelConfig;
+import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.models.train.TrainerConfig;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The mixins in a bare command: defaults equal the config records' defaults, bad values are refused by option name. */
+class OptionMixinsTest {
+    @Command(name = "bpr")
+    static final class Bpr {
+        @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
+        @Mixin BprOptions bpr = new BprOptions();
+    }
+
+    @Command(name = "ctr")
+    static final class Ctr {
+        @Mixin ClickDataOptions data = new ClickDataOptions();
+        @Mixin ClickModelOptions model = new ClickModelOptions();
+        @Mixin ClickTrainOptions train = new ClickTrainOptions();
+    }
+
+    static <T> T parse(T command, String... args) {
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+
+    static String refusal(Function<Ctr, Object> step, String... args) {
+        Ctr c = parse(new Ctr(), args);
+        return assertThrows(BadInputException.class, () -> step.apply(c), String.join(" ", args)).getMessage();
+    }
+
+    @Test
+    void defaultsAreTheConfigRecordsDefaults() {
+        Bpr b = parse(new Bpr());
+        assertEquals(BprConfig.defaults(), b.bpr.config("sgd", "sgd"));
+        assertEquals("synthetic", b.data.data());
+        assertEquals("loo", b.data.metadata().get("split"));
+        Ctr c = parse(new Ctr());
+        assertEquals(TrainConfig.defaults().toBuilder().threads(3).build(), c.train.builder(1, 3).build());
+        ModelConfig mc = c.model.config();
+        assertEquals(ModelConfig.Type.SPARSENN, mc.type());
+        assertEquals(16, mc.embeddingDim());
+    }
+
+    @Test
+    void valuesReachTheConfigs() {
+        Bpr b = parse(new Bpr(), "--factors", "8", "--lr", "0.05", "--final-lr", "1", "--split", "user-ratio", "--test-fraction", "0.3");
+        BprConfig bc = b.bpr.config("adam", "sgd");
+        assertEquals(8, bc.factors());
+        assertEquals(0.05, bc.learningRate());
+        assertEquals(1.0, bc.finalLearningRate());
+        assertEquals("user-ratio", b.data.splitName());
+        assertEquals(0.3, b.data.testFraction());
+        Ctr c = parse(new Ctr(), "--batch", "32", "--shuffle", "all", "--emb-optimizer", "Rowwise-Adagrad", "--mlp-l2", "1e-4");
+        TrainConfig tc = c.train.builder(2, 1).build();
+        assertEquals(32, tc.batchSize());
+        assertEquals(2, tc.numPasses());
+        assertEquals(TrainConfig.Shuffle.ALL, tc.shuffle());
+        assertEquals("rowwise_adagrad", tc.embeddingOptimizer());
+        assertEquals(1e-4, tc.mlpL2());
+        assertEquals(TrainerConfig.PositiveSampling.PAIRS, BprOptions.positives("Pairs"));
+    }
+
+    @Test
+    void badValuesAreRefusedInOneLineNamingTheOption() {
+        Function<Ctr, Object> train = c -> c.train.builder(1, 1), model = c -> c.model.config(), data = c -> c.data.load(1);
+        assertEquals("--batch 0: must be >= 1", refusal(train, "--batch", "0"));
+        assertEquals("--emb-lr Infinity: must be a finite number > 0", refusal(train, "--emb-lr", "Infinity"));
+        assertEquals("--sparse-dropout 1.0: must be in [0, 1) (0 = off)", refusal(train, "--sparse-dropout", "1"));
+        assertEquals("--shuffle 'random', allowed: none, within_partition, all", refusal(train, "--shuffle", "random"));
+        assertTrue(refusal(train, "--mlp-optimizer", "adamm").startsWith("--mlp-optimizer 'adamm': allowed "));
+        assertEquals("--model 'gbdt', allowed: sparsenn, logistic, fm", refusal(model, "--model", "gbdt"));
+        assertEquals("--bottom '64,x': 'x' is not a width, expected e.g. 64,32", refusal(model, "--bottom", "64,x"));
+        assertEquals("--bottom does not apply to --model fm (no MLP); it applies to --model sparsenn", refusal(model, "--model", "fm", "--bottom", "32"));
+        assertEquals("--format applies to a click log given with --data; without --data the rows are synthetic (see --synthetic-rows, --synthetic-shape)",
+                refusal(data, "--format", "avazu"));
+        assertEquals("--synthetic-rows 5, must be >= 10", refusal(data, "--synthetic-rows", "5"));
+        Bpr b = parse(new Bpr(), "--split", "u1");
+        assertEquals("--split u1: the official folds exist only for --data ml-100k",
+                assertThrows(BadInputException.class, () -> b.data.split(b.data.load().all())).getMessage());
+        assertEquals("--positives 'all': use users or pairs", assertThrows(BadInputException.class, () -> BprOptions.positives("all")).getMessage());
+    }
+}
