@@ -50,6 +50,11 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue from a checkpoint of --checkpoint-dir with the same data and options (only --passes, now the total, and --threads may change): the run continues as if it had not stopped.")
     java.nio.file.Path resume;
 
+    @Option(names = "--diagnostics", description = "After every pass, print each parameter group's optimizer figures over the pass "
+            + "(gradient and update norms, update-to-weight ratio, mean effective learning rate, fraction of rows touched), "
+            + "flagging a group whose update-to-weight ratio is more than 10x from the median of the groups. Default: false.")
+    boolean diagnostics;
+
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
@@ -87,12 +92,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
         }
         int feature = strata.featureIndex(tr);
         Strata st = strata.strata();
-        int[] counts = tr.impressions(feature);
-        int[] imp = new int[te.rows()];
-        for (int i = 0; i < te.rows(); i++) {
-            int b = te.begin(feature, i);
-            imp[i] = b < te.end(feature, i) ? counts[te.ids()[feature][b]] : 0;
-        }
+        int[] imp = te.impressionsPerRow(feature, tr.impressions(feature));
         out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es); strata by training impressions of %s (rare < %d <= medium < %d <= frequent)%n",
                 mc.type(), mc.embeddingDim(), m.parameterCount(), tc.threads(), tc.batchSize(), tc.numPasses(), tr.names()[feature],
                 st.rareBelow(), st.frequentFrom());
@@ -111,9 +111,9 @@ public final class CtrTrainCommand implements Callable<Integer> {
                         + " passes; give --passes above " + start);
             }
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
-            CtrTrainer.PassHook passHook = null;
-            if (checkpointDir != null) {
-                passHook = done -> {
+            CtrTrainer.PassHook passHook = done -> {
+                if (diagnostics) printDiagnostics(out, done, t.passDiagnostics().getLast());
+                if (checkpointDir != null) {
                     java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
                     meta.put("data", split.description());
                     meta.put("train", tc.toString());
@@ -123,9 +123,9 @@ public final class CtrTrainCommand implements Callable<Integer> {
                     java.nio.file.Path f = checkpointDir.resolve(String.format(java.util.Locale.ROOT, "ctr-pass-%03d.ckpt", done));
                     m.save(f, meta, split.state() != null ? split.state().idMaps() : java.util.Map.of(), state.tables());
                     out.println("checkpoint: " + f);
-                    out.flush();
-                };
-            }
+                }
+                out.flush();
+            };
             Progress progress = quiet ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
             double rate = t.train(tr, start, 1, (p, seen, ne) -> {
                 float[] pred = t.predict(te);
@@ -148,6 +148,25 @@ public final class CtrTrainCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The per-group figures of one pass, with groups more than 10x from the median update-to-weight ratio flagged. */
+    static void printDiagnostics(PrintWriter out, int pass, java.util.List<dev.sparsetrain.optim.GroupDiagnostics> d) {
+        int[] flags = dev.sparsetrain.optim.GroupDiagnostics.flagImbalance(d, 10);
+        double med = dev.sparsetrain.optim.GroupDiagnostics.medianUpdateToWeight(d);
+        out.printf("pass %d optimizer figures (flag: update/weight over 10x from the groups' median; embedding rows move only "
+                + "when touched, so theirs runs higher):%n", pass);
+        out.printf("  %-12s %8s %11s %12s %13s %11s %8s  %s%n", "group", "steps", "grad norm", "update norm", "update/weight", "eff. lr",
+                "touched", "flag");
+        for (int i = 0; i < d.size(); i++) {
+            var g = d.get(i);
+            String flag = g.updateToWeightRatio() == 0 ? "not moving" : flags[i] == 0 ? "ok"
+                    : String.format(java.util.Locale.ROOT, "%s (%.0fx the median)", flags[i] > 0 ? "FAST" : "SLOW",
+                            flags[i] > 0 ? g.updateToWeightRatio() / med : med / g.updateToWeightRatio());
+            out.printf(java.util.Locale.ROOT, "  %-12s %8d %11.4g %12.4g %13.4g %11.4g %8.4f  %s%s%n", g.group(), g.steps(), g.gradientNorm(),
+                    g.updateNorm(), g.updateToWeightRatio(), g.meanEffectiveLr(), g.fractionRowsTouched(), flag,
+                    g.nonFiniteGradients() > 0 ? ", " + g.nonFiniteGradients() + " non-finite gradients skipped" : "");
+        }
     }
 
     private static String describe(ModelConfig c, int[] rows) {

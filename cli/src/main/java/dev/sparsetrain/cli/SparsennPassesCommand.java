@@ -164,6 +164,35 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         }
         h.heading("Curves");
         h.charts(List.of(all, rare, freq, trainNe));
+        // how far each group moves per update in each pass: do the regularizers calm the embeddings on later passes?
+        SvgChart embMove = new SvgChart("Embedding rows: update/weight per update, per pass", "pass", "update / weight").logY(true);
+        SvgChart mlpMove = new SvgChart("MLP weights: update/weight per step, per pass", "pass", "update / weight").logY(true);
+        List<List<?>> moves = new ArrayList<>();
+        for (PassesStudy.VariantResult r : results) {
+            int n = r.diagnostics().size();
+            double[] x = new double[n], e = new double[n], m = new double[n];
+            for (int p = 0; p < n; p++) {
+                x[p] = p + 1;
+                List<Object> row = new ArrayList<>();
+                row.add(r.variant().name());
+                row.add(p + 1);
+                for (var g : r.diagnostics().get(p)) {
+                    if (g.group().equals("embeddings")) e[p] = g.updateToWeightRatio();
+                    if (g.group().equals("mlp_weights")) m[p] = g.updateToWeightRatio();
+                }
+                row.add(e[p]);
+                row.add(m[p]);
+                moves.add(row);
+            }
+            if (n > 0 && Arrays.stream(e).allMatch(v -> v > 0)) embMove.series(r.variant().name(), x, e);
+            if (n > 0 && Arrays.stream(m).allMatch(v -> v > 0)) mlpMove.series(r.variant().name(), x, m);
+        }
+        h.heading("How far the parameters move on each pass");
+        h.paragraph("Update-to-weight ratio of a group over a pass: the norm of its updates over the norm of the rows they updated "
+                + "(per update for embedding rows, per step for the MLP), from the optimizer's own figures (ctr-train --diagnostics). "
+                + "0 = the group did not move (frozen); series with a frozen pass are left out of the log-scale charts.");
+        h.charts(List.of(embMove, mlpMove));
+        h.table(List.of("variant", "pass", "embeddings update/weight", "mlp_weights update/weight"), moves);
         h.heading("Table as printed");
         h.code(table);
         try {

@@ -42,9 +42,16 @@ class CtrCommandsTest {
     void ctrTrainOnACriteoFile(@TempDir Path dir) throws Exception {
         Path f = criteoLike(dir, null);
         Result r = run("ctr-train", "--data", f.toString(), "--train-rows", "240", "--buckets", "1000", "--passes", "2", "--quiet",
-                "--collision-report");
+                "--collision-report", "--diagnostics");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("pass 2:") && r.out().contains("test  all"), r.out());
+        // --diagnostics: a table per pass, one row per group, steps per pass (240 rows in batches of 256: 1 step)
+        for (int p = 1; p <= 2; p++) {
+            String t = r.out().substring(r.out().indexOf("pass " + p + " optimizer figures"));
+            for (String g : new String[] {"embeddings", "mlp_weights", "mlp_biases"}) {
+                assertTrue(t.lines().anyMatch(l -> l.strip().startsWith(g + " ") && l.strip().split("\\s+")[1].equals("1")), g + " in\n" + t);
+            }
+        }
         assertTrue(r.out().contains("C26"), "collision report printed");
         Path model = dir.resolve("m.sptr");
         r = run("ctr-train", "--data", f.toString(), "--train-rows", "240", "--buckets", "1000", "--quiet", "--save", model.toString(),
@@ -166,6 +173,8 @@ class CtrCommandsTest {
         assertTrue(r.out().contains("sparse_dropout") && r.out().contains("overfit rare"), r.out());
         String html = Files.readString(report);
         assertTrue(html.contains("<svg") && html.contains("buckets_div10"), "report has curves");
+        assertTrue(html.contains("How far the parameters move on each pass") && html.contains("embeddings update/weight"),
+                "report has the per-pass optimizer figures");
     }
 
     @Test

@@ -139,6 +139,27 @@ public final class Interactions {
         return new Interactions(users, items, nu, items.size(), ptr, indices, weights);
     }
 
+    /**
+     * The same pairs re-indexed onto other id maps, e.g. those of a saved model
+     * ({@code BprFiles.Loaded.users()/items()}), so that data read again in another process lines up
+     * with the model's rows. A pair whose raw user or item id is not in the maps is dropped; weights
+     * are kept. The result has the sizes of the given maps (they are not copied: later additions to
+     * them are not seen). Returns {@code this} when the maps are already this instance's.
+     */
+    public Interactions remap(IdMap newUsers, IdMap newItems) {
+        if (users == newUsers && items == newItems) return this;
+        Builder b = new Builder(newUsers, newItems);
+        for (int u = 0; u < numUsers; u++) {
+            int nu = newUsers.indexOf(users.id(u));
+            if (nu < 0) continue;
+            for (int p = indptr[u]; p < indptr[u + 1]; p++) {
+                int ni = newItems.indexOf(items.id(indices[p]));
+                if (ni >= 0) b.add(nu, ni, weights[p]);
+            }
+        }
+        return b.build();
+    }
+
     /** A fingerprint of the pairs (not the weights), for tests and logs. */
     public long pairHash() {
         long h = 1125899906842597L;

@@ -26,6 +26,72 @@ public record GroupDiagnostics(String group, long steps, long rowsUpdated, doubl
         return rowsUpdated == 0 ? 0 : gradientNorm / Math.sqrt(rowsUpdated);
     }
 
+    /**
+     * The figures of one group whose tables are split over several optimizers (disjoint tables,
+     * e.g. the shards of a data-parallel trainer), as if one optimizer had held them all: norms
+     * add in squares, row counts add, the effective learning rate is averaged over row updates,
+     * the touched fraction over rows, and steps is the largest of the parts.
+     *
+     * @param parts     the group's figures from each optimizer, over the same period
+     * @param partRows  the number of rows of the group's tables in each optimizer
+     */
+    public static GroupDiagnostics combine(java.util.List<GroupDiagnostics> parts, long[] partRows) {
+        if (parts.isEmpty() || parts.size() != partRows.length) {
+            throw new IllegalArgumentException(parts.size() + " parts and " + partRows.length + " row counts");
+        }
+        String name = parts.get(0).group();
+        long steps = 0, rows = 0, nonFinite = 0, totalRows = 0;
+        double g2 = 0, u2 = 0, w2 = 0, lrSum = 0, touched = 0, clip = Double.NaN;
+        for (int p = 0; p < parts.size(); p++) {
+            GroupDiagnostics d = parts.get(p);
+            if (!d.group().equals(name)) throw new IllegalArgumentException("groups '" + name + "' and '" + d.group() + "'");
+            steps = Math.max(steps, d.steps());
+            rows += d.rowsUpdated();
+            nonFinite += d.nonFiniteGradients();
+            g2 += d.gradientNorm() * d.gradientNorm();
+            u2 += d.updateNorm() * d.updateNorm();
+            if (d.updateToWeightRatio() > 0) {
+                double w = d.updateNorm() / d.updateToWeightRatio();
+                w2 += w * w;
+            }
+            lrSum += d.meanEffectiveLr() * d.rowsUpdated();
+            touched += d.fractionRowsTouched() * partRows[p];
+            totalRows += partRows[p];
+            if (!Double.isNaN(d.lastClipNorm())) clip = Double.isNaN(clip) ? d.lastClipNorm() : Math.hypot(clip, d.lastClipNorm());
+        }
+        double un = Math.sqrt(u2), wn = Math.sqrt(w2);
+        return new GroupDiagnostics(name, steps, rows, Math.sqrt(g2), un, wn > 0 ? un / wn : 0, rows > 0 ? lrSum / rows : 0,
+                totalRows > 0 ? touched / totalRows : 0, nonFinite, clip);
+    }
+
+    /**
+     * Flags the groups whose update-to-weight ratio is more than {@code factor} times away from
+     * the median ratio of the groups that moved (ratio &gt; 0): {@code +1} too fast, {@code -1} too
+     * slow, {@code 0} within range or not moving (frozen groups are not judged).
+     */
+    public static int[] flagImbalance(java.util.List<GroupDiagnostics> groups, double factor) {
+        int[] flags = new int[groups.size()];
+        double med = medianUpdateToWeight(groups);
+        if (groups.stream().filter(g -> g.updateToWeightRatio() > 0).count() < 2) return flags;
+        for (int i = 0; i < flags.length; i++) {
+            double x = groups.get(i).updateToWeightRatio();
+            if (x <= 0) continue;
+            flags[i] = x > factor * med ? 1 : x < med / factor ? -1 : 0;
+        }
+        return flags;
+    }
+
+    /**
+     * The median update-to-weight ratio over the groups that moved (ratio &gt; 0), the geometric
+     * mean of the middle two for an even count (as {@code diagnose} and auto-balance use); NaN
+     * when no group moved.
+     */
+    public static double medianUpdateToWeight(java.util.List<GroupDiagnostics> groups) {
+        double[] r = groups.stream().mapToDouble(GroupDiagnostics::updateToWeightRatio).filter(x -> x > 0).sorted().toArray();
+        if (r.length == 0) return Double.NaN;
+        return r.length % 2 == 1 ? r[r.length / 2] : Math.sqrt(r[r.length / 2 - 1] * r[r.length / 2]);
+    }
+
     /** One line for logs. */
     public String describe() {
         return String.format(java.util.Locale.ROOT,

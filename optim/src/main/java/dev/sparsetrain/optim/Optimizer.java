@@ -322,7 +322,9 @@ public final class Optimizer {
                 long distinct = 0;
                 for (TableRuntime t : g.tables) distinct += t.distinctTouchedSinceEpoch();
                 touched = (double) distinct / total;
-                steps = Math.max(epochSteps[g.index], Math.max(g.observedStep, s.maxStep[i]) - g.epochObservedStart);
+                // batch path: the steps taken since endEpoch(); per-row path: the spread of the step numbers seen
+                // (the stats' maxStep holds absolute step numbers, so it must not count for batch steps)
+                steps = epochSteps[g.index] > 0 ? epochSteps[g.index] : Math.max(g.observedStep, s.maxStep[i]) - g.epochObservedStart;
             }
             double un = Math.sqrt(s.updateSq[i]), wn = Math.sqrt(s.weightSq[i]);
             out.add(new GroupDiagnostics(g.name, steps, rows, Math.sqrt(s.gradSq[i]), un, wn > 0 ? un / wn : 0,

@@ -41,6 +41,11 @@ class RuntimeBehaviourTest {
         assertEquals(1, epoch.nonFiniteGradients());
         assertEquals(0, o.diagnostics().get(0).rowsUpdated());
         System.out.println(epoch.describe());
+        // the next epoch counts its own steps, not the run's (was 3 here: the group's step number)
+        o.gradients(t).add(3, new float[] {0, 1}, 0);
+        o.step();
+        assertEquals(1, o.endEpoch().get(0).steps());
+        assertEquals(0, o.endEpoch().get(0).steps());
     }
 
     @Test
@@ -273,5 +278,65 @@ class RuntimeBehaviourTest {
         o.stepAll();
         assertEquals(1, o.stepCount("lazy"));
         assertEquals(2, o.stepCount("catchup"));
+    }
+
+    @Test
+    void batchStepsAreCountedPerEpochNotSinceTheStart() {
+        Table t = Table.embedding("t", 4, 2).fill(1f);
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.adam(0.1), "t")), List.of(t));
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            for (int s = 0; s < 5; s++) {
+                o.gradients(t).add(s % 4, new float[] {1, -1}, 0);
+                o.step();
+            }
+            assertEquals(5, o.endEpoch().get(0).steps(), "epoch " + epoch);   // was 10 and 15: absolute step numbers
+        }
+    }
+
+    @Test
+    void figuresOfAGroupSplitOverTwoOptimizersCombineToThoseOfOne() {
+        SplittableRandom r = new SplittableRandom(5);
+        Table a1 = Table.embedding("a", 30, 4), b1 = Table.embedding("b", 50, 4);
+        a1.fillNormal(r, 0.5);
+        b1.fillNormal(r, 0.5);
+        Table a2 = a1.copy(), b2 = b1.copy();
+        Optimizer one = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.rowwiseAdagrad(0.1), "a", "b")), List.of(a1, b1));
+        Optimizer pa = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.rowwiseAdagrad(0.1), "a")), List.of(a2));
+        Optimizer pb = Optimizer.build(List.of(ParamGroup.of("g", Optimizers.rowwiseAdagrad(0.1), "b")), List.of(b2));
+        for (int s = 0; s < 20; s++) {
+            for (int k = 0; k < 6; k++) {
+                float[] g = {(float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian()};
+                boolean inA = r.nextBoolean();
+                int row = r.nextInt(inA ? 30 : 50);
+                one.gradients(inA ? a1 : b1).add(row, g, 0);
+                (inA ? pa : pb).gradients(inA ? a2 : b2).add(row, g, 0);
+            }
+            one.step();
+            pa.step();
+            pb.step();
+        }
+        GroupDiagnostics want = one.endEpoch().get(0);
+        GroupDiagnostics got = GroupDiagnostics.combine(List.of(pa.endEpoch().get(0), pb.endEpoch().get(0)), new long[] {30, 50});
+        assertEquals(want.group(), got.group());
+        assertEquals(want.rowsUpdated(), got.rowsUpdated());
+        assertEquals(want.gradientNorm(), got.gradientNorm(), 1e-9 * want.gradientNorm());
+        assertEquals(want.updateNorm(), got.updateNorm(), 1e-9 * want.updateNorm());
+        assertEquals(want.updateToWeightRatio(), got.updateToWeightRatio(), 1e-9 * want.updateToWeightRatio());
+        assertEquals(want.meanEffectiveLr(), got.meanEffectiveLr(), 1e-9 * want.meanEffectiveLr());
+        assertEquals(want.fractionRowsTouched(), got.fractionRowsTouched(), 1e-12);
+        assertEquals(20, got.steps());
+    }
+
+    @Test
+    void imbalanceIsFlaggedAgainstTheMedianOfTheGroupsThatMove() {
+        List<GroupDiagnostics> d = List.of(fig("a", 1e-3), fig("b", 2e-3), fig("c", 5e-2), fig("d", 1e-5), fig("frozen", 0));
+        // median of the moving groups {1e-5, 1e-3, 2e-3, 5e-2}: sqrt(1e-3 * 2e-3)
+        assertEquals(Math.sqrt(2e-6), GroupDiagnostics.medianUpdateToWeight(d), 1e-15);
+        assertArrayEquals(new int[] {0, 0, 1, -1, 0}, GroupDiagnostics.flagImbalance(d, 10));
+        assertArrayEquals(new int[] {0}, GroupDiagnostics.flagImbalance(List.of(fig("alone", 3)), 10));
+    }
+
+    private static GroupDiagnostics fig(String name, double ratio) {
+        return new GroupDiagnostics(name, 1, 1, 1, ratio, ratio, 0.1, 1, 0, Double.NaN);
     }
 }

@@ -235,16 +235,6 @@ public final class ImplicitDataOptions {
 
     /** Re-indexes interactions onto the given id maps (pairs with unknown ids are dropped); the same object when the maps are its own. */
     public static Interactions remap(Interactions in, IdMap users, IdMap items) {
-        if (in.users() == users && in.items() == items) return in;
-        Interactions.Builder b = new Interactions.Builder(users, items);
-        for (int u = 0; u < in.numUsers(); u++) {
-            int nu = users.indexOf(in.users().id(u));
-            if (nu < 0) continue;
-            for (int p = in.start(u); p < in.end(u); p++) {
-                int ni = items.indexOf(in.items().id(in.itemIndices()[p]));
-                if (ni >= 0) b.add(nu, ni, in.weights()[p]);
-            }
-        }
-        return b.build();
+        return in.remap(users, items);
     }
 }

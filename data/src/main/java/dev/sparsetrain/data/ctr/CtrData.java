@@ -121,4 +121,23 @@ public record CtrData(String[] names, String[] denseNames, int rows, byte[] labe
         for (int v : ids[f]) c[v]++;
         return c;
     }
+
+    /**
+     * For every row of this data, how often its id of feature {@code f} occurs in training:
+     * {@code counts} is the training data's {@link #impressions(int)} of the same feature (same
+     * encoder, so the same table rows). A multi-valued feature uses the row's first id; a row
+     * with no id of {@code f} gets 0. What {@code metrics.ctr.Strata#evaluate} takes to report
+     * metrics per id-frequency stratum.
+     */
+    public int[] impressionsPerRow(int f, int[] counts) {
+        if (counts.length != tableRows[f]) {
+            throw new IllegalArgumentException("feature '" + names[f] + "': " + counts.length + " counts for a table of " + tableRows[f] + " rows");
+        }
+        int[] out = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            int b = begin(f, i);
+            out[i] = b < end(f, i) ? counts[ids[f][b]] : 0;
+        }
+        return out;
+    }
 }

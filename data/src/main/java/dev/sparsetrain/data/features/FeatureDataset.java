@@ -21,6 +21,26 @@ public record FeatureDataset(String name, int users, int items, Pairs train, Pai
         }
 
         public int size() { return users.length; }
+
+        /**
+         * Reads {@code user<TAB>item} lines of 0-based indices (any whitespace or comma separator;
+         * blank lines and {@code #} comments skipped); a malformed line is one
+         * {@link BadInputException} naming file and line.
+         */
+        public static Pairs read(java.nio.file.Path file) {
+            return TiktokDiffmm.readPairs(file);
+        }
+    }
+
+    /**
+     * A data set from its three splits and the raw item features: the item count is the
+     * features' row count and the user count is one more than the largest user index in any
+     * split. A pair whose item has no feature row is refused in one line.
+     */
+    public static FeatureDataset of(String name, Pairs train, Pairs validation, Pairs test, ItemFeatures features) {
+        int users = 0;
+        for (Pairs p : new Pairs[] {train, validation, test}) for (int u : p.users()) users = Math.max(users, u + 1);
+        return new FeatureDataset(name, users, features.rows(), train, validation, test, features);
     }
 
     public FeatureDataset {

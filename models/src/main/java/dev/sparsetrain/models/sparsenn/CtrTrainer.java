@@ -7,6 +7,7 @@ import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.optim.Chain;
+import dev.sparsetrain.optim.GroupDiagnostics;
 import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.OptimizerState;
 import dev.sparsetrain.optim.Optimizers;
@@ -74,6 +75,8 @@ public final class CtrTrainer implements AutoCloseable {
     private final List<Table> denseTables, sparseTables;
     private final RowBatch[] denseBatches, sparseBatches;
     private final List<ParamGroup> groups;
+    /** Per-group optimizer figures of every pass trained so far (this object's passes only). */
+    private final List<List<GroupDiagnostics>> passDiagnostics = new ArrayList<>();
     // current phase
     private CtrData data, predictData;
     private int[] order;
@@ -286,6 +289,7 @@ public final class CtrTrainer implements AutoCloseable {
                     hook.evaluate(pass + (double) (bi + 1) / batchesPerPass, seen, evalNe);
                 }
             }
+            passDiagnostics.add(endPassDiagnostics());
             if (passHook != null) passHook.passDone(pass + 1);
         }
         double rate = seen / Math.max(1e-9, trainNanos / 1e9);
@@ -402,6 +406,41 @@ public final class CtrTrainer implements AutoCloseable {
         for (int k = 0; k < shards.length; k++) shards[k].importState(where, states[k]);
         batchCounter = batches;
         return done;
+    }
+
+    /**
+     * Per-group optimizer figures (gradient and update norms, update-to-weight ratio, effective
+     * learning rate, rows touched) of each pass this trainer ran, in pass order: one list per
+     * pass with one entry per parameter group, the group's shards combined
+     * ({@link GroupDiagnostics#combine}). The batch path collects them at no extra cost.
+     */
+    public List<List<GroupDiagnostics>> passDiagnostics() {
+        return List.copyOf(passDiagnostics);
+    }
+
+    /** Ends the optimizers' epoch and combines each group's figures over the shards that hold its tables. */
+    private List<GroupDiagnostics> endPassDiagnostics() {
+        List<List<GroupDiagnostics>> perShard = new ArrayList<>();
+        for (Optimizer o : shards) perShard.add(o.endEpoch());
+        List<GroupDiagnostics> out = new ArrayList<>();
+        for (ParamGroup g : groups) {
+            List<GroupDiagnostics> parts = new ArrayList<>();
+            List<Long> rows = new ArrayList<>();
+            for (int k = 0; k < shards.length; k++) {
+                for (GroupDiagnostics d : perShard.get(k)) {
+                    if (!d.group().equals(g.name())) continue;
+                    long r = 0;
+                    for (Table t : shardTables(k)) if (g.tables().contains(t.name())) r += t.rows();
+                    parts.add(d);
+                    rows.add(r);
+                }
+            }
+            if (parts.isEmpty()) continue;
+            long[] pr = new long[rows.size()];
+            for (int i = 0; i < pr.length; i++) pr[i] = rows.get(i);
+            out.add(GroupDiagnostics.combine(parts, pr));
+        }
+        return List.copyOf(out);
     }
 
     /** The tables shard {@code k} owns: every dense tensor for shard 0, and its embedding tables. */

@@ -5,6 +5,7 @@ import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.CtrEvaluation;
 import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.metrics.ctr.Strata;
+import dev.sparsetrain.optim.GroupDiagnostics;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,8 +34,12 @@ public final class PassesStudy {
     /** One curve point: fractional passes and overall test NE and AUC, plus rare-stratum NE. */
     public record CurvePoint(double passes, double testNe, double testAuc, double rareNe, double frequentNe, double trainNe) {}
 
-    /** Everything measured for one variant. */
-    public record VariantResult(Variant variant, List<PassResult> passes, List<CurvePoint> curve, double samplesPerSecond) {
+    /**
+     * Everything measured for one variant; {@code diagnostics} holds the per-group optimizer
+     * figures of each pass ({@link CtrTrainer#passDiagnostics()}).
+     */
+    public record VariantResult(Variant variant, List<PassResult> passes, List<CurvePoint> curve, double samplesPerSecond,
+                                List<List<GroupDiagnostics>> diagnostics) {
         /** NE(last pass) - NE(first pass) of stratum s (0 rare, 1 medium, 2 frequent, 3 all). */
         public double overfit(int s) {
             return passes.get(passes.size() - 1).strata()[s].ne() - passes.get(0).strata()[s].ne();
@@ -90,6 +95,7 @@ public final class PassesStudy {
         List<PassResult> passes = new ArrayList<>();
         List<CurvePoint> curve = new ArrayList<>();
         double rate;
+        List<List<GroupDiagnostics>> diagnostics;
         try (CtrTrainer t = new CtrTrainer(model, tc)) {
             rate = t.train(tr, evalsPerPass, (p, seen, runningNe) -> {
                 float[] pred = t.predict(te);
@@ -97,9 +103,10 @@ public final class PassesStudy {
                 curve.add(new CurvePoint(p, s[3].ne(), s[3].auc(), s[0].ne(), s[2].ne(), runningNe));
                 if (Math.abs(p - Math.rint(p)) < 1e-9) passes.add(new PassResult((int) Math.rint(p), runningNe, s));
             }, progress);
+            diagnostics = t.passDiagnostics();
         }
         if (counts.length == 0) throw new AssertionError();
-        return new VariantResult(v, passes, curve, rate);
+        return new VariantResult(v, passes, curve, rate, diagnostics);
     }
 
     /** The study's table: one row per variant and pass count, NE and AUC per stratum. */

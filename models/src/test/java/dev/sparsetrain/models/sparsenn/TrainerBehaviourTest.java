@@ -151,6 +151,48 @@ class TrainerBehaviourTest {
         }
     }
 
+    /**
+     * Per-pass optimizer figures: one list per pass, one entry per group, steps counted per pass;
+     * the shards' figures combine to the same values at any thread count (the shard layout
+     * changes with the threads); frozen embeddings show no movement in the pass after freezing.
+     */
+    @Test
+    void passDiagnosticsArePerPassAndDoNotDependOnTheShardLayout() {
+        java.util.List<java.util.List<dev.sparsetrain.optim.GroupDiagnostics>> one = null;
+        int batches = (DATA.rows() + 63) / 64;
+        for (int threads : new int[] {1, 3}) {
+            SparseNN m = model(ModelConfig.defaults());
+            try (CtrTrainer t = new CtrTrainer(m, base(threads).toBuilder().freezeEmbeddingsAfter(1).build())) {
+                t.train(DATA, 0, null, null);
+                var d = t.passDiagnostics();
+                assertEquals(2, d.size());
+                for (var pass : d) {
+                    assertEquals(java.util.List.of("embeddings", "mlp_weights", "mlp_biases"),
+                            pass.stream().map(dev.sparsetrain.optim.GroupDiagnostics::group).toList());
+                    for (var g : pass) assertEquals(batches, g.steps(), g.describe());
+                }
+                var emb1 = d.get(0).get(0);
+                assertTrue(emb1.updateToWeightRatio() > 0 && emb1.fractionRowsTouched() > 0 && emb1.fractionRowsTouched() <= 1, emb1.describe());
+                assertEquals(0, d.get(1).get(0).updateNorm(), emb1.describe());   // frozen after pass 1
+                assertTrue(d.get(1).get(1).updateNorm() > 0);
+                if (one == null) {
+                    one = d;
+                    continue;
+                }
+                for (int p = 0; p < 2; p++) {
+                    for (int g = 0; g < 3; g++) {
+                        var a = one.get(p).get(g);
+                        var b = d.get(p).get(g);
+                        assertEquals(a.rowsUpdated(), b.rowsUpdated(), b.describe());
+                        assertEquals(a.gradientNorm(), b.gradientNorm(), 1e-9 * a.gradientNorm(), b.describe());
+                        assertEquals(a.updateToWeightRatio(), b.updateToWeightRatio(), 1e-9 * a.updateToWeightRatio() + 1e-300, b.describe());
+                        assertEquals(a.fractionRowsTouched(), b.fractionRowsTouched(), 1e-12, b.describe());
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void biasesAreFoundAndKeptOutOfL2() {
         SparseNN m = model(ModelConfig.defaults());
