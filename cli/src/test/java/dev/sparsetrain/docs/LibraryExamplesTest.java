@@ -198,7 +198,8 @@ class LibraryExamplesTest {
                 }
             });
         }
-        System.out.println(Files.readAllLines(out).size() + " lines, the first: " + Files.readAllLines(out).get(0));
+        List<String> lines = Files.readAllLines(out);
+        System.out.println(lines.size() + " lines, the first: " + lines.get(0));
 
         // one user with your own filter: score every item, hide some, keep the best 5
         int u = loaded.users().indexOf("u7");

@@ -301,9 +301,7 @@ public final class Optimizer {
         epochStats.clear();
         Arrays.fill(epochSteps, 0);
         for (GroupRuntime g : groups) {
-            // batch steps record the group's step as their maxStep too: start the next epoch after them,
-            // so that an epoch's step count is its own, not the run's (epoch 3 of 234-step epochs: 234, not 702)
-            g.epochObservedStart = Math.max(g.observedStep, g.step);
+            g.epochObservedStart = g.observedStep;
             for (TableRuntime t : g.tables) System.arraycopy(t.rowCount, 0, t.epochStart, 0, t.rowCount.length);
         }
         return d;
@@ -497,7 +495,7 @@ public final class Optimizer {
             String p = "optim." + g.name + ".";
             g.step = scalars[g.index][0];
             g.observedStep = scalars[g.index][1];
-            g.epochObservedStart = Math.max(g.observedStep, g.step);
+            g.epochObservedStart = g.observedStep;
             g.multiplier = parseFloat(where, meta, p + "multiplier");
             String clip = meta.get(p + "lastClipNorm");
             g.lastClipNorm = clip == null ? Double.NaN : Double.parseDouble(clip);
