@@ -198,7 +198,8 @@ class LibraryExamplesTest {
                 }
             });
         }
-        System.out.println(Files.readAllLines(out).size() + " lines, the first: " + Files.readAllLines(out).get(0));
+        List<String> lines = Files.readAllLines(out);
+        System.out.println(lines.size() + " lines, the first: " + lines.get(0));
 
         // one user with your own filter: score every item, hide some, keep the best 5
         int u = loaded.users().indexOf("u7");
@@ -280,7 +281,7 @@ class LibraryExamplesTest {
         VbprModel again = VbprFiles.load(file, data.features());       // raw features: the saved preprocessing is re-applied
         System.out.println("reloaded: " + VbprEvaluator.evaluate(again, data, data.test(), 2));
         // serving needs no features: the file holds every item's projection, cold-start items included
-        VbprModel serving = VbprFiles.read(file, ModelFile.read(file), null).model();
+        VbprModel serving = VbprFiles.read(file).model();
         Scorer scorer = VbprEvaluator.scorer(serving);
         Interactions known = new UserItems(data.users(), data.train()).toInteractions(data.items());
         Recommendations.forUsers(scorer, new int[] {0, 1, 2}, List.of(known), 5, 1, (u, items, scores, n) ->

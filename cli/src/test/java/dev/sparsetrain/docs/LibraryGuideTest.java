@@ -21,6 +21,10 @@ class LibraryGuideTest {
         assertFalse(regions.isEmpty(), "no tagged regions found in LibraryExamplesTest");
         assertEquals(new TreeSet<>(regions.keySet()), new TreeSet<>(guide.code.keySet()),
                 "tagged regions of LibraryExamplesTest vs '<!-- code: NAME -->' blocks of docs/library.md");
+        for (String line : LibraryGuide.normaliseCode(regions.get("imports"))) {
+            assertFalse(line.contains("dev.sparsetrain.cli") || line.contains("dev.sparsetrain.options"),
+                    "the library examples use the library modules only, not the command line: " + line);
+        }
         for (var e : regions.entrySet()) {
             assertEquals(String.join("\n", LibraryGuide.normaliseCode(e.getValue())),
                     String.join("\n", LibraryGuide.normaliseCode(guide.code.get(e.getKey()))),
