@@ -9,6 +9,7 @@ import dev.sparsetrain.data.Splits;
 import dev.sparsetrain.metrics.report.HtmlReport;
 import dev.sparsetrain.metrics.report.SvgChart;
 import dev.sparsetrain.models.bpr.OptimizerTour;
+import dev.sparsetrain.optim.SparseSemantics;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,6 +66,12 @@ public final class OptimizerTourCommand implements Callable<Integer> {
     @Option(names = "--reg", defaultValue = "0.0075", description = "Coupled L2 on the touched factor rows. Default: ${DEFAULT-VALUE}.")
     double reg;
 
+    @Option(names = "--semantics", defaultValue = "lazy",
+            description = "Sparse semantics of the factor group: lazy (torch SparseAdam / sparse Adagrad: idle rows untouched, bias correction with the group's step), "
+                    + "lazy_rowwise_bias (Adam family: bias correction with the row's own update count, FBGEMM; the others stay lazy) "
+                    + "or catch_up (exactly the dense optimizer: idle steps applied when the row is next touched). Default: ${DEFAULT-VALUE}.")
+    String semanticsName;
+
     @Option(names = "--bins", defaultValue = "8", description = "Log-spaced item-frequency bins. Default: ${DEFAULT-VALUE}.")
     int bins;
 
@@ -80,12 +87,21 @@ public final class OptimizerTourCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
 
+    SparseSemantics semantics() {
+        return switch (semanticsName.strip().toLowerCase(Locale.ROOT).replace('-', '_')) {
+            case "lazy" -> SparseSemantics.LAZY;
+            case "lazy_rowwise_bias" -> SparseSemantics.LAZY_ROWWISE_BIAS;
+            case "catch_up" -> SparseSemantics.CATCH_UP;
+            default -> throw new BadInputException("--semantics '" + semanticsName + "': allowed lazy, lazy_rowwise_bias, catch_up");
+        };
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         OutputPaths.requireFile("--report", report);
         OptimizerTour.Config c = new OptimizerTour.Config(optimizers == null || optimizers.isEmpty() ? OptimizerTour.DEFAULT_OPTIMIZERS : optimizers,
-                rates, epochs, seeds, factors, reg, seed, validationUsers, bins);
+                rates, epochs, seeds, factors, reg, seed, validationUsers, bins, semantics());
         if (!spec.commandLine().getParseResult().hasMatchedOption("--data")) {
             Path ml = data.root().resolve(KnownDatasets.folderOf("ml-100k"));
             if (Files.isDirectory(ml)) spec.findOption("--data").setValue("ml-100k");
@@ -95,8 +111,8 @@ public final class OptimizerTourCommand implements Callable<Integer> {
         Split split = data.split(rd.all());
         Split v = Splits.validation(split.train(), data.splitSeed());
         Interactions fit = v.train(), validation = v.test(), test = split.test();
-        out.printf(Locale.ROOT, "split %s: %d fit pairs, %d validation, %d test; %d epochs, %d seeds from %d, one thread%n", data.splitName(), fit.size(),
-                validation.size(), test.size(), c.epochs(), c.seeds(), c.seed());
+        out.printf(Locale.ROOT, "split %s: %d fit pairs, %d validation, %d test; %d epochs, %d seeds from %d, %s semantics, one thread%n", data.splitName(), fit.size(),
+                validation.size(), test.size(), c.epochs(), c.seeds(), c.seed(), c.semantics().name().toLowerCase(Locale.ROOT));
         out.flush();
         List<OptimizerTour.OptimizerResult> results = OptimizerTour.run(fit, validation, test, c, quiet ? null : line -> {
             err.println(line);
@@ -121,7 +137,8 @@ public final class OptimizerTourCommand implements Callable<Integer> {
         HtmlReport h = new HtmlReport("Optimizer tour: BPR-MF, per-row effective learning rate vs item frequency");
         h.paragraph("Data: " + dataSummary + ". Split " + data.splitName() + ", validation = one more held-out item per user of the training split. "
                 + c.epochs() + " epochs, " + c.seeds() + " seeds per optimizer, " + c.factors() + " factors, coupled L2 " + c.regularization()
-                + ", constant learning rate, item biases plain SGD, LAZY sparse semantics, one thread.");
+                + ", constant learning rate, item biases plain SGD, factor group under " + c.semantics() + " sparse semantics"
+                + (c.semantics() == SparseSemantics.LAZY_ROWWISE_BIAS ? " (Adam family; the others LAZY)" : "") + ", one thread.");
         h.paragraph("Effective learning rate of one update of an item row = |dw| / |g|, where g is the gradient the optimizer scales "
                 + "(BPR gradient + L2 term) and dw the change of the row, measured by copying the row around each update in the experiment's "
                 + "own training loop (slower than the production kernel; it is a measurement tool). Items are binned by their updates over the run "
@@ -132,10 +149,14 @@ public final class OptimizerTourCommand implements Callable<Integer> {
         for (var r : results) {
             rows.add(List.of(r.name(), OptimizerTour.rate(r.lr()), r.swept() ? (r.atGridEdge() ? "swept (grid edge)" : "swept") : "given",
                     r.meanTestAuc(), r.sdTestAuc(), r.bestOnValidation().testAuc(), r.minTestAuc(), r.maxTestAuc(),
-                    sci(r.rareLr()), sci(r.mediumLr()), sci(r.frequentLr()), String.format(Locale.ROOT, "%.1f", r.wallSeconds())));
+                    sci(r.rareLr()), sci(r.mediumLr()), sci(r.frequentLr()), r.elasticity().frequency(), r.elasticity().gradient(), r.elasticity().r2(),
+                    String.format(Locale.ROOT, "%.1f", r.wallSeconds())));
         }
         h.table(List.of("optimizer", "lr", "lr from", "test AUC mean", "sd", "best-of-seeds (on validation)", "min", "max",
-                "eff. lr rare 10%", "eff. lr median 10%", "eff. lr frequent 10%", "wall s"), rows);
+                "eff. lr rare 10%", "eff. lr median 10%", "eff. lr frequent 10%", "slope in log n", "slope in log |g|", "R²", "wall s"), rows);
+        h.paragraph("Slopes: least-squares fit over item rows of log(effective lr) = c + a log(updates over the run) + b log(RMS |g| per update over the run). "
+                + "AdaGrad's accumulator after n updates is about n E|g|², so its step is about lr / sqrt(n E|g|²): a = -1/2, b = -1. "
+                + "RMSProp and Adam divide by a running RMS of g: a near 0, b near -1. SGD: 0 and 0.");
         SvgChart eff = new SvgChart("Effective learning rate |dw|/|g| vs item frequency", "row updates per epoch", "|dw| / |g|").logX(true).logY(true);
         SvgChart grad = new SvgChart("Gradient norm |g| vs item frequency", "row updates per epoch", "mean |g|").logX(true).logY(true);
         SvgChart step = new SvgChart("Step |dw| vs item frequency", "row updates per epoch", "mean |dw|").logX(true).logY(true);

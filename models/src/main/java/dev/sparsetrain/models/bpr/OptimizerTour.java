@@ -12,6 +12,8 @@ import dev.sparsetrain.optim.GroupDiagnostics;
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.Optimizers;
+import dev.sparsetrain.optim.ParamGroup;
+import dev.sparsetrain.optim.SparseSemantics;
 import dev.sparsetrain.optim.RowUpdater;
 import dev.sparsetrain.optim.Schedule;
 import java.util.ArrayList;
@@ -71,10 +73,17 @@ public final class OptimizerTour {
      * @param seed            first seed (seed s of S is {@code seed + s})
      * @param validationUsers validate on a seeded sample of this many users (0 = all)
      * @param bins            log-spaced frequency bins
+     * @param semantics       sparse semantics of the factor group: LAZY (default), LAZY_ROWWISE_BIAS
+     *                        (Adam family only; other optimizers stay LAZY, where it means the same)
+     *                        or CATCH_UP; not DENSE
      */
     public record Config(List<String> optimizers, Map<String, Double> rates, int epochs, int seeds, int factors, double regularization,
-                         long seed, int validationUsers, int bins) {
+                         long seed, int validationUsers, int bins, SparseSemantics semantics) {
         public Config {
+            if (semantics == null) semantics = SparseSemantics.LAZY;
+            if (semantics == SparseSemantics.DENSE) {
+                throw new BadInputException("--semantics dense: the per-row path updates only touched rows; use lazy, lazy_rowwise_bias or catch_up");
+            }
             if (optimizers == null || optimizers.isEmpty()) throw new BadInputException("--optimizers: empty, give one or more of " + allowed());
             List<String> canon = new ArrayList<>();
             for (String o : optimizers) canon.add(canonical(o));
@@ -128,7 +137,7 @@ public final class OptimizerTour {
     public static double[] grid(String name) {
         return switch (base(name)) {
             case "sgd" -> new double[] {0.01, 0.03, 0.1, 0.3};
-            case "momentum", "nesterov" -> new double[] {0.003, 0.01, 0.03, 0.1};
+            case "momentum", "nesterov" -> new double[] {0.001, 0.003, 0.01, 0.03}; // heavy ball 0.9: ~10x the step of SGD at the same lr
             case "adagrad", "rowwise_adagrad" -> new double[] {0.01, 0.03, 0.1, 0.3};
             case "adadelta" -> new double[] {0.3, 1, 3, 10};
             default -> new double[] {0.0003, 0.001, 0.003, 0.01}; // rmsprop, adam family
@@ -146,10 +155,11 @@ public final class OptimizerTour {
 
     /**
      * Per item row: updates over the run and, over the last epoch, updates and the sums of
-     * |dw|, |dw|/|g| and |g|; {@code minRatio}/{@code maxRatio} over every measured update.
+     * |dw|, |dw|/|g| and |g|; over the run the sum of |g|^2 (what an AdaGrad accumulator sums);
+     * {@code minRatio}/{@code maxRatio} over every measured update.
      */
     public record RowFigures(long[] runUpdates, long[] lastUpdates, double[] sumStep, double[] sumRatio, double[] sumGradient,
-                             double minRatio, double maxRatio) {
+                             double[] runGradientSq, double minRatio, double maxRatio) {
         /** The mean effective learning rate of row {@code r} over its last-epoch updates (NaN without any). */
         public double meanRatio(int r) { return lastUpdates[r] == 0 ? Double.NaN : sumRatio[r] / lastUpdates[r]; }
     }
@@ -163,7 +173,7 @@ public final class OptimizerTour {
 
     /** What the tour found for one optimizer. */
     public record OptimizerResult(String name, double lr, boolean swept, List<SweepPoint> sweep, List<SeedRun> runs, RowFigures rows,
-                                  List<Bin> bins, double rareLr, double mediumLr, double frequentLr, double wallSeconds) {
+                                  List<Bin> bins, double rareLr, double mediumLr, double frequentLr, Elasticity elasticity, double wallSeconds) {
         public double meanTestAuc() { return runs.stream().mapToDouble(SeedRun::testAuc).average().orElse(Double.NaN); }
 
         /** Sample standard deviation of the test AUC over seeds (0 with one seed). */
@@ -233,7 +243,8 @@ public final class OptimizerTour {
             RowFigures rows = measure.figures();
             List<Bin> bins = bins(rows, c.bins(), c.epochs());
             double[] rmf = rareMediumFrequent(rows);
-            out.add(new OptimizerResult(name, lr, given == null, sweep, runs, rows, bins, rmf[0], rmf[1], rmf[2], (System.nanoTime() - t0) / 1e9));
+            out.add(new OptimizerResult(name, lr, given == null, sweep, runs, rows, bins, rmf[0], rmf[1], rmf[2], elasticity(rows),
+                    (System.nanoTime() - t0) / 1e9));
         }
         return out;
     }
@@ -253,15 +264,16 @@ public final class OptimizerTour {
                                    String name, double lr, long seed, Measure measure) {
         BprModel m = new BprModel(fit.numUsers(), fit.numItems(), modelConfig(c, name, lr), seed);
         Schedule sched = name.endsWith("+sgdr") ? sgdr(c.epochs()) : null;
-        TourModel tm = new TourModel(m, measure, sched);
+        TourModel tm = new TourModel(m, semantics(c.semantics(), name), measure, sched);
         TrainerConfig tc = TrainerConfig.defaults().withEpochs(c.epochs()).withThreads(1).withSeed(seed);
         RankingEvaluator.Options vo = RankingEvaluator.Options.defaults().withThreads(1).withKs(10).withMaxUsers(c.validationUsers(), seed);
         List<EpochFigures> epochs = new ArrayList<>();
         double[] lastLoss = {Double.NaN};
         PairwiseTrainer.Validator v = e -> {
+            tm.optimizer.flush(); // CATCH_UP rows up to date before scoring (no-op otherwise)
             double auc = RankingEvaluator.evaluate(m, validation, List.of(fit), vo).auc();
             GroupDiagnostics d = null;
-            for (GroupDiagnostics g : m.optimizer().endEpoch()) if (g.group().equals("factors")) d = g;
+            for (GroupDiagnostics g : tm.optimizer.endEpoch()) if (g.group().equals("factors")) d = g;
             epochs.add(new EpochFigures(e, Double.NaN, auc, d == null ? Double.NaN : d.meanEffectiveLr(), d == null ? Double.NaN : d.updateToWeightRatio()));
             return auc;
         };
@@ -278,7 +290,7 @@ public final class OptimizerTour {
     /** Per-row accumulators of one measured run. */
     static final class Measure {
         final long[] runUpdates, lastUpdates;
-        final double[] sumStep, sumRatio, sumGradient;
+        final double[] sumStep, sumRatio, sumGradient, runGradientSq;
         double minRatio = Double.POSITIVE_INFINITY, maxRatio = Double.NEGATIVE_INFINITY;
 
         Measure(int items) {
@@ -287,26 +299,44 @@ public final class OptimizerTour {
             sumStep = new double[items];
             sumRatio = new double[items];
             sumGradient = new double[items];
+            runGradientSq = new double[items];
         }
 
         RowFigures figures() {
-            return new RowFigures(runUpdates, lastUpdates, sumStep, sumRatio, sumGradient, minRatio, maxRatio);
+            return new RowFigures(runUpdates, lastUpdates, sumStep, sumRatio, sumGradient, runGradientSq, minRatio, maxRatio);
         }
     }
 
-    /** BprModel trained by a measuring worker; delegates the rest. */
+    /** The semantics the factor group of optimizer {@code name} gets under the tour's {@code --semantics}. */
+    public static SparseSemantics semantics(SparseSemantics asked, String name) {
+        if (asked != SparseSemantics.LAZY_ROWWISE_BIAS) return asked;
+        return switch (base(name)) {
+            case "adam", "amsgrad", "adamw", "adamax", "nadam", "sparse_adam" -> asked;
+            default -> SparseSemantics.LAZY; // row-wise bias correction exists only for the Adam family; LAZY is the same rule for the rest
+        };
+    }
+
+    /**
+     * BprModel's tables trained by a measuring worker through an optimizer of the tour's own
+     * (BprModel's chains, the factor group under the chosen semantics); scoring, snapshots and
+     * restores go to the BprModel (the snapshot's optimizer state is BprModel's unused one: only
+     * the tables matter after the trainer restores the best epoch, as nothing trains after it).
+     */
     static final class TourModel implements PairwiseModel {
         final BprModel m;
+        final Optimizer optimizer;
         final Measure measure;
         final Schedule sgdr;
         final GroupStats stats;
         volatile boolean lastEpoch;
 
-        TourModel(BprModel m, Measure measure, Schedule sgdr) {
+        TourModel(BprModel m, SparseSemantics semantics, Measure measure, Schedule sgdr) {
             this.m = m;
+            this.optimizer = Optimizer.build(List.of(ParamGroup.of("factors", m.config().factorChain(), "users", "items").withSemantics(semantics),
+                    ParamGroup.of("biases", m.config().biasChain(), "item_bias")), List.of(m.users(), m.items(), m.itemBias()));
             this.measure = measure;
             this.sgdr = sgdr;
-            this.stats = m.optimizer().newStats();
+            this.stats = optimizer.newStats();
         }
 
         @Override
@@ -317,14 +347,14 @@ public final class OptimizerTour {
 
         @Override
         public void beginEpoch(int epoch, int epochs) {
-            m.beginEpoch(epoch, epochs);
-            if (sgdr != null) m.optimizer().setLearningRateMultiplier("factors", sgdr.factor(epoch));
+            // constant rate (finalLearningRate = 1), or SGDR's factor of this epoch
+            optimizer.setLearningRateMultiplier("factors", sgdr != null ? sgdr.factor(epoch) : 1.0);
             lastEpoch = epoch == epochs;
         }
 
         @Override
         public void afterRound() {
-            m.optimizer().report(stats);
+            optimizer.report(stats);
         }
 
         @Override
@@ -353,7 +383,7 @@ public final class OptimizerTour {
             gi = new float[k];
             gj = new float[k];
             before = new float[k];
-            Optimizer o = m.optimizer();
+            Optimizer o = t.optimizer;
             uUsers = o.updater(m.users());
             uItems = o.updater(items);
             uBias = o.updater(m.itemBias());
@@ -394,6 +424,7 @@ public final class OptimizerTour {
                 d2 += d * d;
             }
             ms.runUpdates[row]++;
+            ms.runGradientSq[row] += g2;
             if (!t.lastEpoch) return;
             double dn = Math.sqrt(d2), gn = Math.sqrt(g2);
             ms.lastUpdates[row]++;
@@ -444,6 +475,82 @@ public final class OptimizerTour {
     }
 
     /**
+     * How a row's effective learning rate depends on its update count and on its gradient size:
+     * the least-squares fit over item rows of
+     * <pre>
+     *   log(mean |dw|/|g| in the last epoch) = c + a * log(updates over the run) + b * log(RMS |g| over the run)
+     * </pre>
+     * AdaGrad's accumulator after n updates is ~ n * E|g|^2, so its step is ~ lr / sqrt(n E|g|^2):
+     * a = -1/2, b = -1. Adam and RMSProp divide by a running RMS of g: a ~ 0, b ~ -1. SGD: 0, 0.
+     *
+     * @param frequency a, the elasticity in the update count
+     * @param gradient  b, the elasticity in the gradient's RMS
+     * @param r2        the fit's coefficient of determination
+     * @param rows      rows fitted
+     */
+    public record Elasticity(double frequency, double gradient, double r2, int rows) {}
+
+    /** The {@link Elasticity} fit over the rows with a last-epoch update (NaN when the predictors are degenerate). */
+    public static Elasticity elasticity(RowFigures rows) {
+        double[][] xtx = new double[3][3];
+        double[] xty = new double[3];
+        List<double[]> pts = new ArrayList<>();
+        for (int r = 0; r < rows.runUpdates().length; r++) {
+            if (rows.lastUpdates()[r] == 0 || rows.sumRatio()[r] <= 0 || rows.runGradientSq()[r] <= 0) continue;
+            double y = Math.log(rows.meanRatio(r));
+            double x1 = Math.log(rows.runUpdates()[r]);
+            double x2 = 0.5 * Math.log(rows.runGradientSq()[r] / rows.runUpdates()[r]);
+            pts.add(new double[] {1, x1, x2, y});
+        }
+        for (double[] p : pts) {
+            for (int i = 0; i < 3; i++) {
+                xty[i] += p[i] * p[3];
+                for (int j = 0; j < 3; j++) xtx[i][j] += p[i] * p[j];
+            }
+        }
+        double[] beta = solve3(xtx, xty);
+        if (beta == null) return new Elasticity(Double.NaN, Double.NaN, Double.NaN, pts.size());
+        double mean = 0;
+        for (double[] p : pts) mean += p[3];
+        mean /= pts.size();
+        double ssr = 0, sst = 0;
+        for (double[] p : pts) {
+            double f = beta[0] + beta[1] * p[1] + beta[2] * p[2];
+            ssr += (p[3] - f) * (p[3] - f);
+            sst += (p[3] - mean) * (p[3] - mean);
+        }
+        return new Elasticity(beta[1], beta[2], sst > 0 ? 1 - ssr / sst : Double.NaN, pts.size());
+    }
+
+    /** Solves a 3x3 system by Gaussian elimination with partial pivoting; null when (nearly) singular. */
+    static double[] solve3(double[][] a0, double[] b0) {
+        double[][] a = new double[3][];
+        for (int i = 0; i < 3; i++) a[i] = a0[i].clone();
+        double[] b = b0.clone();
+        double scale = 0;
+        for (double[] row : a) for (double v : row) scale = Math.max(scale, Math.abs(v));
+        for (int c = 0; c < 3; c++) {
+            int p = c;
+            for (int r = c + 1; r < 3; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+            if (Math.abs(a[p][c]) <= 1e-12 * scale) return null;
+            double[] tr = a[c]; a[c] = a[p]; a[p] = tr;
+            double tb = b[c]; b[c] = b[p]; b[p] = tb;
+            for (int r = c + 1; r < 3; r++) {
+                double f = a[r][c] / a[c][c];
+                for (int k = c; k < 3; k++) a[r][k] -= f * a[c][k];
+                b[r] -= f * b[c];
+            }
+        }
+        double[] x = new double[3];
+        for (int r = 2; r >= 0; r--) {
+            double s = b[r];
+            for (int k = r + 1; k < 3; k++) s -= a[r][k] * x[k];
+            x[r] = s / a[r][r];
+        }
+        return x;
+    }
+
+    /**
      * Mean effective learning rate per update of the least-updated 10% of items, the 10% around the
      * median and the most-updated 10% (by updates over the run; items with a last-epoch update).
      */
@@ -470,16 +577,19 @@ public final class OptimizerTour {
         return c == 0 ? Double.NaN : s / c;
     }
 
-    /** The summary table as printed by {@code experiment optimizer-tour}. */
+    /**
+     * The summary table as printed by {@code experiment optimizer-tour}; "slope n / |g|" is the
+     * {@link Elasticity} of the per-row effective learning rate in the update count and in the RMS gradient.
+     */
     public static String table(List<OptimizerResult> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-16s %-14s %-17s %-9s %-15s %-29s %7s%n", "optimizer", "lr", "test AUC mean±sd", "best-of-S",
-                "min..max over seeds", "effective lr rare/medium/freq", "wall s"));
+        sb.append(String.format(Locale.ROOT, "%-16s %-14s %-17s %-9s %-15s %-29s %-17s %7s%n", "optimizer", "lr", "test AUC mean±sd", "best-of-S",
+                "min..max over seeds", "effective lr rare/medium/freq", "slope n / |g|", "wall s"));
         for (OptimizerResult r : results) {
             String lr = rate(r.lr()) + (r.swept() ? (r.atGridEdge() ? " (edge)" : " (swept)") : "");
-            sb.append(String.format(Locale.ROOT, "%-16s %-14s %.4f ± %.4f   %.4f    %.4f..%.4f  %-9.3g %-9.3g %-9.3g %7.1f%n", r.name(), lr,
+            sb.append(String.format(Locale.ROOT, "%-16s %-14s %.4f ± %.4f   %.4f    %.4f..%.4f  %-9.3g %-9.3g %-9.3g %+5.2f / %+5.2f   %7.1f%n", r.name(), lr,
                     r.meanTestAuc(), r.sdTestAuc(), r.bestOnValidation().testAuc(), r.minTestAuc(), r.maxTestAuc(),
-                    r.rareLr(), r.mediumLr(), r.frequentLr(), r.wallSeconds()));
+                    r.rareLr(), r.mediumLr(), r.frequentLr(), r.elasticity().frequency(), r.elasticity().gradient(), r.wallSeconds()));
         }
         return sb.toString();
     }

@@ -21,7 +21,7 @@ class OptimizerTourTest {
         Split s = Splits.leaveOneOut(all, 7);
         Split v = Splits.validation(s.train(), 7);
         double lr = 0.05;
-        var c = new OptimizerTour.Config(List.of("sgd", "adagrad"), Map.of("sgd", lr, "adagrad", 0.1), 3, 1, 16, 0.0075, 42, 0, 6);
+        var c = new OptimizerTour.Config(List.of("sgd", "adagrad"), Map.of("sgd", lr, "adagrad", 0.1), 3, 1, 16, 0.0075, 42, 0, 6, null);
         var res = OptimizerTour.run(v.train(), v.test(), s.test(), c, null);
         var sgd = res.get(0).rows();
         int measured = 0;
