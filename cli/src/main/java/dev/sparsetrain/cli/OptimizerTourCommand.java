@@ -124,6 +124,12 @@ public final class OptimizerTourCommand implements Callable<Integer> {
         out.println();
         out.println("per item-frequency bin (last epoch, first seed): mean per update of |dw|/|g|, |dw| and |g|");
         out.print(bt);
+        out.println("per-update |dw|/|g| of item rows, last epoch of the first seed: min .. max over the measured updates");
+        for (var r : results) {
+            long n = 0;
+            for (long x : r.rows().lastUpdates()) n += x;
+            out.printf(Locale.ROOT, "  %-16s %.6g .. %.6g over %,d updates%n", r.name(), r.rows().minRatio(), r.rows().maxRatio(), n);
+        }
         for (var r : results) {
             if (r.atGridEdge()) out.printf(Locale.ROOT, "note: %s's best rate %s is at the edge of its grid; the optimum may lie beyond (give --lr)%n", r.name(), OptimizerTour.rate(r.lr()));
         }
@@ -143,7 +149,7 @@ public final class OptimizerTourCommand implements Callable<Integer> {
                 + "(BPR gradient + L2 term) and dw the change of the row, measured by copying the row around each update in the experiment's "
                 + "own training loop (slower than the production kernel; it is a measurement tool). Items are binned by their updates over the run "
                 + "(as positives and as sampled negatives); the figures are means over the bin's updates in the last epoch of the first seed.");
-        h.code("sparsetrain experiment optimizer-tour " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        h.code("sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         h.heading("Summary");
         List<List<?>> rows = new ArrayList<>();
         for (var r : results) {
