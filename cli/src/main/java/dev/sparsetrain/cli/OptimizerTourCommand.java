@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
         description = {"How SGD, AdaGrad, row-wise AdaGrad, RMSProp, AdaDelta, Adam, ... treat rare and frequent embedding rows: BPR-MF per optimizer "
                 + "(learning rate swept on a validation split unless --lr gives it), the measured effective learning rate |dw|/|g| and |g| per item row "
                 + "against the row's update count, and the spread of test AUC over --seeds with the best-of-seeds chosen on validation.",
+                "Without --data it reads ml-100k when the data root has it, else the synthetic data (the --data default shown below applies to the other commands).",
                 "The measuring loop copies each item row around its update (slower than the production kernel; one thread). See docs/optimizers.md."})
 public final class OptimizerTourCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -212,6 +213,13 @@ public final class OptimizerTourCommand implements Callable<Integer> {
         }
         h.heading("Per epoch");
         h.charts(List.of(val, loss, glr, utw));
+        List<List<?>> er = new ArrayList<>();
+        for (var r : results) {
+            for (var e : r.runs().get(0).epochs()) {
+                er.add(List.of(r.name(), e.epoch(), e.loss(), e.validationAuc(), sci(e.meanEffectiveLr()), sci(e.updateToWeight())));
+            }
+        }
+        h.table(List.of("optimizer", "epoch", "training loss", "validation AUC", "mean effective lr (diagnostics)", "update/weight"), er);
         SvgChart sw = new SvgChart("Learning-rate sweep (seed " + c.seed() + ")", "learning rate", "best validation AUC").logX(true);
         boolean anySweep = false;
         for (var r : results) {
