@@ -5,6 +5,7 @@ import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrRawData;
 import dev.sparsetrain.data.ctr.CtrReader;
+import dev.sparsetrain.data.ctr.CtrSchema;
 import dev.sparsetrain.data.ctr.EncoderState;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -88,19 +89,30 @@ public final class ClickModel {
         return CtrReader.read(log, encoder.schema(), skipBad, Integer.MAX_VALUE, labelled);
     }
 
-    /** Click probabilities of lines in the training format without the label column (no header line). */
+    /**
+     * Click probabilities of lines in the training format without the label column (no header
+     * line, even when the training log had one). A bad line is refused in one line naming
+     * {@code request:N}, N its 1-based position in {@code lines}.
+     */
     public float[] scoreLines(List<String> lines) {
         StringBuilder sb = new StringBuilder();
-        if (encoder.schema().header()) sb.append('\n');   // the reader skips a header line
-        for (String l : lines) sb.append(l).append('\n');
+        for (int n = 0; n < lines.size(); n++) {
+            String l = lines.get(n);
+            // one request is one row: the reader would skip a blank line or split one holding a line break
+            if (l.endsWith("\n")) l = l.substring(0, l.length() - 1);
+            if (l.endsWith("\r")) l = l.substring(0, l.length() - 1);
+            if (l.isBlank()) throw new BadInputException("request:" + (n + 1) + ": blank line, expected one row without the label column");
+            int br = Math.max(l.indexOf('\n'), l.indexOf('\r'));
+            if (br >= 0) throw new BadInputException("request:" + (n + 1) + ": line break inside the line, one request is one line");
+            sb.append(l).append('\n');
+        }
+        CtrSchema s = encoder.schema();
+        CtrSchema noHeader = new CtrSchema(s.roles(), s.delimiter(), false, s.multiSeparator(), s.names());   // line N is request N
         CtrRawData raw;
         try {
-            raw = CtrReader.read(new BufferedReader(new StringReader(sb.toString())), "request", encoder.schema(), false, Integer.MAX_VALUE, false);
+            raw = CtrReader.read(new BufferedReader(new StringReader(sb.toString())), "request", noHeader, false, Integer.MAX_VALUE, false);
         } catch (IOException e) {
             throw new IllegalStateException(e);   // a StringReader does not fail
-        }
-        if (raw.rows() != lines.size()) {
-            throw new BadInputException("request: " + lines.size() + " lines but " + raw.rows() + " rows (a blank line?)");
         }
         return score(raw);
     }
