@@ -104,7 +104,7 @@ public final class TopK {
 
     /** Convenience for a single selection: the best {@code k} items not {@code excluded} (null = none), best-first. */
     public static int[] select(float[] scores, boolean[] excluded, int k) {
-        TopK t = new TopK(k);
+        TopK t = new TopK(Math.min(k, scores.length));   // k may exceed the catalogue (recommend -k 1000000000)
         t.reset(scores);
         for (int i = 0; i < scores.length; i++) if (excluded == null || !excluded[i]) t.offer(i);
         int[] out = new int[t.size()];

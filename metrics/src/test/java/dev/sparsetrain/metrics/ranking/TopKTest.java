@@ -77,6 +77,13 @@ class TopKTest {
         }
     }
 
+    /** A k far above the catalogue lists the whole catalogue and allocates for the catalogue, not for k. */
+    @Test
+    void kLargerThanTheCatalogueListsEveryItem() {
+        assertArrayEquals(new int[] {1, 2, 0}, TopK.select(new float[] {1, 3, 2}, null, Integer.MAX_VALUE));
+        assertArrayEquals(new int[] {2}, TopK.select(new float[] {1, 3, 2}, new boolean[] {true, true, false}, Integer.MAX_VALUE));
+    }
+
     private static int[] byNanLastSort(float[] s, int k) {
         Integer[] all = java.util.stream.IntStream.range(0, s.length).boxed().toArray(Integer[]::new);
         Arrays.sort(all, (a, b) -> {
