@@ -3,13 +3,13 @@ package dev.sparsetrain.cli;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.AtomicFile;
-import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrRawData;
 import dev.sparsetrain.data.ctr.CtrReader;
 import dev.sparsetrain.data.ctr.EncoderState;
 import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
+import dev.sparsetrain.models.sparsenn.ClickModel;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -82,23 +82,18 @@ public final class CtrPredictCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         OutputPaths.requireFile("--out", out);
-        ModelFile.Contents c = ModelFile.read(model);
-        SparseNN m = SparseNN.fromContents(model, c);
-        EncoderState st = EncoderState.restore(model.toString(), c.metadata(), c.idMaps());
-        if (st == null) {
-            throw new BadInputException(model + ": saved without a feature encoder (trained on synthetic data or by an older build);"
-                    + " retrain with ctr-train --data FILE --save " + model);
-        }
-        checkConsistent(m, st);
+        ClickModel cm = ClickModel.load(model);
+        SparseNN m = cm.model();
+        EncoderState st = cm.encoder();
         checkOptions(m, st);
         // a file whose first data line has one field fewer than the schema lacks the label column (rows to score)
         boolean labelled = CtrReader.firstLineFields(data, st.schema()) != st.schema().columns() - 1;
-        CtrRawData raw = CtrReader.read(data, st.schema(), skipBad, Integer.MAX_VALUE, labelled);
+        CtrRawData raw = cm.read(data, skipBad);
         if (raw.rows() == 0) {
             throw new BadInputException(data + ": 0 data rows" + (raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped)" : "")
                     + ", nothing to score");
         }
-        CtrData d = st.encoder().encode(raw);
+        CtrData d = cm.encode(raw);
         float[] p = m.predict(d);
         writeCsv(out, p, labelled ? d.labels() : null);
         var cfg = st.encoder().config();
@@ -111,16 +106,6 @@ public final class CtrPredictCommand implements Callable<Integer> {
         o.println("predictions: " + out.toAbsolutePath());
         o.flush();
         return ExitCodes.OK;
-    }
-
-    /** The model's tables must be the ones the encoder produces ids for (a file edited or assembled by hand is refused). */
-    private void checkConsistent(SparseNN m, EncoderState st) {
-        if (!Arrays.equals(m.sparseNames(), st.encoder().names()) || !Arrays.equals(m.tableRows(), st.encoder().tableRows())
-                || m.numDense() != st.encoder().denseNames().length) {
-            throw new BadInputException(model + ": damaged model file (the encoder's features " + Arrays.toString(st.encoder().tableRows())
-                    + " rows, " + st.encoder().denseNames().length + " dense, do not match the model's " + Arrays.toString(m.tableRows())
-                    + " rows, " + m.numDense() + " dense)");
-        }
     }
 
     private void checkOptions(SparseNN m, EncoderState st) {

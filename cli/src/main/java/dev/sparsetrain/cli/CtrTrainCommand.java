@@ -55,6 +55,12 @@ public final class CtrTrainCommand implements Callable<Integer> {
             + "flagging a group whose update-to-weight ratio is more than 10x from the median of the groups. Default: false.")
     boolean diagnostics;
 
+    @Option(names = "--refit-bias", description = "After the last pass, shift the output bias so that the mean prediction on the training rows "
+            + "equals their click rate (calibration in the large; BiasRefit, as Spark training does by default), then print the test figures "
+            + "again. Measured on the Criteo head, 1 pass, 5 seeds: SparseNN NE 0.8912 -> 0.8859, LR 0.8979 -> 0.8941; it hurts a model that "
+            + "has memorised its training rows (several passes). Default: false.")
+    boolean refitBias;
+
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
@@ -135,11 +141,23 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 out.flush();
             }, progress, passHook);
             out.printf("training: %,.0f samples/s%n", rate);
+            double delta = Double.NaN;
+            if (refitBias) {
+                delta = dev.sparsetrain.models.sparsenn.BiasRefit.refit(m, tr);
+                if (Double.isNaN(delta)) {
+                    out.println("bias re-fit: skipped (the training rows hold no click or only clicks)");
+                } else {
+                    out.printf(java.util.Locale.ROOT, "bias re-fit: every logit shifted by %+.4f (mean training prediction = training click rate %.4f)%n",
+                            delta, tr.clickRate());
+                    CtrOptions.printStrata(out, "  test", st.evaluate(te.labels(), t.predict(te), imp, te.clickRate()));
+                }
+            }
             if (save != null) {
                 float[] pred = t.predict(te);
                 java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
                 meta.put("data", split.description());
                 meta.put("train", tc.toString());
+                if (!Double.isNaN(delta)) meta.put("bias-refit-shift", String.format(java.util.Locale.ROOT, "%.6g", delta));
                 meta.put("test", CtrMetrics.evaluate(te.labels(), pred, Double.NaN).format());
                 // the whole fitted encoder (schema, dense statistics, hashing settings or vocabularies): ctr-predict re-applies it
                 if (split.state() != null) split.state().addTo(meta);

@@ -157,7 +157,9 @@ public final class RecommendCommand implements Callable<Integer> {
         }
         List<Integer> idx = new ArrayList<>();
         for (int n = 0; n < lines.size(); n++) {
-            String id = lines.get(n).strip();
+            String id = lines.get(n);
+            if (n == 0 && id.startsWith("\uFEFF")) id = id.substring(1);   // a byte-order mark (Windows editors)
+            id = id.strip();
             if (id.isEmpty() || id.startsWith("#")) continue;
             idx.add(userIndex(users, id, who.usersFile + ":" + (n + 1) + ": user '" + id + "'"));
         }

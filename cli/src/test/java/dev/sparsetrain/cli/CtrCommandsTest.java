@@ -55,8 +55,10 @@ class CtrCommandsTest {
         assertTrue(r.out().contains("C26"), "collision report printed");
         Path model = dir.resolve("m.sptr");
         r = run("ctr-train", "--data", f.toString(), "--train-rows", "240", "--buckets", "1000", "--quiet", "--save", model.toString(),
-                "--model", "fm");
+                "--model", "fm", "--refit-bias");
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("bias re-fit: every logit shifted by"), r.out());
+        assertTrue(dev.sparsetrain.core.io.ModelFile.read(model).metadata().containsKey("bias-refit-shift"), "the shift is recorded");
         dev.sparsetrain.models.sparsenn.SparseNN m = dev.sparsetrain.models.sparsenn.SparseNN.load(model);
         assertEquals(dev.sparsetrain.models.sparsenn.ModelConfig.Type.FM, m.config().type());
         assertEquals(26, m.numSparse());

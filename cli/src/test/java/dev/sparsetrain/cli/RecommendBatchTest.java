@@ -95,6 +95,19 @@ class RecommendBatchTest {
         assertEquals(single(bpr, "7", 3), fromTsv(lines.subList(4, 7), "7"));
     }
 
+    /** A users file saved by a Windows editor: a UTF-8 byte-order mark and CRLF line ends read like a plain file. */
+    @Test
+    void usersFileWithByteOrderMarkAndCrlfReadsLikeAPlainOne() throws IOException {
+        Path plain = dir.resolve("users-plain.txt"), windows = dir.resolve("users-windows.txt");
+        Files.writeString(plain, "42\n7\n");
+        Files.writeString(windows, "\uFEFF42\r\n7\r\n");
+        Run a = run("recommend", "--model", bpr.toString(), "--users", plain.toString(), "-k", "3");
+        assertEquals(0, a.code(), a.err());
+        Run b = run("recommend", "--model", bpr.toString(), "--users", windows.toString(), "-k", "3");
+        assertEquals(0, b.code(), b.err());
+        assertEquals(a.out(), b.out());
+    }
+
     @Test
     void badInputIsOneLine() throws IOException {
         Path users = dir.resolve("bad-users.txt");

@@ -13,11 +13,11 @@ import dev.sparsetrain.data.Split;
 import dev.sparsetrain.data.Splits;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrFileSplit;
+import dev.sparsetrain.data.ctr.CtrRawData;
 import dev.sparsetrain.data.ctr.CtrReader;
 import dev.sparsetrain.data.ctr.CtrSchema;
 import dev.sparsetrain.data.ctr.DenseTransform;
 import dev.sparsetrain.data.ctr.EncoderConfig;
-import dev.sparsetrain.data.ctr.EncoderState;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.FeatureReader;
 import dev.sparsetrain.data.features.Preprocessing;
@@ -33,6 +33,7 @@ import dev.sparsetrain.metrics.ranking.TopK;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.bpr.BprModel;
+import dev.sparsetrain.models.sparsenn.ClickModel;
 import dev.sparsetrain.models.sparsenn.CtrTrainer;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
@@ -281,7 +282,7 @@ class LibraryExamplesTest {
         VbprModel again = VbprFiles.load(file, data.features());       // raw features: the saved preprocessing is re-applied
         System.out.println("reloaded: " + VbprEvaluator.evaluate(again, data, data.test(), 2));
         // serving needs no features: the file holds every item's projection, cold-start items included
-        VbprModel serving = VbprFiles.read(file, ModelFile.read(file), null).model();
+        VbprModel serving = VbprFiles.read(file).model();
         Scorer scorer = VbprEvaluator.scorer(serving);
         Interactions known = new UserItems(data.users(), data.train()).toInteractions(data.items());
         Recommendations.forUsers(scorer, new int[] {0, 1, 2}, List.of(known), 5, 1, (u, items, scores, n) ->
@@ -362,19 +363,23 @@ class LibraryExamplesTest {
         split.state().addTo(meta);                                      // the fitted encoder travels with the model
         model.save(file, meta, split.state().idMaps());
 
-        ModelFile.Contents saved = ModelFile.read(file);
-        SparseNN loaded = SparseNN.fromContents(file, saved);
-        EncoderState encoder = EncoderState.restore(file.toString(), saved.metadata(), saved.idMaps());
-        CtrData fresh = encoder.encoder().encode(CtrReader.read(newLog, encoder.schema(), false, Integer.MAX_VALUE));
-        float[] clickProbability = loaded.predict(fresh);
+        ClickModel served = ClickModel.load(file);                      // the model and its encoder, checked against each other
+        CtrRawData fresh = served.read(newLog, false);                  // a log in the training format
+        float[] clickProbability = served.score(fresh);
         System.out.println("new log: " + CtrMetrics.evaluate(fresh.labels(), clickProbability, Double.NaN).format());
+        String request = Files.readAllLines(newLog).get(0).split("\t", 2)[1];   // one row without its label column
+        System.out.printf("one request: %.4f%n", served.scoreLine(request));
         // end::ctr-serve[]
         String s = printed("ctr");
 
         assertTrue(strata[3].ne() < 0.97, s);
         assertTrue(strata[3].auc() > 0.65, s);
-        assertArrayEquals(p, loaded.predict(encoder.encoder().encode(CtrReader.read(log, encoder.schema(), false, Integer.MAX_VALUE)
-                .slice(5000, 6000))), "the reloaded model and encoder reproduce the test predictions");
+        assertArrayEquals(p, served.score(CtrReader.read(log, served.encoder().schema(), false, Integer.MAX_VALUE).slice(5000, 6000)),
+                "the reloaded model and encoder reproduce the test predictions");
+        assertEquals(clickProbability[0], served.scoreLine(request), "one request scores as its row in the log");
+        // one instance serves several threads at once
+        java.util.List<float[]> parallel = java.util.stream.IntStream.range(0, 4).parallel().mapToObj(k -> served.score(fresh)).toList();
+        for (float[] q : parallel) assertArrayEquals(clickProbability, q, "concurrent scoring");
     }
 
     // ---------------------------------------------------------------- 4. the optimizer runtime

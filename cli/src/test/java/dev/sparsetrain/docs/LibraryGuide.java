@@ -56,11 +56,21 @@ final class LibraryGuide {
     }
 
     static LibraryGuide read() throws IOException {
+        return parse(Files.readAllLines(guidePath()));
+    }
+
+    /** The guide's marked blocks; a fenced block without a marker line before it fails (it would go unchecked). */
+    static LibraryGuide parse(List<String> lines) {
         LibraryGuide g = new LibraryGuide();
-        List<String> lines = Files.readAllLines(guidePath());
         for (int k = 0; k < lines.size(); k++) {
             Matcher m = MARKER.matcher(lines.get(k).strip());
-            if (!m.matches()) continue;
+            if (!m.matches()) {
+                if (lines.get(k).strip().startsWith("```")) {
+                    fail("docs/library.md:" + (k + 1) + ": a fenced block without '<!-- code: NAME -->' or '<!-- output: NAME -->' "
+                            + "on the line before it: its code would not be compiled and run by LibraryExamplesTest");
+                }
+                continue;
+            }
             int open = k + 1;
             if (open >= lines.size() || !lines.get(open).strip().startsWith("```")) {
                 fail("docs/library.md:" + (k + 1) + ": " + lines.get(k).strip() + " must be followed directly by a fenced block");

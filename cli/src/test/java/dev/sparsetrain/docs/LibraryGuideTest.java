@@ -42,6 +42,15 @@ class LibraryGuideTest {
     }
 
     @Test
+    void aCodeBlockWithoutAMarkerIsRefusedNotSkipped() {
+        LibraryGuide ok = LibraryGuide.parse(java.util.List.of("<!-- code: a -->", "```java", "int x = 1;", "```", "text"));
+        assertEquals("int x = 1;\n", ok.code.get("a"));
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> LibraryGuide.parse(java.util.List.of("<!-- code: a -->", "```java", "int x = 1;", "```", "", "```java", "y();", "```")));
+        assertTrue(e.getMessage().contains("library.md:6"), e.getMessage());
+    }
+
+    @Test
     void outputShapeIgnoresNumbersAndDotsStandForAnyLines() {
         LibraryGuide.assertSameShape("t", "epoch 1 loss 0.5\n...\nAUC 0.9\n", "epoch 1 loss 0.7\nepoch 2 loss 1e-3\nAUC 0.95\n");
         LibraryGuide.assertSameShape("t", "a 1\n...\n", "a 2\n");

@@ -38,9 +38,16 @@ public final class Progress {
         this.lastPrint = startNanos;
     }
 
-    /** A progress line on standard error; in place when a console is attached. */
+    /**
+     * A progress line on standard error, redrawn in place when standard error is a terminal: the
+     * launcher tells (system property {@code sparsetrain.stderrTerminal}, from the shell's
+     * {@code [ -t 2 ]}, since it filters the JVM's stderr through a pipe); without it, whether a
+     * console is attached. Otherwise one line every 5 s, fit for log files.
+     */
     public static Progress toStderr(String label, long total) {
-        return new Progress(System.err, label, total, System.console() != null);
+        String told = System.getProperty("sparsetrain.stderrTerminal");
+        boolean terminal = told != null ? Boolean.parseBoolean(told) : System.console() != null;
+        return new Progress(System.err, label, total, terminal);
     }
 
     /** A progress line on {@code out}; {@code interactive} redraws in place. */

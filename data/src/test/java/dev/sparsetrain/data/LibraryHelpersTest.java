@@ -58,6 +58,14 @@ class LibraryHelpersTest {
     }
 
     @Test
+    void pairsOfInteractionsKeepEveryPairByIndex() {
+        Interactions in = Interactions.of(4, new int[] {2, 0}, new int[] {}, new int[] {3});
+        FeatureDataset.Pairs p = FeatureDataset.Pairs.of(in);
+        assertArrayEquals(new int[] {0, 0, 2}, p.users());
+        assertArrayEquals(new int[] {0, 2, 3}, p.items());
+    }
+
+    @Test
     void impressionsPerRowLooksUpTheRowsIdInTheTrainingCounts() {
         // feature 0 single-valued, feature 1 multi-valued (row 1 has no id)
         CtrData train = new CtrData(new String[] {"a", "b"}, new String[0], 3, new byte[3], new float[0], new int[] {3, 2},

@@ -139,9 +139,10 @@ final class TableRuntime implements RowUpdater {
      * Closed forms first (plain SGD with weight decay: a power; momentum without decay: a
      * geometric sum; FTRL: one recomputation; an optimizer whose state no longer moves the
      * weights: one projection plus the state's decay, e.g. Adam's {@code v *= beta2^k} once m is
-     * exactly zero); otherwise an exact loop of at most {@code to - from + 1} zero-gradient
-     * steps that leaves as soon as the state has decayed to exactly zero and no decay acts. With
-     * weight decay and a stateful optimizer (Adam with L2, momentum with L2) the loop runs to the
+     * exactly zero; momentum with weight decay: a 2 x 2 matrix power); otherwise an exact loop of
+     * at most {@code to - from + 1} zero-gradient steps that leaves as soon as the state has
+     * decayed to exactly zero and no decay acts. With weight decay and an adaptive optimizer (Adam
+     * with L2), or with a schedule or a row constraint and momentum with L2, the loop runs to the
      * end: O(idle steps x dim) per catch-up.
      */
     void idle(int row, float[] w, int wo, long from, long to) {

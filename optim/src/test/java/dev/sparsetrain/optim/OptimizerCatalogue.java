@@ -61,6 +61,8 @@ final class OptimizerCatalogue {
                 c.kind("rowwise_adagrad").lr(0.1); c.constantNorm = 1.0; }, false),
             new Entry("sgd+decoupledDecay", Optimizers.sgd(0.1).withDecoupledWeightDecay(0.2), c -> {
                 c.kind("sgd").lr(0.1); c.decoupledWeightDecay = 0.2; }, false),
+            new Entry("heavyball+dampening+l2+decoupled", Optimizers.momentum(0.05, 0.9, 0.1).withWeightDecay(0.01).withDecoupledWeightDecay(0.05), c -> {
+                c.kind("sgd").lr(0.05); c.momentum = 0.9; c.dampening = 0.1; c.weightDecay = 0.01; c.decoupledWeightDecay = 0.05; }, false),
             new Entry("rmsprop+l2", Optimizers.rmsprop(0.01).withWeightDecay(0.05), c -> {
                 c.kind("rmsprop").lr(0.01); c.weightDecay = 0.05; }, false),
             new Entry("adam+warmup+cosine", Optimizers.adam(0.01).withSchedule(Schedule.warmup(2, 0.1, Schedule.cosineWarmRestarts(3, 2, 0.1))), c -> {

@@ -63,6 +63,11 @@ public final class SparkCtrMain implements Callable<Integer> {
     @Option(names = "--merge", defaultValue = "touched", description = "How the partitions' embedding rows combine: touched (mean over the partitions that changed the row), average or sum; dense tensors are averaged. Default: ${DEFAULT-VALUE}.")
     String merge;
 
+    @Option(names = "--refit-bias", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "After the last merge, shift the output bias so the mean prediction on the training rows equals their click rate "
+                    + "(model averaging moves the intercept about 1/P as far per pass; see BiasRefit). Default: on.")
+    boolean refitBias;
+
     @Option(names = "--threads-per-partition", defaultValue = "1", description = "Worker threads inside one task (the result does not depend on it). Default: ${DEFAULT-VALUE}.")
     int threadsPerPartition;
 
@@ -84,7 +89,7 @@ public final class SparkCtrMain implements Callable<Integer> {
         SparkBprMain.checkMaster(master);
         ModelConfig mc = model.config();
         TrainConfig tc = trainConfig();
-        SparkCtrTrainer.Config cfg = new SparkCtrTrainer.Config(sparkPartitions, syncsPerPass, ItemMerge.parse(merge));
+        SparkCtrTrainer.Config cfg = new SparkCtrTrainer.Config(sparkPartitions, syncsPerPass, ItemMerge.parse(merge), refitBias);
         if (save != null) OutputPaths.requireFile("--save", save);   // before any training
         ClickDataOptions.Split s = data.load(tc.seed());
         w.println("data: " + s.description());
@@ -119,6 +124,7 @@ public final class SparkCtrMain implements Callable<Integer> {
                 meta.put("spark-partitions", Integer.toString(r.partitions()));
                 meta.put("spark-syncs-per-pass", Integer.toString(cfg.roundsPerPass()));
                 meta.put("spark-merge", cfg.merge().cliName());
+                if (!Double.isNaN(r.biasShift())) meta.put("spark-bias-refit-shift", String.format(Locale.ROOT, "%.6g", r.biasShift()));
                 if (s.state() != null) s.state().addTo(meta);
                 r.model().save(save, meta, s.state() != null ? s.state().idMaps() : Map.of());
                 w.println("saved: " + save.toAbsolutePath());

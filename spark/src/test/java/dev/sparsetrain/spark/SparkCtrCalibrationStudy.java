@@ -1,5 +1,7 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.models.sparsenn.BiasRefit;
+
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrRawData;
 import dev.sparsetrain.data.ctr.CtrReader;

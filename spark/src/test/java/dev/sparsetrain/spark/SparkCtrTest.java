@@ -162,6 +162,16 @@ class SparkCtrTest {
         assertTrue(out.toString().contains("planted model on test") && out.toString().contains("test n=2000"), out.toString());
         SparseNN m = SparseNN.load(f);
         assertEquals(ModelConfig.Type.FM, m.config().type());
+        // the bias re-fit is on by default and recorded; --no-refit-bias turns it off
+        var meta = dev.sparsetrain.core.io.ModelFile.read(f).metadata();
+        assertTrue(meta.containsKey("spark-bias-refit-shift"), meta.toString());
+        java.nio.file.Path g = dir.resolve("ctr-norefit.model");
+        assertEquals(0, main(new java.io.StringWriter(), err, "--synthetic-rows", "4000", "--spark-partitions", "2", "--model", "fm",
+                "--no-refit-bias", "--save", g.toString()), err.toString());
+        assertTrue(!dev.sparsetrain.core.io.ModelFile.read(g).metadata().containsKey("spark-bias-refit-shift"));
+        float bias = SparseNN.load(f).tables().stream().filter(t -> t.name().equals("bias.b")).findFirst().orElseThrow().data()[0];
+        float plain = SparseNN.load(g).tables().stream().filter(t -> t.name().equals("bias.b")).findFirst().orElseThrow().data()[0];
+        assertEquals(Double.parseDouble(meta.get("spark-bias-refit-shift")), bias - plain, 1e-4, "the shift is what the re-fit added");
     }
 
     @Test

@@ -30,6 +30,17 @@ public record FeatureDataset(String name, int users, int items, Pairs train, Pai
         public static Pairs read(java.nio.file.Path file) {
             return TiktokDiffmm.readPairs(file);
         }
+
+        /**
+         * Every (user, item) pair of {@code in}, by its dense indices, in user order: how data
+         * read with string ids ({@code InteractionReader}, {@code Splits}) becomes VBPR's splits.
+         * Index the item features the same way, e.g.
+         * {@code FeatureReader.readText(file).alignTo(in.items().ids())}.
+         */
+        public static Pairs of(dev.sparsetrain.data.Interactions in) {
+            int[] us = in.userOfEntry();
+            return new Pairs(us.clone(), in.itemIndices().clone());
+        }
     }
 
     /**

@@ -193,8 +193,7 @@ public final class RankingEvaluator {
 
         /** true when a ranks before b. */
         private boolean before(int a, int b) {
-            float sa = scores[a], sb = scores[b];
-            return sa > sb || (sa == sb && a < b);
+            return TopK.before(scores, a, b);   // the top-K's order, so MRR and the lists agree
         }
 
         void user(Scorer scorer, int u, Interactions test, List<Interactions> exclude, IntPredicate filter, int[] ks, int x,

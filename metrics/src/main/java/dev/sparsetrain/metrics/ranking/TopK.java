@@ -11,10 +11,10 @@ import dev.sparsetrain.core.BadInputException;
  * order of a stable sort by descending score. This is the ranking {@link RankingEvaluator}
  * evaluates and {@link Recommendations} serves, so both see the same top-K.
  * <pre>
- *   a before b  &lt;=&gt;  s[a] &gt; s[b]  or  (s[a] == s[b] and a &lt; b)
+ *   a before b  &lt;=&gt;  s[a] &gt; s[b]  or  (s[a] == s[b] and a &lt; b)      (NaN: after every number)
  * </pre>
- * NaN scores never rank before anything (every comparison with NaN is false), so a NaN item is
- * kept only while the heap is not full.
+ * NaN scores (a diverged model) rank after every number, ties among them by lower index, so a
+ * NaN item is listed only when fewer than {@code k} items have a score.
  */
 public final class TopK {
     private final int[] heap;
@@ -45,8 +45,18 @@ public final class TopK {
 
     /** Whether item a ranks before item b under the current scores. */
     public boolean before(int a, int b) {
-        float sa = scores[a], sb = scores[b];
-        return sa > sb || (sa == sb && a < b);
+        return before(scores, a, b);
+    }
+
+    /** The order of this class over {@code s}: higher score first, NaN after every number, ties by lower index. */
+    static boolean before(float[] s, int a, int b) {
+        float sa = s[a], sb = s[b];
+        if (sa > sb) return true;
+        if (sa < sb) return false;
+        // equal, or at least one NaN: the order must stay total, or a NaN at the heap's root
+        // (comparing before nothing and after nothing) would keep every later item out
+        boolean na = sa != sa, nb = sb != sb;
+        return na == nb ? a < b : nb;
     }
 
     /** Offers one item; it is kept when the heap is not full or it ranks before the worst kept. */
@@ -94,7 +104,7 @@ public final class TopK {
 
     /** Convenience for a single selection: the best {@code k} items not {@code excluded} (null = none), best-first. */
     public static int[] select(float[] scores, boolean[] excluded, int k) {
-        TopK t = new TopK(k);
+        TopK t = new TopK(Math.min(k, scores.length));   // k may exceed the catalogue (recommend -k 1000000000)
         t.reset(scores);
         for (int i = 0; i < scores.length; i++) if (excluded == null || !excluded[i]) t.offer(i);
         int[] out = new int[t.size()];

@@ -57,6 +57,46 @@ class TopKTest {
         }
     }
 
+    /**
+     * NaN scores (a diverged model) rank after every number, ties among them by index, and never
+     * keep a scored item out: a NaN met while the heap was filling used to sit at its root, where
+     * nothing compares before it, and block every later item.
+     */
+    @Test
+    void nanScoresRankLastAndDoNotBlockTheSelection() {
+        float nan = Float.NaN;
+        assertArrayEquals(new int[] {3, 2}, TopK.select(new float[] {nan, 1, 2, 3}, null, 2));
+        assertArrayEquals(new int[] {3, 1, 0, 2}, TopK.select(new float[] {nan, 1, nan, 5}, null, 4));
+        assertArrayEquals(new int[] {2, 0}, TopK.select(new float[] {nan, nan, Float.NEGATIVE_INFINITY}, null, 2));
+        SplittableRandom r = new SplittableRandom(11);
+        for (int rep = 0; rep < 200; rep++) {
+            float[] s = new float[1 + r.nextInt(50)];
+            for (int i = 0; i < s.length; i++) s[i] = r.nextInt(4) == 0 ? nan : r.nextInt(10);
+            int k = 1 + r.nextInt(12);
+            assertArrayEquals(byNanLastSort(s, k), TopK.select(s, null, k), Arrays.toString(s) + " k=" + k);
+        }
+    }
+
+    /** A k far above the catalogue lists the whole catalogue and allocates for the catalogue, not for k. */
+    @Test
+    void kLargerThanTheCatalogueListsEveryItem() {
+        assertArrayEquals(new int[] {1, 2, 0}, TopK.select(new float[] {1, 3, 2}, null, Integer.MAX_VALUE));
+        assertArrayEquals(new int[] {2}, TopK.select(new float[] {1, 3, 2}, new boolean[] {true, true, false}, Integer.MAX_VALUE));
+    }
+
+    private static int[] byNanLastSort(float[] s, int k) {
+        Integer[] all = java.util.stream.IntStream.range(0, s.length).boxed().toArray(Integer[]::new);
+        Arrays.sort(all, (a, b) -> {
+            boolean na = Float.isNaN(s[a]), nb = Float.isNaN(s[b]);
+            if (na != nb) return na ? 1 : -1;
+            if (!na && s[a] != s[b]) return Float.compare(s[b], s[a]);
+            return Integer.compare(a, b);
+        });
+        int[] want = new int[Math.min(k, all.length)];
+        for (int i = 0; i < want.length; i++) want[i] = all[i];
+        return want;
+    }
+
     /** A scorer with fixed random scores per (user, item). */
     private static Scorer table(float[][] s) {
         return new Scorer() {

@@ -99,6 +99,17 @@ public final class VbprFiles {
     }
 
     /**
+     * Reads a model for serving, without the item features: a visual model scores every item,
+     * cold-start items included, from the stored {@code item_projection} and
+     * {@code item_visual_bias} tables (files written before those tables existed need
+     * {@link #load(Path, ItemFeatures)}). The same as {@code read(path, ModelFile.read(path), null)};
+     * a damaged, truncated or foreign file is refused in one line.
+     */
+    public static Loaded read(Path path) {
+        return read(path, ModelFile.read(path), null, false);
+    }
+
+    /**
      * Builds the model from a file's contents. With {@code rawFeatures} the item projections are
      * recomputed from them (the saved preprocessing applied); without, a visual model is served
      * from the stored {@code item_projection} / {@code item_visual_bias} tables

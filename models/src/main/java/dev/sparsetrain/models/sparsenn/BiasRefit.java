@@ -1,8 +1,7 @@
-package dev.sparsetrain.spark;
+package dev.sparsetrain.models.sparsenn;
 
 import dev.sparsetrain.core.Table;
-import dev.sparsetrain.models.sparsenn.ModelConfig;
-import dev.sparsetrain.models.sparsenn.SparseNN;
+import dev.sparsetrain.data.ctr.CtrData;
 import java.io.Serializable;
 
 /**
@@ -17,7 +16,7 @@ import java.io.Serializable;
  * </pre>
  * This is the first-order optimality condition of the log loss in the intercept alone (the
  * "calibration in the large" of logistic recalibration, Cox 1958). The partitions send a
- * {@link Histogram} of their rows' logits (count and sum of the logits in each of 8,000 bins of
+ * {@link Histogram} of their rows' logits (on Spark; {@code ctr-train --refit-bias} bins its own rows the same way) (count and sum of the logits in each of 8,000 bins of
  * width 0.005 over [-20, 20]) and their clicks, so the driver never sees the rows; solving on the
  * bins' mean logits changes {@code delta} by far less than 1e-4.
  *
@@ -27,15 +26,18 @@ import java.io.Serializable;
  * times larger batch; and the intercept that the click models learn in one pass is off already on
  * one machine. Stateless; thread-safe.
  */
-final class BiasRefit {
+public final class BiasRefit {
     private BiasRefit() {}
 
-    static final int BINS = 8000;
-    static final double LIMIT = 20;
+    /** Bins of the logit histogram, of width 2 LIMIT / BINS = 0.005. */
+    public static final int BINS = 8000;
+    /** Logits are clamped to [-LIMIT, LIMIT] for binning. */
+    public static final double LIMIT = 20;
 
     /** Logits binned by value: count and sum per bin, and the rows' clicks. Mergeable. */
-    record Histogram(long[] count, double[] sum, long clicks) implements Serializable {
-        static Histogram of(float[] p, byte[] labels) {
+    public record Histogram(long[] count, double[] sum, long clicks) implements Serializable {
+        /** The histogram of predictions {@code p} (probabilities) with their click labels. */
+        public static Histogram of(float[] p, byte[] labels) {
             long[] n = new long[BINS];
             double[] s = new double[BINS];
             long clicks = 0;
@@ -51,7 +53,8 @@ final class BiasRefit {
             return new Histogram(n, s, clicks);
         }
 
-        Histogram plus(Histogram o) {
+        /** The histogram of both sets of rows. */
+        public Histogram plus(Histogram o) {
             long[] n = count.clone();
             double[] s = sum.clone();
             for (int b = 0; b < BINS; b++) {
@@ -61,14 +64,15 @@ final class BiasRefit {
             return new Histogram(n, s, clicks + o.clicks);
         }
 
-        long rows() {
+        /** Rows counted. */
+        public long rows() {
             long r = 0;
             for (long c : count) r += c;
             return r;
         }
 
         /** The mean prediction over the rows after adding {@code delta} to every logit. */
-        double meanPrediction(double delta) {
+        public double meanPrediction(double delta) {
             double s = 0;
             long r = 0;
             for (int b = 0; b < BINS; b++) {
@@ -83,7 +87,7 @@ final class BiasRefit {
          * The shift that makes the mean prediction equal the click rate, or NaN when the rows
          * hold no click or only clicks (no finite shift exists).
          */
-        double shift() {
+        public double shift() {
             long rows = rows();
             if (clicks == 0 || clicks == rows) return Double.NaN;
             double delta = 0;
@@ -104,7 +108,7 @@ final class BiasRefit {
     }
 
     /** The table holding the bias added to every logit: {@code bias.b} (LR, FM) or {@code top.M.b} (SparseNN). */
-    static Table logitBias(SparseNN m) {
+    public static Table logitBias(SparseNN m) {
         String name = m.config().type() == ModelConfig.Type.SPARSENN ? "top." + m.config().topHidden().length + ".b" : "bias.b";
         for (Table t : m.denseTables()) {
             if (t.name().equals(name) && t.data().length == 1) return t;
@@ -113,8 +117,19 @@ final class BiasRefit {
     }
 
     /** Adds {@code delta} to every logit of {@code m}. */
-    static void apply(SparseNN m, double delta) {
+    public static void apply(SparseNN m, double delta) {
         float[] b = logitBias(m).data();
         b[0] = (float) (b[0] + delta);
+    }
+
+    /**
+     * Re-fits {@code m}'s intercept on {@code rows} (one machine): predicts them, solves for the
+     * shift and applies it. Returns the shift (NaN, and nothing changed, when the rows hold no
+     * click or only clicks).
+     */
+    public static double refit(SparseNN m, CtrData rows) {
+        double delta = Histogram.of(m.predict(rows), rows.labels()).shift();
+        if (!Double.isNaN(delta)) apply(m, delta);
+        return delta;
     }
 }
