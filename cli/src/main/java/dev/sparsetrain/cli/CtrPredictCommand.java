@@ -5,7 +5,6 @@ import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.AtomicFile;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrRawData;
-import dev.sparsetrain.data.ctr.CtrReader;
 import dev.sparsetrain.data.ctr.EncoderState;
 import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
@@ -87,7 +86,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
         EncoderState st = cm.encoder();
         checkOptions(m, st);
         // a file whose first data line has one field fewer than the schema lacks the label column (rows to score)
-        boolean labelled = CtrReader.firstLineFields(data, st.schema()) != st.schema().columns() - 1;
+        boolean labelled = cm.hasLabels(data);
         CtrRawData raw = cm.read(data, skipBad);
         if (raw.rows() == 0) {
             throw new BadInputException(data + ": 0 data rows" + (raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped)" : "")

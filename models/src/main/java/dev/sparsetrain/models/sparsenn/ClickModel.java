@@ -85,8 +85,12 @@ public final class ClickModel {
      * are refused in one line naming file and line, or skipped with {@code skipBad}.
      */
     public CtrRawData read(Path log, boolean skipBad) {
-        boolean labelled = CtrReader.firstLineFields(log, encoder.schema()) != encoder.schema().columns() - 1;
-        return CtrReader.read(log, encoder.schema(), skipBad, Integer.MAX_VALUE, labelled);
+        return CtrReader.read(log, encoder.schema(), skipBad, Integer.MAX_VALUE, hasLabels(log));
+    }
+
+    /** Whether a log file in the training format has the label column: its first data line does not have one field fewer than the schema. */
+    public boolean hasLabels(Path log) {
+        return CtrReader.firstLineFields(log, encoder.schema()) != encoder.schema().columns() - 1;
     }
 
     /**
