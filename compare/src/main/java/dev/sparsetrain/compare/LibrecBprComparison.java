@@ -120,6 +120,7 @@ public final class LibrecBprComparison {
                 if (k.equals("--no-sparsetrain-defaults")) { o.sparsetrainDefaults = false; continue; }
                 if (a + 1 >= args.length) throw new IllegalArgumentException(k + ": needs a value (see --help)");
                 String v = args[++a];
+                try {
                 switch (k) {
                     case "--data" -> o.data = List.of(v.split(","));
                     case "--data-root" -> o.dataRoot = Path.of(v);
@@ -133,6 +134,9 @@ public final class LibrecBprComparison {
                     case "--seed" -> o.seed = Long.parseLong(v);
                     default -> throw new IllegalArgumentException("unknown option " + k + " (see --help)");
                 }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(k + ": '" + v + "' is not a number");
+                }
             }
             return o;
         }
@@ -145,14 +149,35 @@ public final class LibrecBprComparison {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args);
+        Options o;
+        try {
+            o = Options.parse(args);
+            for (String name : o.data) {
+                if (KnownDatasets.folderOf(name) == null || name.toLowerCase(Locale.ROOT).startsWith("last")) {
+                    throw new IllegalArgumentException("--data " + name + ": use ml-1m and/or ml-100k");
+                }
+                Path dir = o.dataRoot.resolve(KnownDatasets.folderOf(name));
+                if (!java.nio.file.Files.isDirectory(dir)) {
+                    throw new IllegalArgumentException("--data " + name + ": folder " + dir.toAbsolutePath().normalize() + " not found (set --data-root)");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("LibrecBprComparison: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         System.out.printf(Locale.ROOT, "LibRec 2.0.0 BPR vs sparsetrain BPR-MF, %s; JDK %s, %d cores, sparsetrain kernel %s; load average at start %s%n",
                 Instant.now(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), BprModel.kernelName(), load());
         List<Run> all = new ArrayList<>();
         boolean first = true;
-        for (String name : o.data) {
-            all.addAll(compare(name, o, first));
-            first = false;
+        try {
+            for (String name : o.data) {
+                all.addAll(compare(name, o, first));
+                first = false;
+            }
+        } catch (dev.sparsetrain.core.BadInputException e) {
+            System.err.println("LibrecBprComparison: " + e.getMessage());
+            System.exit(2);
         }
         System.out.printf(Locale.ROOT, "%nload average at end %s%n%n", load());
         System.out.println(markdown(all));
