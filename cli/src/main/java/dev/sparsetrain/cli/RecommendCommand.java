@@ -152,6 +152,8 @@ public final class RecommendCommand implements Callable<Integer> {
         List<String> lines;
         try {
             lines = Files.readAllLines(who.usersFile, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new BadInputException("--users " + who.usersFile + ": not UTF-8 text (user ids are read as UTF-8; convert the file, e.g. iconv -t UTF-8)");
         } catch (IOException | UncheckedIOException e) {
             throw new BadInputException("--users " + who.usersFile + ": cannot be read (" + e.getMessage() + ")");
         }

@@ -114,6 +114,9 @@ class RecommendBatchTest {
         Files.writeString(users, "1\n2\nnobody\n");
         assertBadInput(run("recommend", "--model", bpr.toString(), "--users", users.toString()), "bad-users.txt:3", "'nobody'", "unknown user");
         assertBadInput(run("recommend", "--model", bpr.toString(), "--users", dir.resolve("missing.txt").toString()), "--users", "missing.txt");
+        Path latin1 = dir.resolve("latin1.txt");
+        Files.write(latin1, "42\nJos\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertBadInput(run("recommend", "--model", bpr.toString(), "--users", latin1.toString()), "--users", "latin1.txt", "not UTF-8");
         Path empty = dir.resolve("empty.txt");
         Files.writeString(empty, "# nothing\n");
         assertBadInput(run("recommend", "--model", bpr.toString(), "--users", empty.toString()), "no user ids");

@@ -41,7 +41,7 @@ public final class ClickDataOptions {
     @Option(names = "--schema", description = "Column roles for --format schema, e.g. 'label,dense*13,sparse*26' (roles: label, dense, sparse, multi, skip). Required with --format schema; no default.")
     private String schema;
 
-    @Option(names = "--delimiter", defaultValue = "\t", description = "Field delimiter for --format schema (default: tab).")
+    @Option(names = "--delimiter", defaultValue = "\t", description = "Field delimiter for --format schema: one character, or tab, comma, pipe, semicolon. Default: tab.")
     private String delimiter;
 
     @Option(names = "--header", description = "The --format schema file has a header line.")
@@ -115,8 +115,11 @@ public final class ClickDataOptions {
             case "avazu" -> CtrSchema.avazu();
             case "schema" -> {
                 if (schema == null) throw new BadInputException("--format schema needs --schema, e.g. 'label,dense*13,sparse*26'");
-                if (delimiter.length() != 1) throw new BadInputException("--delimiter '" + delimiter + "', must be one character");
-                yield CtrSchema.parse(schema, delimiter.charAt(0), header, '|');
+                String d = dev.sparsetrain.data.DelimitedFormat.parseDelimiter(delimiter);   // tab, comma, pipe, semicolon as in train
+                if (d.length() != 1) {
+                    throw new BadInputException("--delimiter '" + delimiter + "', must be one character or tab, comma, pipe, semicolon");
+                }
+                yield CtrSchema.parse(schema, d.charAt(0), header, '|');
             }
             default -> throw new BadInputException("--format '" + format + "', allowed: criteo, avazu, schema");
         };

@@ -91,4 +91,15 @@ class OptionMixinsTest {
                 assertThrows(BadInputException.class, () -> b.data.split(b.data.load().all())).getMessage());
         assertEquals("--positives 'all': use users or pairs", assertThrows(BadInputException.class, () -> BprOptions.positives("all")).getMessage());
     }
+
+    /** --delimiter of a schema click log takes the names train's --delimiter takes (its help says "Default: tab"). */
+    @Test
+    void schemaDelimiterTakesNamesAsWellAsCharacters() {
+        assertEquals('\t', ClickDataOptions.schema("schema", "label,sparse", "tab", false).delimiter());
+        assertEquals(',', ClickDataOptions.schema("schema", "label,sparse", "comma", false).delimiter());
+        assertEquals(';', ClickDataOptions.schema("schema", "label,sparse", ";", false).delimiter());
+        assertEquals('\t', ClickDataOptions.schema("schema", "label,sparse", "\t", false).delimiter());
+        var e = assertThrows(BadInputException.class, () -> ClickDataOptions.schema("schema", "label,sparse", "::", false));
+        assertTrue(e.getMessage().startsWith("--delimiter '::'"), e.getMessage());
+    }
 }
