@@ -81,14 +81,8 @@ public final class PassesStudy {
                                     int evalsPerPass, Progress progress) {
         CtrData tr = v.buckets() > 0 ? train.foldBuckets(v.buckets()) : train;
         CtrData te = v.buckets() > 0 ? test.foldBuckets(v.buckets()) : test;
-        int[] counts = tr.impressions(strataFeature);
         // stratum of a test row: training impressions of its (first) id of the strata feature, in the unfolded ids
-        int[] trainCounts = train.impressions(strataFeature);
-        int[] imp = new int[test.rows()];
-        for (int i = 0; i < test.rows(); i++) {
-            int b = test.begin(strataFeature, i);
-            imp[i] = b < test.end(strataFeature, i) ? trainCounts[test.ids()[strataFeature][b]] : 0;
-        }
+        int[] imp = test.impressionsPerRow(strataFeature, train.impressions(strataFeature));
         double bg = test.clickRate();
         TrainConfig tc = v.train().toBuilder().numPasses(maxPasses).build();
         SparseNN model = new SparseNN(v.model(), tr.names(), tr.tableRows(), tr.numDense(), tc.seed());
@@ -105,7 +99,6 @@ public final class PassesStudy {
             }, progress);
             diagnostics = t.passDiagnostics();
         }
-        if (counts.length == 0) throw new AssertionError();
         return new VariantResult(v, passes, curve, rate, diagnostics);
     }
 
@@ -131,12 +124,8 @@ public final class PassesStudy {
 
     /** Counts of test rows per stratum, for the report header. */
     public static int[] stratumSizes(CtrData train, CtrData test, int feature, Strata strata) {
-        int[] c = train.impressions(feature);
         int[] out = new int[3];
-        for (int i = 0; i < test.rows(); i++) {
-            int b = test.begin(feature, i);
-            out[strata.of(b < test.end(feature, i) ? c[test.ids()[feature][b]] : 0)]++;
-        }
+        for (int n : test.impressionsPerRow(feature, train.impressions(feature))) out[strata.of(n)]++;
         return out;
     }
 
