@@ -150,10 +150,12 @@ public final class CtrTrainCommand implements Callable<Integer> {
                     passes, t.passDiagnostics());
             double delta = Double.NaN;
             if (refitBias) {
-                delta = dev.sparsetrain.models.sparsenn.BiasRefit.refit(m, tr);
+                var h = dev.sparsetrain.models.sparsenn.BiasRefit.Histogram.of(t.predict(tr), tr.labels());
+                delta = h.shift();
                 if (Double.isNaN(delta)) {
-                    out.println("bias re-fit: skipped (the training rows hold no click or only clicks)");
+                    out.println("bias re-fit: skipped (" + h.whyNoShift() + ")");
                 } else {
+                    dev.sparsetrain.models.sparsenn.BiasRefit.apply(m, delta);
                     out.printf(java.util.Locale.ROOT, "bias re-fit: every logit shifted by %+.4f (mean training prediction = training click rate %.4f)%n",
                             delta, tr.clickRate());
                     CtrOptions.printStrata(out, "  test", st.evaluate(te.labels(), t.predict(te), imp, te.clickRate()));

@@ -211,7 +211,7 @@ public final class SparkCtrTrainer {
      * {@link BiasRefit} of the merged {@code model} over the partitions' training rows (one job:
      * each partition bins its rows' logits; the driver solves for the shift and applies it).
      *
-     * @return the shift, or NaN when the training rows hold no click or only clicks (model unchanged)
+     * @return the shift, or NaN when the training rows hold no click or only clicks or a prediction that is not a number (model unchanged)
      */
     static double refitBias(JavaSparkContext sc, JavaRDD<CtrShard> state, SparseNN model, CtrShard.Spec spec, Consumer<String> log) {
         List<Table> tables = model.tables();
@@ -226,7 +226,7 @@ public final class SparkCtrTrainer {
         }
         double delta = h.shift(), rate = (double) h.clicks() / h.rows();
         if (Double.isNaN(delta)) {
-            if (log != null) log.accept(String.format(Locale.ROOT, "bias re-fit skipped: the training rows' click rate is %.4f", rate));
+            if (log != null) log.accept("bias re-fit skipped: " + h.whyNoShift());
             return delta;
         }
         BiasRefit.apply(model, delta);

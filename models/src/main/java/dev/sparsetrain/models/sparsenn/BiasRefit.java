@@ -34,14 +34,21 @@ public final class BiasRefit {
     /** Logits are clamped to [-LIMIT, LIMIT] for binning. */
     public static final double LIMIT = 20;
 
-    /** Logits binned by value: count and sum per bin, and the rows' clicks. Mergeable. */
-    public record Histogram(long[] count, double[] sum, long clicks) implements Serializable {
+    /**
+     * Logits binned by value: count and sum per bin, and the rows' clicks; rows whose prediction
+     * is not a number (a diverged model) are only counted in {@code nonFinite}. Mergeable.
+     */
+    public record Histogram(long[] count, double[] sum, long clicks, long nonFinite) implements Serializable {
         /** The histogram of predictions {@code p} (probabilities) with their click labels. */
         public static Histogram of(float[] p, byte[] labels) {
             long[] n = new long[BINS];
             double[] s = new double[BINS];
-            long clicks = 0;
+            long clicks = 0, nonFinite = 0;
             for (int i = 0; i < p.length; i++) {
+                if (!(p[i] >= 0 && p[i] <= 1)) {   // NaN: without this it would land in bin 0 and poison every sum
+                    nonFinite++;
+                    continue;
+                }
                 double q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
                 double z = Math.log(q / (1 - q));
                 int b = (int) Math.floor((z + LIMIT) / (2 * LIMIT) * BINS);
@@ -50,7 +57,7 @@ public final class BiasRefit {
                 s[b] += z;
                 clicks += labels[i];
             }
-            return new Histogram(n, s, clicks);
+            return new Histogram(n, s, clicks, nonFinite);
         }
 
         /** The histogram of both sets of rows. */
@@ -61,7 +68,7 @@ public final class BiasRefit {
                 n[b] += o.count[b];
                 s[b] += o.sum[b];
             }
-            return new Histogram(n, s, clicks + o.clicks);
+            return new Histogram(n, s, clicks + o.clicks, nonFinite + o.nonFinite);
         }
 
         /** Rows counted. */
@@ -85,11 +92,11 @@ public final class BiasRefit {
 
         /**
          * The shift that makes the mean prediction equal the click rate, or NaN when the rows
-         * hold no click or only clicks (no finite shift exists).
+         * hold no click or only clicks (no finite shift exists) or a prediction that is not a
+         * number ({@link #whyNoShift()} says which).
          */
         public double shift() {
-            long rows = rows();
-            if (clicks == 0 || clicks == rows) return Double.NaN;
+            if (whyNoShift() != null) return Double.NaN;
             double delta = 0;
             for (int it = 0; it < 100; it++) {
                 double f = -clicks, g = 0;
@@ -104,6 +111,16 @@ public final class BiasRefit {
                 if (Math.abs(step) < 1e-9) break;
             }
             return delta;
+        }
+
+        /** Why {@link #shift()} is NaN, as a phrase for a log line; null when it is a number. */
+        public String whyNoShift() {
+            if (nonFinite > 0) return nonFinite + " training rows have a prediction that is not a number (the model diverged)";
+            long rows = rows();
+            if (rows == 0) return "no training rows";
+            if (clicks == 0) return "the training rows hold no click";
+            if (clicks == rows) return "the training rows are all clicks";
+            return null;
         }
     }
 

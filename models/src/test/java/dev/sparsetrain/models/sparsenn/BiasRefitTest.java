@@ -48,4 +48,24 @@ class BiasRefitTest {
         // all at p 0.5, one click in four: sigmoid(delta) = 0.25
         assertEquals(Math.log(0.25 / 0.75), BiasRefit.Histogram.of(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, new byte[] {1, 0, 0, 0}).shift(), 1e-6);
     }
+
+    /**
+     * A diverged model (a prediction that is not a number) gets no shift and is left unchanged, and
+     * the reason says so: it was reported as "no click or only clicks" while the rows had both.
+     */
+    @Test
+    void aDivergedModelIsNamedAsSuchAndLeftUnchanged() {
+        var h = BiasRefit.Histogram.of(new float[] {0.5f, Float.NaN, 0.2f, 0.5f}, new byte[] {1, 0, 0, 1});
+        assertTrue(Double.isNaN(h.shift()));
+        assertTrue(h.whyNoShift().startsWith("1 training rows have a prediction that is not a number"), h.whyNoShift());
+        assertEquals(3, h.rows(), "the NaN row is not binned");
+        assertTrue(BiasRefit.Histogram.of(new float[] {0.1f}, new byte[] {0}).whyNoShift().contains("no click"));
+        assertTrue(BiasRefit.Histogram.of(new float[] {0.1f}, new byte[] {1}).whyNoShift().contains("all clicks"));
+        assertEquals(null, BiasRefit.Histogram.of(new float[] {0.1f, 0.2f}, new byte[] {1, 0}).whyNoShift());
+
+        SparseNN m = new SparseNN(ModelConfig.defaults().withType(ModelConfig.Type.LOGISTIC), DATA.names(), DATA.tableRows(), DATA.numDense(), 5);
+        BiasRefit.logitBias(m).data()[0] = Float.NaN;
+        assertTrue(Double.isNaN(BiasRefit.refit(m, DATA)));
+        assertTrue(Float.isNaN(BiasRefit.logitBias(m).data()[0]), "nothing applied");
+    }
 }
