@@ -61,6 +61,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
             + "has memorised its training rows (several passes). Default: false.")
     boolean refitBias;
 
+    @picocli.CommandLine.Mixin RunRecord.Options record = new RunRecord.Options();
+
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
@@ -71,6 +73,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (save != null) OutputPaths.requireFile("--save", save);
+        record.check();
         if (checkpointDir != null) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);   // created by the first write
         // read (and check) the checkpoint before the data: a damaged file fails fast
         dev.sparsetrain.core.io.ModelFile.Contents ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.read(resume);
@@ -133,14 +136,18 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 out.flush();
             };
             Progress progress = quiet ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
+            java.util.List<RunRecord.Pass> passes = new java.util.ArrayList<>();
             double rate = t.train(tr, start, 1, (p, seen, ne) -> {
                 float[] pred = t.predict(te);
                 CtrEvaluation[] s = st.evaluate(te.labels(), pred, imp, te.clickRate());
+                passes.add(new RunRecord.Pass((int) Math.round(p), ne, s));
                 out.printf("pass %d: train running NE %.4f%n", Math.round(p), ne);
                 CtrOptions.printStrata(out, "  test", s);
                 out.flush();
             }, progress, passHook);
             out.printf("training: %,.0f samples/s%n", rate);
+            RunRecord.ctr(record, mc.type() + " on " + split.description(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                    passes, t.passDiagnostics());
             double delta = Double.NaN;
             if (refitBias) {
                 var h = dev.sparsetrain.models.sparsenn.BiasRefit.Histogram.of(t.predict(tr), tr.labels());

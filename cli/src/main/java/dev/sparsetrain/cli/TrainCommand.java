@@ -72,6 +72,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--diagnostics", description = "Print per-group optimizer diagnostics (gradient/update norms, update-to-weight ratio, effective lr, rows touched, non-finite gradients); uses the generic per-row optimizer path (slower than the fused SGD kernel). Default: false.")
     boolean diagnostics;
 
+    @Mixin RunRecord.Options record = new RunRecord.Options();
+
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
 
@@ -91,6 +93,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("--model '" + model + "': this build trains bpr here (vbpr and visual come with the VBPR command set)");
         }
         if (out != null) OutputPaths.requireFile("--out", out);
+        record.check();
         if (exportNpy != null) OutputPaths.requireFolder("--export-npy", exportNpy);
         if (training.checkpointEvery > 0) OutputPaths.requireFolder("--checkpoint-dir", training.checkpointDir);
         PrintWriter w = spec.commandLine().getOut();
@@ -169,6 +172,8 @@ public final class TrainCommand implements Callable<Integer> {
         var trainer = new PairwiseTrainer(fit, training.sampler(fit), tc);
         var res = trainer.train(m, startEpoch, validator, ck, progress);
         err.flush();
+        RunRecord.bpr(record, "BPR-MF on " + rd.name(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                training.validationMetric, res);
         if (training.quiet) for (var es : res.history()) w.println("  " + es.line());
         w.printf(Locale.ROOT, "trained %d epochs in %.2f s (training only): %s samples/s%s%n", res.history().size(), res.trainSeconds(),
                 Progress.human(res.samplesPerSecond()),

@@ -42,6 +42,8 @@ public final class VbprTrainCommand implements Callable<Integer> {
 
     @Option(names = "--verbose") boolean verbose;
 
+    @picocli.CommandLine.Mixin RunRecord.Options record = new RunRecord.Options();
+
     @Option(names = "--quiet") boolean quiet;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
@@ -57,7 +59,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
 
     /** Options a resumed run may still take (everything else comes from the checkpoint). */
     static final Set<String> RESUME_OPTIONS = Set.of("--epochs", "--patience", "--threads", "--cosine-restarts", "--out", "--quiet", "--verbose",
-            "--checkpoint-every", "--checkpoint-dir", "--resume", "--model");
+            "--checkpoint-every", "--checkpoint-dir", "--resume", "--model", "--history", "--report");
 
     PrintWriter w;
     CommandLine.ParseResult parsed;
@@ -85,6 +87,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (out != null) OutputPaths.requireFile("--out", out);
+        record.check();
         if (checkpointEvery < 0) throw new BadInputException("--checkpoint-every " + checkpointEvery + ": must be >= 0");   // before the data is read
         if (checkpointEvery > 0) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);
         VbprCheckpoint.State ck = resume != null ? VbprCheckpoint.load(resume) : null;
@@ -132,6 +135,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
             }
         }
         VbprTrainer.Result r = t.fit();
+        RunRecord.vbpr(record, cfg.variant() + " on " + data.name(), "sparsetrain train " + String.join(" ", parsed.originalArgs()), r);
         VbprEvaluator.Metrics m = VbprEvaluator.evaluateFull(r.model(), t.trainIndex(), new UserItems(data.users(), data.test()), 20, cfg.threads());
         w.printf(java.util.Locale.ROOT, "best epoch %d (validation AUC %.4f), %.0f samples/s%n", r.bestEpoch(), r.bestValidationAuc(), r.samplesPerSecond());
         w.println("test: " + m);
@@ -172,7 +176,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
         for (CommandLine.Model.OptionSpec o : parsed.matchedOptions()) if (!RESUME_OPTIONS.contains(o.longestName())) refused.add(o.longestName());
         if (!refused.isEmpty()) {
             throw new BadInputException("--resume " + resume + ": " + String.join(", ", refused) + " cannot change on resume (data and configuration come from the checkpoint; "
-                    + "allowed: --epochs, --patience, --threads, --cosine-restarts, --checkpoint-every, --checkpoint-dir, --out)");
+                    + "allowed: --epochs, --patience, --threads, --cosine-restarts, --checkpoint-every, --checkpoint-dir, --out, --history, --report)");
         }
         if (parsed.hasMatchedOption("--model") && Variant.parse(opts.model) != ck.config().variant()) {
             throw new BadInputException("--resume " + resume + ": a " + ck.config().variant() + " checkpoint, not --model " + opts.model);

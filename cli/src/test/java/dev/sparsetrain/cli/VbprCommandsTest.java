@@ -167,8 +167,10 @@ class VbprCommandsTest {
         assertTrue(r.out().contains("user_factors=rmsprop(lr=0.00300") && r.out().contains("visual_projection=adam(lr=0.00100"), r.out());
         Path two = ck.resolve("vbpr-synthetic-64-epoch-002.ckpt");
         assertTrue(Files.exists(two) && Files.exists(ck.resolve("vbpr-synthetic-64-epoch-004.ckpt")), r.out());
-        Run res = run("train", "--model", "vbpr", "--resume", two.toString(), "--out", b.toString(), "--quiet");
+        Path history = dir.resolve("resumed.csv");
+        Run res = run("train", "--model", "vbpr", "--resume", two.toString(), "--out", b.toString(), "--quiet", "--history", history.toString());
         assertEquals(0, res.code(), res.err());
+        assertEquals(5, Files.readAllLines(history).size(), "a resumed run's history: the checkpoint's epochs and the new ones");
         assertTrue(res.out().contains("resuming from") && !res.out().contains("auto-balance ("), res.out());
         assertEquals(-1, Files.mismatch(a, b), "4 epochs straight == 2 + resume 2, byte for byte");
 
