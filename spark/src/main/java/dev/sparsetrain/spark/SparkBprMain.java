@@ -48,6 +48,11 @@ import picocli.CommandLine.Option;
 public final class SparkBprMain implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Checkpoint every round's state there (a shared file system such as HDFS on a cluster), so a lost executor's partitions "
+                    + "are read back instead of failing the run. Default: none (rounds are checkpointed locally: faster, not fault-tolerant).")
+    String checkpointDir;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (which sets it). Default: spark.master if set, else local[*].")
     String master;
 
@@ -116,6 +121,7 @@ public final class SparkBprMain implements Callable<Integer> {
         w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%n", data.splitName(), s.train().size(), s.test().size());
         w.flush();
         JavaSparkContext sc = given != null ? given : start();
+        if (checkpointDir != null) sc.setCheckpointDir(checkpointDir);   // rounds then survive a lost executor (Rounds)
         try {
             int P = cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism();
             w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, %d user partitions, %d sync(s) per epoch, merge %s, %d epochs, seed %d%n",
@@ -170,6 +176,7 @@ public final class SparkBprMain implements Callable<Integer> {
         Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input.model");
         OutputPaths.requireFile("--out", outPath);
         JavaSparkContext sc = given != null ? given : start();
+        if (checkpointDir != null) sc.setCheckpointDir(checkpointDir);   // rounds then survive a lost executor (Rounds)
         SparkInput.Prepared d = null;
         SparkBprTrainer.Trained t = null;
         try {

@@ -64,8 +64,10 @@ import org.apache.spark.broadcast.Broadcast;
  * the item rows' state is the partition's own and is not averaged, only the weights are. The
  * default plain SGD has no state. Measured (synthetic 2,000 x 1,000, 12 epochs, rate 0.05 / 0.005,
  * 2 partitions): AdaGrad 0.8887 (TOUCHED) and 0.8966 (SUM) against 0.9087 single-machine, Adam
- * 0.9225 and 0.9184 against 0.9295; one partition reproduces both. A lost
- * executor fails the run: rounds are {@code localCheckpoint}ed to keep the lineage short.
+ * 0.9225 and 0.9184 against 0.9295; one partition reproduces both. Each round's state is
+ * checkpointed ({@link Rounds}): reliably when the context has a checkpoint directory, so a lost
+ * executor's partitions are read back from it, else {@code localCheckpoint}ed (faster, but a lost
+ * executor fails the run).
  * Results are deterministic for a given partition count and seed up to the order in which Spark
  * sums the partitions' float deltas.
  *
@@ -161,7 +163,7 @@ public final class SparkBprTrainer {
                     float[][] qb = roundTable.value();
                     return s.trainRound(qb[0], qb[1], cfg, rd);
                 });
-                next.rdd().localCheckpoint();
+                Rounds.checkpoint(sc, next);
                 Delta d = next.treeAggregate(new Delta(I, k), Delta::add, Delta::merge, 2);
                 d.applyTo(Q, B, k, cfg.merge(), P);
                 state.unpersist(false);
@@ -170,6 +172,7 @@ public final class SparkBprTrainer {
                 if (previous != null) previous.destroy();
                 previous = table;
                 state = next;
+                Rounds.roundDone(round);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 total += secs;
                 samples += d.samples;

@@ -78,8 +78,9 @@ import org.apache.spark.broadcast.Broadcast;
  * <p>Limits: the driver holds the model (twice during a merge) and the training rows, and
  * broadcasts every table each round (with 26 Criteo features hashed into 100,000 rows of
  * dimension 16 that is 166 MB a round); partitions return only changed embedding rows, which the
- * driver merges from the collected updates (no tree aggregation). A lost executor fails the run
- * (rounds are {@code localCheckpoint}ed). Not thread-safe: one {@code train} call at a time per
+ * driver merges from the collected updates (no tree aggregation). Rounds are checkpointed as
+ * {@link Rounds} says: reliably when the context has a checkpoint directory (a lost executor's
+ * partitions are read back), else locally (a lost executor fails the run). Not thread-safe: one {@code train} call at a time per
  * context.
  */
 public final class SparkCtrTrainer {
@@ -170,7 +171,7 @@ public final class SparkCtrTrainer {
                 current = b;
                 final int rd = round;
                 JavaRDD<CtrShard> next = state.map(s -> s.trainRound(b.value(), spec, rd));
-                next.rdd().localCheckpoint();
+                Rounds.checkpoint(sc, next);
                 List<CtrShard.Update> updates = next.map(s -> s.update).collect();
                 merge(model, base, updates, cfg.merge(), P);
                 state.unpersist(false);
@@ -178,6 +179,7 @@ public final class SparkCtrTrainer {
                 if (previous != null) previous.destroy();
                 previous = b;
                 state = next;
+                Rounds.roundDone(round + 1);
                 if (round == rounds - 1 && cfg.refitBias()) shift = refitBias(sc, state, model, spec, log);
                 double s = (System.nanoTime() - t0) / 1e9;
                 total += s;
