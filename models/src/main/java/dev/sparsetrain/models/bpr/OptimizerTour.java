@@ -91,7 +91,16 @@ public final class OptimizerTour {
             Map<String, Double> r = new LinkedHashMap<>();
             if (rates != null) {
                 for (var e : rates.entrySet()) {
-                    String n = canonical(e.getKey());
+                    String n;
+                    try {
+                        n = canonical(e.getKey());
+                    } catch (BadInputException bad) {
+                        throw new BadInputException("--lr " + e.getKey() + "=" + e.getValue() + ": unknown optimizer; allowed " + allowed());
+                    }
+                    if (!optimizers.contains(n)) {   // it would be silently ignored
+                        throw new BadInputException("--lr " + e.getKey() + "=" + e.getValue() + ": " + n + " is not in --optimizers "
+                                + String.join(",", optimizers) + "; add it there or drop its rate");
+                    }
                     double v = e.getValue();
                     if (!(v > 0 && v <= 10)) throw new BadInputException("--lr " + e.getKey() + "=" + v + ": must be in (0, 10]");
                     r.put(n, v);

@@ -54,4 +54,17 @@ class OptimizerTourTest {
         assertEquals("adam+sgdr", OptimizerTour.canonical("Adam+SGDR"));
         assertThrows(BadInputException.class, () -> OptimizerTour.canonical("ftrl"));
     }
+
+    /** A bad --lr entry is refused naming --lr (it named --optimizers), and a rate for an optimizer the tour does not run is not ignored. */
+    @Test
+    void badRatesNameTheLrOption() {
+        var unknown = assertThrows(BadInputException.class,
+                () -> new OptimizerTour.Config(List.of("adam"), Map.of("adamm", 0.1), 3, 1, 16, 0.0075, 42, 0, 6, null));
+        assertTrue(unknown.getMessage().startsWith("--lr adamm=0.1: unknown optimizer; allowed sgd,"), unknown.getMessage());
+        var notRun = assertThrows(BadInputException.class,
+                () -> new OptimizerTour.Config(List.of("adam"), Map.of("sgd", 0.1), 3, 1, 16, 0.0075, 42, 0, 6, null));
+        assertTrue(notRun.getMessage().startsWith("--lr sgd=0.1: sgd is not in --optimizers adam"), notRun.getMessage());
+        // a rate for adam+sgdr is given as adam+sgdr
+        new OptimizerTour.Config(List.of("adam+sgdr"), Map.of("Adam+SGDR", 0.003), 3, 1, 16, 0.0075, 42, 0, 6, null);
+    }
 }
