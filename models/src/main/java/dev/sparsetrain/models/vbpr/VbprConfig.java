@@ -109,7 +109,8 @@ import java.util.Map;
  *   no training, content only: score = sum of the user's training items' features . f_i (features
  *     standardized, rows of unit norm)                     0.598/0.642
  *     (the learned visual term's 0.648 is about what this simple content profile reaches)
- *   session 3, nonlinear content scorers (a throwaway NumPy script, not kept; same split and negatives):
+ *   session 3, nonlinear content scorers (a NumPy script, same split and negatives; the profile, nearest-item and ridge
+ *   rows are reproduced by {@code ContentCeilingTest}: 0.642, 0.642, 0.449):
  *     user-to-item cosine kNN over the user's training items, mean / max / soft-max (temperature 0.05, 0.1):
  *       rows of unit norm      0.566 / 0.571 / 0.571 / 0.570
  *       standardized, unit     0.642 / 0.642 / 0.644 / 0.646
