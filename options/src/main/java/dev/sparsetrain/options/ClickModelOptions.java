@@ -67,6 +67,7 @@ public final class ClickModelOptions {
             } catch (NumberFormatException e) {
                 throw new BadInputException(option + " '" + s + "': '" + p[k] + "' is not a width, expected e.g. 64,32");
             }
+            if (w[k] < 1) throw new BadInputException(option + " '" + s + "': width " + w[k] + ", each must be >= 1");
         }
         return w;
     }
