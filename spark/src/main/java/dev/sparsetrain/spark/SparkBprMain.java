@@ -307,6 +307,15 @@ public final class SparkBprMain implements Callable<Integer> {
                 err.flush();
                 return BAD_INPUT;
             }
+            for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (String.valueOf(t.getMessage()).contains("CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND")) {
+                    err.println("sparsetrain-spark: an executor was lost, and without --checkpoint-dir the rounds' state lived only on the executors;"
+                            + " rerun with --checkpoint-dir DIR (a shared file system such as HDFS) to survive executor loss");
+                    if (verbose.getAsBoolean()) ex.printStackTrace(err);
+                    err.flush();
+                    return 1;
+                }
+            }
             err.println("sparsetrain-spark: internal error: " + ex);
             if (verbose.getAsBoolean()) ex.printStackTrace(err);
             else err.println("(run again with --verbose for the stack trace)");
