@@ -79,13 +79,23 @@ class SparkClusterTest {
 
     record Outcome(int code, String out, boolean killed) {}
 
+    static final List<String> BPR = List.of(SparkBprMain.class.getName(), "--synthetic-users", "1500", "--synthetic-items", "600",
+            "--epochs", "5", "--partitions", "2");
+    static final List<String> CTR = List.of(SparkCtrMain.class.getName(), "--synthetic-rows", "20000", "--passes", "3",
+            "--syncs-per-pass", "2", "--spark-partitions", "2");
+
     /** Runs SparkBprMain on the cluster; {@code kill}: SIGKILL one executor once epoch 2 is reported. */
     static Outcome run(boolean kill, String... args) throws Exception {
+        return run(BPR, "epoch 2:", kill, args);
+    }
+
+    /** Runs {@code main} (class and its base arguments) on the cluster, killing one executor after the line {@code trigger}. */
+    static Outcome run(List<String> main, String trigger, boolean kill, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM);
-        cmd.addAll(List.of("-cp", classPath, SparkBprMain.class.getName(), "--master", "local-cluster[2,1,1024]",
-                "--synthetic-users", "1500", "--synthetic-items", "600", "--epochs", "5", "--partitions", "2"));
+        cmd.addAll(List.of("-cp", classPath, main.get(0), "--master", "local-cluster[2,1,1024]"));
+        cmd.addAll(main.subList(1, main.size()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("SPARK_HOME", home.toString());
@@ -96,7 +106,7 @@ class SparkClusterTest {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (!line.contains(" INFO ")) out.append(line).append('\n');
-                if (kill && !killed && line.contains("epoch 2:")) {
+                if (kill && !killed && line.contains(trigger)) {
                     ProcessHandle executor = driver.descendants()
                             .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).findFirst().orElseThrow();
                     executor.destroyForcibly();
@@ -134,5 +144,24 @@ class SparkClusterTest {
         assertEquals(1, failed.code(), failed.out());
         assertTrue(last.startsWith("sparsetrain-spark: an executor was lost") && last.contains("--checkpoint-dir"), last);
         assertTrue(!Files.exists(dir.resolve("c.model")), "no model file from a failed run");
+    }
+
+    @Test
+    void aClickModelSurvivesAKilledExecutorWithACheckpointDirectory(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("undisturbed.model"), b = dir.resolve("killed.model");
+        Outcome clean = run(CTR, "pass 1:", false, "--checkpoint-dir", dir.resolve("ck-a").toString(), "--save", a.toString());
+        assertEquals(0, clean.code(), clean.out());
+        Outcome survived = run(CTR, "pass 1:", true, "--checkpoint-dir", dir.resolve("ck-b").toString(), "--save", b.toString());
+        System.out.println("cluster, SparseNN, checkpoint directory, executor killed after pass 1: exit " + survived.code() + "; "
+                + line(survived.out(), "  test") + " against undisturbed " + line(clean.out(), "  test"));
+        assertTrue(survived.killed(), "an executor was killed");
+        assertEquals(0, survived.code(), survived.out());
+        assertTrue(survived.out().contains("Lost executor"), "Spark saw the executor go: " + survived.out());
+        // the files' metadata hold the data description and the test figures, equal too; compare the parameters bit for bit
+        var x = dev.sparsetrain.models.sparsenn.SparseNN.load(a).tables();
+        var y = dev.sparsetrain.models.sparsenn.SparseNN.load(b).tables();
+        for (int t = 0; t < x.size(); t++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(x.get(t).data(), y.get(t).data(), x.get(t).name());
+        }
     }
 }
