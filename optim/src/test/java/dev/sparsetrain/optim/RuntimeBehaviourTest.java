@@ -380,4 +380,30 @@ class RuntimeBehaviourTest {
             System.out.printf("momentum (%s) with L2: 10^6 idle steps caught up in %.3f ms%n", nesterov ? "nesterov" : "heavy ball", ms);
         }
     }
+
+    /**
+     * The mean effective learning rate counts only elements with a gradient history: a row whose
+     * other elements never had a gradient (a layer's padding weights, say) reports the rate of the
+     * elements that move, not lr/eps. Before, Adam at lr 0.01 reported about 0.5 * 0.01/1e-8.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @ValueSource(strings = {"adam", "adagrad", "rmsprop", "adamax", "nadam"})
+    void effectiveLrIgnoresElementsWithoutGradientHistory(String name) {
+        Chain c = switch (name) {
+            case "adam" -> Optimizers.adam(0.01);
+            case "adagrad" -> Optimizers.adagrad(0.01);
+            case "rmsprop" -> Optimizers.rmsprop(0.01);
+            case "adamax" -> Optimizers.adamax(0.01);
+            default -> Optimizers.nadam(0.01);
+        };
+        Table t = Table.dense("t", 1, 4).fill(1f);
+        Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", c, "t").withSemantics(SparseSemantics.DENSE)), List.of(t));
+        for (int s = 0; s < 3; s++) {
+            o.gradients(t).add(0, new float[] {0.5f, -0.5f, 0f, 0f}, 0);   // columns 2 and 3 never get a gradient
+            o.step();
+        }
+        double eff = o.lastStep().get(0).meanEffectiveLr();
+        assertTrue(eff > 0 && eff < 1, name + ": mean effective lr " + eff + " should be that of the two moving elements, not ~lr/eps");
+        assertEquals(1f, t.get(0, 2));
+    }
 }

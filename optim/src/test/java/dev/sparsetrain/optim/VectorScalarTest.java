@@ -33,6 +33,20 @@ class VectorScalarTest {
         assertEquals(u1, u2, 1e-5f * Math.max(1e-12f, u1));
         float s1 = sca.sumInverseDenominator(v, off, n, 1.3f, 1e-3f), s2 = vec.sumInverseDenominator(v, off, n, 1.3f, 1e-3f);
         assertEquals(s1, s2, 1e-5f * s1);
+        // elements without history (state 0) are left out of the mean: n times the mean over the others
+        float[] z = v.clone();
+        double want = 0;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (i % 3 == 0) z[off + i] = 0f;
+            else {
+                want += 1.0 / (Math.sqrt(z[off + i]) * 1.3 + 1e-3);
+                k++;
+            }
+        }
+        want = k == 0 ? 0 : want * n / k;
+        assertEquals(want, sca.sumInverseDenominator(z, off, n, 1.3f, 1e-3f), 1e-4 * Math.max(1, want));
+        assertEquals(want, vec.sumInverseDenominator(z, off, n, 1.3f, 1e-3f), 1e-4 * Math.max(1, want));
     }
 
     @Property(tries = 200)

@@ -22,7 +22,7 @@ final class AdagradKernel extends RowKernel {
         int so = row * dim;
         float clr = (float) (lr / (1 + (t - 1) * lrDecay));
         float u2 = math.adagrad(w, wo, g, go, s, so, dim, clr, eps);
-        if (stats != null) stats.addUpdate(gi, u2, clr * math.sumInverseDenominator(s, so, dim, 1f, eps) / dim);
+        if (stats != null) stats.addUpdate(gi, u2, clr * math.sumInverseDenominator(s, so, dim, 1f, eps) / dim);   // over elements with history
     }
 
     @Override public boolean quiescent(int row) { return true; }

@@ -79,7 +79,7 @@ final class AdamKernel extends RowKernel {
         int so = row * dim;
         float u2 = math.adam(w, wo, g, go, m, v, vmax, so, dim, b1, b2, c, eps, stepSize);
         if (stats != null) {
-            float inv = math.sumInverseDenominator(vmax != null ? vmax : v, so, dim, c, eps);
+            float inv = math.sumInverseDenominator(vmax != null ? vmax : v, so, dim, c, eps);   // over elements with history
             stats.addUpdate(gi, u2, stepSize * inv / dim);
         }
     }

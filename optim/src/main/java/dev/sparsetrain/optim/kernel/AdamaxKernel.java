@@ -25,6 +25,7 @@ final class AdamaxKernel extends RowKernel {
         int so = row * dim;
         float clr = (float) (lr / (1 - Math.pow(b1d, (double) t)));
         float a1 = 1 - b1, u2 = 0, inv = 0;
+        int k = 0;   // elements with a gradient history: the mean effective lr is over them
         for (int i = 0; i < dim; i++) {
             float gv = g[go + i];
             float mv = b1 * m[so + i] + a1 * gv;
@@ -34,9 +35,12 @@ final class AdamaxKernel extends RowKernel {
             float up = clr * mv / uv;
             w[wo + i] -= up;
             u2 += up * up;
-            inv += 1f / uv;
+            if (mv != 0f) {
+                inv += 1f / uv;
+                k++;
+            }
         }
-        if (stats != null) stats.addUpdate(gi, u2, clr * inv / dim);
+        if (stats != null) stats.addUpdate(gi, u2, k == 0 ? 0 : clr * inv / k);
     }
 
     @Override public boolean quiescent(int row) { return allZero(m, row * dim, dim); }

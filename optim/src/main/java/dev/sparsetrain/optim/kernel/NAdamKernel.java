@@ -60,6 +60,7 @@ final class NAdamKernel extends RowKernel {
         float cm = (float) (lr * muNext / (1 - pn));
         float invBc2 = (float) (1 / bc2);
         float a1 = 1 - b1, a2 = 1 - b2, u2 = 0, inv = 0;
+        int k = 0;   // elements with a gradient history: the mean effective lr is over them
         for (int i = 0; i < dim; i++) {
             float gv = g[go + i];
             float mv = b1 * m[so + i] + a1 * gv;
@@ -70,9 +71,12 @@ final class NAdamKernel extends RowKernel {
             float up = (cg * gv + cm * mv) / d;
             w[wo + i] -= up;
             u2 += up * up;
-            inv += 1f / d;
+            if (vv > 0) {
+                inv += 1f / d;
+                k++;
+            }
         }
-        if (stats != null) stats.addUpdate(gi, u2, (cg + cm) * inv / dim);
+        if (stats != null) stats.addUpdate(gi, u2, k == 0 ? 0 : (cg + cm) * inv / k);
     }
 
     @Override public boolean quiescent(int row) { return allZero(m, row * dim, dim); }

@@ -34,8 +34,15 @@ public interface OptimMath {
      */
     float adagrad(float[] w, int wo, float[] g, int go, float[] s, int so, int n, float clr, float eps);
 
-    /** {@code sum_i 1 / (sqrt(v[so+i]) * c + eps)}: the mean effective learning rate's denominator sum (diagnostics). */
+    /**
+     * {@code n * mean_{i: v[so+i] > 0} 1 / (sqrt(v[so+i]) * c + eps)} (0 when no element is above
+     * zero): n times the mean inverse denominator over the elements that have a gradient history, so
+     * that dividing by n gives the row's mean effective learning rate factor (diagnostics). An element
+     * whose state is still 0 has never had a gradient and does not move; counting it at {@code 1/eps}
+     * would let, e.g., a layer's padding weights decide the group's mean.
+     */
     float sumInverseDenominator(float[] v, int so, int n, float c, float eps);
+
 
     /** "scalar" or "panama(256-bit)". */
     String name();

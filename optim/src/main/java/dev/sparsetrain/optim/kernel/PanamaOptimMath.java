@@ -1,6 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -151,11 +152,15 @@ public final class PanamaOptimMath implements OptimMath {
         int i = 0;
         int bound = S.loopBound(n);
         float s = 0;
+        int k = 0;
         if (bound > 0) {
             FloatVector acc = FloatVector.zero(S);
             FloatVector one = FloatVector.broadcast(S, 1f);
             for (; i < bound; i += S.length()) {
-                acc = acc.add(one.div(FloatVector.fromArray(S, v, so + i).sqrt().mul(c).add(eps)));
+                FloatVector x = FloatVector.fromArray(S, v, so + i);
+                var history = x.compare(VectorOperators.GT, 0f);   // elements with a gradient history only
+                acc = acc.add(one.div(x.sqrt().mul(c).add(eps)), history);
+                k += history.trueCount();
             }
             if (LANES > 32) acc = acc.add(acc.rearrange(R32));
             if (LANES > 16) acc = acc.add(acc.rearrange(R16));
@@ -165,8 +170,14 @@ public final class PanamaOptimMath implements OptimMath {
             if (LANES > 1) acc = acc.add(acc.rearrange(R1));
             s = acc.lane(0);
         }
-        for (; i < n; i++) s += 1f / ((float) Math.sqrt(v[so + i]) * c + eps);
-        return s;
+        for (; i < n; i++) {
+            float vi = v[so + i];
+            if (vi > 0) {
+                s += 1f / ((float) Math.sqrt(vi) * c + eps);
+                k++;
+            }
+        }
+        return k == 0 ? 0f : k == n ? s : s * n / k;
     }
 
     @Override

@@ -24,6 +24,7 @@ final class RmsPropKernel extends RowKernel {
     public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         int so = row * dim;
         float a1 = 1 - alpha, u2 = 0, inv = 0;
+        int k = 0;   // elements with a gradient history: the mean effective lr is over them
         for (int i = 0; i < dim; i++) {
             float gv = g[go + i];
             float sv = alpha * s[so + i] + a1 * gv * gv;
@@ -46,9 +47,12 @@ final class RmsPropKernel extends RowKernel {
             }
             w[wo + i] -= u;
             u2 += u * u;
-            inv += 1f / d;
+            if (sv > 0) {
+                inv += 1f / d;
+                k++;
+            }
         }
-        if (stats != null) stats.addUpdate(gi, u2, lr * inv / dim);
+        if (stats != null) stats.addUpdate(gi, u2, k == 0 ? 0 : lr * inv / k);
     }
 
     @Override public boolean quiescent(int row) { return b == null || allZero(b, row * dim, dim); }

@@ -57,8 +57,15 @@ final class ScalarOptimMath implements OptimMath {
     @Override
     public float sumInverseDenominator(float[] v, int so, int n, float c, float eps) {
         float s = 0;
-        for (int i = 0; i < n; i++) s += 1f / ((float) Math.sqrt(v[so + i]) * c + eps);
-        return s;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            float vi = v[so + i];
+            if (vi > 0) {
+                s += 1f / ((float) Math.sqrt(vi) * c + eps);
+                k++;
+            }
+        }
+        return k == 0 ? 0f : k == n ? s : s * n / k;
     }
 
     @Override
