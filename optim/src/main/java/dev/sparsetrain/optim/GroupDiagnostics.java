@@ -12,7 +12,10 @@ package dev.sparsetrain.optim;
  * @param updateNorm          sqrt of the sum of squared update norms ({@code w_before - w_after})
  * @param updateToWeightRatio updateNorm / (norm of the updated rows after their update)
  * @param meanEffectiveLr     mean over updated rows of the row's mean {@code lr_t / denominator}
- *                            (plain SGD: {@code lr_t}; Adam: {@code lr_t/(1-beta1^t) / (sqrt(v_hat)+eps)})
+ *                            (plain SGD: {@code lr_t}; Adam: {@code lr_t/(1-beta1^t) / (sqrt(v_hat)+eps)}),
+ *                            the row's mean taken over elements with a gradient history (adaptive
+ *                            optimizers: an element whose state is still 0 has never moved); small
+ *                            gradients give large values by design (the adaptive step divides by them)
  * @param fractionRowsTouched distinct rows updated in the period / rows of the group's tables
  * @param nonFiniteGradients  gradient rows with a NaN or infinity, counted and skipped
  * @param lastClipNorm        the pre-clip global norm of the last batch step (NaN without global clipping)
