@@ -39,13 +39,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
 
-    @Option(names = "--features", paramLabel = "FILE",
-            description = "vbpr/visual only: raw item features to recompute the item projections from (with the preprocessing saved in the model). "
-                    + "Needed only for files written before the projections were stored. Default: none, the stored projections are used.")
-    Path features;
-
-    @Option(names = "--synthetic-dim", paramLabel = "F", description = "vbpr/visual only: feature dimension of synthetic data. Default: as recorded in the model file.")
-    Integer syntheticDim;
+    @Mixin SavedModelOptions.Vbpr vbprFiles = new SavedModelOptions.Vbpr();
 
     @Option(names = {"-k", "--k"}, split = ",", defaultValue = "5,10,20", description = "Cut-offs of the ranking metrics. Default: ${DEFAULT-VALUE}.")
     int[] ks;
@@ -79,7 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** VBPR / visual-only / BPR-MF of the VBPR package: the test split, training items excluded, as at the end of training. */
     private int vbpr(PrintWriter w, ModelFile.Contents c, RankingEvaluator.Options o) {
-        var v = SavedModelOptions.vbpr(model, c, spec, data, features, syntheticDim);
+        var v = SavedModelOptions.vbpr(model, c, spec, data, vbprFiles.features, vbprFiles.syntheticDim);
         SavedModelOptions.check(v.test(), "--data " + v.dataName() + " (test.tsv)");
         w.println(v.describe(model));
         Scorer scorer = VbprEvaluator.scorer(v.model());

@@ -87,13 +87,7 @@ public final class RecommendCommand implements Callable<Integer> {
 
     @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
 
-    @Option(names = "--features", paramLabel = "FILE",
-            description = "vbpr/visual only: raw item features to recompute the item projections from (with the preprocessing saved in the model). "
-                    + "Needed only for files written before the projections were stored. Default: none, the stored projections are used.")
-    Path features;
-
-    @Option(names = "--synthetic-dim", paramLabel = "F", description = "vbpr/visual only: feature dimension of synthetic data. Default: as recorded in the model file.")
-    Integer syntheticDim;
+    @Mixin SavedModelOptions.Vbpr vbprFiles = new SavedModelOptions.Vbpr();
 
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
@@ -111,7 +105,7 @@ public final class RecommendCommand implements Callable<Integer> {
         ModelFile.Contents c = SavedModelOptions.read(model);
         SavedModelOptions.refuseForeignOptions(spec, model, c);
         if (SavedModelOptions.isVbpr(c)) {
-            var v = SavedModelOptions.vbpr(model, c, spec, data, features, syntheticDim);
+            var v = SavedModelOptions.vbpr(model, c, spec, data, vbprFiles.features, vbprFiles.syntheticDim);
             Scorer scorer = VbprEvaluator.scorer(v.model());
             Interactions train = includeSeen ? null : v.train();
             if (batch) return serve(scorer, v.loaded().users(), v.loaded().items(), train, null);

@@ -30,6 +30,18 @@ import picocli.CommandLine;
 final class SavedModelOptions {
     private SavedModelOptions() {}
 
+    /** The VBPR-file options of evaluate and recommend. */
+    static final class Vbpr {
+        @picocli.CommandLine.Option(names = "--features", paramLabel = "FILE",
+                description = "vbpr/visual only: raw item features to recompute the item projections from (with the preprocessing saved in the model). "
+                        + "Needed only for files written before the projections were stored. Default: none, the stored projections are used.")
+        Path features;
+
+        @picocli.CommandLine.Option(names = "--synthetic-dim", paramLabel = "F",
+                description = "vbpr/visual only: feature dimension of synthetic data. Default: as recorded in the model file.")
+        Integer syntheticDim;
+    }
+
     /** Model metadata keys that are data/split options (applied when not given on the command line). */
     static final java.util.Set<String> DATA_KEYS = java.util.Set.of("data", "data-root", "delimiter", "columns", "header", "charset",
             "threshold", "skip-malformed", "split", "test-fraction", "split-seed", "synthetic-users", "synthetic-items", "synthetic-seed");

@@ -48,13 +48,7 @@ import picocli.CommandLine.Option;
 public final class SparkBprMain implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
-            description = "Checkpoint every round's state there (a shared file system such as HDFS on a cluster), so a lost executor's partitions "
-                    + "are read back instead of failing the run. Default: none (rounds are checkpointed locally: faster, not fault-tolerant).")
-    String checkpointDir;
-
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (which sets it). Default: spark.master if set, else local[*].")
-    String master;
+    @Mixin SparkContextOptions context = new SparkContextOptions();
 
     @Option(names = "--input", paramLabel = "URI",
             description = "Read the interactions on the executors instead of the driver: any path Spark reads (file:, hdfs:, s3a:, ...), delimited as --delimiter/--columns/--header (the header line of every file is dropped), UTF-8, split leave-one-out per user on the executors and evaluated there. Default: none (--data, read on the driver).")
@@ -120,8 +114,7 @@ public final class SparkBprMain implements Callable<Integer> {
         w.println(d.summary());
         w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%n", data.splitName(), s.train().size(), s.test().size());
         w.flush();
-        JavaSparkContext sc = given != null ? given : start();
-        if (checkpointDir != null) sc.setCheckpointDir(checkpointDir);   // rounds then survive a lost executor (Rounds)
+        JavaSparkContext sc = context.open(given, "sparsetrain BPR-MF");
         try {
             int P = cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism();
             w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, %d user partitions, %d sync(s) per epoch, merge %s, %d epochs, seed %d%n",
@@ -175,8 +168,7 @@ public final class SparkBprMain implements Callable<Integer> {
         for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
         Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input.model");
         OutputPaths.requireFile("--out", outPath);
-        JavaSparkContext sc = given != null ? given : start();
-        if (checkpointDir != null) sc.setCheckpointDir(checkpointDir);   // rounds then survive a lost executor (Rounds)
+        JavaSparkContext sc = context.open(given, "sparsetrain BPR-MF");
         SparkInput.Prepared d = null;
         SparkBprTrainer.Trained t = null;
         try {
@@ -218,7 +210,7 @@ public final class SparkBprMain implements Callable<Integer> {
     }
 
     SparkBprConfig config() {
-        checkMaster(master);
+        context.check();
         TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
         BprConfig b = bpr.config(optimizer, biasOptimizer);
         return SparkBprConfig.defaults().withBpr(b).withEpochs(epochs).withSeed(seed).withPartitions(partitions)
@@ -230,10 +222,6 @@ public final class SparkBprMain implements Callable<Integer> {
         if (master != null && !MASTER.matcher(master).matches()) {
             throw new BadInputException("--master '" + master + "': use local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL");
         }
-    }
-
-    private JavaSparkContext start() {
-        return start(master, "sparsetrain BPR-MF");
     }
 
     /**

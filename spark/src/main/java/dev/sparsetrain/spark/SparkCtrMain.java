@@ -41,13 +41,7 @@ import picocli.CommandLine.Option;
         description = {"Trains a click model (SparseNN/DLRM, logistic regression, FM) on Apache Spark (row partitions, local SGD with model averaging), reports test NE, logloss, AUC and calibration, and saves a model file that 'sparsetrain ctr-predict' reads.",
                 "--batch, --shuffle and --partitions apply within each Spark partition's rows."})
 public final class SparkCtrMain implements Callable<Integer> {
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
-            description = "Checkpoint every round's state there (a shared file system such as HDFS on a cluster), so a lost executor's partitions "
-                    + "are read back instead of failing the run. Default: none (rounds are checkpointed locally: faster, not fault-tolerant).")
-    String checkpointDir;
-
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (which sets it). Default: spark.master if set, else local[*].")
-    String master;
+    @Mixin SparkContextOptions context = new SparkContextOptions();
 
     /** Data, architecture and the common training options: ctr-train's, declared once in module options. */
     @Mixin ClickDataOptions data = new ClickDataOptions();
@@ -91,7 +85,7 @@ public final class SparkCtrMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SparkBprMain.checkMaster(master);
+        context.check();
         ModelConfig mc = model.config();
         TrainConfig tc = trainConfig();
         SparkCtrTrainer.Config cfg = new SparkCtrTrainer.Config(sparkPartitions, syncsPerPass, ItemMerge.parse(merge), refitBias);
@@ -102,8 +96,7 @@ public final class SparkCtrMain implements Callable<Integer> {
             w.println("planted model on test: " + CtrMetrics.evaluate(s.test().labels(), s.plantedTestProbability(), Double.NaN).format());
         }
         w.flush();
-        JavaSparkContext sc = given != null ? given : SparkBprMain.start(master, "sparsetrain click model");
-        if (checkpointDir != null) sc.setCheckpointDir(checkpointDir);   // rounds then survive a lost executor (Rounds)
+        JavaSparkContext sc = context.open(given, "sparsetrain click model");
         try {
             int P = cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism();
             w.printf(Locale.ROOT, "Spark %s, master %s: %s dim %d, %d row partitions, %d sync(s) per pass, merge %s, batch %d, %d pass(es), seed %d%n",
