@@ -95,18 +95,11 @@ public final class ImplicitDataOptions {
      * command that reads data without mixing these options in (e.g. {@code benchmark bpr}).
      */
     public static ImplicitDataOptions of(String data, Path dataRoot) {
+        // picocli fills every other field from its @Option default, so the defaults are declared once
         ImplicitDataOptions d = new ImplicitDataOptions();
-        d.data = data;
-        d.dataRoot = dataRoot;
-        d.delimiter = "tab";
-        d.columns = "0,1,2";
-        d.charset = "UTF-8";
-        d.split = "loo";
-        d.testFraction = 0.2;
-        d.splitSeed = 42;
-        d.syntheticUsers = 3000;
-        d.syntheticItems = 1500;
-        d.syntheticSeed = 42;
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--data", data));
+        if (dataRoot != null) args.addAll(java.util.List.of("--data-root", dataRoot.toString()));
+        new picocli.CommandLine(d).parseArgs(args.toArray(String[]::new));
         return d;
     }
 

@@ -103,4 +103,19 @@ class OptionMixinsTest {
         var e = assertThrows(BadInputException.class, () -> ClickDataOptions.schema("schema", "label,sparse", "::", false));
         assertTrue(e.getMessage().startsWith("--delimiter '::'"), e.getMessage());
     }
+
+    /** of(): the same defaults as the options parsed from an empty command line (they are declared once). */
+    @org.junit.jupiter.api.Test
+    void ofGivesTheDeclaredDefaults() {
+        ImplicitDataOptions parsed = new ImplicitDataOptions();
+        new picocli.CommandLine(parsed).parseArgs("--data", "ml-1m");
+        ImplicitDataOptions of = ImplicitDataOptions.of("ml-1m", null);
+        assertEquals(parsed.data(), of.data());
+        assertEquals(parsed.delimiter(), of.delimiter());
+        assertEquals(parsed.columns(), of.columns());
+        assertEquals(parsed.splitName(), of.splitName());
+        assertEquals(parsed.splitSeed(), of.splitSeed());
+        assertEquals(null, of.dataRoot());
+        assertEquals(java.nio.file.Path.of("/x"), ImplicitDataOptions.of("ml-1m", java.nio.file.Path.of("/x")).dataRoot());
+    }
 }
