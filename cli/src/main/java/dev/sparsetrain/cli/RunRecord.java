@@ -65,8 +65,9 @@ final class RunRecord {
         HtmlReport h = start(title, command);
         List<SvgChart> charts = new ArrayList<>();
         charts.add(new SvgChart("Training loss (BPR, sampled)", "epoch", "loss").series("loss", x, loss));
-        if (n > 0 && finite(val)) {
-            charts.add(new SvgChart("Validation " + metric, "epoch", metric).series(metric, x, val).markX(r.bestEpoch()));
+        double[][] v = finitePoints(x, val);   // epochs without validation (--validate-every > 1) are left out
+        if (v[0].length > 0) {
+            charts.add(new SvgChart("Validation " + metric, "epoch", metric).series(metric, v[0], v[1]).markX(r.bestEpoch()));
         }
         charts.add(new SvgChart("Throughput", "epoch", "samples/s").series("samples/s", x, sps));
         h.charts(charts);
@@ -110,8 +111,9 @@ final class RunRecord {
         if (o.report == null) return;
         double[] x = col(rows, 0);
         HtmlReport h = start(title, command);
-        SvgChart auc = new SvgChart("Validation AUC", "epoch", "AUC").series("all items", x, col(rows, 2)).markX(r.bestEpoch());
-        if (finite(col(rows, 3))) auc.series("cold-start items", x, col(rows, 3));
+        double[][] va = finitePoints(x, col(rows, 2)), vc = finitePoints(x, col(rows, 3));
+        SvgChart auc = new SvgChart("Validation AUC", "epoch", "AUC").series("all items", va[0], va[1]).markX(r.bestEpoch());
+        if (vc[0].length > 0) auc.series("cold-start items", vc[0], vc[1]);
         List<SvgChart> charts = new ArrayList<>(List.of(new SvgChart("Training loss (BPR)", "epoch", "loss").series("loss", x, col(rows, 1)), auc));
         SvgChart ratio = new SvgChart("Update-to-weight ratio per group", "epoch", "update / weight").logY(true);
         SvgChart lr = new SvgChart("Mean effective learning rate per group", "epoch", "lr_eff").logY(true);
@@ -218,9 +220,17 @@ final class RunRecord {
         return out;
     }
 
-    private static boolean finite(double[] v) {
-        for (double x : v) if (!Double.isFinite(x)) return false;
-        return v.length > 0;
+    /** The points whose y is finite (not measured: NaN), as {x, y}. */
+    private static double[][] finitePoints(double[] x, double[] y) {
+        int n = 0;
+        for (double v : y) if (Double.isFinite(v)) n++;
+        double[] fx = new double[n], fy = new double[n];
+        for (int i = 0, k = 0; i < y.length; i++) {
+            if (!Double.isFinite(y[i])) continue;
+            fx[k] = x[i];
+            fy[k++] = y[i];
+        }
+        return new double[][] {fx, fy};
     }
 
     private static boolean positive(double[] v) {

@@ -46,6 +46,17 @@ class RunRecordTest {
     }
 
     @Test
+    void epochsWithoutValidationAreEmptyCellsAndTheCurveKeepsTheOthers() throws IOException {
+        Path h = dir.resolve("every2.csv"), r = dir.resolve("every2.html");
+        Run t = run("train", "--synthetic-users", "300", "--synthetic-items", "200", "--epochs", "4", "--patience", "3", "--validate-every", "2",
+                "--quiet", "--out", dir.resolve("m2").toString(), "--history", h.toString(), "--report", r.toString());
+        assertEquals(0, t.code(), t.err());
+        List<String> rows = csv(h);
+        assertTrue(Double.isNaN(cell(rows, 1, "validation_auc")) && cell(rows, 2, "validation_auc") > 0.5, rows.toString());
+        assertTrue(Files.readString(r).contains("Validation auc"), "the validation curve from the validated epochs");
+    }
+
+    @Test
     void vbprRecordsEveryGroupsFiguresPerEpoch() throws IOException {
         Path h = dir.resolve("vbpr.csv"), r = dir.resolve("vbpr.html");
         Run t = run("train", "--model", "vbpr", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "32",
