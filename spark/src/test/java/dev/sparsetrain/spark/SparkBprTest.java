@@ -240,17 +240,26 @@ class SparkBprTest {
             {"--no-such-option"},
         };
         for (String[] c : cases) {
-            Path out = dir.resolve("x.model");
-            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(c), java.util.stream.Stream.of("--out", out.toString())).toArray(String[]::new);
-            StringWriter o = new StringWriter(), e = new StringWriter();
-            int code = SparkBprMain.run(args, new PrintWriter(o), new PrintWriter(e), sc);
-            String err = e.toString().strip();
-            System.out.println(String.join(" ", c) + " -> " + err);
-            assertEquals(2, code, String.join(" ", c) + ": " + err);
-            assertEquals(1, err.lines().count(), "one line: " + err);
+            String err = refused(dir, c);
             assertTrue(err.startsWith("sparsetrain-spark: "), err);
-            assertFalse(Files.exists(out), "no model file for bad input");
         }
+    }
+
+    /**
+     * Runs SparkBprMain with {@code c} and {@code --out DIR/x.model}; asserts exit code 2, one line
+     * on stderr and no model file; returns that line.
+     */
+    static String refused(Path dir, String... c) {
+        Path out = dir.resolve("x.model");
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(c), java.util.stream.Stream.of("--out", out.toString())).toArray(String[]::new);
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        int code = SparkBprMain.run(args, new PrintWriter(o), new PrintWriter(e), TestSpark.context());
+        String err = e.toString().strip();
+        System.out.println(String.join(" ", c) + " -> " + err);
+        assertEquals(2, code, String.join(" ", c) + ": " + err);
+        assertEquals(1, err.lines().count(), "one line: " + err);
+        assertFalse(Files.exists(out), "no model file for bad input");
+        return err;
     }
 
     /** A folder given as --out is refused before any training, not after it. */

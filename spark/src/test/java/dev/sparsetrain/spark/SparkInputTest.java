@@ -1,7 +1,6 @@
 package dev.sparsetrain.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsetrain.data.DelimitedFormat;
@@ -144,17 +143,7 @@ class SparkInputTest {
             {"--input", bad.toString(), "--data", "ml-100k"},
             {"--input", bad.toString(), "--skip-malformed"},
         };
-        for (String[] c : cases) {
-            Path out = dir.resolve("x.model");
-            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(c), java.util.stream.Stream.of("--out", out.toString())).toArray(String[]::new);
-            StringWriter o = new StringWriter(), e = new StringWriter();
-            int code = SparkBprMain.run(args, new PrintWriter(o), new PrintWriter(e), sc);
-            String err = e.toString().strip();
-            System.out.println(String.join(" ", c) + " -> " + err);
-            assertEquals(2, code, err);
-            assertEquals(1, err.lines().count(), err);
-            assertFalse(Files.exists(out));
-        }
+        for (String[] c : cases) SparkBprTest.refused(dir, c);   // exit code 2, one line, no model file
     }
 
     @Test
