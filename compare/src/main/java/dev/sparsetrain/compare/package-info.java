@@ -4,6 +4,9 @@
  * hyperparameters, training time measured the same way, and both models scored by this project's
  * full-ranking evaluator ({@link dev.sparsetrain.metrics.ranking.RankingEvaluator}), so the
  * metrics are identical by construction. Entry point: {@link dev.sparsetrain.compare.LibrecBprComparison}.
+ * {@link dev.sparsetrain.compare.ExportedScoresCheck} scores a model trained elsewhere (the PyTorch
+ * scripts in {@code compare/pytorch}, exported as {@code .npy} factors) with the same evaluator, so
+ * that the scripts' own AUC code can be checked against this project's.
  * Optional module (Maven profile {@code compare}); nothing depends on it, so LibRec never reaches
  * the command-line jar.
  */
