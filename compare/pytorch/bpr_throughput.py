@@ -61,7 +61,7 @@ def main():
         nn.init.normal_(itf.weight, std=0.1)
         params = [bias.weight, uf.weight, itf.weight]
         opt = torch.optim.SGD(params, lr=args.lr) if args.optim == "sgd" else torch.optim.SparseAdam(params, lr=args.lr)
-        rates = []
+        rates, cpu_rates = [], []
         for epoch in range(args.epochs + 1):
             t0 = time.perf_counter()
             c0 = time.process_time()
@@ -88,10 +88,12 @@ def main():
             tag = "warm-up, not counted" if epoch == 0 else "timed"
             if epoch > 0:
                 rates.append(n / sec)
+                cpu_rates.append(n / cpu)
             print(f"batch {batch:6d} epoch {epoch}: {n / sec / 1e6:.3f} M samples/s ({sec:.2f} s, CPU {cpu:.2f} s, "
                   f"loss {total / n:.4f}, load {os.getloadavg()[0]:.2f}; {tag})", flush=True)
         print(f"RESULT batch {batch}: median {statistics.median(rates) / 1e6:.3f} M samples/s "
-              f"[{min(rates) / 1e6:.3f}-{max(rates) / 1e6:.3f}] over {len(rates)} epochs", flush=True)
+              f"[{min(rates) / 1e6:.3f}-{max(rates) / 1e6:.3f}] over {len(rates)} epochs; "
+              f"{statistics.median(cpu_rates) / 1e6:.3f} M samples per CPU-second (process)", flush=True)
     return 0
 
 

@@ -211,6 +211,7 @@ def main():
     p.add_argument("--init-std", type=float, default=0.01)
     p.add_argument("--features", choices=("raw", "l2-row"), default="raw")
     p.add_argument("--split", choices=("test", "val"), default="test")
+    p.add_argument("--also-val", action="store_true", help="also evaluate the validation split (columns valAUC, valCold)")
     p.add_argument("--eval-every", type=int, default=1)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=2)
@@ -240,11 +241,11 @@ def main():
           f"dense-lr {args.dense_lr} l2 {args.l2} reduction {args.reduction} batch {args.batch} features {args.features} "
           f"init-std {args.init_std} seed {args.seed}; {users} users, {items} items ({int(cold.sum())} cold), "
           f"{len(tr_u)} training pairs; evaluated on {args.split}; load {os.getloadavg()[0]:.2f}", flush=True)
-    print("epoch  loss      AUC     coldAUC  train_s  load")
+    print("epoch  loss      AUC     coldAUC  train_s  load" + ("  valAUC  valCold" if args.also_val else ""))
     train_s = 0.0
-    epoch_s = []
+    epoch_s, epoch_cpu = [], []
     for epoch in range(1, args.epochs + 1):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         perm = torch.randperm(len(tr_u), generator=gen)
         total = 0.0
         for s in range(0, len(perm), args.batch):
@@ -266,15 +267,21 @@ def main():
                 o.step()
             total += float(bpr.sum())
         epoch_s.append(time.perf_counter() - t0)
+        epoch_cpu.append(time.process_time() - c0)
         train_s += epoch_s[-1]
         if epoch % args.eval_every == 0 or epoch == args.epochs:
             a, c, _, _ = auc(*model.factors(), train_mask, held, cold)
-            print(f"{epoch:5d}  {total / len(tr_u):.5f}  {a:.4f}  {c:.4f}   {train_s:7.1f}  {os.getloadavg()[0]:.2f}", flush=True)
+            line = f"{epoch:5d}  {total / len(tr_u):.5f}  {a:.4f}  {c:.4f}   {train_s:7.1f}  {os.getloadavg()[0]:.2f}"
+            if args.also_val:
+                va, vc, _, _ = auc(*model.factors(), train_mask, splits["val"], cold)
+                line += f"  {va:.4f}  {vc:.4f}"
+            print(line, flush=True)
     print(f"# final {args.split} AUC {a:.6f}, cold-start AUC {c:.6f} after {args.epochs} epochs")
     if len(epoch_s) > 1:   # the first epoch warms up and is left out
         rates = sorted(len(tr_u) / t for t in epoch_s[1:])
         print(f"# training throughput, epochs 2-{len(epoch_s)}: median {rates[len(rates) // 2]:.0f} samples/s "
-              f"[{rates[0]:.0f}-{rates[-1]:.0f}] (sampling, forward, backward, steps; evaluation excluded)")
+              f"[{rates[0]:.0f}-{rates[-1]:.0f}], {sorted(len(tr_u) / t for t in epoch_cpu[1:])[len(rates) // 2]:.0f} "
+              f"per CPU-second (sampling, forward, backward, steps; evaluation excluded)")
     if args.save_factors:
         os.makedirs(args.save_factors, exist_ok=True)
         U, I, off = model.factors()
