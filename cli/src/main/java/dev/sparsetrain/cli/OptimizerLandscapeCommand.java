@@ -108,8 +108,8 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
             Surface s = p.surface();
             h.heading(s.name() + ": " + s.formula());
             h.paragraph(String.format(Locale.ROOT, "Start (%s, %s). Global minimum (%s, %s) with loss %s. A run has reached it when its loss is at or below %s. "
-                            + "Measured in %.1f s.", num(s.start()[0]), num(s.start()[1]), num(s.minimum()[0]), num(s.minimum()[1]), num(s.minimumValue()),
-                    num(s.threshold()), p.seconds()));
+                            + "The innermost contour of the plots is that threshold; the others are evenly spaced%s. Measured in %.1f s.", num(s.start()[0]), num(s.start()[1]), num(s.minimum()[0]), num(s.minimum()[1]), num(s.minimumValue()),
+                    num(s.threshold()), s.logScale() ? " in log(loss - minimum)" : "", p.seconds()));
             List<List<?>> rows = new ArrayList<>();
             for (OptimizerRun r : p.runs()) {
                 rows.add(List.of(r.optimizer(), OptimizerLandscape.rate(r.tunedLr()) + (r.atGridEdge() ? " (grid edge)" : ""), reach(r.tuned(), s),
@@ -166,12 +166,18 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
         h.chart(sgdr);
     }
 
+    /** The surface's contours, the threshold's contour added (the innermost line: inside it a run has reached the minimum). */
     private static SvgContour base(Surface s, String title) {
         double[] b = s.box();
-        return new SvgContour(s.name() + ": " + title, s.xName(), s.yName())
+        SvgContour ct = new SvgContour(s.name() + ": " + title, s.xName(), s.yName())
                 .surface(s::value, b[0], b[1], b[2], b[3], s.multiModal() ? 120 : 100)
-                .autoLevels(s.multiModal() ? 8 : 14, s.logScale())
-                .mark("minimum", s.minimum()[0], s.minimum()[1]);
+                .autoLevels(s.multiModal() ? 8 : 14, s.logScale());
+        double[] auto = ct.levels();
+        double[] lv = new double[auto.length + 1];
+        lv[0] = s.threshold();
+        System.arraycopy(auto, 0, lv, 1, auto.length);
+        java.util.Arrays.sort(lv);
+        return ct.levels(lv).mark("minimum", s.minimum()[0], s.minimum()[1]);
     }
 
     private static SvgContour contour(Surface s, String which, List<OptimizerRun> runs, boolean tuned) {
