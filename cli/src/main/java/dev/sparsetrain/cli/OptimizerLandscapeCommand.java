@@ -161,9 +161,32 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
             plots.add(ct);
         }
         h.charts(plots);
-        SvgChart sgdr = new SvgChart("SGDR, seed 1: loss per step", "step", "loss");
-        for (SearchExample e : ex) sgdr.series(e.optimizer() + " (lr " + OptimizerLandscape.rate(e.sgdrLr()) + ")", steps(e.sgdr()), thin(e.sgdr().loss()));
+        List<List<?>> ends = new ArrayList<>();
+        for (SearchExample e : ex.size() <= 2 ? ex : List.of(ex.getFirst(), ex.getLast())) {
+            for (int r = 0; r < e.restarts().size(); r++) {
+                Trajectory t = e.restarts().get(r);
+                ends.add(List.of(e.optimizer(), r + 1 + (r == e.bestRestart() ? " (kept)" : ""), point(t.x()[0], t.y()[0]),
+                        t.diverged() ? "diverged" : point(t.endX(), t.endY()), sci(t.finalLoss())));
+            }
+        }
+        h.paragraph("Seed 1: where each restart started and ended. Restarts that end in different wells with different losses show that the minima "
+                + "are local; the best-of keeps the lowest.");
+        h.table(List.of("optimizer", "restart", "start", "end", "final loss"), ends);
+        SvgChart sgdr = new SvgChart(s.name() + ", seed 1: SGDR's loss at the end of each period", "step", "loss");
+        for (SearchExample e : ex) {
+            int n = (e.sgdr().loss().length - 1) / c.period();
+            double[] x = new double[n], y = new double[n];
+            for (int k = 0; k < n; k++) {
+                x[k] = (k + 1) * c.period();
+                y[k] = e.sgdr().loss()[(k + 1) * c.period()];
+            }
+            sgdr.series(e.optimizer() + " (lr " + OptimizerLandscape.rate(e.sgdrLr()) + ")", x, y);
+        }
         h.chart(sgdr);
+    }
+
+    private static String point(double x, double y) {
+        return String.format(Locale.ROOT, "(%.3g, %.3g)", x, y);
     }
 
     /** The surface's contours, the threshold's contour added (the innermost line: inside it a run has reached the minimum). */

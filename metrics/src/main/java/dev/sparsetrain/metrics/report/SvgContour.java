@@ -37,7 +37,7 @@ public final class SvgContour implements SvgFigure {
     private record Mark(String name, double x, double y) {}
 
     private final String title, xLabel, yLabel;
-    private int width = 600, height = 470;
+    private int width = 640, height = 470;
     private double xMin, xMax, yMin, yMax;
     private double[][] grid;              // grid[j][i] = f(xMin + i dx, yMin + j dy)
     private double[] levels;
@@ -53,7 +53,7 @@ public final class SvgContour implements SvgFigure {
     }
 
     public SvgContour size(int w, int h) {
-        if (w < 240 || h < 200) throw new IllegalArgumentException("contour size " + w + "x" + h + ", must be at least 240x200");
+        if (w < 400 || h < 200) throw new IllegalArgumentException("contour size " + w + "x" + h + ", must be at least 400x200 (the legend takes 230 px)");
         this.width = w;
         this.height = h;
         return this;
@@ -233,7 +233,7 @@ public final class SvgContour implements SvgFigure {
 
     @Override
     public String render() {
-        int left = 60, right = 170, top = 44, bottom = 46;
+        int left = 60, right = 230, top = 44, bottom = 46;   // the legend in the right margin
         int pw = width - left - right, ph = height - top - bottom;
         StringBuilder sb = new StringBuilder(16384);
         sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "

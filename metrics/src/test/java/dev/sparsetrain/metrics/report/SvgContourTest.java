@@ -96,10 +96,10 @@ class SvgContourTest {
                 .path("p", new double[] {0, 10}, new double[] {0, 5}).render();
         Matcher m = Pattern.compile("<path d=\"M([0-9.]+) ([0-9.]+)L([0-9.]+) ([0-9.]+)\" fill=\"none\"").matcher(svg);
         assertTrue(m.find(), svg);
-        // left 60, right 170, top 44, bottom 46: plot area x 60..230, y 44..254
+        // left 60, right 230, top 44, bottom 46: plot area x 60..170, y 44..254
         assertEquals(60, Double.parseDouble(m.group(1)), 1e-9);
         assertEquals(254, Double.parseDouble(m.group(2)), 1e-9);
-        assertEquals(230, Double.parseDouble(m.group(3)), 1e-9);
+        assertEquals(170, Double.parseDouble(m.group(3)), 1e-9);
         assertEquals(44, Double.parseDouble(m.group(4)), 1e-9);
     }
 
@@ -116,14 +116,14 @@ class SvgContourTest {
         while (num.find()) v.add(Double.parseDouble(num.group()));
         assertEquals(0, v.size() % 2);
         assertTrue(v.size() / 2 > 20, "enough points for a circle: " + v.size() / 2);
-        // plot area: x 60..230 (170 px for 4 units), y 44..254 (210 px for 4 units)
+        // plot area: x 60..170 (110 px for 4 units), y 44..254 (210 px for 4 units)
         double maxErr = 0;
         for (int i = -2; i < v.size(); i += 2) {
             if (i >= 0) {
                 sx += v.get(i);
                 sy += v.get(i + 1);
             }
-            double x = -2 + (sx - 60) / 170 * 4, y = -2 + (254 - sy) / 210 * 4;
+            double x = -2 + (sx - 60) / 110 * 4, y = -2 + (254 - sy) / 210 * 4;
             maxErr = Math.max(maxErr, Math.abs(Math.hypot(x, y) - 1));
         }
         assertTrue(maxErr < 0.01, "max distance from the circle " + maxErr);
