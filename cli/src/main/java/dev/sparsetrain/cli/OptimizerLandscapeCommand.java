@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "optimizer-landscape", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"SGD, momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, ... on 2-parameter problems where you can see the paths: "
                 + "line_fit (the spreadsheet's y = a x + b with x in [0, 100]: one learning rate for two very different gradients), "
+                + "line_fit_standardized (the same points with x standardized: the cure by preprocessing), "
                 + "rosenbrock (a curved, ill-conditioned valley), rastrigin and rastrigin_shallow (49 wells, one global minimum: "
                 + "a single start against the best of random restarts and against SGDR's warm restarts, with the same budget of steps).",
                 "Each optimizer runs at its swept rate (best final loss over 1e-5 .. 10, half a decade apart) and at PyTorch's default rate. "
@@ -40,7 +41,7 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--problems", split = ",", paramLabel = "NAME",
-            description = "Surfaces, any of line_fit, rosenbrock, rastrigin, rastrigin_shallow. Default: all.")
+            description = "Surfaces, any of line_fit, line_fit_standardized, rosenbrock, rastrigin, rastrigin_shallow. Default: all.")
     List<String> problems;
 
     @Option(names = "--optimizers", split = ",", paramLabel = "NAME",

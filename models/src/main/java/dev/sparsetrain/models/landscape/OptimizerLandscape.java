@@ -355,8 +355,8 @@ public final class OptimizerLandscape {
             if (s instanceof Surface.LineFit lf) {
                 double[] ev = lf.hessianEigenvalues(), g0 = new double[2];
                 lf.gradient(lf.start()[0], lf.start()[1], g0);
-                sb.append(String.format(Locale.ROOT, "line_fit: gradient at the start (%.4g, %.4g), ratio %.3g; Hessian eigenvalues %.3g and %.4g (ratio %.3g); "
-                        + "plain gradient descent diverges above lr = 2 / %.4g = %.3g%n", g0[0], g0[1], g0[0] / g0[1], ev[0], ev[1], ev[1] / ev[0], ev[1], 2 / ev[1]));
+                sb.append(String.format(Locale.ROOT, "%s: gradient at the start (%.4g, %.4g), ratio %.3g; Hessian eigenvalues %.3g and %.4g (ratio %.3g); "
+                        + "plain gradient descent diverges above lr = 2 / %.4g = %.3g%n", s.name(), g0[0], g0[1], g0[0] / g0[1], ev[0], ev[1], ev[1] / ev[0], ev[1], 2 / ev[1]));
             }
             sb.append(String.format(Locale.ROOT, "%-16s %9s %12s %11s %17s | %9s %12s %11s %17s%n", "optimizer", "tuned lr", "steps to thr", "final loss",
                     "end point", "torch lr", "steps to thr", "final loss", "end point"));

@@ -13,13 +13,14 @@ import java.util.SplittableRandom;
 public sealed interface Surface permits Surface.LineFit, Surface.Rosenbrock, Surface.Rastrigin {
 
     /** The names {@link #of} accepts. */
-    List<String> NAMES = List.of("line_fit", "rosenbrock", "rastrigin", "rastrigin_shallow");
+    List<String> NAMES = List.of("line_fit", "line_fit_standardized", "rosenbrock", "rastrigin", "rastrigin_shallow");
 
     /** The surface called {@code name} (any case, '-' read as '_'); anything else is one line naming {@code option}. */
     static Surface of(String option, String name) {
         String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT).replace('-', '_');
         return switch (n) {
             case "line_fit" -> LineFit.spreadsheet();
+            case "line_fit_standardized" -> LineFit.spreadsheet().standardized();
             case "rosenbrock" -> new Rosenbrock();
             case "rastrigin" -> new Rastrigin("rastrigin", Rastrigin.STANDARD);
             case "rastrigin_shallow" -> new Rastrigin("rastrigin_shallow", Rastrigin.SHALLOW);
@@ -82,11 +83,36 @@ public sealed interface Surface permits Surface.LineFit, Surface.Rosenbrock, Sur
      * intercept creeps along the small eigenvalue; per-coordinate scaling (AdaGrad, RMSProp, Adam)
      * rescales the two directions.
      */
-    record LineFit(double[] xs, double[] ys, double a0, double b0) implements Surface {
+    record LineFit(String name, double[] xs, double[] ys, double a0, double b0, double[] box) implements Surface {
         public LineFit {
             if (xs.length != ys.length || xs.length < 2) throw new IllegalArgumentException("line fit: need >= 2 points with x and y");
             xs = xs.clone();
             ys = ys.clone();
+            box = box.clone();
+        }
+
+        public LineFit(double[] xs, double[] ys, double a0, double b0) {
+            this("line_fit", xs, ys, a0, b0, new double[] {0.5, 3.5, -10, 40});
+        }
+
+        /**
+         * The same points with x standardized, {@code x' = (x - mean) / sd} (population sd), the
+         * cure of ../shared/seeds' "gradients scale with the inputs" answer: the fit
+         * {@code y = a' x' + b'} has its minimum at {@code a' = a0 sd}, {@code b' = a0 mean + b0},
+         * and its Hessian is {@code 2 I}, so one learning rate suits both parameters (plain SGD at
+         * lr 0.5 lands on the minimum in one step; anything below 1 converges).
+         */
+        public LineFit standardized() {
+            double mean = 0, sq = 0;
+            for (double x : xs) mean += x;
+            mean /= xs.length;
+            for (double x : xs) sq += (x - mean) * (x - mean);
+            double sd = Math.sqrt(sq / xs.length);
+            double[] z = new double[xs.length];
+            for (int i = 0; i < xs.length; i++) z[i] = (xs[i] - mean) / sd;
+            double a = a0 * sd, b = a0 * mean + b0;
+            return new LineFit("line_fit_standardized", z, ys, a, b,
+                    new double[] {-0.2 * a, 1.3 * a, -0.2 * b, 1.3 * b});
         }
 
         /** 30 points with x uniform in [0, 100] (seed 7), y = 2x + 30 exactly. */
@@ -101,9 +127,11 @@ public sealed interface Surface permits Surface.LineFit, Surface.Rosenbrock, Sur
             return new LineFit(x, y, 2, 30);
         }
 
-        @Override public String name() { return "line_fit"; }
-
         @Override public String formula() {
+            if (!name.equals("line_fit")) {
+                return String.format(Locale.ROOT, "L(a, b) = mean over %d points of (a x' + b - y)^2, x' = the line fit's x standardized"
+                        + " (mean 0, sd 1); minimum a = %.4g, b = %.4g", xs.length, a0, b0);
+            }
             return String.format(Locale.ROOT, "L(a, b) = mean over %d points of (a x + b - y)^2, x in [0, 100], y = %s x + %s (the spreadsheet's line fit)",
                     xs.length, fmt(a0), fmt(b0));
         }
@@ -145,7 +173,7 @@ public sealed interface Surface permits Surface.LineFit, Surface.Rosenbrock, Sur
         @Override public double minimumValue() { return 0; }
         @Override public double threshold() { return 1e-2; }
         @Override public double[] start() { return new double[] {1, 1}; }
-        @Override public double[] box() { return new double[] {0.5, 3.5, -10, 40}; }
+        @Override public double[] box() { return box.clone(); }
         @Override public boolean logScale() { return true; }
         @Override public String xName() { return "a (slope)"; }
         @Override public String yName() { return "b (intercept)"; }
