@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
                 CtrPredictCommand.class,
                 ExperimentCommand.class,
                 BenchmarkCommand.class,
-                CommandLine.HelpCommand.class
+                CommandLine.HelpCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class
         })
 public final class Main implements Runnable {
 

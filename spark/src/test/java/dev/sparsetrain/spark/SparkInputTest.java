@@ -34,7 +34,7 @@ class SparkInputTest {
         sc = TestSpark.context();
     }
 
-    /** Writes interactions as "user<TAB>item<TAB>1" lines with their raw ids. */
+    /** Writes interactions as {@code "user<TAB>item<TAB>1"} lines with their raw ids. */
     static Path write(Interactions in, Path file) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int u = 0; u < in.numUsers(); u++) {
