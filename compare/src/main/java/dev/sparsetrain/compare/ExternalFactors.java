@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * <p>implicit's BPR stores its item bias as a last factor column and fixes the users' last column
  * at 1, so its factors ({@code d = factors + 1}) score as
  * <pre>
- *   x_ui = sum_{f < k} p_uf q_if + 1 * b_i
+ *   x_ui = sum_{f &lt; k} p_uf q_if + 1 * b_i
  * </pre>
  * which is sparsetrain's BPR-MF score {@code b_i + p_u . q_i}. {@link #implicitLayout} writes a
  * sparsetrain model in that layout, so both sides go through the same reader and the same dot.
