@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 EvaluateCommand.class,
                 RecommendCommand.class,
+                ServeCommand.class,
                 ReplayOptimizerCommand.class,
                 DiagnoseCommand.class,
                 LrFindCommand.class,
