@@ -215,7 +215,8 @@ def main():
     p.add_argument("--eval-every", type=int, default=1)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--save-factors", metavar="DIR", help="write users.npy, items.npy, offsets.npy (float32) after training")
+    p.add_argument("--save-factors", metavar="DIR", help="write user_factors.npy [U | 1] and item_factors.npy [I | offset] "
+                   "(float32) after training, for ExportedScoresCheck")
     p.add_argument("--self-test", action="store_true", help="check the AUC code on a hand example and exit")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -284,10 +285,12 @@ def main():
               f"per CPU-second (sampling, forward, backward, steps; evaluation excluded)")
     if args.save_factors:
         os.makedirs(args.save_factors, exist_ok=True)
-        U, I, off = model.factors()
-        for name, t in (("users", U), ("items", I), ("offsets", off)):
-            np.save(os.path.join(args.save_factors, name + ".npy"), t.numpy().astype(np.float32))
-        print(f"# factors written to {args.save_factors}: users {tuple(U.shape)}, items {tuple(I.shape)}, offsets {tuple(off.shape)}")
+        U, I, off = model.factors()   # x_ui = [U_u | 1] . [I_i | off_i], the layout ExternalFactors reads
+        U = torch.cat([U, torch.ones(U.shape[0], 1)], 1)
+        I = torch.cat([I, off[:, None]], 1)
+        np.save(os.path.join(args.save_factors, "user_factors.npy"), U.numpy().astype(np.float32))
+        np.save(os.path.join(args.save_factors, "item_factors.npy"), I.numpy().astype(np.float32))
+        print(f"# factors written to {args.save_factors}: user_factors {tuple(U.shape)}, item_factors {tuple(I.shape)}")
     return 0
 
 

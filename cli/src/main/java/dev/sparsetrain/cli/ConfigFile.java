@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,8 +40,7 @@ final class ConfigFile {
         if (root == null || root.isMissingNode() || root.isNull()) return Map.of();
         if (!root.isObject()) throw new BadInputException(file + ": expected a map of option: value, got " + root.getNodeType());
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             JsonNode v = e.getValue();
             if (v.isContainerNode()) {
                 if (v.isArray()) {

@@ -42,6 +42,9 @@ final class CtrOptions {
         @Option(names = "--constant-norm", defaultValue = "0", description = "Rescale active embedding rows to norm N. Default: off.")
         double constantNorm;
 
+        @Option(names = "--emb-entropy", defaultValue = "0", description = "Weight of the maximum-entropy regularizer: -W times the entropy of each active embedding row's energy over its dimensions (EmbeddingEntropy). Default: off.")
+        double embEntropy;
+
         @Option(names = "--freeze", split = ",", description = "Groups not to update: embeddings, mlp (not both). Default: none.")
         java.util.List<String> freeze = new java.util.ArrayList<>();
 
@@ -59,6 +62,7 @@ final class CtrOptions {
             Checks.nonNegative("--constant-norm", constantNorm);
             Checks.nonNegative("--emb-clip-norm", embClipNorm);
             Checks.nonNegative("--mlp-clip-norm", mlpClipNorm);
+            Checks.nonNegative("--emb-entropy", embEntropy);
             boolean fe = false, fm = false;
             for (String g : freeze) {
                 switch (g.trim().toLowerCase(Locale.ROOT)) {
@@ -69,7 +73,7 @@ final class CtrOptions {
             }
             if (fe && fm) throw new BadInputException("--freeze " + String.join(",", freeze) + " freezes every group, nothing would train; allowed: embeddings or mlp");
             return b.maxNorm(maxNorm).constantNorm(constantNorm).freezeEmbeddings(fe).freezeMlp(fm).freezeEmbeddingsAfter(freezeAfter)
-                    .embeddingClipNorm(embClipNorm).mlpClipNorm(mlpClipNorm).build();
+                    .embeddingClipNorm(embClipNorm).mlpClipNorm(mlpClipNorm).embeddingEntropy(embEntropy).build();
         }
     }
 

@@ -120,7 +120,9 @@ public final class CtrTrainCommand implements Callable<Integer> {
                         + " passes; give --passes above " + start);
             }
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
+            Progress progress = quiet ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
             CtrTrainer.PassHook passHook = done -> {
+                if (progress != null) progress.clearLine();
                 if (diagnostics) printDiagnostics(out, done, t.passDiagnostics().getLast());
                 if (checkpointDir != null) {
                     java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
@@ -135,9 +137,9 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 }
                 out.flush();
             };
-            Progress progress = quiet ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
             java.util.List<RunRecord.Pass> passes = new java.util.ArrayList<>();
             double rate = t.train(tr, start, 1, (p, seen, ne) -> {
+                if (progress != null) progress.clearLine();
                 float[] pred = t.predict(te);
                 CtrEvaluation[] s = st.evaluate(te.labels(), pred, imp, te.clickRate());
                 passes.add(new RunRecord.Pass((int) Math.round(p), ne, s));

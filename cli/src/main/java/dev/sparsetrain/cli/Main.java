@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 EvaluateCommand.class,
                 RecommendCommand.class,
+                ServeCommand.class,
                 ReplayOptimizerCommand.class,
                 DiagnoseCommand.class,
                 LrFindCommand.class,
@@ -25,7 +26,8 @@ import picocli.CommandLine.Command;
                 CtrPredictCommand.class,
                 ExperimentCommand.class,
                 BenchmarkCommand.class,
-                CommandLine.HelpCommand.class
+                CommandLine.HelpCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class
         })
 public final class Main implements Runnable {
 

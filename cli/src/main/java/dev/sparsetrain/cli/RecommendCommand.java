@@ -102,32 +102,41 @@ public final class RecommendCommand implements Callable<Integer> {
         if (who.usersFile != null && !Files.isReadable(who.usersFile)) throw new BadInputException("--users " + who.usersFile + ": no such readable file");
         if (out != null) OutputPaths.requireFile("--out", out);
         PrintWriter w = spec.commandLine().getOut();
-        ModelFile.Contents c = SavedModelOptions.read(model);
+        Recommender r = load(model, SavedModelOptions.read(model), spec, data, vbprFiles, includeSeen);
+        if (batch) return serve(r.scorer(), r.users(), r.items(), r.train(), r.title());
+        int u = userIndex(r.users(), who.user, "--user '" + who.user + "'");
+        float[] scores = new float[r.items().size()];
+        r.scorer().scoreAll(u, scores);
+        print(w, r.items(), scores, r.train(), u, r.title());
+        return ExitCodes.OK;
+    }
+
+    /**
+     * A saved recommender ready to score: its scorer (thread-safe), id maps, the training items to
+     * leave out (null with {@code includeSeen}), item titles (null when the data has none) and the
+     * kind of model ("BPR-MF", "VBPR", "visual-only").
+     */
+    record Recommender(Scorer scorer, IdMap users, IdMap items, Interactions train, UnaryOperator<String> title, String kind) {}
+
+    /**
+     * Loads a BPR-MF, VBPR or visual-only model file with the data it was trained on (re-read as
+     * recorded in the file, or as the data options given say), refusing options of the other kind.
+     */
+    static Recommender load(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec, ImplicitDataOptions data,
+                            SavedModelOptions.Vbpr vbprFiles, boolean includeSeen) {
         SavedModelOptions.refuseForeignOptions(spec, model, c);
         if (SavedModelOptions.isVbpr(c)) {
             var v = SavedModelOptions.vbpr(model, c, spec, data, vbprFiles.features, vbprFiles.syntheticDim);
-            Scorer scorer = VbprEvaluator.scorer(v.model());
-            Interactions train = includeSeen ? null : v.train();
-            if (batch) return serve(scorer, v.loaded().users(), v.loaded().items(), train, null);
-            int u = userIndex(v.loaded().users(), who.user, "--user '" + who.user + "'");
-            float[] scores = new float[v.model().items()];
-            scorer.scoreAll(u, scores);
-            print(w, v.loaded().items(), scores, train, u, null);   // no titles in VBPR data
-            return ExitCodes.OK;
+            return new Recommender(VbprEvaluator.scorer(v.model()), v.loaded().users(), v.loaded().items(), includeSeen ? null : v.train(),
+                    null, SavedModelOptions.kindLabel(c));   // no titles in VBPR data
         }
         BprFiles.Loaded l = SavedModelOptions.load(model, c, spec);
         ImplicitDataOptions.Loaded rd = data.load(); // for the training items to leave out, and the titles
         Interactions train = includeSeen ? null : SavedModelOptions.split(data, rd, l).train();
-        UnaryOperator<String> title = rd.hasTitles() ? rd::title : null;
-        if (batch) return serve(l.model(), l.users(), l.items(), train, title);
-        int u = userIndex(l.users(), who.user, "--user '" + who.user + "'");
-        float[] scores = new float[l.items().size()];
-        l.model().scoreAll(u, scores);
-        print(w, l.items(), scores, train, u, title);
-        return ExitCodes.OK;
+        return new Recommender(l.model(), l.users(), l.items(), train, rd.hasTitles() ? rd::title : null, SavedModelOptions.kindLabel(c));
     }
 
-    private static int userIndex(IdMap users, String id, String where) {
+    static int userIndex(IdMap users, String id, String where) {
         int u = users.indexOf(id);
         if (u < 0) {
             throw new BadInputException(where + ": unknown user; the model knows " + users.size() + " users (ids such as "

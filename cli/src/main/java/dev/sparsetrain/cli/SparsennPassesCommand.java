@@ -46,7 +46,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @Option(names = "--evals-per-pass", defaultValue = "4", description = "Curve points per pass. Default: ${DEFAULT-VALUE}.")
     int evalsPerPass;
 
-    @Option(names = "--variants", split = ",", description = "Subset of: none, mlp_l2, emb_l2, max_norm, const_norm, sparse_dropout, mlp_dropout, freeze_emb, low_lr, dim_4, buckets_div10. Default: all.")
+    @Option(names = "--variants", split = ",", description = "Subset of: none, mlp_l2, emb_l2, max_norm, const_norm, sparse_dropout, max_entropy, mlp_dropout, freeze_emb, low_lr, dim_4, buckets_div10. Default: all.")
     List<String> variants;
 
     @Option(names = "--report", defaultValue = "sparsenn-passes.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")

@@ -5,7 +5,6 @@ import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Progress;
 import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.Split;
-import dev.sparsetrain.data.Splits;
 import dev.sparsetrain.metrics.ranking.PopularityScorer;
 import dev.sparsetrain.metrics.ranking.RankingEvaluator;
 import dev.sparsetrain.metrics.ranking.RankingReport;
@@ -128,7 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
         Interactions fit = train;
         Interactions validation = null;
         if (tc.patience() > 0) {
-            Split v = Splits.validation(train, data.splitSeed());
+            Split v = data.validation(train);   // the latest remaining item per user under a temporal split
             fit = v.train();
             validation = v.test();
         }

@@ -37,4 +37,13 @@ class MainErrorsTest {
         assertEquals("2", r[0]);
         assertEquals(1, r[2].lines().count(), r[2]);
     }
+
+    /** 'generate-completion' prints a bash/zsh completion script that knows every command and option. */
+    @Test
+    void completionScriptKnowsCommandsAndOptions() {
+        String[] r = run("generate-completion");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("complete -F") && r[1].contains("ctr-train") && r[1].contains("--auto-balance")
+                && r[1].contains("optimizer-tour"), r[1].length() > 400 ? r[1].substring(0, 400) : r[1]);
+    }
 }

@@ -103,6 +103,19 @@ public final class Progress {
         out.flush();
     }
 
+    /**
+     * Erases an in-place line (on a terminal) so that output written now, on standard output or
+     * here, starts at the beginning of an empty line; the next {@link #update} draws the line again.
+     * Call it before printing results in the middle of a run (per-pass figures, checkpoints).
+     */
+    public void clearLine() {
+        if (out != null && printedInPlace) {
+            out.print("\r\u001b[K");
+            out.flush();
+            printedInPlace = false;
+        }
+    }
+
     /** Ends an in-place line so that other output starts on a fresh line. */
     public void close() {
         if (out != null && printedInPlace) {

@@ -20,6 +20,24 @@ class ProgressTest {
         assertTrue(s.contains("epoch 1/2") && s.contains("100%") && s.contains("loss 0.25") && s.contains("/s"), s);
     }
 
+    /** On a terminal, clearLine erases the drawn line so that results printed mid-run start on an empty line. */
+    @Test
+    void clearLineErasesTheInPlaceLineOnce() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Progress p = Progress.to(new PrintStream(buf, true, StandardCharsets.UTF_8), "ctr-train", 100, true);
+        p.clearLine();                       // nothing drawn yet: nothing to erase
+        assertEquals("", buf.toString(StandardCharsets.UTF_8));
+        Thread.sleep(250);                   // past the 200 ms repaint interval
+        p.update(40, "NE 0.9");
+        String drawn = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(drawn.startsWith("\rctr-train [") && drawn.endsWith("\u001b[K"), drawn);
+        p.clearLine();
+        p.clearLine();                       // once only
+        assertEquals(drawn + "\r\u001b[K", buf.toString(StandardCharsets.UTF_8));
+        p.close();                           // the line is gone already: no newline
+        assertEquals(drawn + "\r\u001b[K", buf.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void humanRates() {
         assertEquals("12.35M", Progress.human(12_345_678));

@@ -35,7 +35,7 @@ public final class ClickDataOptions {
     @Option(names = "--data", paramLabel = "FILE", description = "Click log to read. Default: none, synthetic data with a planted click model (see --synthetic-rows).")
     private Path data;
 
-    @Option(names = "--format", defaultValue = "criteo", description = "criteo (TSV), avazu (CSV with header) or schema (see --schema). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", defaultValue = "criteo", description = "criteo (TSV), avazu (CSV with header) or schema (see --schema). Default: avazu when the file starts with Avazu's header (id,click,hour,...), else ${DEFAULT-VALUE}.")
     private String format;
 
     @Option(names = "--schema", description = "Column roles for --format schema, e.g. 'label,dense*13,sparse*26' (roles: label, dense, sparse, multi, skip). Required with --format schema; no default.")
@@ -103,9 +103,26 @@ public final class ClickDataOptions {
     public Split load(long seed) {
         refuseIgnoredOptions();
         if (data == null) return synthetic(seed);
-        CtrSchema s = schema(format, schema, delimiter, header);
-        var f = CtrFileSplit.read(data, format, s, skipBad, trainRows, testRows, encoder());
+        String fmt = given("--format") ? format : detectFormat(data, format);
+        CtrSchema s = schema(fmt, schema, delimiter, header);
+        var f = CtrFileSplit.read(data, fmt, s, skipBad, trainRows, testRows, encoder());
         return new Split(f.train(), f.test(), f.description(), f.encoder(), null, f.state());
+    }
+
+    /**
+     * The format of a click log whose {@code --format} was not given: "avazu" when its first line is
+     * Avazu's header ({@code id,click,hour,...}), else {@code fallback} (criteo). Files that cannot be
+     * read here (missing, a directory) keep the fallback, and the reader reports them.
+     */
+    static String detectFormat(Path file, String fallback) {
+        if (!java.nio.file.Files.isRegularFile(file)) return fallback;
+        try (var r = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            String first = r.readLine();
+            if (first != null && first.toLowerCase(Locale.ROOT).replace("\"", "").startsWith("id,click,")) return "avazu";
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return fallback;   // unreadable or not UTF-8: the reader names the problem
+        }
+        return fallback;
     }
 
     /** The reader schema of {@code --format} (with {@code --schema}, {@code --delimiter}, {@code --header} for "schema"). */

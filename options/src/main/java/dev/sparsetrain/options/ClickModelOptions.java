@@ -83,7 +83,7 @@ public final class ClickModelOptions {
         var pr = mixee.commandLine().getParseResult();
         if (pr == null) return;
         List<String> lacking = new ArrayList<>(List.of("--interaction", "--bottom", "--top", "--mlp-dropout"));
-        if (mc.type() == ModelConfig.Type.LOGISTIC) lacking.addAll(List.of("--dim", "--max-norm", "--constant-norm"));
+        if (mc.type() == ModelConfig.Type.LOGISTIC) lacking.addAll(List.of("--dim", "--max-norm", "--constant-norm", "--emb-entropy"));
         for (String o : lacking) {
             if (pr.hasMatchedOption(o)) {
                 throw new BadInputException(o + " does not apply to --model " + mc.type().name().toLowerCase(Locale.ROOT)

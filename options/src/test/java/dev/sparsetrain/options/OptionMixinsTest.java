@@ -93,6 +93,20 @@ class OptionMixinsTest {
         assertEquals("--positives 'all': use users or pairs", assertThrows(BadInputException.class, () -> BprOptions.positives("all")).getMessage());
     }
 
+    /** Without --format, a file that starts with Avazu's header is read as Avazu; anything else keeps the criteo default. */
+    @Test
+    void avazuIsRecognisedByItsHeader(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path avazu = dir.resolve("a.csv"), criteo = dir.resolve("c.txt");
+        java.nio.file.Files.writeString(avazu, "id,click,hour,C1,banner_pos\n1,0,14102100,1005,0\n");
+        java.nio.file.Files.writeString(criteo, "0\t1\t2\n");
+        assertEquals("avazu", ClickDataOptions.detectFormat(avazu, "criteo"));
+        assertEquals("criteo", ClickDataOptions.detectFormat(criteo, "criteo"));
+        assertEquals("criteo", ClickDataOptions.detectFormat(dir.resolve("missing.csv"), "criteo"));
+        assertEquals("criteo", ClickDataOptions.detectFormat(dir, "criteo"));
+        java.nio.file.Files.write(criteo, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 0x0a});   // not UTF-8: the reader reports it
+        assertEquals("criteo", ClickDataOptions.detectFormat(criteo, "criteo"));
+    }
+
     /** --delimiter of a schema click log takes the names train's --delimiter takes (its help says "Default: tab"). */
     @Test
     void schemaDelimiterTakesNamesAsWellAsCharacters() {

@@ -34,7 +34,7 @@ class SparkInputTest {
         sc = TestSpark.context();
     }
 
-    /** Writes interactions as "user<TAB>item<TAB>1" lines with their raw ids. */
+    /** Writes interactions as {@code "user<TAB>item<TAB>1"} lines with their raw ids. */
     static Path write(Interactions in, Path file) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int u = 0; u < in.numUsers(); u++) {
@@ -142,6 +142,9 @@ class SparkInputTest {
             {"--input", bad.toString(), "--split", "user-ratio"},
             {"--input", bad.toString(), "--data", "ml-100k"},
             {"--input", bad.toString(), "--skip-malformed"},
+            {"--input", bad.toString(), "--split", "last"},
+            {"--input", bad.toString(), "--split", "time-ratio"},
+            {"--input", bad.toString(), "--time-column", "3"},
         };
         for (String[] c : cases) SparkBprTest.refused(dir, c);   // exit code 2, one line, no model file
     }

@@ -54,7 +54,7 @@ final class LongIntMap {
         if (++size * 2 > keys.length) grow();
     }
 
-    /** Keys in slot order; {@link #valueAt(int)} with the same index. */
+    /** The keys, in slot order. */
     long[] keysArray() {
         long[] out = new long[size];
         int n = 0;

@@ -17,10 +17,10 @@ import java.util.function.IntPredicate;
  *   candidates C_u = all items \ K_u                   (training items excluded from the ranking)
  *   negatives  N_u = C_u \ T_u
  *   AUC_u      = 1/(|T_u||N_u|) sum_{i in T_u} sum_{j in N_u} [s_ui > s_uj] + 0.5 [s_ui = s_uj]
- *   rank(i)    = 1 + |{j in C_u : s_uj > s_ui, or s_uj = s_ui and j < i}|
+ *   rank(i)    = 1 + |{j in C_u : s_uj > s_ui, or s_uj = s_ui and j &lt; i}|
  *   Recall@K   = hits@K / |T_u|        Precision@K = hits@K / K
- *   NDCG@K     = sum_{hit at rank r <= K} 1/log2(r+1)  /  sum_{r=1..min(K,|T_u|)} 1/log2(r+1)
- *   MAP@K      = sum_{hit at rank r <= K} (hits up to r)/r  /  min(K, |T_u|)
+ *   NDCG@K     = sum_{hit at rank r &lt;= K} 1/log2(r+1)  /  sum_{r=1..min(K,|T_u|)} 1/log2(r+1)
+ *   MAP@K      = sum_{hit at rank r &lt;= K} (hits up to r)/r  /  min(K, |T_u|)
  *   MRR        = 1 / min_{i in T_u} rank(i)
  *   Coverage@K = |union of all users' top K| / items
  * </pre>

@@ -60,15 +60,15 @@ public final class HtmlReport {
         return this;
     }
 
-    public HtmlReport chart(SvgChart chart) {
+    public HtmlReport chart(SvgFigure chart) {
         body.append("<div class=\"chart\">").append(chart.render()).append("</div>\n");
         return this;
     }
 
     /** Several charts side by side (wrapping). */
-    public HtmlReport charts(List<SvgChart> charts) {
+    public HtmlReport charts(List<? extends SvgFigure> charts) {
         body.append("<div class=\"row\">");
-        for (SvgChart c : charts) body.append("<div class=\"chart\">").append(c.render()).append("</div>");
+        for (SvgFigure c : charts) body.append("<div class=\"chart\">").append(c.render()).append("</div>");
         body.append("</div>\n");
         return this;
     }

@@ -18,7 +18,7 @@ import java.util.Locale;
  *         .render();
  * </pre>
  */
-public final class SvgChart {
+public final class SvgChart implements SvgFigure {
     private static final String[] PALETTE = {
         "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"
     };
@@ -84,6 +84,7 @@ public final class SvgChart {
         return Double.isFinite(x) && Double.isFinite(y) && (!logX || x > 0) && (!logY || y > 0);
     }
 
+    @Override
     public String render() {
         double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
         double minY = Double.POSITIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;

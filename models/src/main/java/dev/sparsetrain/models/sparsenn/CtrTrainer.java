@@ -526,6 +526,7 @@ public final class CtrTrainer implements AutoCloseable {
                 for (int c = 0; c < t; c++) dev.sparsetrain.core.Kernels.axpy(1f, grads[c].dense[i], r * dim, dst, off, dim);
             }
         }
+        float entropy = (float) config.embeddingEntropy();
         for (int i = 0; i < sparseBatches.length; i++) {
             if (sparseShard[i] != k) continue;
             RowBatch rb = sparseBatches[i];
@@ -533,6 +534,15 @@ public final class CtrTrainer implements AutoCloseable {
                 RowBatch src = grads[c].sparse[i];
                 float[] g = src.grads();
                 for (int e = 0; e < src.size(); e++) rb.add(src.row(e), g, src.gradOffset(e));
+            }
+            Table table = sparseTables.get(i);
+            if (entropy > 0 && !table.name().startsWith("lin.")) {
+                rb.coalesce(table.rows());   // once per active row, as L2 on active rows
+                float[] g = rb.grads();
+                for (int e = 0; e < rb.size(); e++) {
+                    int row = rb.row(e);
+                    EmbeddingEntropy.addGradient(table.block(row), table.offset(row), g, rb.gradOffset(e), table.dim(), entropy);
+                }
             }
         }
         shards[k].step();

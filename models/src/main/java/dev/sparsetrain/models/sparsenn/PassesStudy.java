@@ -60,6 +60,8 @@ public final class PassesStudy {
         v.add(new Variant("max_norm", "embedding rows projected to norm <= 0.1", model, none.toBuilder().maxNorm(0.1).build(), 0));
         v.add(new Variant("const_norm", "embedding rows rescaled to norm 0.1", model, none.toBuilder().constantNorm(0.1).build(), 0));
         v.add(new Variant("sparse_dropout", "each sparse id dropped with p = 0.3", model, none.toBuilder().sparseDropout(0.3).build(), 0));
+        v.add(new Variant("max_entropy", "entropy of active rows' energy over dimensions maximised, weight 1e-2", model,
+                none.toBuilder().embeddingEntropy(1e-2).build(), 0));
         v.add(new Variant("mlp_dropout", "MLP hidden units dropped with p = 0.3", model, none.toBuilder().mlpDropout(0.3).build(), 0));
         v.add(new Variant("freeze_emb", "embeddings frozen after pass 1", model, none.toBuilder().freezeEmbeddingsAfter(1).build(), 0));
         v.add(new Variant("low_lr", "learning rates / 10", model,
