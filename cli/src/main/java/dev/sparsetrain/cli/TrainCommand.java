@@ -135,6 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (diagnostics) m.collectDiagnostics(true);
         w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%s%n", data.splitName(), fit.size(), test.size(),
                 validation == null ? "" : ", " + validation.size() + " for validation (early stopping on " + training.validationMetric + ")");
+        if (data.splitName().equalsIgnoreCase("time-ratio")) w.println(dev.sparsetrain.data.Splits.coldSummary(new Split(fit, test)));
         w.printf(Locale.ROOT, "BPR-MF: %d factors; group factors %s; group biases %s; lr decays to %.2fx; %s kernel; %d threads, seed %d, %d epochs%n",
                 bc.factors(), bc.factorChain().describe(), bc.biasChain().describe(), bc.finalLearningRate(),
                 m.usesFusedKernel() ? "fused " + BprModel.kernelName() + " SGD" : "generic optimizer", tc.threads(), tc.seed(), tc.epochs());

@@ -161,6 +161,17 @@ class TemporalSplitsTest {
     }
 
     @Test
+    void timeRatioCountsTheTestUsersAndItemsUnseenInTraining() {
+        Interactions.Builder b = new Interactions.Builder(IdMap.sequential(3), IdMap.sequential(4));
+        b.add(0, 0, 1f, 1).add(0, 1, 1f, 2).add(1, 0, 1f, 3).add(0, 2, 1f, 8).add(2, 3, 1f, 9);   // user 2 and item 3 arrive last
+        Split s = Splits.timeRatio(b.build(), 0.4);
+        assertArrayEquals(new int[] {2}, s.test().itemsOf(0));
+        assertArrayEquals(new int[] {3}, s.test().itemsOf(2));
+        assertEquals("test: 2 users (1 with no training pair), 2 items (2 never in training); those are ranked with their untrained rows",
+                Splits.coldSummary(s));
+    }
+
+    @Test
     void temporalSplitsRefuseDataWithoutTimestampsInOneLine() {
         Interactions all = Interactions.of(3, new int[] {0, 1}, new int[] {1, 2});
         for (String k : new String[] {"last", "time-ratio"}) {
