@@ -187,7 +187,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (validation != null) exclude.add(validation);
         RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withThreads(tc.threads()).withKs(ks);
         RankingReport r = RankingEvaluator.evaluate(m, test, exclude, eo);
-        RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(fit), test, exclude, eo);
+        // popularity counts every training pair (validation ones too), as evaluate does from the saved model
+        RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(train), test, exclude, eo);
         w.print(RankingReport.table("BPR-MF", r, "popularity", pop));
         meta.put("epoch", Integer.toString(res.bestEpoch()));
         meta.put("test-auc", String.format(Locale.ROOT, "%.6f", r.auc()));
