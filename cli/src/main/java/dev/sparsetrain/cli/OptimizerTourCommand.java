@@ -141,7 +141,8 @@ public final class OptimizerTourCommand implements Callable<Integer> {
 
     private void writeReport(String dataSummary, OptimizerTour.Config c, List<OptimizerTour.OptimizerResult> results, String table, String bt) {
         HtmlReport h = new HtmlReport("Optimizer tour: BPR-MF, per-row effective learning rate vs item frequency");
-        h.paragraph("Data: " + dataSummary + ". Split " + data.splitName() + ", validation = one more held-out item per user of the training split. "
+        h.paragraph("Data: " + dataSummary + ". Split " + data.splitName() + ", validation = one more held-out item per user of the training split"
+                + (dev.sparsetrain.data.Splits.isTemporal(data.splitName()) ? " (the latest remaining one). " : ". ")
                 + c.epochs() + " epochs, " + c.seeds() + " seeds per optimizer, " + c.factors() + " factors, coupled L2 " + c.regularization()
                 + ", constant learning rate, item biases plain SGD, factor group under " + c.semantics() + " sparse semantics"
                 + (c.semantics() == SparseSemantics.LAZY_ROWWISE_BIAS ? " (Adam family; the others LAZY)" : "") + ", one thread.");

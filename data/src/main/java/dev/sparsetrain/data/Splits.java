@@ -115,6 +115,30 @@ public final class Splits {
         return partition(all, toTest);
     }
 
+    /**
+     * A one-line account of the test users and items that have no training pair (a global time
+     * cut leaves users who joined late, and items released late, with none): the evaluator ranks
+     * for them with their untrained rows.
+     */
+    public static String coldSummary(Split s) {
+        Interactions tr = s.train(), te = s.test();
+        int users = 0, coldUsers = 0;
+        for (int u = 0; u < te.numUsers(); u++) {
+            if (te.count(u) == 0) continue;
+            users++;
+            if (tr.count(u) == 0) coldUsers++;
+        }
+        int[] trItems = tr.itemCounts(), teItems = te.itemCounts();
+        int items = 0, coldItems = 0;
+        for (int i = 0; i < teItems.length; i++) {
+            if (teItems[i] == 0) continue;
+            items++;
+            if (trItems[i] == 0) coldItems++;
+        }
+        return String.format(java.util.Locale.ROOT, "test: %d users (%d with no training pair), %d items (%d never in training); "
+                + "those are ranked with their untrained rows", users, coldUsers, items, coldItems);
+    }
+
     private static long[] requireTimes(Interactions all, String split) {
         if (!all.hasTimes()) {
             throw new BadInputException("--split " + split + ": the data has no timestamps (use ml-100k, ml-1m's ratings.dat, "

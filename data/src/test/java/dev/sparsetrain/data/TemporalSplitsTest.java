@@ -46,6 +46,50 @@ class TemporalSplitsTest {
     }
 
     @Test
+    void movieLens1mReadsTheTimestampsOfRatingsDatWhenPresent() throws IOException {
+        // a made-up folder in the layout of ml-1m (no real data): ratings.dat wins over the TSV
+        Path ml = Files.createDirectories(dir.resolve("movielens-1m"));
+        Files.writeString(ml.resolve("ratings.dat"), "1::1193::5::978300760\n1::661::3::978302109\n2::1193::4::978298413\n");
+        Files.writeString(ml.resolve("ratings_no_timestamp.tsv"), "1\t1\t5\n");
+        var d = KnownDatasets.load("ml-1m", dir, ReadOptions.defaults());
+        assertEquals(3, d.interactions().size());
+        assertEquals(978302109L, timeOf(d.interactions(), "1", "661"));
+        assertArrayEquals(new int[] {d.interactions().items().indexOf("661")}, Splits.lastPerUser(d.interactions()).test().itemsOf(0));
+        Files.delete(ml.resolve("ratings.dat"));
+        assertFalse(KnownDatasets.load("ml-1m", dir, ReadOptions.defaults()).interactions().hasTimes());
+    }
+
+    @Test
+    void movieLens100kTimestampsAndItsLastSplit() {
+        Interactions in = KnownDatasets.movieLens100k(dev.sparsetrain.testkit.Datasets.require("movielens-100k"), ReadOptions.defaults()).interactions();
+        long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
+        for (long t : in.times()) { min = Math.min(min, t); max = Math.max(max, t); }
+        assertEquals(874724710L, min);   // the range SOURCE.md states
+        assertEquals(893286638L, max);
+        Split s = Splits.lastPerUser(in);
+        assertEquals(943, s.test().size());   // every user has >= 20 ratings
+        int ties = 0, tiedUsers = 0;
+        for (int u = 0; u < in.numUsers(); u++) {
+            long held = s.test().times()[s.test().start(u)];
+            int before = ties;
+            for (int p = s.train().start(u); p < s.train().end(u); p++) {
+                assertTrue(s.train().times()[p] <= held);
+                if (s.train().times()[p] == held) ties++;
+            }
+            if (ties > before) tiedUsers++;
+        }
+        Split tr = Splits.timeRatio(in, 0.2);
+        System.out.printf("ml-100k: times %d..%d; --split last: %d users have other ratings in the same second as the held-out one (%d pairs, "
+                + "tie to the higher item index); --split time-ratio 0.2 cuts at %d (%s)%n", min, max, tiedUsers, ties, tr.test().times().length > 0 ? minOf(tr.test().times()) : -1, Splits.coldSummary(tr));
+    }
+
+    private static long minOf(long[] a) {
+        long m = Long.MAX_VALUE;
+        for (long x : a) m = Math.min(m, x);
+        return m;
+    }
+
+    @Test
     void aBadTimestampIsOneLineWithFileLineValueAndWhatIsAllowed() throws IOException {
         Path f = dir.resolve("bad.tsv");
         Files.writeString(f, "a\tx\t1\t50\nb\ty\t1\t2020-01-01\n");
@@ -158,6 +202,17 @@ class TemporalSplitsTest {
         // the random splits keep their random validation, unchanged
         assertEquals(Splits.validation(test.train(), 42).test().pairHash(), Splits.validation(test.train(), 42, "loo").test().pairHash());
         assertTrue(Splits.isTemporal("LAST") && Splits.isTemporal("time-ratio") && !Splits.isTemporal("loo"));
+    }
+
+    @Test
+    void timeRatioCountsTheTestUsersAndItemsUnseenInTraining() {
+        Interactions.Builder b = new Interactions.Builder(IdMap.sequential(3), IdMap.sequential(4));
+        b.add(0, 0, 1f, 1).add(0, 1, 1f, 2).add(1, 0, 1f, 3).add(0, 2, 1f, 8).add(2, 3, 1f, 9);   // user 2 and item 3 arrive last
+        Split s = Splits.timeRatio(b.build(), 0.4);
+        assertArrayEquals(new int[] {2}, s.test().itemsOf(0));
+        assertArrayEquals(new int[] {3}, s.test().itemsOf(2));
+        assertEquals("test: 2 users (1 with no training pair), 2 items (2 never in training); those are ranked with their untrained rows",
+                Splits.coldSummary(s));
     }
 
     @Test
