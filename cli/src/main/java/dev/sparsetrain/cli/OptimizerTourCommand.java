@@ -5,7 +5,6 @@ import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.KnownDatasets;
 import dev.sparsetrain.data.Split;
-import dev.sparsetrain.data.Splits;
 import dev.sparsetrain.metrics.report.HtmlReport;
 import dev.sparsetrain.metrics.report.SvgChart;
 import dev.sparsetrain.models.bpr.OptimizerTour;
@@ -110,7 +109,7 @@ public final class OptimizerTourCommand implements Callable<Integer> {
         ImplicitDataOptions.Loaded rd = data.load();
         out.println(rd.summary());
         Split split = data.split(rd.all());
-        Split v = Splits.validation(split.train(), data.splitSeed());
+        Split v = data.validation(split.train());
         Interactions fit = v.train(), validation = v.test(), test = split.test();
         out.printf(Locale.ROOT, "split %s: %d fit pairs, %d validation, %d test; %d epochs, %d seeds from %d, %s semantics, one thread%n", data.splitName(), fit.size(),
                 validation.size(), test.size(), c.epochs(), c.seeds(), c.seed(), c.semantics().name().toLowerCase(Locale.ROOT));
@@ -142,7 +141,8 @@ public final class OptimizerTourCommand implements Callable<Integer> {
 
     private void writeReport(String dataSummary, OptimizerTour.Config c, List<OptimizerTour.OptimizerResult> results, String table, String bt) {
         HtmlReport h = new HtmlReport("Optimizer tour: BPR-MF, per-row effective learning rate vs item frequency");
-        h.paragraph("Data: " + dataSummary + ". Split " + data.splitName() + ", validation = one more held-out item per user of the training split. "
+        h.paragraph("Data: " + dataSummary + ". Split " + data.splitName() + ", validation = one more held-out item per user of the training split"
+                + (dev.sparsetrain.data.Splits.isTemporal(data.splitName()) ? " (the latest remaining one). " : ". ")
                 + c.epochs() + " epochs, " + c.seeds() + " seeds per optimizer, " + c.factors() + " factors, coupled L2 " + c.regularization()
                 + ", constant learning rate, item biases plain SGD, factor group under " + c.semantics() + " sparse semantics"
                 + (c.semantics() == SparseSemantics.LAZY_ROWWISE_BIAS ? " (Adam family; the others LAZY)" : "") + ", one thread.");

@@ -43,11 +43,11 @@ final class SavedModelOptions {
     }
 
     /** Model metadata keys that are data/split options (applied when not given on the command line). */
-    static final java.util.Set<String> DATA_KEYS = java.util.Set.of("data", "data-root", "delimiter", "columns", "header", "charset",
+    static final java.util.Set<String> DATA_KEYS = java.util.Set.of("data", "data-root", "delimiter", "columns", "header", "charset", "time-column",
             "threshold", "skip-malformed", "split", "test-fraction", "split-seed", "synthetic-users", "synthetic-items", "synthetic-seed");
 
     /** Options that only apply to BPR-MF files (their data and split); refused for VBPR files, whose split is fixed. */
-    static final List<String> BPR_ONLY = List.of("--data-root", "--delimiter", "--columns", "--header", "--charset", "--threshold",
+    static final List<String> BPR_ONLY = List.of("--data-root", "--delimiter", "--columns", "--header", "--charset", "--time-column", "--threshold",
             "--skip-malformed", "--split", "--test-fraction", "--split-seed");
 
     /** Options that only apply to VBPR / visual-only files. */

@@ -5,7 +5,6 @@ import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Progress;
 import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.Split;
-import dev.sparsetrain.data.Splits;
 import dev.sparsetrain.metrics.ranking.PopularityScorer;
 import dev.sparsetrain.metrics.ranking.RankingEvaluator;
 import dev.sparsetrain.metrics.ranking.RankingReport;
@@ -128,7 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
         Interactions fit = train;
         Interactions validation = null;
         if (tc.patience() > 0) {
-            Split v = Splits.validation(train, data.splitSeed());
+            Split v = data.validation(train);   // the latest remaining item per user under a temporal split
             fit = v.train();
             validation = v.test();
         }
@@ -136,6 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (diagnostics) m.collectDiagnostics(true);
         w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%s%n", data.splitName(), fit.size(), test.size(),
                 validation == null ? "" : ", " + validation.size() + " for validation (early stopping on " + training.validationMetric + ")");
+        if (data.splitName().equalsIgnoreCase("time-ratio")) w.println(dev.sparsetrain.data.Splits.coldSummary(new Split(fit, test)));
         w.printf(Locale.ROOT, "BPR-MF: %d factors; group factors %s; group biases %s; lr decays to %.2fx; %s kernel; %d threads, seed %d, %d epochs%n",
                 bc.factors(), bc.factorChain().describe(), bc.biasChain().describe(), bc.finalLearningRate(),
                 m.usesFusedKernel() ? "fused " + BprModel.kernelName() + " SGD" : "generic optimizer", tc.threads(), tc.seed(), tc.epochs());
@@ -187,7 +187,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (validation != null) exclude.add(validation);
         RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withThreads(tc.threads()).withKs(ks);
         RankingReport r = RankingEvaluator.evaluate(m, test, exclude, eo);
-        RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(fit), test, exclude, eo);
+        // popularity counts every training pair (validation ones too), as evaluate does from the saved model
+        RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(train), test, exclude, eo);
         w.print(RankingReport.table("BPR-MF", r, "popularity", pop));
         meta.put("epoch", Integer.toString(res.bestEpoch()));
         meta.put("test-auc", String.format(Locale.ROOT, "%.6f", r.auc()));

@@ -12,6 +12,11 @@
  *       ({@link dev.sparsetrain.compare.TrainingExport}) and implicit's factors come back as
  *       .npy, scored as {@link dev.sparsetrain.compare.ExternalFactors}. implicit itself is not
  *       part of the build; its tests here need no Python.</li>
+ *   <li>PyTorch (Debian's python3-torch), by the scripts in {@code compare/pytorch} (not part of
+ *       the build): {@link dev.sparsetrain.compare.ExportedScoresCheck} scores the factors they
+ *       export with this project's evaluator, so that the scripts' own AUC code is checked against
+ *       it; {@link dev.sparsetrain.compare.EqualEpochs} prints sparsetrain's own per-epoch
+ *       trajectories on tiktok-diffmm to set beside theirs.</li>
  * </ul>
  * Optional module (Maven profile {@code compare}); nothing depends on it, so LibRec never reaches
  * the command-line jar.

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * How to read interactions from a delimited text file: the delimiter, which (0-based) columns hold
- * the user, the item and an optional weight, whether the first line is a header, and the charset.
+ * the user, the item, an optional weight and an optional timestamp, whether the first line is a
+ * header, and the charset.
  *
  * <p>The delimiter is a literal string ({@code "\t"}, {@code "::"}, {@code ","}), or
  * {@code "whitespace"} for runs of spaces and tabs. Carriage returns at line ends are stripped, and
@@ -18,8 +19,11 @@ import java.util.Objects;
  * @param weightColumn 0-based column of the rating or count, or -1 for none (weight 1)
  * @param header       whether the first line is a header to skip
  * @param charset      text encoding
+ * @param timeColumn   0-based column of a whole-number timestamp (epoch seconds or any {@code long}),
+ *                     or -1 for none; read into {@link Interactions#times()} for the temporal splits
  */
-public record DelimitedFormat(String delimiter, int userColumn, int itemColumn, int weightColumn, boolean header, Charset charset) {
+public record DelimitedFormat(String delimiter, int userColumn, int itemColumn, int weightColumn, boolean header, Charset charset,
+                              int timeColumn) {
 
     public static final String WHITESPACE = "whitespace";
 
@@ -35,6 +39,16 @@ public record DelimitedFormat(String delimiter, int userColumn, int itemColumn, 
             throw new dev.sparsetrain.core.BadInputException("columns: weight=" + weightColumn
                     + ", must be -1 (none) or a column other than user and item");
         }
+        if (timeColumn < -1 || (timeColumn >= 0 && (timeColumn == userColumn || timeColumn == itemColumn || timeColumn == weightColumn))) {
+            throw new dev.sparsetrain.core.BadInputException("--time-column " + timeColumn
+                    + ": must be a 0-based column other than user (" + userColumn + "), item (" + itemColumn + ") and weight ("
+                    + weightColumn + ")");
+        }
+    }
+
+    /** A format without a time column. */
+    public DelimitedFormat(String delimiter, int userColumn, int itemColumn, int weightColumn, boolean header, Charset charset) {
+        this(delimiter, userColumn, itemColumn, weightColumn, header, charset, -1);
     }
 
     /** Tab-separated user, item, rating (MovieLens 100K u.data and the ML-1M TSV). */
@@ -42,9 +56,14 @@ public record DelimitedFormat(String delimiter, int userColumn, int itemColumn, 
         return new DelimitedFormat("\t", 0, 1, 2, false, StandardCharsets.UTF_8);
     }
 
-    /** {@code UserID::MovieID::Rating::Timestamp} (MovieLens 1M ratings.dat). */
+    /** MovieLens 100K u.data: tab-separated user, item, rating, unix timestamp (column 3 kept as the time). */
+    public static DelimitedFormat movieLens100k() {
+        return new DelimitedFormat("\t", 0, 1, 2, false, StandardCharsets.UTF_8, 3);
+    }
+
+    /** {@code UserID::MovieID::Rating::Timestamp} (MovieLens 1M ratings.dat; column 3 kept as the time). */
     public static DelimitedFormat movieLensDat() {
-        return new DelimitedFormat("::", 0, 1, 2, false, StandardCharsets.ISO_8859_1);
+        return new DelimitedFormat("::", 0, 1, 2, false, StandardCharsets.ISO_8859_1, 3);
     }
 
     /** Last.fm HetRec user_artists.dat: tab-separated with a header, play count as weight. */
@@ -54,11 +73,16 @@ public record DelimitedFormat(String delimiter, int userColumn, int itemColumn, 
 
     /** The number of columns a line must have. */
     public int minColumns() {
-        return Math.max(Math.max(userColumn, itemColumn), weightColumn) + 1;
+        return Math.max(Math.max(Math.max(userColumn, itemColumn), weightColumn), timeColumn) + 1;
     }
 
     public DelimitedFormat withHeader(boolean h) {
-        return new DelimitedFormat(delimiter, userColumn, itemColumn, weightColumn, h, charset);
+        return new DelimitedFormat(delimiter, userColumn, itemColumn, weightColumn, h, charset, timeColumn);
+    }
+
+    /** The same format with a time column ({@code -1}: none). */
+    public DelimitedFormat withTimeColumn(int column) {
+        return new DelimitedFormat(delimiter, userColumn, itemColumn, weightColumn, header, charset, column);
     }
 
     /**
@@ -68,6 +92,11 @@ public record DelimitedFormat(String delimiter, int userColumn, int itemColumn, 
      * option.
      */
     public static DelimitedFormat fromOptions(String columns, String delimiter, boolean header, String charset) {
+        return fromOptions(columns, delimiter, header, charset, -1);
+    }
+
+    /** As {@link #fromOptions(String, String, boolean, String)} with a 0-based time column ({@code --time-column}; -1: none). */
+    public static DelimitedFormat fromOptions(String columns, String delimiter, boolean header, String charset, int timeColumn) {
         String[] c = columns.split(",");
         if (c.length < 2 || c.length > 3) throw new dev.sparsetrain.core.BadInputException("--columns '" + columns + "': give user,item or user,item,weight (0-based)");
         int[] v = {0, 0, -1};
@@ -84,7 +113,7 @@ public record DelimitedFormat(String delimiter, int userColumn, int itemColumn, 
         } catch (IllegalArgumentException e) {
             throw new dev.sparsetrain.core.BadInputException("--charset '" + charset + "': unknown encoding, use e.g. UTF-8 or ISO-8859-1");
         }
-        return new DelimitedFormat(parseDelimiter(delimiter), v[0], v[1], v[2], header, cs);
+        return new DelimitedFormat(parseDelimiter(delimiter), v[0], v[1], v[2], header, cs, timeColumn);
     }
 
     /** Parses a delimiter as typed on a command line: "\t", "tab", "comma", "::", "whitespace". */

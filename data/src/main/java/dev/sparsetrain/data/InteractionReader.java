@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * order of first appearance; repeated pairs are merged by the {@link ReadOptions#duplicates()}
  * policy; pairs whose weight is below {@link ReadOptions#threshold()} are dropped (and their ids
  * not registered). A malformed line (too few columns, an empty id, a weight that is not a finite
- * number) fails with a {@link BadInputException} "file:line: problem: 'content'", or, when
+ * number, a timestamp that is not a whole number) fails with a {@link BadInputException} "file:line: problem: 'content'", or, when
  * {@link ReadOptions#skipMalformed()} is set, is skipped and counted in {@link ReadResult}.
  * A missing or empty file is refused in one line too.
  *
@@ -65,6 +65,7 @@ public final class InteractionReader {
         boolean ws = format.delimiter().equals(DelimitedFormat.WHITESPACE);
         String delim = format.delimiter();
         double threshold = options.threshold();
+        boolean timed = format.timeColumn() >= 0;
         long lineNo = 0, pairs = 0, skipped = 0, below = 0;
         String firstSkipped = null;
         var decoder = format.charset().newDecoder()
@@ -83,6 +84,7 @@ public final class InteractionReader {
                 }
                 String problem = split(line, ws, delim, fields, need);
                 float w = 1f;
+                long t = 0;
                 if (problem == null) {
                     if (fields[format.userColumn()].isEmpty() || fields[format.itemColumn()].isEmpty()) {
                         problem = "empty user or item id";
@@ -93,6 +95,15 @@ public final class InteractionReader {
                             if (!Float.isFinite(w)) problem = "rating '" + s + "' is not a finite number";
                         } catch (NumberFormatException e) {
                             problem = "rating '" + s + "' is not a number";
+                        }
+                    }
+                    if (problem == null && timed) {
+                        String s = fields[format.timeColumn()];
+                        try {
+                            t = Long.parseLong(s);
+                        } catch (NumberFormatException e) {
+                            problem = "time '" + s + "' in column " + format.timeColumn()
+                                    + " is not a whole number (allowed: integer epoch seconds or any 64-bit integer)";
                         }
                     }
                 }
@@ -109,7 +120,8 @@ public final class InteractionReader {
                     below++;
                     continue;
                 }
-                builder.add(fields[format.userColumn()], fields[format.itemColumn()], w);
+                if (timed) builder.add(fields[format.userColumn()], fields[format.itemColumn()], w, t);
+                else builder.add(fields[format.userColumn()], fields[format.itemColumn()], w);
                 pairs++;
             }
         } catch (CharacterCodingException e) {

@@ -13,6 +13,11 @@ import java.util.Objects;
  * (a training set, a test set, a validation set) share the same id maps and sizes, so an index
  * means the same user or item in all of them.
  *
+ * <p>Optionally each pair carries a timestamp ({@link #times()}, a {@code long} per entry aligned
+ * with {@link #itemIndices()}: epoch seconds for MovieLens, any integer for other files), read when
+ * the data has a time column and used only by the temporal splits ({@link Splits#lastPerUser},
+ * {@link Splits#timeRatio}); it is {@code null} when no time was read, and training never touches it.
+ *
  * <p>Membership ({@link #contains(int, int)}) is a binary search over the user's sorted items:
  * about {@code log2(items of u)} steps, no allocation. Instances are immutable and safe to share
  * between threads.
@@ -25,6 +30,7 @@ public final class Interactions {
     private final int[] indptr;
     private final int[] indices;
     private final float[] weights;
+    private final long[] times;
     private volatile int[] userOfEntry;
     private volatile int[] itemCounts;
 
@@ -33,6 +39,18 @@ public final class Interactions {
      * range; this is checked.
      */
     public Interactions(IdMap users, IdMap items, int numUsers, int numItems, int[] indptr, int[] indices, float[] weights) {
+        this(users, items, numUsers, numItems, indptr, indices, weights, null);
+    }
+
+    /**
+     * Wraps CSR arrays (not copied) with a timestamp per entry ({@code times} parallel to
+     * {@code indices}, or null for none).
+     */
+    public Interactions(IdMap users, IdMap items, int numUsers, int numItems, int[] indptr, int[] indices, float[] weights, long[] times) {
+        if (times != null && times.length != indices.length) {
+            throw new IllegalArgumentException("times has " + times.length + " entries, expected " + indices.length);
+        }
+        this.times = times;
         this.users = Objects.requireNonNull(users, "users");
         this.items = Objects.requireNonNull(items, "items");
         if (numUsers < 0 || numItems < 0) throw new IllegalArgumentException("negative size " + numUsers + " x " + numItems);
@@ -85,6 +103,15 @@ public final class Interactions {
     /** Weights parallel to {@link #itemIndices()} (shared, do not modify). */
     public float[] weights() { return weights; }
 
+    /**
+     * Timestamps parallel to {@link #itemIndices()} (shared, do not modify), or null when the data
+     * had no time column. A duplicated pair keeps its latest timestamp.
+     */
+    public long[] times() { return times; }
+
+    /** Whether a timestamp was read for every pair. */
+    public boolean hasTimes() { return times != null; }
+
     /** The items of user {@code u} (a copy). */
     public int[] itemsOf(int u) {
         return Arrays.copyOfRange(indices, indptr[u], indptr[u + 1]);
@@ -136,14 +163,14 @@ public final class Interactions {
         int nu = users.size();
         int[] ptr = Arrays.copyOf(indptr, nu + 1);
         for (int u = numUsers + 1; u <= nu; u++) ptr[u] = indices.length;
-        return new Interactions(users, items, nu, items.size(), ptr, indices, weights);
+        return new Interactions(users, items, nu, items.size(), ptr, indices, weights, times);
     }
 
     /**
      * The same pairs re-indexed onto other id maps, e.g. those of a saved model
      * ({@code BprFiles.Loaded.users()/items()}), so that data read again in another process lines up
      * with the model's rows. A pair whose raw user or item id is not in the maps is dropped; weights
-     * are kept. The result has the sizes of the given maps (they are not copied: later additions to
+     * and timestamps are kept. The result has the sizes of the given maps (they are not copied: later additions to
      * them are not seen). Returns {@code this} when the maps are already this instance's.
      */
     public Interactions remap(IdMap newUsers, IdMap newItems) {
@@ -154,7 +181,10 @@ public final class Interactions {
             if (nu < 0) continue;
             for (int p = indptr[u]; p < indptr[u + 1]; p++) {
                 int ni = newItems.indexOf(items.id(indices[p]));
-                if (ni >= 0) b.add(nu, ni, weights[p]);
+                if (ni >= 0) {
+                    if (times != null) b.add(nu, ni, weights[p], times[p]);
+                    else b.add(nu, ni, weights[p]);
+                }
             }
         }
         return b.build();
@@ -187,8 +217,16 @@ public final class Interactions {
     /**
      * Accumulates (user, item, weight) triples in any order, duplicates allowed; {@link #build()}
      * sorts them into CSR form and merges duplicates by the policy (default {@link DuplicatePolicy#MAX}).
+     *
+     * <p>Timestamps: when any pair was added with a time ({@link #add(int, int, float, long)}),
+     * the built interactions carry {@link Interactions#times()}; a duplicated pair keeps its
+     * <b>latest</b> (largest) timestamp whatever the weight policy (so under {@code LAST} the weight
+     * is the last one in file order, the time the latest one). Pairs added without a time while
+     * others have one get {@link #NO_TIME}.
      */
     public static final class Builder {
+        /** The time of a pair added without one, when other pairs have times (sorts before any real time). */
+        public static final long NO_TIME = Long.MIN_VALUE;
         private final IdMap users;
         private final IdMap items;
         private DuplicatePolicy policy = DuplicatePolicy.MAX;
@@ -196,6 +234,7 @@ public final class Interactions {
         private int[] us = new int[1024];
         private int[] is = new int[1024];
         private float[] ws = new float[1024];
+        private long[] ts;
         private long duplicates;
 
         public Builder(IdMap users, IdMap items) {
@@ -221,19 +260,39 @@ public final class Interactions {
             return add(users.add(user), items.add(item), weight);
         }
 
+        /** Adds a pair with a timestamp by raw ids (mapped through the id maps, new ids appended). */
+        public Builder add(String user, String item, float weight, long time) {
+            return add(users.add(user), items.add(item), weight, time);
+        }
+
         /** Adds a pair by dense indices (must already exist in the id maps when built). */
         public Builder add(int u, int i, float weight) {
-            if (size == us.length) {
-                int cap = size * 2;
-                us = Arrays.copyOf(us, cap);
-                is = Arrays.copyOf(is, cap);
-                ws = Arrays.copyOf(ws, cap);
-            }
+            if (size == us.length) grow();
             us[size] = u;
             is[size] = i;
             ws[size] = weight;
+            if (ts != null) ts[size] = NO_TIME;
             size++;
             return this;
+        }
+
+        /** Adds a pair with a timestamp by dense indices. */
+        public Builder add(int u, int i, float weight, long time) {
+            if (ts == null) {
+                ts = new long[us.length];
+                Arrays.fill(ts, 0, size, NO_TIME);
+            }
+            add(u, i, weight);
+            ts[size - 1] = time;
+            return this;
+        }
+
+        private void grow() {
+            int cap = size * 2;
+            us = Arrays.copyOf(us, cap);
+            is = Arrays.copyOf(is, cap);
+            ws = Arrays.copyOf(ws, cap);
+            if (ts != null) ts = Arrays.copyOf(ts, cap);
         }
 
         /** Duplicate pairs merged by the last {@link #build()}. */
@@ -257,6 +316,7 @@ public final class Interactions {
             int[] ptr = new int[nu + 1];
             int[] outI = new int[size];
             float[] outW = new float[size];
+            long[] outT = ts == null ? null : new long[size];
             int n = 0;
             long dup = 0;
             for (int u = 0; u < nu; u++) {
@@ -273,9 +333,11 @@ public final class Interactions {
                             case MAX -> Math.max(prev, w);
                             case LAST -> w;
                         };
+                        if (outT != null) outT[n - 1] = Math.max(outT[n - 1], ts[(int) keys[p]]);
                     } else {
                         outI[n] = item;
                         outW[n] = w;
+                        if (outT != null) outT[n] = ts[(int) keys[p]];
                         n++;
                         last = item;
                     }
@@ -283,7 +345,8 @@ public final class Interactions {
                 ptr[u + 1] = n;
             }
             duplicates = dup;
-            return new Interactions(users, items, nu, ni, ptr, Arrays.copyOf(outI, n), Arrays.copyOf(outW, n));
+            return new Interactions(users, items, nu, ni, ptr, Arrays.copyOf(outI, n), Arrays.copyOf(outW, n),
+                    outT == null ? null : Arrays.copyOf(outT, n));
         }
     }
 }

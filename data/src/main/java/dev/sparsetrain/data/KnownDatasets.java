@@ -15,12 +15,13 @@ import java.util.Map;
  * Loaders for the datasets this project knows by name, reading the shared data folder in place
  * (their terms forbid copying them):
  * <ul>
- *   <li>{@code ml-100k} (movielens-100k): {@code u.data}, titles from {@code u.item} (ISO-8859-1);</li>
- *   <li>{@code ml-1m} (movielens-1m): {@code ratings.dat} ({@code ::}) when present, else
- *       {@code ratings_no_timestamp.tsv}; titles from {@code movies.dat}, through
+ *   <li>{@code ml-100k} (movielens-100k): {@code u.data} with its timestamps, titles from
+ *       {@code u.item} (ISO-8859-1);</li>
+ *   <li>{@code ml-1m} (movielens-1m): {@code ratings.dat} ({@code ::}, with timestamps) when
+ *       present, else {@code ratings_no_timestamp.tsv} (no timestamps: no temporal split); titles from {@code movies.dat}, through
  *       {@code item_index_to_movieid_inferred.tsv} for the TSV's item indices (92% of items);</li>
  *   <li>{@code lastfm} (lastfm-hetrec2011-2k): {@code user_artists.dat} with play counts as weights
- *       (duplicates summed), artist names from {@code artists.dat}.</li>
+ *       (duplicates summed, no timestamps), artist names from {@code artists.dat}.</li>
  * </ul>
  * Stateless and thread-safe.
  */
@@ -73,7 +74,7 @@ public final class KnownDatasets {
     }
 
     public static Dataset movieLens100k(Path dir, ReadOptions options) {
-        var r = InteractionReader.read(dir.resolve("u.data"), DelimitedFormat.tsv(), options);
+        var r = InteractionReader.read(dir.resolve("u.data"), DelimitedFormat.movieLens100k(), options);
         return new Dataset("ml-100k", dir, r.interactions(), titles(dir.resolve("u.item"), "|", 0, 1, false, StandardCharsets.ISO_8859_1), r.summary());
     }
 

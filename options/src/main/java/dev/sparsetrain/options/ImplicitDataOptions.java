@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 /**
  * Where implicit feedback comes from and how it is split: the built-in synthetic data, a named
  * dataset under {@code --data-root}, or a delimited file ({@code --delimiter}, {@code --columns},
- * {@code --header}, {@code --charset}); {@code --threshold} and {@code --skip-malformed} filter it;
+ * {@code --header}, {@code --charset}, {@code --time-column}); {@code --threshold} and {@code --skip-malformed} filter it;
  * {@code --split}, {@code --test-fraction} and {@code --split-seed} split it. Mixed into
  * {@code sparsetrain train}, {@code evaluate}, {@code recommend} and {@code SparkBprMain}.
  * {@link #metadata()} records the settings in a model file so that {@code evaluate} and
@@ -54,6 +54,11 @@ public final class ImplicitDataOptions {
             description = "0-based columns of user, item and optional weight in a --data FILE (weight -1 or absent: every line weighs 1). Default: ${DEFAULT-VALUE}.")
     private String columns;
 
+    @Option(names = "--time-column", paramLabel = "N",
+            description = "0-based column of a whole-number timestamp (epoch seconds or any integer) in a --data FILE, for --split last/time-ratio. "
+                    + "ml-100k and ml-1m's ratings.dat have theirs built in. Default: none.")
+    private Integer timeColumn;
+
     @Option(names = "--header", description = "A --data FILE starts with a header line to skip. Default: false.")
     private boolean header;
 
@@ -69,7 +74,10 @@ public final class ImplicitDataOptions {
 
     @Option(names = "--split", defaultValue = "loo", paramLabel = "KIND",
             description = "loo (one random item per user held out), user-ratio (--test-fraction of each user's items), "
-                    + "global-ratio (--test-fraction of all pairs), or u1..u5/ua/ub (ML-100K official files). Default: ${DEFAULT-VALUE}.")
+                    + "global-ratio (--test-fraction of all pairs), last (each user's latest item held out, ties to the higher item index; "
+                    + "validation takes the latest remaining one), time-ratio (the latest --test-fraction of all pairs by time: a global cut, "
+                    + "no future in training), or u1..u5/ua/ub (ML-100K official files). last and time-ratio need timestamps: "
+                    + "ml-100k, ml-1m's ratings.dat, or a file with --time-column. Default: ${DEFAULT-VALUE}.")
     private String split;
 
     @Option(names = "--test-fraction", defaultValue = "0.2", description = "Held-out fraction for the ratio splits. Default: ${DEFAULT-VALUE}.")
@@ -117,12 +125,15 @@ public final class ImplicitDataOptions {
 
     public String charset() { return charset; }
 
+    /** {@code --time-column}, null when not given. */
+    public Integer timeColumn() { return timeColumn; }
+
     /** {@code --threshold}, null when not given. */
     public Double threshold() { return threshold; }
 
     public boolean skipMalformed() { return skipMalformed; }
 
-    /** {@code --split} as given (loo, user-ratio, global-ratio, u1..u5, ua, ub). */
+    /** {@code --split} as given (loo, user-ratio, global-ratio, last, time-ratio, u1..u5, ua, ub). */
     public String splitName() { return split; }
 
     public double testFraction() { return testFraction; }
@@ -165,6 +176,11 @@ public final class ImplicitDataOptions {
                     String.format(Locale.ROOT, "synthetic: %d users x %d items, %d pairs (rank-%d planted preferences, Zipf %.1f popularity, seed %d)",
                             g.interactions().numUsers(), g.interactions().numItems(), g.interactions().size(), c.rank(), c.popularityExponent(), c.seed()));
         }
+        if (timeColumn != null && (isSynthetic() || KnownDatasets.folderOf(data) != null)) {
+            String f = KnownDatasets.folderOf(data);
+            throw new BadInputException("--time-column " + timeColumn + ": applies to a --data FILE only; " + data
+                    + (f == null || f.equals("lastfm-hetrec2011-2k") ? " has no timestamps" : " has its time column built in"));
+        }
         if (KnownDatasets.folderOf(data) != null) {
             var d = KnownDatasets.load(data, root(), readOptions());
             return new Loaded(d.name(), d.interactions(), d.titles(), d.summary());
@@ -179,11 +195,22 @@ public final class ImplicitDataOptions {
 
     /** The delimited format of a --data FILE ({@code --columns}, {@code --delimiter}, {@code --header}, {@code --charset}). */
     public DelimitedFormat format() {
-        return DelimitedFormat.fromOptions(columns, delimiter, header, charset);
+        if (timeColumn != null && timeColumn < 0) {
+            throw new BadInputException("--time-column " + timeColumn + ": must be a 0-based column number (>= 0)");
+        }
+        return DelimitedFormat.fromOptions(columns, delimiter, header, charset, timeColumn == null ? -1 : timeColumn);
     }
 
-    /** Splits {@code all} as {@code --split} says; an unknown kind or an official fold of other data is refused in one line. */
+    /**
+     * Splits {@code all} as {@code --split} says; an unknown kind, an official fold of other data, or
+     * a temporal split ({@code last}, {@code time-ratio}) of data without timestamps is refused in
+     * one line.
+     */
     public Split split(Interactions all) {
+        if (Splits.isTemporal(split) && !all.hasTimes()) {
+            throw new BadInputException("--split " + split + ": " + noTimesReason() + "; a temporal split needs timestamps "
+                    + "(ml-100k, ml-1m with ratings.dat, or a --data FILE with --time-column N)");
+        }
         Split random = Splits.byName(split, all, testFraction, splitSeed);
         if (random != null) return random;
         String s = split.toLowerCase(Locale.ROOT);
@@ -194,7 +221,28 @@ public final class ImplicitDataOptions {
             Split off = Splits.movieLens100kOfficial(root().resolve("movielens-100k"), s, readOptions());
             return remap(off, all.users(), all.items());
         }
-        throw new BadInputException("--split '" + split + "': use loo, user-ratio, global-ratio or u1..u5/ua/ub");
+        throw new BadInputException("--split '" + split + "': use loo, user-ratio, global-ratio, last, time-ratio or u1..u5/ua/ub");
+    }
+
+    /**
+     * The validation split (for early stopping) carved from {@code train} under this {@code --split}:
+     * the latest remaining interaction of each user under {@code last} and {@code time-ratio}, a
+     * random one (seeded by {@code --split-seed}) otherwise. See {@link Splits#validation(Interactions, long, String)}.
+     */
+    public Split validation(Interactions train) {
+        return Splits.validation(train, splitSeed, split);
+    }
+
+    private String noTimesReason() {
+        if (isSynthetic()) return "the synthetic data has no timestamps";
+        String folder = KnownDatasets.folderOf(data);
+        if (folder == null) return data + " was read without a time column (give --time-column N, 0-based)";
+        return switch (folder) {
+            case "lastfm-hetrec2011-2k" -> "lastfm has no timestamps (user_artists.dat holds play counts only)";
+            case "movielens-1m" -> "ml-1m here has no timestamps (ratings.dat is absent from " + root().resolve(folder)
+                    + "; ratings_no_timestamp.tsv was read)";
+            default -> data + " has no timestamps";
+        };
     }
 
     /** The settings that rebuild this data and split, stored in model metadata. */
@@ -207,6 +255,7 @@ public final class ImplicitDataOptions {
             m.put("columns", columns);
             m.put("header", Boolean.toString(header));
             m.put("charset", charset);
+            if (timeColumn != null) m.put("time-column", Integer.toString(timeColumn));
         }
         if (threshold != null) m.put("threshold", threshold.toString());
         if (skipMalformed) m.put("skip-malformed", "true");

@@ -161,7 +161,11 @@ public final class SparkBprMain implements Callable<Integer> {
     private int distributed() {
         SparkBprConfig cfg = config();
         if (!data.data().equals("synthetic")) throw new BadInputException("--input and --data: give one (--input is read by the executors, --data by the driver)");
-        if (!data.splitName().equalsIgnoreCase("loo")) throw new BadInputException("--split '" + data.splitName() + "': --input supports loo only");
+        if (!data.splitName().equalsIgnoreCase("loo")) {
+            throw new BadInputException("--split '" + data.splitName() + "': --input supports loo only (the executors split per user at random"
+                    + (dev.sparsetrain.data.Splits.isTemporal(data.splitName()) ? " and read no timestamps; use --data FILE --time-column N for a temporal split)" : ")"));
+        }
+        if (data.timeColumn() != null) throw new BadInputException("--time-column: --input reads no timestamps; use --data FILE for a temporal split");
         if (!data.charset().equalsIgnoreCase("UTF-8")) throw new BadInputException("--charset '" + data.charset() + "': --input reads UTF-8 only");
         if (data.skipMalformed()) throw new BadInputException("--skip-malformed: --input stops at the first malformed line; read the file with --data to skip them");
         DelimitedFormat f = data.format();

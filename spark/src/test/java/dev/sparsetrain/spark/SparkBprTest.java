@@ -235,6 +235,7 @@ class SparkBprTest {
             {"--optimizer", "lbfgs"},
             {"--data", dir.resolve("missing.tsv").toString()},
             {"--split", "u1"},
+            {"--split", "last"},          // the synthetic data has no timestamps
             {"--test-fraction", "1.5", "--split", "user-ratio"},
             {"--data", "ml-100k", "--data-root", dir.resolve("nowhere").toString()},
             {"--no-such-option"},

@@ -142,6 +142,9 @@ class SparkInputTest {
             {"--input", bad.toString(), "--split", "user-ratio"},
             {"--input", bad.toString(), "--data", "ml-100k"},
             {"--input", bad.toString(), "--skip-malformed"},
+            {"--input", bad.toString(), "--split", "last"},
+            {"--input", bad.toString(), "--split", "time-ratio"},
+            {"--input", bad.toString(), "--time-column", "3"},
         };
         for (String[] c : cases) SparkBprTest.refused(dir, c);   // exit code 2, one line, no model file
     }

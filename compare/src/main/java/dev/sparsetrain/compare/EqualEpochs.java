@@ -1,0 +1,53 @@
+package dev.sparsetrain.compare;
+
+import dev.sparsetrain.data.features.FeatureDataset;
+import dev.sparsetrain.data.features.TiktokDiffmm;
+import dev.sparsetrain.models.vbpr.UserItems;
+import dev.sparsetrain.models.vbpr.Variant;
+import dev.sparsetrain.models.vbpr.VbprAblation;
+import dev.sparsetrain.models.vbpr.VbprConfig;
+import dev.sparsetrain.models.vbpr.VbprEvaluator;
+import dev.sparsetrain.models.vbpr.VbprTrainer;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * sparsetrain's BPR-MF and VBPR on tiktok-diffmm for a fixed number of epochs, without early
+ * stopping, printing the validation AUC and cold-start AUC of every epoch. These are the
+ * trajectories to set beside {@code compare/pytorch/vbpr_torch.py --also-val} at equal epochs.
+ * The set-ups are those of {@code experiment vbpr-ablation}: BPR-MF with the defaults, VBPR with
+ * per-group rates on raw features ({@link VbprAblation#perGroup}), VBPR with the defaults.
+ *
+ * <pre>
+ *   java --add-modules jdk.incubator.vector \
+ *       -cp "compare/target/sparsetrain-compare-0.1.0-SNAPSHOT.jar:$(cat compare/target/classpath.txt)" \
+ *       dev.sparsetrain.compare.EqualEpochs [EPOCHS (160)] [DATA_DIR (../shared/data/tiktok-diffmm)] [THREADS (2)]
+ * </pre>
+ *
+ * "Patience" is set above the epoch count, so every epoch runs; the model returned (and scored on
+ * the test split at the end) is still the best validation epoch's.
+ */
+public final class EqualEpochs {
+    private EqualEpochs() {}
+
+    public static void main(String[] args) {
+        int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 160;
+        FeatureDataset d = TiktokDiffmm.load(Path.of(args.length > 1 ? args[1] : "../shared/data/tiktok-diffmm"));
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        VbprConfig base = VbprConfig.defaults(Variant.VBPR).withEpochs(epochs, epochs + 1).withThreads(threads);
+        String[] names = {"BPR-MF (defaults)", "VBPR per-group, raw features", "VBPR (defaults)"};
+        VbprConfig[] cfgs = {base.withVariant(Variant.BPR_MF), VbprAblation.perGroup(base), base};
+        for (int s = 0; s < cfgs.length; s++) {
+            VbprTrainer t = new VbprTrainer(d, cfgs[s]);
+            VbprTrainer.Result r = t.fit();
+            System.out.printf(Locale.ROOT, "# %s, %d epochs, %d threads, seed %d%n", names[s], epochs, threads, cfgs[s].seed());
+            System.out.println("epoch  loss     valAUC  valCold");
+            for (VbprTrainer.Epoch e : r.history()) {
+                System.out.printf(Locale.ROOT, "%5d  %.5f  %.4f  %.4f%n", e.epoch(), e.loss(), e.validationAuc(), e.validationColdAuc());
+            }
+            VbprEvaluator.Metrics m = VbprEvaluator.evaluateFull(r.model(), t.trainIndex(), new UserItems(d.users(), d.test()), 20, threads);
+            System.out.printf(Locale.ROOT, "# best validation epoch %d (AUC %.4f); test %s%n", r.bestEpoch(), r.bestValidationAuc(), m);
+            System.out.flush();
+        }
+    }
+}
