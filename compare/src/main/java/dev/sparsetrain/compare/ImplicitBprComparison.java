@@ -102,6 +102,7 @@ public final class ImplicitBprComparison {
         int warmupIterations = 3;
         boolean implicitDefaults = true;
         boolean sparsetrainDefaults = true;
+        boolean skipReplay = false;
         long seed = 42;
 
         static Options parse(String[] args) {
@@ -125,11 +126,14 @@ public final class ImplicitBprComparison {
                               --warmup-iterations N    warm-up run per set-up, printed, not in the table (default 3; 0 = none)
                               --no-implicit-defaults   skip implicit with all its defaults
                               --no-sparsetrain-defaults skip sparsetrain with all its defaults
+                              --skip-replay            also run sparsetrain's kernel under implicit's exact sampling, skips
+                                                       included (1 thread; isolates the one sampling difference)
                               --seed N                 model seed of round 1 (round r uses seed + r - 1; default 42)""");
                     System.exit(0);
                 }
                 if (k.equals("--no-implicit-defaults")) { o.implicitDefaults = false; continue; }
                 if (k.equals("--no-sparsetrain-defaults")) { o.sparsetrainDefaults = false; continue; }
+                if (k.equals("--skip-replay")) { o.skipReplay = true; continue; }
                 if (a + 1 >= args.length) throw new IllegalArgumentException(k + ": needs a value (see --help)");
                 String v = args[++a];
                 try {
@@ -231,6 +235,10 @@ public final class ImplicitBprComparison {
             setups.add(sparsetrainMatched(String.format(Locale.ROOT, "sparsetrain BPR-MF, matched, %d thread%s", t, t == 1 ? "" : "s"),
                     matchedConfig(o.factors, o.learningRate, o.regularization), t, o.iterations, nnz));
         }
+        if (o.skipReplay) {
+            setups.add(skipReplay("sparsetrain kernel, implicit's sampling with its skips, 1 thread",
+                    matchedConfig(o.factors, o.learningRate, o.regularization), o.iterations));
+        }
         int matched = setups.size();
         if (o.implicitDefaults) {
             setups.add(implicit("implicit BPR" + o.build + ", all its defaults (100 factors, lr 0.01, reg 0.01, 100 it., all cores)", o, driver, csr, 100, 0.01, 0.01, 100, 0));
@@ -320,6 +328,54 @@ public final class ImplicitBprComparison {
                 return new Run(data, name, threads, config.factors(), ep, res.samples(), res.samples(), secs, cpu, LibrecBprComparison.evaluate(m, split));
             }
         };
+    }
+
+    /**
+     * sparsetrain's BPR-MF kernel (the fused SGD step) fed implicit's sampling exactly, on one
+     * thread: per sample a training pair (u, i) uniformly and a negative j = the item of another
+     * training pair drawn uniformly; when u has j the sample is skipped (no update), as implicit's
+     * {@code bpr_update} does with {@code verify_negative_samples}. Only the random generator
+     * differs from implicit ({@code SplittableRandom} instead of {@code mt19937}).
+     */
+    static Setup skipReplay(String name, BprConfig config, int iterations) {
+        return new Setup() {
+            public String name() { return name; }
+
+            public Run run(String data, Split split, long seed, int iterationsOverride) {
+                Interactions train = split.train();
+                int it = iterationsOverride > 0 ? iterationsOverride : iterations;
+                BprModel m = new BprModel(train.numUsers(), train.numItems(), config, seed);
+                int[] userOf = train.userOfEntry(), itemOf = train.itemIndices();
+                NegativeSampler has = NegativeSampler.uniform(train); // its membership test only
+                LibrecBprComparison.quiesce();
+                long cpu0 = LibrecBprComparison.processCpuNanos();
+                long t0 = System.nanoTime();
+                long updates = replayWithSkips(m, userOf, itemOf, has, it, new java.util.SplittableRandom(seed * 31 + 7));
+                double secs = (System.nanoTime() - t0) / 1e9;
+                double cpu = (LibrecBprComparison.processCpuNanos() - cpu0) / 1e9;
+                return new Run(data, name, 1, config.factors(), it, (long) it * itemOf.length, updates, secs, cpu, LibrecBprComparison.evaluate(m, split));
+            }
+        };
+    }
+
+    /** The loop of {@link #skipReplay}; returns the number of updates (samples not skipped). */
+    static long replayWithSkips(BprModel m, int[] userOf, int[] itemOf, NegativeSampler has, int iterations, java.util.SplittableRandom rnd) {
+        int nnz = itemOf.length;
+        m.beginEpoch(1, 1);
+        var w = m.newWorker(0, 1);
+        w.beginRound();
+        long n = 0;
+        for (int e = 0; e < iterations; e++) {
+            for (int k = 0; k < nnz; k++) {
+                int p = rnd.nextInt(nnz);
+                int u = userOf[p];
+                int j = itemOf[rnd.nextInt(nnz)];
+                if (has.member(u, j)) continue;
+                w.step(u, itemOf[p], j, ++n, false);
+            }
+        }
+        m.afterRound();
+        return n;
     }
 
     /** sparsetrain with all its defaults (the README's BPR table), 2 threads. */

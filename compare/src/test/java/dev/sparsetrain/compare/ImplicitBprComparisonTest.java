@@ -80,6 +80,28 @@ class ImplicitBprComparisonTest {
     }
 
     @Test
+    void skipReplayDropsExactlyTheDrawsTheUserOwnsAndIsDeterministic() {
+        Interactions train = smallSplit().train();
+        int[] userOf = train.userOfEntry(), itemOf = train.itemIndices();
+        NegativeSampler has = NegativeSampler.uniform(train);
+        BprConfig c = ImplicitBprComparison.matchedConfig(8, 0.05, 0.01);
+        BprModel a = new BprModel(train.numUsers(), train.numItems(), c, 3), b = new BprModel(train.numUsers(), train.numItems(), c, 3);
+        long na = ImplicitBprComparison.replayWithSkips(a, userOf, itemOf, has, 2, new java.util.SplittableRandom(5));
+        long nb = ImplicitBprComparison.replayWithSkips(b, userOf, itemOf, has, 2, new java.util.SplittableRandom(5));
+        // the same draws again, counting the owned negatives
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        long owned = 0;
+        for (int k = 0; k < 2 * itemOf.length; k++) {
+            int u = userOf[r.nextInt(itemOf.length)];
+            if (has.member(u, itemOf[r.nextInt(itemOf.length)])) owned++;
+        }
+        assertTrue(owned > 0, "popular items get drawn as negatives of their own users");
+        assertEquals(2L * itemOf.length - owned, na);
+        assertEquals(na, nb);
+        assertArrayEquals(a.users().data(), b.users().data());
+    }
+
+    @Test
     void factorsOfTheWrongShapeAreRefusedInOneLine(@TempDir Path dir, @TempDir Path other) {
         Split split = smallSplit();
         Interactions train = split.train();
