@@ -81,6 +81,11 @@ final class RecOptions {
                 description = "uniform over the user's non-interacted items, or popularity (count^--negative-exponent). Default: ${DEFAULT-VALUE}.")
         String negatives;
 
+        @Option(names = "--negative-collision", defaultValue = "redraw",
+                description = "When the drawn negative is one of the user's items: redraw (until it is not), or skip the sample "
+                        + "(no update, as implicit's BPR does). Default: ${DEFAULT-VALUE}.")
+        String negativeCollision;
+
         @Option(names = "--negative-exponent", defaultValue = "0.75", description = "Exponent of popularity negative sampling. Default: ${DEFAULT-VALUE}.")
         double negativeExponent;
 
@@ -120,10 +125,15 @@ final class RecOptions {
         }
 
         NegativeSampler sampler(Interactions train) {
-            return switch (negatives.toLowerCase(Locale.ROOT)) {
+            NegativeSampler s = switch (negatives.toLowerCase(Locale.ROOT)) {
                 case "uniform" -> NegativeSampler.uniform(train);
                 case "popularity" -> NegativeSampler.popularity(train, negativeExponent);
                 default -> throw new BadInputException("--negatives '" + negatives + "': use uniform or popularity");
+            };
+            return switch (negativeCollision.toLowerCase(Locale.ROOT)) {
+                case "redraw" -> s;
+                case "skip" -> s.skipping();
+                default -> throw new BadInputException("--negative-collision '" + negativeCollision + "': use redraw or skip");
             };
         }
 
@@ -134,6 +144,7 @@ final class RecOptions {
             m.put("positives", positives);
             m.put("negatives", negatives);
             m.put("negative-exponent", Double.toString(negativeExponent));
+            m.put("negative-collision", negativeCollision);
             return m;
         }
     }

@@ -46,6 +46,17 @@ class RecommenderCommandsTest {
         assertEquals(3 + 2, rec.out().strip().split("\n").length, rec.out());
     }
 
+    /** --negative-collision skip (implicit's rule) trains: well above popularity, the setting recorded in the model file. */
+    @Test
+    void skippingCollisionsStillTrains() throws IOException {
+        Path model = dir.resolve("skip.model");
+        Run r = run(small("--negative-collision", "skip", "--out", model.toString()));
+        assertEquals(0, r.code(), r.err());
+        String[] auc = r.out().lines().filter(l -> l.startsWith("auc ")).findFirst().orElseThrow().trim().split("\\s+");
+        assertTrue(Double.parseDouble(auc[1]) > Double.parseDouble(auc[2]) + 0.05, r.out());
+        assertEquals("skip", dev.sparsetrain.core.io.ModelFile.read(model).metadata().get("negative-collision"), "recorded in the file");
+    }
+
     @Test
     void sameSeedAndOneThreadGiveByteIdenticalModelFiles() throws IOException {
         Path a = dir.resolve("a.model"), b = dir.resolve("b.model");
@@ -144,6 +155,8 @@ class RecommenderCommandsTest {
         assertBadInput(run(small("--optimizer", "adamx", "--out", model.toString())), "--optimizer: 'adamx'", model);
         assertBadInput(run(small("--epochs", "0", "--out", model.toString())), "--epochs: 0", model);
         assertBadInput(run(small("--threads", "0", "--out", model.toString())), "--threads: 0", model);
+        assertBadInput(run(small("--negative-collision", "retry", "--out", model.toString())),
+                "--negative-collision 'retry': use redraw or skip", model);
         Path folder = dir.resolve("a-folder");
         Files.createDirectories(folder);
         Run r = run(small("--out", folder.toString()));

@@ -20,6 +20,12 @@ import java.util.SplittableRandom;
  * {@code items[p] - p}), so a draw never loops forever. A user who has every item has no negative:
  * {@code -1} is returned.
  *
+ * <p>{@link #skipping()} gives implicit's rule instead (benfred/implicit, {@code bpr.pyx}): one
+ * draw from the same distribution, and when it is an item the user has, {@code -1}, so the
+ * trainer skips that sample (no update; the sample still counts in the epoch). Users who own many
+ * items then get fewer updates. Measured in the README's comparison with implicit, where this rule
+ * alone explained implicit's higher NDCG at matched steps.
+ *
  * <p>Thread-safety: immutable after construction; each thread passes its own {@link SplittableRandom}.
  * No allocation per draw.
  */
@@ -35,8 +41,32 @@ public final class NegativeSampler {
     private final float[] prob;
     private final int[] alias;
     private final double exponent;
+    private final boolean skip;
+
+    private NegativeSampler(NegativeSampler s, boolean skip) {
+        this.numItems = s.numItems;
+        this.indptr = s.indptr;
+        this.indices = s.indices;
+        this.bits = s.bits;
+        this.prob = s.prob;
+        this.alias = s.alias;
+        this.exponent = s.exponent;
+        this.skip = skip;
+    }
+
+    /**
+     * The same distribution, drawing once: a draw that hits one of the user's items returns
+     * {@code -1} (skip the sample) instead of drawing again. Shares this sampler's tables.
+     */
+    public NegativeSampler skipping() {
+        return skip ? this : new NegativeSampler(this, true);
+    }
+
+    /** Whether a draw that hits one of the user's items skips the sample ({@link #skipping()}) rather than drawing again. */
+    public boolean skipsCollisions() { return skip; }
 
     private NegativeSampler(Interactions train, boolean popularity, double exponent, boolean bitset) {
+        this.skip = false;
         this.numItems = train.numItems();
         this.indptr = train.indptr();
         this.indices = train.itemIndices();
@@ -120,6 +150,11 @@ public final class NegativeSampler {
     public int sample(int u, SplittableRandom rnd) {
         int have = indptr[u + 1] - indptr[u];
         if (have >= numItems) return -1;
+        if (skip) {
+            int j = Bounded.below(rnd, numItems);
+            if (prob != null && rnd.nextFloat() >= prob[j]) j = alias[j];
+            return member(u, j) ? -1 : j;
+        }
         if (prob == null) {
             if (have <= (numItems >>> 1)) {
                 for (int t = 0; t < 64; t++) {

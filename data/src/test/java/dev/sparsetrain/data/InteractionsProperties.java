@@ -66,4 +66,40 @@ class InteractionsProperties {
             assertEquals(negatives, reached, "every negative is drawn");
         }
     }
+
+    /**
+     * skipping(): one draw; -1 exactly as often as the draw hits one of the user's items (for the
+     * uniform rule, have/items of the draws), and the kept draws are never positives and are uniform over the negatives.
+     */
+    @Property(tries = 60)
+    void skippingDrawsOnceAndSkipsCollisions(@ForAll @IntRange(min = 2, max = 30) int items,
+                                             @ForAll @IntRange(min = 0, max = 100) int density, @ForAll long seed, @ForAll boolean bitset) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] tmp = new int[items];
+        int n = 0;
+        for (int i = 0; i < items; i++) if (r.nextInt(100) < density) tmp[n++] = i;
+        Interactions in = Interactions.of(items, java.util.Arrays.copyOf(tmp, n));
+        NegativeSampler redraw = NegativeSampler.uniform(in, bitset), skip = redraw.skipping();
+        assertTrue(skip.skipsCollisions() && !redraw.skipsCollisions());
+        assertSame(skip, skip.skipping());
+        int draws = 20_000, skipped = 0;
+        int[] counts = new int[items];
+        for (int t = 0; t < draws; t++) {
+            int j = skip.sample(0, r);
+            if (j < 0) {
+                skipped++;
+                continue;
+            }
+            assertFalse(in.contains(0, j), "positive " + j + " kept");
+            counts[j]++;
+        }
+        double p = (double) n / items, sd = Math.sqrt(p * (1 - p) / draws);
+        assertEquals(p, (double) skipped / draws, 5 * sd + 1e-9, "skipped share = the user's share of the items");
+        int negatives = items - n;
+        for (int j = 0; j < items; j++) {
+            if (in.contains(0, j) || negatives == 0) continue;
+            double e = (double) (draws - skipped) / negatives;
+            assertEquals(e, counts[j], 6 * Math.sqrt(e) + 1, "item " + j + " drawn about uniformly");
+        }
+    }
 }
