@@ -104,6 +104,14 @@ public final class ClickDataOptions {
         refuseIgnoredOptions();
         if (data == null) return synthetic(seed);
         String fmt = given("--format") ? format : detectFormat(data, format);
+        if (!fmt.equalsIgnoreCase("schema")) {
+            for (String o : new String[] {"--schema", "--delimiter", "--header"}) {
+                if (given(o)) {
+                    throw new BadInputException(o + " applies to --format schema only; " + data + " is read as " + fmt.toLowerCase(Locale.ROOT)
+                            + (given("--format") ? "" : " (recognised from its first line)") + ", whose columns are fixed");
+                }
+            }
+        }
         CtrSchema s = schema(fmt, schema, delimiter, header);
         var f = CtrFileSplit.read(data, fmt, s, skipBad, trainRows, testRows, encoder());
         return new Split(f.train(), f.test(), f.description(), f.encoder(), null, f.state());

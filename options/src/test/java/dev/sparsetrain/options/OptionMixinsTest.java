@@ -107,6 +107,21 @@ class OptionMixinsTest {
         assertEquals("criteo", ClickDataOptions.detectFormat(criteo, "criteo"));
     }
 
+    /** --schema, --delimiter and --header shape a --format schema log only: with criteo or avazu (given or recognised) they are refused, not ignored. */
+    @Test
+    void schemaOptionsAreRefusedForTheFixedFormats(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path avazu = dir.resolve("a.csv"), criteo = dir.resolve("c.txt");
+        java.nio.file.Files.writeString(avazu, "id,click,hour,C1,banner_pos\n1,0,14102100,1005,0\n");
+        java.nio.file.Files.writeString(criteo, "0\t1\t2\n");
+        Function<Ctr, Object> data = c -> c.data.load(1);
+        assertEquals("--schema applies to --format schema only; " + avazu + " is read as avazu (recognised from its first line), whose columns are fixed",
+                refusal(data, "--data", avazu.toString(), "--schema", "label,dense*13"));
+        assertEquals("--header applies to --format schema only; " + criteo + " is read as criteo, whose columns are fixed",
+                refusal(data, "--data", criteo.toString(), "--format", "criteo", "--header"));
+        assertEquals("--delimiter applies to --format schema only; " + criteo + " is read as criteo (recognised from its first line), whose columns are fixed",
+                refusal(data, "--data", criteo.toString(), "--delimiter", "comma"));
+    }
+
     /** --delimiter of a schema click log takes the names train's --delimiter takes (its help says "Default: tab"). */
     @Test
     void schemaDelimiterTakesNamesAsWellAsCharacters() {
