@@ -53,14 +53,24 @@ public final class BenchVbprCommand implements Callable<Integer> {
         long perEpoch = data.train().size();
         SplittableRandom rnd = new SplittableRandom(cfg.seed());
         for (int e = 0; e < warmup; e++) t.runSamples(perEpoch, rnd.split(), null);
-        long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos(), t0 = System.nanoTime();
         double loss = 0;
         for (int e = 0; e < measure; e++) loss = t.runSamples(perEpoch, rnd.split(), null);
-        double sec = (System.nanoTime() - t0) / 1e9;
+        double sec = (System.nanoTime() - t0) / 1e9, cpu = (processCpuNanos() - cpu0) / 1e9;
         double rate = perEpoch * (double) measure / sec;
         out.printf(Locale.ROOT, "%s: %s K=%d K'=%d F=%d threads=%d dense-batch=%d: %.0f samples/s (%d epochs of %d samples in %.2f s, final loss %.4f)%n",
                 data.name(), cfg.variant(), cfg.factors(), cfg.visualFactors(), data.features().dim(), cfg.threads(), cfg.denseBatch(),
                 rate, measure, perEpoch, sec, loss);
+        if (cpu > 0) {
+            out.printf(Locale.ROOT, "  %.0f samples per CPU-second of the process (CPU %.2f s over %.2f s of wall time); machine load %s%n",
+                    perEpoch * (double) measure / cpu, cpu, sec, BenchBprCommand.loadAverage());
+        }
         out.flush();
+    }
+
+    /** CPU time of the whole process so far (every thread, GC included), or -1 where the JVM does not tell. */
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 }

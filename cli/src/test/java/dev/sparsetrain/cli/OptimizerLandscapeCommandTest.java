@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,18 +11,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** experiment optimizer-landscape through {@link Main#run} (no subprocess), with few steps and seeds. */
 class OptimizerLandscapeCommandTest {
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Result(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void printsTheTablesAndWritesTheReport(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("sub").resolve("landscape.html");
-        Result r = run("experiment", "optimizer-landscape", "--problems", "line_fit,rastrigin", "--optimizers", "sgd,adam", "--steps", "200",
+        CliRun r = run("experiment", "optimizer-landscape", "--problems", "line_fit,rastrigin", "--optimizers", "sgd,adam", "--steps", "200",
                 "--seeds", "10", "--restarts", "4", "--sweep-starts", "3", "--report", report.toString());
         assertEquals(0, r.code(), r.err());
         System.out.print(r.out());
@@ -64,13 +58,13 @@ class OptimizerLandscapeCommandTest {
             System.arraycopy(cases[i], 0, args, 2, cases[i].length);
             args[args.length - 2] = "--report";
             args[args.length - 1] = report.toString();
-            Result r = run(args);
+            CliRun r = run(args);
             assertEquals(2, r.code(), String.join(" ", cases[i]) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertTrue(r.err().contains(expected[i]), r.err());
             assertFalse(Files.exists(report));
         }
-        Result folder = run("experiment", "optimizer-landscape", "--report", dir.toString());
+        CliRun folder = run("experiment", "optimizer-landscape", "--report", dir.toString());
         assertEquals(2, folder.code());
         assertTrue(folder.err().contains("is a folder"), folder.err());
     }

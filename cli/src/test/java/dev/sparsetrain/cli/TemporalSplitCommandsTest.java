@@ -3,8 +3,6 @@ package dev.sparsetrain.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,12 +18,8 @@ class TemporalSplitCommandsTest {
     @TempDir Path dir;
     Path data;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter o = new StringWriter(), e = new StringWriter();
-        int code = Main.run(args, new PrintWriter(o), new PrintWriter(e));
-        return new Run(code, o.toString(), e.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** 150 users x 80 items, user, item, rating, time (comma-separated, with a header); preference drifts with time. */
@@ -63,30 +57,30 @@ class TemporalSplitCommandsTest {
     @Test
     void lastTrainedWithEarlyStoppingEvaluatesToTheSameFiguresFromTheSavedModel() {
         Path model = dir.resolve("last.model");
-        Run t = run(train("last", "--epochs", "4", "--patience", "2", "--out", model.toString()).toArray(String[]::new));
+        CliRun t = run(train("last", "--epochs", "4", "--patience", "2", "--out", model.toString()).toArray(String[]::new));
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("split last: ") && t.out().contains("150 held out") && t.out().contains("150 for validation"), t.out());
         // evaluate reads data, --time-column and --split from the model's metadata
-        Run e = run("evaluate", "--model", model.toString(), "-k", "10", "--threads", "1");
+        CliRun e = run("evaluate", "--model", model.toString(), "-k", "10", "--threads", "1");
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("split last"), e.out());
         assertEquals(table(t.out()), table(e.out()));
-        Run r = run("recommend", "--model", model.toString(), "--user", "u3", "-k", "3");
+        CliRun r = run("recommend", "--model", model.toString(), "--user", "u3", "-k", "3");
         assertEquals(0, r.code(), r.err());
     }
 
     @Test
     void timeRatioRoundTripAndResumeRebuildTheSameSplit() {
         Path model = dir.resolve("tr.model"), ck = dir.resolve("ck");
-        Run t = run(train("time-ratio", "--epochs", "2", "--test-fraction", "0.25", "--checkpoint-every", "1", "--checkpoint-dir", ck.toString(),
+        CliRun t = run(train("time-ratio", "--epochs", "2", "--test-fraction", "0.25", "--checkpoint-every", "1", "--checkpoint-dir", ck.toString(),
                 "--out", model.toString()).toArray(String[]::new));
         assertEquals(0, t.code(), t.err());
-        Run e = run("evaluate", "--model", model.toString(), "-k", "10", "--threads", "1");
+        CliRun e = run("evaluate", "--model", model.toString(), "-k", "10", "--threads", "1");
         assertEquals(0, e.code(), e.err());
         assertEquals(table(t.out()), table(e.out()));
         // resume from epoch 1 with the same options: the split is rebuilt, the result equals the uninterrupted run
         Path resumed = dir.resolve("resumed.model");
-        Run rs = run(train("time-ratio", "--epochs", "2", "--test-fraction", "0.25", "--resume", ck.resolve("bpr-events.csv-epoch-001.model").toString(),
+        CliRun rs = run(train("time-ratio", "--epochs", "2", "--test-fraction", "0.25", "--resume", ck.resolve("bpr-events.csv-epoch-001.model").toString(),
                 "--out", resumed.toString()).toArray(String[]::new));
         assertEquals(0, rs.code(), rs.err());
         assertEquals(table(t.out()), table(rs.out()));
@@ -96,7 +90,7 @@ class TemporalSplitCommandsTest {
     void badInputIsOneLineAndExitTwo() throws IOException {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "user,item,rating,ts\nu1,i1,5,100\nu1,i2,4,yesterday\n");
-        Run r = run("train", "--data", bad.toString(), "--delimiter", "comma", "--header", "--time-column", "3", "--split", "last", "--quiet");
+        CliRun r = run("train", "--data", bad.toString(), "--delimiter", "comma", "--header", "--time-column", "3", "--split", "last", "--quiet");
         assertOneLine(r, "bad.csv:3", "'yesterday'", "whole number");
         List<String> noTime = new ArrayList<>(train("last"));
         int at = noTime.indexOf("--time-column");
@@ -113,12 +107,12 @@ class TemporalSplitCommandsTest {
 
     @Test
     void helpDescribesTheTemporalSplits() {
-        Run r = run("train", "--help");
+        CliRun r = run("train", "--help");
         String flat = r.out().replaceAll("\\s+", " ");
         assertTrue(flat.contains("last (each user's latest item held out") && flat.contains("time-ratio") && flat.contains("--time-column"), r.out());
     }
 
-    private static void assertOneLine(Run r, String... fragments) {
+    private static void assertOneLine(CliRun r, String... fragments) {
         assertEquals(2, r.code(), r.out() + r.err());
         String[] lines = r.err().strip().split("\n");
         assertEquals(1, lines.length, r.err());

@@ -255,5 +255,6 @@ class VbprCommandsTest {
         assertEquals(0, r.code(), r.err());
         System.out.println(r.out());
         assertTrue(r.out().contains("samples/s"), r.out());
+        assertTrue(r.out().contains("samples per CPU-second of the process") && r.out().contains("machine load"), r.out());
     }
 }

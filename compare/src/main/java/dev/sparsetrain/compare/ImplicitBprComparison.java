@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -86,24 +85,14 @@ public final class ImplicitBprComparison {
         Run run(String data, Split split, long seed, int iterationsOverride) throws IOException, InterruptedException;
     }
 
-    static final class Options {
-        List<String> data = List.of("ml-1m", "ml-100k");
-        Path dataRoot = Path.of(System.getProperty("sparsetrain.data", System.getenv().getOrDefault("SPARSETRAIN_DATA", "../shared/data")));
+    static final class Options extends MatchedRunOptions {
         Path implicitDir = Path.of(System.getenv().getOrDefault("IMPLICIT_DIR", "/work/ext/implicit"));
         Path python = Path.of("/usr/bin/python3");
         Path work = Path.of(System.getProperty("java.io.tmpdir"), "sparsetrain-implicit");
         String build = "";
-        int repeats = 3;
-        int iterations = 100;
-        int factors = 64;
-        double learningRate = 0.01;
-        double regularization = 0.01;
-        int[] threads = {1, 2};
-        int warmupIterations = 3;
         boolean implicitDefaults = true;
         boolean sparsetrainDefaults = true;
         boolean skipReplay = false;
-        long seed = 42;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -136,35 +125,16 @@ public final class ImplicitBprComparison {
                 if (k.equals("--skip-replay")) { o.skipReplay = true; continue; }
                 if (a + 1 >= args.length) throw new IllegalArgumentException(k + ": needs a value (see --help)");
                 String v = args[++a];
-                try {
-                    switch (k) {
-                        case "--implicit" -> o.implicitDir = Path.of(v);
-                        case "--python" -> o.python = Path.of(v);
-                        case "--build" -> o.build = " [" + v + "]";
-                        case "--work" -> o.work = Path.of(v);
-                        case "--data" -> o.data = List.of(v.split(","));
-                        case "--data-root" -> o.dataRoot = Path.of(v);
-                        case "--repeats" -> o.repeats = positive(k, v);
-                        case "--iterations" -> o.iterations = positive(k, v);
-                        case "--factors" -> o.factors = positive(k, v);
-                        case "--lr" -> o.learningRate = Double.parseDouble(v);
-                        case "--reg" -> o.regularization = Double.parseDouble(v);
-                        case "--threads" -> o.threads = Arrays.stream(v.split(",")).mapToInt(x -> positive(k, x)).toArray();
-                        case "--warmup-iterations" -> o.warmupIterations = Integer.parseInt(v);
-                        case "--seed" -> o.seed = Long.parseLong(v);
-                        default -> throw new IllegalArgumentException("unknown option " + k + " (see --help)");
-                    }
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(k + ": '" + v + "' is not a number");
+                if (o.parseShared(k, v)) continue;
+                switch (k) {
+                    case "--implicit" -> o.implicitDir = Path.of(v);
+                    case "--python" -> o.python = Path.of(v);
+                    case "--build" -> o.build = " [" + v + "]";
+                    case "--work" -> o.work = Path.of(v);
+                    default -> throw new IllegalArgumentException("unknown option " + k + " (see --help)");
                 }
             }
             return o;
-        }
-
-        private static int positive(String k, String v) {
-            int n = Integer.parseInt(v.trim());
-            if (n < 1) throw new IllegalArgumentException(k + ": " + v + ", must be >= 1");
-            return n;
         }
     }
 
@@ -172,15 +142,7 @@ public final class ImplicitBprComparison {
         Options o;
         try {
             o = Options.parse(args);
-            for (String name : o.data) {
-                if (KnownDatasets.folderOf(name) == null || name.toLowerCase(Locale.ROOT).startsWith("last")) {
-                    throw new IllegalArgumentException("--data " + name + ": use ml-1m and/or ml-100k");
-                }
-                Path dir = o.dataRoot.resolve(KnownDatasets.folderOf(name));
-                if (!Files.isDirectory(dir)) {
-                    throw new IllegalArgumentException("--data " + name + ": folder " + dir.toAbsolutePath().normalize() + " not found (set --data-root)");
-                }
-            }
+            o.requireMovieLens();
             if (!Files.isRegularFile(o.implicitDir.resolve("implicit/cpu/__init__.py"))) {
                 throw new IllegalArgumentException("--implicit " + o.implicitDir + ": no implicit/cpu package there (build implicit's bpr.pyx first, see the README)");
             }

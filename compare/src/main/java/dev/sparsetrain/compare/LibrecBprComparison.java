@@ -14,10 +14,8 @@ import dev.sparsetrain.models.bpr.BprModel;
 import dev.sparsetrain.models.train.PairwiseTrainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,19 +80,9 @@ public final class LibrecBprComparison {
         Run run(String data, Split split, SplitDataModel model, long seed, int epochsOverride) throws LibrecException;
     }
 
-    static final class Options {
-        List<String> data = List.of("ml-1m", "ml-100k");
-        Path dataRoot = Path.of(System.getProperty("sparsetrain.data", System.getenv().getOrDefault("SPARSETRAIN_DATA", "../shared/data")));
-        int repeats = 3;
-        int iterations = 100;
-        int factors = 64;
-        double learningRate = 0.01;
-        double regularization = 0.01;
-        int[] threads = {1, 2};
-        int warmupIterations = 3;
+    static final class Options extends MatchedRunOptions {
         boolean librecDefaults = true;
         boolean sparsetrainDefaults = true;
-        long seed = 42;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -119,32 +107,9 @@ public final class LibrecBprComparison {
                 if (k.equals("--no-librec-defaults")) { o.librecDefaults = false; continue; }
                 if (k.equals("--no-sparsetrain-defaults")) { o.sparsetrainDefaults = false; continue; }
                 if (a + 1 >= args.length) throw new IllegalArgumentException(k + ": needs a value (see --help)");
-                String v = args[++a];
-                try {
-                switch (k) {
-                    case "--data" -> o.data = List.of(v.split(","));
-                    case "--data-root" -> o.dataRoot = Path.of(v);
-                    case "--repeats" -> o.repeats = positive(k, v);
-                    case "--iterations" -> o.iterations = positive(k, v);
-                    case "--factors" -> o.factors = positive(k, v);
-                    case "--lr" -> o.learningRate = Double.parseDouble(v);
-                    case "--reg" -> o.regularization = Double.parseDouble(v);
-                    case "--threads" -> o.threads = Arrays.stream(v.split(",")).mapToInt(x -> positive(k, x)).toArray();
-                    case "--warmup-iterations" -> o.warmupIterations = Integer.parseInt(v);
-                    case "--seed" -> o.seed = Long.parseLong(v);
-                    default -> throw new IllegalArgumentException("unknown option " + k + " (see --help)");
-                }
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(k + ": '" + v + "' is not a number");
-                }
+                if (!o.parseShared(k, args[++a])) throw new IllegalArgumentException("unknown option " + k + " (see --help)");
             }
             return o;
-        }
-
-        private static int positive(String k, String v) {
-            int n = Integer.parseInt(v.trim());
-            if (n < 1) throw new IllegalArgumentException(k + ": " + v + ", must be >= 1");
-            return n;
         }
     }
 
@@ -152,15 +117,7 @@ public final class LibrecBprComparison {
         Options o;
         try {
             o = Options.parse(args);
-            for (String name : o.data) {
-                if (KnownDatasets.folderOf(name) == null || name.toLowerCase(Locale.ROOT).startsWith("last")) {
-                    throw new IllegalArgumentException("--data " + name + ": use ml-1m and/or ml-100k");
-                }
-                Path dir = o.dataRoot.resolve(KnownDatasets.folderOf(name));
-                if (!java.nio.file.Files.isDirectory(dir)) {
-                    throw new IllegalArgumentException("--data " + name + ": folder " + dir.toAbsolutePath().normalize() + " not found (set --data-root)");
-                }
-            }
+            o.requireMovieLens();
         } catch (IllegalArgumentException e) {
             System.err.println("LibrecBprComparison: " + e.getMessage());
             System.exit(2);

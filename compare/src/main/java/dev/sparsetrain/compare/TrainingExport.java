@@ -1,7 +1,6 @@
 package dev.sparsetrain.compare;
 
 import dev.sparsetrain.core.BadInputException;
-import dev.sparsetrain.core.io.AtomicFile;
 import dev.sparsetrain.data.Interactions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,29 +29,7 @@ public final class TrainingExport {
 
     /** A 1-d little-endian int32 .npy file (format 1.0). */
     static void writeInt32(int[] v, Path path) {
-        try {
-            AtomicFile.write(path, true, out -> {
-                String dict = String.format(Locale.ROOT, "{'descr': '<i4', 'fortran_order': False, 'shape': (%d,), }", v.length);
-                int total = 10 + dict.length() + 1;
-                int pad = (64 - total % 64) % 64;
-                String header = dict + " ".repeat(pad) + "\n";
-                out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-                out.write(header.length() & 0xff);
-                out.write((header.length() >>> 8) & 0xff);
-                out.write(header.getBytes(StandardCharsets.US_ASCII));
-                byte[] buf = new byte[1 << 16];
-                ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
-                for (int p = 0; p < v.length; ) {
-                    int n = Math.min(buf.length / 4, v.length - p);
-                    bb.clear();
-                    bb.asIntBuffer().put(v, p, n);
-                    out.write(buf, 0, n * 4);
-                    p += n;
-                }
-            });
-        } catch (IOException e) {
-            throw new BadInputException(path + ": cannot write .npy (" + e.getMessage() + ")", e);
-        }
+        dev.sparsetrain.core.io.Npy.writeInt32(v, path);
     }
 
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\((\\d+),\\)");

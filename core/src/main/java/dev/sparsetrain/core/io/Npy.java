@@ -20,21 +20,11 @@ public final class Npy {
     public static void write(Table t, Path path) {
         try {
             AtomicFile.write(path, true, out -> {
-                String dict = String.format(Locale.ROOT, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", t.rows(), t.dim());
-                int preamble = 10; // magic(6) + version(2) + header length(2)
-                int total = preamble + dict.length() + 1;
-                int pad = (64 - total % 64) % 64;
-                String header = dict + " ".repeat(pad) + "\n";
-                out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-                int hl = header.length();
-                out.write(hl & 0xff);
-                out.write((hl >>> 8) & 0xff);
-                out.write(header.getBytes(StandardCharsets.US_ASCII));
+                header(out, "<f4", t.rows() + ", " + t.dim());
                 float[] d = t.data();
                 byte[] buf = new byte[1 << 16];
                 ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
-                int p = 0;
-                while (p < d.length) {
+                for (int p = 0; p < d.length; ) {
                     int n = Math.min(buf.length / 4, d.length - p);
                     bb.clear();
                     bb.asFloatBuffer().put(d, p, n);
@@ -45,5 +35,37 @@ public final class Npy {
         } catch (IOException e) {
             throw new BadInputException(path + ": cannot write .npy (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** A 1-d little-endian int32 {@code .npy} file (format 1.0, shape {@code (n,)}), written atomically. */
+    public static void writeInt32(int[] v, Path path) {
+        try {
+            AtomicFile.write(path, true, out -> {
+                header(out, "<i4", v.length + ",");
+                byte[] buf = new byte[1 << 16];
+                ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+                for (int p = 0; p < v.length; ) {
+                    int n = Math.min(buf.length / 4, v.length - p);
+                    bb.clear();
+                    bb.asIntBuffer().put(v, p, n);
+                    out.write(buf, 0, n * 4);
+                    p += n;
+                }
+            });
+        } catch (IOException e) {
+            throw new BadInputException(path + ": cannot write .npy (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Magic, version 1.0, and the header dict padded with spaces so the data starts at a multiple of 64 bytes. */
+    private static void header(java.io.OutputStream out, String descr, String shape) throws IOException {
+        String dict = String.format(Locale.ROOT, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, shape);
+        int preamble = 10; // magic(6) + version(2) + header length(2)
+        int pad = (64 - (preamble + dict.length() + 1) % 64) % 64;
+        String h = dict + " ".repeat(pad) + "\n";
+        out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        out.write(h.length() & 0xff);
+        out.write((h.length() >>> 8) & 0xff);
+        out.write(h.getBytes(StandardCharsets.US_ASCII));
     }
 }
