@@ -114,6 +114,8 @@ public final class TrainCommand implements Callable<Integer> {
             if (e != null && !spec.commandLine().getParseResult().hasMatchedOption("--epochs")) tc = tc.withEpochs(Integer.parseInt(e));
             String s = ck.metadata().get("seed");
             if (s != null && !spec.commandLine().getParseResult().hasMatchedOption("--seed")) tc = tc.withSeed(Long.parseLong(s));
+            training.restoreSampling(ck.metadata(), spec.commandLine().getParseResult());   // --positives, --negatives, --negative-collision
+            tc = tc.withPositives(dev.sparsetrain.options.BprOptions.positives(training.positives));
             split = ImplicitDataOptions.remap(split, ck.users(), ck.items());
             train = split.train();
             test = split.test();
