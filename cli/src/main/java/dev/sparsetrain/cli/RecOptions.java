@@ -108,7 +108,7 @@ final class RecOptions {
         @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints. Default: ${DEFAULT-VALUE}.")
         Path checkpointDir;
 
-        @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch, and, unless given again, its seed and sampling options --positives, --negatives, --negative-exponent, --negative-collision; --model vbpr|visual: also its data, and only --epochs, --patience, --threads may change). With --threads 1 the result equals the uninterrupted run bit for bit.")
+        @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch, and, unless given again, its seed, data, split and sampling options as recorded in it; --model vbpr|visual: also its data, and only --epochs, --patience, --threads may change). With --threads 1 the result equals the uninterrupted run bit for bit.")
         Path resume;
 
         @Option(names = "--quiet", description = "No progress line. Default: false.")
@@ -135,27 +135,6 @@ final class RecOptions {
                 case "skip" -> s.skipping();
                 default -> throw new BadInputException("--negative-collision '" + negativeCollision + "': use redraw or skip");
             };
-        }
-
-        /**
-         * On {@code --resume}: the sampling options the checkpoint was trained with (recorded by
-         * {@link #metadata()}), where the command line does not give them, so that the resumed run
-         * samples as the interrupted one did, as {@code --seed} is taken from the checkpoint.
-         */
-        void restoreSampling(Map<String, String> checkpoint, picocli.CommandLine.ParseResult given) {
-            if (!given.hasMatchedOption("--positives") && checkpoint.get("positives") != null) positives = checkpoint.get("positives");
-            if (!given.hasMatchedOption("--negatives") && checkpoint.get("negatives") != null) negatives = checkpoint.get("negatives");
-            if (!given.hasMatchedOption("--negative-collision") && checkpoint.get("negative-collision") != null) {
-                negativeCollision = checkpoint.get("negative-collision");
-            }
-            String e = checkpoint.get("negative-exponent");
-            if (!given.hasMatchedOption("--negative-exponent") && e != null) {
-                try {
-                    negativeExponent = Double.parseDouble(e);
-                } catch (NumberFormatException x) {
-                    throw new BadInputException("--resume: checkpoint's negative-exponent '" + e + "' is not a number (damaged metadata)");
-                }
-            }
         }
 
         Map<String, String> metadata() {

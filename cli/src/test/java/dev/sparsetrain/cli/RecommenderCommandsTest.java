@@ -57,7 +57,7 @@ class RecommenderCommandsTest {
         assertEquals("skip", dev.sparsetrain.core.io.ModelFile.read(model).metadata().get("negative-collision"), "recorded in the file");
     }
 
-    /** --resume takes the checkpoint's sampling options (--negative-collision skip here) when not given again: the result equals the uninterrupted run. */
+    /** --resume takes the checkpoint's sampling options (--negative-collision skip, --positives pairs here) when not given again: the result equals the uninterrupted run. */
     @Test
     void resumeSamplesAsTheCheckpointedRun() throws IOException {
         Path ck = dir.resolve("ck"), full = dir.resolve("full.model"), resumed = dir.resolve("resumed.model");
