@@ -30,6 +30,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Mixin ConfigOption configFile = new ConfigOption();
+
     @Mixin ClickDataOptions data = new ClickDataOptions();
     @Mixin ClickModelOptions model = new ClickModelOptions();
     @Mixin CtrOptions.Train train = new CtrOptions.Train();
@@ -71,6 +73,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        configFile.apply(spec);
         PrintWriter out = spec.commandLine().getOut();
         if (save != null) OutputPaths.requireFile("--save", save);
         record.check();

@@ -35,6 +35,8 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Mixin ConfigOption configFile = new ConfigOption();
+
     @Mixin ClickDataOptions data = new ClickDataOptions();
     @Mixin ClickModelOptions model = new ClickModelOptions();
     @Mixin CtrOptions.Train train = new CtrOptions.Train();
@@ -60,6 +62,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        configFile.apply(spec);
         PrintWriter out = spec.commandLine().getOut();
         if (maxPasses < 1) throw new BadInputException("--max-passes " + maxPasses + ", must be >= 1");
         if (evalsPerPass < 1) throw new BadInputException("--evals-per-pass " + evalsPerPass + ", must be >= 1");

@@ -38,6 +38,32 @@ class CtrCommandsTest {
         return f;
     }
 
+    /** ctr-train and sparsenn-passes read their options from YAML/JSON (--config): the same run as the flags, flags win, bad keys one line. */
+    @Test
+    void optionsFromAConfigFile(@TempDir Path dir) throws Exception {
+        Path f = criteoLike(dir, null), yaml = dir.resolve("run.yaml"), json = dir.resolve("bad.json");
+        Files.writeString(yaml, "data: " + f + "\ntrain-rows: 240\nbuckets: 1000\npasses: 2\nthreads: 1\nquiet: true\n");
+        Result fromFile = run("ctr-train", "--config", yaml.toString());
+        Result flags = run("ctr-train", "--data", f.toString(), "--train-rows", "240", "--buckets", "1000", "--passes", "2", "--threads", "1", "--quiet");
+        assertEquals(0, fromFile.code(), fromFile.err());
+        java.util.function.UnaryOperator<String> figures = o -> o.replaceAll("(?m)^training: .* samples/s$", "");   // timing differs
+        assertEquals(figures.apply(flags.out()), figures.apply(fromFile.out()), "the file gives the run its flags give");
+        Result overridden = run("ctr-train", "--config", yaml.toString(), "--passes", "1");
+        assertEquals(0, overridden.code(), overridden.err());
+        assertTrue(overridden.out().contains("pass 1:") && !overridden.out().contains("pass 2:"), "the command line wins: " + overridden.out());
+        Files.writeString(json, "{\"pases\": 2}");
+        Result bad = run("ctr-train", "--config", json.toString());
+        assertEquals(2, bad.code());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains(json + ": unknown option 'pases', known: "), bad.err());
+        Path study = dir.resolve("study.yaml"), report = dir.resolve("study.html");
+        Files.writeString(study, "data: " + f + "\ntrain-rows: 240\nbuckets: 1000\nmax-passes: 1\nvariants: none,max_entropy\nthreads: 1\n"
+                + "quiet: true\nreport: " + report + "\n");
+        Result s = run("experiment", "sparsenn-passes", "--config", study.toString());
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("max_entropy") && Files.exists(report), s.out());
+    }
+
     @Test
     void ctrTrainOnACriteoFile(@TempDir Path dir) throws Exception {
         Path f = criteoLike(dir, null);

@@ -103,7 +103,7 @@ public final class ClickDataOptions {
     public Split load(long seed) {
         refuseIgnoredOptions();
         if (data == null) return synthetic(seed);
-        String fmt = given("--format") ? format : detectFormat(data, format);
+        String fmt = given("--format") || !format.equalsIgnoreCase("criteo") ? format : detectFormat(data, format);   // a --config file may set it
         if (!fmt.equalsIgnoreCase("schema")) {
             for (String o : new String[] {"--schema", "--delimiter", "--header"}) {
                 if (given(o)) {
