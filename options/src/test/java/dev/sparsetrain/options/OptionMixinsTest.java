@@ -118,7 +118,7 @@ class OptionMixinsTest {
                 refusal(data, "--data", avazu.toString(), "--schema", "label,dense*13"));
         assertEquals("--header applies to --format schema only; " + criteo + " is read as criteo, whose columns are fixed",
                 refusal(data, "--data", criteo.toString(), "--format", "criteo", "--header"));
-        assertEquals("--delimiter applies to --format schema only; " + criteo + " is read as criteo (recognised from its first line), whose columns are fixed",
+        assertEquals("--delimiter applies to --format schema only; " + criteo + " is read as criteo, whose columns are fixed",
                 refusal(data, "--data", criteo.toString(), "--delimiter", "comma"));
     }
 
