@@ -108,7 +108,7 @@ final class RecOptions {
         @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints. Default: ${DEFAULT-VALUE}.")
         Path checkpointDir;
 
-        @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch; --model vbpr|visual: also its data, and only --epochs, --patience, --threads may change). With --threads 1 the result equals the uninterrupted run bit for bit.")
+        @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch, and, unless given again, its seed, data, split and sampling options as recorded in it; --model vbpr|visual: also its data, and only --epochs, --patience, --threads may change). With --threads 1 the result equals the uninterrupted run bit for bit.")
         Path resume;
 
         @Option(names = "--quiet", description = "No progress line. Default: false.")

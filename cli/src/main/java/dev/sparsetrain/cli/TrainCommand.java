@@ -76,6 +76,26 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
 
+    /** Metadata keys of a checkpoint, besides the data and split ones, that {@code --resume} takes over: epochs, seed and how samples were drawn. */
+    static final java.util.Set<String> RESUMED_TRAINING = java.util.Set.of("epochs", "seed", "positives", "negatives", "negative-exponent",
+            "negative-collision");
+
+    /**
+     * {@code --resume}: the checkpointed run's data, split, epochs, seed and sampling options, as recorded in its
+     * metadata, where neither the command line nor {@code --config} gives them (as evaluate rebuilds
+     * a model's data), so that the resumed run trains on the same pairs, sampled the same way.
+     */
+    private void applyCheckpointOptions(Map<String, String> fromFile) {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        for (var e : dev.sparsetrain.core.io.ModelFile.read(training.resume).metadata().entrySet()) {
+            String k = e.getKey();
+            if ((SavedModelOptions.DATA_KEYS.contains(k) || RESUMED_TRAINING.contains(k)) && (fromFile == null || !fromFile.containsKey(k))) {
+                recorded.put(k, e.getValue());
+            }
+        }
+        ConfigFile.apply(spec, recorded, "--resume " + training.resume + " (metadata)", true);
+    }
+
     @Override
     public Integer call() {
         Map<String, String> fromFile = config != null ? ConfigFile.read(config) : null;
@@ -91,6 +111,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!model.equalsIgnoreCase("bpr")) {
             throw new BadInputException("--model '" + model + "': this build trains bpr here (vbpr and visual come with the VBPR command set)");
         }
+        if (training.resume != null) applyCheckpointOptions(fromFile);
         if (out != null) OutputPaths.requireFile("--out", out);
         record.check();
         if (exportNpy != null) OutputPaths.requireFolder("--export-npy", exportNpy);

@@ -57,6 +57,22 @@ class RecommenderCommandsTest {
         assertEquals("skip", dev.sparsetrain.core.io.ModelFile.read(model).metadata().get("negative-collision"), "recorded in the file");
     }
 
+    /** --resume takes the checkpoint's sampling options (--negative-collision skip, --positives pairs here) when not given again: the result equals the uninterrupted run. */
+    @Test
+    void resumeSamplesAsTheCheckpointedRun() throws IOException {
+        Path ck = dir.resolve("ck"), full = dir.resolve("full.model"), resumed = dir.resolve("resumed.model");
+        Run a = run(small("--epochs", "4", "--threads", "1", "--negative-collision", "skip", "--positives", "pairs",
+                "--checkpoint-every", "2", "--checkpoint-dir", ck.toString(), "--out", full.toString()));
+        assertEquals(0, a.code(), a.err());
+        Run b = run(small("--epochs", "4", "--threads", "1", "--resume", ck.resolve("bpr-synthetic-epoch-002.model").toString(),
+                "--out", resumed.toString()));
+        assertEquals(0, b.code(), b.err());
+        var meta = dev.sparsetrain.core.io.ModelFile.read(resumed).metadata();
+        assertEquals("skip", meta.get("negative-collision"));
+        assertEquals("pairs", meta.get("positives"));
+        assertArrayEquals(Files.readAllBytes(full), Files.readAllBytes(resumed), "resumed run equals the uninterrupted one");
+    }
+
     @Test
     void sameSeedAndOneThreadGiveByteIdenticalModelFiles() throws IOException {
         Path a = dir.resolve("a.model"), b = dir.resolve("b.model");

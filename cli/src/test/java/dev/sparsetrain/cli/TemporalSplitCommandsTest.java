@@ -86,6 +86,21 @@ class TemporalSplitCommandsTest {
         assertEquals(table(t.out()), table(rs.out()));
     }
 
+    /** --resume alone (no data or split options given again): the checkpoint's data, --time-column and --split are used, not train's defaults. */
+    @Test
+    void resumeAloneRebuildsTheCheckpointsSplit() throws IOException {
+        Path model = dir.resolve("last.model"), ck = dir.resolve("ck"), resumed = dir.resolve("resumed.model");
+        CliRun t = run(train("last", "--epochs", "2", "--checkpoint-every", "1", "--checkpoint-dir", ck.toString(), "--out", model.toString())
+                .toArray(String[]::new));
+        assertEquals(0, t.code(), t.err());
+        CliRun rs = run("train", "--resume", ck.resolve("bpr-events.csv-epoch-001.model").toString(), "--factors", "8", "--threads", "1",
+                "--quiet", "-k", "10", "--out", resumed.toString());
+        assertEquals(0, rs.code(), rs.err());
+        assertTrue(rs.out().contains("split last: "), rs.out());
+        assertEquals(table(t.out()), table(rs.out()));
+        assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(resumed), "resumed run equals the uninterrupted one");
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo() throws IOException {
         Path bad = dir.resolve("bad.csv");

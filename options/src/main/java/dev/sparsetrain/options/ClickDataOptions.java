@@ -108,7 +108,7 @@ public final class ClickDataOptions {
             for (String o : new String[] {"--schema", "--delimiter", "--header"}) {
                 if (given(o)) {
                     throw new BadInputException(o + " applies to --format schema only; " + data + " is read as " + fmt.toLowerCase(Locale.ROOT)
-                            + (given("--format") ? "" : " (recognised from its first line)") + ", whose columns are fixed");
+                            + (fmt.equalsIgnoreCase(format) ? "" : " (recognised from its first line)") + ", whose columns are fixed");
                 }
             }
         }

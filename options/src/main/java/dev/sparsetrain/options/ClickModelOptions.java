@@ -88,7 +88,8 @@ public final class ClickModelOptions {
             if (pr.hasMatchedOption(o)) {
                 throw new BadInputException(o + " does not apply to --model " + mc.type().name().toLowerCase(Locale.ROOT)
                         + (mc.type() == ModelConfig.Type.LOGISTIC ? " (one weight per id, a linear dense part)" : " (no MLP)")
-                        + "; it applies to --model sparsenn");
+                        + (List.of("--dim", "--max-norm", "--constant-norm", "--emb-entropy").contains(o)
+                                ? "; it applies to --model sparsenn and fm (embedding rows)" : "; it applies to --model sparsenn"));
             }
         }
     }

@@ -84,6 +84,8 @@ class OptionMixinsTest {
         assertEquals("--bottom '64,x': 'x' is not a width, expected e.g. 64,32", refusal(model, "--bottom", "64,x"));
         assertEquals("--top '64,-5': width -5, each must be >= 1", refusal(model, "--top", "64,-5"));   // was "model: top MLP width -5"
         assertEquals("--bottom does not apply to --model fm (no MLP); it applies to --model sparsenn", refusal(model, "--model", "fm", "--bottom", "32"));
+        assertEquals("--dim does not apply to --model logistic (one weight per id, a linear dense part); it applies to --model sparsenn and fm (embedding rows)",
+                refusal(model, "--model", "logistic", "--dim", "8"));
         assertEquals("--format applies to a click log given with --data; without --data the rows are synthetic (see --synthetic-rows, --synthetic-shape)",
                 refusal(data, "--format", "avazu"));
         assertEquals("--synthetic-rows 5, must be >= 10", refusal(data, "--synthetic-rows", "5"));
@@ -118,7 +120,7 @@ class OptionMixinsTest {
                 refusal(data, "--data", avazu.toString(), "--schema", "label,dense*13"));
         assertEquals("--header applies to --format schema only; " + criteo + " is read as criteo, whose columns are fixed",
                 refusal(data, "--data", criteo.toString(), "--format", "criteo", "--header"));
-        assertEquals("--delimiter applies to --format schema only; " + criteo + " is read as criteo (recognised from its first line), whose columns are fixed",
+        assertEquals("--delimiter applies to --format schema only; " + criteo + " is read as criteo, whose columns are fixed",
                 refusal(data, "--data", criteo.toString(), "--delimiter", "comma"));
     }
 
