@@ -42,7 +42,7 @@ public final class Main implements Runnable {
     /** Builds the command line with the given writers (tests inject their own). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
-        for (String c : new String[] {"evaluate", "recommend"}) SavedModelOptions.helpShowsRecordedDefaults(cl.getSubcommands().get(c).getCommandSpec());
+        for (String c : new String[] {"evaluate", "recommend", "serve"}) SavedModelOptions.helpShowsRecordedDefaults(cl.getSubcommands().get(c).getCommandSpec());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

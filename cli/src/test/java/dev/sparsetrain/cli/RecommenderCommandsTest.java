@@ -148,8 +148,8 @@ class RecommenderCommandsTest {
     }
 
     @Test
-    void evaluateAndRecommendHelpShowsTheModelFilesDataAsTheDefault() {
-        for (String c : new String[] {"evaluate", "recommend"}) {
+    void evaluateRecommendAndServeHelpShowsTheModelFilesDataAsTheDefault() {
+        for (String c : new String[] {"evaluate", "recommend", "serve"}) {
             Run h = run(c, "--help");
             assertEquals(0, h.code(), h.err());
             String text = h.out().replaceAll("\\s+", " ");
