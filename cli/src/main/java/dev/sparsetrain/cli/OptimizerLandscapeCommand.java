@@ -81,6 +81,9 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         OutputPaths.requireFile("--report", report);
+        // picocli turns "--optimizers ," into an empty list: refused rather than read as "the default set"
+        if (problems != null && problems.isEmpty()) throw new BadInputException("--problems: no name given; allowed " + String.join(", ", Surface.NAMES));
+        if (optimizers != null && optimizers.isEmpty()) throw new BadInputException("--optimizers: no name given, e.g. sgd,adam");
         OptimizerLandscape.Config c = new OptimizerLandscape.Config(problems == null || problems.isEmpty() ? Surface.NAMES : problems,
                 optimizers == null || optimizers.isEmpty() ? OptimizerLandscape.DEFAULT_OPTIMIZERS : optimizers, steps, seeds, restarts, sweepStarts, seed);
         long t0 = System.nanoTime();

@@ -52,7 +52,9 @@ import picocli.CommandLine.Option;
  * </pre>
  *
  * Errors answer with a status (400 bad request, 404 unknown user or path, 405 wrong method, 413
- * body too large) and {@code {"error":"one line"}}. The ranking is exactly {@code recommend}'s
+ * body too large) and {@code {"error":"one line"}}, except a request line the JDK's server cannot
+ * parse (e.g. a bad percent-escape), which that server answers itself (400, one HTML line). GET
+ * endpoints also answer HEAD (status and headers, no body). The ranking is exactly {@code recommend}'s
  * (training items left out, score descending, ties by lower item index), and a prediction is
  * exactly {@code ctr-predict}'s. Requests are answered by {@code --threads} threads; the scorers
  * are read-only and thread-safe. Built on the JDK's own {@code com.sun.net.httpserver}: no
@@ -227,15 +229,18 @@ public final class ServeCommand implements Callable<Integer> {
         }
         byte[] bytes = JSON.writeValueAsBytes(answer);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
+        boolean head = ex.getRequestMethod().equalsIgnoreCase("HEAD");   // the GET answer's status and headers, no body
+        ex.sendResponseHeaders(status, head ? -1 : bytes.length);
         try (OutputStream os = ex.getResponseBody()) {
-            os.write(bytes);
+            if (!head) os.write(bytes);
         }
     }
 
+    /** Refuses (405) any other method; a GET endpoint also answers HEAD, as HTTP asks of every server. */
     static void requireMethod(HttpExchange ex, String method) {
-        if (!ex.getRequestMethod().equalsIgnoreCase(method)) {
-            ex.getResponseHeaders().set("Allow", method);
+        String m = ex.getRequestMethod();
+        if (!m.equalsIgnoreCase(method) && !(method.equals("GET") && m.equalsIgnoreCase("HEAD"))) {
+            ex.getResponseHeaders().set("Allow", method.equals("GET") ? "GET, HEAD" : method);
             throw new HttpError(405, ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + ": use " + method);
         }
     }

@@ -48,8 +48,11 @@ class OptimizerLandscapeCommandTest {
             {"--steps", "3"},
             {"--restarts", "1"},
             {"--seeds", "0"},
+            {"--optimizers", ","},
+            {"--problems", ","},
         };
-        String[] expected = {"--optimizers 'adamm': allowed sgd,", "--problems 'himmelblau': allowed line_fit", "--steps 3", "--restarts 1", "--seeds 0"};
+        String[] expected = {"--optimizers 'adamm': allowed sgd,", "--problems 'himmelblau': allowed line_fit", "--steps 3", "--restarts 1", "--seeds 0",
+            "--optimizers: no name given", "--problems: no name given; allowed line_fit"};
         for (int i = 0; i < cases.length; i++) {
             Path report = dir.resolve("x" + i + ".html");
             String[] args = new String[cases[i].length + 4];

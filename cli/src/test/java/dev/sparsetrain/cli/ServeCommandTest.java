@@ -118,6 +118,13 @@ class ServeCommandTest {
                 String err = a.body().get("error").asText();
                 assertTrue(err.startsWith((String) c[2]) && !err.contains("\n"), c[0] + ": " + err);
             }
+            // HEAD: the GET answer's status without a body (the JDK server logged a warning for every HEAD when a length was sent)
+            for (Object[] c : new Object[][] {{"/health", 200}, {"/recommend?user=1&k=3", 200}, {"/recommend?user=nobody", 404}}) {
+                HttpResponse<String> h = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + c[0]))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(c[1], h.statusCode(), "HEAD " + c[0]);
+                assertEquals("", h.body(), "HEAD " + c[0]);
+            }
             Answer wrong = post(s, "/recommend?user=1", "");
             assertEquals(405, wrong.status());
             assertEquals("POST /recommend: use GET", wrong.body().get("error").asText());
