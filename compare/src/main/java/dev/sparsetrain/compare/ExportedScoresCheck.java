@@ -33,14 +33,28 @@ import java.util.Locale;
 public final class ExportedScoresCheck {
     private ExportedScoresCheck() {}
 
+    /** Whether the third argument asks for the validation split: "val"; "test" or none is the test split; anything else is refused. */
+    static boolean validation(String[] args) {
+        if (args.length < 3 || args[2].equals("test")) return false;
+        if (args[2].equals("val")) return true;
+        throw new IllegalArgumentException("held-out set '" + args[2] + "': test or val");
+    }
+
     public static void main(String[] args) {
         if (args.length < 1 || args[0].equals("--help")) {
             System.out.println("usage: ExportedScoresCheck FACTOR_DIR [DATA_DIR (../shared/data/tiktok-diffmm)] [test|val]");
             return;
         }
+        boolean val;
+        try {
+            val = validation(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ExportedScoresCheck: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Path dir = Path.of(args[0]);
         FeatureDataset d = TiktokDiffmm.load(Path.of(args.length > 1 ? args[1] : "../shared/data/tiktok-diffmm"));
-        boolean val = args.length > 2 && args[2].equals("val");
         ExternalFactors s = ExternalFactors.readNpy(dir.resolve("user_factors.npy"), dir.resolve("item_factors.npy"), d.users(), d.items());
         Interactions train = new UserItems(d.users(), d.train()).toInteractions(d.items());
         Interactions held = new UserItems(d.users(), val ? d.validation() : d.test()).toInteractions(d.items());

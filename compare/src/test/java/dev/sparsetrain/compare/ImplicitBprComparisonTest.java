@@ -134,4 +134,14 @@ class ImplicitBprComparisonTest {
         assertEquals(9_905_700L, f.get("samples").longValue());
         assertThrows(IllegalStateException.class, () -> ImplicitBprComparison.numbers("{\"fit_seconds\": 1}"));
     }
+
+    /** ExportedScoresCheck's third argument: test or val; anything else (e.g. "validation") is refused, not read as test. */
+    @Test
+    void exportedScoresCheckRefusesAnUnknownHeldOutSet() {
+        assertEquals(false, ExportedScoresCheck.validation(new String[] {"dir"}));
+        assertEquals(false, ExportedScoresCheck.validation(new String[] {"dir", "data", "test"}));
+        assertEquals(true, ExportedScoresCheck.validation(new String[] {"dir", "data", "val"}));
+        var e = assertThrows(IllegalArgumentException.class, () -> ExportedScoresCheck.validation(new String[] {"dir", "data", "validation"}));
+        assertEquals("held-out set 'validation': test or val", e.getMessage());
+    }
 }
