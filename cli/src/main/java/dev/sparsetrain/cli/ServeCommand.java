@@ -83,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Request threads. Default: the available processors.")
     Integer threads;
 
-    @Option(names = "--max-k", defaultValue = "1000", description = "Largest k a /recommend request may ask for. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-k", defaultValue = "1000", description = "Largest k a /recommend request may ask for (a request without k gets 10, or this when smaller). Default: ${DEFAULT-VALUE}.")
     int maxK;
 
     @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
@@ -292,7 +292,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             String id = q.get("user");
             if (id == null || id.isEmpty()) throw new HttpError(400, "query parameter 'user' missing, e.g. /recommend?user=196&k=10");
-            int k = 10;
+            int k = Math.min(10, maxK);   // the default k, within --max-k like any asked for
             if (q.containsKey("k")) {
                 try {
                     k = Integer.parseInt(q.get("k").strip());

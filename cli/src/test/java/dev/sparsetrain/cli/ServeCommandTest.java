@@ -125,9 +125,27 @@ class ServeCommandTest {
                 assertEquals(c[1], h.statusCode(), "HEAD " + c[0]);
                 assertEquals("", h.body(), "HEAD " + c[0]);
             }
+            // without k: the default 10, within --max-k
+            Answer small = get(s, "/recommend?user=1");
+            assertEquals(10, small.body().get("k").asInt());
+            assertEquals(10, small.body().get("items").size());
             Answer wrong = post(s, "/recommend?user=1", "");
             assertEquals(405, wrong.status());
             assertEquals("POST /recommend: use GET", wrong.body().get("error").asText());
+        } finally {
+            s.stop();
+        }
+    }
+
+    /** --max-k below the default k: a request without k gets --max-k items, not 10. */
+    @Test
+    void theDefaultKStaysWithinMaxK() throws Exception {
+        ServeCommand.Server s = start("--model", bpr.toString(), "--port", "0", "--max-k", "3");
+        try {
+            Answer a = get(s, "/recommend?user=1");
+            assertEquals(200, a.status(), a.body().toString());
+            assertEquals(3, a.body().get("k").asInt());
+            assertEquals(3, a.body().get("items").size());
         } finally {
             s.stop();
         }
