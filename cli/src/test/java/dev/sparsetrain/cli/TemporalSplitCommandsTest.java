@@ -114,6 +114,8 @@ class TemporalSplitCommandsTest {
         assertOneLine(run("train", "--split", "time-ratio", "--synthetic-users", "50", "--synthetic-items", "40", "--quiet"),
                 "--split time-ratio: the synthetic data has no timestamps");
         assertOneLine(run("train", "--data", "ml-100k", "--time-column", "3"), "--time-column 3: applies to a --data FILE only");
+        assertOneLine(run("train", "--time-column", "3", "--synthetic-users", "50", "--synthetic-items", "40", "--quiet"),
+                "--time-column 3: applies to a --data FILE only; synthetic has no timestamps");   // was silently ignored
         List<String> clash = new ArrayList<>(train("last"));
         clash.set(clash.indexOf("--time-column") + 1, "1");   // the item column
         assertOneLine(run(clash.toArray(String[]::new)), "--time-column 1:", "other than user (0), item (1)");

@@ -167,6 +167,11 @@ public final class ImplicitDataOptions {
 
     /** Reads (or generates) the interactions; a missing file or a malformed line is refused in one line. */
     public Loaded load() {
+        if (timeColumn != null && (isSynthetic() || KnownDatasets.folderOf(data) != null)) {
+            String f = KnownDatasets.folderOf(data);
+            throw new BadInputException("--time-column " + timeColumn + ": applies to a --data FILE only; " + data
+                    + (f == null || f.equals("lastfm-hetrec2011-2k") ? " has no timestamps" : " has its time column built in"));
+        }
         if (isSynthetic()) {
             SyntheticImplicit.Config base = SyntheticImplicit.Config.defaults().withSeed(syntheticSeed);
             int mean = Math.max(5, Math.min(base.meanItemsPerUser(), syntheticItems / 2));
@@ -175,11 +180,6 @@ public final class ImplicitDataOptions {
             return new Loaded("synthetic", g.interactions(), Map.of(),
                     String.format(Locale.ROOT, "synthetic: %d users x %d items, %d pairs (rank-%d planted preferences, Zipf %.1f popularity, seed %d)",
                             g.interactions().numUsers(), g.interactions().numItems(), g.interactions().size(), c.rank(), c.popularityExponent(), c.seed()));
-        }
-        if (timeColumn != null && (isSynthetic() || KnownDatasets.folderOf(data) != null)) {
-            String f = KnownDatasets.folderOf(data);
-            throw new BadInputException("--time-column " + timeColumn + ": applies to a --data FILE only; " + data
-                    + (f == null || f.equals("lastfm-hetrec2011-2k") ? " has no timestamps" : " has its time column built in"));
         }
         if (KnownDatasets.folderOf(data) != null) {
             var d = KnownDatasets.load(data, root(), readOptions());
