@@ -52,7 +52,7 @@ public final class PassesStudy {
      */
     public static List<Variant> defaultVariants(ModelConfig model, TrainConfig base, int tableRows) {
         TrainConfig none = base.toBuilder().embeddingL2(0).mlpL2(0).maxNorm(0).constantNorm(0).sparseDropout(0).mlpDropout(0)
-                .freezeEmbeddings(false).freezeMlp(false).freezeEmbeddingsAfter(0).build();
+                .embeddingEntropy(0).freezeEmbeddings(false).freezeMlp(false).freezeEmbeddingsAfter(0).build();
         List<Variant> v = new ArrayList<>();
         v.add(new Variant("none", "no regularization", model, none, 0));
         v.add(new Variant("mlp_l2", "L2 1e-3 on MLP weights (biases excluded)", model, none.toBuilder().mlpL2(1e-3).build(), 0));
