@@ -64,6 +64,9 @@ public final class BenchVbprCommand implements Callable<Integer> {
         if (cpu > 0) {
             out.printf(Locale.ROOT, "  %.0f samples per CPU-second of the process (CPU %.2f s over %.2f s of wall time); machine load %s%n",
                     perEpoch * (double) measure / cpu, cpu, sec, BenchBprCommand.loadAverage());
+        } else if (cpu0 >= 0) {   // the OS counts CPU time in ticks (10 ms on Linux): a run this short may show none
+            out.printf(Locale.ROOT, "  samples per CPU-second of the process: not measured (the process CPU time did not advance over %.3f s of wall time; "
+                    + "give more --measure-epochs); machine load %s%n", sec, BenchBprCommand.loadAverage());
         }
         out.flush();
     }
