@@ -72,8 +72,23 @@ final class CtrOptions {
                 }
             }
             if (fe && fm) throw new BadInputException("--freeze " + String.join(",", freeze) + " freezes every group, nothing would train; allowed: embeddings or mlp");
-            return b.maxNorm(maxNorm).constantNorm(constantNorm).freezeEmbeddings(fe).freezeMlp(fm).freezeEmbeddingsAfter(freezeAfter)
+            TrainConfig tc = b.maxNorm(maxNorm).constantNorm(constantNorm).freezeEmbeddings(fe).freezeMlp(fm).freezeEmbeddingsAfter(freezeAfter)
                     .embeddingClipNorm(embClipNorm).mlpClipNorm(mlpClipNorm).embeddingEntropy(embEntropy).build();
+            refuseIdle(fe, "embeddings", new String[] {"--emb-l2", "--max-norm", "--constant-norm", "--emb-clip-norm", "--emb-entropy"},
+                    new double[] {tc.embeddingL2(), tc.maxNorm(), tc.constantNorm(), tc.embeddingClipNorm(), tc.embeddingEntropy()});
+            refuseIdle(fm, "mlp", new String[] {"--mlp-l2", "--mlp-clip-norm"}, new double[] {tc.mlpL2(), tc.mlpClipNorm()});
+            return tc;
+        }
+
+        /** A regularizer of a frozen group would never act: refused rather than silently ignored. */
+        private void refuseIdle(boolean frozen, String group, String[] options, double[] values) {
+            if (!frozen) return;
+            for (int q = 0; q < options.length; q++) {
+                if (values[q] != 0) {
+                    throw new BadInputException(options[q] + " " + values[q] + " has no effect with --freeze " + group
+                            + " (a frozen group is never updated); drop one of them");
+                }
+            }
         }
     }
 

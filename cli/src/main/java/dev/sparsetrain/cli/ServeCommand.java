@@ -99,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Server s = start();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("serving %s (%s) on http://%s:%d/  %s%n", model, s.kind, host, s.port(), s.endpoints);
+        out.printf("serving %s (%s) on http://%s:%d/  %s%n", model, s.kind, host.contains(":") ? "[" + host + "]" : host, s.port(), s.endpoints);
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -265,6 +265,11 @@ public final class ServeCommand implements Callable<Integer> {
         return q;
     }
 
+    /** An id as echoed in an error: at most 64 characters, so a huge request does not come back whole. */
+    static String shown(String id) {
+        return id.length() <= 64 ? id : id.substring(0, 64) + "... (" + id.length() + " characters)";
+    }
+
     /** GET /recommend: top-k of one user, training items left out unless include_seen=true. */
     static final class RecommendHandler implements Handler {
         private final RecommendCommand.Recommender r;
@@ -308,7 +313,7 @@ public final class ServeCommand implements Callable<Integer> {
                 includeSeen = v.equals("true");
             }
             int u = r.users().indexOf(id);
-            if (u < 0) throw new HttpError(404, "user '" + id + "': unknown; the model knows " + r.users().size() + " users");
+            if (u < 0) throw new HttpError(404, "user '" + shown(id) + "': unknown; the model knows " + r.users().size() + " users");
             int n = r.items().size();
             float[] scores = new float[n];
             r.scorer().scoreAll(u, scores);

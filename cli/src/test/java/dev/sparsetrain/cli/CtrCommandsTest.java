@@ -311,6 +311,21 @@ class CtrCommandsTest {
         assertEquals("sparsetrain: --freeze embeddings,mlp freezes every group, nothing would train; allowed: embeddings or mlp", r.err().strip());
     }
 
+    /** A regularizer of a frozen group never acts: refused in one line, not silently ignored. */
+    @Test
+    void regularizersOfAFrozenGroupAreRefused() {
+        String[][] cases = {{"embeddings", "--emb-l2", "0.01"}, {"embeddings", "--emb-entropy", "0.01"}, {"embeddings", "--max-norm", "1"},
+                {"mlp", "--mlp-l2", "0.001"}, {"mlp", "--mlp-clip-norm", "1"}};
+        for (String[] c : cases) {
+            Result r = run("ctr-train", "--freeze", c[0], c[1], c[2], "--synthetic-rows", "100", "--quiet");
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), String.join(" ", c));
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(c[1] + " ") && r.err().contains("has no effect with --freeze " + c[0]), r.err());
+        }
+        assertEquals(0, run("ctr-train", "--freeze", "embeddings", "--mlp-l2", "0.001", "--synthetic-rows", "100", "--quiet").code(),
+                "the other group's regularizer is fine");
+    }
+
     /** Regression: the study had no --quiet, so scripted runs always got progress lines on stderr. */
     @Test
     void studyQuietPrintsNothingOnStderr(@TempDir Path dir) throws Exception {

@@ -129,6 +129,9 @@ class ServeCommandTest {
             Answer small = get(s, "/recommend?user=1");
             assertEquals(10, small.body().get("k").asInt());
             assertEquals(10, small.body().get("items").size());
+            Answer huge = get(s, "/recommend?user=" + "x".repeat(5000));
+            assertEquals(404, huge.status());
+            assertEquals("user '" + "x".repeat(64) + "... (5000 characters)': unknown; the model knows 120 users", huge.body().get("error").asText());
             Answer wrong = post(s, "/recommend?user=1", "");
             assertEquals(405, wrong.status());
             assertEquals("POST /recommend: use GET", wrong.body().get("error").asText());
