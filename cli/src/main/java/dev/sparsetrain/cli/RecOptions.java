@@ -145,6 +145,10 @@ final class RecOptions {
             m.put("negatives", negatives);
             m.put("negative-exponent", Double.toString(negativeExponent));
             m.put("negative-collision", negativeCollision);
+            m.put("patience", Integer.toString(patience));
+            m.put("validate-every", Integer.toString(validateEvery));
+            m.put("validation-metric", validationMetric);
+            m.put("validation-users", Integer.toString(validationUsers));
             return m;
         }
     }

@@ -76,9 +76,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
 
-    /** Metadata keys of a checkpoint, besides the data and split ones, that {@code --resume} takes over: epochs, seed and how samples were drawn. */
+    /**
+     * Metadata keys of a checkpoint, besides the data and split ones, that {@code --resume} takes
+     * over: epochs, seed, how samples were drawn, and how validation and early stopping run.
+     */
     static final java.util.Set<String> RESUMED_TRAINING = java.util.Set.of("epochs", "seed", "positives", "negatives", "negative-exponent",
-            "negative-collision");
+            "negative-collision", "patience", "validate-every", "validation-metric", "validation-users");
 
     /**
      * {@code --resume}: the checkpointed run's data, split, epochs, seed and sampling options, as recorded in its

@@ -57,11 +57,16 @@ class RecommenderCommandsTest {
         assertEquals("skip", dev.sparsetrain.core.io.ModelFile.read(model).metadata().get("negative-collision"), "recorded in the file");
     }
 
-    /** --resume takes the checkpoint's sampling options (--negative-collision skip, --positives pairs here) when not given again: the result equals the uninterrupted run. */
+    /**
+     * --resume takes the checkpoint's sampling and validation options (--negative-collision skip,
+     * --positives pairs, --patience 3, --validate-every 2 here) when not given again: the result
+     * equals the uninterrupted run.
+     */
     @Test
     void resumeSamplesAsTheCheckpointedRun() throws IOException {
         Path ck = dir.resolve("ck"), full = dir.resolve("full.model"), resumed = dir.resolve("resumed.model");
         Run a = run(small("--epochs", "4", "--threads", "1", "--negative-collision", "skip", "--positives", "pairs",
+                "--patience", "3", "--validate-every", "2",
                 "--checkpoint-every", "2", "--checkpoint-dir", ck.toString(), "--out", full.toString()));
         assertEquals(0, a.code(), a.err());
         Run b = run(small("--epochs", "4", "--threads", "1", "--resume", ck.resolve("bpr-synthetic-epoch-002.model").toString(),
@@ -70,6 +75,8 @@ class RecommenderCommandsTest {
         var meta = dev.sparsetrain.core.io.ModelFile.read(resumed).metadata();
         assertEquals("skip", meta.get("negative-collision"));
         assertEquals("pairs", meta.get("positives"));
+        assertEquals("3", meta.get("patience"));
+        assertEquals("2", meta.get("validate-every"));
         assertArrayEquals(Files.readAllBytes(full), Files.readAllBytes(resumed), "resumed run equals the uninterrupted one");
     }
 

@@ -31,9 +31,17 @@ public final class EqualEpochs {
     private EqualEpochs() {}
 
     public static void main(String[] args) {
-        int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 160;
-        FeatureDataset d = TiktokDiffmm.load(Path.of(args.length > 1 ? args[1] : "../shared/data/tiktok-diffmm"));
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int epochs, threads;
+        FeatureDataset d;
+        try {
+            epochs = args.length > 0 ? MatchedRunOptions.positive("EPOCHS", args[0]) : 160;
+            threads = args.length > 2 ? MatchedRunOptions.positive("THREADS", args[2]) : 2;
+            d = TiktokDiffmm.load(Path.of(args.length > 1 ? args[1] : "../shared/data/tiktok-diffmm"));
+        } catch (IllegalArgumentException | dev.sparsetrain.core.BadInputException e) {
+            System.err.println("EqualEpochs: " + e.getMessage() + " (usage: EqualEpochs [EPOCHS [TIKTOK_FOLDER [THREADS]]])");
+            System.exit(2);
+            return;
+        }
         VbprConfig base = VbprConfig.defaults(Variant.VBPR).withEpochs(epochs, epochs + 1).withThreads(threads);
         String[] names = {"BPR-MF (defaults)", "VBPR per-group, raw features", "VBPR (defaults)"};
         VbprConfig[] cfgs = {base.withVariant(Variant.BPR_MF), VbprAblation.perGroup(base), base};

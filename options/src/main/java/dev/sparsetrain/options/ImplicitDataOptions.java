@@ -170,7 +170,8 @@ public final class ImplicitDataOptions {
         if (timeColumn != null && (isSynthetic() || KnownDatasets.folderOf(data) != null)) {
             String f = KnownDatasets.folderOf(data);
             throw new BadInputException("--time-column " + timeColumn + ": applies to a --data FILE only; " + data
-                    + (f == null || f.equals("lastfm-hetrec2011-2k") ? " has no timestamps" : " has its time column built in"));
+                    + (f == null || f.equals("lastfm-hetrec2011-2k") ? " has no timestamps"
+                            : " reads its own timestamps (ml-100k's u.data; ml-1m's ratings.dat when that file is in its folder)"));
         }
         if (isSynthetic()) {
             SyntheticImplicit.Config base = SyntheticImplicit.Config.defaults().withSeed(syntheticSeed);
