@@ -115,6 +115,11 @@ public final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("--model '" + model + "': this build trains bpr here (vbpr and visual come with the VBPR command set)");
         }
         if (training.resume != null) applyCheckpointOptions(fromFile);
+        boolean exponentGiven = spec.commandLine().getParseResult().hasMatchedOption("--negative-exponent")
+                || (fromFile != null && fromFile.containsKey("negative-exponent"));
+        if (exponentGiven && !training.negatives.equalsIgnoreCase("popularity")) {
+            throw new BadInputException("--negative-exponent applies to --negatives popularity only; --negatives is " + training.negatives);
+        }
         if (out != null) OutputPaths.requireFile("--out", out);
         record.check();
         if (exportNpy != null) OutputPaths.requireFolder("--export-npy", exportNpy);

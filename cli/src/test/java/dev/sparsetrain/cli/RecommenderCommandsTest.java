@@ -180,6 +180,8 @@ class RecommenderCommandsTest {
         assertBadInput(run(small("--threads", "0", "--out", model.toString())), "--threads: 0", model);
         assertBadInput(run(small("--negative-collision", "retry", "--out", model.toString())),
                 "--negative-collision 'retry': use redraw or skip", model);
+        assertBadInput(run(small("--negative-exponent", "1", "--out", model.toString())),
+                "--negative-exponent applies to --negatives popularity only; --negatives is uniform", model);
         Path folder = dir.resolve("a-folder");
         Files.createDirectories(folder);
         Run r = run(small("--out", folder.toString()));
