@@ -17,8 +17,12 @@ import java.util.concurrent.locks.LockSupport;
  * included) do its share. Results do not depend on which worker ran an item: callers give each
  * item its own output slot and reduce the slots in item order.
  *
- * <p>Claims carry the phase number in the high 32 bits of one {@code AtomicLong}, so a slow worker
- * can never claim an item of a later phase with an earlier phase's parameters. Idle workers spin
+ * <p>Claims carry the phase number in the high 32 bits of one {@code AtomicLong}, and a phase's
+ * unit and item count are published together with its number in one immutable {@link Job}: a slow
+ * worker can neither claim an item of a later phase with an earlier phase's unit, nor (the bug
+ * this replaced: a worker that saw phase p, was descheduled, then read the unit and count that
+ * the caller had meanwhile set for phase p + 1) run the next phase's unit on a claim of phase p
+ * before that phase was published, with a null input as the usual result. Idle workers spin
  * briefly, then yield, then poll with timed parks growing to about 1 ms. Not reentrant; close when
  * done.
  */
@@ -32,11 +36,12 @@ final class Workers implements AutoCloseable {
     private final Thread[] threads;
     private final AtomicLong claim = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
-    private volatile long phase;
+    /** One phase: its number, its unit and how many items it has; immutable, published by one volatile write. */
+    private record Job(long phase, Unit unit, int units) {}
+
+    private volatile Job job = new Job(0, null, 0);
     private volatile boolean closed;
     private volatile Throwable failure;
-    private Unit unit;       // written before the volatile phase write that publishes it
-    private int units;
 
     Workers(int n, String name) {
         this.n = n;
@@ -57,10 +62,10 @@ final class Workers implements AutoCloseable {
         int idle = 0;
         long park = 20_000;
         while (!closed) {
-            long p = phase;
-            if (p != seen) {
-                seen = p;
-                work(id, p);
+            Job j = job;
+            if (j.phase() != seen) {
+                seen = j.phase();
+                work(id, j);
                 idle = 0;
                 park = 20_000;
                 continue;
@@ -77,9 +82,10 @@ final class Workers implements AutoCloseable {
         }
     }
 
-    private void work(int worker, long p) {
-        Unit u = unit;
-        int total = units;
+    private void work(int worker, Job j) {
+        final long p = j.phase();
+        final Unit u = j.unit();
+        final int total = j.units();
         while (true) {
             long c = claim.get();
             if ((c >>> 32) != p) return;
@@ -103,13 +109,11 @@ final class Workers implements AutoCloseable {
             for (int i = 0; i < count; i++) u.run(0, i);
             return;
         }
-        unit = u;
-        units = count;
         done.set(0);
-        long p = phase + 1;
-        claim.set(p << 32);
-        phase = p; // publishes unit, units, claim and done
-        work(0, p);
+        Job j = new Job(job.phase() + 1, u, count);
+        claim.set(j.phase() << 32);
+        job = j; // publishes the phase with its unit and count, after claim and done
+        work(0, j);
         int spins = 0;
         while (done.get() < count) {
             if (spins < 20_000) {
