@@ -76,6 +76,7 @@ public final class InteractionReader {
             boolean headerPending = format.header();
             while ((line = r.readLine()) != null) {
                 lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1); // UTF-8 byte order mark
                 if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') line = line.substring(0, line.length() - 1);
                 if (line.isBlank() || line.startsWith("#")) continue;
                 if (headerPending) {

@@ -47,6 +47,16 @@ class InteractionsTest {
     }
 
     @Test
+    void aUtf8ByteOrderMarkIsNotPartOfTheFirstUserId() throws IOException {
+        // Excel and Notepad save "UTF-8" with a BOM; it used to become part of user "1", making a 3rd user
+        Path f = write("bom.tsv", "\uFEFF1\t10\t1\n1\t11\t1\n2\t10\t1\n");
+        var r = InteractionReader.read(f, DelimitedFormat.tsv(), ReadOptions.defaults());
+        assertEquals(2, r.interactions().numUsers());
+        assertEquals(java.util.List.of("1", "2"), r.interactions().users().ids());
+        assertEquals(2, r.interactions().itemsOf(r.interactions().users().indexOf("1")).length);
+    }
+
+    @Test
     void malformedLinesFailWithFileLineAndContentOrAreSkipped() throws IOException {
         Path f = write("bad.tsv", "1\t2\t5\n1\t3\n2\t4\tfive\n3\t1\t4\n");
         var e = assertThrows(BadInputException.class, () -> InteractionReader.read(f, DelimitedFormat.tsv(), ReadOptions.defaults()));

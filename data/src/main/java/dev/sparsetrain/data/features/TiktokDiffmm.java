@@ -52,6 +52,7 @@ public final class TiktokDiffmm {
             String line;
             while ((line = r.readLine()) != null) {
                 lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1); // UTF-8 byte order mark
                 String s = line.strip();
                 if (s.isEmpty() || s.startsWith("#")) continue;
                 String[] t = s.split("[\\t, ]+");

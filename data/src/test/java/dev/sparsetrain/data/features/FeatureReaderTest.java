@@ -75,6 +75,22 @@ class FeatureReaderTest {
         assertArrayEquals(new float[] {3, 4, 1, 2, 5, 6}, f.values());
     }
 
+    @Test
+    void aUtf8ByteOrderMarkIsNotPartOfTheFirstTextId() throws IOException {
+        Path p = write("bom.txt", "\uFEFF0 1 2\n1 3 4\n".getBytes(StandardCharsets.UTF_8));
+        FeatureReader.Text t = FeatureReader.readText(p);
+        assertEquals(List.of("0", "1"), t.ids());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, t.alignTo(List.of("0", "1")).values());
+    }
+
+    @Test
+    void aUtf8ByteOrderMarkIsNotPartOfTheFirstPair() throws IOException {
+        Path p = write("train.tsv", "\uFEFF0\t1\n2\t3\n".getBytes(StandardCharsets.UTF_8));
+        FeatureDataset.Pairs pairs = TiktokDiffmm.readPairs(p);
+        assertArrayEquals(new int[] {0, 2}, pairs.users());
+        assertArrayEquals(new int[] {1, 3}, pairs.items());
+    }
+
     static String message(Runnable r) {
         BadInputException e = assertThrows(BadInputException.class, r::run);
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
