@@ -150,7 +150,15 @@ public final class FeatureReader {
         if (!sh.find()) throw new BadInputException(name + ": .npy header has no 'shape': " + header.strip());
         String[] parts = sh.group(1).split(",");
         List<Long> shape = new ArrayList<>();
-        for (String p : parts) if (!p.isBlank()) shape.add(Long.parseLong(p.strip().replace("L", "")));
+        for (String p : parts) {
+            if (p.isBlank()) continue;
+            try {
+                shape.add(Long.parseLong(p.strip().replace("L", "")));
+            } catch (NumberFormatException e) {
+                throw new BadInputException(name + ": .npy shape (" + sh.group(1).strip() + ") has '" + abbreviate(p.strip())
+                        + "', not a whole number 0.." + Long.MAX_VALUE + " (damaged header)");
+            }
+        }
         if (shape.size() != 2) {
             throw new BadInputException(name + ": .npy shape " + shape + " must be 2-d (items, features)");
         }
@@ -162,7 +170,7 @@ public final class FeatureReader {
                     + "'; supported: float16 '<f2', float32 '<f4', float64 '<f8' (little-endian)");
         };
         long rows = shape.get(0), dim = shape.get(1);
-        if (rows <= 0 || dim <= 0 || rows * dim > Integer.MAX_VALUE - 16) {
+        if (rows <= 0 || dim <= 0 || rows > (Integer.MAX_VALUE - 16) / dim) {
             throw new BadInputException(name + ": .npy shape (" + rows + ", " + dim + ") is empty or too large");
         }
         long need = rows * dim * width;

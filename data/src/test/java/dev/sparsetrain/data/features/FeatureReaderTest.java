@@ -98,6 +98,21 @@ class FeatureReaderTest {
     }
 
     @Test
+    void aDamagedNpyShapeIsBadInputNotACrash() throws IOException {
+        // used to escape as NumberFormatException ("internal error", exit 1)
+        Path x = write("x.npy", npy("<f4", "2, x", false, f32(1, 2, 3, 4)));
+        String m = message(() -> FeatureReader.read(x, 2));
+        assertTrue(m.contains("x.npy") && m.contains("'x'") && m.contains("shape"), m);
+        Path huge = write("huge.npy", npy("<f4", "99999999999999999999, 2", false, f32(1, 2, 3, 4)));
+        m = message(() -> FeatureReader.read(huge, 2));
+        assertTrue(m.contains("huge.npy") && m.contains("99999999999999999999"), m);
+        // 2^40 x 2^40 wrapped to 0 values and was reported as "needs 0 data bytes"
+        Path wrap = write("wrap.npy", npy("<f4", "1099511627776, 1099511627776", false, f32(1, 2, 3, 4)));
+        m = message(() -> FeatureReader.read(wrap, 2));
+        assertTrue(m.contains("wrap.npy") && m.contains("too large"), m);
+    }
+
+    @Test
     void badInputIsOneLineNamingFileAndProblem() throws IOException {
         Path nan = write("nan.npy", npy("<f4", "2, 2", false, f32(1, Float.NaN, 2, 3)));
         String m = message(() -> FeatureReader.read(nan, 2));
