@@ -30,6 +30,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        VbprOptions.refuseUnused(spec, "diagnose", "it runs one probe of --probe-samples samples, not a training run",
+                "--epochs", "--patience", "--restarts");
         PrintWriter out = spec.commandLine().getOut();
         FeatureDataset data = opts.load();
         VbprConfig cfg = opts.config();

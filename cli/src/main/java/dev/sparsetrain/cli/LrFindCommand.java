@@ -43,6 +43,8 @@ public final class LrFindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        VbprOptions.refuseUnused(spec, "lr-find", "it sweeps --steps steps per group from each group's --optimizer rate, without balancing",
+                "--lr-multiplier", "--cosine-restarts", "--epochs", "--patience", "--restarts", "--auto-balance", "--balance-target");
         if (steps < 10 || steps > 100_000) throw new BadInputException("--steps " + steps + ": must be in [10, 100000]");
         if (chunk < 1) throw new BadInputException("--chunk " + chunk + ": must be > 0");
         if (range.length != 2 || !(range[0] > 0) || !(range[1] > range[0])) {

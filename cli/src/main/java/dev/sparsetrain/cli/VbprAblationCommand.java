@@ -31,6 +31,8 @@ public final class VbprAblationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        VbprOptions.refuseUnused(spec, "experiment vbpr-ablation", "it trains its own fixed set-ups: bpr, visual, single-rate, per-group and default VBPR",
+                "--model", "--lr-multiplier", "--cosine-restarts");
         for (double r : sweep) if (!(r > 0)) throw new BadInputException("--sweep " + r + ": rates must be > 0");
         OutputPaths.requireFile("--report", report);
         PrintWriter out = spec.commandLine().getOut();

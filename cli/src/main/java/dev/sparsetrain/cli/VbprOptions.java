@@ -253,6 +253,17 @@ public final class VbprOptions {
         return c.withGroups(g);
     }
 
+    /**
+     * Refuses options given on the command line that {@code command} does not use (they would be
+     * silently ignored): "OPTION: does not apply to COMMAND (WHY)".
+     */
+    static void refuseUnused(picocli.CommandLine.Model.CommandSpec spec, String command, String why, String... options) {
+        var pr = spec.commandLine().getParseResult();
+        for (String o : options) {
+            if (pr.hasMatchedOption(o)) throw new BadInputException(o + ": does not apply to " + command + " (" + why + ")");
+        }
+    }
+
     /** Applies --lr-multiplier GROUP=M and --cosine-restarts to a trainer. */
     void applyMultipliers(dev.sparsetrain.models.vbpr.VbprTrainer t) {
         if (cosineRestarts != null) {

@@ -249,6 +249,26 @@ class VbprCommandsTest {
     }
 
     @Test
+    void optionsACommandWouldIgnoreAreRefusedInOneLine() {
+        // each of these ran to exit 0 with the option silently ignored (the trainer never saw it)
+        String[] syn = {"--data", "synthetic", "--synthetic-users", "30", "--synthetic-items", "20", "--synthetic-dim", "8"};
+        assertBadInput(run(concat(new String[] {"experiment", "vbpr-ablation", "--lr-multiplier", "item_factors=10"}, syn)),
+                "--lr-multiplier", "does not apply to experiment vbpr-ablation");
+        assertBadInput(run(concat(new String[] {"experiment", "vbpr-ablation", "--model", "visual"}, syn)), "--model", "vbpr-ablation");
+        assertBadInput(run(concat(new String[] {"lr-find", "--cosine-restarts", "2"}, syn)), "--cosine-restarts", "does not apply to lr-find");
+        assertBadInput(run(concat(new String[] {"lr-find", "--no-auto-balance"}, syn)), "--auto-balance", "lr-find");
+        assertBadInput(run(concat(new String[] {"lr-find", "--epochs", "3"}, syn)), "--epochs", "lr-find");
+        assertBadInput(run(concat(new String[] {"diagnose", "--epochs", "3"}, syn)), "--epochs", "does not apply to diagnose");
+        assertBadInput(run(concat(new String[] {"diagnose", "--restarts", "3"}, syn)), "--restarts", "diagnose");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
     void benchmarkReportsSamplesPerSecond() {
         Run r = run("benchmark", "vbpr", "--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "64",
                 "--warmup-epochs", "1", "--measure-epochs", "2");
