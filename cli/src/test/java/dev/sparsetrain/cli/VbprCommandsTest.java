@@ -262,6 +262,22 @@ class VbprCommandsTest {
         assertBadInput(run(concat(new String[] {"diagnose", "--restarts", "3"}, syn)), "--restarts", "diagnose");
     }
 
+    @Test
+    void hugeUserOrItemIndicesAreRefusedInOneLine() throws IOException {
+        Path d = folder();
+        Path feats = d.resolve("f.bin");
+        Files.write(feats, f32(1, 2, 3, 4, 5, 6, 7, 8));
+        // 200M users x 64 factors: was "internal error: IllegalArgumentException: table 'user_factors' ... exceed one Java array", exit 1
+        Files.writeString(d.resolve("train.tsv"), "0\t0\n0\t1\n1\t1\n1\t2\n200000000\t0\n");
+        assertBadInput(run("train", "--model", "vbpr", "--data", d.toString(), "--features", feats.toString(), "--epochs", "1",
+                "--out", dir.resolve("m.model").toString()), "200000001 users", "exceed one Java array", "dense 0-based");
+        assertFalse(Files.exists(dir.resolve("m.model")));
+        // 2^31-1 overflowed the user count (u + 1) and was reported as "outside 3 users"
+        Files.writeString(d.resolve("train.tsv"), "0\t0\n0\t1\n1\t1\n1\t2\n2147483647\t0\n");
+        assertBadInput(run("train", "--model", "vbpr", "--data", d.toString(), "--features", feats.toString(), "--epochs", "1",
+                "--out", dir.resolve("m.model").toString()), "train.tsv:5", "2147483647", "too large");
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

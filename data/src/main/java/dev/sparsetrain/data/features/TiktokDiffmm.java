@@ -65,6 +65,10 @@ public final class TiktokDiffmm {
                     throw BadInputException.at(file.toString(), lineNo, "user and item must be 0-based integer indices, got '" + s + "'");
                 }
                 if (u < 0 || i < 0) throw BadInputException.at(file.toString(), lineNo, "negative index in '" + s + "'");
+                if (u == Integer.MAX_VALUE || i == Integer.MAX_VALUE) {
+                    throw BadInputException.at(file.toString(), lineNo, "index " + Integer.MAX_VALUE + " in '" + s + "' is too large (allowed 0.."
+                            + (Integer.MAX_VALUE - 1) + ", dense 0-based indices)");
+                }
                 if (n == us.length) {
                     us = Arrays.copyOf(us, n * 2);
                     is = Arrays.copyOf(is, n * 2);

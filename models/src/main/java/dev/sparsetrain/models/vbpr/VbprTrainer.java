@@ -105,6 +105,12 @@ public final class VbprTrainer {
     public VbprTrainer(FeatureDataset data, VbprConfig cfg) {
         this.data = data;
         this.cfg = cfg;
+        int widest = Math.max(cfg.variant().collaborative() ? cfg.factors() : 1, cfg.variant().visual() ? cfg.visualFactors() : 1);
+        long cap = (Integer.MAX_VALUE - 16) / widest;
+        if (data.users() > cap || data.items() > cap) {
+            throw new dev.sparsetrain.core.BadInputException(data.name() + ": " + data.users() + " users, " + data.items() + " items x "
+                    + widest + " factors exceed one Java array (at most " + cap + " rows); user and item ids must be dense 0-based indices");
+        }
         this.trainIndex = new UserItems(data.users(), data.train());
         this.valIndex = new UserItems(data.users(), data.validation());
         this.cold = data.coldItems();
