@@ -185,7 +185,14 @@ public final class FeatureReader {
             v[k] = switch (width) {
                 case 2 -> Float.float16ToFloat(bb.getShort(o));
                 case 4 -> bb.getFloat(o);
-                default -> (float) bb.getDouble(o);
+                default -> {
+                    double d = bb.getDouble(o);
+                    if (Double.isFinite(d) && Math.abs(d) > Float.MAX_VALUE) {
+                        throw new BadInputException(name + ": row " + (k / dim) + " column " + (k % dim) + " is " + d
+                                + ", beyond float32 (|x| <= " + Float.MAX_VALUE + "); scale the features before saving");
+                    }
+                    yield (float) d;
+                }
             };
         }
         return new ItemFeatures(name, (int) rows, (int) dim, v);

@@ -113,6 +113,16 @@ class FeatureReaderTest {
     }
 
     @Test
+    void aFloat64ValueBeyondFloat32IsNamedAsItIsInTheFile() throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+        b.putDouble(1).putDouble(2).putDouble(3).putDouble(1e300);
+        Path p = write("big.npy", npy("<f8", "2, 2", false, b.array()));
+        // used to say "row 1 column 1 is Infinity", a value the file does not hold
+        String m = message(() -> FeatureReader.read(p, 2));
+        assertTrue(m.contains("big.npy") && m.contains("row 1 column 1 is 1.0E300") && m.contains("float32"), m);
+    }
+
+    @Test
     void badInputIsOneLineNamingFileAndProblem() throws IOException {
         Path nan = write("nan.npy", npy("<f4", "2, 2", false, f32(1, Float.NaN, 2, 3)));
         String m = message(() -> FeatureReader.read(nan, 2));
