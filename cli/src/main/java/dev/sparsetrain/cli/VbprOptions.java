@@ -28,7 +28,7 @@ public final class VbprOptions {
             + "a dataset name under ../shared/data (tiktok-diffmm); or 'synthetic' (4,096-d CNN-like features). Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--features", description = "Item features: .npy (float16/float32), raw little-endian float32 (.bin/.f32, row count = items) or text 'id v1 v2 ...'. Default: image_feat.npy in --data.")
+    @Option(names = "--features", description = "Item features: .npy (float16/float32/float64, little-endian, C order, 2-d), raw little-endian float32 (.bin/.f32/.raw, row count = items) or text 'id v1 v2 ...'. Default: image_feat.npy in --data.")
     Path features;
 
     @Option(names = "--model", defaultValue = "vbpr", description = "vbpr, visual or bpr. Default: ${DEFAULT-VALUE}.")
