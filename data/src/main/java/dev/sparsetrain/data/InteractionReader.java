@@ -84,6 +84,10 @@ public final class InteractionReader {
                     continue;
                 }
                 String problem = split(line, ws, delim, fields, need);
+                if (problem != null && format.weightColumn() == need - 1 && format.timeColumn() < 0
+                        && split(line, ws, delim, new String[need - 1], need - 1) == null) {
+                    problem += "; a file without a weight column needs --columns " + format.userColumn() + "," + format.itemColumn();
+                }
                 float w = 1f;
                 long t = 0;
                 if (problem == null) {

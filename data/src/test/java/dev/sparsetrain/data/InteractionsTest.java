@@ -72,6 +72,22 @@ class InteractionsTest {
     }
 
     @Test
+    void aTwoColumnFileUnderTheDefaultWeightColumnSaysHowToReadIt() throws IOException {
+        // --data's help promises "user, item [, weight] lines", but the default --columns 0,1,2 needs a weight;
+        // the refusal said only "2 columns, need at least 3"
+        Path f = write("pairs.tsv", "1\t10\n2\t11\n");
+        var e = assertThrows(BadInputException.class, () -> InteractionReader.read(f, DelimitedFormat.tsv(), ReadOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(f + ":1: 2 columns, need at least 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("without a weight column needs --columns 0,1"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        Path g = write("one.tsv", "1\n");
+        var e2 = assertThrows(BadInputException.class, () -> InteractionReader.read(g, DelimitedFormat.tsv(), ReadOptions.defaults()));
+        assertFalse(e2.getMessage().contains("--columns"), e2.getMessage());
+        var r = InteractionReader.read(f, new DelimitedFormat("\t", 0, 1, -1, false, StandardCharsets.UTF_8), ReadOptions.defaults());
+        assertEquals(2, r.interactions().size());
+    }
+
+    @Test
     void missingAndEmptyFilesAreRefusedInOneLine() throws IOException {
         var e = assertThrows(BadInputException.class,
                 () -> InteractionReader.read(dir.resolve("nope.tsv"), DelimitedFormat.tsv(), ReadOptions.defaults()));
