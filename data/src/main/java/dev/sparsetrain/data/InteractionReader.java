@@ -112,6 +112,9 @@ public final class InteractionReader {
                         }
                     }
                 }
+                if (problem != null && pairs == 0 && skipped == 0 && below == 0 && !format.header() && problem.contains("is not a ")) {
+                    problem += "; if this line is a header, give --header";
+                }
                 if (problem != null) {
                     String msg = problem + ": '" + clip(line) + "'";
                     if (!options.skipMalformed()) {

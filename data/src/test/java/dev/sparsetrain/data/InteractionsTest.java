@@ -88,6 +88,17 @@ class InteractionsTest {
     }
 
     @Test
+    void aHeaderLineReadAsDataSuggestsHeader() throws IOException {
+        Path f = write("h.tsv", "user\titem\trating\n1\t10\t5\n");
+        var e = assertThrows(BadInputException.class, () -> InteractionReader.read(f, DelimitedFormat.tsv(), ReadOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(f + ":1: rating 'rating' is not a number; if this line is a header, give --header"), e.getMessage());
+        Path g = write("later.tsv", "1\t10\t5\n2\t11\tfive\n");
+        var e2 = assertThrows(BadInputException.class, () -> InteractionReader.read(g, DelimitedFormat.tsv(), ReadOptions.defaults()));
+        assertFalse(e2.getMessage().contains("--header"), e2.getMessage());
+        assertEquals(1, InteractionReader.read(f, DelimitedFormat.tsv().withHeader(true), ReadOptions.defaults()).interactions().size());
+    }
+
+    @Test
     void missingAndEmptyFilesAreRefusedInOneLine() throws IOException {
         var e = assertThrows(BadInputException.class,
                 () -> InteractionReader.read(dir.resolve("nope.tsv"), DelimitedFormat.tsv(), ReadOptions.defaults()));
