@@ -116,6 +116,12 @@ class TemporalSplitCommandsTest {
         assertOneLine(run("train", "--data", "ml-100k", "--time-column", "3"), "--time-column 3: applies to a --data FILE only");
         assertOneLine(run("train", "--time-column", "3", "--synthetic-users", "50", "--synthetic-items", "40", "--quiet"),
                 "--time-column 3: applies to a --data FILE only; synthetic has no timestamps");   // was silently ignored
+        // the file-format options were silently ignored for named and synthetic data (exit 0)
+        assertOneLine(run("train", "--columns", "1,0", "--synthetic-users", "50", "--synthetic-items", "40", "--epochs", "1", "--quiet"),
+                "--columns: applies to a --data FILE only; synthetic");
+        assertOneLine(run("train", "--data", "ml-100k", "--delimiter", "comma", "--epochs", "1", "--quiet"),
+                "--delimiter: applies to a --data FILE only; ml-100k");
+        assertOneLine(run("train", "--data", "lastfm", "--header", "--epochs", "1", "--quiet"), "--header: applies to a --data FILE only; lastfm");
         List<String> clash = new ArrayList<>(train("last"));
         clash.set(clash.indexOf("--time-column") + 1, "1");   // the item column
         assertOneLine(run(clash.toArray(String[]::new)), "--time-column 1:", "other than user (0), item (1)");

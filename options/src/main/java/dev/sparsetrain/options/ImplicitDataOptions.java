@@ -95,6 +95,10 @@ public final class ImplicitDataOptions {
     @Option(names = "--synthetic-seed", defaultValue = "42", description = "Seed of the synthetic data. Default: ${DEFAULT-VALUE}.")
     private long syntheticSeed;
 
+    /** The command this is mixed into (null when built by {@link #of}): tells which file-format options were typed. */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    private picocli.CommandLine.Model.CommandSpec mixee;
+
     /** For picocli ({@code @Mixin}); the fields get their defaults when the command line is parsed. */
     public ImplicitDataOptions() {}
 
@@ -172,6 +176,15 @@ public final class ImplicitDataOptions {
             throw new BadInputException("--time-column " + timeColumn + ": applies to a --data FILE only; " + data
                     + (f == null || f.equals("lastfm-hetrec2011-2k") ? " has no timestamps"
                             : " reads its own timestamps (ml-100k's u.data; ml-1m's ratings.dat when that file is in its folder)"));
+        }
+        if ((isSynthetic() || KnownDatasets.folderOf(data) != null) && mixee != null && mixee.commandLine() != null) {
+            var pr = mixee.commandLine().getParseResult();
+            for (String o : new String[] {"--delimiter", "--columns", "--header", "--charset"}) {
+                if (pr != null && pr.hasMatchedOption(o)) {
+                    throw new BadInputException(o + ": applies to a --data FILE only; " + data
+                            + (isSynthetic() ? " is generated, not read" : " is read in its own known format"));
+                }
+            }
         }
         if (isSynthetic()) {
             SyntheticImplicit.Config base = SyntheticImplicit.Config.defaults().withSeed(syntheticSeed);
