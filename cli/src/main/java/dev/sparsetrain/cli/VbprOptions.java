@@ -180,7 +180,20 @@ public final class VbprOptions {
 
     /** The configuration: defaults overridden by the options given. */
     VbprConfig config() {
-        VbprConfig c = VbprConfig.defaults(Variant.parse(model));
+        Variant v = Variant.parse(model);
+        if (!v.collaborative() && factors != null) {
+            throw new BadInputException("--factors " + factors + ": --model " + model + " has no ID factors (items are scored by their features); use --visual-factors");
+        }
+        if (!v.visual() && visualFactors != null) {
+            throw new BadInputException("--visual-factors " + visualFactors + ": --model " + model + " has no visual part; use --factors");
+        }
+        if (!v.visual() && preprocessing != null) {
+            throw new BadInputException("--feature-preprocessing " + preprocessing + ": --model " + model + " does not read item features");
+        }
+        if (v != Variant.VBPR && itemIdDropout != null && itemIdDropout != 0) {
+            throw new BadInputException("--item-id-dropout " + itemIdDropout + ": applies to --model vbpr only (it drops the item ID part and keeps the visual part)");
+        }
+        VbprConfig c = VbprConfig.defaults(v);
         if (factors != null || visualFactors != null) {
             c = c.withFactors(factors == null ? c.factors() : factors, visualFactors == null ? c.visualFactors() : visualFactors);
         }

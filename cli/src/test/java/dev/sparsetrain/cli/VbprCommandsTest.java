@@ -260,6 +260,13 @@ class VbprCommandsTest {
         assertBadInput(run(concat(new String[] {"lr-find", "--epochs", "3"}, syn)), "--epochs", "lr-find");
         assertBadInput(run(concat(new String[] {"diagnose", "--epochs", "3"}, syn)), "--epochs", "does not apply to diagnose");
         assertBadInput(run(concat(new String[] {"diagnose", "--restarts", "3"}, syn)), "--restarts", "diagnose");
+        // options the chosen variant has no part for (each was accepted and ignored, exit 0)
+        assertBadInput(run(concat(new String[] {"diagnose", "--model", "visual", "--item-id-dropout", "0.5"}, syn)),
+                "--item-id-dropout 0.5", "--model vbpr only");
+        assertBadInput(run(concat(new String[] {"diagnose", "--model", "visual", "--factors", "7"}, syn)), "--factors 7", "no ID factors");
+        assertBadInput(run(concat(new String[] {"diagnose", "--model", "bpr", "--visual-factors", "7"}, syn)), "--visual-factors 7", "no visual part");
+        assertBadInput(run(concat(new String[] {"diagnose", "--model", "bpr", "--feature-preprocessing", "log1p"}, syn)),
+                "--feature-preprocessing log1p", "does not read item features");
     }
 
     @Test
