@@ -122,6 +122,9 @@ class TemporalSplitCommandsTest {
         assertOneLine(run("train", "--data", "ml-100k", "--delimiter", "comma", "--epochs", "1", "--quiet"),
                 "--delimiter: applies to a --data FILE only; ml-100k");
         assertOneLine(run("train", "--data", "lastfm", "--header", "--epochs", "1", "--quiet"), "--header: applies to a --data FILE only; lastfm");
+        // NaN is the reader's "no threshold": --threshold NaN trained on every pair (exit 0)
+        assertOneLine(run("train", "--threshold", "NaN", "--synthetic-users", "50", "--synthetic-items", "40", "--epochs", "1", "--quiet"),
+                "--threshold NaN: must be a finite number");
         List<String> clash = new ArrayList<>(train("last"));
         clash.set(clash.indexOf("--time-column") + 1, "1");   // the item column
         assertOneLine(run(clash.toArray(String[]::new)), "--time-column 1:", "other than user (0), item (1)");

@@ -160,7 +160,15 @@ public final class ImplicitDataOptions {
         return Path.of("..", "shared", "data");
     }
 
+    /** NaN is ReadOptions' "no threshold", so --threshold NaN would silently count every pair. */
+    private void requireFiniteThreshold() {
+        if (threshold != null && !Double.isFinite(threshold)) {
+            throw new BadInputException("--threshold " + threshold + ": must be a finite number (a pair counts when its weight is >= it)");
+        }
+    }
+
     public ReadOptions readOptions() {
+        requireFiniteThreshold();
         ReadOptions r = ReadOptions.defaults().withSkipMalformed(skipMalformed);
         return threshold == null ? r : r.withThreshold(threshold);
     }
@@ -171,6 +179,7 @@ public final class ImplicitDataOptions {
 
     /** Reads (or generates) the interactions; a missing file or a malformed line is refused in one line. */
     public Loaded load() {
+        requireFiniteThreshold();
         if (timeColumn != null && (isSynthetic() || KnownDatasets.folderOf(data) != null)) {
             String f = KnownDatasets.folderOf(data);
             throw new BadInputException("--time-column " + timeColumn + ": applies to a --data FILE only; " + data
