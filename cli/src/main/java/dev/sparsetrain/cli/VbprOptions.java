@@ -193,6 +193,10 @@ public final class VbprOptions {
         if (v != Variant.VBPR && itemIdDropout != null && itemIdDropout != 0) {
             throw new BadInputException("--item-id-dropout " + itemIdDropout + ": applies to --model vbpr only (it drops the item ID part and keeps the visual part)");
         }
+        if (balanceTarget != null && !(balanceTarget > 0 && balanceTarget < Double.POSITIVE_INFINITY)) {
+            // NaN is the configuration's "median of the groups": typed, it would silently mean the default
+            throw new BadInputException("--balance-target " + balanceTarget + ": must be a finite number > 0 (omit it for the median of the groups)");
+        }
         VbprConfig c = VbprConfig.defaults(v);
         if (factors != null || visualFactors != null) {
             c = c.withFactors(factors == null ? c.factors() : factors, visualFactors == null ? c.visualFactors() : visualFactors);

@@ -260,6 +260,7 @@ class VbprCommandsTest {
         assertBadInput(run(concat(new String[] {"lr-find", "--epochs", "3"}, syn)), "--epochs", "lr-find");
         assertBadInput(run(concat(new String[] {"diagnose", "--epochs", "3"}, syn)), "--epochs", "does not apply to diagnose");
         assertBadInput(run(concat(new String[] {"diagnose", "--restarts", "3"}, syn)), "--restarts", "diagnose");
+        assertBadInput(run(concat(new String[] {"diagnose", "--balance-target", "NaN"}, syn)), "--balance-target NaN", "finite number > 0");
         // options the chosen variant has no part for (each was accepted and ignored, exit 0)
         assertBadInput(run(concat(new String[] {"diagnose", "--model", "visual", "--item-id-dropout", "0.5"}, syn)),
                 "--item-id-dropout 0.5", "--model vbpr only");
