@@ -125,6 +125,8 @@ class TemporalSplitCommandsTest {
         // NaN is the reader's "no threshold": --threshold NaN trained on every pair (exit 0)
         assertOneLine(run("train", "--threshold", "NaN", "--synthetic-users", "50", "--synthetic-items", "40", "--epochs", "1", "--quiet"),
                 "--threshold NaN: must be a finite number");
+        assertOneLine(run("train", "--threshold", "4", "--synthetic-users", "50", "--synthetic-items", "40", "--epochs", "1", "--quiet"),
+                "--threshold 4.0: applies to read data");   // was silently ignored
         List<String> clash = new ArrayList<>(train("last"));
         clash.set(clash.indexOf("--time-column") + 1, "1");   // the item column
         assertOneLine(run(clash.toArray(String[]::new)), "--time-column 1:", "other than user (0), item (1)");

@@ -195,6 +195,9 @@ public final class ImplicitDataOptions {
                 }
             }
         }
+        if (isSynthetic() && threshold != null) {
+            throw new BadInputException("--threshold " + threshold + ": applies to read data; synthetic pairs all weigh 1 and are generated, not filtered");
+        }
         if (isSynthetic()) {
             SyntheticImplicit.Config base = SyntheticImplicit.Config.defaults().withSeed(syntheticSeed);
             int mean = Math.max(5, Math.min(base.meanItemsPerUser(), syntheticItems / 2));
