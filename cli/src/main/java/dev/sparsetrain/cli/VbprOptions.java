@@ -105,9 +105,23 @@ public final class VbprOptions {
     @Option(names = "--synthetic-dim", defaultValue = "4096", description = "Feature dimension of the synthetic set (default ${DEFAULT-VALUE}).")
     int syntheticDim;
 
+    /** The command this is mixed into: tells which options were typed. */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
     /** Loads the data set named by --data/--features. */
     FeatureDataset load() {
-        if (data.equals("synthetic") || data.startsWith("synthetic-")) {
+        boolean synthetic = data.equals("synthetic") || data.startsWith("synthetic-");
+        if (synthetic && features != null) {
+            throw new BadInputException("--features " + features + ": --data " + data + " generates its own item features; give --data FOLDER to use a feature file");
+        }
+        var typed = mixee != null && mixee.commandLine() != null ? mixee.commandLine().getParseResult() : null;
+        for (String o : new String[] {"--synthetic-users", "--synthetic-items", "--synthetic-dim"}) {
+            if (!synthetic && typed != null && typed.hasMatchedOption(o)) {
+                throw new BadInputException(o + ": applies to --data synthetic only; the data is " + data);
+            }
+        }
+        if (synthetic) {
             SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed == null ? 42 : seed);
             return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticUsers, syntheticItems, syntheticDim, d.styles(), d.latent(),
                     d.magnitude(), d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), d.seed()));

@@ -261,6 +261,9 @@ class VbprCommandsTest {
         assertBadInput(run(concat(new String[] {"diagnose", "--epochs", "3"}, syn)), "--epochs", "does not apply to diagnose");
         assertBadInput(run(concat(new String[] {"diagnose", "--restarts", "3"}, syn)), "--restarts", "diagnose");
         assertBadInput(run(concat(new String[] {"diagnose", "--balance-target", "NaN"}, syn)), "--balance-target NaN", "finite number > 0");
+        // --features with synthetic data and the synthetic sizes with a folder were silently ignored
+        assertBadInput(run(concat(new String[] {"diagnose", "--features", "x.npy"}, syn)), "--features x.npy", "generates its own item features");
+        assertBadInput(run("diagnose", "--data", "tiktok-diffmm", "--synthetic-dim", "16"), "--synthetic-dim", "--data synthetic only");
         // options the chosen variant has no part for (each was accepted and ignored, exit 0)
         assertBadInput(run(concat(new String[] {"diagnose", "--model", "visual", "--item-id-dropout", "0.5"}, syn)),
                 "--item-id-dropout 0.5", "--model vbpr only");
