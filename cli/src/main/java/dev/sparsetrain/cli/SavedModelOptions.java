@@ -175,6 +175,11 @@ final class SavedModelOptions {
         if (d == null) {
             throw new BadInputException(model + ": the file does not record its data (trained before it did); give --data FOLDER (train.tsv, val.tsv, test.tsv)");
         }
+        if (!(d.equals("synthetic") || d.startsWith("synthetic-"))) {
+            for (String o : new String[] {"--synthetic-users", "--synthetic-items", "--synthetic-seed", "--synthetic-dim"}) {
+                if (pr.hasMatchedOption(o)) throw new BadInputException(o + ": applies to synthetic data only; " + model + " was trained on " + d);
+            }
+        }
         ItemFeatures raw = null;
         if (features != null) {
             if (!Files.exists(features)) throw new BadInputException("--features " + features + ": no such file");

@@ -249,6 +249,21 @@ class VbprCommandsTest {
     }
 
     @Test
+    void evaluatingAFolderTrainedModelRefusesTheSyntheticSizes() throws IOException {
+        Path d = folder();
+        Path feats = d.resolve("f.bin");
+        Files.write(feats, f32(1, 2, 3, 4, 5, 6, 7, 8));
+        Path m = dir.resolve("m.model");
+        Run t = run("train", "--model", "vbpr", "--data", d.toString(), "--features", feats.toString(), "--epochs", "1", "--threads", "1",
+                "--out", m.toString(), "--quiet");
+        assertEquals(0, t.code(), t.err());
+        assertEquals(0, run("evaluate", "--model", m.toString()).code());
+        // was silently ignored (exit 0): the model's data is a folder, not the synthetic set
+        assertBadInput(run("evaluate", "--model", m.toString(), "--synthetic-dim", "16"), "--synthetic-dim", "synthetic data only");
+        assertBadInput(run("recommend", "--model", m.toString(), "--user", "0", "--synthetic-users", "5"), "--synthetic-users", "synthetic data only");
+    }
+
+    @Test
     void optionsACommandWouldIgnoreAreRefusedInOneLine() {
         // each of these ran to exit 0 with the option silently ignored (the trainer never saw it)
         String[] syn = {"--data", "synthetic", "--synthetic-users", "30", "--synthetic-items", "20", "--synthetic-dim", "8"};
