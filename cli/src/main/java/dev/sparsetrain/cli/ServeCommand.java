@@ -169,8 +169,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** A running server. */
-    static final class Server {
+    /** A running server; closing it stops it. */
+    static final class Server implements AutoCloseable {
         private final HttpServer http;
         private final ExecutorService pool;
         final String kind, endpoints;
@@ -188,6 +188,11 @@ public final class ServeCommand implements Callable<Integer> {
         void stop() {
             http.stop(2);
             pool.shutdown();
+        }
+
+        @Override
+        public void close() {
+            stop();
         }
     }
 

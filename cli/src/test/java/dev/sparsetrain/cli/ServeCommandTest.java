@@ -70,8 +70,7 @@ class ServeCommandTest {
             Run all = run("recommend", "--model", model.toString(), "--all-users", "-k", "4", "--out", tsv.toString());
             assertEquals(0, all.code(), all.err());
             List<String> rows = Files.readAllLines(tsv);
-            ServeCommand.Server s = start("--model", model.toString(), "--port", "0", "--threads", "2");
-            try {
+            try (ServeCommand.Server s = start("--model", model.toString(), "--port", "0", "--threads", "2")) {
                 Answer h = get(s, "/health");
                 assertEquals(200, h.status());
                 assertEquals(120, h.body().get("users").asInt());
@@ -92,16 +91,13 @@ class ServeCommandTest {
                 Answer seen = get(s, "/recommend?user=1&k=80&include_seen=true");
                 assertEquals(80, seen.body().get("items").size());
                 assertTrue(get(s, "/recommend?user=1&k=80").body().get("items").size() < 80);
-            } finally {
-                s.stop();
             }
         }
     }
 
     @Test
     void badRequestsGetTheirStatusAndOneLineOfJson() throws Exception {
-        ServeCommand.Server s = start("--model", bpr.toString(), "--port", "0", "--max-k", "50");
-        try {
+        try (ServeCommand.Server s = start("--model", bpr.toString(), "--port", "0", "--max-k", "50")) {
             Object[][] cases = {
                     {"/recommend?user=nobody", 404, "user 'nobody': unknown; the model knows 120 users"},
                     {"/recommend?k=3", 400, "query parameter 'user' missing"},
@@ -135,22 +131,17 @@ class ServeCommandTest {
             Answer wrong = post(s, "/recommend?user=1", "");
             assertEquals(405, wrong.status());
             assertEquals("POST /recommend: use GET", wrong.body().get("error").asText());
-        } finally {
-            s.stop();
         }
     }
 
     /** --max-k below the default k: a request without k gets --max-k items, not 10. */
     @Test
     void theDefaultKStaysWithinMaxK() throws Exception {
-        ServeCommand.Server s = start("--model", bpr.toString(), "--port", "0", "--max-k", "3");
-        try {
+        try (ServeCommand.Server s = start("--model", bpr.toString(), "--port", "0", "--max-k", "3")) {
             Answer a = get(s, "/recommend?user=1");
             assertEquals(200, a.status(), a.body().toString());
             assertEquals(3, a.body().get("k").asInt());
             assertEquals(3, a.body().get("items").size());
-        } finally {
-            s.stop();
         }
     }
 
@@ -166,8 +157,7 @@ class ServeCommandTest {
         float[] want = CtrPredictCommandTest.probabilities(csv);
         StringBuilder body = new StringBuilder();
         for (String line : Files.readAllLines(f[1])) body.append(line, line.indexOf('\t') + 1, line.length()).append('\n');   // label dropped
-        ServeCommand.Server s = start("--model", model.toString(), "--port", "0");
-        try {
+        try (ServeCommand.Server s = start("--model", model.toString(), "--port", "0")) {
             Answer a = post(s, "/predict", body.toString());
             assertEquals(200, a.status(), a.body().toString());
             JsonNode got = a.body().get("probabilities");
@@ -179,8 +169,6 @@ class ServeCommandTest {
             assertEquals(400, post(s, "/predict", "").status());
             assertEquals(405, get(s, "/predict").status());
             assertEquals("criteo", get(s, "/health").body().get("format").asText());
-        } finally {
-            s.stop();
         }
     }
 

@@ -91,15 +91,11 @@ public final class ImplicitBprComparison {
         Path work = Path.of(System.getProperty("java.io.tmpdir"), "sparsetrain-implicit");
         String build = "";
         boolean implicitDefaults = true;
-        boolean sparsetrainDefaults = true;
         boolean skipReplay = false;
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int a = 0; a < args.length; a++) {
-                String k = args[a];
-                if (k.equals("--help") || k.equals("-h")) {
-                    System.out.println("""
+            o.parse(args, """
                             ImplicitBprComparison: sparsetrain BPR-MF vs implicit's CPU BPR on one leave-one-out split (seed 42).
                               --implicit DIR           folder holding the built implicit package (PYTHONPATH; default /work/ext/implicit)
                               --build LABEL            how that implicit was compiled, shown in its set-up names (e.g. "-march=native")
@@ -118,23 +114,29 @@ public final class ImplicitBprComparison {
                               --skip-replay            also run sparsetrain's kernel under implicit's exact sampling, skips
                                                        included (1 thread; isolates the one sampling difference)
                               --seed N                 model seed of round 1 (round r uses seed + r - 1; default 42)""");
-                    System.exit(0);
-                }
-                if (k.equals("--no-implicit-defaults")) { o.implicitDefaults = false; continue; }
-                if (k.equals("--no-sparsetrain-defaults")) { o.sparsetrainDefaults = false; continue; }
-                if (k.equals("--skip-replay")) { o.skipReplay = true; continue; }
-                if (a + 1 >= args.length) throw new IllegalArgumentException(k + ": needs a value (see --help)");
-                String v = args[++a];
-                if (o.parseShared(k, v)) continue;
-                switch (k) {
-                    case "--implicit" -> o.implicitDir = Path.of(v);
-                    case "--python" -> o.python = Path.of(v);
-                    case "--build" -> o.build = " [" + v + "]";
-                    case "--work" -> o.work = Path.of(v);
-                    default -> throw new IllegalArgumentException("unknown option " + k + " (see --help)");
-                }
-            }
             return o;
+        }
+
+        @Override
+        boolean flag(String k) {
+            switch (k) {
+                case "--no-implicit-defaults" -> implicitDefaults = false;
+                case "--skip-replay" -> skipReplay = true;
+                default -> { return false; }
+            }
+            return true;
+        }
+
+        @Override
+        boolean option(String k, String v) {
+            switch (k) {
+                case "--implicit" -> implicitDir = Path.of(v);
+                case "--python" -> python = Path.of(v);
+                case "--build" -> build = " [" + v + "]";
+                case "--work" -> work = Path.of(v);
+                default -> { return false; }
+            }
+            return true;
         }
     }
 

@@ -82,14 +82,10 @@ public final class LibrecBprComparison {
 
     static final class Options extends MatchedRunOptions {
         boolean librecDefaults = true;
-        boolean sparsetrainDefaults = true;
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int a = 0; a < args.length; a++) {
-                String k = args[a];
-                if (k.equals("--help") || k.equals("-h")) {
-                    System.out.println("""
+            o.parse(args, """
                             LibrecBprComparison: sparsetrain BPR-MF vs LibRec 2.0.0 BPR on one leave-one-out split (seed 42).
                               --data LIST              datasets, comma-separated (default ml-1m,ml-100k)
                               --data-root DIR          folder of the shared datasets (default ../shared/data)
@@ -102,14 +98,14 @@ public final class LibrecBprComparison {
                               --no-librec-defaults     skip LibRec with all its defaults
                               --no-sparsetrain-defaults skip sparsetrain with all its defaults
                               --seed N                 model seed of round 1 (round r uses seed + r - 1; default 42)""");
-                    System.exit(0);
-                }
-                if (k.equals("--no-librec-defaults")) { o.librecDefaults = false; continue; }
-                if (k.equals("--no-sparsetrain-defaults")) { o.sparsetrainDefaults = false; continue; }
-                if (a + 1 >= args.length) throw new IllegalArgumentException(k + ": needs a value (see --help)");
-                if (!o.parseShared(k, args[++a])) throw new IllegalArgumentException("unknown option " + k + " (see --help)");
-            }
             return o;
+        }
+
+        @Override
+        boolean flag(String k) {
+            if (!k.equals("--no-librec-defaults")) return false;
+            librecDefaults = false;
+            return true;
         }
     }
 

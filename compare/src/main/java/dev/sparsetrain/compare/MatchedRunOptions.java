@@ -23,6 +23,36 @@ class MatchedRunOptions {
     int[] threads = {1, 2};
     int warmupIterations = 3;
     long seed = 42;
+    boolean sparsetrainDefaults = true;
+
+    /**
+     * Reads {@code args} into this: {@code --help} prints {@code usage} and exits 0; switches go to
+     * {@link #flag}, the shared options to {@link #parseShared}, the rest to {@link #option}. An
+     * unknown option or a missing value is refused in one line.
+     */
+    void parse(String[] args, String usage) {
+        for (int a = 0; a < args.length; a++) {
+            String k = args[a];
+            if (k.equals("--help") || k.equals("-h")) {
+                System.out.println(usage);
+                System.exit(0);
+            }
+            if (k.equals("--no-sparsetrain-defaults")) {
+                sparsetrainDefaults = false;
+                continue;
+            }
+            if (flag(k)) continue;
+            if (a + 1 >= args.length) throw new IllegalArgumentException(k + ": needs a value (see --help)");
+            String v = args[++a];
+            if (!parseShared(k, v) && !option(k, v)) throw new IllegalArgumentException("unknown option " + k + " (see --help)");
+        }
+    }
+
+    /** A tool's own switch (an option without a value); false when {@code k} is none. */
+    boolean flag(String k) { return false; }
+
+    /** A tool's own option with a value; false when {@code k} is none. */
+    boolean option(String k, String v) { return false; }
 
     /**
      * Sets the shared option {@code k} to {@code v}; false when {@code k} is not one of them.
