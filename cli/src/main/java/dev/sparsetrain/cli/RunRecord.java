@@ -7,7 +7,7 @@ import dev.sparsetrain.metrics.ctr.CtrEvaluation;
 import dev.sparsetrain.metrics.ctr.Strata;
 import dev.sparsetrain.metrics.report.HtmlReport;
 import dev.sparsetrain.metrics.report.SvgChart;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
 import dev.sparsetrain.optim.GroupDiagnostics;
 import java.io.IOException;
@@ -52,10 +52,10 @@ final class RunRecord {
 
     // ------------------------------------------------------------------ BPR-MF
 
-    static void bpr(Options o, String title, String command, String metric, PairwiseTrainer.Result r) {
+    static void bpr(Options o, String title, String command, String metric, Trainer.Result r) {
         List<String> header = List.of("epoch", "samples", "seconds", "samples_per_second", "loss", "validation_" + metric, "cpu_seconds");
         List<double[]> rows = new ArrayList<>();
-        for (PairwiseTrainer.EpochStats e : r.history()) {
+        for (Trainer.EpochRecord e : r.history()) {
             rows.add(new double[] {e.epoch(), e.samples(), e.seconds(), e.samplesPerSecond(), e.loss(), e.validation(), e.cpuSeconds()});
         }
         writeCsv(o, header, rows);

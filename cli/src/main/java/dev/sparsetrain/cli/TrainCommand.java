@@ -11,7 +11,9 @@ import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.bpr.BprModel;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Checkpoint;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import java.io.PrintStream;
@@ -130,15 +132,18 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, String> meta = new LinkedHashMap<>();
         BprModel m;
         int startEpoch = 0;
+        Trainer.State from = Trainer.State.fresh();
         ImplicitDataOptions.Loaded rd = data.load();
         w.println(rd.summary());
         Split split = data.split(rd.all());
         Interactions train = split.train(), test = split.test();
         if (training.resume != null) {
-            var ck = BprFiles.load(training.resume);
+            var contents = dev.sparsetrain.core.io.ModelFile.read(training.resume);
+            var ck = BprFiles.load(training.resume, contents);
             m = ck.model();
             bc = m.config();
-            startEpoch = ck.epoch();
+            from = Checkpoint.loopState(training.resume.toString(), contents);
+            startEpoch = Checkpoint.isCheckpoint(contents) ? from.epoch() : ck.epoch();
             String e = ck.metadata().get("epochs");
             if (e != null && !spec.commandLine().getParseResult().hasMatchedOption("--epochs")) tc = tc.withEpochs(Integer.parseInt(e));
             String s = ck.metadata().get("seed");
@@ -177,29 +182,31 @@ public final class TrainCommand implements Callable<Integer> {
         final BprModel fm = m;
         final Interactions ffit = fit, fval = validation;
         final Map<String, String> fmeta = meta;
-        PairwiseTrainer.Validator validator = null;
+        Trainer.Validator validator = null;
         if (validation != null) {
             RankingEvaluator.Options vo = RankingEvaluator.Options.defaults().withThreads(tc.threads()).withKs(10)
                     .withMaxUsers(training.validationUsers, data.splitSeed());
             String metric = training.validationMetric;
-            validator = e -> RankingEvaluator.evaluate(fm, fval, List.of(ffit), vo).value(metric);
+            validator = e -> Trainer.Validation.higher(RankingEvaluator.evaluate(fm, fval, List.of(ffit), vo).value(metric));
         }
-        PairwiseTrainer.Checkpointer ck = null;
+        Trainer.Checkpointer ck = null;
+        var hogwild = new Hogwild(m, fit, training.sampler(fit), tc);
         if (tc.checkpointEvery() > 0) {
             Path dir = training.checkpointDir;
-            ck = e -> {
+            ck = st -> {
+                int e = st.epoch();
                 Map<String, String> cm = new LinkedHashMap<>(fmeta);
                 cm.put("epoch", Integer.toString(e));
                 Path p = dir.resolve(String.format(Locale.ROOT, "bpr-%s-epoch-%03d.model", safe(rd.name()), e));
-                BprFiles.save(p, fm, ffit.users(), ffit.items(), cm);
+                Checkpoint.write(p, BprFiles.contents(fm, ffit.users(), ffit.items(), cm), hogwild, st);
                 w.printf(Locale.ROOT, "checkpoint %s%n", p);
                 w.flush();
             };
         }
         PrintStream err = System.err;
         BiFunction<String, Long, Progress> progress = training.quiet ? null : (label, total) -> Progress.toStderr(label, total);
-        var trainer = new PairwiseTrainer(fit, training.sampler(fit), tc);
-        var res = trainer.train(m, startEpoch, validator, ck, progress);
+        if (from.epoch() != startEpoch) from = Trainer.State.after(startEpoch);
+        var res = new Trainer(tc).fit(hogwild, from, validator, ck, progress);
         err.flush();
         RunRecord.bpr(record, "BPR-MF on " + rd.name(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 training.validationMetric, res);

@@ -38,7 +38,8 @@ import dev.sparsetrain.models.sparsenn.CtrTrainer;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.models.vbpr.GroupSpec;
 import dev.sparsetrain.models.vbpr.UserItems;
@@ -169,8 +170,7 @@ class LibraryExamplesTest {
         BprConfig config = BprConfig.defaults().withFactors(32);        // SGD, lr 0.15, L2 0.0075 on touched rows
         TrainerConfig loop = TrainerConfig.defaults().withEpochs(20).withThreads(2).withSeed(42);
         BprModel model = new BprModel(train.numUsers(), train.numItems(), config, loop.seed());
-        PairwiseTrainer.Result run = new PairwiseTrainer(train, NegativeSampler.uniform(train), loop)
-                .train(model, 0, null, null, null);                     // no validator, checkpointer or progress line
+        Trainer.Result run = Hogwild.fit(model, train, NegativeSampler.uniform(train), loop, null, null, null);                     // no validator, checkpointer or progress line
         System.out.printf("%d epochs, %.1f M samples/s, last epoch's loss %.4f%n",
                 run.history().size(), run.samplesPerSecond() / 1e6, run.finalLoss());
         // end::bpr[]

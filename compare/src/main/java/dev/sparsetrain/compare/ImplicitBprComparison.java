@@ -9,7 +9,8 @@ import dev.sparsetrain.data.Splits;
 import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprModel;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -286,7 +287,7 @@ public final class ImplicitBprComparison {
                 long cpu0 = LibrecBprComparison.processCpuNanos();
                 long t0 = System.nanoTime();
                 NegativeSampler sampler = popularityNegatives ? NegativeSampler.popularity(train, 1.0) : NegativeSampler.uniform(train);
-                var res = new PairwiseTrainer(train, sampler, tc).train(m, 0, null, null, null);
+                var res = Hogwild.fit(m, train, sampler, tc, null, null, null);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double cpu = (LibrecBprComparison.processCpuNanos() - cpu0) / 1e9;
                 return new Run(data, name, threads, config.factors(), ep, res.samples(), res.samples(), secs, cpu, LibrecBprComparison.evaluate(m, split));

@@ -11,7 +11,8 @@ import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprModel;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
@@ -227,7 +228,7 @@ public final class LibrecBprComparison {
                 long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 NegativeSampler sampler = NegativeSampler.uniform(train);
-                var res = new PairwiseTrainer(train, sampler, tc).train(m, 0, null, null, null);
+                var res = Hogwild.fit(m, train, sampler, tc, null, null, null);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double cpu = (processCpuNanos() - cpu0) / 1e9;
                 return new Run(data, name, threads, config.factors(), ep, res.samples(), secs, cpu, evaluate(m, split));

@@ -15,7 +15,8 @@ import dev.sparsetrain.data.SyntheticImplicit;
 import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprModel;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ class ImplicitBprComparisonTest {
         // implicit's update, sampled as implicit samples; 10 epochs on 1 thread, a few milliseconds
         BprModel m = new BprModel(train.numUsers(), train.numItems(), ImplicitBprComparison.matchedConfig(16, 0.1, 0.01), 7);
         TrainerConfig tc = TrainerConfig.defaults().withEpochs(10).withThreads(1).withSeed(7).withPositives(TrainerConfig.PositiveSampling.PAIRS);
-        new PairwiseTrainer(train, NegativeSampler.popularity(train, 1.0), tc).train(m, 0, null, null, null);
+        Hogwild.fit(m, train, NegativeSampler.popularity(train, 1.0), tc, null, null, null);
         float maxBias = 0;
         for (float x : m.itemBias().data()) maxBias = Math.max(maxBias, Math.abs(x));
         assertTrue(maxBias > 1e-3, "the item bias was trained: " + maxBias);

@@ -25,7 +25,7 @@ import org.apache.spark.broadcast.Broadcast;
  *     broadcast (Q, b)                                      item factors and biases, I x (k + 1) floats
  *     each partition p, in one Spark task:
  *       local copy (Q_p, b_p) = (Q, b)
- *       PairwiseTrainer on its users, S_p / R triples:      the single-machine kernels, optimizer runtime,
+ *       the spine (Hogwild) on its users, S_p / R triples:      the single-machine kernels, optimizer runtime,
  *         u ~ its users, i ~ u's items, j ~ uniform non-item      sampler and learning-rate schedule (epoch e)
  *         BPR step on (p_u, q_i, q_j, b_i, b_j)
  *       d_p = (Q_p, b_p) - (Q, b)                           its change of the item table

@@ -6,7 +6,8 @@ import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.NegativeSampler;
 import dev.sparsetrain.models.bpr.BprModel;
 import dev.sparsetrain.models.train.PairwiseModel;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -39,7 +40,7 @@ public record UserShard(int partition, long seed, int[] users, int[] indptr, int
     /**
      * Runs this shard's share of one synchronisation round with the single-machine trainer: a
      * {@link BprModel} over the local users and a private copy of the broadcast item table, trained
-     * by {@link PairwiseTrainer} (same kernels, optimizer runtime, negative sampler and learning-rate
+     * by the spine's {@link Hogwild} mode (same kernels, optimizer runtime, negative sampler and learning-rate
      * schedule), then returns the new user rows and the change of the item rows.
      *
      * @param items      broadcast item factors (read only)
@@ -68,8 +69,8 @@ public record UserShard(int partition, long seed, int[] users, int[] indptr, int
         Interactions local = new Interactions(new IdMap(), new IdMap(), n, numItems, indptr, indices, ones);
         TrainerConfig tc = TrainerConfig.defaults().withEpochs(round).withThreads(cfg.threadsPerPartition())
                 .withSeed(seed).withSamplesPerEpoch(mine).withPositives(cfg.positives());
-        PairwiseTrainer trainer = new PairwiseTrainer(local, NegativeSampler.uniform(local), tc);
-        PairwiseTrainer.Result res = trainer.train(new EpochSchedule(model, epoch, cfg.epochs()), round - 1, null, null, null);
+        Trainer.Result res = Hogwild.fit(new EpochSchedule(model, epoch, cfg.epochs()), local, NegativeSampler.uniform(local), tc,
+                Trainer.State.after(round - 1), null, null, null);
         float[] dq = it.data(), db = bt.data();
         for (int x = 0; x < dq.length; x++) dq[x] -= items[x];
         for (int x = 0; x < db.length; x++) db[x] -= bias[x];
@@ -88,8 +89,8 @@ public record UserShard(int partition, long seed, int[] users, int[] indptr, int
         @Override public Worker newWorker(int threadIndex, int threads) { return model.newWorker(threadIndex, threads); }
         @Override public void beginEpoch(int ignoredRound, int ignoredRounds) { model.beginEpoch(epoch, epochs); }
         @Override public void afterRound() { model.afterRound(); }
-        @Override public Object snapshot() { return model.snapshot(); }
-        @Override public void restore(Object snapshot) { model.restore(snapshot); }
+        @Override public java.util.List<Table> parameters() { return model.parameters(); }
+        @Override public dev.sparsetrain.optim.Optimizer optimizer() { return model.optimizer(); }
     }
 
     /**

@@ -17,7 +17,8 @@ import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.bpr.BprModel;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.testkit.Datasets;
 import java.io.PrintWriter;
@@ -58,7 +59,7 @@ class SparkBprTest {
 
     static BprModel single(Interactions train, int epochs, BprConfig bc) {
         BprModel m = new BprModel(train.numUsers(), train.numItems(), bc, 42);
-        new PairwiseTrainer(train, NegativeSampler.uniform(train), TrainerConfig.defaults().withThreads(1).withEpochs(epochs)).train(m, 0, null, null, null);
+        Hogwild.fit(m, train, NegativeSampler.uniform(train), TrainerConfig.defaults().withThreads(1).withEpochs(epochs), null, null, null);
         return m;
     }
 

@@ -64,6 +64,11 @@ public final class BprFiles {
     }
 
     public static void save(Path path, BprModel m, IdMap users, IdMap items, Map<String, String> metadata) {
+        ModelFile.write(path, contents(m, users, items, metadata));
+    }
+
+    /** What {@link #save} writes: tables, id maps, configuration, metadata and the optimizer's state. */
+    public static ModelFile.Contents contents(BprModel m, IdMap users, IdMap items, Map<String, String> metadata) {
         if (users.size() != m.numUsers() || items.size() != m.numItems()) {
             throw new IllegalArgumentException("id maps " + users.size() + " x " + items.size() + " do not match model "
                     + m.numUsers() + " x " + m.numItems());
@@ -78,7 +83,7 @@ public final class BprFiles {
         meta.putAll(st.metadata());
         List<Table> tables = new ArrayList<>(List.of(m.users(), m.items(), m.itemBias()));
         tables.addAll(st.tables());
-        ModelFile.write(path, new ModelFile.Contents(TYPE, configJson(m.config()), meta, maps, tables));
+        return new ModelFile.Contents(TYPE, configJson(m.config()), meta, maps, tables);
     }
 
     public static Loaded load(Path path) {

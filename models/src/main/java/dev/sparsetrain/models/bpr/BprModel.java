@@ -175,22 +175,8 @@ public final class BprModel implements PairwiseModel, Scorer {
         return w;
     }
 
-    /** Tables and optimizer state of the best epoch (early stopping), so that a saved best model resumes exactly. */
-    private record Snapshot(Table users, Table items, Table itemBias, dev.sparsetrain.optim.OptimizerState optimizer) {}
-
     @Override
-    public Object snapshot() {
-        return new Snapshot(users.copy(), items.copy(), itemBias.copy(), optimizer.exportState());
-    }
-
-    @Override
-    public void restore(Object snapshot) {
-        Snapshot t = (Snapshot) snapshot;
-        users.load(t.users().data());
-        items.load(t.items().data());
-        itemBias.load(t.itemBias().data());
-        optimizer.importState("snapshot", t.optimizer());
-    }
+    public List<Table> parameters() { return List.of(users, items, itemBias); }
 
     /**
      * The gradient of {@code -ln sigma(x_uij)} (without L2) into {@code gu, gi, gj} (k floats each)

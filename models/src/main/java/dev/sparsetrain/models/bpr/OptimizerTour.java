@@ -6,7 +6,8 @@ import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.NegativeSampler;
 import dev.sparsetrain.metrics.ranking.RankingEvaluator;
 import dev.sparsetrain.models.train.PairwiseModel;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.optim.GroupDiagnostics;
 import dev.sparsetrain.optim.GroupStats;
@@ -278,15 +279,15 @@ public final class OptimizerTour {
         RankingEvaluator.Options vo = RankingEvaluator.Options.defaults().withThreads(1).withKs(10).withMaxUsers(c.validationUsers(), seed);
         List<EpochFigures> epochs = new ArrayList<>();
         double[] lastLoss = {Double.NaN};
-        PairwiseTrainer.Validator v = e -> {
+        Trainer.Validator v = e -> {
             tm.optimizer.flush(); // CATCH_UP rows up to date before scoring (no-op otherwise)
             double auc = RankingEvaluator.evaluate(m, validation, List.of(fit), vo).auc();
             GroupDiagnostics d = null;
             for (GroupDiagnostics g : tm.optimizer.endEpoch()) if (g.group().equals("factors")) d = g;
             epochs.add(new EpochFigures(e, Double.NaN, auc, d == null ? Double.NaN : d.meanEffectiveLr(), d == null ? Double.NaN : d.updateToWeightRatio()));
-            return auc;
+            return Trainer.Validation.higher(auc);
         };
-        PairwiseTrainer.Result res = new PairwiseTrainer(fit, sampler, tc).train(tm, 0, v, null, null);
+        Trainer.Result res = Hogwild.fit(tm, fit, sampler, tc, v, null, null);
         for (int k = 0; k < epochs.size() && k < res.history().size(); k++) {
             EpochFigures f = epochs.get(k);
             epochs.set(k, new EpochFigures(f.epoch(), res.history().get(k).loss(), f.validationAuc(), f.meanEffectiveLr(), f.updateToWeight()));
@@ -327,9 +328,8 @@ public final class OptimizerTour {
 
     /**
      * BprModel's tables trained by a measuring worker through an optimizer of the tour's own
-     * (BprModel's chains, the factor group under the chosen semantics); scoring, snapshots and
-     * restores go to the BprModel (the snapshot's optimizer state is BprModel's unused one: only
-     * the tables matter after the trainer restores the best epoch, as nothing trains after it).
+     * (BprModel's chains, the factor group under the chosen semantics); scoring goes to the
+     * BprModel, snapshots hold its tables and this optimizer's state.
      */
     static final class TourModel implements PairwiseModel {
         final BprModel m;
@@ -367,10 +367,10 @@ public final class OptimizerTour {
         }
 
         @Override
-        public Object snapshot() { return m.snapshot(); }
+        public List<dev.sparsetrain.core.Table> parameters() { return m.parameters(); }
 
         @Override
-        public void restore(Object snapshot) { m.restore(snapshot); }
+        public Optimizer optimizer() { return optimizer; }
     }
 
     /** Gradients as BprModel's generic worker, with the item-row updates measured (copy, update, compare). */

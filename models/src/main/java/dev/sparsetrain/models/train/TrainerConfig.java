@@ -4,7 +4,7 @@ import dev.sparsetrain.core.BadInputException;
 import java.util.Objects;
 
 /**
- * Settings of {@link PairwiseTrainer}.
+ * Settings of the training spine: the epoch loop ({@link Trainer}) and its per-sample mode ({@link Hogwild}).
  *
  * @param epochs            passes over the training pairs (default 20)
  * @param threads           Hogwild workers (default: available processors)
@@ -18,9 +18,13 @@ import java.util.Objects;
  * @param checkpointEvery   call the checkpoint hook every this many epochs (0 = never)
  * @param lossSampleEvery   compute the loss on one step in this many (default 8; power of 2)
  * @param positives         how the (u, i) of a triple is drawn (default {@link PositiveSampling#USERS})
+ * @param divergenceRetries how many times a run may undo a diverged epoch and retry it after the
+ *                          model's {@link Trainable#onDivergence} changed something (default 0: a
+ *                          diverged epoch ends the run); needs a copy of the parameters per epoch
  */
 public record TrainerConfig(int epochs, int threads, long seed, long samplesPerEpoch, int roundsPerEpoch, int patience,
-                            int validateEvery, int checkpointEvery, int lossSampleEvery, PositiveSampling positives) {
+                            int validateEvery, int checkpointEvery, int lossSampleEvery, PositiveSampling positives,
+                            int divergenceRetries) {
     public TrainerConfig {
         if (epochs < 1 || epochs > 1_000_000) throw new BadInputException("--epochs: " + epochs + ", must be in [1, 1000000]");
         if (threads < 1 || threads > 1024) throw new BadInputException("--threads: " + threads + ", must be in [1, 1024]");
@@ -33,22 +37,24 @@ public record TrainerConfig(int epochs, int threads, long seed, long samplesPerE
             throw new BadInputException("loss sample every: " + lossSampleEvery + ", must be a power of 2");
         }
         Objects.requireNonNull(positives, "positives");
+        if (divergenceRetries < 0) throw new BadInputException("divergence retries: " + divergenceRetries + ", must be >= 0");
     }
 
     public static TrainerConfig defaults() {
-        return new TrainerConfig(20, Runtime.getRuntime().availableProcessors(), 42, 0, 1, 0, 1, 0, 8, PositiveSampling.USERS);
+        return new TrainerConfig(20, Runtime.getRuntime().availableProcessors(), 42, 0, 1, 0, 1, 0, 8, PositiveSampling.USERS, 0);
     }
 
-    public TrainerConfig withEpochs(int e) { return new TrainerConfig(e, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, positives); }
-    public TrainerConfig withThreads(int t) { return new TrainerConfig(epochs, t, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, positives); }
-    public TrainerConfig withSeed(long s) { return new TrainerConfig(epochs, threads, s, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, positives); }
-    public TrainerConfig withSamplesPerEpoch(long n) { return new TrainerConfig(epochs, threads, seed, n, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, positives); }
-    public TrainerConfig withRoundsPerEpoch(int r) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, r, patience, validateEvery, checkpointEvery, lossSampleEvery, positives); }
-    public TrainerConfig withPatience(int p) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, p, validateEvery, checkpointEvery, lossSampleEvery, positives); }
-    public TrainerConfig withValidateEvery(int v) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, v, checkpointEvery, lossSampleEvery, positives); }
-    public TrainerConfig withCheckpointEvery(int c) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, c, lossSampleEvery, positives); }
-    public TrainerConfig withLossSampleEvery(int l) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, l, positives); }
-    public TrainerConfig withPositives(PositiveSampling p) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, p); }
+    public TrainerConfig withEpochs(int v) { return new TrainerConfig(v, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, positives, divergenceRetries); }
+    public TrainerConfig withThreads(int v) { return new TrainerConfig(epochs, v, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, positives, divergenceRetries); }
+    public TrainerConfig withSeed(long v) { return new TrainerConfig(epochs, threads, v, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, positives, divergenceRetries); }
+    public TrainerConfig withSamplesPerEpoch(long v) { return new TrainerConfig(epochs, threads, seed, v, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, positives, divergenceRetries); }
+    public TrainerConfig withRoundsPerEpoch(int v) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, v, patience, validateEvery, checkpointEvery, lossSampleEvery, positives, divergenceRetries); }
+    public TrainerConfig withPatience(int v) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, v, validateEvery, checkpointEvery, lossSampleEvery, positives, divergenceRetries); }
+    public TrainerConfig withValidateEvery(int v) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, v, checkpointEvery, lossSampleEvery, positives, divergenceRetries); }
+    public TrainerConfig withCheckpointEvery(int v) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, v, lossSampleEvery, positives, divergenceRetries); }
+    public TrainerConfig withLossSampleEvery(int v) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, v, positives, divergenceRetries); }
+    public TrainerConfig withPositives(PositiveSampling v) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, v, divergenceRetries); }
+    public TrainerConfig withDivergenceRetries(int v) { return new TrainerConfig(epochs, threads, seed, samplesPerEpoch, roundsPerEpoch, patience, validateEvery, checkpointEvery, lossSampleEvery, positives, v); }
 
     /** How the positive pair of a triple is drawn. */
     public enum PositiveSampling {

@@ -6,7 +6,8 @@ import dev.sparsetrain.data.*;
 import dev.sparsetrain.metrics.ranking.PopularityScorer;
 import dev.sparsetrain.metrics.ranking.RankingEvaluator;
 import dev.sparsetrain.metrics.ranking.RankingReport;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ class BprModelTest {
 
     static BprModel trainOn(Split s, BprConfig c, TrainerConfig tc, boolean generic) {
         BprModel m = new BprModel(s.train().numUsers(), s.train().numItems(), c, tc.seed()).forceGenericPath(generic);
-        new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()), tc).train(m, 0, null, null, null);
+        Hogwild.fit(m, s.train(), NegativeSampler.uniform(s.train()), tc, null, null, null);
         return m;
     }
 
@@ -120,15 +121,15 @@ class BprModelTest {
         assertArrayEquals(Files.readAllBytes(pa), Files.readAllBytes(pb));
         // checkpoints every 2 epochs of a 4-epoch run; resuming from epoch 2 gives the uninterrupted result
         BprModel c = new BprModel(s.train().numUsers(), s.train().numItems(), BprConfig.defaults(), 7);
-        var tr = new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()), tc.withCheckpointEvery(2));
-        tr.train(c, 0, null, e -> BprFiles.save(dir.resolve("ck-" + e + ".bpr"), c, s.train().users(), s.train().items(),
-                Map.of("epoch", Integer.toString(e))), null);
+        Hogwild.fit(c, s.train(), NegativeSampler.uniform(s.train()), tc.withCheckpointEvery(2), null,
+                st -> BprFiles.save(dir.resolve("ck-" + st.epoch() + ".bpr"), c, s.train().users(), s.train().items(),
+                        Map.of("epoch", Integer.toString(st.epoch()))), null);
         assertTrue(Files.exists(dir.resolve("ck-2.bpr")) && Files.exists(dir.resolve("ck-4.bpr")));
         assertArrayEquals(a.users().data(), c.users().data(), "checkpointing run");
         assertArrayEquals(Files.readAllBytes(pa), Files.readAllBytes(dir.resolve("ck-4.bpr")));
         var resumed = BprFiles.load(dir.resolve("ck-2.bpr"));
         assertEquals(2, resumed.epoch());
-        new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()), tc).train(resumed.model(), resumed.epoch(), null, null, null);
+        Hogwild.fit(resumed.model(), s.train(), NegativeSampler.uniform(s.train()), tc, Trainer.State.after(resumed.epoch()), null, null, null);
         assertArrayEquals(a.users().data(), resumed.model().users().data());
         assertArrayEquals(a.items().data(), resumed.model().items().data());
         assertArrayEquals(a.itemBias().data(), resumed.model().itemBias().data());
@@ -154,13 +155,13 @@ class BprModelTest {
             // 2 epochs with a checkpoint, then resume from the checkpoint file for 2 more
             BprModel c = new BprModel(s.train().numUsers(), s.train().numItems(), cfg, tc.seed());
             Path ck = dir.resolve(opt + "-ck-2.bpr");
-            new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()), tc.withCheckpointEvery(2)).train(c, 0, null, e -> {
-                if (e == 2) BprFiles.save(ck, c, s.train().users(), s.train().items(), Map.of("epoch", Integer.toString(e)));
+            Hogwild.fit(c, s.train(), NegativeSampler.uniform(s.train()), tc.withCheckpointEvery(2), null, st -> {
+                if (st.epoch() == 2) BprFiles.save(ck, c, s.train().users(), s.train().items(), Map.of("epoch", Integer.toString(st.epoch())));
             }, null);
             var resumed = BprFiles.load(ck);
             assertEquals(2, resumed.epoch());
             assertFalse(resumed.metadata().keySet().stream().anyMatch(k -> k.startsWith("optim.")), "optimizer keys stay out of the model's metadata");
-            new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()), tc).train(resumed.model(), 2, null, null, null);
+            Hogwild.fit(resumed.model(), s.train(), NegativeSampler.uniform(s.train()), tc, Trainer.State.after(2), null, null, null);
             Path pb = dir.resolve(opt + "-resumed.bpr");
             BprFiles.save(pb, resumed.model(), s.train().users(), s.train().items(), Map.of("epoch", "4"));
             assertArrayEquals(Files.readAllBytes(pa), Files.readAllBytes(pb), opt + ": 4 epochs == 2 + checkpoint + resume 2");
@@ -168,7 +169,7 @@ class BprModelTest {
                 // the test has teeth: the same tables with a restarted optimizer give another model
                 var ckModel = BprFiles.load(ck).model();
                 var fresh = new BprModel(cfg, ckModel.users(), ckModel.items(), ckModel.itemBias());
-                new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()), tc).train(fresh, 2, null, null, null);
+                Hogwild.fit(fresh, s.train(), NegativeSampler.uniform(s.train()), tc, Trainer.State.after(2), null, null, null);
                 assertFalse(java.util.Arrays.equals(a.items().data(), fresh.items().data()), opt + ": a restarted optimizer must differ");
             }
             System.out.printf("resume %s: 4 epochs straight and 2 + resume 2 give identical %d-byte model files%n", opt, Files.size(pa));
@@ -198,11 +199,10 @@ class BprModelTest {
         BprModel m = new BprModel(s.train().numUsers(), s.train().numItems(), BprConfig.defaults(), 1);
         float[][] atEpoch = new float[10][];
         double[] figure = {0.5, 0.7, 0.6, 0.65, 0.55, 0.9, 0.9, 0.9, 0.9, 0.9};
-        var tr = new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()),
-                TrainerConfig.defaults().withThreads(1).withEpochs(10).withPatience(3));
-        var res = tr.train(m, 0, e -> {
+        var res = Hogwild.fit(m, s.train(), NegativeSampler.uniform(s.train()),
+                TrainerConfig.defaults().withThreads(1).withEpochs(10).withPatience(3), e -> {
             atEpoch[e - 1] = m.items().data().clone();
-            return figure[e - 1];
+            return Trainer.Validation.higher(figure[e - 1]);
         }, null, null);
         assertTrue(res.stoppedEarly());
         assertEquals(5, res.lastEpoch());

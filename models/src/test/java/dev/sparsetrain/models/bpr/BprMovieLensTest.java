@@ -10,7 +10,8 @@ import dev.sparsetrain.data.Splits;
 import dev.sparsetrain.metrics.ranking.PopularityScorer;
 import dev.sparsetrain.metrics.ranking.RankingEvaluator;
 import dev.sparsetrain.metrics.ranking.RankingReport;
-import dev.sparsetrain.models.train.PairwiseTrainer;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.testkit.Datasets;
 import java.util.List;
@@ -27,7 +28,7 @@ class BprMovieLensTest {
         Split s = Splits.leaveOneOut(d.interactions(), 42);
         TrainerConfig tc = TrainerConfig.defaults();
         BprModel m = new BprModel(s.train().numUsers(), s.train().numItems(), BprConfig.defaults(), tc.seed());
-        var res = new PairwiseTrainer(s.train(), NegativeSampler.uniform(s.train()), tc).train(m, 0, null, null, null);
+        var res = Hogwild.fit(m, s.train(), NegativeSampler.uniform(s.train()), tc, null, null, null);
         RankingReport r = RankingEvaluator.evaluate(m, s.test(), List.of(s.train()));
         RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()));
         System.out.printf("%s leave-one-out seed 42, BPR-MF defaults (%d factors, %d epochs, %d threads, kernel %s): "

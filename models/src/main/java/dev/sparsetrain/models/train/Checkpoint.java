@@ -1,0 +1,170 @@
+package dev.sparsetrain.models.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.Table;
+import dev.sparsetrain.core.io.ModelFile;
+import dev.sparsetrain.optim.OptimizerState;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one checkpoint format of every model: a {@link ModelFile} (versioned, checksummed, written
+ * atomically) holding
+ * <ul>
+ *   <li>the model's own contents: its type, configuration JSON, id maps, metadata and parameter
+ *       tables, exactly as its saved model has them (so a checkpoint is also a loadable model);</li>
+ *   <li>the optimizer state ({@link OptimizerState}: {@code optim.*} metadata, {@code optim/...}
+ *       tables);</li>
+ *   <li>the spine's loop state ({@link Trainer.State}) under {@code loop.*} metadata: epoch, best
+ *       epoch and figure, validations since the best, retries, samples, seconds, history and
+ *       notes as JSON;</li>
+ *   <li>the best epoch's snapshot when it is not the current parameters: its tables as
+ *       {@code best/NAME} and its optimizer state under {@code best.optim.*} / {@code best/optim/...}.</li>
+ * </ul>
+ * {@link #resume} gives the loop state back and copies parameters and optimizer state into a
+ * fresh model, so a run resumed from a checkpoint continues exactly (with {@code --threads 1}).
+ */
+public final class Checkpoint {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String LOOP = "loop.";
+    static final String BEST = "best/";
+    static final String BEST_META = "best.";
+
+    private Checkpoint() {}
+
+    /**
+     * The contents of a checkpoint: {@code model} (the model's saved form, parameters included)
+     * plus the optimizer state of {@code trainable} and the loop state.
+     */
+    public static ModelFile.Contents contents(ModelFile.Contents model, Trainable trainable, Trainer.State state) {
+        Map<String, String> meta = new LinkedHashMap<>(OptimizerState.withoutState(model.metadata()));
+        List<Table> tables = new ArrayList<>();
+        for (Table t : model.tables()) if (!OptimizerState.isStateTable(t) && !t.name().startsWith(BEST)) tables.add(t);
+        OptimizerState st = trainable.exportState();
+        meta.putAll(st.metadata());
+        tables.addAll(st.tables());
+        meta.putAll(loopMetadata(state));
+        if (state.best() != null) {
+            for (Table t : state.best().tables()) tables.add(renamed(t, BEST + t.name()));
+            for (var e : state.best().optimizer().metadata().entrySet()) meta.put(BEST_META + e.getKey(), e.getValue());
+            for (Table t : state.best().optimizer().tables()) tables.add(renamed(t, BEST + t.name()));
+        }
+        return new ModelFile.Contents(model.modelType(), model.configJson(), meta, model.idMaps(), tables);
+    }
+
+    /** Writes {@link #contents} to {@code path} atomically. */
+    public static void write(Path path, ModelFile.Contents model, Trainable trainable, Trainer.State state) {
+        ModelFile.write(path, contents(model, trainable, state));
+    }
+
+    /** Whether {@code c} is a checkpoint (has a loop state). */
+    public static boolean isCheckpoint(ModelFile.Contents c) {
+        return c.metadata().containsKey(LOOP + "epoch");
+    }
+
+    /**
+     * The model's own contents of a checkpoint: without loop state, optimizer state and best
+     * snapshot (what the model's loader reads).
+     */
+    public static ModelFile.Contents modelContents(ModelFile.Contents c) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (var e : OptimizerState.withoutState(c.metadata()).entrySet()) {
+            if (!e.getKey().startsWith(LOOP) && !e.getKey().startsWith(BEST_META)) meta.put(e.getKey(), e.getValue());
+        }
+        List<Table> tables = new ArrayList<>();
+        for (Table t : c.tables()) if (!OptimizerState.isStateTable(t) && !t.name().startsWith(BEST)) tables.add(t);
+        return new ModelFile.Contents(c.modelType(), c.configJson(), meta, c.idMaps(), tables);
+    }
+
+    /**
+     * Copies the checkpoint's parameters and optimizer state into {@code into} (a fresh model of
+     * the same configuration) and returns the loop state to continue from. Without a loop state
+     * (a saved model, not a checkpoint) the state says 0 epochs... unless {@code epochKey} names a
+     * metadata entry holding the epochs trained. Mismatched tables are refused in one line
+     * naming {@code where}.
+     */
+    public static Trainer.State resume(String where, ModelFile.Contents c, Trainable into) {
+        copyTables(where, c.tables(), into.parameters());
+        if (OptimizerState.present(c.metadata())) into.importState(where, OptimizerState.from(c.metadata(), c.tables()));
+        into.parametersRestored();
+        return loopState(where, c);
+    }
+
+    /** The loop state a checkpoint holds ({@link Trainer.State#fresh()} when it holds none). */
+    public static Trainer.State loopState(String where, ModelFile.Contents c) {
+        Map<String, String> m = c.metadata();
+        if (!m.containsKey(LOOP + "epoch")) return Trainer.State.fresh();
+        try {
+            int epoch = Integer.parseInt(m.get(LOOP + "epoch"));
+            int bestEpoch = Integer.parseInt(m.get(LOOP + "best-epoch"));
+            double best = Double.parseDouble(m.get(LOOP + "best-validation"));
+            int since = Integer.parseInt(m.get(LOOP + "since-best"));
+            boolean stopped = Boolean.parseBoolean(m.get(LOOP + "stopped"));
+            int retries = Integer.parseInt(m.get(LOOP + "retries"));
+            long samples = Long.parseLong(m.get(LOOP + "samples"));
+            double secs = Double.parseDouble(m.get(LOOP + "train-seconds"));
+            double cpu = Double.parseDouble(m.get(LOOP + "cpu-seconds"));
+            List<Trainer.EpochRecord> history = Arrays.asList(JSON.readValue(m.get(LOOP + "history"), Trainer.EpochRecord[].class));
+            List<String> notes = Arrays.asList(JSON.readValue(m.get(LOOP + "notes"), String[].class));
+            Trainer.Snapshot best0 = null;
+            List<Table> bestTables = new ArrayList<>(), bestState = new ArrayList<>();
+            for (Table t : c.tables()) {
+                if (!t.name().startsWith(BEST)) continue;
+                Table r = renamed(t, t.name().substring(BEST.length()));
+                (OptimizerState.isStateTable(r) ? bestState : bestTables).add(r);
+            }
+            if (!bestTables.isEmpty()) {
+                Map<String, String> bm = new LinkedHashMap<>();
+                for (var e : m.entrySet()) if (e.getKey().startsWith(BEST_META)) bm.put(e.getKey().substring(BEST_META.length()), e.getValue());
+                best0 = new Trainer.Snapshot(List.copyOf(bestTables), OptimizerState.from(bm, bestState));
+            }
+            return new Trainer.State(epoch, bestEpoch, best, since, stopped, retries, samples, secs, cpu, history, notes, best0);
+        } catch (RuntimeException | JsonProcessingException e) {
+            throw new BadInputException(where + ": damaged training state in the checkpoint (" + e.getMessage() + ")");
+        }
+    }
+
+    static Map<String, String> loopMetadata(Trainer.State s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(LOOP + "epoch", Integer.toString(s.epoch()));
+        m.put(LOOP + "best-epoch", Integer.toString(s.bestEpoch()));
+        m.put(LOOP + "best-validation", Double.toString(s.bestValidation()));
+        m.put(LOOP + "since-best", Integer.toString(s.sinceBest()));
+        m.put(LOOP + "stopped", Boolean.toString(s.stopped()));
+        m.put(LOOP + "retries", Integer.toString(s.retries()));
+        m.put(LOOP + "samples", Long.toString(s.samples()));
+        m.put(LOOP + "train-seconds", Double.toString(s.trainSeconds()));
+        m.put(LOOP + "cpu-seconds", Double.toString(s.cpuSeconds()));
+        try {
+            m.put(LOOP + "history", JSON.writeValueAsString(s.history()));
+            m.put(LOOP + "notes", JSON.writeValueAsString(s.notes()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return m;
+    }
+
+    /** Copies each table of {@code from} into the table of {@code into} with its name; missing or misshapen: one line. */
+    static void copyTables(String where, List<Table> from, List<Table> into) {
+        for (Table t : into) {
+            Table src = null;
+            for (Table f : from) if (f.name().equals(t.name())) { src = f; break; }
+            if (src == null) throw new BadInputException(where + ": no table '" + t.name() + "'");
+            if (src.rows() != t.rows() || src.dim() != t.dim()) {
+                throw new BadInputException(where + ": table '" + t.name() + "' is " + src.rows() + " x " + src.dim()
+                        + ", this data and configuration need " + t.rows() + " x " + t.dim());
+            }
+            if (src != t) t.load(src.data());
+        }
+    }
+
+    static Table renamed(Table t, String name) {
+        return new Table(name, t.rows(), t.dim(), t.kind()).load(t.data());
+    }
+}

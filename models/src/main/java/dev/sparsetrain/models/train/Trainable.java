@@ -1,0 +1,67 @@
+package dev.sparsetrain.models.train;
+
+import dev.sparsetrain.core.Progress;
+import dev.sparsetrain.core.Table;
+import dev.sparsetrain.optim.GroupDiagnostics;
+import dev.sparsetrain.optim.OptimizerState;
+import java.util.List;
+
+/**
+ * A model as the training spine ({@link Trainer}) sees it: parameters in tables, optimizer state
+ * beside them, and one epoch (a pass over the data) at a time.
+ *
+ * <p>The spine owns everything around the epoch, once for every model: the epoch loop, validation
+ * and early stopping with restore of the best epoch, checkpoints and exact resume, the divergence
+ * guard, per-epoch history and progress. A model owns only how an epoch runs. Two modes exist:
+ * <ul>
+ *   <li><b>per-sample Hogwild</b> ({@link Hogwild}): BPR-MF and VBPR, lock-free row updates per
+ *       (u, i, j) triple, with dense tensors reduced and stepped between rounds;</li>
+ *   <li><b>mini-batch data-parallel</b> (the click models): fixed-size chunks, gradients reduced in
+ *       a fixed order, one optimizer step per batch.</li>
+ * </ul>
+ * Snapshots and checkpoints are generic: they copy {@link #parameters()} and
+ * {@link #exportState()}, so a model needs no snapshot code of its own.
+ */
+public interface Trainable {
+
+    /** Every table the model trains, by unique name (snapshots, checkpoints, saved models). */
+    List<Table> parameters();
+
+    /** The optimizer state (moments, accumulators, counts, multipliers) to carry with the parameters. */
+    OptimizerState exportState();
+
+    /** Restores {@link #exportState()}; {@code where} names the source in error messages. */
+    void importState(String where, OptimizerState state);
+
+    /**
+     * Trains epoch {@code epoch} (1-based) of {@code epochs}. A result whose loss is not finite
+     * means the epoch diverged.
+     */
+    EpochRun trainEpoch(int epoch, int epochs, Progress progress);
+
+    /** Samples an epoch will process, for the progress line (0 when unknown). */
+    default long samplesPerEpoch() { return 0; }
+
+    /** Called after the spine copied parameters back (best epoch, undone epoch, checkpoint): refresh caches. */
+    default void parametersRestored() {}
+
+    /** Per-group optimizer figures of the epoch just trained (empty when not collected). */
+    default List<GroupDiagnostics> epochDiagnostics() { return List.of(); }
+
+    /**
+     * The epoch diverged and was undone (parameters and optimizer state as at its start): change
+     * something (e.g. divide a learning-rate multiplier) and return a note saying what, or null to
+     * give up. Called only when {@link TrainerConfig#divergenceRetries()} allows another retry.
+     */
+    default String onDivergence(int epoch, List<GroupDiagnostics> lastEpoch) { return null; }
+
+    /**
+     * What one epoch did.
+     *
+     * @param samples    samples (triples, rows) processed
+     * @param loss       mean training loss (NaN: diverged, or not computed when {@code samples} is 0)
+     * @param seconds    wall time of the training steps only
+     * @param cpuSeconds CPU time the worker threads spent (summed over threads; 0 when unknown)
+     */
+    record EpochRun(long samples, double loss, double seconds, double cpuSeconds) {}
+}
