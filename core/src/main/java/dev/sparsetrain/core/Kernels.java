@@ -1,6 +1,5 @@
 package dev.sparsetrain.core;
 
-import java.lang.System.Logger.Level;
 
 /**
  * The kernel facade: static methods over {@code float[]}, offset and length, delegating to one
@@ -18,24 +17,7 @@ public final class Kernels {
     private Kernels() {}
 
     private static KernelSupport choose() {
-        String forced = System.getProperty("sparsetrain.kernels", "auto");
-        if (forced.equals("scalar")) return ScalarKernels.INSTANCE;
-        boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        if (!present) {
-            System.getLogger(Kernels.class.getName()).log(Level.INFO,
-                    "Vector API module absent: using scalar kernels. Run with --add-modules jdk.incubator.vector "
-                            + "(the ./sparsetrain launcher does) for the SIMD path.");
-            return ScalarKernels.INSTANCE;
-        }
-        try {
-            KernelSupport k = (KernelSupport) Class.forName("dev.sparsetrain.core.PanamaKernels")
-                    .getField("INSTANCE").get(null);
-            return k;
-        } catch (ReflectiveOperationException | LinkageError e) {
-            System.getLogger(Kernels.class.getName()).log(Level.WARNING,
-                    "Vector API kernels failed to load (" + e + "): using scalar kernels.");
-            return ScalarKernels.INSTANCE;
-        }
+        return Simd.choose(KernelSupport.class, "dev.sparsetrain.core.PanamaKernels", ScalarKernels.INSTANCE);
     }
 
     /** The implementation in use. */

@@ -1,6 +1,5 @@
 package dev.sparsetrain.models.bpr;
 
-import java.lang.System.Logger.Level;
 
 /**
  * The fused BPR plain-SGD step over flat row-major arrays, in two implementations chosen once: the
@@ -29,18 +28,8 @@ abstract class BprKernel {
     abstract String name();
 
     private static BprKernel choose() {
-        if ("scalar".equals(System.getProperty("sparsetrain.kernels"))) return new Scalar();
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            System.getLogger(BprKernel.class.getName()).log(Level.INFO,
-                    "Vector API module absent: BPR uses the scalar kernel. Run with --add-modules jdk.incubator.vector.");
-            return new Scalar();
-        }
-        try {
-            BprKernel k = (BprKernel) Class.forName("dev.sparsetrain.models.bpr.PanamaBprKernel").getDeclaredConstructor().newInstance();
-            return k.usable() ? k : new Scalar();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return new Scalar();
-        }
+        BprKernel k = dev.sparsetrain.core.Simd.choose(BprKernel.class, "dev.sparsetrain.models.bpr.PanamaBprKernel", new Scalar());
+        return k.usable() ? k : new Scalar();
     }
 
     boolean usable() { return true; }

@@ -41,12 +41,8 @@ final class PanamaBprKernel extends BprKernel {
             FloatVector d = FloatVector.fromArray(S, Q, qi + f).sub(FloatVector.fromArray(S, Q, qj + f));
             acc = p.fma(d, acc);
         }
-        // Not reduceLanes(ADD): its summation order differs between the interpreter and C2's
-        // intrinsic, which would break bit-for-bit reproducibility. Sum the lanes in order instead.
-        float[] lanes = scratch;
-        acc.intoArray(lanes, 0);
-        float x = 0;
-        for (int t = 0; t < L; t++) x += lanes[t];
+        // the project's fixed-order lane sum (not reduceLanes: bit-reproducible whatever the JIT did)
+        float x = dev.sparsetrain.core.PanamaKernels.sumLanes(acc);
         x += B[i] - B[j];
         for (; f < k; f++) x += P[pu + f] * (Q[qi + f] - Q[qj + f]);
         float g = (float) (1.0 / (1.0 + Math.exp(x)));
