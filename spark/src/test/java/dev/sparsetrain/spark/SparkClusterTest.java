@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,17 @@ class SparkClusterTest {
             }
         }
         classPath = String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /**
+     * The links to the class path's jars go before JUnit cleans the temporary folder, which would
+     * otherwise log a warning for each of the ~160 links it deletes.
+     */
+    @AfterAll
+    static void removeLinks() throws IOException {
+        try (var s = Files.list(home.resolve("jars"))) {
+            for (Path p : s.toList()) if (Files.isSymbolicLink(p)) Files.delete(p);
+        }
     }
 
     static void packFolder(Path dir, Path jar) throws IOException {
