@@ -10,11 +10,8 @@ import dev.sparsetrain.optim.transform.NAdam;
 import dev.sparsetrain.optim.transform.RmsProp;
 import dev.sparsetrain.optim.transform.RowwiseAdagrad;
 import dev.sparsetrain.optim.transform.Sgd;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Aliases that return an optimizer {@link Chain} with PyTorch 1.13's defaults (Optax's
@@ -75,6 +72,11 @@ public final class Optimizers {
         return Chain.of(lr, new Adam(beta1, beta2, eps, false, false));
     }
 
+    /** Adam, or AMSGrad when {@code amsgrad}, with every hyperparameter given. */
+    public static Chain adam(double lr, double beta1, double beta2, double eps, boolean amsgrad) {
+        return Chain.of(lr, new Adam(beta1, beta2, eps, amsgrad, false));
+    }
+
     public static Chain amsgrad(double lr) { return Chain.of(lr, new Adam(0.9, 0.999, 1e-8, true, false)); }
 
     /** PyTorch's SparseAdam: lazy Adam with eps outside the bias correction. */
@@ -83,9 +85,19 @@ public final class Optimizers {
     /** AdamW: Adam after decoupled weight decay {@code w *= 1 - lr_t * wd} (PyTorch default wd 1e-2). */
     public static Chain adamw(double lr, double weightDecay) { return adam(lr).withDecoupledWeightDecay(weightDecay); }
 
+    public static Chain sparseAdam(double lr, double beta1, double beta2, double eps) {
+        return Chain.of(lr, new Adam(beta1, beta2, eps, false, true));
+    }
+
     public static Chain adamax(double lr) { return Chain.of(lr, new Adamax(0.9, 0.999, 1e-8)); }
 
+    public static Chain adamax(double lr, double beta1, double beta2, double eps) { return Chain.of(lr, new Adamax(beta1, beta2, eps)); }
+
     public static Chain nadam(double lr) { return Chain.of(lr, new NAdam(0.9, 0.999, 1e-8, 4e-3)); }
+
+    public static Chain nadam(double lr, double beta1, double beta2, double eps, double momentumDecay) {
+        return Chain.of(lr, new NAdam(beta1, beta2, eps, momentumDecay));
+    }
 
     /** FTRL-Proximal with learning rate {@code alpha}. */
     public static Chain ftrl(double alpha, double beta, double l1, double l2) { return Chain.of(alpha, new Ftrl(beta, l1, l2)); }
@@ -93,101 +105,17 @@ public final class Optimizers {
     /**
      * Builds a chain from an optimizer name and PyTorch's hyperparameter names ({@code betas} may be
      * given as {@code beta1}, {@code beta2}, or as a two-element list); a missing one takes PyTorch's
-     * default. {@code where} prefixes messages (a file name or a group).
+     * default. {@code where} prefixes messages (a file name or a group). Reads and checks through
+     * {@link OptimizerSpec#fromPyTorch(String, Map)}.
      *
      * @throws BadInputException for an unknown optimizer, an unknown or ill-typed hyperparameter
      */
     public static Chain fromPyTorch(String where, String name, Map<String, ?> hyper) {
-        H h = new H(where, name, hyper);
-        Chain c = switch (name) {
-            case "sgd", "momentum", "nesterov" -> {
-                double mom = h.num("momentum", name.equals("sgd") ? 0 : 0.9);
-                double damp = h.num("dampening", 0);
-                boolean nest = h.bool("nesterov", name.equals("nesterov"));
-                yield Chain.of(h.num("lr", Double.NaN), new Sgd(mom, damp, nest)).withWeightDecay(h.num("weight_decay", 0));
-            }
-            case "adagrad" -> Chain.of(h.num("lr", 1e-2), new Adagrad(h.num("lr_decay", 0), h.num("initial_accumulator_value", 0),
-                    h.num("eps", 1e-10))).withWeightDecay(h.num("weight_decay", 0));
-            case "rowwise_adagrad" -> Chain.of(h.num("lr", 1e-2), new RowwiseAdagrad(h.num("initial_accumulator_value", 0),
-                    h.num("eps", 1e-8))).withWeightDecay(h.num("weight_decay", 0));
-            case "rmsprop" -> Chain.of(h.num("lr", 1e-2), new RmsProp(h.num("alpha", 0.99), h.num("eps", 1e-8),
-                    h.num("momentum", 0), h.bool("centered", false))).withWeightDecay(h.num("weight_decay", 0));
-            case "adadelta" -> Chain.of(h.num("lr", 1.0), new AdaDelta(h.num("rho", 0.9), h.num("eps", 1e-6)))
-                    .withWeightDecay(h.num("weight_decay", 0));
-            case "adam", "amsgrad" -> Chain.of(h.num("lr", 1e-3), new Adam(h.beta(0, 0.9), h.beta(1, 0.999), h.num("eps", 1e-8),
-                    h.bool("amsgrad", name.equals("amsgrad")), false)).withWeightDecay(h.num("weight_decay", 0));
-            case "adamw" -> Chain.of(h.num("lr", 1e-3), new Adam(h.beta(0, 0.9), h.beta(1, 0.999), h.num("eps", 1e-8),
-                    h.bool("amsgrad", false), false)).withDecoupledWeightDecay(h.num("weight_decay", 1e-2));
-            case "sparse_adam" -> Chain.of(h.num("lr", 1e-3), new Adam(h.beta(0, 0.9), h.beta(1, 0.999), h.num("eps", 1e-8), false, true));
-            case "adamax" -> Chain.of(h.num("lr", 2e-3), new Adamax(h.beta(0, 0.9), h.beta(1, 0.999), h.num("eps", 1e-8)))
-                    .withWeightDecay(h.num("weight_decay", 0));
-            case "nadam" -> Chain.of(h.num("lr", 2e-3), new NAdam(h.beta(0, 0.9), h.beta(1, 0.999), h.num("eps", 1e-8),
-                    h.num("momentum_decay", 4e-3))).withWeightDecay(h.num("weight_decay", 0));
-            case "ftrl" -> Chain.of(h.num("alpha", Double.NaN), new Ftrl(h.num("beta", 1.0), h.num("l1", 0), h.num("l2", 0)));
-            default -> throw new BadInputException(where + ": unknown optimizer '" + name + "', known: " + String.join(", ", NAMES));
-        };
-        if (Double.isNaN(c.learningRate())) {
-            throw new BadInputException(where + ": " + name + " needs " + (name.equals("ftrl") ? "alpha" : "lr") + " (PyTorch has no default for it)");
-        }
-        h.rejectUnused();
-        return c;
-    }
-
-    /** Reads hyperparameters and remembers which were used, to refuse unknown names. */
-    private static final class H {
-        final String where, name;
-        final Map<String, ?> map;
-        final Set<String> used = new HashSet<>();
-
-        H(String where, String name, Map<String, ?> map) {
-            this.where = where;
-            this.name = name;
-            this.map = map == null ? Map.of() : map;
-        }
-
-        double num(String key, double def) {
-            used.add(key);
-            Object o = map.get(key);
-            if (o == null) return def;
-            if (o instanceof Number n) return n.doubleValue();
-            throw new BadInputException(where + ": " + name + " " + key + "=" + o + ", must be a number");
-        }
-
-        boolean bool(String key, boolean def) {
-            used.add(key);
-            Object o = map.get(key);
-            if (o == null) return def;
-            if (o instanceof Boolean b) return b;
-            throw new BadInputException(where + ": " + name + " " + key + "=" + o + ", must be true or false");
-        }
-
-        double beta(int i, double def) {
-            used.add("betas");
-            Object betas = map.get("betas");
-            if (betas instanceof List<?> l) {
-                if (l.size() != 2 || !(l.get(i) instanceof Number n)) {
-                    throw new BadInputException(where + ": " + name + " betas=" + betas + ", must be two numbers");
-                }
-                return n.doubleValue();
-            }
-            return num(i == 0 ? "beta1" : "beta2", def);
-        }
-
-        void rejectUnused() {
-            Set<String> unknown = new TreeSet<>(map.keySet());
-            unknown.removeAll(used);
-            unknown.remove("maximize");
-            unknown.remove("foreach");
-            unknown.remove("differentiable");
-            unknown.remove("capturable");
-            unknown.remove("fused");
-            if (!unknown.isEmpty()) {
-                throw new BadInputException(where + ": " + name + " has no hyperparameter " + unknown + ", allowed: " + new TreeSet<>(used));
-            }
-            Object max = map.get("maximize");
-            if (max != null && !Boolean.FALSE.equals(max)) {
-                throw new BadInputException(where + ": " + name + " maximize=" + max + ", only false is supported (negate the gradient)");
-            }
+        try {
+            return OptimizerSpec.fromPyTorch(name, hyper).toChain();
+        } catch (BadInputException e) {
+            throw new BadInputException(where + ": " + e.getMessage());
         }
     }
+
 }
