@@ -123,7 +123,20 @@ public record OptimizerSpec(Kind kind, double learningRate, Map<String, Object> 
         NADAM("nadam", 2e-3, B1, B2, EPS8, WD, Parameter.num("momentum_decay", 4e-3, Range.NON_NEGATIVE)),
         SPARSE_ADAM("sparse_adam", 1e-3, B1, B2, EPS8),
         FTRL("ftrl", Double.NaN, Parameter.num("beta", 1.0, Range.NON_NEGATIVE), Parameter.num("l1", 0, Range.NON_NEGATIVE),
-                Parameter.num("l2", 0, Range.NON_NEGATIVE));
+                Parameter.num("l2", 0, Range.NON_NEGATIVE)),
+        RADAM("radam", 1e-3, B1, B2, EPS8, WD, Parameter.flag("decoupled_weight_decay", false)),
+        RPROP("rprop", 1e-2, Parameter.num("etaminus", 0.5, Range.OPEN_UNIT), Parameter.num("etaplus", 1.2, Range.ABOVE_ONE),
+                Parameter.num("step_size_min", 1e-6, Range.NON_NEGATIVE), Parameter.num("step_size_max", 50, Range.NON_NEGATIVE)),
+        ASGD("asgd", 1e-2, Parameter.num("lambd", 1e-4, Range.NON_NEGATIVE), Parameter.num("alpha", 0.75, Range.NON_NEGATIVE),
+                Parameter.num("t0", 1e6, Range.NON_NEGATIVE), WD),
+        ADAFACTOR("adafactor", 1e-2, Parameter.num("beta2_decay", -0.8, Range.NON_POSITIVE),
+                Parameter.num("eps1", dev.sparsetrain.optim.transform.Adafactor.FLOAT_EPS, Range.NON_NEGATIVE),
+                Parameter.num("eps2", 1e-3, Range.NON_NEGATIVE), Parameter.num("d", 1.0, Range.POSITIVE), WD),
+        EVE("eve", 1e-3, B1, B2, Parameter.num("beta3", 0.999, Range.UNIT), Parameter.num("lower_threshold", 0.1, Range.NON_NEGATIVE),
+                Parameter.num("upper_threshold", 10, Range.NON_NEGATIVE), EPS8, Parameter.num("f_star", 0, Range.FINITE), WD),
+        LAMB("lamb", 1e-2, B1, B2, EPS8, WD),
+        LARS_SGD("lars_sgd", 1e-2, Parameter.num("eta", 1e-3, Range.NON_NEGATIVE), Parameter.num("momentum", 0.9, Range.UNIT), WD),
+        PARTIAL_ROWWISE_ADAM("partial_rowwise_adam", 1e-2, B1, B2, EPS8, WD);
 
         private final String text;
         private final double defaultLearningRate;
@@ -219,6 +232,14 @@ public record OptimizerSpec(Kind kind, double learningRate, Map<String, Object> 
                     throw new BadInputException(kind.text + " nesterov=true with momentum=" + m + " and dampening=" + d
                             + ", Nesterov momentum requires momentum > 0 and dampening = 0");
                 }
+            }
+            case RPROP -> {
+                double lo = (Double) h.get("step_size_min"), hi = (Double) h.get("step_size_max");
+                if (lo > hi) throw new BadInputException("rprop step_size_min=" + lo + " > step_size_max=" + hi + ", must be <=");
+            }
+            case EVE -> {
+                double lo = (Double) h.get("lower_threshold"), hi = (Double) h.get("upper_threshold");
+                if (lo > hi) throw new BadInputException("eve lower_threshold=" + lo + " > upper_threshold=" + hi + ", must be <=");
             }
             default -> { }
         }
@@ -350,6 +371,7 @@ public record OptimizerSpec(Kind kind, double learningRate, Map<String, Object> 
                     }
                     default -> {
                         List<String> split = SPLIT.get(k);
+                        if (k.equals("betas") && kind == Kind.EVE) split = List.of("beta1", "beta2", "beta3");
                         if (split != null && v instanceof List<?> l && kind.parameter(split.get(0)) != null) {
                             if (l.size() != split.size()) {
                                 throw new BadInputException(what + " " + k + "=" + v + ", must be " + split.size() + " numbers " + split);
@@ -372,7 +394,8 @@ public record OptimizerSpec(Kind kind, double learningRate, Map<String, Object> 
     }
 
     /** PyTorch's tuple arguments and the names they are split into. */
-    private static final Map<String, List<String>> SPLIT = Map.of("betas", List.of("beta1", "beta2"));
+    private static final Map<String, List<String>> SPLIT = Map.of("betas", List.of("beta1", "beta2"),
+            "etas", List.of("etaminus", "etaplus"), "step_sizes", List.of("step_size_min", "step_size_max"), "eps", List.of("eps1", "eps2"));
 
     /** The text form; {@code parse(toString())} equals this spec. Only values that differ from the default are written. */
     @Override
@@ -410,6 +433,19 @@ public record OptimizerSpec(Kind kind, double learningRate, Map<String, Object> 
                     .withWeightDecay(number("weight_decay"));
             case SPARSE_ADAM -> Optimizers.sparseAdam(lr, number("beta1"), number("beta2"), number("eps"));
             case FTRL -> Optimizers.ftrl(lr, number("beta"), number("l1"), number("l2"));
+            case RADAM -> {
+                Chain c = Optimizers.radam(lr, number("beta1"), number("beta2"), number("eps"));
+                yield flag("decoupled_weight_decay") ? c.withDecoupledWeightDecay(number("weight_decay")) : c.withWeightDecay(number("weight_decay"));
+            }
+            case RPROP -> Optimizers.rprop(lr, number("etaminus"), number("etaplus"), number("step_size_min"), number("step_size_max"));
+            case ASGD -> Optimizers.asgd(lr, number("lambd"), number("alpha"), number("t0")).withWeightDecay(number("weight_decay"));
+            case ADAFACTOR -> Optimizers.adafactor(lr, number("beta2_decay"), number("eps1"), number("eps2"), number("d"), number("weight_decay"));
+            case EVE -> Optimizers.eve(lr, number("beta1"), number("beta2"), number("beta3"), number("lower_threshold"),
+                    number("upper_threshold"), number("eps"), number("f_star")).withWeightDecay(number("weight_decay"));
+            case LAMB -> Optimizers.lamb(lr, number("beta1"), number("beta2"), number("eps"), number("weight_decay"));
+            case LARS_SGD -> Optimizers.larsSgd(lr, number("eta"), number("momentum"), number("weight_decay"));
+            case PARTIAL_ROWWISE_ADAM -> Optimizers.partialRowwiseAdam(lr, number("beta1"), number("beta2"), number("eps"))
+                    .withDecoupledWeightDecay(number("weight_decay"));
         };
     }
 }
