@@ -28,6 +28,8 @@ final class GroupRuntime {
     final float decoupled;
     final float maxNorm, constantNorm; // 0 = none
     final List<TableRuntime> tables = new ArrayList<>();
+    /** Eve's objective feedback, one per group and shared by its tables' kernels; null for other optimizers. */
+    final dev.sparsetrain.optim.kernel.EveFeedback feedback;
 
     volatile float multiplier = 1f;
     /** Starts with a NaN multiplier, which no lookup matches (a placeholder of 0 would answer multiplier 0 with NaN). */
@@ -53,6 +55,7 @@ final class GroupRuntime {
         this.frozen = g.isFrozen();
         Chain c = g.chain();
         this.optimizer = c.optimizer();
+        this.feedback = optimizer instanceof dev.sparsetrain.optim.transform.Eve e ? new dev.sparsetrain.optim.kernel.EveFeedback(e) : null;
         this.baseLr = c.learningRate();
         this.schedule = c.schedule();
         this.constantSchedule = schedule.isConstant();

@@ -113,7 +113,12 @@ public final class Optimizer {
         OptimizerTransform o = g.chain().optimizer();
         if (g.semantics() == SparseSemantics.LAZY_ROWWISE_BIAS && !o.biasCorrected()) {
             throw new BadInputException("group '" + g.name() + "': semantics LAZY_ROWWISE_BIAS with " + o.kind()
-                    + ", which has no bias correction; allowed only for adam, amsgrad, adamw, adamax, nadam, sparse_adam (use LAZY)");
+                    + ", which has no bias correction; allowed only for adam, amsgrad, adamw, adamax, nadam, sparse_adam, radam, adafactor, eve, lamb,"
+                    + " partial_rowwise_adam (use LAZY)");
+        }
+        if (g.semantics() == SparseSemantics.CATCH_UP && o instanceof dev.sparsetrain.optim.transform.Eve) {
+            throw new BadInputException("group '" + g.name() + "': semantics CATCH_UP with eve, not supported: idle steps would need"
+                    + " the objective feedback d of past steps; allowed: LAZY, LAZY_ROWWISE_BIAS, DENSE");
         }
         if (g.semantics() == SparseSemantics.DENSE) {
             for (String tn : g.tables()) {
@@ -237,6 +242,30 @@ public final class Optimizer {
             for (TableRuntime t : g.tables) s = Math.max(s, t.latestStamp());
             for (TableRuntime t : g.tables) t.flush(s);
         }
+    }
+
+    /**
+     * Reports the objective (the loss) at the current parameters to every group whose optimizer
+     * reads it (Eve), before the step that applies this loss's gradients: once per step, before
+     * {@link #step()} or the step's per-row updates. Each call advances the feedback by one step.
+     * Groups of other optimizers ignore it, so a training loop may always call it.
+     *
+     * @throws BadInputException naming the group when the value is refused (Eve: not finite, or not above f_star)
+     */
+    public void setObjective(double f) {
+        for (GroupRuntime g : groups) if (g.feedback != null && !g.frozen) g.feedback.observe("group '" + g.name + "'", f);
+    }
+
+    /** {@link #setObjective(double)} for one group (its own loss, e.g. with its regularizer); ignored unless it reads it. */
+    public void setObjective(String group, double f) {
+        GroupRuntime g = group(group);
+        if (g.feedback != null && !g.frozen) g.feedback.observe("group '" + g.name + "'", f);
+    }
+
+    /** Eve's current feedback coefficient d of a group (1 for every other optimizer). */
+    public double objectiveFeedback(String group) {
+        GroupRuntime g = group(group);
+        return g.feedback == null ? 1.0 : g.feedback.d();
     }
 
     /** Sets the runtime learning-rate multiplier of a group (lr_t = lr * schedule(t) * m). */
@@ -395,6 +424,7 @@ public final class Optimizer {
             meta.put(p + "observedStep", Long.toString(g.observedStep));
             meta.put(p + "multiplier", Float.toString(g.multiplier));
             meta.put(p + "lastClipNorm", Double.toString(g.lastClipNorm));
+            if (g.feedback != null) meta.put(p + "eve", g.feedback.export());
             for (TableRuntime t : g.tables) {
                 String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
                 int rows = t.table.rows();
@@ -454,6 +484,7 @@ public final class Optimizer {
             }
             scalars[g.index] = new long[] {parseLong(where, meta, p + "step"), parseLong(where, meta, p + "observedStep")};
             parseFloat(where, meta, p + "multiplier");
+            if (g.feedback != null) dev.sparsetrain.optim.kernel.EveFeedback.check(where, meta.get(p + "eve"));
             for (TableRuntime t : g.tables) {
                 String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
                 int rows = t.table.rows();
@@ -499,6 +530,7 @@ public final class Optimizer {
             g.multiplier = parseFloat(where, meta, p + "multiplier");
             String clip = meta.get(p + "lastClipNorm");
             g.lastClipNorm = clip == null ? Double.NaN : Double.parseDouble(clip);
+            if (g.feedback != null) g.feedback.restore(where, meta.get(p + "eve"));
             for (TableRuntime t : g.tables) {
                 String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
                 if (t.kernel != null) {

@@ -2,6 +2,14 @@ package dev.sparsetrain.optim;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.optim.transform.AdaDelta;
+import dev.sparsetrain.optim.transform.Adafactor;
+import dev.sparsetrain.optim.transform.Asgd;
+import dev.sparsetrain.optim.transform.Eve;
+import dev.sparsetrain.optim.transform.Lamb;
+import dev.sparsetrain.optim.transform.LarsSgd;
+import dev.sparsetrain.optim.transform.PartialRowwiseAdam;
+import dev.sparsetrain.optim.transform.RAdam;
+import dev.sparsetrain.optim.transform.Rprop;
 import dev.sparsetrain.optim.transform.Adagrad;
 import dev.sparsetrain.optim.transform.Adam;
 import dev.sparsetrain.optim.transform.Adamax;
@@ -10,11 +18,8 @@ import dev.sparsetrain.optim.transform.NAdam;
 import dev.sparsetrain.optim.transform.RmsProp;
 import dev.sparsetrain.optim.transform.RowwiseAdagrad;
 import dev.sparsetrain.optim.transform.Sgd;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Aliases that return an optimizer {@link Chain} with PyTorch 1.13's defaults (Optax's
@@ -24,7 +29,17 @@ import java.util.TreeSet;
 public final class Optimizers {
     private Optimizers() {}
 
-    /** The names {@link #fromPyTorch} accepts. */
+    /**
+     * Every optimizer name {@link #fromPyTorch} and {@link OptimizerSpec} accept: {@link #NAMES}
+     * and radam, rprop, asgd, adafactor, eve, lamb, lars_sgd, partial_rowwise_adam.
+     */
+    public static final List<String> ALL_NAMES = OptimizerSpec.Kind.names();
+
+    /**
+     * The 14 optimizers the models offer today (the list their options, tours and tests iterate);
+     * {@link #ALL_NAMES} has the newer ones too, which a model adopts by adding them to its own
+     * choices (Eve needs {@code Optimizer.setObjective} each step).
+     */
     public static final List<String> NAMES = List.of("sgd", "momentum", "nesterov", "adagrad", "rowwise_adagrad", "rmsprop",
             "adadelta", "adam", "amsgrad", "adamw", "adamax", "nadam", "sparse_adam", "ftrl");
 
@@ -75,6 +90,11 @@ public final class Optimizers {
         return Chain.of(lr, new Adam(beta1, beta2, eps, false, false));
     }
 
+    /** Adam, or AMSGrad when {@code amsgrad}, with every hyperparameter given. */
+    public static Chain adam(double lr, double beta1, double beta2, double eps, boolean amsgrad) {
+        return Chain.of(lr, new Adam(beta1, beta2, eps, amsgrad, false));
+    }
+
     public static Chain amsgrad(double lr) { return Chain.of(lr, new Adam(0.9, 0.999, 1e-8, true, false)); }
 
     /** PyTorch's SparseAdam: lazy Adam with eps outside the bias correction. */
@@ -83,9 +103,72 @@ public final class Optimizers {
     /** AdamW: Adam after decoupled weight decay {@code w *= 1 - lr_t * wd} (PyTorch default wd 1e-2). */
     public static Chain adamw(double lr, double weightDecay) { return adam(lr).withDecoupledWeightDecay(weightDecay); }
 
+    public static Chain sparseAdam(double lr, double beta1, double beta2, double eps) {
+        return Chain.of(lr, new Adam(beta1, beta2, eps, false, true));
+    }
+
     public static Chain adamax(double lr) { return Chain.of(lr, new Adamax(0.9, 0.999, 1e-8)); }
 
+    public static Chain adamax(double lr, double beta1, double beta2, double eps) { return Chain.of(lr, new Adamax(beta1, beta2, eps)); }
+
     public static Chain nadam(double lr) { return Chain.of(lr, new NAdam(0.9, 0.999, 1e-8, 4e-3)); }
+
+    public static Chain nadam(double lr, double beta1, double beta2, double eps, double momentumDecay) {
+        return Chain.of(lr, new NAdam(beta1, beta2, eps, momentumDecay));
+    }
+
+    /** RAdam (PyTorch defaults betas (0.9, 0.999), eps 1e-8), see {@link RAdam}. */
+    public static Chain radam(double lr) { return radam(lr, 0.9, 0.999, 1e-8); }
+
+    public static Chain radam(double lr, double beta1, double beta2, double eps) { return Chain.of(lr, new RAdam(beta1, beta2, eps)); }
+
+    /** Rprop with PyTorch's etas (0.5, 1.2) and step sizes (1e-6, 50); {@code lr} is the initial step size. See {@link Rprop}. */
+    public static Chain rprop(double lr) { return rprop(lr, 0.5, 1.2, 1e-6, 50); }
+
+    public static Chain rprop(double lr, double etaMinus, double etaPlus, double stepSizeMin, double stepSizeMax) {
+        return Chain.of(lr, new Rprop(etaMinus, etaPlus, stepSizeMin, stepSizeMax));
+    }
+
+    /** ASGD with PyTorch's lambd 1e-4, alpha 0.75, t0 1e6, see {@link Asgd}. */
+    public static Chain asgd(double lr) { return asgd(lr, 1e-4, 0.75, 1e6); }
+
+    public static Chain asgd(double lr, double lambd, double alpha, double t0) { return Chain.of(lr, new Asgd(lambd, alpha, t0)); }
+
+    /** Row-wise Adafactor with PyTorch 2.5's defaults (beta2_decay -0.8, eps (float32 eps, 1e-3), d 1), see {@link Adafactor}. */
+    public static Chain adafactor(double lr) { return adafactor(lr, -0.8, Adafactor.FLOAT_EPS, 1e-3, 1.0, 0); }
+
+    public static Chain adafactor(double lr, double beta2Decay, double eps1, double eps2, double d, double weightDecay) {
+        return Chain.of(lr, new Adafactor(beta2Decay, eps1, eps2, d, weightDecay));
+    }
+
+    /** Eve with the paper's defaults (betas 0.9, 0.999, 0.999; k 0.1, K 10; eps 1e-8; f_star 0), see {@link Eve}. */
+    public static Chain eve(double lr) { return eve(lr, 0.9, 0.999, 0.999, 0.1, 10, 1e-8, 0); }
+
+    public static Chain eve(double lr, double beta1, double beta2, double beta3, double lowerThreshold, double upperThreshold, double eps,
+                            double fStar) {
+        return Chain.of(lr, new Eve(beta1, beta2, beta3, lowerThreshold, upperThreshold, eps, fStar));
+    }
+
+    /** FBGEMM's LAMB (betas 0.9, 0.999, eps 1e-8, weight decay 0), see {@link Lamb}. */
+    public static Chain lamb(double lr) { return lamb(lr, 0.9, 0.999, 1e-8, 0); }
+
+    public static Chain lamb(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        return Chain.of(lr, new Lamb(beta1, beta2, eps, weightDecay));
+    }
+
+    /** FBGEMM's LARS SGD (eta 1e-3, momentum 0.9, weight decay 0), see {@link LarsSgd}. */
+    public static Chain larsSgd(double lr) { return larsSgd(lr, 1e-3, 0.9, 0); }
+
+    public static Chain larsSgd(double lr, double eta, double momentum, double weightDecay) {
+        return Chain.of(lr, new LarsSgd(eta, momentum, weightDecay));
+    }
+
+    /** FBGEMM's partial row-wise Adam (betas 0.9, 0.999, eps 1e-8), see {@link PartialRowwiseAdam}. */
+    public static Chain partialRowwiseAdam(double lr) { return partialRowwiseAdam(lr, 0.9, 0.999, 1e-8); }
+
+    public static Chain partialRowwiseAdam(double lr, double beta1, double beta2, double eps) {
+        return Chain.of(lr, new PartialRowwiseAdam(beta1, beta2, eps));
+    }
 
     /** FTRL-Proximal with learning rate {@code alpha}. */
     public static Chain ftrl(double alpha, double beta, double l1, double l2) { return Chain.of(alpha, new Ftrl(beta, l1, l2)); }
@@ -93,101 +176,17 @@ public final class Optimizers {
     /**
      * Builds a chain from an optimizer name and PyTorch's hyperparameter names ({@code betas} may be
      * given as {@code beta1}, {@code beta2}, or as a two-element list); a missing one takes PyTorch's
-     * default. {@code where} prefixes messages (a file name or a group).
+     * default. {@code where} prefixes messages (a file name or a group). Reads and checks through
+     * {@link OptimizerSpec#fromPyTorch(String, Map)}.
      *
      * @throws BadInputException for an unknown optimizer, an unknown or ill-typed hyperparameter
      */
     public static Chain fromPyTorch(String where, String name, Map<String, ?> hyper) {
-        H h = new H(where, name, hyper);
-        Chain c = switch (name) {
-            case "sgd", "momentum", "nesterov" -> {
-                double mom = h.num("momentum", name.equals("sgd") ? 0 : 0.9);
-                double damp = h.num("dampening", 0);
-                boolean nest = h.bool("nesterov", name.equals("nesterov"));
-                yield Chain.of(h.num("lr", Double.NaN), new Sgd(mom, damp, nest)).withWeightDecay(h.num("weight_decay", 0));
-            }
-            case "adagrad" -> Chain.of(h.num("lr", 1e-2), new Adagrad(h.num("lr_decay", 0), h.num("initial_accumulator_value", 0),
-                    h.num("eps", 1e-10))).withWeightDecay(h.num("weight_decay", 0));
-            case "rowwise_adagrad" -> Chain.of(h.num("lr", 1e-2), new RowwiseAdagrad(h.num("initial_accumulator_value", 0),
-                    h.num("eps", 1e-8))).withWeightDecay(h.num("weight_decay", 0));
-            case "rmsprop" -> Chain.of(h.num("lr", 1e-2), new RmsProp(h.num("alpha", 0.99), h.num("eps", 1e-8),
-                    h.num("momentum", 0), h.bool("centered", false))).withWeightDecay(h.num("weight_decay", 0));
-            case "adadelta" -> Chain.of(h.num("lr", 1.0), new AdaDelta(h.num("rho", 0.9), h.num("eps", 1e-6)))
-                    .withWeightDecay(h.num("weight_decay", 0));
-            case "adam", "amsgrad" -> Chain.of(h.num("lr", 1e-3), new Adam(h.beta(0, 0.9), h.beta(1, 0.999), h.num("eps", 1e-8),
-                    h.bool("amsgrad", name.equals("amsgrad")), false)).withWeightDecay(h.num("weight_decay", 0));
-            case "adamw" -> Chain.of(h.num("lr", 1e-3), new Adam(h.beta(0, 0.9), h.beta(1, 0.999), h.num("eps", 1e-8),
-                    h.bool("amsgrad", false), false)).withDecoupledWeightDecay(h.num("weight_decay", 1e-2));
-            case "sparse_adam" -> Chain.of(h.num("lr", 1e-3), new Adam(h.beta(0, 0.9), h.beta(1, 0.999), h.num("eps", 1e-8), false, true));
-            case "adamax" -> Chain.of(h.num("lr", 2e-3), new Adamax(h.beta(0, 0.9), h.beta(1, 0.999), h.num("eps", 1e-8)))
-                    .withWeightDecay(h.num("weight_decay", 0));
-            case "nadam" -> Chain.of(h.num("lr", 2e-3), new NAdam(h.beta(0, 0.9), h.beta(1, 0.999), h.num("eps", 1e-8),
-                    h.num("momentum_decay", 4e-3))).withWeightDecay(h.num("weight_decay", 0));
-            case "ftrl" -> Chain.of(h.num("alpha", Double.NaN), new Ftrl(h.num("beta", 1.0), h.num("l1", 0), h.num("l2", 0)));
-            default -> throw new BadInputException(where + ": unknown optimizer '" + name + "', known: " + String.join(", ", NAMES));
-        };
-        if (Double.isNaN(c.learningRate())) {
-            throw new BadInputException(where + ": " + name + " needs " + (name.equals("ftrl") ? "alpha" : "lr") + " (PyTorch has no default for it)");
-        }
-        h.rejectUnused();
-        return c;
-    }
-
-    /** Reads hyperparameters and remembers which were used, to refuse unknown names. */
-    private static final class H {
-        final String where, name;
-        final Map<String, ?> map;
-        final Set<String> used = new HashSet<>();
-
-        H(String where, String name, Map<String, ?> map) {
-            this.where = where;
-            this.name = name;
-            this.map = map == null ? Map.of() : map;
-        }
-
-        double num(String key, double def) {
-            used.add(key);
-            Object o = map.get(key);
-            if (o == null) return def;
-            if (o instanceof Number n) return n.doubleValue();
-            throw new BadInputException(where + ": " + name + " " + key + "=" + o + ", must be a number");
-        }
-
-        boolean bool(String key, boolean def) {
-            used.add(key);
-            Object o = map.get(key);
-            if (o == null) return def;
-            if (o instanceof Boolean b) return b;
-            throw new BadInputException(where + ": " + name + " " + key + "=" + o + ", must be true or false");
-        }
-
-        double beta(int i, double def) {
-            used.add("betas");
-            Object betas = map.get("betas");
-            if (betas instanceof List<?> l) {
-                if (l.size() != 2 || !(l.get(i) instanceof Number n)) {
-                    throw new BadInputException(where + ": " + name + " betas=" + betas + ", must be two numbers");
-                }
-                return n.doubleValue();
-            }
-            return num(i == 0 ? "beta1" : "beta2", def);
-        }
-
-        void rejectUnused() {
-            Set<String> unknown = new TreeSet<>(map.keySet());
-            unknown.removeAll(used);
-            unknown.remove("maximize");
-            unknown.remove("foreach");
-            unknown.remove("differentiable");
-            unknown.remove("capturable");
-            unknown.remove("fused");
-            if (!unknown.isEmpty()) {
-                throw new BadInputException(where + ": " + name + " has no hyperparameter " + unknown + ", allowed: " + new TreeSet<>(used));
-            }
-            Object max = map.get("maximize");
-            if (max != null && !Boolean.FALSE.equals(max)) {
-                throw new BadInputException(where + ": " + name + " maximize=" + max + ", only false is supported (negate the gradient)");
-            }
+        try {
+            return OptimizerSpec.fromPyTorch(name, hyper).toChain();
+        } catch (BadInputException e) {
+            throw new BadInputException(where + ": " + e.getMessage());
         }
     }
+
 }

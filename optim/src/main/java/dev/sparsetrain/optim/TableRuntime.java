@@ -31,7 +31,7 @@ final class TableRuntime implements RowUpdater {
         this.g = g;
         this.table = table;
         this.dim = table.dim();
-        this.kernel = g.frozen ? null : RowKernel.create(g.optimizer, table.rows(), dim, g.semantics == SparseSemantics.LAZY_ROWWISE_BIAS);
+        this.kernel = g.frozen ? null : RowKernel.create(g.optimizer, table.rows(), dim, g.semantics == SparseSemantics.LAZY_ROWWISE_BIAS, g.feedback);
         this.rowCount = new int[g.frozen ? 0 : table.rows()];
         this.last = g.semantics == SparseSemantics.CATCH_UP && !g.frozen ? new long[table.rows()] : null;
         this.batch = new RowBatch(dim);

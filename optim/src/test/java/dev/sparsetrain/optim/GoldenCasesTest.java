@@ -15,17 +15,37 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every golden case of ../shared/golden/optim and optim-catchup (PyTorch 1.13 in float64)
- * reproduced within {@code 1e-5 * max(1, |expected|)} per element, through the public API.
+ * Every golden case of ../shared/golden/optim and optim-catchup (PyTorch 1.13 in float64), and of
+ * this module's {@code golden-extra} test resources (RAdam, Rprop, ASGD from PyTorch; Adafactor,
+ * Eve, LAMB, LARS, partial row-wise Adam from float64 transcriptions, see
+ * {@code src/test/python/make_golden_extra.py}), reproduced within
+ * {@code 1e-5 * max(1, |expected|)} per element, through the public API.
  */
 class GoldenCasesTest {
 
     static Stream<Path> cases() throws IOException {
         Path optim = Datasets.requireGolden("optim");
         Path catchup = Datasets.requireGolden("optim-catchup");
-        try (Stream<Path> a = Files.list(optim); Stream<Path> b = Files.list(catchup)) {
-            return Stream.concat(a.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream(),
-                    b.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream());
+        try (Stream<Path> a = Files.list(optim); Stream<Path> b = Files.list(catchup); Stream<Path> c = Files.list(extra())) {
+            return Stream.of(a, b, c).flatMap(s -> s.filter(p -> p.toString().endsWith(".json")).sorted()).toList().stream();
+        }
+    }
+
+    /** The golden cases generated for this module (test resources). */
+    static Path extra() {
+        try {
+            return Path.of(GoldenCasesTest.class.getResource("/golden-extra").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyNewOptimizerHasGoldenCases() throws IOException {
+        try (Stream<Path> s = Files.list(extra())) {
+            java.util.Set<String> kinds = new java.util.TreeSet<>();
+            for (Path p : s.toList()) kinds.add(CaseFiles.read(p).optimizer());
+            assertEquals(new java.util.TreeSet<>(List.of("radam", "rprop", "asgd", "adafactor", "eve", "lamb", "lars_sgd", "partial_rowwise_adam")), kinds);
         }
     }
 

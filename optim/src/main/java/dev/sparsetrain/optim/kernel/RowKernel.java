@@ -2,6 +2,14 @@ package dev.sparsetrain.optim.kernel;
 
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.AdaDelta;
+import dev.sparsetrain.optim.transform.Adafactor;
+import dev.sparsetrain.optim.transform.Asgd;
+import dev.sparsetrain.optim.transform.Eve;
+import dev.sparsetrain.optim.transform.Lamb;
+import dev.sparsetrain.optim.transform.LarsSgd;
+import dev.sparsetrain.optim.transform.PartialRowwiseAdam;
+import dev.sparsetrain.optim.transform.RAdam;
+import dev.sparsetrain.optim.transform.Rprop;
 import dev.sparsetrain.optim.transform.Adagrad;
 import dev.sparsetrain.optim.transform.Adam;
 import dev.sparsetrain.optim.transform.Adamax;
@@ -97,6 +105,14 @@ public abstract class RowKernel {
      * count (LAZY_ROWWISE_BIAS), so per-step caching of step-dependent scalars would not hit.
      */
     public static RowKernel create(OptimizerTransform o, int rows, int dim, boolean rowwiseBias) {
+        return create(o, rows, dim, rowwiseBias, null);
+    }
+
+    /**
+     * Builds the kernel; {@code feedback} is the group's Eve feedback (shared by the group's
+     * tables), or null for a kernel of its own whose {@code d} stays 1.
+     */
+    public static RowKernel create(OptimizerTransform o, int rows, int dim, boolean rowwiseBias, EveFeedback feedback) {
         return switch (o) {
             case Sgd s -> s.momentum() == 0 ? new SgdKernel(rows, dim) : new MomentumKernel(rows, dim, s);
             case Adagrad a -> new AdagradKernel(rows, dim, a);
@@ -107,6 +123,14 @@ public abstract class RowKernel {
             case Adamax a -> new AdamaxKernel(rows, dim, a);
             case NAdam n -> new NAdamKernel(rows, dim, n);
             case Ftrl f -> new FtrlKernel(rows, dim, f);
+            case RAdam r -> new RAdamKernel(rows, dim, r);
+            case Rprop r -> new RpropKernel(rows, dim, r);
+            case Asgd a -> new AsgdKernel(rows, dim, a);
+            case Adafactor a -> new AdafactorKernel(rows, dim, a);
+            case Eve e -> new EveKernel(rows, dim, e, feedback != null ? feedback : new EveFeedback(e));
+            case Lamb l -> new LambKernel(rows, dim, l);
+            case LarsSgd l -> new LarsSgdKernel(rows, dim, l);
+            case PartialRowwiseAdam p -> new PartialRowwiseAdamKernel(rows, dim, p);
         };
     }
 

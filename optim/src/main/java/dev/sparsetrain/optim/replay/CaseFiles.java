@@ -59,8 +59,8 @@ public final class CaseFiles {
         String name = root.path("name").asText(fileStem(where));
         JsonNode opt = root.get("optimizer");
         if (opt == null || !opt.isTextual()) throw new BadInputException(where + ": field 'optimizer' missing, expected a name such as \"adam\"");
-        if (!dev.sparsetrain.optim.Optimizers.NAMES.contains(opt.asText())) {
-            throw new BadInputException(where + ": unknown optimizer '" + opt.asText() + "', known: " + String.join(", ", dev.sparsetrain.optim.Optimizers.NAMES));
+        if (!dev.sparsetrain.optim.Optimizers.ALL_NAMES.contains(opt.asText())) {
+            throw new BadInputException(where + ": unknown optimizer '" + opt.asText() + "', known: " + String.join(", ", dev.sparsetrain.optim.Optimizers.ALL_NAMES));
         }
         Map<String, Object> hyper = new LinkedHashMap<>();
         JsonNode h = root.path("hyper");
@@ -94,7 +94,13 @@ public final class CaseFiles {
                 if (!rows.get(i).canConvertToInt()) throw new BadInputException(where + ": steps[" + k + "].rows[" + i + "]=" + rows.get(i) + ", must be a row index");
                 r[i] = rows.get(i).intValue();
             }
-            list.add(new OptimizerCase.Step(r, matrix(where, "steps[" + k + "].grad", s.get("grad"))));
+            double objective = Double.NaN;
+            JsonNode f = s.get("objective");
+            if (f != null && !f.isNull()) {
+                if (!f.isNumber()) throw new BadInputException(where + ": steps[" + k + "].objective=" + f + ", must be a number (the loss before the step)");
+                objective = f.doubleValue();
+            }
+            list.add(new OptimizerCase.Step(r, matrix(where, "steps[" + k + "].grad", s.get("grad")), objective));
             k++;
         }
         String clipType = null;

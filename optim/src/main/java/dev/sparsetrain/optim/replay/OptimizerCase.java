@@ -22,7 +22,7 @@ import java.util.Map;
  * {@link Optimizer#flush()}, and otherwise {@link SparseSemantics#DENSE}.
  *
  * @param name      the case's name
- * @param optimizer the optimizer name (sgd, adagrad, ..., ftrl)
+ * @param optimizer the optimizer name, one of {@link Optimizers#ALL_NAMES}
  * @param hyper     PyTorch's argument names and values (Double, Boolean or List)
  * @param sparse    whether steps name only some rows
  * @param semantics "dense" for catch-up cases, else null
@@ -34,8 +34,14 @@ import java.util.Map;
 public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper, boolean sparse, String semantics,
                             double[][] init, List<Step> steps, String clipType, double clipValue) {
 
-    /** One step: the rows with a gradient and their gradients, in order. */
-    public record Step(int[] rows, double[][] grad) {}
+    /**
+     * One step: the rows with a gradient and their gradients, in order, and the objective (the
+     * loss at the parameters before the step, {@code steps[k].objective}; NaN when the case has
+     * none), which replay hands to {@link Optimizer#setObjective(double)} (Eve reads it).
+     */
+    public record Step(int[] rows, double[][] grad, double objective) {
+        public Step(int[] rows, double[][] grad) { this(rows, grad, Double.NaN); }
+    }
 
     /** Whether this is a catch-up case (one {@code final} table instead of {@code after_each_step}). */
     public boolean catchUp() { return "dense".equals(semantics) && sparse; }
@@ -105,6 +111,7 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
                 int off = b.add(r);
                 for (int c = 0; c < dim; c++) b.grads()[off + c] = (float) gr[c];
             }
+            if (!Double.isNaN(s.objective())) opt.setObjective(s.objective());
             opt.stepAll();
             if (!catchUp()) out.add(snapshot(t));
         }

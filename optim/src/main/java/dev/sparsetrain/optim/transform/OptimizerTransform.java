@@ -5,7 +5,8 @@ package dev.sparsetrain.optim.transform;
  * per-row state it needs, so that memory is known before training starts.
  */
 public sealed interface OptimizerTransform extends Transform
-        permits Sgd, Adagrad, RowwiseAdagrad, RmsProp, AdaDelta, Adam, Adamax, NAdam, Ftrl {
+        permits Sgd, Adagrad, RowwiseAdagrad, RmsProp, AdaDelta, Adam, Adamax, NAdam, Ftrl,
+                RAdam, Rprop, Asgd, Adafactor, Eve, Lamb, LarsSgd, PartialRowwiseAdam {
 
     /** The name used in case files and messages: "sgd", "adam", ... */
     String kind();
