@@ -180,7 +180,7 @@ public final class ImplicitBprComparison {
 
     /** The matched sparsetrain configuration: implicit's update (bias trained at the factor rate with the same L2), constant rate, its init spread. */
     static BprConfig matchedConfig(int factors, double learningRate, double regularization) {
-        return new BprConfig(factors, learningRate, regularization, learningRate, regularization, 1.0 / (factors * Math.sqrt(12)), 1.0, "sgd", "sgd");
+        return BprConfig.of(factors, learningRate, regularization, learningRate, regularization, 1.0 / (factors * Math.sqrt(12)), 1.0, "sgd", "sgd");
     }
 
     static List<Run> compare(String name, Options o, Path driver) throws IOException, InterruptedException {

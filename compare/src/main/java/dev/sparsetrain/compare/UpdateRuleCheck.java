@@ -81,7 +81,7 @@ public final class UpdateRuleCheck {
      * LibRec's BPR has no bias), factors N(0, 0.1^2) as LibRec initialises them.
      */
     public static BprConfig matchedConfig(int factors, double learningRate, double regularization) {
-        return new BprConfig(factors, learningRate, regularization, 0.0, 0.0, 0.1, 1.0, "sgd", "sgd");
+        return BprConfig.of(factors, learningRate, regularization, 0.0, 0.0, 0.1, 1.0, "sgd", "sgd");
     }
 
     private static void copy(double[][] src, Table dst) {

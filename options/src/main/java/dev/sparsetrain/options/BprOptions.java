@@ -39,9 +39,31 @@ public final class BprOptions {
     @Option(names = "--final-lr", defaultValue = "0.1", description = "Learning rates decay linearly to this fraction in the last epoch (1 = constant). Default: ${DEFAULT-VALUE}.")
     private double finalLr = D.finalLearningRate();
 
-    /** The BPR-MF configuration with these hyperparameters and the given optimizer names (checked by {@link BprConfig}). */
+    /**
+     * The BPR-MF configuration with these hyperparameters and the given optimizers (names, or
+     * specs such as {@code adam:0.01,beta2=0.99}), checked once by {@link BprConfig} and
+     * {@link dev.sparsetrain.optim.OptimizerSpec}; a refusal names the flag.
+     */
     public BprConfig config(String optimizer, String biasOptimizer) {
-        return new BprConfig(factors, lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
+        try {
+            return BprConfig.of(factors, lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
+        } catch (BadInputException e) {
+            throw new BadInputException(flagged(e.getMessage()));
+        }
+    }
+
+    /** The configuration's field names, as its checks write them, and the flags that set them. */
+    private static final String[][] FLAGS = {
+        {"factors:", "--factors"}, {"learning rate:", "--lr (learning rate)"}, {"regularization:", "--reg (regularization)"},
+        {"bias learning rate:", "--bias-lr (bias learning rate)"}, {"bias regularization:", "--bias-reg (bias regularization)"},
+        {"init std:", "--init-std"}, {"final learning rate fraction:", "--final-lr (final learning rate fraction)"},
+        {"optimizer:", "--optimizer"}, {"bias optimizer:", "--bias-optimizer"}};
+
+    static String flagged(String message) {
+        for (String[] f : FLAGS) {
+            if (message.startsWith(f[0])) return f[1] + message.substring(f[0].length() - 1);
+        }
+        return message;
     }
 
     /** {@code --positives}: users (a user uniformly, then one of its items) or pairs (a training pair uniformly). */

@@ -55,11 +55,11 @@ public record SparkBprConfig(Bpr bpr, int epochs, long seed, int partitions, int
                       double initStd, double finalLearningRate, String optimizer, String biasOptimizer) implements Serializable {
         public static Bpr of(BprConfig c) {
             return new Bpr(c.factors(), c.learningRate(), c.regularization(), c.biasLearningRate(), c.biasRegularization(), c.initStd(),
-                    c.finalLearningRate(), c.optimizer(), c.biasOptimizer());
+                    c.finalLearningRate(), c.optimizer().toString(), c.biasOptimizer().toString());
         }
 
         public BprConfig config() {
-            return new BprConfig(factors, learningRate, regularization, biasLearningRate, biasRegularization, initStd, finalLearningRate,
+            return BprConfig.of(factors, learningRate, regularization, biasLearningRate, biasRegularization, initStd, finalLearningRate,
                     optimizer, biasOptimizer);
         }
     }

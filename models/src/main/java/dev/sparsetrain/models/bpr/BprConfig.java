@@ -2,55 +2,81 @@ package dev.sparsetrain.models.bpr;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.optim.Chain;
-import dev.sparsetrain.optim.Optimizers;
-import java.util.Locale;
-import java.util.Map;
+import dev.sparsetrain.optim.OptimizerSpec;
+import java.util.Objects;
 
 /**
  * Hyperparameters of BPR-MF. Factors (the {@code users} and {@code items} tables, parameter group
  * {@code factors}) and item biases ({@code item_bias}, group {@code biases}) are separate
- * parameter groups, each with its own optimizer, learning rate and L2 strength (coupled weight
- * decay on the touched rows); biases have no L2 by default.
+ * parameter groups, each with its own optimizer (a typed {@link OptimizerSpec}: the optimizer, its
+ * learning rate and hyperparameters) and L2 strength (coupled weight decay on the touched rows);
+ * biases have no L2 by default.
+ *
+ * <p>Checks name the field and what is allowed, not a command-line flag: the options layer that
+ * fills a config puts its flag in front.
  *
  * @param factors            latent dimension (default 64)
- * @param learningRate       learning rate of the factor group (default 0.15)
+ * @param optimizer          the factor group's optimizer (default SGD, learning rate 0.15)
  * @param regularization     L2 strength on the touched user and item factor rows (default 0.0075)
- * @param biasLearningRate   learning rate of the bias group (default 0.005)
+ * @param biasOptimizer      the bias group's optimizer (default SGD, learning rate 0.005)
  * @param biasRegularization L2 strength on the touched item biases (default 0: excluded from L2)
  * @param initStd            factors start as N(0, initStd^2), biases at 0 (default 0.1)
  * @param finalLearningRate  both learning rates decay linearly over the epochs, from their value
  *                           in epoch 1 to this fraction of it in the last epoch (default 0.1;
  *                           1 = constant)
- * @param optimizer          optimizer of the factor group, one of {@link Optimizers#NAMES} with its
- *                           PyTorch defaults (default "sgd")
- * @param biasOptimizer      optimizer of the bias group (default "sgd")
  */
-public record BprConfig(int factors, double learningRate, double regularization, double biasLearningRate,
-                        double biasRegularization, double initStd, double finalLearningRate, String optimizer, String biasOptimizer) {
+public record BprConfig(int factors, OptimizerSpec optimizer, double regularization, OptimizerSpec biasOptimizer,
+                        double biasRegularization, double initStd, double finalLearningRate) {
     public BprConfig {
-        if (factors < 1 || factors > 4096) throw new BadInputException("--factors: " + factors + ", must be in [1, 4096]");
-        check("--lr (learning rate)", learningRate, 0, 10, false);
-        check("--reg (regularization)", regularization, 0, 10, true);
-        check("--bias-lr (bias learning rate)", biasLearningRate, 0, 10, true);
-        check("--bias-reg (bias regularization)", biasRegularization, 0, 10, true);
-        check("--init-std", initStd, 0, 10, true);
-        check("--final-lr (final learning rate fraction)", finalLearningRate, 0, 1, true);
-        optimizer = checkOptimizer("--optimizer", optimizer);
-        biasOptimizer = checkOptimizer("--bias-optimizer", biasOptimizer);
+        if (factors < 1 || factors > 4096) throw new BadInputException("factors: " + factors + ", must be in [1, 4096]");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(biasOptimizer, "biasOptimizer");
+        check("learning rate", optimizer.learningRate(), 0, 10, false);
+        check("regularization", regularization, 0, 10, true);
+        check("bias learning rate", biasOptimizer.learningRate(), 0, 10, true);
+        check("bias regularization", biasRegularization, 0, 10, true);
+        check("init std", initStd, 0, 10, true);
+        check("final learning rate fraction", finalLearningRate, 0, 1, true);
+        checkKind("optimizer", optimizer);
+        checkKind("bias optimizer", biasOptimizer);
     }
 
-    private static String checkOptimizer(String what, String name) {
-        String n = name == null ? "sgd" : name.toLowerCase(Locale.ROOT).replace('-', '_');
-        if (!Optimizers.NAMES.contains(n) || n.equals("ftrl")) {
-            throw new BadInputException(what + ": '" + name + "', must be one of " + Optimizers.NAMES.stream().filter(x -> !x.equals("ftrl")).toList());
+    /**
+     * The flat form: optimizer names (or full specs such as {@code adam:0.01,beta2=0.99}; a spec's
+     * own learning rate wins over {@code learningRate}) with the learning rates beside them.
+     */
+    public static BprConfig of(int factors, double learningRate, double regularization, double biasLearningRate, double biasRegularization,
+                               double initStd, double finalLearningRate, String optimizer, String biasOptimizer) {
+        return new BprConfig(factors, spec("optimizer", optimizer, learningRate), regularization, spec("bias optimizer", biasOptimizer, biasLearningRate),
+                biasRegularization, initStd, finalLearningRate);
+    }
+
+    /** {@code text} as a spec; one without its own learning rate gets {@code lr}. Null is SGD. */
+    static OptimizerSpec spec(String what, String text, double lr) {
+        String t = text == null ? "sgd" : text.strip();
+        int comma = t.indexOf(',');
+        String head = comma < 0 ? t : t.substring(0, comma), rest = comma < 0 ? "" : t.substring(comma);
+        boolean ownRate = head.contains(":") || rest.matches(".*,\\s*(lr|alpha)\\s*=.*");
+        return OptimizerSpec.parse(what, ownRate ? t : head + ":" + lr + rest);
+    }
+
+    private static void checkKind(String what, OptimizerSpec s) {
+        if (s.kind() == OptimizerSpec.Kind.FTRL) {
+            throw new BadInputException(what + ": 'ftrl' trains click models' sparse linear weights, not BPR-MF's factors; use another of "
+                    + OptimizerSpec.Kind.names());
         }
-        return n;
     }
 
     private static void check(String name, double v, double lo, double hi, boolean loInclusive) {
         boolean ok = (loInclusive ? v >= lo : v > lo) && v <= hi && Double.isFinite(v);
         if (!ok) throw new BadInputException(name + ": " + v + ", must be in " + (loInclusive ? "[" : "(") + lo + ", " + hi + "]");
     }
+
+    /** The factor group's learning rate. */
+    public double learningRate() { return optimizer.learningRate(); }
+
+    /** The bias group's learning rate. */
+    public double biasLearningRate() { return biasOptimizer.learningRate(); }
 
     /**
      * The defaults, tuned by measurement on ML-1M leave-one-out (seed 42, 20 epochs, 2 threads,
@@ -60,25 +86,36 @@ public record BprConfig(int factors, double learningRate, double regularization,
      * popularity to the factors, which rank it better per user.
      */
     public static BprConfig defaults() {
-        return new BprConfig(64, 0.15, 0.0075, 0.005, 0.0, 0.1, 0.1, "sgd", "sgd");
+        return new BprConfig(64, OptimizerSpec.of(OptimizerSpec.Kind.SGD, 0.15), 0.0075, OptimizerSpec.of(OptimizerSpec.Kind.SGD, 0.005),
+                0.0, 0.1, 0.1);
     }
 
-    /** The factor group's chain: the optimizer with its PyTorch defaults, lr, and coupled L2. */
+    /** The factor group's chain: the optimizer, its learning rate and hyperparameters, and coupled L2. */
     public Chain factorChain() {
-        return Optimizers.fromPyTorch("group 'factors'", optimizer, Map.of("lr", learningRate)).withWeightDecay(regularization);
+        return optimizer.toChain().withWeightDecay(regularization);
     }
 
     /** The bias group's chain. */
     public Chain biasChain() {
-        return Optimizers.fromPyTorch("group 'biases'", biasOptimizer, Map.of("lr", biasLearningRate)).withWeightDecay(biasRegularization);
+        return biasOptimizer.toChain().withWeightDecay(biasRegularization);
     }
 
-    public BprConfig withFactors(int f) { return new BprConfig(f, learningRate, regularization, biasLearningRate, biasRegularization, initStd, finalLearningRate, optimizer, biasOptimizer); }
-    public BprConfig withLearningRate(double lr) { return new BprConfig(factors, lr, regularization, biasLearningRate, biasRegularization, initStd, finalLearningRate, optimizer, biasOptimizer); }
-    public BprConfig withRegularization(double r) { return new BprConfig(factors, learningRate, r, biasLearningRate, biasRegularization, initStd, finalLearningRate, optimizer, biasOptimizer); }
-    public BprConfig withBiasLearningRate(double lr) { return new BprConfig(factors, learningRate, regularization, lr, biasRegularization, initStd, finalLearningRate, optimizer, biasOptimizer); }
-    public BprConfig withBiasRegularization(double r) { return new BprConfig(factors, learningRate, regularization, biasLearningRate, r, initStd, finalLearningRate, optimizer, biasOptimizer); }
-    public BprConfig withInitStd(double s) { return new BprConfig(factors, learningRate, regularization, biasLearningRate, biasRegularization, s, finalLearningRate, optimizer, biasOptimizer); }
-    public BprConfig withFinalLearningRate(double f) { return new BprConfig(factors, learningRate, regularization, biasLearningRate, biasRegularization, initStd, f, optimizer, biasOptimizer); }
-    public BprConfig withOptimizers(String factorsOpt, String biasOpt) { return new BprConfig(factors, learningRate, regularization, biasLearningRate, biasRegularization, initStd, finalLearningRate, factorsOpt, biasOpt); }
+    public BprConfig withFactors(int f) { return new BprConfig(f, optimizer, regularization, biasOptimizer, biasRegularization, initStd, finalLearningRate); }
+    public BprConfig withLearningRate(double lr) { return new BprConfig(factors, optimizer.withLearningRate(lr), regularization, biasOptimizer, biasRegularization, initStd, finalLearningRate); }
+    public BprConfig withRegularization(double r) { return new BprConfig(factors, optimizer, r, biasOptimizer, biasRegularization, initStd, finalLearningRate); }
+    public BprConfig withBiasLearningRate(double lr) { return new BprConfig(factors, optimizer, regularization, biasOptimizer.withLearningRate(lr), biasRegularization, initStd, finalLearningRate); }
+    public BprConfig withBiasRegularization(double r) { return new BprConfig(factors, optimizer, regularization, biasOptimizer, r, initStd, finalLearningRate); }
+    public BprConfig withInitStd(double s) { return new BprConfig(factors, optimizer, regularization, biasOptimizer, biasRegularization, s, finalLearningRate); }
+    public BprConfig withFinalLearningRate(double f) { return new BprConfig(factors, optimizer, regularization, biasOptimizer, biasRegularization, initStd, f); }
+
+    /** Both groups' optimizers: names keep the current learning rates, full specs ({@code adam:0.01,...}) bring their own. */
+    public BprConfig withOptimizers(String factorsOpt, String biasOpt) {
+        return new BprConfig(factors, spec("optimizer", factorsOpt, learningRate()), regularization, spec("bias optimizer", biasOpt, biasLearningRate()),
+                biasRegularization, initStd, finalLearningRate);
+    }
+
+    /** Both groups' optimizers, typed. */
+    public BprConfig withOptimizers(OptimizerSpec factorsOpt, OptimizerSpec biasOpt) {
+        return new BprConfig(factors, factorsOpt, regularization, biasOpt, biasRegularization, initStd, finalLearningRate);
+    }
 }

@@ -43,7 +43,7 @@ public final class BprFiles {
                 "{\"factors\":%d,\"learningRate\":%s,\"regularization\":%s,\"biasLearningRate\":%s,\"biasRegularization\":%s,"
                         + "\"initStd\":%s,\"finalLearningRate\":%s,\"optimizer\":\"%s\",\"biasOptimizer\":\"%s\"}",
                 c.factors(), num(c.learningRate()), num(c.regularization()), num(c.biasLearningRate()),
-                num(c.biasRegularization()), num(c.initStd()), num(c.finalLearningRate()), c.optimizer(), c.biasOptimizer());
+                num(c.biasRegularization()), num(c.initStd()), num(c.finalLearningRate()), c.optimizer(), c.biasOptimizer());   // specs with their rates: OptimizerSpec's text form
     }
 
     private static String num(double d) {
@@ -54,10 +54,13 @@ public final class BprFiles {
         try {
             JsonNode n = JSON.readTree(json);
             BprConfig d = BprConfig.defaults();
-            return new BprConfig(n.path("factors").asInt(d.factors()), n.path("learningRate").asDouble(d.learningRate()),
+            // files of older versions hold bare optimizer names beside the learning rates
+            return BprConfig.of(n.path("factors").asInt(d.factors()), n.path("learningRate").asDouble(d.learningRate()),
                     n.path("regularization").asDouble(d.regularization()), n.path("biasLearningRate").asDouble(d.biasLearningRate()),
                     n.path("biasRegularization").asDouble(d.biasRegularization()), n.path("initStd").asDouble(d.initStd()),
-                    n.path("finalLearningRate").asDouble(d.finalLearningRate()), n.path("optimizer").asText(d.optimizer()), n.path("biasOptimizer").asText(d.biasOptimizer()));
+                    n.path("finalLearningRate").asDouble(d.finalLearningRate()), n.path("optimizer").asText("sgd"), n.path("biasOptimizer").asText("sgd"));
+        } catch (BadInputException e) {
+            throw new BadInputException(file + ": model configuration: " + e.getMessage());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new BadInputException(file + ": damaged model configuration (" + e.getOriginalMessage() + ")");
         }
