@@ -175,7 +175,7 @@ class RecommenderCommandsTest {
         Files.createDirectories(model.getParent());
         assertBadInput(run(small("--lr", "-0.1", "--out", model.toString())), "--lr", model);
         assertBadInput(run(small("--bias-lr", "-1", "--out", model.toString())), "--bias-lr", model);
-        assertBadInput(run(small("--optimizer", "adamx", "--out", model.toString())), "--optimizer: 'adamx'", model);
+        assertBadInput(run(small("--optimizer", "adamx", "--out", model.toString())), "--optimizer: unknown optimizer 'adamx'", model);
         assertBadInput(run(small("--epochs", "0", "--out", model.toString())), "--epochs: 0", model);
         assertBadInput(run(small("--threads", "0", "--out", model.toString())), "--threads: 0", model);
         assertBadInput(run(small("--negative-collision", "retry", "--out", model.toString())),

@@ -47,6 +47,8 @@ public record BprConfig(int factors, OptimizerSpec optimizer, double regularizat
      */
     public static BprConfig of(int factors, double learningRate, double regularization, double biasLearningRate, double biasRegularization,
                                double initStd, double finalLearningRate, String optimizer, String biasOptimizer) {
+        check("learning rate", learningRate, 0, 10, false);
+        check("bias learning rate", biasLearningRate, 0, 10, true);
         return new BprConfig(factors, spec("optimizer", optimizer, learningRate), regularization, spec("bias optimizer", biasOptimizer, biasLearningRate),
                 biasRegularization, initStd, finalLearningRate);
     }
