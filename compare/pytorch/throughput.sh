@@ -2,7 +2,7 @@
 # PyTorch against sparsetrain, training throughput, run alternately so that load from other
 # processes hits both alike: ROUNDS rounds (default 3), each running every set-up once in a rotated
 # order. Prints each run's output with the load average before it; the median and range are read
-# off these lines (README, "PyTorch, measured on this machine").
+# off these lines (docs/results.md, "PyTorch, measured on this machine").
 #   bash compare/pytorch/throughput.sh [ROUNDS]        (from the repository root; needs python3-torch)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

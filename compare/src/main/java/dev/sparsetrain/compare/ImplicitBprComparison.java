@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  *
  * <p>implicit runs in a separate Python process ({@code --python}, default {@code /usr/bin/python3})
  * with its compiled {@code implicit.cpu.bpr} module on {@code PYTHONPATH} ({@code --implicit DIR});
- * its code is not part of this repository (the README says how to build it). The driver script
+ * its code is not part of this repository (docs/results.md says how to build it). The driver script
  * {@code implicit_bpr_run.py} (a resource of this module) calls implicit's own {@code fit()}.
  *
  * <p>Protocol, the same for both tools:
@@ -147,7 +147,7 @@ public final class ImplicitBprComparison {
             o = Options.parse(args);
             o.requireMovieLens();
             if (!Files.isRegularFile(o.implicitDir.resolve("implicit/cpu/__init__.py"))) {
-                throw new IllegalArgumentException("--implicit " + o.implicitDir + ": no implicit/cpu package there (build implicit's bpr.pyx first, see the README)");
+                throw new IllegalArgumentException("--implicit " + o.implicitDir + ": no implicit/cpu package there (build implicit's bpr.pyx first, see docs/results.md)");
             }
             if (!Files.isExecutable(o.python)) throw new IllegalArgumentException("--python " + o.python + ": not an executable file");
         } catch (IllegalArgumentException e) {
@@ -343,7 +343,7 @@ public final class ImplicitBprComparison {
         return n;
     }
 
-    /** sparsetrain with all its defaults (the README's BPR table), 2 threads. */
+    /** sparsetrain with all its defaults (docs/results.md's BPR table), 2 threads. */
     static Setup sparsetrainDefaults() {
         return sparsetrain("sparsetrain BPR-MF, all its defaults (bias, lr 0.15 decaying, 20 ep. of 1/pair, uniform negatives), 2 threads",
                 BprConfig.defaults(), 2, TrainerConfig.defaults().epochs(), 0, TrainerConfig.defaults().positives(), false);

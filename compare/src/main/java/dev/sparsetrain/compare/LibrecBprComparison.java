@@ -36,7 +36,7 @@ import net.librec.conf.Configuration;
  *
  * <p>Protocol, the same for both tools:
  * <ul>
- *   <li>one split: this project's leave-one-out split with seed 42 (the README's BPR table), given
+ *   <li>one split: this project's leave-one-out split with seed 42 (docs/results.md's BPR table), given
  *       to LibRec as its data model ({@link SplitDataModel}), same user and item indices;</li>
  *   <li>matched training (rows "matched"): the update rule is the same (checked by
  *       {@link UpdateRuleCheck}): plain SGD on -ln sigma(x_uij) with coupled L2 on the touched user

@@ -2,7 +2,7 @@
 training set exported by dev.sparsetrain.compare.ImplicitBprComparison, for that comparison.
 
 Needs numpy, scipy, tqdm and implicit's compiled CPU BPR module on PYTHONPATH (built from
-implicit/cpu/bpr.pyx as the README describes). Reads CSR_DIR/indptr.npy and CSR_DIR/indices.npy
+implicit/cpu/bpr.pyx as docs/results.md describes). Reads CSR_DIR/indptr.npy and CSR_DIR/indices.npy
 (int32, the users' sorted training items, sparsetrain's dense indices), trains with implicit's own
 fit() and writes OUT_DIR/user_factors.npy and OUT_DIR/item_factors.npy (float32, implicit's layout:
 factors + 1 columns; the users' last column is 1, the items' last column is the item bias). Prints

@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * <p>{@link #skipping()} gives implicit's rule instead (benfred/implicit, {@code bpr.pyx}): one
  * draw from the same distribution, and when it is an item the user has, {@code -1}, so the
  * trainer skips that sample (no update; the sample still counts in the epoch). Users who own many
- * items then get fewer updates. Measured in the README's comparison with implicit, where this rule
+ * items then get fewer updates. Measured in docs/results.md's comparison with implicit, where this rule
  * alone explained implicit's higher NDCG at matched steps.
  *
  * <p>Thread-safety: immutable after construction; each thread passes its own {@link SplittableRandom}.

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The seed study behind the README's Spark calibration figures (not a test: minutes of work).
+ * The seed study behind docs/spark.md's calibration figures (not a test: minutes of work).
  * Replays Spark training in one JVM ({@link SparkCtrCalibrationTest#replay}, equal to Spark
  * training bit for bit) for seeds 1..S and prints mean and spread of test calibration and NE,
  * without and with the bias re-fit.
