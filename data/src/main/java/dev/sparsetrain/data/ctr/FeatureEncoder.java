@@ -87,6 +87,18 @@ public final class FeatureEncoder {
         return new FeatureEncoder(config, names.clone(), denseNames.clone(), mean.clone(), std.clone(), vocab, tableRows.clone(), null);
     }
 
+    /**
+     * The dense columns of {@code train} that would reach the model spanning orders of magnitude
+     * under {@code transform} ({@link dev.sparsetrain.data.ScaleCheck}): every raw heavy-tailed
+     * column under {@link DenseTransform#NONE} or {@link DenseTransform#STANDARDIZE} (a z-score of
+     * a count of 10^6 is still in the hundreds), none after log1p. Checked before training, so a
+     * command can warn in one line per column.
+     */
+    public static java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wideDenseColumns(CtrRawData train, DenseTransform transform) {
+        if (transform == DenseTransform.LOG1P || transform == DenseTransform.LOG1P_STANDARDIZE || train.numDense() == 0) return java.util.List.of();
+        return dev.sparsetrain.data.ScaleCheck.wideColumns(train.denseNames(), train.dense(), train.rows(), train.numDense());
+    }
+
     /** Fits dense statistics and (for {@code minCount >= 1}) the vocabularies on {@code train}. */
     public static FeatureEncoder fit(CtrRawData train, EncoderConfig config) {
         int nd = train.numDense(), ns = train.numSparse(), n = train.rows();

@@ -7,6 +7,7 @@ import dev.sparsetrain.testkit.Datasets;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CtrReaderTest {
@@ -90,6 +91,19 @@ class CtrReaderTest {
         System.out.print("criteo-head10k, 1e5 buckets per feature:\n" + rep.format());
         // SOURCE.md: 43,579 distinct (field, value) pairs over C1..C26, not counting empty fields as values
         assertTrue(rep.totalDistinct() >= 43_579 && rep.totalDistinct() <= 43_579 + 26, "distinct " + rep.totalDistinct());
+    }
+
+    @Test
+    void rawCriteoCountsAreFlaggedAsWideAndNotAfterLog1p() {
+        Path dir = Datasets.require("criteo-kaggle-dac-head10k");
+        CtrRawData d = CtrReader.readCriteo(dir.resolve("train-10k.txt"), false);
+        var raw = FeatureEncoder.wideDenseColumns(d, DenseTransform.NONE);
+        for (var w : raw) System.out.println("criteo-head10k raw: " + w.describe("use log1p"));
+        // I2, I3, I5, I6, I7, I9: maxima 1,658 .. 1.6e6 against medians of 5 .. 2,836
+        assertEquals(List.of("I2", "I3", "I5", "I6", "I7", "I9"), raw.stream().map(w -> w.name()).toList());
+        assertEquals(raw.size(), FeatureEncoder.wideDenseColumns(d, DenseTransform.STANDARDIZE).size());
+        assertTrue(FeatureEncoder.wideDenseColumns(d, DenseTransform.LOG1P).isEmpty());
+        assertTrue(FeatureEncoder.wideDenseColumns(d, DenseTransform.LOG1P_STANDARDIZE).isEmpty());
     }
 
     @Test
