@@ -182,19 +182,20 @@ public final class CtrTrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The per-group figures of one pass, with groups more than 10x from the median update-to-weight ratio flagged. */
+    /**
+     * The per-group figures of one pass, with groups more than 10x from the median update-to-weight
+     * ratio, or with a per-row gradient more than 10x the median, flagged.
+     */
     static void printDiagnostics(PrintWriter out, int pass, java.util.List<dev.sparsetrain.optim.GroupDiagnostics> d) {
-        int[] flags = dev.sparsetrain.optim.GroupDiagnostics.flagImbalance(d, 10);
-        double med = dev.sparsetrain.optim.GroupDiagnostics.medianUpdateToWeight(d);
-        out.printf("pass %d optimizer figures (flag: update/weight over 10x from the groups' median; embedding rows move only "
-                + "when touched, so theirs runs higher):%n", pass);
+        java.util.List<String> verdicts = dev.sparsetrain.optim.GroupDiagnostics.verdicts(d, 10);
+        out.printf("pass %d optimizer figures (flags: update/weight over 10x from the groups' median, embedding rows move only "
+                + "when touched, so theirs runs higher; per-row RMS gradient over 10x the median; eff. lr = the mean over updated "
+                + "rows of lr_t / the optimizer's denominator):%n", pass);
         out.printf("  %-12s %8s %11s %12s %13s %11s %8s  %s%n", "group", "steps", "grad norm", "update norm", "update/weight", "eff. lr",
                 "touched", "flag");
         for (int i = 0; i < d.size(); i++) {
             var g = d.get(i);
-            String flag = g.updateToWeightRatio() == 0 ? "not moving" : flags[i] == 0 ? "ok"
-                    : String.format(java.util.Locale.ROOT, "%s (%.0fx the median)", flags[i] > 0 ? "FAST" : "SLOW",
-                            flags[i] > 0 ? g.updateToWeightRatio() / med : med / g.updateToWeightRatio());
+            String flag = verdicts.get(i);
             out.printf(java.util.Locale.ROOT, "  %-12s %8d %11.4g %12.4g %13.4g %11.4g %8.4f  %s%s%n", g.group(), g.steps(), g.gradientNorm(),
                     g.updateNorm(), g.updateToWeightRatio(), g.meanEffectiveLr(), g.fractionRowsTouched(), flag,
                     g.nonFiniteGradients() > 0 ? ", " + g.nonFiniteGradients() + " non-finite gradients skipped" : "");

@@ -95,6 +95,51 @@ public record GroupDiagnostics(String group, long steps, long rowsUpdated, doubl
         return r.length % 2 == 1 ? r[r.length / 2] : Math.sqrt(r[r.length / 2 - 1] * r[r.length / 2]);
     }
 
+    /**
+     * Groups whose gradient is far above the others': the RMS gradient norm per updated row
+     * ({@link #rmsRowGradientNorm()}: a group's total norm grows with its row count, the per-row
+     * figure does not) more than {@code factor} times the median over the groups with updates.
+     * This is the seeds' failure (one group's gradient 100x the rest's) seen before it shows in the
+     * updates: an adaptive optimizer hides it in the update-to-weight ratio, plain SGD does not.
+     */
+    public static boolean[] flagLargeGradients(java.util.List<GroupDiagnostics> groups, double factor) {
+        boolean[] flags = new boolean[groups.size()];
+        double[] r = groups.stream().filter(g -> g.rowsUpdated() > 0).mapToDouble(GroupDiagnostics::rmsRowGradientNorm).sorted().toArray();
+        if (r.length < 2) return flags;
+        double med = r.length % 2 == 1 ? r[r.length / 2] : Math.sqrt(r[r.length / 2 - 1] * r[r.length / 2]);
+        for (int i = 0; i < flags.length; i++) {
+            GroupDiagnostics g = groups.get(i);
+            flags[i] = g.rowsUpdated() > 0 && med > 0 && g.rmsRowGradientNorm() > factor * med;
+        }
+        return flags;
+    }
+
+    /**
+     * The verdict on each group, one short phrase: {@code not moving}, {@code FAST (12x the median)}
+     * or {@code SLOW (...)} for an update-to-weight ratio more than {@code factor} from the median,
+     * {@code LARGE GRADIENT (35x the median per row)}, both joined when both hold, else {@code ok}.
+     */
+    public static java.util.List<String> verdicts(java.util.List<GroupDiagnostics> groups, double factor) {
+        int[] ratio = flagImbalance(groups, factor);
+        boolean[] grad = flagLargeGradients(groups, factor);
+        double med = medianUpdateToWeight(groups);
+        double[] r = groups.stream().filter(g -> g.rowsUpdated() > 0).mapToDouble(GroupDiagnostics::rmsRowGradientNorm).sorted().toArray();
+        double gmed = r.length == 0 ? Double.NaN : r.length % 2 == 1 ? r[r.length / 2] : Math.sqrt(r[r.length / 2 - 1] * r[r.length / 2]);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            GroupDiagnostics g = groups.get(i);
+            java.util.List<String> v = new java.util.ArrayList<>();
+            if (g.updateToWeightRatio() == 0) v.add("not moving");
+            else if (ratio[i] != 0) {
+                v.add(String.format(java.util.Locale.ROOT, "%s (%.0fx the median update/weight)", ratio[i] > 0 ? "FAST" : "SLOW",
+                        ratio[i] > 0 ? g.updateToWeightRatio() / med : med / g.updateToWeightRatio()));
+            }
+            if (grad[i]) v.add(String.format(java.util.Locale.ROOT, "LARGE GRADIENT (%.0fx the median per row)", g.rmsRowGradientNorm() / gmed));
+            out.add(v.isEmpty() ? "ok" : String.join(", ", v));
+        }
+        return out;
+    }
+
     /** One line for logs. */
     public String describe() {
         return String.format(java.util.Locale.ROOT,
