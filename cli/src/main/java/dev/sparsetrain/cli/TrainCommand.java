@@ -213,7 +213,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (training.quiet) for (var es : res.history()) w.println("  " + es.line());
         w.printf(Locale.ROOT, "trained %d epochs in %.2f s (training only): %s samples/s%s%n", res.history().size(), res.trainSeconds(),
                 Progress.human(res.samplesPerSecond()),
-                res.stoppedEarly() ? String.format(Locale.ROOT, "; stopped early, kept epoch %d (%s %.4f)", res.bestEpoch(), training.validationMetric, res.bestValidation()) : "");
+                res.diverged() ? "; " + res.notes().get(res.notes().size() - 1) + (res.bestEpoch() > 0 ? String.format(Locale.ROOT, ", kept epoch %d", res.bestEpoch()) : "")
+                : res.stoppedEarly() ? String.format(Locale.ROOT, "; stopped early, kept epoch %d (%s %.4f)", res.bestEpoch(), training.validationMetric, res.bestValidation()) : "");
         if (diagnostics) {
             w.println("optimizer diagnostics over the run:");
             for (var g : m.optimizer().diagnostics()) w.println("  " + g.describe());

@@ -182,6 +182,21 @@ public final class Trainer {
         public boolean diverged() { return !history.isEmpty() && !Double.isFinite(finalLoss()); }
     }
 
+    /**
+     * {@code diverged at epoch E (group G)}: G is the group with non-finite gradients skipped, or
+     * else the one with the largest update-to-weight ratio (the first to blow up), when known.
+     */
+    static String divergedNote(int epoch, List<GroupDiagnostics> groups) {
+        GroupDiagnostics worst = null;
+        for (GroupDiagnostics g : groups) {
+            if (worst == null || g.nonFiniteGradients() > worst.nonFiniteGradients()
+                    || (g.nonFiniteGradients() == worst.nonFiniteGradients() && !(g.updateToWeightRatio() <= worst.updateToWeightRatio()))) {
+                worst = g;
+            }
+        }
+        return "diverged at epoch " + epoch + (worst == null ? "" : " (group " + worst.group() + ")") + ": the loss is not finite";
+    }
+
     /** {@link #fit(Trainable, State, Validator, Checkpointer, BiFunction)} from a fresh state. */
     public Result fit(Trainable model, Validator validator, Checkpointer checkpointer, BiFunction<String, Long, Progress> progress) {
         return fit(model, State.fresh(), validator, checkpointer, progress);
@@ -255,6 +270,7 @@ public final class Trainer {
             p.close();
             history.add(new EpochRecord(epoch, run.samples(), run.seconds(), run.cpuSeconds(), run.loss(), v,
                     val == null ? Map.of() : val.extra(), groups));
+            if (diverged) notes.add(divergedNote(epoch, groups));
             boolean stop = diverged || (config.patience() > 0 && validator != null && sinceBest >= config.patience());
             // the best epoch's parameters must survive the next epoch: copy them now, unless this is the end
             if (bestEpoch == epoch && validator != null && !last && !stop) bestSnapshot = Snapshot.of(model);
