@@ -165,6 +165,7 @@
       var w = fitWidth(fig, spec);
       if (w !== u.width) u.setSize({ width: w, height: u.height });
     });
+    fig.stChart = u; // for scripts and the screenshot test: the uPlot instance
     fig.setAttribute("data-st-ready", "uplot");
   }
 

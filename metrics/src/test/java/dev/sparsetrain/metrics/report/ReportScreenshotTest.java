@@ -180,6 +180,80 @@ class ReportScreenshotTest {
         assertColour(pics.fallback, 0x1f77b4, 300, "the sgd path (and the loss curve) without the script");
     }
 
+    /**
+     * Drives the charts with synthetic mouse events (a probe script appended to the page, run by
+     * --dump-dom with virtual time) and reads the results off the DOM: hovering the lr-find chart
+     * fills uPlot's legend with each series' value at the cursor, dragging zooms the x axis and a
+     * double-click restores it, clicking a legend entry hides its series; hovering the contour next
+     * to a path point shows that point's name, step and coordinates.
+     */
+    @Test
+    void hoverZoomAndLegendTogglingWork() throws Exception {
+        String probe = """
+                <script>
+                window.addEventListener("load", function () {
+                  var b = document.body;
+                  function ev(el, type, x, y) { el.dispatchEvent(new MouseEvent(type, {clientX: x, clientY: y, bubbles: true, button: 0, movementX: 1})); }
+                  var fig = document.querySelector("[data-st-ready=uplot]"), u = fig.stChart;
+                  var over = fig.querySelector(".u-over"), r = over.getBoundingClientRect(), cy = r.top + r.height / 2;
+                  ev(over, "mouseenter", r.left + r.width / 2, cy);
+                  ev(over, "mousemove", r.left + r.width / 2, cy);
+                  setTimeout(function () {
+                    b.setAttribute("data-values", Array.prototype.map.call(fig.querySelectorAll(".u-legend .u-value"), function (e) { return e.textContent; }).join("|"));
+                    var x0 = u.scales.x.min, x1 = u.scales.x.max;
+                    ev(over, "mousedown", r.left + r.width * 0.3, cy);
+                    ev(over, "mousemove", r.left + r.width * 0.45, cy);
+                    setTimeout(function () {
+                    ev(over, "mousemove", r.left + r.width * 0.6, cy);
+                    setTimeout(function () {
+                    ev(document, "mouseup", r.left + r.width * 0.6, cy);
+                    setTimeout(function () {
+                      b.setAttribute("data-zoom", [x0, x1, u.scales.x.min, u.scales.x.max].join("|"));
+                      ev(over, "dblclick", r.left + r.width / 2, cy);
+                      setTimeout(function () {
+                        b.setAttribute("data-reset", [u.scales.x.min, u.scales.x.max].join("|"));
+                        var entry = fig.querySelectorAll(".u-legend .u-series")[2];
+                        ev(entry.firstChild, "click", 0, 0);
+                        b.setAttribute("data-toggled", entry.className + "|" + u.series[2].show);
+                        var c = document.querySelector("[data-st-ready=contour]"), svg = c.querySelector("svg");
+                        var spec = JSON.parse(c.querySelector("script.st-fig").textContent), pts = spec.paths[0].pts, k = 5 * 3;
+                        var p = svg.createSVGPoint(); p.x = pts[k]; p.y = pts[k + 1];
+                        var s = p.matrixTransform(svg.getScreenCTM());
+                        ev(svg, "mousemove", s.x + 2, s.y + 1);
+                        b.setAttribute("data-tip", c.querySelector(".st-tip").textContent + "|" + c.querySelector(".st-tip").style.display + "|" + pts[k + 2]);
+                      }, 50);
+                    }, 50);
+                    }, 50);
+                    }, 50);
+                  }, 50);
+                });
+                </script>""";
+        HtmlReport r = lrFindReport().chart(new SvgContour("bowl", "x", "y").surface((x, y) -> x * x + y * y, -2, 2, -2, 2, 40)
+                .path("sgd", new double[] {-1.5, -1.2, -0.9, -0.6, -0.3, 0}, new double[] {1.5, 1.2, 0.9, 0.6, 0.3, 0}));
+        Path html = OUT.resolve("probe.html");
+        Files.writeString(html, r.render().replace("</body>", probe + "</body>"));
+        String dom = run(List.of("--virtual-time-budget=5000", "--dump-dom"), html);
+        String[] values = attr(dom, "data-values").split("\\|");
+        assertEquals(4, values.length, "x and three series in the legend");
+        for (String v : values) assertTrue(v.matches("[-0-9.e]+"), "a hover value, not a placeholder: " + String.join(", ", values));
+        String[] z = attr(dom, "data-zoom").split("\\|");
+        double before = Double.parseDouble(z[1]) / Double.parseDouble(z[0]), after = Double.parseDouble(z[3]) / Double.parseDouble(z[2]);
+        assertTrue(after < before / 10, "dragging over 30% of a log axis zooms in: span " + before + " -> " + after);
+        String[] reset = attr(dom, "data-reset").split("\\|");
+        assertEquals(Double.parseDouble(z[0]), Double.parseDouble(reset[0]), 1e-12, "double-click restores the x range");
+        assertEquals(Double.parseDouble(z[1]), Double.parseDouble(reset[1]), 1e-9);
+        assertEquals("u-series u-off|false", attr(dom, "data-toggled"), "a click on a legend entry hides its series");
+        String[] tip = attr(dom, "data-tip").split("\\|");
+        assertEquals("", tip[1], "the tooltip is shown");
+        assertEquals("sgd, step " + tip[2] + ": x = -0.6, y = 0.6", tip[0]);
+    }
+
+    private static String attr(String dom, String name) {
+        Matcher m = Pattern.compile(name + "=\"([^\"]*)\"").matcher(dom);
+        assertTrue(m.find(), "the probe set " + name + " (did it run?)");
+        return m.group(1).replace("&amp;", "&");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static Path write(String name, HtmlReport r) throws IOException {
