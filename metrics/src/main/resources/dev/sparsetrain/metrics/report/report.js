@@ -1,4 +1,4 @@
-/* sparsetrain report charts: draws every <script type="application/json" class="st-fig"> with uPlot
+/* sparsetrain report charts: draws every JSON script element of class st-fig with uPlot
  * (kind "line") or adds hover and legend toggling to the static SVG next to it (kind "contour").
  * The static SVG stays the fallback: it is hidden only after uPlot has drawn the chart, so a viewer
  * without JavaScript, or a failure here, still shows every figure. Part of sparsetrain (metrics
