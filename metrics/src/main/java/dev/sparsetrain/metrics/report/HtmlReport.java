@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * chart. Other {@link SvgFigure}s are embedded as static SVG.
  *
  * <p>Tables sit in a horizontally scrolling box when wider than the page; a column whose cells are
- * all numbers (or empty) is right-aligned, header included.
+ * all numbers (or empty) is right-aligned, header included; cells do not wrap, except text longer
+ * than 32 characters.
  *
  * <pre>
  * new HtmlReport("VBPR ablation on tiktok-diffmm")
@@ -90,7 +91,9 @@ public final class HtmlReport {
                 Object v = r.get(c);
                 String s = v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.4f", d)
                         : v instanceof Float f ? String.format(java.util.Locale.ROOT, "%.4f", f) : String.valueOf(v);
-                body.append(numeric[c] || v instanceof Number ? "<td class=\"n\">" : "<td>").append(SvgChart.esc(s)).append("</td>");
+                // short cells stay on one line (the box scrolls instead); long text wraps in a column at least 16em wide
+                String open = numeric[c] || v instanceof Number ? "<td class=\"n\">" : s.length() > 32 ? "<td class=\"w\">" : "<td>";
+                body.append(open).append(SvgChart.esc(s)).append("</td>");
             }
             body.append("</tr>\n");
         }

@@ -18,6 +18,38 @@
     return vals.map(function (v) { return v == null ? "" : fmt(v); });
   }
 
+  /** Nice linear ticks: about 5 steps of 1, 2 or 5 times a power of ten. */
+  function linearSplits(min, max) {
+    var raw = (max - min) / 5, mag = Math.pow(10, Math.floor(Math.log10(raw))), n = raw / mag;
+    var step = (n < 1.5 ? 1 : n < 3 ? 2 : n < 7 ? 5 : 10) * mag, out = [];
+    for (var t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) out.push(+t.toPrecision(12));
+    return out;
+  }
+
+  /**
+   * Ticks for a log axis: the decades in range, with 2x and 5x between them when there are at
+   * most three; linear ticks when the range holds fewer than two decades' worth (a narrow band).
+   */
+  function logSplits(u, axisIdx, min, max) {
+    var out = [], lo = Math.ceil(Math.log10(min) - 1e-9), hi = Math.floor(Math.log10(max) + 1e-9);
+    for (var e = lo - 1; e <= hi; e++) {
+      var d = Math.pow(10, e);
+      [1, 2, 5].forEach(function (m) {
+        var v = +(m * d).toPrecision(12);
+        if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9) && (m === 1 || hi - lo < 3)) out.push(v);
+      });
+    }
+    return out.length >= 3 ? out : linearSplits(min, max).filter(function (v) { return v > 0; });
+  }
+
+  /** [min, max] widened by pad of the span in log10 (half a decade each way when min == max). */
+  function logRange(min, max, pad) {
+    var a = Math.log10(min), b = Math.log10(max);
+    if (a === b) { a -= 0.5; b += 0.5; }
+    var p = (b - a) * pad;
+    return [Math.pow(10, a - p), Math.pow(10, b + p)];
+  }
+
   /** Moves a label box down until it overlaps none placed before; returns its y. */
   function place(placed, x, y, w, h) {
     for (var moved = true; moved;) {
@@ -123,9 +155,13 @@
     var extraX = spec.points.map(function (p) { return p.x; }).filter(function (x) { return x != null && (!spec.logX || x > 0); });
     function xRange(u, min, max) {
       extraX.forEach(function (x) { min = min == null ? x : Math.min(min, x); max = max == null ? x : Math.max(max, x); });
-      if (min == null) return [0, 1];
-      if (spec.logX) return uPlot.rangeLog(min, max, 10, true);
+      if (min == null) return spec.logX ? [1, 10] : [0, 1];
+      if (spec.logX) return logRange(min, max, 0);
       return min === max ? [min - 0.5, max + 0.5] : [min, max];
+    }
+    // a log y axis spans the data plus 5% (in log), like the SVG, not whole decades
+    function yRange(u, min, max) {
+      return min == null ? [1, 10] : logRange(min, max, 0.05);
     }
 
     var opts = {
@@ -134,11 +170,11 @@
       height: Math.max(160, spec.height - 40),
       scales: {
         x: { time: false, distr: spec.logX ? 3 : 1, log: 10, range: xRange },
-        y: { distr: spec.logY ? 3 : 1, log: 10 }
+        y: spec.logY ? { distr: 3, log: 10, range: yRange } : { distr: 1 }
       },
       axes: [
-        { label: spec.xLabel, values: tickLabels },
-        { label: spec.yLabel, size: 64, values: tickLabels }
+        { label: spec.xLabel, values: tickLabels, splits: spec.logX ? logSplits : undefined },
+        { label: spec.yLabel, size: 64, values: tickLabels, splits: spec.logY ? logSplits : undefined }
       ],
       cursor: { drag: { x: true, y: true, uni: 40 } },
       legend: { live: true },
@@ -223,6 +259,10 @@
       tip.style.display = "";
     });
     svg.addEventListener("mouseleave", function () { ring.style.display = "none"; tip.style.display = "none"; });
+    var hint = document.createElement("div");
+    hint.className = "st-hint";
+    hint.textContent = "hover a path for its step and coordinates; click a legend entry to hide or show it";
+    fig.appendChild(hint);
     fig.setAttribute("data-st-ready", "contour");
   }
 
