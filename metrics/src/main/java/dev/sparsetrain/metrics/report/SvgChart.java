@@ -9,14 +9,23 @@ import java.util.Locale;
 /**
  * A line chart rendered to a standalone SVG string: several named series of (x, y) points, linear
  * or log10 axes, ticks, axis titles and a legend. Non-finite points are skipped (a diverging
- * learning-rate sweep ends in NaN losses), so a series may show as several segments.
+ * learning-rate sweep ends in NaN losses), so a series may show as several segments. Marks:
+ * {@link #markX} a dotted vertical line across the plot (a best epoch), {@link #markOnSeries} a
+ * labelled dot on one series' curve (the learning rate lr-find suggests for a group).
+ *
+ * <p>In an {@link HtmlReport} the same chart is also drawn with uPlot (hover values, drag to zoom,
+ * legend toggling), from the JSON of {@link #interactiveJson()}; this SVG stays in the page as the
+ * fallback for a viewer without JavaScript.
  *
  * <pre>
  * String svg = new SvgChart("loss vs learning rate", "learning rate", "loss")
  *         .logX(true)
  *         .series("factors", lrs, losses)
+ *         .markOnSeries("factors", 3e-3, "suggested 3e-3")
  *         .render();
  * </pre>
+ *
+ * <p>Not thread-safe (a builder); {@link #render()} does not change it.
  */
 public final class SvgChart implements SvgFigure {
     private static final String[] PALETTE = {
@@ -34,6 +43,10 @@ public final class SvgChart implements SvgFigure {
     private int width = 640;
     private int height = 360;
     private final List<double[]> markers = new ArrayList<>();
+    private final List<PointMark> pointMarks = new ArrayList<>();
+
+    /** A labelled dot on series {@code series} at {@code x}. */
+    private record PointMark(int series, double x, String label) {}
 
     public SvgChart(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -77,6 +90,91 @@ public final class SvgChart implements SvgFigure {
         return this;
     }
 
+    /**
+     * A labelled dot on the curve of the series named {@code seriesName} at {@code x}, e.g. the
+     * learning rate lr-find suggests for a group: its y is interpolated linearly (on the chart's
+     * axes, so log-linearly on a log axis) between the series' neighbouring points. The x axis is
+     * widened to show {@code x}; where the series has no segment over {@code x} (outside its range,
+     * or in a gap) the mark is a dashed vertical line in the series' colour instead.
+     *
+     * @throws IllegalArgumentException when no series has that name (add the series first) or
+     *     {@code x} is not finite
+     */
+    public SvgChart markOnSeries(String seriesName, double x, String label) {
+        if (!Double.isFinite(x)) throw new IllegalArgumentException("mark '" + label + "' on series '" + seriesName + "': x=" + x + ", must be finite");
+        for (int k = 0; k < series.size(); k++) {
+            if (series.get(k).name.equals(seriesName)) {
+                pointMarks.add(new PointMark(k, x, label == null ? "" : label));
+                return this;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (Series s : series) names.add(s.name);
+        throw new IllegalArgumentException("mark '" + label + "': no series named '" + seriesName + "' (series so far: " + names + "); add the series first");
+    }
+
+    /**
+     * The y of series {@code k} at {@code x}, interpolated in axis coordinates between two adjacent
+     * usable points whose x values bracket {@code x}; NaN where the series has no segment there.
+     */
+    double curveY(int k, double x) {
+        Series s = series.get(k);
+        if (logX && !(x > 0)) return Double.NaN;
+        double t = tx(x);
+        for (int i = 0; i < s.x.length; i++) {
+            if (!usable(s.x[i], s.y[i])) continue;
+            if (s.x[i] == x) return s.y[i];
+            if (i + 1 < s.x.length && usable(s.x[i + 1], s.y[i + 1])) {
+                double a = tx(s.x[i]), b = tx(s.x[i + 1]);
+                if ((a - t) * (b - t) < 0) {
+                    double v = ty(s.y[i]) + (ty(s.y[i + 1]) - ty(s.y[i])) * (t - a) / (b - a);
+                    return logY ? Math.pow(10, v) : v;
+                }
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static String color(int k) {
+        return PALETTE[k % PALETTE.length];
+    }
+
+    /** A series past the palette repeats a colour, so it (and every explicitly dashed one) is dashed. */
+    private boolean dashed(int k) {
+        return series.get(k).dashed || (k / PALETTE.length) % 2 == 1;
+    }
+
+    /**
+     * The chart as JSON for the uPlot drawing in {@link HtmlReport}: title, axis titles and
+     * scales, the size, each series' name, colour, dash and raw points (non-finite values as
+     * null), and the marks (a point mark's y is null when it is off the curve).
+     */
+    String interactiveJson() {
+        StringBuilder j = new StringBuilder(1024);
+        j.append("{\"kind\":\"line\",\"title\":").append(Json.str(title))
+                .append(",\"xLabel\":").append(Json.str(axisLabel(xLabel, logX)))
+                .append(",\"yLabel\":").append(Json.str(axisLabel(yLabel, logY)))
+                .append(",\"logX\":").append(logX).append(",\"logY\":").append(logY)
+                .append(",\"width\":").append(width).append(",\"height\":").append(height)
+                .append(",\"series\":[");
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            if (k > 0) j.append(',');
+            j.append("{\"name\":").append(Json.str(s.name)).append(",\"color\":").append(Json.str(color(k)))
+                    .append(",\"dash\":").append(dashed(k)).append(",\"x\":").append(Json.nums(s.x))
+                    .append(",\"y\":").append(Json.nums(s.y)).append('}');
+        }
+        j.append("],\"marksX\":[");
+        for (int m = 0; m < markers.size(); m++) j.append(m > 0 ? "," : "").append(Json.num(markers.get(m)[0]));
+        j.append("],\"points\":[");
+        for (int m = 0; m < pointMarks.size(); m++) {
+            PointMark p = pointMarks.get(m);
+            j.append(m > 0 ? "," : "").append("{\"series\":").append(p.series).append(",\"x\":").append(Json.num(p.x))
+                    .append(",\"y\":").append(Json.num(curveY(p.series, p.x))).append(",\"label\":").append(Json.str(p.label)).append('}');
+        }
+        return j.append("]}").toString();
+    }
+
     private double tx(double v) { return logX ? Math.log10(v) : v; }
     private double ty(double v) { return logY ? Math.log10(v) : v; }
 
@@ -97,6 +195,12 @@ public final class SvgChart implements SvgFigure {
                 maxY = Math.max(maxY, ty(s.y[i]));
             }
         }
+        for (PointMark p : pointMarks) {
+            if (logX && !(p.x > 0)) continue;
+            minX = Math.min(minX, tx(p.x));
+            maxX = Math.max(maxX, tx(p.x));
+        }
+        if (minY > maxY) { minY = 0; maxY = 1; }
         if (minX > maxX) { minX = 0; maxX = 1; minY = 0; maxY = 1; }
         if (minX == maxX) { minX -= 0.5; maxX += 0.5; }
         if (minY == maxY) { minY -= 0.5; maxY += 0.5; }
@@ -145,9 +249,9 @@ public final class SvgChart implements SvgFigure {
         }
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
-            String color = PALETTE[k % PALETTE.length];
+            String color = color(k);
             // past the palette, colours repeat: tell the repeats apart by a dash pattern
-            boolean dashed = s.dashed || (k / PALETTE.length) % 2 == 1;
+            boolean dashed = dashed(k);
             StringBuilder path = new StringBuilder();
             boolean pen = false;
             int points = 0;
@@ -175,8 +279,40 @@ public final class SvgChart implements SvgFigure {
                     left + pw + 8, ly - 4, left + pw + 26, ly - 4, color, dashed ? " stroke-dasharray=\"5,3\"" : "",
                     left + pw + 30, ly, esc(s.name)));
         }
+        List<double[]> placed = new ArrayList<>();   // label boxes {x, baseline y, width}: no label over another
+        for (PointMark p : pointMarks) {
+            if (logX && !(p.x > 0)) continue;
+            double px = left + (tx(p.x) - minX) / (maxX - minX) * pw;
+            double y = curveY(p.series, p.x);
+            String color = color(p.series);
+            if (Double.isFinite(y)) {
+                double py = top + ph - (ty(y) - minY) / (maxY - minY) * ph;
+                sb.append(String.format(Locale.ROOT,
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" stroke=\"white\" stroke-width=\"1\"/>"
+                                + "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">%s</text>%n",
+                        px, py, color, px + 6, place(placed, px + 6, Math.max(top + 12, py - 6), p.label), color, esc(p.label)));
+            } else {
+                sb.append(String.format(Locale.ROOT,
+                        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4,3\"/>"
+                                + "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">%s</text>%n",
+                        px, top, px, top + ph, color, px + 4, place(placed, px + 4, top + 12, p.label), color, esc(p.label)));
+            }
+        }
         sb.append("</svg>\n");
         return sb.toString();
+    }
+
+    /** The baseline y for a label at (x, y), moved down past every label placed before (about 6 px a character). */
+    private static double place(List<double[]> placed, double x, double y, String label) {
+        double w = 6 * label.length(), h = 12;
+        for (boolean moved = true; moved; ) {
+            moved = false;
+            for (double[] q : placed) {
+                if (x < q[0] + q[2] && q[0] < x + w && y - h < q[1] && q[1] - h < y) { y = q[1] + h + 2; moved = true; }
+            }
+        }
+        placed.add(new double[] {x, y, w});
+        return y;
     }
 
     /** Renders and writes the chart atomically. */

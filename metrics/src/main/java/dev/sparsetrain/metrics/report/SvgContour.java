@@ -231,9 +231,75 @@ public final class SvgContour implements SvgFigure {
         return java.util.Arrays.copyOf(pts, n);
     }
 
+    /** The plot area's margins; the legend is in the right one. */
+    private static final int LEFT = 60, RIGHT = 230, TOP = 44, BOTTOM = 46;
+
+    /** The distinct path names in order of first use (one legend entry each). */
+    private List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (Line l : lines) if (!names.contains(l.name)) names.add(l.name);
+        return names;
+    }
+
+    private double sx(double x, int pw) {
+        return clamp(LEFT + (x - xMin) / (xMax - xMin) * pw);
+    }
+
+    private double sy(double y, int ph) {
+        return clamp(TOP + ph - (y - yMin) / (yMax - yMin) * ph);
+    }
+
+    /**
+     * The indices of the points of {@code l} that are drawn, in order: a point where the pen goes
+     * down (the first, or the first after a non-finite one) as {@code -i - 1}, a line-to as
+     * {@code i}. Points closer than 0.8 px to the previous drawn one are skipped, the last never.
+     */
+    private int[] drawn(Line l, int pw, int ph) {
+        int[] out = new int[l.x.length];
+        int n = 0;
+        double lx = Double.NaN, ly = Double.NaN;
+        boolean pen = false;
+        for (int i = 0; i < l.x.length; i++) {
+            if (!Double.isFinite(l.x[i]) || !Double.isFinite(l.y[i])) { pen = false; continue; }
+            double sx = sx(l.x[i], pw), sy = sy(l.y[i], ph);
+            boolean last = i == l.x.length - 1;
+            if (pen && !last && Math.hypot(sx - lx, sy - ly) < 0.8) continue;
+            out[n++] = pen ? i : -i - 1;
+            pen = true;
+            lx = sx;
+            ly = sy;
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
+     * The drawn points of every path as JSON for the hover in {@link HtmlReport}: per path its
+     * name, legend index, colour and flat {@code [svgX, svgY, step, x, y, ...]} (step is the index
+     * into the path's arrays), in the SVG's own coordinates.
+     */
+    String interactiveJson() {
+        int pw = width - LEFT - RIGHT, ph = height - TOP - BOTTOM;
+        List<String> names = names();
+        StringBuilder j = new StringBuilder(4096).append("{\"kind\":\"contour\",\"xLabel\":").append(Json.str(xLabel))
+                .append(",\"yLabel\":").append(Json.str(yLabel)).append(",\"paths\":[");
+        for (int p = 0; p < lines.size(); p++) {
+            Line l = lines.get(p);
+            j.append(p > 0 ? "," : "").append("{\"name\":").append(Json.str(l.name)).append(",\"n\":").append(names.indexOf(l.name))
+                    .append(",\"color\":").append(Json.str(l.color)).append(",\"pts\":[");
+            int[] drawn = drawn(l, pw, ph);
+            for (int k = 0; k < drawn.length; k++) {
+                int i = drawn[k] >= 0 ? drawn[k] : -drawn[k] - 1;
+                j.append(k > 0 ? "," : "").append(f1(sx(l.x[i], pw))).append(',').append(f1(sy(l.y[i], ph))).append(',').append(i)
+                        .append(',').append(Json.num(l.x[i])).append(',').append(Json.num(l.y[i]));
+            }
+            j.append("]}");
+        }
+        return j.append("]}").toString();
+    }
+
     @Override
     public String render() {
-        int left = 60, right = 230, top = 44, bottom = 46;   // the legend in the right margin
+        int left = LEFT, right = RIGHT, top = TOP, bottom = BOTTOM;   // the legend in the right margin
         int pw = width - left - right, ph = height - top - bottom;
         StringBuilder sb = new StringBuilder(16384);
         sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -295,28 +361,26 @@ public final class SvgContour implements SvgFigure {
         sb.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">%s</text>%n",
                 top + ph / 2, top + ph / 2, SvgChart.esc(yLabel)));
         sb.append(String.format(Locale.ROOT, "<g clip-path=\"url(#%s)\">%n", clip));
+        List<String> names = names();
         for (Line l : lines) {
             StringBuilder d = new StringBuilder();
+            int[] drawn = drawn(l, pw, ph);
             double lx = Double.NaN, ly = Double.NaN;
-            boolean pen = false;
-            for (int i = 0; i < l.x.length; i++) {
-                if (!Double.isFinite(l.x[i]) || !Double.isFinite(l.y[i])) { pen = false; continue; }
-                double sx = clamp(left + (l.x[i] - xMin) / (xMax - xMin) * pw), sy = clamp(top + ph - (l.y[i] - yMin) / (yMax - yMin) * ph);
-                boolean last = i == l.x.length - 1;
-                if (pen && !last && Math.hypot(sx - lx, sy - ly) < 0.8) continue;
-                d.append(pen ? "L" : "M").append(f1(sx)).append(' ').append(f1(sy));
-                pen = true;
-                lx = sx;
-                ly = sy;
+            for (int k = 0; k < drawn.length; k++) {
+                int i = drawn[k] >= 0 ? drawn[k] : -drawn[k] - 1;
+                lx = sx(l.x[i], pw);
+                ly = sy(l.y[i], ph);
+                d.append(drawn[k] >= 0 ? "L" : "M").append(f1(lx)).append(' ').append(f1(ly));
             }
             if (d.isEmpty()) continue;
-            sb.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" stroke-opacity=\"0.9\"%s/>%n",
-                    d, l.color, l.dashed ? " stroke-dasharray=\"5,3\"" : ""));
+            String cls = "st-n" + names.indexOf(l.name);
+            sb.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" stroke-opacity=\"0.9\"%s class=\"%s\"/>%n",
+                    d, l.color, l.dashed ? " stroke-dasharray=\"5,3\"" : "", cls));
             int first = 0;
             while (first < l.x.length && !(Double.isFinite(l.x[first]) && Double.isFinite(l.y[first]))) first++;
-            sb.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"3.5\" fill=\"white\" stroke=\"%s\" stroke-width=\"1.5\"/>%n",
-                    f1(clamp(left + (l.x[first] - xMin) / (xMax - xMin) * pw)), f1(clamp(top + ph - (l.y[first] - yMin) / (yMax - yMin) * ph)), l.color));
-            sb.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\"/>%n", f1(lx), f1(ly), l.color));
+            sb.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"3.5\" fill=\"white\" stroke=\"%s\" stroke-width=\"1.5\" class=\"%s\"/>%n",
+                    f1(sx(l.x[first], pw)), f1(sy(l.y[first], ph)), l.color, cls));
+            sb.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\" class=\"%s\"/>%n", f1(lx), f1(ly), l.color, cls));
         }
         List<double[]> placed = new ArrayList<>();
         for (Mark m : marks) {
@@ -329,13 +393,16 @@ public final class SvgContour implements SvgFigure {
         }
         sb.append("</g>\n");
         // legend: one entry per distinct name (restarts drawn in one colour share an entry)
+        // (a group per entry, so the page's script can toggle a name's paths by clicking it)
         List<String> seen = new ArrayList<>();
         int row = 0;
         for (Line l : lines) {
             if (seen.contains(l.name)) continue;
             seen.add(l.name);
             int ly = top + 12 + row++ * 16;
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\">%s</text>%n",
+            sb.append(String.format(Locale.ROOT, "<g class=\"st-leg\" data-n=\"%d\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"15\" fill=\"white\" fill-opacity=\"0\"/>"
+                            + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\">%s</text></g>%n",
+                    seen.size() - 1, left + pw + 6, ly - 11, right - 10,
                     left + pw + 8, ly - 4, left + pw + 26, ly - 4, l.color, l.dashed ? " stroke-dasharray=\"5,3\"" : "", left + pw + 30, ly, SvgChart.esc(l.name)));
         }
         if (!lines.isEmpty()) {
