@@ -143,4 +143,67 @@ class NewOptimizersTest {
         assertEquals(14, Optimizers.NAMES.size());
         assertTrue(Optimizers.ALL_NAMES.containsAll(Optimizers.NAMES));
     }
+
+    /**
+     * Eve against Adam at the same rate on Rosenbrock's valley (full-batch gradients, the loss
+     * reported before every step) and on a noisy 20-dimensional quadratic (mini-batch noise on
+     * both gradient and loss). Prints the final losses quoted in docs/optimizers.md; asserts only
+     * that both optimizers make progress.
+     */
+    @Test
+    void eveAgainstAdamOnTwoSmallProblems() {
+        for (double lr : new double[] {1e-3, 1e-2, 1e-1}) {
+            double[] out = new double[4];
+            for (int k = 0; k < 2; k++) {
+                boolean eve = k == 1;
+                // Rosenbrock from (-1.5, 2)
+                Table t = Table.dense("w", 1, 2);
+                t.set(0, 0, -1.5f);
+                t.set(0, 1, 2f);
+                Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", eve ? Optimizers.eve(lr) : Optimizers.adam(lr), "w")
+                        .withSemantics(SparseSemantics.DENSE)), List.of(t));
+                double f0 = rosen(t), f = f0;
+                for (int s = 0; s < 3000; s++) {
+                    double x = t.get(0, 0), y = t.get(0, 1);
+                    f = rosen(t);
+                    o.setObjective(f);
+                    o.gradients(t).add(0, new float[] {(float) (-2 * (1 - x) - 400 * x * (y - x * x)), (float) (200 * (y - x * x))}, 0);
+                    o.step();
+                }
+                out[k] = rosen(t);
+                assertTrue(out[k] < f0, (eve ? "eve" : "adam") + " lr " + lr + " on rosenbrock: " + f0 + " -> " + out[k]);
+                // noisy quadratic 1 + 0.5 sum c_i (w_i - 1)^2, c_i from 0.1 to 10
+                SplittableRandom rnd = new SplittableRandom(9);
+                Table q = Table.dense("w", 1, 20);
+                Optimizer oq = Optimizer.build(List.of(ParamGroup.of("g", eve ? Optimizers.eve(lr) : Optimizers.adam(lr), "w")
+                        .withSemantics(SparseSemantics.DENSE)), List.of(q));
+                for (int s = 0; s < 3000; s++) {
+                    float[] g = new float[20];
+                    double loss = 1;
+                    for (int i = 0; i < 20; i++) {
+                        double c = Math.pow(100, i / 19.0) / 10, d = q.get(0, i) - 1;
+                        loss += 0.5 * c * d * d;
+                        g[i] = (float) (c * d + 0.3 * rnd.nextGaussian());
+                    }
+                    oq.setObjective(loss * (0.8 + 0.4 * rnd.nextDouble()));
+                    oq.gradients(q).add(0, g, 0);
+                    oq.step();
+                }
+                double loss = 1;
+                for (int i = 0; i < 20; i++) {
+                    double c = Math.pow(100, i / 19.0) / 10, d = q.get(0, i) - 1;
+                    loss += 0.5 * c * d * d;
+                }
+                out[2 + k] = loss - 1;
+                if (eve) System.out.printf(java.util.Locale.ROOT, "lr %.0e: rosenbrock after 3000 steps adam %.3g eve %.3g (d %.3f); "
+                        + "noisy quadratic excess loss adam %.3g eve %.3g (d %.3f)%n", lr, out[0], out[1], o.objectiveFeedback("g"),
+                        out[2], out[3], oq.objectiveFeedback("g"));
+            }
+        }
+    }
+
+    private static double rosen(Table t) {
+        double x = t.get(0, 0), y = t.get(0, 1);
+        return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
+    }
 }
