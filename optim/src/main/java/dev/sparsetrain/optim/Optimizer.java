@@ -29,6 +29,8 @@ import java.util.TreeSet;
  *       (duplicates allowed) and call {@link #step()}: per group it coalesces duplicates, skips and
  *       counts non-finite rows, clips by the global norm, updates every touched row (every row under
  *       DENSE) once, and clears the batches. Figures of that step: {@link #lastStep()}.</li>
+ *   <li>Eve groups read the loss: {@link #setObjective(double)} once per step, before the step's
+ *       updates (ignored by every other optimizer).</li>
  *   <li>{@link #flush()} brings rows of CATCH_UP groups up to date (before evaluating or saving).</li>
  *   <li>{@link #diagnostics()} / {@link #endEpoch()} give per-group figures for the epoch.</li>
  *   <li>Checkpoints: {@link #exportState()} copies the whole state, {@link #importState} restores

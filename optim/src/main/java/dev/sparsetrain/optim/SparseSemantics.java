@@ -19,8 +19,9 @@ public enum SparseSemantics {
     /**
      * Like {@link #LAZY}, but Adam-family bias correction ({@code 1 - beta^t}) and NAdam's
      * momentum schedule use the row's own update count instead of the group's step (FBGEMM's
-     * {@code use_rowwise_bias_correction}). Only meaningful for adam, amsgrad, adamw, adamax,
-     * nadam and sparse_adam; refused for the others.
+     * {@code use_rowwise_bias_correction}). Only meaningful for the optimizers that read the step
+     * (adam, amsgrad, adamw, adamax, nadam, sparse_adam, radam, adafactor, eve, lamb,
+     * partial_rowwise_adam); refused for the others.
      */
     LAZY_ROWWISE_BIAS,
     /**

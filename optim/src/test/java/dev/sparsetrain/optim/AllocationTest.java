@@ -21,6 +21,7 @@ class AllocationTest {
         if (!mx.isThreadAllocatedMemorySupported()) return;
         for (SparseSemantics sem : new SparseSemantics[] {SparseSemantics.LAZY, SparseSemantics.CATCH_UP,
                 e.biasCorrected() ? SparseSemantics.LAZY_ROWWISE_BIAS : SparseSemantics.DENSE}) {
+            if (!OptimizerCatalogue.allows(e, sem)) continue;
             int rows = 256, dim = 64;
             Table t = Table.embedding("t", rows, dim).fillNormal(new SplittableRandom(1), 0.1);
             Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", e.chain().withClipByRowNorm(10), "t").withSemantics(sem)), List.of(t));

@@ -74,6 +74,16 @@ class BadConfigCatalogueTest {
                         "group 'e'", "maxNorm and constantNorm"),
                 bad("ftrl with a projection", () -> build(ParamGroup.of("lr", Optimizers.ftrl(0.1, 1, 0, 0).withMaxNorm(1), "users"), rest()),
                         "group 'lr'", "ftrl", "projection", "l1/l2"),
+                bad("rowwise bias on rprop", () -> build(ParamGroup.of("r", Optimizers.rprop(0.01), "users")
+                        .withSemantics(SparseSemantics.LAZY_ROWWISE_BIAS), rest()), "group 'r'", "LAZY_ROWWISE_BIAS", "rprop", "radam"),
+                bad("eve under catch-up", () -> build(ParamGroup.of("e", Optimizers.eve(0.01), "users")
+                        .withSemantics(SparseSemantics.CATCH_UP), rest()), "group 'e'", "CATCH_UP", "eve", "LAZY"),
+                bad("lamb beta2 = 1", () -> build(ParamGroup.of("l", Optimizers.lamb(0.01, 0.9, 1.0, 1e-8, 0), "users"), rest()),
+                        "group 'l'", "lamb beta2=1.0", "[0, 1)"),
+                bad("adafactor d = 0", () -> build(ParamGroup.of("a", Optimizers.adafactor(0.01, -0.8, 1e-7, 1e-3, 0, 0), "users"), rest()),
+                        "group 'a'", "adafactor d=0.0", "> 0"),
+                bad("rprop min above max", () -> build(ParamGroup.of("r", Optimizers.rprop(0.01, 0.5, 1.2, 2, 1), "users"), rest()),
+                        "group 'r'", "step_size_min=2.0", "step_size_max=1.0"),
                 bad("ftrl without alpha", () -> Optimizers.fromPyTorch("c.json", "ftrl", Map.of("beta", 1.0)), "c.json", "ftrl", "alpha"));
     }
 

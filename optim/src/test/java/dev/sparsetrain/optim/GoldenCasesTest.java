@@ -44,7 +44,7 @@ class GoldenCasesTest {
     void everyNewOptimizerHasGoldenCases() throws IOException {
         try (Stream<Path> s = Files.list(extra())) {
             java.util.Set<String> kinds = new java.util.TreeSet<>();
-            for (Path p : s.toList()) kinds.add(CaseFiles.read(p).optimizer());
+            for (Path p : s.filter(p -> p.toString().endsWith(".json")).toList()) kinds.add(CaseFiles.read(p).optimizer());
             assertEquals(new java.util.TreeSet<>(List.of("radam", "rprop", "asgd", "adafactor", "eve", "lamb", "lars_sgd", "partial_rowwise_adam")), kinds);
         }
     }

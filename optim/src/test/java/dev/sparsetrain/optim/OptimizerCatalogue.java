@@ -45,7 +45,29 @@ final class OptimizerCatalogue {
             new Entry("adamax", Optimizers.adamax(0.01), c -> c.kind("adamax").lr(0.01), true),
             new Entry("nadam", Optimizers.nadam(0.01), c -> c.kind("nadam").lr(0.01), true),
             new Entry("ftrl", Optimizers.ftrl(0.1, 1.0, 0.01, 0.01), c -> {
-                c.kind("ftrl").lr(0.1); c.ftrlBeta = 1.0; c.l1 = 0.01; c.l2 = 0.01; }, false));
+                c.kind("ftrl").lr(0.1); c.ftrlBeta = 1.0; c.l1 = 0.01; c.l2 = 0.01; }, false),
+            new Entry("radam", Optimizers.radam(0.01), c -> c.kind("radam").lr(0.01), true),
+            new Entry("radam(beta2=0.9,decoupled)", OptimizerSpec.parse("radam:0.02,beta2=0.9,weight_decay=0.1,decoupled_weight_decay=true").toChain(),
+                    c -> { c.kind("radam").lr(0.02); c.beta2 = 0.9; c.decoupledWeightDecay = 0.1; }, true),
+            new Entry("rprop", Optimizers.rprop(0.05, 0.4, 1.3, 1e-3, 0.5), c -> {
+                c.kind("rprop").lr(0.05); c.etaMinus = 0.4; c.etaPlus = 1.3; c.stepSizeMin = 1e-3; c.stepSizeMax = 0.5; }, false),
+            new Entry("asgd+l2", Optimizers.asgd(0.1, 0.05, 0.75, 2).withWeightDecay(0.01), c -> {
+                c.kind("asgd").lr(0.1); c.lambd = 0.05; c.t0 = 2; c.weightDecay = 0.01; }, false),
+            new Entry("adafactor(wd)", Optimizers.adafactor(0.05, -0.8, dev.sparsetrain.optim.transform.Adafactor.FLOAT_EPS, 1e-3, 1.0, 0.1), c -> {
+                c.kind("adafactor").lr(0.05); c.innerWeightDecay = 0.1; }, true),
+            new Entry("eve", Optimizers.eve(0.01), c -> c.kind("eve").lr(0.01), true),
+            new Entry("lamb(wd)", Optimizers.lamb(0.02, 0.9, 0.999, 1e-8, 0.01), c -> {
+                c.kind("lamb").lr(0.02); c.innerWeightDecay = 0.01; }, true),
+            new Entry("lars_sgd(wd)", Optimizers.larsSgd(0.5, 0.01, 0.9, 0.01), c -> {
+                c.kind("lars_sgd").lr(0.5); c.eta = 0.01; c.momentum = 0.9; c.innerWeightDecay = 0.01; }, false),
+            new Entry("partial_rowwise_adam+decoupled", Optimizers.partialRowwiseAdam(0.02).withDecoupledWeightDecay(0.1), c -> {
+                c.kind("partial_rowwise_adam").lr(0.02); c.decoupledWeightDecay = 0.1; }, true));
+
+    /** Whether {@code sem} is allowed for the entry's optimizer (Eve refuses CATCH_UP). */
+    static boolean allows(Entry e, SparseSemantics sem) {
+        if (sem == SparseSemantics.LAZY_ROWWISE_BIAS && !e.biasCorrected()) return false;
+        return !(sem == SparseSemantics.CATCH_UP && e.chain().optimizer() instanceof dev.sparsetrain.optim.transform.Eve);
+    }
 
     /** Transforms, each on a base optimizer. */
     static final List<Entry> TRANSFORMS = List.of(

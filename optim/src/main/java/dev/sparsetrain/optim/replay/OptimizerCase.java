@@ -88,7 +88,9 @@ public record OptimizerCase(String name, String optimizer, Map<String, ?> hyper,
             if (init[r].length != dim) throw new BadInputException(where + ": init row " + r + " has " + init[r].length + " values, expected " + dim);
             for (int c = 0; c < dim; c++) t.set(r, c, (float) init[r][c]);
         }
-        ParamGroup g = ParamGroup.of(name == null ? "case" : name, chain(where), "param").withSemantics(semanticsToUse());
+        String group = name == null ? "case" : name;
+        // a bad hyperparameter names the file and the group, as a value refused at build does
+        ParamGroup g = ParamGroup.of(group, chain(where + ": group '" + group + "'"), "param").withSemantics(semanticsToUse());
         Optimizer opt;
         try {
             opt = Optimizer.build(List.of(g), List.of(t));

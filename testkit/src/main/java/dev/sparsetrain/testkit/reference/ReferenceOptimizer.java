@@ -8,7 +8,10 @@ import java.util.function.LongToDoubleFunction;
 /**
  * A slow, obviously-correct double-precision reference of every optimizer and transform, one
  * element at a time, written from PyTorch 1.13's {@code torch/optim/*.py} formulas (and FBGEMM's
- * row-wise AdaGrad, McMahan et al.'s FTRL), independently of the {@code optim} module. Tests hold
+ * row-wise AdaGrad, McMahan et al.'s FTRL; RAdam, Rprop, ASGD from PyTorch; Adafactor from
+ * PyTorch 2.5 with one row as one 1-D parameter; Eve from Koushik &amp; Hayashi 2016, Algorithm 1;
+ * LAMB, LARS SGD and partial row-wise Adam from FBGEMM's {@code optimizers.py}), independently of
+ * the {@code optim} module. Tests hold
  * the float kernels against it.
  *
  * <p>Semantics: {@code LAZY} updates only rows with a gradient, with the global step for bias
@@ -43,6 +46,18 @@ public final class ReferenceOptimizer {
         public double ftrlBeta = 1, l1, l2;
         public double clipValue, clipRowNorm, clipGlobalNorm, maxNorm, constantNorm; // 0 = off
         public LongToDoubleFunction lrFactor = t -> 1.0;
+        // rprop (torch.optim.Rprop)
+        public double etaMinus = 0.5, etaPlus = 1.2, stepSizeMin = 1e-6, stepSizeMax = 50;
+        // asgd (torch.optim.ASGD)
+        public double lambd = 1e-4, asgdAlpha = 0.75, t0 = 1e6;
+        // adafactor (torch 2.5, one row = one 1-D parameter)
+        public double beta2Decay = -0.8, eps1 = Math.ulp(1.0f), eps2 = 1e-3, clipThreshold = 1.0;
+        // weight decay inside the update: adafactor (decoupled, before), lamb (in r), lars_sgd (in the local rate)
+        public double innerWeightDecay;
+        // eve (Koushik & Hayashi 2016)
+        public double beta3 = 0.999, lowerThreshold = 0.1, upperThreshold = 10, fStar = 0;
+        // lars_sgd (FBGEMM)
+        public double eta = 1e-3;
 
         double eps() {
             if (!Double.isNaN(eps)) return eps;
@@ -66,6 +81,8 @@ public final class ReferenceOptimizer {
     private final int[] count;
     private long step;
     private long nonFinite;
+    private long objectives;
+    private double fhat, feedbackD = 1;
     private double lastGlobalNorm = Double.NaN;
 
     public ReferenceOptimizer(Config c, Semantics semantics, double[][] init) {
@@ -85,11 +102,32 @@ public final class ReferenceOptimizer {
     }
 
     public long nonFinite() { return nonFinite; }
+
+    /** Eve: the objective before the next step (Algorithm 1 of Koushik &amp; Hayashi 2016). */
+    public void setObjective(double f) {
+        double x = f - c.fStar;
+        if (objectives++ == 0) {
+            fhat = x;
+            feedbackD = 1;
+            return;
+        }
+        boolean up = x >= fhat;
+        double lo = up ? c.lowerThreshold + 1 : 1 / (c.upperThreshold + 1);
+        double hi = up ? c.upperThreshold + 1 : 1 / (c.lowerThreshold + 1);
+        double ratio = Math.min(Math.max(lo, x / fhat), hi);
+        double next = ratio * fhat;
+        feedbackD = c.beta3 * feedbackD + (1 - c.beta3) * Math.abs(next - fhat) / Math.min(next, fhat);
+        fhat = next;
+    }
+
+    /** Eve's current feedback coefficient. */
+    public double feedback() { return feedbackD; }
     public long step() { return step; }
     public double lastGlobalNorm() { return lastGlobalNorm; }
     /** State slot {@code k} (0, 1, 2) of an element; row-wise AdaGrad's accumulator is slot 0 column 0. */
     public double state(int k, int r, int col) {
         if (c.kind.equals("rowwise_adagrad")) return rowAcc[r];
+        if (c.kind.equals("partial_rowwise_adam") && k == 1) return rowAcc[r];
         return (k == 0 ? s0 : k == 1 ? s1 : s2)[r][col];
     }
 
@@ -231,6 +269,96 @@ public final class ReferenceOptimizer {
                     s1[r][j] = nn;
                     double z = s0[r][j];
                     x[j] = Math.abs(z) <= c.l1 ? 0 : -(z - Math.signum(z) * c.l1) / ((c.ftrlBeta + Math.sqrt(nn)) / a + c.l2);
+                }
+            }
+            case "radam" -> {
+                double bc1 = 1 - Math.pow(c.beta1, t), b2t = Math.pow(c.beta2, t), bc2 = 1 - b2t;
+                double rhoInf = 2 / (1 - c.beta2) - 1, rhoT = rhoInf - 2 * t * b2t / bc2;
+                for (int j = 0; j < dim; j++) {
+                    s0[r][j] = c.beta1 * s0[r][j] + (1 - c.beta1) * g[j];
+                    s1[r][j] = c.beta2 * s1[r][j] + (1 - c.beta2) * g[j] * g[j];
+                    double mhat = s0[r][j] / bc1;
+                    if (rhoT > 5) {
+                        double rect = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+                        x[j] -= lr * mhat * rect * Math.sqrt(bc2) / (Math.sqrt(s1[r][j]) + eps);
+                    } else {
+                        x[j] -= lr * mhat;
+                    }
+                }
+            }
+            case "rprop" -> {
+                if (first) {
+                    Arrays.fill(s0[r], 0);
+                    Arrays.fill(s1[r], lr);
+                }
+                for (int j = 0; j < dim; j++) {
+                    double prod = g[j] * s0[r][j];
+                    double f = prod > 0 ? c.etaPlus : prod < 0 ? c.etaMinus : 1;
+                    s1[r][j] = Math.min(Math.max(s1[r][j] * f, c.stepSizeMin), c.stepSizeMax);
+                    double gg = prod < 0 ? 0 : g[j];
+                    x[j] -= Math.signum(gg) * s1[r][j];
+                    s0[r][j] = gg;
+                }
+            }
+            case "asgd" -> {
+                double etaT = lr / Math.pow(1 + c.lambd * lr * (t - 1), c.asgdAlpha);
+                double mu = 1 / Math.max(1, t - 1 - c.t0);
+                for (int j = 0; j < dim; j++) {
+                    x[j] = x[j] * (1 - c.lambd * etaT) - etaT * g[j];
+                    s0[r][j] = mu == 1 ? x[j] : s0[r][j] + mu * (x[j] - s0[r][j]);
+                }
+            }
+            case "adafactor" -> {
+                double rho = Math.min(lr, 1 / Math.sqrt(t));
+                double alphaT = Math.max(c.eps2, norm(x) / Math.sqrt(dim)) * rho;
+                for (int j = 0; j < dim; j++) x[j] *= 1 - lr * c.innerWeightDecay;
+                double beta2t = 1 - Math.pow(t, c.beta2Decay);
+                double[] u = new double[dim];
+                for (int j = 0; j < dim; j++) {
+                    s0[r][j] = beta2t * s0[r][j] + (1 - beta2t) * g[j] * g[j];
+                    u[j] = g[j] / Math.sqrt(Math.max(s0[r][j], c.eps1 * c.eps1));
+                }
+                double den = Math.max(1, norm(u) / Math.sqrt(dim) / c.clipThreshold);
+                for (int j = 0; j < dim; j++) x[j] -= alphaT / den * u[j];
+            }
+            case "eve" -> {
+                double bc1 = 1 - Math.pow(c.beta1, t), bc2 = 1 - Math.pow(c.beta2, t);
+                for (int j = 0; j < dim; j++) {
+                    s0[r][j] = c.beta1 * s0[r][j] + (1 - c.beta1) * g[j];
+                    s1[r][j] = c.beta2 * s1[r][j] + (1 - c.beta2) * g[j] * g[j];
+                    x[j] -= lr * (s0[r][j] / bc1) / (feedbackD * Math.sqrt(s1[r][j] / bc2) + eps);
+                }
+            }
+            case "lamb" -> {
+                double bc1 = 1 - Math.pow(c.beta1, t), bc2 = 1 - Math.pow(c.beta2, t);
+                double[] u = new double[dim];
+                for (int j = 0; j < dim; j++) {
+                    s0[r][j] = c.beta1 * s0[r][j] + (1 - c.beta1) * g[j];
+                    s1[r][j] = c.beta2 * s1[r][j] + (1 - c.beta2) * g[j] * g[j];
+                    u[j] = (s0[r][j] / bc1) / (Math.sqrt(s1[r][j] / bc2) + eps) + c.innerWeightDecay * x[j];
+                }
+                double un = norm(u);
+                if (un > 0) {
+                    double ratio = norm(x) / un;
+                    for (int j = 0; j < dim; j++) x[j] -= lr * ratio * u[j];
+                }
+            }
+            case "lars_sgd" -> {
+                double wn = norm(x), den = norm(g) + c.innerWeightDecay * wn;
+                double local = den > 0 ? lr * c.eta * wn / den : 0;
+                for (int j = 0; j < dim; j++) {
+                    s0[r][j] = c.momentum * s0[r][j] + local * (g[j] + c.innerWeightDecay * x[j]);
+                    x[j] -= s0[r][j];
+                }
+            }
+            case "partial_rowwise_adam" -> {
+                double m2 = 0;
+                for (int j = 0; j < dim; j++) m2 += g[j] * g[j];
+                rowAcc[r] = c.beta2 * rowAcc[r] + (1 - c.beta2) * m2 / dim;
+                double den = Math.sqrt(rowAcc[r] / (1 - Math.pow(c.beta2, t))) + eps;
+                for (int j = 0; j < dim; j++) {
+                    s0[r][j] = c.beta1 * s0[r][j] + (1 - c.beta1) * g[j];
+                    x[j] -= lr * (s0[r][j] / (1 - Math.pow(c.beta1, t))) / den;
                 }
             }
             default -> throw new IllegalArgumentException("reference: unknown kind " + c.kind);
