@@ -114,9 +114,9 @@ public final class VbprTrainCommand implements Callable<Integer> {
         dataMeta.putAll(ck != null ? dataOnly(ckMeta) : opts.dataMetadata());
         dataMeta.put("train-pairs", Integer.toString(data.train().size()));
         if (checkpointEvery > 0) {
-            t.withCheckpoints(checkpointEvery, (state, current) -> {
+            t.withCheckpoints(checkpointEvery, state -> {
                 Path p = checkpointDir.resolve(VbprCheckpoint.fileName(cfg, data.name(), state.epoch()));
-                VbprCheckpoint.save(p, state, current, dataMeta);
+                VbprCheckpoint.save(p, state, dataMeta);
                 w.println("checkpoint " + p);
                 w.flush();
             });

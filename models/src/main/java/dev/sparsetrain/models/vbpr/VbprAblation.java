@@ -103,7 +103,7 @@ public final class VbprAblation {
         if (base.autoBalance()) {
             AutoBalance.Choice c = AutoBalance.balance(def, base.balanceTarget());
             def.init(base.seed());
-            for (int s = 0; s < c.multipliers().length; s++) def.rules[s].setMultiplier(c.multipliers()[s]);
+            for (int s = 0; s < c.multipliers().length; s++) def.setMultiplier(def.groupNames()[s], c.multipliers()[s]);
         }
         Diagnosis.Report dDef = Diagnosis.probe(def, base.seed());
         return new Outcome(data.name(), runs, sweep, bestRate, dSingle, dDef);

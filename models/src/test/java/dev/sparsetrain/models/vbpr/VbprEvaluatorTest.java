@@ -14,7 +14,7 @@ class VbprEvaluatorTest {
         FeatureDataset d = SyntheticVisual.generate(new SyntheticVisual.Config(300, 200, 64, 6, 8, 40, 1, 1, 0.1, 3));
         VbprConfig cfg = VbprConfig.defaults(Variant.VBPR).withThreads(1).withAutoBalance(false, Double.NaN);
         VbprTrainer t = new VbprTrainer(d, cfg);
-        t.runSamples(20_000, new SplittableRandom(1), null);
+        t.runSamples(20_000, new SplittableRandom(1));
         UserItems train = new UserItems(d.users(), d.train()), test = new UserItems(d.users(), d.test());
         VbprEvaluator.Metrics fast = VbprEvaluator.evaluate(t.model(), train, test, d.coldItems(), 20, 2);
         VbprEvaluator.Metrics full = VbprEvaluator.evaluateFull(t.model(), train, test, 20, 2);
