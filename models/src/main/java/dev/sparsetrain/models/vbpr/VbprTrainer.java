@@ -5,6 +5,7 @@ import dev.sparsetrain.core.Progress;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.NegativeSampler;
+import dev.sparsetrain.metrics.ranking.ColdStart;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.FeatureTransform;
 import dev.sparsetrain.data.features.ItemFeatures;
@@ -54,7 +55,7 @@ import java.util.function.Consumer;
  */
 public final class VbprTrainer {
     /**
-     * One epoch's figures. {@code validationColdAuc} is the AUC over validation pairs whose item
+     * One epoch's figures ({@code loss} NaN when it diverged). {@code validationColdAuc} is the AUC over validation pairs whose item
      * never occurs in training (NaN when the validation split has none); it is recorded, not used
      * for early stopping, which follows {@code validationAuc}.
      */
@@ -74,12 +75,11 @@ public final class VbprTrainer {
 
     final FeatureDataset data;
     final VbprConfig cfg;
-    final UserItems trainIndex, valIndex;
-    final boolean[] cold;
+    /** The training and validation pairs. */
+    final Interactions trainPairs, valPairs;
     final ItemFeatures features;
     final FeatureTransform transform;
     final String[] names;
-    private final Interactions trainPairs;
     private final NegativeSampler sampler;
     VbprModel model;
     VbprSteps steps;
@@ -101,9 +101,8 @@ public final class VbprTrainer {
             throw new BadInputException(data.name() + ": " + data.users() + " users, " + data.items() + " items x "
                     + widest + " factors exceed one Java array (at most " + cap + " rows); user and item ids must be dense 0-based indices");
         }
-        this.trainIndex = new UserItems(data.users(), data.train());
-        this.valIndex = new UserItems(data.users(), data.validation());
-        this.cold = data.coldItems();
+        this.trainPairs = data.interactions(data.train());
+        this.valPairs = data.interactions(data.validation());
         this.names = VbprConfig.tableNames(cfg.variant());
         if (cfg.variant().visual()) {
             this.transform = FeatureTransform.fit(cfg.preprocessing(), data.features());
@@ -113,7 +112,6 @@ public final class VbprTrainer {
             this.features = null;
         }
         if (data.train().size() == 0) throw new BadInputException(data.name() + ": no training pairs");
-        this.trainPairs = trainIndex.toInteractions(data.items());
         this.sampler = NegativeSampler.uniform(trainPairs);
         init(cfg.seed());
     }
@@ -181,7 +179,8 @@ public final class VbprTrainer {
 
     public VbprModel model() { return model; }
     public String[] groupNames() { return names.clone(); }
-    public UserItems trainIndex() { return trainIndex; }
+    /** The training pairs (what test figures exclude from the ranking). */
+    public Interactions trainIndex() { return trainPairs; }
 
     public double[] multipliers() {
         double[] m = new double[names.length];
@@ -256,7 +255,7 @@ public final class VbprTrainer {
             System.arraycopy(b, 0, steps.base, 0, b.length);
         }
         Trainer.Validator validator = e -> {
-            VbprEvaluator.Metrics vm = VbprEvaluator.evaluate(model, trainIndex, valIndex, cold, 20, cfg.threads());
+            ColdStart.Figures vm = ColdStart.figures(model.scorer(), valPairs, trainPairs, 20, cfg.threads());
             Trainable.EpochRun r = run.last;
             log.accept(String.format(Locale.ROOT, "epoch %d: loss %.4f, val AUC %.4f%s, %.0f samples/s", e, r.loss(), vm.auc(),
                     vm.coldUsers() > 0 ? String.format(Locale.ROOT, " (cold-start %.4f)", vm.coldAuc()) : "", r.samples() / r.seconds()));
@@ -274,7 +273,7 @@ public final class VbprTrainer {
         List<Epoch> hist = new ArrayList<>();
         for (Trainer.EpochRecord e : r.history()) {
             GroupFigures[] f = run.figures.get(e.epoch());
-            hist.add(new Epoch(e.epoch(), e.loss(), e.validation(), e.extra().getOrDefault(COLD_AUC, Double.NaN), e.seconds(),
+            hist.add(new Epoch(e.epoch(), Double.isFinite(e.loss()) ? e.loss() : Double.NaN, e.validation(), e.extra().getOrDefault(COLD_AUC, Double.NaN), e.seconds(),
                     e.samplesPerSecond(), f != null ? f : steps.figures(e.groups())));
         }
         for (String n : r.notes()) if (!start.notes().contains(n)) log.accept(n);
