@@ -62,7 +62,15 @@ public final class VbprTrainer {
     public record Epoch(int epoch, double loss, double validationAuc, double validationColdAuc, double seconds,
                         double samplesPerSecond, GroupFigures[] groups) {}
 
-    /** One group's figures over a window. */
+    /**
+     * One group's figures over a window (an epoch, or a {@link #runSamples} call), from the
+     * optimizer runtime's {@link GroupDiagnostics} ({@link VbprSteps#figures}): {@code gradientNorm}
+     * is {@link GroupDiagnostics#rmsRowGradientNorm()} (pre-clip, per updated row), {@code updateNorm}
+     * the same per row, {@code updateToWeight} the update-to-weight ratio with the weight norm floored
+     * at {@code initStd * sqrt(dim)} per updated row, {@code effectiveLr} the runtime's
+     * {@code meanEffectiveLr}, {@code updates} its {@code rowsUpdated}. Sparse groups are sampled
+     * on one update in 16 per thread; dense groups count every step.
+     */
     public record GroupFigures(String group, double gradientNorm, double updateNorm, double updateToWeight,
                                double effectiveLr, long updates, long nonFinite, double multiplier) {}
 
