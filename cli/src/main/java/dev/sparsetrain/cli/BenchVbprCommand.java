@@ -52,10 +52,10 @@ public final class BenchVbprCommand implements Callable<Integer> {
         VbprTrainer t = new VbprTrainer(data, cfg);
         long perEpoch = data.train().size();
         SplittableRandom rnd = new SplittableRandom(cfg.seed());
-        for (int e = 0; e < warmup; e++) t.runSamples(perEpoch, rnd.split(), null);
+        for (int e = 0; e < warmup; e++) t.runSamples(perEpoch, rnd.split());
         long cpu0 = processCpuNanos(), t0 = System.nanoTime();
         double loss = 0;
-        for (int e = 0; e < measure; e++) loss = t.runSamples(perEpoch, rnd.split(), null);
+        for (int e = 0; e < measure; e++) loss = t.runSamples(perEpoch, rnd.split());
         double sec = (System.nanoTime() - t0) / 1e9, cpu = (processCpuNanos() - cpu0) / 1e9;
         double rate = perEpoch * (double) measure / sec;
         out.printf(Locale.ROOT, "%s: %s K=%d K'=%d F=%d threads=%d dense-batch=%d: %.0f samples/s (%d epochs of %d samples in %.2f s, final loss %.4f)%n",

@@ -8,7 +8,6 @@ import dev.sparsetrain.metrics.ranking.RankingEvaluator;
 import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.models.bpr.BprFiles;
-import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -76,7 +75,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         var v = SavedModelOptions.vbpr(model, c, spec, data, vbprFiles.features, vbprFiles.syntheticDim);
         SavedModelOptions.check(v.test(), "--data " + v.dataName() + " (test.tsv)");
         w.println(v.describe(model));
-        Scorer scorer = VbprEvaluator.scorer(v.model());
+        Scorer scorer = v.model().scorer();
         Scorer popularity = new PopularityScorer(v.train());
         List<dev.sparsetrain.data.Interactions> exclude = List.of(v.train());
         RankingReport r = RankingEvaluator.evaluate(scorer, v.test(), exclude, o);
@@ -95,7 +94,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         int[] rk = r.ks();
         int at = 0;
         for (int t = 0; t < rk.length; t++) if (rk[t] == 20 || (rk[at] != 20 && rk[t] > rk[at])) at = t;
-        var m = new VbprEvaluator.Metrics(r.auc(), cold.users() == 0 ? Double.NaN : cold.auc(), r.recall()[at], r.ndcg()[at], r.users(),
+        var m = new dev.sparsetrain.metrics.ranking.ColdStart.Figures(r.auc(), cold.users() == 0 ? Double.NaN : cold.auc(), r.recall()[at], r.ndcg()[at], r.users(),
                 cold.users(), rk[at]);
         w.println("test: " + m);
         w.flush();

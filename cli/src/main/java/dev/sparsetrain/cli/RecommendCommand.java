@@ -11,7 +11,6 @@ import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.metrics.ranking.Recommendations;
 import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.metrics.ranking.TopK;
-import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -127,7 +126,7 @@ public final class RecommendCommand implements Callable<Integer> {
         SavedModelOptions.refuseForeignOptions(spec, model, c);
         if (SavedModelOptions.isVbpr(c)) {
             var v = SavedModelOptions.vbpr(model, c, spec, data, vbprFiles.features, vbprFiles.syntheticDim);
-            return new Recommender(VbprEvaluator.scorer(v.model()), v.loaded().users(), v.loaded().items(), includeSeen ? null : v.train(),
+            return new Recommender(v.model().scorer(), v.loaded().users(), v.loaded().items(), includeSeen ? null : v.train(),
                     null, SavedModelOptions.kindLabel(c));   // no titles in VBPR data
         }
         BprFiles.Loaded l = SavedModelOptions.load(model, c, spec);

@@ -10,7 +10,6 @@ import dev.sparsetrain.data.features.ItemFeatures;
 import dev.sparsetrain.data.features.SyntheticVisual;
 import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.models.bpr.BprFiles;
-import dev.sparsetrain.models.vbpr.UserItems;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprModel;
 import dev.sparsetrain.options.ImplicitDataOptions;
@@ -229,8 +228,8 @@ final class SavedModelOptions {
                 }
             }
         }
-        return new VbprServing(l, name, new UserItems(users, train).toInteractions(items), new UserItems(users, val).toInteractions(items),
-                new UserItems(users, test).toInteractions(items));
+        return new VbprServing(l, name, train.toInteractions(users, items), val.toInteractions(users, items),
+                test.toInteractions(users, items));
     }
 
     private static int intOf(ModelFile.Contents c, String key, Path model) {

@@ -3,11 +3,9 @@ package dev.sparsetrain.cli;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.features.FeatureDataset;
-import dev.sparsetrain.models.vbpr.UserItems;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprCheckpoint;
 import dev.sparsetrain.models.vbpr.VbprConfig;
-import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
 import java.io.PrintWriter;
@@ -114,9 +112,9 @@ public final class VbprTrainCommand implements Callable<Integer> {
         dataMeta.putAll(ck != null ? dataOnly(ckMeta) : opts.dataMetadata());
         dataMeta.put("train-pairs", Integer.toString(data.train().size()));
         if (checkpointEvery > 0) {
-            t.withCheckpoints(checkpointEvery, (state, current) -> {
+            t.withCheckpoints(checkpointEvery, state -> {
                 Path p = checkpointDir.resolve(VbprCheckpoint.fileName(cfg, data.name(), state.epoch()));
-                VbprCheckpoint.save(p, state, current, dataMeta);
+                VbprCheckpoint.save(p, state, dataMeta);
                 w.println("checkpoint " + p);
                 w.flush();
             });
@@ -136,7 +134,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
         }
         VbprTrainer.Result r = t.fit();
         RunRecord.vbpr(record, cfg.variant() + " on " + data.name(), "sparsetrain train " + String.join(" ", parsed.originalArgs()), r);
-        VbprEvaluator.Metrics m = VbprEvaluator.evaluateFull(r.model(), t.trainIndex(), new UserItems(data.users(), data.test()), 20, cfg.threads());
+        var m = r.model().evaluate(data, data.test(), cfg.threads());
         w.printf(java.util.Locale.ROOT, "best epoch %d (validation AUC %.4f), %.0f samples/s%n", r.bestEpoch(), r.bestValidationAuc(), r.samplesPerSecond());
         w.println("test: " + m);
         if (!r.history().isEmpty()) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.SyntheticVisual;
-import dev.sparsetrain.models.vbpr.UserItems;
+import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprFiles;
@@ -80,7 +80,7 @@ class SavedRecommenderCommandsTest {
         VbprConfig cfg = VbprConfig.defaults(Variant.VBPR);
         cfg = cfg.withThreads(1).withEpochs(EPOCHS, cfg.patience()).withSeed(SEED);
         VbprModel mem = new VbprTrainer(data, cfg).fit().model();
-        UserItems train = new UserItems(data.users(), data.train());
+        Interactions train = data.interactions(data.train());
         boolean[] cold = data.coldItems();
         for (int u : new int[] {0, 5, 123}) {
             Run rec = run("recommend", "--model", file.toString(), "--user", Integer.toString(u), "-k", "10");
@@ -89,7 +89,7 @@ class SavedRecommenderCommandsTest {
         }
         // cold-start items (no training pair) are scored from the stored projections: not all tied at the same value
         float[] s = new float[ITEMS];
-        dev.sparsetrain.models.vbpr.VbprEvaluator.scorer(VbprFiles.read(file, dev.sparsetrain.core.io.ModelFile.read(file), null).model()).scoreAll(0, s);
+        VbprFiles.read(file, dev.sparsetrain.core.io.ModelFile.read(file), null).model().scorer().scoreAll(0, s);
         double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
         int nCold = 0;
         for (int i = 0; i < ITEMS; i++) {
@@ -106,7 +106,7 @@ class SavedRecommenderCommandsTest {
     }
 
     /** "rank item score" rows of the expected top-k, training items of u left out, ties by index. */
-    private static List<String> expectedTopK(VbprModel m, UserItems train, int u, int k) {
+    private static List<String> expectedTopK(VbprModel m, Interactions train, int u, int k) {
         List<Integer> cand = new ArrayList<>();
         for (int i = 0; i < m.items(); i++) if (!train.contains(u, i)) cand.add(i);
         cand.sort((a, b) -> m.score(u, a) != m.score(u, b) ? Float.compare(m.score(u, b), m.score(u, a)) : Integer.compare(a, b));

@@ -42,10 +42,8 @@ import dev.sparsetrain.models.train.Hogwild;
 import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.models.vbpr.GroupSpec;
-import dev.sparsetrain.models.vbpr.UserItems;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
-import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprModel;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
@@ -274,17 +272,17 @@ class LibraryExamplesTest {
         }
         // end::vbpr[]
         // tag::vbpr-evaluate[]
-        VbprEvaluator.Metrics test = VbprEvaluator.evaluate(run.model(), data, data.test(), 2);
+        var test = run.model().evaluate(data, data.test(), 2);
         System.out.println("best epoch " + run.bestEpoch() + ", test: " + test);
 
         Path file = folder.resolve("vbpr.model");
         VbprFiles.save(file, run.model(), config, Map.of("data", "shop"));
         VbprModel again = VbprFiles.load(file, data.features());       // raw features: the saved preprocessing is re-applied
-        System.out.println("reloaded: " + VbprEvaluator.evaluate(again, data, data.test(), 2));
+        System.out.println("reloaded: " + again.evaluate(data, data.test(), 2));
         // serving needs no features: the file holds every item's projection, cold-start items included
         VbprModel serving = VbprFiles.read(file).model();
-        Scorer scorer = VbprEvaluator.scorer(serving);
-        Interactions known = new UserItems(data.users(), data.train()).toInteractions(data.items());
+        Scorer scorer = serving.scorer();
+        Interactions known = data.interactions(data.train());
         Recommendations.forUsers(scorer, new int[] {0, 1, 2}, List.of(known), 5, 1, (u, items, scores, n) ->
                 System.out.println("user " + u + ": " + Arrays.toString(Arrays.copyOf(items, n))));
         // end::vbpr-evaluate[]
@@ -296,7 +294,7 @@ class LibraryExamplesTest {
         assertTrue(test.coldUsers() > 0, s);
         assertTrue(test.coldAuc() > 0.55, s);
         float[] trained = new float[scorer.numItems()];
-        VbprEvaluator.scorer(run.model()).scoreAll(0, trained);
+        run.model().scorer().scoreAll(0, trained);
         for (int i = 0; i < trained.length; i++) assertEquals(trained[i], scores[i], 1e-4f * Math.max(1, Math.abs(trained[i])));
     }
 

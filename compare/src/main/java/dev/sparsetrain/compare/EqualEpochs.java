@@ -2,11 +2,9 @@ package dev.sparsetrain.compare;
 
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.TiktokDiffmm;
-import dev.sparsetrain.models.vbpr.UserItems;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprAblation;
 import dev.sparsetrain.models.vbpr.VbprConfig;
-import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -53,7 +51,7 @@ public final class EqualEpochs {
             for (VbprTrainer.Epoch e : r.history()) {
                 System.out.printf(Locale.ROOT, "%5d  %.5f  %.4f  %.4f%n", e.epoch(), e.loss(), e.validationAuc(), e.validationColdAuc());
             }
-            VbprEvaluator.Metrics m = VbprEvaluator.evaluateFull(r.model(), t.trainIndex(), new UserItems(d.users(), d.test()), 20, threads);
+            var m = r.model().evaluate(d, d.test(), threads);
             System.out.printf(Locale.ROOT, "# best validation epoch %d (AUC %.4f); test %s%n", r.bestEpoch(), r.bestValidationAuc(), m);
             System.out.flush();
         }

@@ -6,7 +6,6 @@ import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.metrics.ranking.ColdStart;
 import dev.sparsetrain.metrics.ranking.RankingEvaluator;
 import dev.sparsetrain.metrics.ranking.RankingReport;
-import dev.sparsetrain.models.vbpr.UserItems;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +20,7 @@ import java.util.Locale;
  *   item_factors.npy  [gamma_i | E f_i | beta_i + beta'.f_i]   (items x (K + K' + 1))
  *   x_ui = user row . item row         (scored as {@link ExternalFactors})
  *   AUC and cold-start AUC: {@link RankingEvaluator} and {@link ColdStart} called as
- *   {@code VbprEvaluator.evaluateFull} calls them (held-out split against train; cold = never in train)
+ *   {@code ColdStart.figures} calls them (held-out split against train; cold = never in train)
  * </pre>
  *
  * <pre>
@@ -56,8 +55,8 @@ public final class ExportedScoresCheck {
         Path dir = Path.of(args[0]);
         FeatureDataset d = TiktokDiffmm.load(Path.of(args.length > 1 ? args[1] : "../shared/data/tiktok-diffmm"));
         ExternalFactors s = ExternalFactors.readNpy(dir.resolve("user_factors.npy"), dir.resolve("item_factors.npy"), d.users(), d.items());
-        Interactions train = new UserItems(d.users(), d.train()).toInteractions(d.items());
-        Interactions held = new UserItems(d.users(), val ? d.validation() : d.test()).toInteractions(d.items());
+        Interactions train = d.interactions(d.train());
+        Interactions held = d.interactions(val ? d.validation() : d.test());
         RankingEvaluator.Options opt = RankingEvaluator.Options.defaults().withKs(20).withThreads(2);
         RankingReport all = RankingEvaluator.evaluate(s, held, List.of(train), opt);
         RankingReport cold = ColdStart.evaluate(s, held, train, List.of(train), opt);

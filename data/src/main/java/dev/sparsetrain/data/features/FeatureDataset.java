@@ -41,6 +41,31 @@ public record FeatureDataset(String name, int users, int items, Pairs train, Pai
             int[] us = in.userOfEntry();
             return new Pairs(us.clone(), in.itemIndices().clone());
         }
+
+        /**
+         * These pairs as the project's {@link dev.sparsetrain.data.Interactions} over
+         * {@code users x items} (sequential ids, weights 1, each user's items sorted): what
+         * training (positives, {@code NegativeSampler}) and evaluation ({@code RankingEvaluator})
+         * read. A pair given twice is refused in one line.
+         */
+        public dev.sparsetrain.data.Interactions toInteractions(int users, int items) {
+            int[] start = new int[users + 1];
+            for (int u : this.users) start[u + 1]++;
+            for (int u = 0; u < users; u++) start[u + 1] += start[u];
+            int[] its = new int[size()];
+            int[] fill = java.util.Arrays.copyOf(start, users);
+            for (int k = 0; k < size(); k++) its[fill[this.users[k]]++] = this.items[k];
+            for (int u = 0; u < users; u++) {
+                java.util.Arrays.sort(its, start[u], start[u + 1]);
+                for (int k = start[u] + 1; k < start[u + 1]; k++) {
+                    if (its[k] == its[k - 1]) throw new BadInputException("duplicate pair (user " + u + ", item " + its[k] + ") in one split");
+                }
+            }
+            float[] w = new float[its.length];
+            java.util.Arrays.fill(w, 1f);
+            return new dev.sparsetrain.data.Interactions(dev.sparsetrain.data.IdMap.sequential(users), dev.sparsetrain.data.IdMap.sequential(items),
+                    users, items, start, its, w);
+        }
     }
 
     /**
@@ -74,6 +99,11 @@ public record FeatureDataset(String name, int users, int items, Pairs train, Pai
         boolean[] cold = new boolean[items];
         for (Pairs p : new Pairs[] {validation, test}) for (int i : p.items()) if (!inTrain[i]) cold[i] = true;
         return cold;
+    }
+
+    /** A split of this data set as {@link dev.sparsetrain.data.Interactions} over its users and items ({@link Pairs#toInteractions}). */
+    public dev.sparsetrain.data.Interactions interactions(Pairs split) {
+        return split.toInteractions(users, items);
     }
 
     /** The same data with other features (e.g. after preprocessing). */

@@ -34,4 +34,36 @@ public final class ColdStart {
         boolean[] cold = coldItems(train);
         return RankingEvaluator.evaluate(scorer, test, exclude, opt.withTestItemFilter(i -> cold[i]));
     }
+
+    /**
+     * The held-out figures VBPR reports (validation every epoch, test at the end): AUC,
+     * Recall@K and NDCG@K over all held-out pairs, and AUC over the cold-start ones (NaN when no
+     * user has a cold-start held-out item).
+     *
+     * @param users     users with a held-out item
+     * @param coldUsers users with a cold-start held-out item
+     */
+    public record Figures(double auc, double coldAuc, double recall, double ndcg, int users, int coldUsers, int k) {
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "AUC %.4f, cold-start AUC %s, Recall@%d %.4f, NDCG@%d %.4f (%d users, %d with cold items)",
+                    auc, coldUsers == 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", coldAuc), k, recall, k, ndcg, users, coldUsers);
+        }
+
+        /** The figures of two reports of the same held-out split: all pairs, and cold-start pairs ({@link #evaluate}); cut-off {@code ks[at]}. */
+        public static Figures of(RankingReport all, RankingReport cold, int at) {
+            return new Figures(all.auc(), cold.users() == 0 ? Double.NaN : cold.auc(), all.recall()[at], all.ndcg()[at], all.users(),
+                    cold.users(), all.ks()[at]);
+        }
+    }
+
+    /**
+     * {@link Figures} of {@code scorer} on {@code heldOut}, every item outside the user's training
+     * set ranked (He and McAuley's protocol): one {@link RankingEvaluator} pass over all held-out
+     * pairs with cut-off {@code k}, and one over the cold-start pairs (only users with one are scored).
+     */
+    public static Figures figures(Scorer scorer, Interactions heldOut, Interactions train, int k, int threads) {
+        RankingEvaluator.Options opt = RankingEvaluator.Options.defaults().withKs(k).withThreads(threads);
+        return Figures.of(RankingEvaluator.evaluate(scorer, heldOut, List.of(train), opt), evaluate(scorer, heldOut, train, List.of(train), opt), 0);
+    }
 }

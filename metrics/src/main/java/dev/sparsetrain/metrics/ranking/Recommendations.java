@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * flat arrays and passed to the sink before the next block starts, so memory stays at
  * {@code O(threads * (items + block * k))} whatever the number of users.
  *
- * <p>The models' scorers ({@code BprModel}, {@code VbprEvaluator.scorer}) are safe for
+ * <p>The models' scorers ({@code BprModel}, {@code VbprModel.scorer()}) are safe for
  * concurrent {@code scoreAll}, which this requires. The sink runs on the calling thread.
  */
 public final class Recommendations {

@@ -48,7 +48,7 @@ public final class AutoBalance {
         double[] prev = mult.clone();
         for (int round = 0; round < ROUNDS; round++) {
             t.init(seed);
-            for (int g = 0; g < n; g++) t.rules[g].setMultiplier(mult[g]);
+            t.setMultipliers(mult);
             Diagnosis.Report r = Diagnosis.probe(t, seed ^ 0xBA1A4CEL);
             boolean diverged = !Double.isFinite(r.lossAfter()) || !Double.isFinite(r.lossBefore());
             for (int g = 0; g < n; g++) ratios[g] = r.groups()[g].updateToWeight();

@@ -59,10 +59,9 @@ public final class Diagnosis {
     /** Probes with {@code warmup} then {@code measure} samples (defaults: one epoch each, capped at 50,000). */
     public static Report probe(VbprTrainer t, long warmup, long measure, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        double l0 = t.runSamples(warmup, rnd.split(), null);
-        GroupStats stats = new GroupStats(t.names.length);
-        double l1 = t.runSamples(measure, rnd.split(), stats);
-        VbprTrainer.GroupFigures[] f = t.figures(stats);
+        double l0 = t.runSamples(warmup, rnd.split());
+        double l1 = t.runSamples(measure, rnd.split());
+        VbprTrainer.GroupFigures[] f = t.lastFigures();
         double[] r = new double[f.length];
         for (int g = 0; g < f.length; g++) r[g] = f[g].updateToWeight();
         double med = median(r);

@@ -36,8 +36,8 @@ public final class LrFinder {
         String[] names = t.groupNames();
         for (int g = 0; g < names.length; g++) {
             t.init(t.cfg.seed());
-            double base = t.rules[g].spec().learningRate();
-            for (int o = 0; o < names.length; o++) t.rules[o].setMultiplier(o == g ? lowFactor : 0);
+            double base = t.cfg.groups().get(names[g]).learningRate();
+            for (int o = 0; o < names.length; o++) t.steps.setMultiplier(o, o == g ? lowFactor : 0);
             SplittableRandom rnd = new SplittableRandom(t.cfg.seed() + 17 * g);
             double[] lr = new double[steps], loss = new double[steps], sm = new double[steps];
             double avg = 0, best = Double.POSITIVE_INFINITY, bestLr = base;
@@ -45,8 +45,8 @@ public final class LrFinder {
             boolean diverged = false;
             for (int s = 0; s < steps; s++) {
                 double f = lowFactor * Math.pow(highFactor / lowFactor, s / (double) (steps - 1));
-                t.rules[g].setMultiplier(f);
-                double l = t.runSamples(chunk, rnd.split(), null);
+                t.steps.setMultiplier(g, f);
+                double l = t.runSamples(chunk, rnd.split());
                 lr[s] = base * f;
                 loss[s] = l;
                 n = s + 1;
@@ -69,7 +69,7 @@ public final class LrFinder {
             out.add(new Curve(names[g], base, java.util.Arrays.copyOf(lr, n), java.util.Arrays.copyOf(loss, n),
                     java.util.Arrays.copyOf(sm, n), bestLr / 10, diverged));
         }
-        for (int o = 0; o < names.length; o++) t.rules[o].setMultiplier(1);
+        for (int o = 0; o < names.length; o++) t.steps.setMultiplier(o, 1);
         t.init(t.cfg.seed());
         return out;
     }

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
 public final class VbprAblation {
 
     /** One row of the table. */
-    public record Run(String name, String setup, VbprTrainer.Result result, VbprEvaluator.Metrics test, double wallSeconds) {}
+    public record Run(String name, String setup, VbprTrainer.Result result, dev.sparsetrain.metrics.ranking.ColdStart.Figures test, double wallSeconds) {}
 
     /** The whole ablation. */
     public record Outcome(String dataset, List<Run> runs, Map<Double, Double> sweep, double bestSingleRate,
@@ -103,7 +103,7 @@ public final class VbprAblation {
         if (base.autoBalance()) {
             AutoBalance.Choice c = AutoBalance.balance(def, base.balanceTarget());
             def.init(base.seed());
-            for (int s = 0; s < c.multipliers().length; s++) def.rules[s].setMultiplier(c.multipliers()[s]);
+            for (int s = 0; s < c.multipliers().length; s++) def.setMultiplier(def.groupNames()[s], c.multipliers()[s]);
         }
         Diagnosis.Report dDef = Diagnosis.probe(def, base.seed());
         return new Outcome(data.name(), runs, sweep, bestRate, dSingle, dDef);
@@ -113,8 +113,7 @@ public final class VbprAblation {
         long t0 = System.nanoTime();
         VbprTrainer t = new VbprTrainer(data, cfg);
         VbprTrainer.Result r = t.fit();
-        VbprEvaluator.Metrics m = VbprEvaluator.evaluateFull(r.model(), t.trainIndex(), new UserItems(data.users(), data.test()),
-                20, cfg.threads());
+        var m = r.model().evaluate(data, data.test(), cfg.threads());
         double wall = (System.nanoTime() - t0) / 1e9;
         log.accept(String.format(Locale.ROOT, "%-22s %s: best epoch %d (val AUC %.4f); test %s; %.1f s", name, setup, r.bestEpoch(),
                 r.bestValidationAuc(), m, wall));

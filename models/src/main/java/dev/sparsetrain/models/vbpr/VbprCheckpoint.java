@@ -1,100 +1,89 @@
 package dev.sparsetrain.models.vbpr;
 
 import dev.sparsetrain.core.BadInputException;
-import dev.sparsetrain.core.Table;
 import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.data.features.Preprocessing;
+import dev.sparsetrain.models.train.Checkpoint;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.optim.OptimizerState;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A resumable VBPR (or visual-only) training checkpoint: everything {@link VbprTrainer#fit} needs
- * to continue a run as if it had not stopped. With {@code threads = 1} and a seed, training N
- * epochs straight equals training k, checkpointing and resuming N - k, bit for bit.
- *
- * <p>What it holds (a {@link ModelFile} of type "vbpr", so {@code evaluate} and {@code recommend}
- * also read it as the model of its epoch):
+ * A resumable VBPR (or visual-only, BPR-MF) training checkpoint: the spine's one format
+ * ({@link Checkpoint}: the model's saved contents from {@link VbprFiles}, the optimizer state
+ * with the learning-rate multipliers, the loop state and the best epoch's snapshot) plus what
+ * only VBPR has:
  * <pre>
- *   tables    the parameter tables of the current model (as a saved model, with item projections)
- *             best/&lt;table&gt;                 early stopping's best model so far
- *             optim/...                     the optimizer runtime's state (OptimizerState): dense
- *                                           Adam moments of E and beta', per-row state and counts,
- *                                           step counters
- *   metadata  vbpr.checkpoint = 1, vbpr.ck.epoch, .seed, .rngSplits (position of the epoch RNG),
- *             .stepBase (per-sample step), .multipliers and .baseMultipliers (auto-balance's and
- *             the divergence guard's learning-rate multipliers: resuming does not re-probe),
- *             .bestAuc, .bestEpoch, .since, .recoveries, .stopped, .trainSeconds, .samples,
- *             .history, .notes, .schedule, and the exact configuration (vbpr.cfg.*)
+ *   vbpr.checkpoint = 1      the mark
+ *   vbpr.cfg.*               the exact configuration (the model JSON rounds the group rates for display)
+ *   vbpr.ck.seed             the run's seed (of its restart)
+ *   vbpr.ck.baseMultipliers  the multipliers an epoch schedule scales
+ *   vbpr.ck.notes            the notes before the run (auto-balance's choice: resuming does not re-probe)
+ *   vbpr.ck.schedule         the epoch schedule; must match on resume
  * </pre>
- * Written atomically ({@link ModelFile#write}); a damaged file, a model file that is not a
- * checkpoint, or one of another configuration or data shape is refused in one line naming it.
+ * With {@code threads = 1} and a seed, training N epochs straight equals training k,
+ * checkpointing and resuming N - k, bit for bit. A checkpoint is also a model file of its epoch
+ * ({@code evaluate}, {@code recommend}). A damaged file, a model file that is not a checkpoint,
+ * or one of another configuration or data shape is refused in one line naming it.
  */
 public final class VbprCheckpoint {
     private VbprCheckpoint() {}
 
     /** Metadata key that marks a checkpoint. */
     public static final String MARK = "vbpr.checkpoint";
-    static final String BEST = "best/";
+    static final String P = "vbpr.ck.";
 
     /**
-     * The state at the end of an epoch.
+     * A checkpoint in memory.
      *
-     * @param where           the file it came from (for messages), or "" for a fresh snapshot
-     * @param config          the run's configuration
-     * @param epoch           epochs done
-     * @param tables          the current parameters (copies)
-     * @param best            the best model's parameters so far (copies)
-     * @param optimizer       the optimizer runtime's state
-     * @param multipliers     each group's current learning-rate multiplier
-     * @param baseMultipliers the multipliers an epoch schedule scales
-     * @param stepBase        the per-sample step count handed to the runtime
-     * @param rngSplits       how many epoch streams the master RNG has handed out
-     * @param schedule        the epoch schedule (Schedule.toString()); must match on resume
+     * @param where    the file it came from (for messages), or "" before it is written
+     * @param config   the run's configuration
+     * @param loop     the spine's loop state
+     * @param contents the whole file (model contents, optimizer and loop state, VBPR keys)
      */
-    public record State(String where, VbprConfig config, int epoch, List<Table> tables, List<Table> best, OptimizerState optimizer,
-                        double[] multipliers, double[] baseMultipliers, long stepBase, long rngSplits, long seed, double bestAuc,
-                        int bestEpoch, int since, int recoveries, boolean stopped, double trainSeconds, long samples,
-                        List<VbprTrainer.Epoch> history, List<String> notes, List<String> runNotes, String schedule) {}
+    public record State(String where, VbprConfig config, Trainer.State loop, ModelFile.Contents contents) {
+        public int epoch() { return loop.epoch(); }
+        public boolean stopped() { return loop.stopped(); }
+        public int bestEpoch() { return loop.bestEpoch(); }
+        public double bestAuc() { return loop.bestValidation(); }
+        public long seed() { return Long.parseLong(req(contents.metadata(), P + "seed", where)); }
+        public String schedule() { return req(contents.metadata(), P + "schedule", where); }
+        public List<String> notes() { return lines(req(contents.metadata(), P + "notes", where)); }
+        public double[] baseMultipliers() { return parseDoubles(req(contents.metadata(), P + "baseMultipliers", where)); }
+
+        /** Each group's learning-rate multiplier at the checkpoint (from the optimizer state). */
+        public double[] multipliers() {
+            String[] names = VbprConfig.tableNames(config.variant());
+            double[] m = new double[names.length];
+            for (int g = 0; g < names.length; g++) m[g] = Double.parseDouble(req(contents.metadata(), "optim." + names[g] + ".multiplier", where));
+            return m;
+        }
+    }
+
+    /** The checkpoint of a run at the end of an epoch ({@link VbprTrainer}'s checkpointer builds it). */
+    static State of(VbprConfig cfg, VbprSteps steps, Trainer.State loop, long seed, List<String> notes, String schedule,
+                    dev.sparsetrain.models.train.Trainable run) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(MARK, "1");
+        putConfig(m, cfg);
+        m.put(P + "seed", Long.toString(seed));
+        m.put(P + "baseMultipliers", doubles(steps.base));
+        m.put(P + "notes", String.join("\n", notes));
+        m.put(P + "schedule", schedule);
+        ModelFile.Contents model = VbprFiles.contents(steps.model, cfg, m, List.of());
+        return new State("", cfg, loop, Checkpoint.contents(model, run, loop));
+    }
 
     /** Writes {@code s} (atomically) with {@code metadata} (data provenance etc.) beside the checkpoint's own keys. */
-    public static void save(Path path, State s, VbprModel current, Map<String, String> metadata) {
+    public static void save(Path path, State s, Map<String, String> metadata) {
+        ModelFile.Contents c = s.contents();
         Map<String, String> m = new LinkedHashMap<>(metadata == null ? Map.of() : OptimizerState.withoutState(metadata));
-        m.put(MARK, "1");
-        putConfig(m, s.config());
-        String p = "vbpr.ck.";
-        m.put(p + "epoch", Integer.toString(s.epoch()));
-        m.put(p + "seed", Long.toString(s.seed()));
-        m.put(p + "rngSplits", Long.toString(s.rngSplits()));
-        m.put(p + "stepBase", Long.toString(s.stepBase()));
-        m.put(p + "multipliers", doubles(s.multipliers()));
-        m.put(p + "baseMultipliers", doubles(s.baseMultipliers()));
-        m.put(p + "bestAuc", Double.toString(s.bestAuc()));
-        m.put(p + "bestEpoch", Integer.toString(s.bestEpoch()));
-        m.put(p + "since", Integer.toString(s.since()));
-        m.put(p + "recoveries", Integer.toString(s.recoveries()));
-        m.put(p + "stopped", Boolean.toString(s.stopped()));
-        m.put(p + "trainSeconds", Double.toString(s.trainSeconds()));
-        m.put(p + "samples", Long.toString(s.samples()));
-        StringBuilder h = new StringBuilder();
-        for (VbprTrainer.Epoch e : s.history()) {
-            if (!h.isEmpty()) h.append(';');
-            h.append(e.epoch()).append(',').append(e.loss()).append(',').append(e.validationAuc()).append(',')
-                    .append(e.validationColdAuc()).append(',').append(e.seconds()).append(',').append(e.samplesPerSecond());
-        }
-        m.put(p + "history", h.toString());
-        m.put(p + "notes", String.join("\n", s.notes()));
-        m.put(p + "runNotes", String.join("\n", s.runNotes()));
-        m.put(p + "schedule", s.schedule());
-        m.putAll(s.optimizer().metadata());
-        List<Table> extra = new ArrayList<>();
-        for (Table t : s.best()) extra.add(renamed(BEST + t.name(), t));
-        extra.addAll(s.optimizer().tables());
-        VbprFiles.save(path, current, s.config(), m, extra);
+        m.putAll(c.metadata());
+        ModelFile.write(path, new ModelFile.Contents(c.modelType(), c.configJson(), m, c.idMaps(), c.tables()));
     }
 
     /** Reads a checkpoint; anything that is not one, or is damaged, is one line naming the file. */
@@ -105,41 +94,20 @@ public final class VbprCheckpoint {
             throw new BadInputException(where + ": a '" + c.modelType() + "' model file, not a VBPR checkpoint");
         }
         Map<String, String> m = c.metadata();
-        if (!"1".equals(m.get(MARK))) {
+        if (!"1".equals(m.get(MARK)) || !Checkpoint.isCheckpoint(c)) {
             throw new BadInputException(where + ": a VBPR model without training state, not a checkpoint (write them with --checkpoint-every N)");
         }
         if (!OptimizerState.present(m)) throw new BadInputException(where + ": damaged VBPR checkpoint (no optimizer state)");
         try {
             VbprConfig cfg = config(m, where);
-            String p = "vbpr.ck.";
-            List<Table> cur = new ArrayList<>(), best = new ArrayList<>();
-            for (String name : VbprConfig.tableNames(cfg.variant())) {
-                cur.add(c.table(name));
-                best.add(renamed(name, c.table(BEST + name)));
+            State s = new State(where, cfg, Checkpoint.loopState(where, c), c);
+            s.seed();
+            s.notes();
+            s.schedule();
+            if (s.baseMultipliers().length != VbprConfig.tableNames(cfg.variant()).length || s.multipliers().length == 0) {
+                throw new BadInputException(where + ": damaged VBPR checkpoint (" + s.baseMultipliers().length + " learning-rate multipliers)");
             }
-            List<VbprTrainer.Epoch> hist = new ArrayList<>();
-            String hs = req(m, p + "history", where);
-            if (!hs.isEmpty()) {
-                for (String e : hs.split(";")) {
-                    String[] f = e.split(",");
-                    if (f.length != 6) throw new NumberFormatException("history entry '" + e + "'");
-                    hist.add(new VbprTrainer.Epoch(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                            Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), new VbprTrainer.GroupFigures[0]));
-                }
-            }
-            double[] mult = parseDoubles(req(m, p + "multipliers", where)), base = parseDoubles(req(m, p + "baseMultipliers", where));
-            int groups = VbprConfig.tableNames(cfg.variant()).length;
-            if (mult.length != groups || base.length != groups) {
-                throw new BadInputException(where + ": damaged VBPR checkpoint (" + mult.length + " learning-rate multipliers for " + groups + " groups)");
-            }
-            return new State(where, cfg, Integer.parseInt(req(m, p + "epoch", where)), cur, best,
-                    OptimizerState.from(m, c.tables()), mult, base, Long.parseLong(req(m, p + "stepBase", where)),
-                    Long.parseLong(req(m, p + "rngSplits", where)), Long.parseLong(req(m, p + "seed", where)),
-                    Double.parseDouble(req(m, p + "bestAuc", where)), Integer.parseInt(req(m, p + "bestEpoch", where)),
-                    Integer.parseInt(req(m, p + "since", where)), Integer.parseInt(req(m, p + "recoveries", where)),
-                    Boolean.parseBoolean(req(m, p + "stopped", where)), Double.parseDouble(req(m, p + "trainSeconds", where)),
-                    Long.parseLong(req(m, p + "samples", where)), hist, lines(req(m, p + "notes", where)),
-                    lines(req(m, p + "runNotes", where)), req(m, p + "schedule", where));
+            return s;
         } catch (NumberFormatException e) {
             throw new BadInputException(where + ": damaged VBPR checkpoint (" + e.getMessage() + ")");
         } catch (BadInputException e) {
@@ -151,9 +119,8 @@ public final class VbprCheckpoint {
     /** The metadata of a checkpoint file that is not training state (data provenance, written by the caller). */
     public static Map<String, String> userMetadata(Path path) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (var e : ModelFile.read(path).metadata().entrySet()) {
-            String k = e.getKey();
-            if (!k.startsWith("vbpr.") && !k.startsWith("optim.")) out.put(k, e.getValue());
+        for (var e : Checkpoint.modelContents(ModelFile.read(path)).metadata().entrySet()) {
+            if (!e.getKey().startsWith("vbpr.")) out.put(e.getKey(), e.getValue());
         }
         return out;
     }
@@ -166,10 +133,6 @@ public final class VbprCheckpoint {
         String v = m.get(key);
         if (v == null) throw new BadInputException(where + ": damaged VBPR checkpoint (no '" + key + "')");
         return v;
-    }
-
-    private static Table renamed(String name, Table t) {
-        return new Table(name, t.rows(), t.dim(), t.kind()).load(t.data());
     }
 
     private static String doubles(double[] d) {

@@ -48,8 +48,13 @@ public final class VbprFiles {
         save(path, m, cfg, metadata, List.of());
     }
 
-    /** As {@link #save(Path, VbprModel, VbprConfig, Map)}, with further tables (a checkpoint's training state) after the model's. */
+    /** As {@link #save(Path, VbprModel, VbprConfig, Map)}, with further tables after the model's. */
     static void save(Path path, VbprModel m, VbprConfig cfg, Map<String, String> metadata, List<Table> extra) {
+        ModelFile.write(path, contents(m, cfg, metadata, extra));
+    }
+
+    /** What {@link #save} writes: the model's own contents (a checkpoint adds the spine's state to them). */
+    static ModelFile.Contents contents(VbprModel m, VbprConfig cfg, Map<String, String> metadata, List<Table> extra) {
         ObjectNode c = JSON.createObjectNode();
         c.put("variant", m.variant().cliName());
         c.put("users", m.users());
@@ -85,7 +90,7 @@ public final class VbprFiles {
         Map<String, List<String>> maps = new LinkedHashMap<>();
         maps.put("users", indexIds(m.users()));
         maps.put("items", indexIds(m.items()));
-        ModelFile.write(path, new ModelFile.Contents(TYPE, c.toString(), metadata, maps, tables));
+        return new ModelFile.Contents(TYPE, c.toString(), metadata, maps, tables);
     }
 
     /** Loads a model; {@code rawFeatures} (unpreprocessed, one row per item) is required for visual variants. */

@@ -189,6 +189,50 @@ public final class VbprModel {
         return s;
     }
 
+    /**
+     * The model as a {@link dev.sparsetrain.metrics.ranking.Scorer} for evaluation and
+     * recommendation: the item side packed once as {@code [gamma_i, p_i]} with offset
+     * {@code beta_i + b'_i}, so scoring a user is one dot per item. A snapshot: take a new one
+     * after training changes the model. Safe for concurrent calls.
+     */
+    public dev.sparsetrain.metrics.ranking.Scorer scorer() {
+        final int w = k + kv;
+        final float[] itemMat = new float[items * w], itemOff = new float[items];
+        for (int i = 0; i < items; i++) {
+            if (k > 0) {
+                System.arraycopy(itemFactors.data(), i * k, itemMat, i * w, k);
+                itemOff[i] += itemBias.data()[i];
+            }
+            if (kv > 0) {
+                System.arraycopy(proj, i * kv, itemMat, i * w + k, kv);
+                itemOff[i] += vbias[i];
+            }
+        }
+        final float[] uf = k > 0 ? userFactors.data() : null, uv = kv > 0 ? userVisual.data() : null;
+        return new dev.sparsetrain.metrics.ranking.Scorer() {
+            @Override
+            public int numItems() { return items; }
+
+            @Override
+            public void scoreAll(int u, float[] out) {
+                float[] uvec = new float[w];
+                if (k > 0) System.arraycopy(uf, u * k, uvec, 0, k);
+                if (kv > 0) System.arraycopy(uv, u * kv, uvec, k, kv);
+                for (int i = 0; i < items; i++) out[i] = itemOff[i] + Kernels.dot(uvec, 0, itemMat, i * w, w);
+            }
+        };
+    }
+
+    /**
+     * Test figures of this model on a held-out split of {@code data} (see
+     * {@link dev.sparsetrain.metrics.ranking.ColdStart#figures}): AUC, cold-start AUC,
+     * Recall@20 and NDCG@20 against every item outside the user's training set.
+     */
+    public dev.sparsetrain.metrics.ranking.ColdStart.Figures evaluate(dev.sparsetrain.data.features.FeatureDataset data,
+                                                                      dev.sparsetrain.data.features.FeatureDataset.Pairs split, int threads) {
+        return dev.sparsetrain.metrics.ranking.ColdStart.figures(scorer(), data.interactions(split), data.interactions(data.train()), 20, threads);
+    }
+
     /** Deep copy of the parameters (same features and transform). */
     public VbprModel copy() {
         VbprModel m = new VbprModel(variant, users, items, Math.max(k, 1), Math.max(kv, 1), features, transform, featureDim, features == null);

@@ -9,7 +9,7 @@
  * {@link dev.sparsetrain.models.vbpr.AutoBalance}, and explored per group by
  * {@link dev.sparsetrain.models.vbpr.LrFinder}; {@link dev.sparsetrain.models.vbpr.VbprAblation}
  * reproduces the single-rate failure and its cure. Evaluation (full-ranking AUC, cold-start AUC,
- * Recall/NDCG@K) is {@link dev.sparsetrain.models.vbpr.VbprEvaluator}. Runs resume exactly from
+ * Recall/NDCG@K) is {@link dev.sparsetrain.metrics.ranking.ColdStart#figures} over {@link dev.sparsetrain.models.vbpr.VbprModel#scorer()}. Runs resume exactly from
  * a {@link dev.sparsetrain.models.vbpr.VbprCheckpoint} (parameters, optimizer state, balanced
  * multipliers, early-stopping state, RNG position).
  */

@@ -53,8 +53,8 @@ class ContentCeilingTest {
         FeatureDataset d = TiktokDiffmm.load(Datasets.require("tiktok-diffmm"));
         int n = d.items(), f = d.features().dim();
         float[] x = normalized(d);
-        Interactions train = new UserItems(d.users(), d.train()).toInteractions(n);
-        Interactions test = new UserItems(d.users(), d.test()).toInteractions(n);
+        Interactions train = d.interactions(d.train());
+        Interactions test = d.interactions(d.test());
         RankingEvaluator.Options opt = RankingEvaluator.Options.defaults().withKs(20);
 
         Scorer profile = new Scorer() {

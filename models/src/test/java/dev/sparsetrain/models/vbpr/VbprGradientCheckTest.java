@@ -159,7 +159,7 @@ class VbprGradientCheckTest {
         m.project(0, 2);
         Map<String, double[]> fd = finiteDifferences(m, 0, 0, 1);
         Map<String, double[]> before = params(m);
-        t.runSamples(1, new SplittableRandom(3), null);
+        t.runSamples(1, new SplittableRandom(3));
         Map<String, double[]> after = params(m);
         for (String name : before.keySet()) {
             double[] b = before.get(name), a = after.get(name), g = fd.get(name);
