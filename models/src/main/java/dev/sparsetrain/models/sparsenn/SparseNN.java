@@ -238,16 +238,16 @@ public final class SparseNN {
      * vocabularies of a {@link dev.sparsetrain.data.ctr.EncoderState}).
      */
     public void save(java.nio.file.Path path, java.util.Map<String, String> metadata, java.util.Map<String, java.util.List<String>> idMaps) {
-        save(path, metadata, idMaps, java.util.List.of());
+        dev.sparsetrain.core.io.ModelFile.write(path, contents(metadata, idMaps));
     }
 
     /**
-     * Saves as {@link #save(java.nio.file.Path, java.util.Map, java.util.Map)} plus extra tables
-     * (a training checkpoint's optimizer state, see {@link CtrTrainer#exportState}); {@link #load}
-     * reads only the parameter tables, so a checkpoint also serves as a model file.
+     * The model file contents {@link #save} writes (architecture JSON, {@code metadata}, id maps and
+     * the parameter tables): also the model part of a training checkpoint
+     * ({@link dev.sparsetrain.models.train.Checkpoint}); {@link #load} reads only the parameter tables.
      */
-    public void save(java.nio.file.Path path, java.util.Map<String, String> metadata, java.util.Map<String, java.util.List<String>> idMaps,
-                     List<Table> extraTables) {
+    public dev.sparsetrain.core.io.ModelFile.Contents contents(java.util.Map<String, String> metadata,
+                                                               java.util.Map<String, java.util.List<String>> idMaps) {
         StringBuilder j = new StringBuilder("{");
         j.append("\"type\":\"").append(config.type()).append("\",");
         j.append("\"embeddingDim\":").append(dim).append(',');
@@ -267,10 +267,7 @@ public final class SparseNN {
             j.append(sparseTables.get(f).rows());
         }
         j.append("]}");
-        List<Table> all = new java.util.ArrayList<>(tables());
-        all.addAll(extraTables);
-        dev.sparsetrain.core.io.ModelFile.write(path, new dev.sparsetrain.core.io.ModelFile.Contents(MODEL_TYPE, j.toString(),
-                metadata, idMaps, all));
+        return new dev.sparsetrain.core.io.ModelFile.Contents(MODEL_TYPE, j.toString(), metadata, idMaps, tables());
     }
 
     /** Loads a model written by {@link #save}; a file of another model type is refused in one line. */
@@ -336,7 +333,7 @@ public final class SparseNN {
     }
 
     /** Per-worker gradient accumulators: one float[] per dense tensor, one RowBatch per sparse table. */
-    public final class Gradients {
+    public final class Gradients implements dev.sparsetrain.models.train.MiniBatch.Slot {
         final float[][] dense;
         final RowBatch[] sparse;
         double lossSum;
@@ -359,6 +356,7 @@ public final class SparseNN {
             clicks = 0;
         }
 
+        @Override
         public float[] dense(int i) { return dense[i]; }
 
         public RowBatch sparse(int i) { return sparse[i]; }
@@ -368,6 +366,9 @@ public final class SparseNN {
         public long samples() { return samples; }
 
         public long clicks() { return clicks; }
+
+        @Override
+        public long positives() { return clicks; }
     }
 
     /** Activations and gradients of one chunk of samples; one per worker thread, reused. */
