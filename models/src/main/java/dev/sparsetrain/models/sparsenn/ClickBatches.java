@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 
 /**
  * A {@link SparseNN} (or LR/FM) as the spine's mini-batch mode trains it: each pass laid out in
- * its shuffled order ({@link PassOrder}), chunks run by per-worker {@link SparseNN.Workspace}s with
+ * its shuffled order ({@link PassOrder}), chunks run by per-worker {@link Workspace}s with
  * dropout masks drawn from a generator seeded by (seed, batch, chunk), the embedding-entropy
  * regularizer added to the summed batch gradient, embeddings frozen after
  * {@link TrainConfig#freezeEmbeddingsAfter()} passes, and the running figure normalized entropy.
@@ -22,7 +22,7 @@ final class ClickBatches implements MiniBatch.Model {
     private final TrainConfig config;
     private final List<ParamGroup> groups;
     private final List<Table> sparse;
-    private final SparseNN.Workspace[] ws;
+    private final Workspace[] ws;
     private final SplittableRandom noDropout = new SplittableRandom(0); // a non-null generator: "training", never drawn from
     private CtrData train, data;
     private PassOrder passes;
@@ -33,7 +33,7 @@ final class ClickBatches implements MiniBatch.Model {
         this.config = config;
         this.groups = groups;
         this.sparse = model.sparseTables();
-        this.ws = new SparseNN.Workspace[config.threads()];
+        this.ws = new Workspace[config.threads()];
     }
 
     /** The data the next passes train on (a new pass order, from the seed). */
@@ -47,7 +47,7 @@ final class ClickBatches implements MiniBatch.Model {
     }
 
     /** Worker w's workspace (also used to predict between passes). */
-    SparseNN.Workspace workspace(int w) { return ws[w]; }
+    Workspace workspace(int w) { return ws[w]; }
 
     @Override
     public List<Table> denseTables() { return model.denseTables(); }
@@ -60,7 +60,7 @@ final class ClickBatches implements MiniBatch.Model {
 
     @Override
     public MiniBatch.ChunkWorker newWorker(int w) {
-        SparseNN.Workspace s = model.newWorkspace(MiniBatch.CHUNK);
+        Workspace s = model.newWorkspace(MiniBatch.CHUNK);
         ws[w] = s;
         float sd = (float) config.sparseDropout(), md = (float) config.mlpDropout();
         return (batch, c, from, cnt, batchSize, into) -> {
@@ -68,7 +68,7 @@ final class ClickBatches implements MiniBatch.Model {
             SplittableRandom rnd = sd > 0 || md > 0 ? new SplittableRandom(CtrRawData.mix64(config.seed() * 0x9E3779B97F4A7C15L + batch) + c)
                     : noDropout;
             s.forward(data, identity, from, cnt, rnd, sd, md);
-            s.backward(data, identity, from, (SparseNN.Gradients) into, 1f / batchSize, md);
+            s.backward(data, identity, from, (Gradients) into, 1f / batchSize, md);
         };
     }
 
@@ -90,15 +90,7 @@ final class ClickBatches implements MiniBatch.Model {
 
     @Override
     public void beforeStep(int i, RowBatch rb) {
-        float entropy = (float) config.embeddingEntropy();
-        Table table = sparse.get(i);
-        if (entropy <= 0 || table.name().startsWith("lin.")) return;
-        rb.coalesce(table.rows());   // once per active row, as L2 on active rows
-        float[] g = rb.grads();
-        for (int e = 0; e < rb.size(); e++) {
-            int row = rb.row(e);
-            EmbeddingEntropy.addGradient(table.block(row), table.offset(row), g, rb.gradOffset(e), table.dim(), entropy);
-        }
+        SparseArch.addRegularizers(sparse.get(i), rb, (float) config.embeddingEntropy());
     }
 
     @Override

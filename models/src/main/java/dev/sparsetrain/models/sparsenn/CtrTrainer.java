@@ -154,7 +154,7 @@ public final class CtrTrainer implements AutoCloseable {
     private void predictChunk(int w, int c) {
         CtrData d = predictData;
         int from = c * CHUNK, cnt = Math.min(CHUNK, d.rows() - from);
-        SparseNN.Workspace s = batches.workspace(w);
+        Workspace s = batches.workspace(w);
         int[] idx = predictIndex[w];
         for (int k = 0; k < cnt; k++) idx[k] = from + k;
         s.forward(d, idx, 0, cnt, null, 0f, 0f);
