@@ -117,14 +117,18 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 out.printf("group %-12s %s, %s, %d tables%s%n", g.name(), g.chain().describe(), g.semantics(), g.tables().size(),
                         g.isFrozen() ? ", frozen" : "");
             }
-            int start = ckpt == null ? 0 : t.importState(resume.toString(), ckpt.metadata(), ckpt.tables());
+            dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh()
+                    : t.resume(resume.toString(), ckpt);
+            int start = from.epoch();
             if (ckpt != null && start >= tc.numPasses()) {
                 throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": the checkpoint already holds " + start
                         + " passes; give --passes above " + start);
             }
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
             Progress progress = quiet ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
-            CtrTrainer.PassHook passHook = done -> {
+            // after each pass (the spine's checkpointer): the pass's optimizer figures, then the checkpoint
+            dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
+                int done = state.epoch();
                 if (progress != null) progress.clearLine();
                 if (diagnostics) printDiagnostics(out, done, t.passDiagnostics().getLast());
                 if (checkpointDir != null) {
@@ -132,16 +136,16 @@ public final class CtrTrainCommand implements Callable<Integer> {
                     meta.put("data", split.description());
                     meta.put("train", tc.toString());
                     if (split.state() != null) split.state().addTo(meta);
-                    dev.sparsetrain.optim.OptimizerState state = t.exportState(done);
-                    meta.putAll(state.metadata());
                     java.nio.file.Path f = checkpointDir.resolve(String.format(java.util.Locale.ROOT, "ctr-pass-%03d.ckpt", done));
-                    m.save(f, meta, split.state() != null ? split.state().idMaps() : java.util.Map.of(), state.tables());
+                    dev.sparsetrain.models.train.Checkpoint.write(f, m.contents(meta, split.state() != null ? split.state().idMaps() : java.util.Map.of()),
+                            t.trainable(), state);
                     out.println("checkpoint: " + f);
                 }
                 out.flush();
             };
             java.util.List<RunRecord.Pass> passes = new java.util.ArrayList<>();
-            double rate = t.train(tr, start, 1, (p, seen, ne) -> {
+            // the per-pass test evaluation: one evaluation point at the end of each pass
+            t.evaluateWithin(1, (p, seen, ne) -> {
                 if (progress != null) progress.clearLine();
                 float[] pred = t.predict(te);
                 CtrEvaluation[] s = st.evaluate(te.labels(), pred, imp, te.clickRate());
@@ -149,7 +153,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 out.printf("pass %d: train running NE %.4f%n", Math.round(p), ne);
                 CtrOptions.printStrata(out, "  test", s);
                 out.flush();
-            }, progress, passHook);
+            });
+            double rate = t.fit(tr, from, null, passDone, progress == null ? null : (label, total) -> progress).samplesPerSecond();
             out.printf("training: %,.0f samples/s%n", rate);
             RunRecord.ctr(record, mc.type() + " on " + split.description(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                     passes, t.passDiagnostics());

@@ -143,16 +143,13 @@ final class CtrShard implements Serializable {
             double[] loss = new double[1];
             long[] counts = new long[2];
             try (CtrTrainer trainer = new CtrTrainer(m, local)) {
-                if (state != null) {
-                    var st = state.toState();
-                    trainer.importState("partition " + partition, st.metadata(), st.tables());
-                }
-                trainer.train(part, round, 0, null, null, null);
+                if (state != null) trainer.trainable().importState("partition " + partition, state.toState());
+                trainer.fit(part, dev.sparsetrain.models.train.Trainer.State.after(round), null, null, null);
                 // the summed loss itself (the driver's weighted mean), not recovered from NE, which
                 // is undefined for a round whose rows hold no click
                 loss[0] = trainer.lastTrainLossSum();
                 counts[0] = trainer.lastTrainSamples();
-                next = OptState.of(trainer.exportState(round + 1));
+                next = OptState.of(trainer.trainable().exportState());
             }
             long clicks = 0;
             for (byte b : part.labels()) clicks += b;

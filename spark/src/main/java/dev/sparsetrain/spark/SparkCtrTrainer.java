@@ -48,7 +48,7 @@ import org.apache.spark.broadcast.Broadcast;
  *
  * <p>Adaptive optimizer state (row-wise AdaGrad accumulators of the embeddings, Adam moments of
  * the MLP, step counters, the batch counter that seeds dropout) stays with each partition from
- * round to round ({@link CtrTrainer#exportState} into an {@link OptState}); it is the partition's
+ * round to round ({@code CtrTrainer.trainable().exportState()} into an {@link OptState}); it is the partition's
  * own and is not averaged, only the parameters are.
  *
  * <p>With one partition a round trains exactly the batches, in the order, of single-machine

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.ModelFile;
-import dev.sparsetrain.optim.OptimizerState;
+import dev.sparsetrain.models.train.Checkpoint;
+import dev.sparsetrain.models.train.Trainer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,13 +31,12 @@ class CheckpointResumeTest {
         SparseNN first = TrainerBehaviourTest.model(ModelConfig.defaults());
         try (CtrTrainer t = new CtrTrainer(first, config(PASSES))) {
             // stop after the first pass, as a killed run would
-            t.train(TrainerBehaviourTest.DATA, 0, 0, null, null, done -> {
-                if (done == 1) {
-                    OptimizerState s = t.exportState(done);
-                    first.save(ckpt, s.metadata(), Map.of(), s.tables());
+            t.fit(TrainerBehaviourTest.DATA, Trainer.State.fresh(), null, state -> {
+                if (state.epoch() == 1) {
+                    Checkpoint.write(ckpt, first.contents(Map.of(), Map.of()), t.trainable(), state);
                     throw new Stop();
                 }
-            });
+            }, null);
         } catch (Stop expected) {
             // the checkpoint is written
         }
@@ -44,9 +44,9 @@ class CheckpointResumeTest {
         ModelFile.Contents c = ModelFile.read(ckpt);
         SparseNN resumed = SparseNN.fromContents(ckpt, c);
         try (CtrTrainer t = new CtrTrainer(resumed, config(PASSES).toBuilder().threads(3).build())) {
-            int start = t.importState(ckpt.toString(), c.metadata(), c.tables());
-            assertEquals(1, start);
-            t.train(TrainerBehaviourTest.DATA, start, 0, null, null, null);
+            Trainer.State s = t.resume(ckpt.toString(), c);
+            assertEquals(1, s.epoch());
+            t.fit(TrainerBehaviourTest.DATA, s, null, null, null);
         }
         // bit for bit, also with another thread count (see TrainerBehaviourTest)
         assertArrayEquals(want, resumed.predict(TrainerBehaviourTest.DATA));
@@ -54,7 +54,7 @@ class CheckpointResumeTest {
         // without the optimizer state (fresh Adam moments, AdaGrad accumulators) it would not match
         SparseNN fresh = SparseNN.fromContents(ckpt, c);
         try (CtrTrainer t = new CtrTrainer(fresh, config(PASSES))) {
-            t.train(TrainerBehaviourTest.DATA, 1, 0, null, null, null);
+            t.fit(TrainerBehaviourTest.DATA, Trainer.State.after(1), null, null, null);
         }
         float[] p = fresh.predict(TrainerBehaviourTest.DATA);
         double maxDiff = 0;
@@ -67,21 +67,19 @@ class CheckpointResumeTest {
         Path ckpt = dir.resolve("c.ckpt");
         SparseNN m = TrainerBehaviourTest.model(ModelConfig.defaults());
         try (CtrTrainer t = new CtrTrainer(m, config(1))) {
-            t.train(TrainerBehaviourTest.DATA, 0, 0, null, null, done -> {
-                OptimizerState s = t.exportState(done);
-                m.save(ckpt, s.metadata(), Map.of(), s.tables());
-            });
+            t.fit(TrainerBehaviourTest.DATA, Trainer.State.fresh(), null,
+                    state -> Checkpoint.write(ckpt, m.contents(Map.of(), Map.of()), t.trainable(), state), null);
         }
         ModelFile.Contents c = ModelFile.read(ckpt);
         try (CtrTrainer t = new CtrTrainer(SparseNN.fromContents(ckpt, c), config(2).toBuilder().mlpOptimizer("adam", 1e-2).build())) {
-            BadInputException e = assertThrows(BadInputException.class, () -> t.importState(ckpt.toString(), c.metadata(), c.tables()));
+            BadInputException e = assertThrows(BadInputException.class, () -> t.resume(ckpt.toString(), c));
             assertTrue(e.getMessage().startsWith(ckpt + ": checkpoint of another training configuration"), e.getMessage());
         }
         Path plain = dir.resolve("plain.model");
         m.save(plain, Map.of());
         ModelFile.Contents pc = ModelFile.read(plain);
         try (CtrTrainer t = new CtrTrainer(SparseNN.fromContents(plain, pc), config(2))) {
-            BadInputException e = assertThrows(BadInputException.class, () -> t.importState(plain.toString(), pc.metadata(), pc.tables()));
+            BadInputException e = assertThrows(BadInputException.class, () -> t.resume(plain.toString(), pc));
             assertTrue(e.getMessage().contains("not a ctr-train checkpoint"), e.getMessage());
         }
     }

@@ -32,7 +32,7 @@ class GradientCheckTest {
     }
 
     static double loss(SparseNN m, CtrData d, int[] order, long seed, float sparseDrop, float mlpDrop) {
-        SparseNN.Workspace ws = m.newWorkspace(order.length);
+        Workspace ws = m.newWorkspace(order.length);
         ws.forward(d, order, 0, order.length, seed == 0 ? null : new SplittableRandom(seed), sparseDrop, mlpDrop);
         double l = 0;
         for (int b = 0; b < order.length; b++) {
@@ -49,8 +49,8 @@ class GradientCheckTest {
         // larger embeddings than the default init so the interactions carry signal
         for (Table t : m.sparseTables()) t.fillNormal(new SplittableRandom(t.name().hashCode()), 0.5);
         int[] order = {0, 1, 2, 3, 4, 5, 6};
-        SparseNN.Gradients g = m.newGradients();
-        SparseNN.Workspace ws = m.newWorkspace(order.length);
+        Gradients g = m.newGradients();
+        Workspace ws = m.newWorkspace(order.length);
         ws.forward(d, order, 0, order.length, dropSeed == 0 ? null : new SplittableRandom(dropSeed), sparseDrop, mlpDrop);
         ws.backward(d, order, 0, g, 1f, mlpDrop);
         double worst = 0;

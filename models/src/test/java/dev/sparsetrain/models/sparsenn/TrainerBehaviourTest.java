@@ -215,7 +215,7 @@ class TrainerBehaviourTest {
         SparseNN m = model(ModelConfig.defaults());
         int[] order = new int[32];
         for (int i = 0; i < 32; i++) order[i] = i;
-        SparseNN.Workspace ws = m.newWorkspace(32);
+        Workspace ws = m.newWorkspace(32);
         ws.forward(DATA, order, 0, 32, new SplittableRandom(1), 0.999999f, 0f); // every id dropped
         float[] dropped = ws.probabilities().clone();
         for (Table t : m.sparseTables()) t.fill(0f);

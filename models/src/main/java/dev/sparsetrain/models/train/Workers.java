@@ -1,4 +1,4 @@
-package dev.sparsetrain.models.sparsenn;
+package dev.sparsetrain.models.train;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,9 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * briefly, then yield, then poll with timed parks growing to about 1 ms. Not reentrant; close when
  * done.
  */
-final class Workers implements AutoCloseable {
+public final class Workers implements AutoCloseable {
     /** One work item of a phase. */
-    interface Unit {
+    public interface Unit {
         void run(int worker, int index);
     }
 
@@ -43,7 +43,7 @@ final class Workers implements AutoCloseable {
     private volatile boolean closed;
     private volatile Throwable failure;
 
-    Workers(int n, String name) {
+    public Workers(int n, String name) {
         this.n = n;
         threads = new Thread[n - 1];
         for (int w = 1; w < n; w++) {
@@ -55,7 +55,7 @@ final class Workers implements AutoCloseable {
         }
     }
 
-    int size() { return n; }
+    public int size() { return n; }
 
     private void loop(int id) {
         long seen = 0;
@@ -103,7 +103,7 @@ final class Workers implements AutoCloseable {
     }
 
     /** Runs {@code u.run(worker, i)} for every i in [0, count) on the team and waits for all. */
-    void run(Unit u, int count) {
+    public void run(Unit u, int count) {
         if (count <= 0) return;
         if (n == 1) {
             for (int i = 0; i < count; i++) u.run(0, i);

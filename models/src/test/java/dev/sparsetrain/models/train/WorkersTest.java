@@ -1,4 +1,4 @@
-package dev.sparsetrain.models.sparsenn;
+package dev.sparsetrain.models.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
