@@ -1,10 +1,11 @@
 package dev.sparsetrain.cli;
 
-import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.models.vbpr.LrFinder;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
+import dev.sparsetrain.studies.vbpr.LrFinderReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -58,8 +59,8 @@ public final class LrFindCommand implements Callable<Integer> {
         List<LrFinder.Curve> curves = LrFinder.run(t, steps, chunk, range[0], range[1]);
         try {
             Files.createDirectories(out);
-            LrFinder.csv(curves).write(out.resolve("lr-find.csv"));
-            LrFinder.chart(curves, "lr-find on " + data.name() + " (" + opts.model + ")").write(out.resolve("lr-find.svg"));
+            LrFinderReport.csv(curves).write(out.resolve("lr-find.csv"));
+            LrFinderReport.chart(curves, "lr-find on " + data.name() + " (" + opts.model + ")").write(out.resolve("lr-find.svg"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,9 +1,9 @@
 package dev.sparsetrain.cli;
 
-import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.features.FeatureDataset;
-import dev.sparsetrain.models.vbpr.VbprAblation;
+import dev.sparsetrain.studies.vbpr.VbprAblation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -4,10 +4,10 @@ import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.models.vbpr.UserItems;
 import dev.sparsetrain.models.vbpr.Variant;
-import dev.sparsetrain.models.vbpr.VbprAblation;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
+import dev.sparsetrain.studies.vbpr.VbprAblation;
 import java.nio.file.Path;
 import java.util.Locale;
 

@@ -1,10 +1,14 @@
-package dev.sparsetrain.models.sparsenn;
+package dev.sparsetrain.studies.sparsenn;
 
 import dev.sparsetrain.core.Progress;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.CtrEvaluation;
 import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.metrics.ctr.Strata;
+import dev.sparsetrain.models.sparsenn.CtrTrainer;
+import dev.sparsetrain.models.sparsenn.ModelConfig;
+import dev.sparsetrain.models.sparsenn.SparseNN;
+import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.optim.GroupDiagnostics;
 import java.util.ArrayList;
 import java.util.List;

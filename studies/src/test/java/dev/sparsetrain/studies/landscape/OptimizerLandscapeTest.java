@@ -1,4 +1,4 @@
-package dev.sparsetrain.models.landscape;
+package dev.sparsetrain.studies.landscape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

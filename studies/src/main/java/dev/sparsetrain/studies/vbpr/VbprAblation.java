@@ -1,9 +1,18 @@
-package dev.sparsetrain.models.vbpr;
+package dev.sparsetrain.studies.vbpr;
 
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.Preprocessing;
 import dev.sparsetrain.metrics.report.HtmlReport;
 import dev.sparsetrain.metrics.report.SvgChart;
+import dev.sparsetrain.models.vbpr.AutoBalance;
+import dev.sparsetrain.models.vbpr.Diagnosis;
+import dev.sparsetrain.models.vbpr.GroupSpec;
+import dev.sparsetrain.models.vbpr.UserItems;
+import dev.sparsetrain.models.vbpr.Variant;
+import dev.sparsetrain.models.vbpr.VbprConfig;
+import dev.sparsetrain.models.vbpr.VbprEvaluator;
+import dev.sparsetrain.models.vbpr.VbprModel;
+import dev.sparsetrain.models.vbpr.VbprTrainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,8 +111,8 @@ public final class VbprAblation {
         VbprTrainer def = new VbprTrainer(data, base.withVariant(Variant.VBPR));
         if (base.autoBalance()) {
             AutoBalance.Choice c = AutoBalance.balance(def, base.balanceTarget());
-            def.init(base.seed());
-            for (int s = 0; s < c.multipliers().length; s++) def.rules[s].setMultiplier(c.multipliers()[s]);
+            // balance leaves the trainer freshly initialised from the config's seed (base.seed())
+            for (int s = 0; s < c.multipliers().length; s++) def.setMultiplier(c.groups()[s], c.multipliers()[s]);
         }
         Diagnosis.Report dDef = Diagnosis.probe(def, base.seed());
         return new Outcome(data.name(), runs, sweep, bestRate, dSingle, dDef);

@@ -1,4 +1,4 @@
-package dev.sparsetrain.models.landscape;
+package dev.sparsetrain.studies.landscape;
 
 import dev.sparsetrain.core.BadInputException;
 import java.util.List;

@@ -1,10 +1,15 @@
-package dev.sparsetrain.models.vbpr;
+package dev.sparsetrain.studies.vbpr;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.SyntheticVisual;
+import dev.sparsetrain.models.vbpr.AutoBalance;
+import dev.sparsetrain.models.vbpr.Diagnosis;
+import dev.sparsetrain.models.vbpr.Variant;
+import dev.sparsetrain.models.vbpr.VbprConfig;
+import dev.sparsetrain.models.vbpr.VbprTrainer;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 

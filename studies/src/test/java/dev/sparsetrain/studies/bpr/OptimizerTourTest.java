@@ -1,4 +1,4 @@
-package dev.sparsetrain.models.bpr;
+package dev.sparsetrain.studies.bpr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

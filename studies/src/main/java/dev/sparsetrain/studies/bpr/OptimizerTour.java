@@ -1,21 +1,25 @@
-package dev.sparsetrain.models.bpr;
+package dev.sparsetrain.studies.bpr;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.NegativeSampler;
 import dev.sparsetrain.metrics.ranking.RankingEvaluator;
+import dev.sparsetrain.models.bpr.BprConfig;
+import dev.sparsetrain.models.bpr.BprModel;
 import dev.sparsetrain.models.train.PairwiseModel;
 import dev.sparsetrain.models.train.PairwiseTrainer;
 import dev.sparsetrain.models.train.TrainerConfig;
+import dev.sparsetrain.optim.Chain;
 import dev.sparsetrain.optim.GroupDiagnostics;
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.Optimizers;
 import dev.sparsetrain.optim.ParamGroup;
-import dev.sparsetrain.optim.SparseSemantics;
 import dev.sparsetrain.optim.RowUpdater;
 import dev.sparsetrain.optim.Schedule;
+import dev.sparsetrain.optim.SparseSemantics;
+import dev.sparsetrain.optim.transform.Transform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -396,7 +400,7 @@ public final class OptimizerTour {
             uUsers = o.updater(m.users());
             uItems = o.updater(items);
             uBias = o.updater(m.itemBias());
-            lambda = (float) BprModel.l2(m.config().factorChain());
+            lambda = (float) l2(m.config().factorChain());
         }
 
         @Override
@@ -409,7 +413,7 @@ public final class OptimizerTour {
             uBias.update(i, one, 0, step, t.stats);
             one[0] = gb[1];
             uBias.update(j, one, 0, step, t.stats);
-            return wantLoss ? BprKernel.softplusNeg(x) : 0;
+            return wantLoss ? softplusNeg(x) : 0;
         }
 
         private void item(int row, float[] g, long step) {
@@ -620,5 +624,17 @@ public final class OptimizerTour {
             }
         }
         return sb.toString();
+    }
+
+    /** {@code -ln sigma(x)}, numerically stable: the loss BPR-MF's kernel reports (models' BprKernel.softplusNeg, package-private there). */
+    static double softplusNeg(double x) {
+        return x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
+    }
+
+    /** The coupled L2 of a chain: the sum of its add-weight-decay steps (models' BprModel.l2, package-private there). */
+    static double l2(Chain c) {
+        double l2 = 0;
+        for (Transform t : c.transforms()) if (t instanceof Transform.AddWeightDecay w) l2 += w.l2();
+        return l2;
     }
 }
