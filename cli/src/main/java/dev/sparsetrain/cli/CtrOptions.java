@@ -6,6 +6,7 @@ import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.Strata;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickTrainOptions;
+import dev.sparsetrain.options.ThreadsOption;
 import java.io.PrintWriter;
 import java.util.Locale;
 import picocli.CommandLine.Mixin;
@@ -27,8 +28,7 @@ public final class CtrOptions {
         /** num_passes; an option of ctr-train only (the study sets it per run from --max-passes). */
         public int passes = 1;
 
-        @Option(names = "--threads", description = "Worker threads. Default: all cores.")
-        Integer threads;
+        @Mixin ThreadsOption threads = new ThreadsOption();
 
         @Option(names = "--max-norm", defaultValue = "0", description = "Project active embedding rows to norm <= N. Default: off.")
         double maxNorm;
@@ -54,8 +54,8 @@ public final class CtrOptions {
 
         public TrainConfig config() {
             // Checked here, by option name, before TrainConfig checks the same by group name.
-            if (threads != null) Checks.atLeast("--threads", threads, 1);
-            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            if (threads.given() != null) Checks.atLeast("--threads", threads.given(), 1);
+            int t = threads.threadsOrAvailable();
             TrainConfig.Builder b = common.builder(passes, t);
             Checks.atLeast("--freeze-embeddings-after", freezeAfter, 0);
             Checks.nonNegative("--max-norm", maxNorm);

@@ -10,12 +10,14 @@ import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.models.vbpr.GroupSpec;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
+import dev.sparsetrain.options.SeedOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -93,8 +95,7 @@ public final class VbprOptions {
                     + "so the visual term learns to rank items alone, as it must for cold-start items (DropoutNet, Volkovs et al. 2017). In [0, 1); default " + VbprConfig.DEFAULT_ITEM_ID_DROPOUT + ".")
     Double itemIdDropout;
 
-    @Option(names = "--seed", description = "Master seed (default 42).")
-    public Long seed;
+    @Mixin public SeedOption seed = new SeedOption(42);
 
     @Option(names = "--synthetic-items", defaultValue = "2000", description = "Items of the synthetic set (default ${DEFAULT-VALUE}).")
     public int syntheticItems;
@@ -122,7 +123,7 @@ public final class VbprOptions {
             }
         }
         if (synthetic) {
-            SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed == null ? 42 : seed);
+            SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed.seed());
             return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticUsers, syntheticItems, syntheticDim, d.styles(), d.latent(),
                     d.magnitude(), d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), d.seed()));
         }
@@ -175,7 +176,7 @@ public final class VbprOptions {
             m.put("synthetic-users", Integer.toString(syntheticUsers));
             m.put("synthetic-items", Integer.toString(syntheticItems));
             m.put("synthetic-dim", Integer.toString(syntheticDim));
-            m.put("synthetic-seed", Long.toString(seed == null ? 42 : seed));
+            m.put("synthetic-seed", Long.toString(seed.seed()));
         }
         return m;
     }
@@ -220,7 +221,7 @@ public final class VbprOptions {
         if (epochs != null || patience != null) c = c.withEpochs(epochs == null ? c.maxEpochs() : epochs, patience == null ? c.patience() : patience);
         if (denseBatch != null) c = c.withDenseBatch(denseBatch);
         if (restarts != null) c = c.withRestarts(restarts);
-        if (seed != null) c = c.withSeed(seed);
+        c = c.withSeed(seed.seed());
         if (itemIdDropout != null) c = c.withItemIdDropout(itemIdDropout);
         if (autoBalance != null || balanceTarget != null) {
             c = c.withAutoBalance(autoBalance == null ? c.autoBalance() : autoBalance, balanceTarget == null ? c.balanceTarget() : balanceTarget);

@@ -12,6 +12,8 @@ import dev.sparsetrain.models.bpr.BprModel;
 import dev.sparsetrain.models.train.PairwiseTrainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.ThreadsOption;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,11 +54,9 @@ public final class BenchBprCommand implements Callable<Integer> {
     @Option(names = "--factors", defaultValue = "64", description = "Latent factors. Default: ${DEFAULT-VALUE}.")
     int factors;
 
-    @Option(names = "--threads", description = "Hogwild threads. Default: the available cores.")
-    Integer threads;
+    @Mixin ThreadsOption threads = new ThreadsOption();
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin SeedOption seed = new SeedOption(42);
 
     @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Before the timed run, train 3 epochs on a small synthetic set so the JIT compiles the kernel, sampler and loop "
@@ -71,10 +72,10 @@ public final class BenchBprCommand implements Callable<Integer> {
         ImplicitDataOptions d = ImplicitDataOptions.of(data, dataRoot);
         ImplicitDataOptions.Loaded rd = d.load();
         Split s = d.split(rd.all());
-        int T = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int T = threads.threadsOrAvailable();
         BprConfig bc = BprConfig.defaults().withFactors(factors);
-        TrainerConfig tc = TrainerConfig.defaults().withEpochs(epochs).withThreads(T).withSeed(seed);
-        BprModel m = new BprModel(s.train().numUsers(), s.train().numItems(), bc, seed);
+        TrainerConfig tc = TrainerConfig.defaults().withEpochs(epochs).withThreads(T).withSeed(seed.seed());
+        BprModel m = new BprModel(s.train().numUsers(), s.train().numItems(), bc, seed.seed());
         w.printf(Locale.ROOT, "benchmark bpr: %s%n  leave-one-out seed 42: %d training pairs; %d factors, %d epochs, %d threads (%d cores available), kernel %s%n",
                 rd.summary(), s.train().size(), factors, epochs, T, Runtime.getRuntime().availableProcessors(), BprModel.kernelName());
         w.flush();

@@ -11,6 +11,9 @@ import dev.sparsetrain.models.sparsenn.CtrTrainer;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.ThreadsOption;
+import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,38 +54,35 @@ public final class BenchSparsennCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--threads", description = "Worker threads. Default: all cores.")
-    Integer threads;
+    @Mixin ThreadsOption threads = new ThreadsOption();
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin SeedOption seed = new SeedOption(1);
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (rows < 1000) throw new BadInputException("--rows " + rows + ", must be >= 1000");
         if (passes < 2) throw new BadInputException("--passes " + passes + ", must be >= 2 (the first pass is warm-up)");
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int t = threads.threadsOrAvailable();
         if (buckets < 1) throw new BadInputException("--buckets " + buckets + ", must be >= 1");
         if (dim < 1) throw new BadInputException("--dim " + dim + ", must be >= 1");
         int[] planned = new int[26];
         java.util.Arrays.fill(planned, buckets);
         CtrOptions.checkEmbeddingSize(planned, dim, "--buckets " + buckets + ", --dim " + dim);
         long g0 = System.nanoTime();
-        SyntheticCtr gen = new SyntheticCtr(SyntheticCtr.Config.criteoShaped(buckets, seed));
-        SyntheticCtr.Sample train = gen.generate(rows, seed + 1), test = gen.generate(Math.max(1000, rows / 10), seed + 2);
+        SyntheticCtr gen = new SyntheticCtr(SyntheticCtr.Config.criteoShaped(buckets, seed.seed()));
+        SyntheticCtr.Sample train = gen.generate(rows, seed.seed() + 1), test = gen.generate(Math.max(1000, rows / 10), seed.seed() + 2);
         CtrData d = train.data();
         out.printf("data: synthetic Criteo-shaped, %,d train rows, 26 sparse x %,d ids (Zipf 1.05), 13 dense; generated in %.1f s%n", rows,
                 buckets, (System.nanoTime() - g0) / 1e9);
         ModelConfig mc = ModelConfig.defaults().withDim(dim);
-        SparseNN m = new SparseNN(mc, d.names(), d.tableRows(), d.numDense(), seed);
+        SparseNN m = new SparseNN(mc, d.names(), d.tableRows(), d.numDense(), seed.seed());
         out.printf("model: SparseNN dim %d, bottom %d-64-%d, top %d-64-1, %,d parameters; batch %d, %d threads, kernels %s%n", dim,
                 d.numDense(), dim, (27 * 26) / 2 + dim, m.parameterCount(), batch, t, Kernels.impl().name());
         out.flush();
-        TrainConfig tc = TrainConfig.defaults().toBuilder().threads(t).batchSize(batch).numPasses(passes).seed(seed)
+        TrainConfig tc = TrainConfig.defaults().toBuilder().threads(t).batchSize(batch).numPasses(passes).seed(seed.seed())
                 .shuffle(TrainConfig.Shuffle.ALL).build();
         long w0 = System.nanoTime();
         long[] passEnd = new long[passes + 1];

@@ -4,6 +4,8 @@ import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.metrics.report.HtmlReport;
+import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.VerboseOption;
 import dev.sparsetrain.studies.landscape.OptimizerLandscape;
 import dev.sparsetrain.studies.landscape.OptimizerLandscape.ProblemResult;
 import dev.sparsetrain.studies.landscape.OptimizerLandscapeReport;
@@ -16,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,8 +60,7 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
             description = "Random starts (not among the --seeds ones) whose mean loss chooses each rate on the multi-modal surfaces. Default: ${DEFAULT-VALUE}.")
     int sweepStarts;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Master seed of every random start. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin SeedOption seed = new SeedOption(42);
 
     @Option(names = "--report", defaultValue = "optimizer-landscape.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
     Path report;
@@ -66,8 +68,7 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No line per finished optimizer on stderr.")
     boolean quiet;
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() {
@@ -77,7 +78,7 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
         if (problems != null && problems.isEmpty()) throw new BadInputException("--problems: no name given; allowed " + String.join(", ", Surface.NAMES));
         if (optimizers != null && optimizers.isEmpty()) throw new BadInputException("--optimizers: no name given, e.g. sgd,adam");
         OptimizerLandscape.Config c = new OptimizerLandscape.Config(problems == null || problems.isEmpty() ? Surface.NAMES : problems,
-                optimizers == null || optimizers.isEmpty() ? OptimizerLandscape.DEFAULT_OPTIMIZERS : optimizers, steps, seeds, restarts, sweepStarts, seed);
+                optimizers == null || optimizers.isEmpty() ? OptimizerLandscape.DEFAULT_OPTIMIZERS : optimizers, steps, seeds, restarts, sweepStarts, seed.seed());
         long t0 = System.nanoTime();
         List<ProblemResult> results = OptimizerLandscape.run(c, quiet ? null : line -> {
             err.println(line);

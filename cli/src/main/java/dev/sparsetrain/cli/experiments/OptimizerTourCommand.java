@@ -9,6 +9,8 @@ import dev.sparsetrain.data.Split;
 import dev.sparsetrain.metrics.report.HtmlReport;
 import dev.sparsetrain.optim.SparseSemantics;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.VerboseOption;
 import dev.sparsetrain.studies.bpr.OptimizerTour;
 import dev.sparsetrain.studies.bpr.OptimizerTourReport;
 import java.io.IOException;
@@ -57,8 +59,7 @@ public final class OptimizerTourCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", description = "Runs per optimizer at its chosen rate (seeds --seed, --seed+1, ...). Default: ${DEFAULT-VALUE}.")
     int seeds;
 
-    @Option(names = "--seed", defaultValue = "42", description = "First seed (the sweep uses it). Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin SeedOption seed = new SeedOption(42);
 
     @Option(names = "--factors", defaultValue = "64", description = "Latent factors. Default: ${DEFAULT-VALUE}.")
     int factors;
@@ -84,8 +85,7 @@ public final class OptimizerTourCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No line per finished run on stderr.")
     boolean quiet;
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     SparseSemantics semantics() {
         return switch (semanticsName.strip().toLowerCase(Locale.ROOT).replace('-', '_')) {
@@ -101,7 +101,7 @@ public final class OptimizerTourCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         OutputPaths.requireFile("--report", report);
         OptimizerTour.Config c = new OptimizerTour.Config(optimizers == null || optimizers.isEmpty() ? OptimizerTour.DEFAULT_OPTIMIZERS : optimizers,
-                rates, epochs, seeds, factors, reg, seed, validationUsers, bins, semantics());
+                rates, epochs, seeds, factors, reg, seed.seed(), validationUsers, bins, semantics());
         if (!spec.commandLine().getParseResult().hasMatchedOption("--data")) {
             Path ml = data.root().resolve(KnownDatasets.folderOf("ml-100k"));
             if (Files.isDirectory(ml)) spec.findOption("--data").setValue("ml-100k");

@@ -14,6 +14,7 @@ import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
 import dev.sparsetrain.options.ClickModelOptions;
+import dev.sparsetrain.options.VerboseOption;
 import dev.sparsetrain.studies.sparsenn.PassesStudy;
 import dev.sparsetrain.studies.sparsenn.PassesStudyReport;
 import java.io.IOException;
@@ -60,8 +61,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() {

@@ -16,6 +16,8 @@ import dev.sparsetrain.models.sparsenn.ClickModel;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.ThreadsOption;
+import dev.sparsetrain.options.VerboseOption;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,8 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (0.0.0.0: every interface). Default: ${DEFAULT-VALUE}.")
     String host;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Request threads. Default: the available processors.")
-    Integer threads;
+    @Mixin ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--max-k", defaultValue = "1000", description = "Largest k a /recommend request may ask for (a request without k gets 10, or this when smaller). Default: ${DEFAULT-VALUE}.")
     int maxK;
@@ -93,8 +94,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin SavedModelOptions.Vbpr vbprFiles = new SavedModelOptions.Vbpr();
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -116,7 +116,7 @@ public final class ServeCommand implements Callable<Integer> {
     /** Loads the model and starts listening; the caller stops the returned server. Bad options or files throw one line. */
     Server start() {
         if (port < 0 || port > 65535) throw new BadInputException("--port " + port + ": must be in [0, 65535]");
-        if (threads != null && (threads < 1 || threads > 256)) throw new BadInputException("--threads " + threads + ": must be in [1, 256]");
+        if (threads.given() != null && (threads.given() < 1 || threads.given() > 256)) throw new BadInputException("--threads " + threads.given() + ": must be in [1, 256]");
         if (maxK < 1) throw new BadInputException("--max-k " + maxK + ": must be >= 1");
         ModelFile.Contents c = ModelFile.read(model);
         String type = c.modelType();
@@ -142,7 +142,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new BadInputException("--host " + host + " --port " + port + ": cannot listen (" + e.getMessage() + ")");
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads != null ? threads : Runtime.getRuntime().availableProcessors(), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(threads.threadsOrAvailable(), r -> {
             Thread t = new Thread(r, "serve-request");
             t.setDaemon(true);
             return t;
@@ -233,7 +233,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             status = 500;
             answer = JSON.createObjectNode().put("error", "internal error: " + e);
-            if (verbose) e.printStackTrace(spec.commandLine().getErr());
+            if (verbose.verbose()) e.printStackTrace(spec.commandLine().getErr());
         }
         byte[] bytes = JSON.writeValueAsBytes(answer);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");

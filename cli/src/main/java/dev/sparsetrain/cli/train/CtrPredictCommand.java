@@ -11,6 +11,7 @@ import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.models.sparsenn.ClickModel;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
+import dev.sparsetrain.options.VerboseOption;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -75,8 +77,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
     @Option(names = "--dim", description = "Only checked: must equal the saved embedding dimension. Default: the saved one.")
     Integer dim;
 
-    @Option(names = "--verbose", description = "Stack traces on errors. Default: off.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() {

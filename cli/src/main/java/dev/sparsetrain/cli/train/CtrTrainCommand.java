@@ -15,6 +15,7 @@ import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
 import dev.sparsetrain.options.ClickModelOptions;
+import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -71,8 +72,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() {

@@ -12,6 +12,8 @@ import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.ThreadsOption;
+import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,11 +48,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"-k", "--k"}, split = ",", defaultValue = "5,10,20", description = "Cut-offs of the ranking metrics. Default: ${DEFAULT-VALUE}.")
     int[] ks;
 
-    @Option(names = "--threads", description = "Evaluation threads. Default: the available cores.")
-    Integer threads;
+    @Mixin ThreadsOption threads = new ThreadsOption();
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() {
@@ -58,7 +58,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         ModelFile.Contents c = SavedModelOptions.read(model);
         SavedModelOptions.refuseForeignOptions(spec, model, c);
         RankingEvaluator.Options o = RankingEvaluator.Options.defaults().withKs(ks);
-        if (threads != null) o = o.withThreads(threads);
+        if (threads.given() != null) o = o.withThreads(threads.given());
         if (SavedModelOptions.isVbpr(c)) return vbpr(w, c, o);
         BprFiles.Loaded l = SavedModelOptions.load(model, c, spec);
         ImplicitDataOptions.Loaded rd = data.load();

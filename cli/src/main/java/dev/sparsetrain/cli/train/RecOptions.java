@@ -7,6 +7,8 @@ import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.BprOptions;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.ThreadsOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,11 +69,9 @@ final class RecOptions {
         @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training pairs. Default: ${DEFAULT-VALUE}.")
         int epochs;
 
-        @Option(names = "--threads", description = "Hogwild worker threads. Default: the number of available cores.")
-        Integer threads;
+        @Mixin ThreadsOption threads = new ThreadsOption();
 
-        @Option(names = "--seed", defaultValue = "42", description = "Master seed (initialisation and sampling). With --threads 1 runs are bit for bit reproducible. Default: ${DEFAULT-VALUE}.")
-        long seed;
+        @Mixin SeedOption seed = new SeedOption(42);
 
         @Option(names = "--positives", defaultValue = "users",
                 description = "users: draw a user uniformly then one of its items; pairs: draw a training pair uniformly. Default: ${DEFAULT-VALUE}.")
@@ -115,12 +115,12 @@ final class RecOptions {
         boolean quiet;
 
         int threadCount() {
-            return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            return threads.threadsOrAvailable();
         }
 
         TrainerConfig config() {
             TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
-            return TrainerConfig.defaults().withEpochs(epochs).withThreads(threadCount()).withSeed(seed).withPatience(patience)
+            return TrainerConfig.defaults().withEpochs(epochs).withThreads(threadCount()).withSeed(seed.seed()).withPatience(patience)
                     .withValidateEvery(validateEvery).withCheckpointEvery(checkpointEvery).withPositives(p);
         }
 
@@ -140,7 +140,7 @@ final class RecOptions {
         Map<String, String> metadata() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("epochs", Integer.toString(epochs));
-            m.put("seed", Long.toString(seed));
+            m.put("seed", Long.toString(seed.seed()));
             m.put("positives", positives);
             m.put("negatives", negatives);
             m.put("negative-exponent", Double.toString(negativeExponent));

@@ -15,6 +15,8 @@ import dev.sparsetrain.metrics.ranking.TopK;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.ThreadsOption;
+import dev.sparsetrain.options.VerboseOption;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -84,23 +86,21 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "--users/--all-users: write the TSV here (atomically). Default: stdout.")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N", description = "--users/--all-users: scoring threads. Default: the available processors.")
-    Integer threads;
+    @Mixin ThreadsOption threads = new ThreadsOption();
 
     @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
 
     @Mixin SavedModelOptions.Vbpr vbprFiles = new SavedModelOptions.Vbpr();
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() {
         if (k < 1) throw new BadInputException("-k " + k + ", must be >= 1");
         boolean batch = who.user == null;
         if (!batch && out != null) throw new BadInputException("--out: only with --users FILE or --all-users (--user prints a table)");
-        if (!batch && threads != null) throw new BadInputException("--threads: only with --users FILE or --all-users");
-        if (threads != null && (threads < 1 || threads > 256)) throw new BadInputException("--threads " + threads + ": must be in [1, 256]");
+        if (!batch && threads.given() != null) throw new BadInputException("--threads: only with --users FILE or --all-users");
+        if (threads.given() != null && (threads.given() < 1 || threads.given() > 256)) throw new BadInputException("--threads " + threads.given() + ": must be in [1, 256]");
         if (who.usersFile != null && !Files.isReadable(who.usersFile)) throw new BadInputException("--users " + who.usersFile + ": no such readable file");
         if (out != null) OutputPaths.requireFile("--out", out);
         PrintWriter w = spec.commandLine().getOut();
@@ -179,7 +179,7 @@ public final class RecommendCommand implements Callable<Integer> {
     /** Batch mode: TSV rows user, rank, item, score (and title), to --out atomically or to stdout. */
     private int serve(Scorer scorer, IdMap users, IdMap items, Interactions train, UnaryOperator<String> title) {
         int[] us = batchUsers(users);
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int nThreads = threads.threadsOrAvailable();
         List<Interactions> exclude = train == null ? List.of() : List.of(train);
         long t0 = System.nanoTime();
         long[] rows = new long[1];

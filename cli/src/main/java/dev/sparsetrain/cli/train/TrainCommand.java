@@ -17,6 +17,7 @@ import dev.sparsetrain.models.bpr.BprModel;
 import dev.sparsetrain.models.train.PairwiseTrainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -76,8 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin RunRecord.Options record = new RunRecord.Options();
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     /**
      * Metadata keys of a checkpoint, besides the data and split ones, that {@code --resume} takes

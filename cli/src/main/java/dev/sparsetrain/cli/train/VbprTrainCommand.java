@@ -13,6 +13,7 @@ import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
+import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file of option: value (names without dashes); flags on the command line win.")
     Path config;
 
-    @Option(names = "--verbose") boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     @picocli.CommandLine.Mixin RunRecord.Options record = new RunRecord.Options();
 
@@ -191,7 +192,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
             if (meta.containsKey("synthetic-users")) opts.syntheticUsers = Integer.parseInt(meta.get("synthetic-users"));
             if (meta.containsKey("synthetic-items")) opts.syntheticItems = Integer.parseInt(meta.get("synthetic-items"));
             if (meta.containsKey("synthetic-dim")) opts.syntheticDim = Integer.parseInt(meta.get("synthetic-dim"));
-            if (meta.containsKey("synthetic-seed")) opts.seed = Long.parseLong(meta.get("synthetic-seed"));
+            if (meta.containsKey("synthetic-seed")) opts.seed.set(Long.parseLong(meta.get("synthetic-seed")));
         } catch (NumberFormatException e) {
             throw new BadInputException(resume + ": damaged VBPR checkpoint (data metadata: " + e.getMessage() + ")");
         }
