@@ -22,11 +22,11 @@ import picocli.CommandLine.Model.OptionSpec;
  * A flag given on the command line wins over the file. Unknown keys and values of the wrong type
  * are refused in one line naming the file and the key.
  */
-final class ConfigFile {
+public final class ConfigFile {
     private ConfigFile() {}
 
     /** Reads a flat map of option values from a .json, .yaml or .yml file. */
-    static Map<String, String> read(Path file) {
+    public static Map<String, String> read(Path file) {
         if (!Files.isRegularFile(file)) throw new BadInputException(file + ": config file not found");
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         ObjectMapper m = n.endsWith(".yaml") || n.endsWith(".yml") ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
@@ -60,7 +60,7 @@ final class ConfigFile {
      * Sets every option of {@code values} that was not given on the command line. {@code source}
      * names the origin in messages ("run.yaml", "model metadata").
      */
-    static void apply(CommandSpec spec, Map<String, String> values, String source, boolean ignoreUnknown) {
+    public static void apply(CommandSpec spec, Map<String, String> values, String source, boolean ignoreUnknown) {
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
         for (var e : values.entrySet()) {
             String key = e.getKey().startsWith("-") ? e.getKey() : "--" + e.getKey();

@@ -10,13 +10,13 @@ import picocli.CommandLine.Option;
  * unknown keys and wrong values are refused in one line naming the file and the key. Not
  * thread-safe (filled by picocli).
  */
-final class ConfigOption {
+public final class ConfigOption {
     @Option(names = "--config", paramLabel = "FILE",
             description = "JSON or YAML file of option: value (names without dashes, e.g. 'passes: 3'); flags on the command line win.")
     Path config;
 
     /** Sets every option of {@code spec} that the file names and the command line did not give. */
-    void apply(CommandSpec spec) {
+    public void apply(CommandSpec spec) {
         if (config != null) ConfigFile.apply(spec, ConfigFile.read(config), config.toString(), false);
     }
 }

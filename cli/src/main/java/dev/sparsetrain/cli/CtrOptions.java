@@ -6,6 +6,7 @@ import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.Strata;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickTrainOptions;
+import dev.sparsetrain.options.ThreadsOption;
 import java.io.PrintWriter;
 import java.util.Locale;
 import picocli.CommandLine.Mixin;
@@ -17,18 +18,17 @@ import picocli.CommandLine.Option;
  * common training options are {@code ClickDataOptions}, {@code ClickModelOptions} and
  * {@link ClickTrainOptions} (module options).
  */
-final class CtrOptions {
+public final class CtrOptions {
     private CtrOptions() {}
 
     /** Training and regularizers. */
-    static final class Train {
+    public static final class Train {
         @Mixin ClickTrainOptions common = new ClickTrainOptions();
 
         /** num_passes; an option of ctr-train only (the study sets it per run from --max-passes). */
-        int passes = 1;
+        public int passes = 1;
 
-        @Option(names = "--threads", description = "Worker threads. Default: all cores.")
-        Integer threads;
+        @Mixin ThreadsOption threads = new ThreadsOption();
 
         @Option(names = "--max-norm", defaultValue = "0", description = "Project active embedding rows to norm <= N. Default: off.")
         double maxNorm;
@@ -52,10 +52,10 @@ final class CtrOptions {
         int freezeAfter;
 
 
-        TrainConfig config() {
+        public TrainConfig config() {
             // Checked here, by option name, before TrainConfig checks the same by group name.
-            if (threads != null) Checks.atLeast("--threads", threads, 1);
-            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            if (threads.given() != null) Checks.atLeast("--threads", threads.given(), 1);
+            int t = threads.threadsOrAvailable();
             TrainConfig.Builder b = common.builder(passes, t);
             Checks.atLeast("--freeze-embeddings-after", freezeAfter, 0);
             Checks.nonNegative("--max-norm", maxNorm);
@@ -93,7 +93,7 @@ final class CtrOptions {
     }
 
     /** Strata of one id feature by training impressions. */
-    static final class StrataOptions {
+    public static final class StrataOptions {
         @Option(names = "--strata-feature", description = "Sparse feature whose training impressions define rare/medium/frequent. Default: the one with most distinct ids in training.")
         String feature;
 
@@ -103,7 +103,7 @@ final class CtrOptions {
         @Option(names = "--frequent-from", defaultValue = "100", description = "Ids with at least this many are frequent. Default: ${DEFAULT-VALUE}.")
         int frequentFrom;
 
-        Strata strata() {
+        public Strata strata() {
             if (rareBelow < 1) throw new BadInputException("--rare-below " + rareBelow + ", must be >= 1");
             if (frequentFrom <= rareBelow) {
                 throw new BadInputException("--frequent-from " + frequentFrom + ", must be > --rare-below " + rareBelow);
@@ -111,7 +111,7 @@ final class CtrOptions {
             return new Strata(rareBelow, frequentFrom);
         }
 
-        int featureIndex(CtrData train) {
+        public int featureIndex(CtrData train) {
             if (feature != null) {
                 for (int f = 0; f < train.numSparse(); f++) if (train.names()[f].equals(feature)) return f;
                 throw new BadInputException("--strata-feature '" + feature + "', known: " + String.join(", ", train.names()));
@@ -134,7 +134,7 @@ final class CtrOptions {
      * one Java array, or embeddings alone (without optimizer state) larger than the JVM's maximum heap.
      * {@code sizeOptions} names the options that set the size, for the message.
      */
-    static void checkEmbeddingSize(int[] tableRows, int dim, String sizeOptions) {
+    public static void checkEmbeddingSize(int[] tableRows, int dim, String sizeOptions) {
         long floats = 0;
         for (int r : tableRows) {
             long f = (long) r * dim;
@@ -152,7 +152,7 @@ final class CtrOptions {
         }
     }
 
-    static void printStrata(PrintWriter out, String label, dev.sparsetrain.metrics.ctr.CtrEvaluation[] s) {
+    public static void printStrata(PrintWriter out, String label, dev.sparsetrain.metrics.ctr.CtrEvaluation[] s) {
         String[] names = {"rare", "medium", "frequent", "all"};
         for (int k = 0; k < 4; k++) out.printf("%s  %-8s %s%n", label, names[k], s[k].format());
     }

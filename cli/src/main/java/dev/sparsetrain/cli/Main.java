@@ -1,5 +1,16 @@
 package dev.sparsetrain.cli;
 
+import dev.sparsetrain.cli.bench.BenchmarkCommand;
+import dev.sparsetrain.cli.experiments.ExperimentCommand;
+import dev.sparsetrain.cli.serve.ServeCommand;
+import dev.sparsetrain.cli.train.CtrPredictCommand;
+import dev.sparsetrain.cli.train.CtrTrainCommand;
+import dev.sparsetrain.cli.train.DiagnoseCommand;
+import dev.sparsetrain.cli.train.EvaluateCommand;
+import dev.sparsetrain.cli.train.LrFindCommand;
+import dev.sparsetrain.cli.train.RecommendCommand;
+import dev.sparsetrain.cli.train.ReplayOptimizerCommand;
+import dev.sparsetrain.cli.train.TrainCommand;
 import dev.sparsetrain.core.BadInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;

@@ -26,23 +26,23 @@ import picocli.CommandLine;
  * visual-only or BPR-MF of the VBPR package, {@link VbprFiles}, served from the item projections
  * stored in the file, so no feature file is needed).
  */
-final class SavedModelOptions {
+public final class SavedModelOptions {
     private SavedModelOptions() {}
 
     /** The VBPR-file options of evaluate and recommend. */
-    static final class Vbpr {
+    public static final class Vbpr {
         @picocli.CommandLine.Option(names = "--features", paramLabel = "FILE",
                 description = "vbpr/visual only: raw item features to recompute the item projections from (with the preprocessing saved in the model). "
                         + "Needed only for files written before the projections were stored. Default: none, the stored projections are used.")
-        Path features;
+        public Path features;
 
         @picocli.CommandLine.Option(names = "--synthetic-dim", paramLabel = "F",
                 description = "vbpr/visual only: feature dimension of synthetic data. Default: as recorded in the model file.")
-        Integer syntheticDim;
+        public Integer syntheticDim;
     }
 
     /** Model metadata keys that are data/split options (applied when not given on the command line). */
-    static final java.util.Set<String> DATA_KEYS = java.util.Set.of("data", "data-root", "delimiter", "columns", "header", "charset", "time-column",
+    public static final java.util.Set<String> DATA_KEYS = java.util.Set.of("data", "data-root", "delimiter", "columns", "header", "charset", "time-column",
             "threshold", "skip-malformed", "split", "test-fraction", "split-seed", "synthetic-users", "synthetic-items", "synthetic-seed");
 
     /** Options that only apply to BPR-MF files (their data and split); refused for VBPR files, whose split is fixed. */
@@ -73,7 +73,7 @@ final class SavedModelOptions {
     }
 
     /** Reads the file once and checks that it is a recommender these commands serve. */
-    static ModelFile.Contents read(Path model) {
+    public static ModelFile.Contents read(Path model) {
         ModelFile.Contents c = ModelFile.read(model);
         if (!c.modelType().equals(BprFiles.TYPE) && !c.modelType().equals(VbprFiles.TYPE)) {
             throw new BadInputException(model + ": a '" + c.modelType() + "' model; evaluate and recommend serve bpr, vbpr and visual models");
@@ -81,12 +81,12 @@ final class SavedModelOptions {
         return c;
     }
 
-    static boolean isVbpr(ModelFile.Contents c) {
+    public static boolean isVbpr(ModelFile.Contents c) {
         return c.modelType().equals(VbprFiles.TYPE);
     }
 
     /** Refuses options given on the command line that do not apply to this kind of model file. */
-    static void refuseForeignOptions(CommandLine.Model.CommandSpec spec, Path model, ModelFile.Contents c) {
+    public static void refuseForeignOptions(CommandLine.Model.CommandSpec spec, Path model, ModelFile.Contents c) {
         var pr = spec.commandLine().getParseResult();
         boolean vbpr = isVbpr(c);
         for (String o : vbpr ? BPR_ONLY : VBPR_ONLY) {
@@ -98,7 +98,7 @@ final class SavedModelOptions {
         }
     }
 
-    static String kindLabel(ModelFile.Contents c) {
+    public static String kindLabel(ModelFile.Contents c) {
         if (!isVbpr(c)) return "BPR-MF";
         String v = "vbpr";
         try {
@@ -109,7 +109,7 @@ final class SavedModelOptions {
         return label(v);
     }
 
-    static String label(String variant) {
+    public static String label(String variant) {
         return switch (variant) {
             case "visual" -> "visual-only";
             case "bpr" -> "BPR-MF (VBPR package)";
@@ -117,11 +117,11 @@ final class SavedModelOptions {
         };
     }
 
-    static BprFiles.Loaded load(Path model, CommandLine.Model.CommandSpec spec) {
+    public static BprFiles.Loaded load(Path model, CommandLine.Model.CommandSpec spec) {
         return load(model, ModelFile.read(model), spec);
     }
 
-    static BprFiles.Loaded load(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec) {
+    public static BprFiles.Loaded load(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec) {
         BprFiles.Loaded l = BprFiles.load(model, c);
         Map<String, String> dataMeta = new java.util.LinkedHashMap<>();
         for (var e : l.metadata().entrySet()) if (DATA_KEYS.contains(e.getKey())) dataMeta.put(e.getKey(), e.getValue());
@@ -130,21 +130,21 @@ final class SavedModelOptions {
     }
 
     /** The data's split, re-indexed onto the model's ids. */
-    static Split split(ImplicitDataOptions data, ImplicitDataOptions.Loaded rd, BprFiles.Loaded l) {
+    public static Split split(ImplicitDataOptions data, ImplicitDataOptions.Loaded rd, BprFiles.Loaded l) {
         Split s = data.split(rd.all());
         return ImplicitDataOptions.remap(s, l.users(), l.items());
     }
 
-    static Interactions check(Interactions in, String what) {
+    public static Interactions check(Interactions in, String what) {
         if (in.size() == 0) throw new BadInputException(what + ": no interactions match the model's users and items (was it trained on this data?)");
         return in;
     }
 
     /** A VBPR model file with its split re-read (no item features needed unless the file lacks its projections). */
-    record VbprServing(VbprFiles.Loaded loaded, String dataName, Interactions train, Interactions validation, Interactions test) {
-        VbprModel model() { return loaded.model(); }
+    public record VbprServing(VbprFiles.Loaded loaded, String dataName, Interactions train, Interactions validation, Interactions test) {
+        public VbprModel model() { return loaded.model(); }
 
-        String describe(Path file) {
+        public String describe(Path file) {
             VbprModel m = model();
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s: train %d, val %d, test %d pairs; model %s (%s: %d users x %d items",
                     dataName, train.size(), validation.size(), test.size(), file, label(m.variant().cliName()), m.users(), m.items()));
@@ -165,7 +165,7 @@ final class SavedModelOptions {
      * when given on the command line, else as recorded in the model's metadata; {@code --features}
      * recomputes the item projections from raw features (needed only for files without them).
      */
-    static VbprServing vbpr(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec, ImplicitDataOptions data,
+    public static VbprServing vbpr(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec, ImplicitDataOptions data,
                             Path features, Integer syntheticDim) {
         var pr = spec.commandLine().getParseResult();
         Map<String, String> meta = c.metadata();

@@ -10,12 +10,14 @@ import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.models.vbpr.GroupSpec;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
+import dev.sparsetrain.options.SeedOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,13 +28,13 @@ import picocli.CommandLine.Option;
 public final class VbprOptions {
     @Option(names = "--data", defaultValue = "tiktok-diffmm", description = "A folder with train.tsv, val.tsv, test.tsv ('user<TAB>item', 0-based) and item features; "
             + "a dataset name under ../shared/data (tiktok-diffmm); or 'synthetic' (4,096-d CNN-like features). Default: ${DEFAULT-VALUE}.")
-    String data;
+    public String data;
 
     @Option(names = "--features", description = "Item features: .npy (float16/float32/float64, little-endian, C order, 2-d), raw little-endian float32 (.bin/.f32/.raw, row count = items) or text 'id v1 v2 ...'. Default: image_feat.npy in --data.")
-    Path features;
+    public Path features;
 
     @Option(names = "--model", defaultValue = "vbpr", description = "vbpr, visual or bpr. Default: ${DEFAULT-VALUE}.")
-    String model;
+    public String model;
 
     @Option(names = "--factors", description = "K, user/item factors (default 32).")
     Integer factors;
@@ -70,13 +72,13 @@ public final class VbprOptions {
     Double balanceTarget;
 
     @Option(names = "--threads", description = "Worker threads (default 2).")
-    Integer threads;
+    public Integer threads;
 
     @Option(names = "--epochs", description = "Maximum epochs (default 100; early stopping on validation AUC).")
-    Integer epochs;
+    public Integer epochs;
 
     @Option(names = "--patience", description = "Epochs without validation improvement before stopping (default 10).")
-    Integer patience;
+    public Integer patience;
 
     @Option(names = "--dense-batch", description = "Samples between dense updates of E and beta' (default 8192).")
     Integer denseBatch;
@@ -93,24 +95,23 @@ public final class VbprOptions {
                     + "so the visual term learns to rank items alone, as it must for cold-start items (DropoutNet, Volkovs et al. 2017). In [0, 1); default " + VbprConfig.DEFAULT_ITEM_ID_DROPOUT + ".")
     Double itemIdDropout;
 
-    @Option(names = "--seed", description = "Master seed (default 42).")
-    Long seed;
+    @Mixin public SeedOption seed = new SeedOption(42);
 
     @Option(names = "--synthetic-items", defaultValue = "2000", description = "Items of the synthetic set (default ${DEFAULT-VALUE}).")
-    int syntheticItems;
+    public int syntheticItems;
 
     @Option(names = "--synthetic-users", defaultValue = "3000", description = "Users of the synthetic set (default ${DEFAULT-VALUE}).")
-    int syntheticUsers;
+    public int syntheticUsers;
 
     @Option(names = "--synthetic-dim", defaultValue = "4096", description = "Feature dimension of the synthetic set (default ${DEFAULT-VALUE}).")
-    int syntheticDim;
+    public int syntheticDim;
 
     /** The command this is mixed into: tells which options were typed. */
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
     picocli.CommandLine.Model.CommandSpec mixee;
 
     /** Loads the data set named by --data/--features. */
-    FeatureDataset load() {
+    public FeatureDataset load() {
         boolean synthetic = data.equals("synthetic") || data.startsWith("synthetic-");
         if (synthetic && features != null) {
             throw new BadInputException("--features " + features + ": --data " + data + " generates its own item features; give --data FOLDER to use a feature file");
@@ -122,7 +123,7 @@ public final class VbprOptions {
             }
         }
         if (synthetic) {
-            SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed == null ? 42 : seed);
+            SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed.seed());
             return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticUsers, syntheticItems, syntheticDim, d.styles(), d.latent(),
                     d.magnitude(), d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), d.seed()));
         }
@@ -166,7 +167,7 @@ public final class VbprOptions {
      * evaluate and recommend can re-read the same split: data, features, synthetic-users,
      * synthetic-items, synthetic-dim, synthetic-seed.
      */
-    Map<String, String> dataMetadata() {
+    public Map<String, String> dataMetadata() {
         Map<String, String> m = new LinkedHashMap<>();
         Path dir = Path.of(data);
         m.put("data", Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : data);
@@ -175,7 +176,7 @@ public final class VbprOptions {
             m.put("synthetic-users", Integer.toString(syntheticUsers));
             m.put("synthetic-items", Integer.toString(syntheticItems));
             m.put("synthetic-dim", Integer.toString(syntheticDim));
-            m.put("synthetic-seed", Long.toString(seed == null ? 42 : seed));
+            m.put("synthetic-seed", Long.toString(seed.seed()));
         }
         return m;
     }
@@ -193,7 +194,7 @@ public final class VbprOptions {
     }
 
     /** The configuration: defaults overridden by the options given. */
-    VbprConfig config() {
+    public VbprConfig config() {
         Variant v = Variant.parse(model);
         if (!v.collaborative() && factors != null) {
             throw new BadInputException("--factors " + factors + ": --model " + model + " has no ID factors (items are scored by their features); use --visual-factors");
@@ -220,7 +221,7 @@ public final class VbprOptions {
         if (epochs != null || patience != null) c = c.withEpochs(epochs == null ? c.maxEpochs() : epochs, patience == null ? c.patience() : patience);
         if (denseBatch != null) c = c.withDenseBatch(denseBatch);
         if (restarts != null) c = c.withRestarts(restarts);
-        if (seed != null) c = c.withSeed(seed);
+        c = c.withSeed(seed.seed());
         if (itemIdDropout != null) c = c.withItemIdDropout(itemIdDropout);
         if (autoBalance != null || balanceTarget != null) {
             c = c.withAutoBalance(autoBalance == null ? c.autoBalance() : autoBalance, balanceTarget == null ? c.balanceTarget() : balanceTarget);
@@ -288,7 +289,7 @@ public final class VbprOptions {
      * Refuses options given on the command line that {@code command} does not use (they would be
      * silently ignored): "OPTION: does not apply to COMMAND (WHY)".
      */
-    static void refuseUnused(picocli.CommandLine.Model.CommandSpec spec, String command, String why, String... options) {
+    public static void refuseUnused(picocli.CommandLine.Model.CommandSpec spec, String command, String why, String... options) {
         var pr = spec.commandLine().getParseResult();
         for (String o : options) {
             if (pr.hasMatchedOption(o)) throw new BadInputException(o + ": does not apply to " + command + " (" + why + ")");
@@ -296,7 +297,7 @@ public final class VbprOptions {
     }
 
     /** Applies --lr-multiplier GROUP=M and --cosine-restarts to a trainer. */
-    void applyMultipliers(dev.sparsetrain.models.vbpr.VbprTrainer t) {
+    public void applyMultipliers(dev.sparsetrain.models.vbpr.VbprTrainer t) {
         if (cosineRestarts != null) {
             double[] c = cosineRestarts;
             if (c.length < 1 || c.length > 3 || !(c[0] >= 1) || c[0] != Math.rint(c[0])) {

@@ -3,9 +3,9 @@ package dev.sparsetrain.compare;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.models.vbpr.Variant;
-import dev.sparsetrain.models.vbpr.VbprAblation;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
+import dev.sparsetrain.studies.vbpr.VbprAblation;
 import java.nio.file.Path;
 import java.util.Locale;
 

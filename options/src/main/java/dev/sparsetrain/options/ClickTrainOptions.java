@@ -5,6 +5,7 @@ import dev.sparsetrain.core.Checks;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.optim.Optimizers;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,8 +30,7 @@ public final class ClickTrainOptions {
     @Option(names = "--partitions", defaultValue = "8", description = "Partitions for --shuffle within_partition. Default: ${DEFAULT-VALUE}.")
     private int partitions;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Master seed. Default: ${DEFAULT-VALUE}.")
-    private long seed;
+    @Mixin private SeedOption seed = new SeedOption(1);
 
     @Option(names = "--emb-optimizer", defaultValue = "rowwise_adagrad", description = "Optimizer of the embeddings group (any of: sgd, momentum, nesterov, adagrad, rowwise_adagrad, rmsprop, adadelta, adam, amsgrad, adamw, sparse_adam, adamax, nadam, ftrl). Default: ${DEFAULT-VALUE}.")
     private String embOptimizer;
@@ -77,7 +77,7 @@ public final class ClickTrainOptions {
             default -> throw new BadInputException("--shuffle '" + shuffle + "', allowed: none, within_partition, all");
         };
         return TrainConfig.defaults().toBuilder().batchSize(batch).numPasses(passes).shuffle(s).partitions(partitions).threads(threads)
-                .seed(seed).embeddingOptimizer(embOpt, embLr).mlpOptimizer(mlpOpt, mlpLr).mlpL2(mlpL2).embeddingL2(embL2)
+                .seed(seed.seed()).embeddingOptimizer(embOpt, embLr).mlpOptimizer(mlpOpt, mlpLr).mlpL2(mlpL2).embeddingL2(embL2)
                 .sparseDropout(sparseDropout).mlpDropout(mlpDropout);
     }
 }

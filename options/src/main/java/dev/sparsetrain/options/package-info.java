@@ -4,7 +4,10 @@
  * ({@link dev.sparsetrain.options.BprOptions}), click-log data
  * ({@link dev.sparsetrain.options.ClickDataOptions}), click-model architecture
  * ({@link dev.sparsetrain.options.ClickModelOptions}) and click-model training
- * ({@link dev.sparsetrain.options.ClickTrainOptions}). The command line ({@code sparsetrain train},
+ * ({@link dev.sparsetrain.options.ClickTrainOptions}); and the options nearly every command has:
+ * {@link dev.sparsetrain.options.VerboseOption} ({@code --verbose}),
+ * {@link dev.sparsetrain.options.SeedOption} ({@code --seed}, with the command's own default) and
+ * {@link dev.sparsetrain.options.ThreadsOption} ({@code --threads}, absent = the available processors). The command line ({@code sparsetrain train},
  * {@code ctr-train}, ...) and the Spark entry points ({@code SparkBprMain}, {@code SparkCtrMain})
  * mix them in with {@code @Mixin}, so an option has one name, default, help text and check
  * everywhere. Each mixin turns its values into the project's config records and refuses bad

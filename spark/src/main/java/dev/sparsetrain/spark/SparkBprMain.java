@@ -12,6 +12,8 @@ import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.BprOptions;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -68,8 +70,7 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training pairs. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Master seed (initialisation, sample streams). Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin SeedOption seed = new SeedOption(42);
 
     @Option(names = "--positives", defaultValue = "users", description = "users or pairs, as 'sparsetrain train'. Default: ${DEFAULT-VALUE}.")
     String positives;
@@ -92,8 +93,7 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (on the driver). Default: runs/bpr-spark-<data>.model.")
     Path out;
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     private final JavaSparkContext given;
     private PrintWriter w;
@@ -217,7 +217,7 @@ public final class SparkBprMain implements Callable<Integer> {
         context.check();
         TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
         BprConfig b = bpr.config(optimizer, biasOptimizer);
-        return SparkBprConfig.defaults().withBpr(b).withEpochs(epochs).withSeed(seed).withPartitions(partitions)
+        return SparkBprConfig.defaults().withBpr(b).withEpochs(epochs).withSeed(seed.seed()).withPartitions(partitions)
                 .withSyncsPerEpoch(syncsPerEpoch).withMerge(ItemMerge.parse(merge)).withPositives(p).withThreadsPerPartition(threadsPerPartition);
     }
 
@@ -278,7 +278,7 @@ public final class SparkBprMain implements Callable<Integer> {
     public static int run(String[] args, PrintWriter out, PrintWriter err, JavaSparkContext sc) {
         SparkBprMain app = new SparkBprMain(sc);
         app.w = out;
-        return execute(app, () -> app.verbose, args, out, err);
+        return execute(app, () -> app.verbose.verbose(), args, out, err);
     }
 
     /**

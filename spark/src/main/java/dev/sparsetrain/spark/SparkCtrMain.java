@@ -9,6 +9,7 @@ import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
 import dev.sparsetrain.options.ClickModelOptions;
 import dev.sparsetrain.options.ClickTrainOptions;
+import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -73,8 +74,7 @@ public final class SparkCtrMain implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model with the fitted encoder (atomic); score new rows with 'sparsetrain ctr-predict'. Default: not saved.")
     Path save;
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin VerboseOption verbose = new VerboseOption();
 
     private final JavaSparkContext given;
     private PrintWriter w;
@@ -150,7 +150,7 @@ public final class SparkCtrMain implements Callable<Integer> {
     public static int run(String[] args, PrintWriter out, PrintWriter err, JavaSparkContext sc) {
         SparkCtrMain app = new SparkCtrMain(sc);
         app.w = out;
-        return SparkBprMain.execute(app, () -> app.verbose, args, out, err);
+        return SparkBprMain.execute(app, () -> app.verbose.verbose(), args, out, err);
     }
 
     public static void main(String[] args) {

@@ -1,7 +1,5 @@
 package dev.sparsetrain.models.vbpr;
 
-import dev.sparsetrain.metrics.report.Csv;
-import dev.sparsetrain.metrics.report.SvgChart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +20,9 @@ import java.util.SplittableRandom;
  * Each group's sweep starts from the same freshly initialised model (the trainer's seed); the
  * range is relative to the group's configured rate ({@code lrMin = base * 1e-3}, {@code lrMax =
  * base * 1e3} by default).
+ *
+ * <p>This class computes; the CSV and the chart of the curves are written by the study side
+ * ({@code dev.sparsetrain.studies.vbpr.LrFinderReport}), so that models needs no report code.
  */
 public final class LrFinder {
 
@@ -79,25 +80,6 @@ public final class LrFinder {
         int n = c.smoothed().length, best = -1;
         for (int s = 0; s < n; s++) if (Double.isFinite(c.smoothed()[s]) && (best < 0 || c.smoothed()[s] < c.smoothed()[best])) best = s;
         return !c.diverged() && n > 1 && best == n - 1;
-    }
-
-    public static Csv csv(List<Curve> curves) {
-        Csv c = new Csv("group", "step", "learning_rate", "loss", "smoothed_loss");
-        for (Curve cu : curves) {
-            for (int s = 0; s < cu.lr().length; s++) c.row(cu.group(), s, cu.lr()[s], cu.loss()[s], cu.smoothed()[s]);
-        }
-        return c;
-    }
-
-    public static SvgChart chart(List<Curve> curves, String title) {
-        SvgChart ch = new SvgChart(title, "learning rate (log)", "smoothed BPR loss").logX(true);
-        for (Curve cu : curves) {
-            int n = 0;
-            while (n < cu.smoothed().length && Double.isFinite(cu.smoothed()[n])) n++;
-            if (n < 2) continue;
-            ch.series(cu.group(), java.util.Arrays.copyOf(cu.lr(), n), java.util.Arrays.copyOf(cu.smoothed(), n));
-        }
-        return ch;
     }
 
     public static String table(List<Curve> curves) {

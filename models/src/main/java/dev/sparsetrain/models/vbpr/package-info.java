@@ -7,8 +7,8 @@
  * imbalance between groups that defeats one global learning rate is measured by
  * {@link dev.sparsetrain.models.vbpr.Diagnosis}, corrected by
  * {@link dev.sparsetrain.models.vbpr.AutoBalance}, and explored per group by
- * {@link dev.sparsetrain.models.vbpr.LrFinder}; {@link dev.sparsetrain.models.vbpr.VbprAblation}
- * reproduces the single-rate failure and its cure. Evaluation (full-ranking AUC, cold-start AUC,
+ * {@link dev.sparsetrain.models.vbpr.LrFinder}; the ablation that reproduces the single-rate
+ * failure and its cure is a study ({@code dev.sparsetrain.studies.vbpr.VbprAblation}, module studies). Evaluation (full-ranking AUC, cold-start AUC,
  * Recall/NDCG@K) is {@link dev.sparsetrain.metrics.ranking.ColdStart#figures} over {@link dev.sparsetrain.models.vbpr.VbprModel#scorer()}. Runs resume exactly from
  * a {@link dev.sparsetrain.models.vbpr.VbprCheckpoint} (parameters, optimizer state, balanced
  * multipliers, early-stopping state, RNG position).

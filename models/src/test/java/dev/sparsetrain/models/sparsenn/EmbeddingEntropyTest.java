@@ -97,14 +97,4 @@ class EmbeddingEntropyTest {
             assertTrue(hr > hp, name + ": entropy " + hr / n + " not above " + hp / n);
         }
     }
-
-    /** sparsenn-passes with --emb-entropy: the baseline "none" and the other regularizers' variants run without it; max_entropy uses its own 1e-2. */
-    @Test
-    void passesStudyBaselineSwitchesTheEntropyRegularizerOff() {
-        TrainConfig base = TrainConfig.defaults().toBuilder().embeddingEntropy(0.05).embeddingL2(1e-3).build();
-        for (PassesStudy.Variant v : PassesStudy.defaultVariants(ModelConfig.defaults(), base, 1000)) {
-            double want = v.name().equals("max_entropy") ? 1e-2 : 0;
-            assertEquals(want, v.train().embeddingEntropy(), v.name());
-        }
-    }
 }

@@ -1,0 +1,128 @@
+package dev.sparsetrain.cli.experiments;
+
+import dev.sparsetrain.cli.ConfigOption;
+import dev.sparsetrain.cli.CtrOptions;
+import dev.sparsetrain.cli.ExitCodes;
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.Progress;
+import dev.sparsetrain.core.io.OutputPaths;
+import dev.sparsetrain.data.ctr.CtrData;
+import dev.sparsetrain.metrics.ctr.CtrMetrics;
+import dev.sparsetrain.metrics.ctr.Strata;
+import dev.sparsetrain.metrics.report.HtmlReport;
+import dev.sparsetrain.models.sparsenn.ModelConfig;
+import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.options.ClickDataOptions;
+import dev.sparsetrain.options.ClickModelOptions;
+import dev.sparsetrain.options.VerboseOption;
+import dev.sparsetrain.studies.sparsenn.PassesStudy;
+import dev.sparsetrain.studies.sparsenn.PassesStudyReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The SparseNN multi-pass study, rerunnable: num_passes 1, 2, 3 under each regularizer; prints the
+ * table of test NE and AUC per stratum and writes a self-contained HTML report with the curves.
+ */
+@Command(name = "sparsenn-passes", mixinStandardHelpOptions = true,
+        description = "SparseNN multi-pass overfitting study: num_passes 1..N under each regularizer; test NE and AUC per id-frequency stratum; HTML report with curves.")
+public final class SparsennPassesCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin ConfigOption configFile = new ConfigOption();
+
+    @Mixin ClickDataOptions data = new ClickDataOptions();
+    @Mixin ClickModelOptions model = new ClickModelOptions();
+    @Mixin CtrOptions.Train train = new CtrOptions.Train();
+    @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
+
+    @Option(names = "--max-passes", defaultValue = "3", description = "Largest num_passes. Default: ${DEFAULT-VALUE}.")
+    int maxPasses;
+
+    @Option(names = "--evals-per-pass", defaultValue = "4", description = "Curve points per pass. Default: ${DEFAULT-VALUE}.")
+    int evalsPerPass;
+
+    @Option(names = "--variants", split = ",", description = "Subset of: none, mlp_l2, emb_l2, max_norm, const_norm, sparse_dropout, max_entropy, mlp_dropout, freeze_emb, low_lr, dim_4, buckets_div10. Default: all.")
+    List<String> variants;
+
+    @Option(names = "--report", defaultValue = "sparsenn-passes.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
+    Path report;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
+    @Mixin VerboseOption verbose = new VerboseOption();
+
+    @Override
+    public Integer call() {
+        configFile.apply(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        if (maxPasses < 1) throw new BadInputException("--max-passes " + maxPasses + ", must be >= 1");
+        if (evalsPerPass < 1) throw new BadInputException("--evals-per-pass " + evalsPerPass + ", must be >= 1");
+        OutputPaths.requireFile("--report", report);
+        strata.strata(); // thresholds checked before any data is read
+        ModelConfig mc = model.config();
+        TrainConfig tc = train.config();
+        ClickDataOptions.Split split = data.load(tc.seed());
+        CtrData tr = split.train(), te = split.test();
+        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets() + ", --dim " + mc.embeddingDim());
+        int feature = strata.featureIndex(tr);
+        Strata st = strata.strata();
+        int maxRows = 0;
+        for (int r : tr.tableRows()) maxRows = Math.max(maxRows, r);
+        List<PassesStudy.Variant> all = PassesStudy.defaultVariants(mc, tc, maxRows);
+        List<PassesStudy.Variant> chosen = new ArrayList<>();
+        if (variants == null || variants.isEmpty()) {
+            chosen.addAll(all);
+        } else {
+            for (String name : variants) {
+                PassesStudy.Variant v = all.stream().filter(x -> x.name().equals(name.trim())).findFirst().orElseThrow(
+                        () -> new BadInputException("--variants '" + name + "', allowed: "
+                                + String.join(", ", all.stream().map(PassesStudy.Variant::name).toList())));
+                chosen.add(v);
+            }
+        }
+        int[] sizes = PassesStudy.stratumSizes(tr, te, feature, st);
+        out.println("data: " + split.description());
+        out.printf("strata by training impressions of %s: rare < %d <= medium < %d <= frequent; test rows %s%n", tr.names()[feature],
+                st.rareBelow(), st.frequentFrom(), Arrays.toString(sizes));
+        String planted = null;
+        if (split.plantedTestProbability() != null) {
+            planted = CtrMetrics.evaluate(te.labels(), split.plantedTestProbability(), Double.NaN).format();
+            out.println("planted model on test: " + planted);
+        }
+        out.flush();
+        List<PassesStudy.VariantResult> results = new ArrayList<>();
+        for (PassesStudy.Variant v : chosen) {
+            Progress p = quiet ? null : Progress.toStderr(v.name(), (long) tr.rows() * maxPasses);
+            results.add(PassesStudy.run(v, tr, te, feature, st, maxPasses, evalsPerPass, p));
+        }
+        String table = PassesStudy.table(results);
+        out.print(table);
+        out.flush();
+        writeReport(split, tr, feature, st, sizes, planted, results, table);
+        out.println("report: " + report.toAbsolutePath());
+        return ExitCodes.OK;
+    }
+
+    private void writeReport(ClickDataOptions.Split split, CtrData tr, int feature, Strata st, int[] sizes, String planted,
+                             List<PassesStudy.VariantResult> results, String table) {
+        HtmlReport h = PassesStudyReport.build(split.description(), tr.names()[feature], st, sizes, planted, maxPasses, results, table,
+                String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        try {
+            h.write(report);
+        } catch (IOException e) {
+            throw new BadInputException("--report " + report + ": cannot write (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.sparsetrain.cli.train;
+
+import dev.sparsetrain.cli.ConfigOption;
+import dev.sparsetrain.cli.CtrOptions;
+import dev.sparsetrain.cli.ExitCodes;
+import dev.sparsetrain.core.Progress;
+import dev.sparsetrain.core.io.OutputPaths;
+import dev.sparsetrain.data.ctr.CtrData;
+import dev.sparsetrain.metrics.ctr.CtrEvaluation;
+import dev.sparsetrain.metrics.ctr.CtrMetrics;
+import dev.sparsetrain.metrics.ctr.Strata;
+import dev.sparsetrain.models.sparsenn.CtrTrainer;
+import dev.sparsetrain.models.sparsenn.ModelConfig;
+import dev.sparsetrain.models.sparsenn.SparseNN;
+import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.options.ClickDataOptions;
+import dev.sparsetrain.options.ClickModelOptions;
+import dev.sparsetrain.options.VerboseOption;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Trains a click-prediction model (SparseNN/DLRM, logistic regression, FM) on a Criteo/Avazu/schema
+ * file or on synthetic data, and prints test NE, logloss, AUC and calibration after every pass,
+ * overall and per frequency stratum of one id feature.
+ */
+@Command(name = "ctr-train", mixinStandardHelpOptions = true,
+        description = "Trains a click-prediction model (SparseNN/DLRM, logistic regression, FM) and reports test NE, logloss, AUC and calibration per pass and per id-frequency stratum.")
+public final class CtrTrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin ConfigOption configFile = new ConfigOption();
+
+    @Mixin ClickDataOptions data = new ClickDataOptions();
+    @Mixin ClickModelOptions model = new ClickModelOptions();
+    @Mixin CtrOptions.Train train = new CtrOptions.Train();
+    @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
+
+    @Option(names = "--passes", defaultValue = "1", description = "num_passes over the training data. Default: ${DEFAULT-VALUE}.")
+    void passes(int p) { train.passes = p; }
+
+    @Option(names = "--collision-report", description = "Print distinct ids, rows used and ids sharing a row per feature.")
+    boolean collisionReport;
+
+    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, the fitted feature encoder with format, dense statistics and hashing settings or vocabularies, metadata; atomic); score new rows with ctr-predict. Default: not saved.")
+    java.nio.file.Path save;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint after every pass: DIR/ctr-pass-NNN.ckpt holds the model and encoder (ctr-predict reads it like a --save file) plus every optimizer's state and the pass count, for --resume. Default: none.")
+    java.nio.file.Path checkpointDir;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue from a checkpoint of --checkpoint-dir with the same data and options (only --passes, now the total, and --threads may change): the run continues as if it had not stopped.")
+    java.nio.file.Path resume;
+
+    @Option(names = "--diagnostics", description = "After every pass, print each parameter group's optimizer figures over the pass "
+            + "(gradient and update norms, update-to-weight ratio, mean effective learning rate, fraction of rows touched), "
+            + "flagging a group whose update-to-weight ratio is more than 10x from the median of the groups. Default: false.")
+    boolean diagnostics;
+
+    @Option(names = "--refit-bias", description = "After the last pass, shift the output bias so that the mean prediction on the training rows "
+            + "equals their click rate (calibration in the large; BiasRefit, as Spark training does by default), then print the test figures "
+            + "again. Measured on the Criteo head, 1 pass, 5 seeds: SparseNN NE 0.8912 -> 0.8859, LR 0.8979 -> 0.8941; it hurts a model that "
+            + "has memorised its training rows (several passes). Default: false.")
+    boolean refitBias;
+
+    @picocli.CommandLine.Mixin RunRecord.Options record = new RunRecord.Options();
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
+    @Mixin VerboseOption verbose = new VerboseOption();
+
+    @Override
+    public Integer call() {
+        configFile.apply(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        if (save != null) OutputPaths.requireFile("--save", save);
+        record.check();
+        if (checkpointDir != null) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);   // created by the first write
+        // read (and check) the checkpoint before the data: a damaged file fails fast
+        dev.sparsetrain.core.io.ModelFile.Contents ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.read(resume);
+        strata.strata(); // thresholds checked before any data is read
+        ModelConfig mc = model.config();
+        TrainConfig tc = train.config();
+        ClickDataOptions.Split split = data.load(tc.seed());
+        CtrData tr = split.train(), te = split.test();
+        out.println("data: " + split.description());
+        if (collisionReport && split.encoder() != null) out.print(split.encoder().collisionReport().format());
+        CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets() + ", --dim " + mc.embeddingDim());
+        SparseNN m;
+        if (ckpt != null) {
+            m = SparseNN.fromContents(resume, ckpt);
+            String was = ckpt.metadata().get("data");
+            if (!split.description().equals(was)) {
+                throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": checkpoint of other data (" + was + "); this run: " + split.description());
+            }
+            if (!sameArchitecture(m.config(), mc) || !java.util.Arrays.equals(m.tableRows(), tr.tableRows())) {
+                throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": checkpoint of another model (" + describe(m.config(), m.tableRows())
+                        + "); this run: " + describe(mc, tr.tableRows()) + " (resume with the options of the checkpointed run)");
+            }
+        } else {
+            m = new SparseNN(mc, tr.names(), tr.tableRows(), tr.numDense(), tc.seed());
+        }
+        int feature = strata.featureIndex(tr);
+        Strata st = strata.strata();
+        int[] imp = te.impressionsPerRow(feature, tr.impressions(feature));
+        out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es); strata by training impressions of %s (rare < %d <= medium < %d <= frequent)%n",
+                mc.type(), mc.embeddingDim(), m.parameterCount(), tc.threads(), tc.batchSize(), tc.numPasses(), tr.names()[feature],
+                st.rareBelow(), st.frequentFrom());
+        if (split.plantedTestProbability() != null) {
+            out.println("planted model on test: " + CtrMetrics.evaluate(te.labels(), split.plantedTestProbability(), Double.NaN).format());
+        }
+        out.flush();
+        try (CtrTrainer t = new CtrTrainer(m, tc)) {
+            for (dev.sparsetrain.optim.ParamGroup g : t.parameterGroups()) {
+                out.printf("group %-12s %s, %s, %d tables%s%n", g.name(), g.chain().describe(), g.semantics(), g.tables().size(),
+                        g.isFrozen() ? ", frozen" : "");
+            }
+            dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh()
+                    : t.resume(resume.toString(), ckpt);
+            int start = from.epoch();
+            if (ckpt != null && start >= tc.numPasses()) {
+                throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": the checkpoint already holds " + start
+                        + " passes; give --passes above " + start);
+            }
+            if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
+            Progress progress = quiet ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
+            // after each pass (the spine's checkpointer): the pass's optimizer figures, then the checkpoint
+            dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
+                int done = state.epoch();
+                if (progress != null) progress.clearLine();
+                if (diagnostics) printDiagnostics(out, done, t.passDiagnostics().getLast());
+                if (checkpointDir != null) {
+                    java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+                    meta.put("data", split.description());
+                    meta.put("train", tc.toString());
+                    if (split.state() != null) split.state().addTo(meta);
+                    java.nio.file.Path f = checkpointDir.resolve(String.format(java.util.Locale.ROOT, "ctr-pass-%03d.ckpt", done));
+                    dev.sparsetrain.models.train.Checkpoint.write(f, m.contents(meta, split.state() != null ? split.state().idMaps() : java.util.Map.of()),
+                            t.trainable(), state);
+                    out.println("checkpoint: " + f);
+                }
+                out.flush();
+            };
+            java.util.List<RunRecord.Pass> passes = new java.util.ArrayList<>();
+            // the per-pass test evaluation: one evaluation point at the end of each pass
+            t.evaluateWithin(1, (p, seen, ne) -> {
+                if (progress != null) progress.clearLine();
+                float[] pred = t.predict(te);
+                CtrEvaluation[] s = st.evaluate(te.labels(), pred, imp, te.clickRate());
+                passes.add(new RunRecord.Pass((int) Math.round(p), ne, s));
+                out.printf("pass %d: train running NE %.4f%n", Math.round(p), ne);
+                CtrOptions.printStrata(out, "  test", s);
+                out.flush();
+            });
+            double rate = t.fit(tr, from, null, passDone, progress == null ? null : (label, total) -> progress).samplesPerSecond();
+            out.printf("training: %,.0f samples/s%n", rate);
+            RunRecord.ctr(record, mc.type() + " on " + split.description(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                    passes, t.passDiagnostics());
+            double delta = Double.NaN;
+            if (refitBias) {
+                var h = dev.sparsetrain.models.sparsenn.BiasRefit.Histogram.of(t.predict(tr), tr.labels());
+                delta = h.shift();
+                if (Double.isNaN(delta)) {
+                    out.println("bias re-fit: skipped (" + h.whyNoShift() + ")");
+                } else {
+                    dev.sparsetrain.models.sparsenn.BiasRefit.apply(m, delta);
+                    out.printf(java.util.Locale.ROOT, "bias re-fit: every logit shifted by %+.4f (mean training prediction = training click rate %.4f)%n",
+                            delta, tr.clickRate());
+                    CtrOptions.printStrata(out, "  test", st.evaluate(te.labels(), t.predict(te), imp, te.clickRate()));
+                }
+            }
+            if (save != null) {
+                float[] pred = t.predict(te);
+                java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+                meta.put("data", split.description());
+                meta.put("train", tc.toString());
+                if (!Double.isNaN(delta)) meta.put("bias-refit-shift", String.format(java.util.Locale.ROOT, "%.6g", delta));
+                meta.put("test", CtrMetrics.evaluate(te.labels(), pred, Double.NaN).format());
+                // the whole fitted encoder (schema, dense statistics, hashing settings or vocabularies): ctr-predict re-applies it
+                if (split.state() != null) split.state().addTo(meta);
+                m.save(save, meta, split.state() != null ? split.state().idMaps() : java.util.Map.of());
+                out.println("saved: " + save.toAbsolutePath());
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * The per-group figures of one pass, with groups more than 10x from the median update-to-weight
+     * ratio, or with a per-row gradient more than 10x the median, flagged.
+     */
+    static void printDiagnostics(PrintWriter out, int pass, java.util.List<dev.sparsetrain.optim.GroupDiagnostics> d) {
+        java.util.List<String> verdicts = dev.sparsetrain.optim.GroupDiagnostics.verdicts(d, 10);
+        out.printf("pass %d optimizer figures (flags: update/weight over 10x from the groups' median, embedding rows move only "
+                + "when touched, so theirs runs higher; per-row RMS gradient over 10x the median; eff. lr = the mean over updated "
+                + "rows of lr_t / the optimizer's denominator):%n", pass);
+        out.printf("  %-12s %8s %11s %12s %13s %11s %8s  %s%n", "group", "steps", "grad norm", "update norm", "update/weight", "eff. lr",
+                "touched", "flag");
+        for (int i = 0; i < d.size(); i++) {
+            var g = d.get(i);
+            String flag = verdicts.get(i);
+            out.printf(java.util.Locale.ROOT, "  %-12s %8d %11.4g %12.4g %13.4g %11.4g %8.4f  %s%s%n", g.group(), g.steps(), g.gradientNorm(),
+                    g.updateNorm(), g.updateToWeightRatio(), g.meanEffectiveLr(), g.fractionRowsTouched(), flag,
+                    g.nonFiniteGradients() > 0 ? ", " + g.nonFiniteGradients() + " non-finite gradients skipped" : "");
+        }
+    }
+
+    private static String describe(ModelConfig c, int[] rows) {
+        return c.type() + " dim " + c.embeddingDim() + ", bottom " + java.util.Arrays.toString(c.bottomHidden()) + ", top "
+                + java.util.Arrays.toString(c.topHidden()) + ", " + c.interaction() + ", table rows " + java.util.Arrays.toString(rows);
+    }
+
+    private static boolean sameArchitecture(ModelConfig a, ModelConfig b) {
+        return a.type() == b.type() && a.embeddingDim() == b.embeddingDim() && java.util.Arrays.equals(a.bottomHidden(), b.bottomHidden())
+                && java.util.Arrays.equals(a.topHidden(), b.topHidden()) && a.interaction() == b.interaction()
+                && a.embeddingInitStd() == b.embeddingInitStd();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.sparsetrain.cli.train;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.data.Interactions;
+import dev.sparsetrain.data.NegativeSampler;
+import dev.sparsetrain.models.bpr.BprConfig;
+import dev.sparsetrain.models.train.TrainerConfig;
+import dev.sparsetrain.options.BprOptions;
+import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.ThreadsOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * BPR-MF option mixins of {@code train} that the Spark entry point does not share: the optimizer
+ * names and the training loop. The data and split options are {@link ImplicitDataOptions}, the
+ * hyperparameters {@link BprOptions} (module options).
+ */
+final class RecOptions {
+    private RecOptions() {}
+
+    /**
+     * BPR-MF hyperparameters (shared with the Spark entry point) and the optimizer names, whose
+     * {@code --optimizer} here also takes VBPR's per-group form.
+     */
+    static final class Bpr {
+        private static final BprConfig D = BprConfig.defaults();
+
+        @Mixin BprOptions hyperparameters = new BprOptions();
+
+        @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "NAME|GROUP=RULE:LR[:L2]",
+                description = "--model bpr: optimizer of the factor group, a name (sgd: the fused fast kernel) or a spec NAME[:LR][,KEY=VALUE]... such as adam:0.01,beta2=0.99 (a spec's rate wins over --lr); names: "
+                        + "sgd, momentum, nesterov, adagrad, rowwise_adagrad, rmsprop, adadelta, adam, amsgrad, adamw, adamax, nadam, sparse_adam, radam, rprop, asgd, adafactor, eve, lamb, lars_sgd, partial_rowwise_adam. Default: ${DEFAULT-VALUE}. "
+                        + "--model vbpr|visual: GROUP=RULE:LR[:L2], repeatable, one per parameter group (or all=...), any optimizer of the runtime; see 'diagnose --help'.")
+        List<String> optimizer = new ArrayList<>(List.of("sgd"));
+
+        @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item-bias group (same choices). Default: ${DEFAULT-VALUE}.")
+        String biasOptimizer = "sgd";
+
+        BprConfig config() {
+            return hyperparameters.config(singleOptimizer(), biasOptimizer);
+        }
+
+        /** BPR-MF's one optimizer name; the per-group form (VBPR's) or a repeated option is refused in one line. */
+        String singleOptimizer() {
+            if (optimizer == null || optimizer.isEmpty()) return "sgd";
+            for (String o : optimizer) {
+                if (o.split("[:,]", 2)[0].contains("=")) {   // GROUP=RULE:..., not an optimizer's own KEY=VALUE
+                    throw new BadInputException("--optimizer '" + o + "': the per-group form GROUP=RULE:LR[:L2] is for --model vbpr|visual; "
+                            + "--model bpr takes one optimizer name (e.g. --optimizer adam; --bias-optimizer for the item biases)");
+                }
+            }
+            if (optimizer.size() > 1) {
+                throw new BadInputException("--optimizer given " + optimizer.size() + " times (" + String.join(", ", optimizer)
+                        + "): --model bpr takes one optimizer name (--bias-optimizer for the item biases); repeat it only as GROUP=RULE:LR[:L2] with --model vbpr|visual");
+            }
+            return optimizer.get(0);
+        }
+    }
+
+    /** Training-loop settings. */
+    static final class Training {
+        @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training pairs. Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Mixin ThreadsOption threads = new ThreadsOption();
+
+        @Mixin SeedOption seed = new SeedOption(42);
+
+        @Option(names = "--positives", defaultValue = "users",
+                description = "users: draw a user uniformly then one of its items; pairs: draw a training pair uniformly. Default: ${DEFAULT-VALUE}.")
+        String positives;
+
+        @Option(names = "--negatives", defaultValue = "uniform",
+                description = "uniform over the user's non-interacted items, or popularity (count^--negative-exponent). Default: ${DEFAULT-VALUE}.")
+        String negatives;
+
+        @Option(names = "--negative-collision", defaultValue = "redraw",
+                description = "When the drawn negative is one of the user's items: redraw (until it is not), or skip the sample "
+                        + "(no update, as implicit's BPR does). Default: ${DEFAULT-VALUE}.")
+        String negativeCollision;
+
+        @Option(names = "--negative-exponent", defaultValue = "0.75", description = "Exponent of popularity negative sampling. Default: ${DEFAULT-VALUE}.")
+        double negativeExponent;
+
+        @Option(names = "--patience", defaultValue = "0",
+                description = "Early stopping: stop after this many validations without improvement and keep the best epoch (0 = off). Holds out one more item per user for validation. Default: ${DEFAULT-VALUE}.")
+        int patience;
+
+        @Option(names = "--validate-every", defaultValue = "1", description = "Validate every N epochs when early stopping. Default: ${DEFAULT-VALUE}.")
+        int validateEvery;
+
+        @Option(names = "--validation-metric", defaultValue = "auc", description = "Early-stopping figure: auc, mrr, ndcg@10, recall@10, ... Default: ${DEFAULT-VALUE}.")
+        String validationMetric;
+
+        @Option(names = "--validation-users", defaultValue = "2000", description = "Validate on a seeded sample of this many users (0 = all). Default: ${DEFAULT-VALUE}.")
+        int validationUsers;
+
+        @Option(names = "--checkpoint-every", defaultValue = "0", description = "Write a checkpoint every N epochs (0 = never), with the optimizer state; BPR-MF, VBPR and visual alike (VBPR: also the auto-balanced multipliers, early-stopping state and RNG position). Default: ${DEFAULT-VALUE}.")
+        int checkpointEvery;
+
+        @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints. Default: ${DEFAULT-VALUE}.")
+        Path checkpointDir;
+
+        @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch, and, unless given again, its seed, data, split and sampling options as recorded in it; --model vbpr|visual: also its data, and only --epochs, --patience, --threads may change). With --threads 1 the result equals the uninterrupted run bit for bit.")
+        Path resume;
+
+        @Option(names = "--quiet", description = "No progress line. Default: false.")
+        boolean quiet;
+
+        int threadCount() {
+            return threads.threadsOrAvailable();
+        }
+
+        TrainerConfig config() {
+            TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
+            return TrainerConfig.defaults().withEpochs(epochs).withThreads(threadCount()).withSeed(seed.seed()).withPatience(patience)
+                    .withValidateEvery(validateEvery).withCheckpointEvery(checkpointEvery).withPositives(p);
+        }
+
+        NegativeSampler sampler(Interactions train) {
+            NegativeSampler s = switch (negatives.toLowerCase(Locale.ROOT)) {
+                case "uniform" -> NegativeSampler.uniform(train);
+                case "popularity" -> NegativeSampler.popularity(train, negativeExponent);
+                default -> throw new BadInputException("--negatives '" + negatives + "': use uniform or popularity");
+            };
+            return switch (negativeCollision.toLowerCase(Locale.ROOT)) {
+                case "redraw" -> s;
+                case "skip" -> s.skipping();
+                default -> throw new BadInputException("--negative-collision '" + negativeCollision + "': use redraw or skip");
+            };
+        }
+
+        Map<String, String> metadata() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("epochs", Integer.toString(epochs));
+            m.put("seed", Long.toString(seed.seed()));
+            m.put("positives", positives);
+            m.put("negatives", negatives);
+            m.put("negative-exponent", Double.toString(negativeExponent));
+            m.put("negative-collision", negativeCollision);
+            m.put("patience", Integer.toString(patience));
+            m.put("validate-every", Integer.toString(validateEvery));
+            m.put("validation-metric", validationMetric);
+            m.put("validation-users", Integer.toString(validationUsers));
+            return m;
+        }
+    }
+}

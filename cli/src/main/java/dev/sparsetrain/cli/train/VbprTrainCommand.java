@@ -1,0 +1,206 @@
+package dev.sparsetrain.cli.train;
+
+import dev.sparsetrain.cli.ConfigFile;
+import dev.sparsetrain.cli.ExitCodes;
+import dev.sparsetrain.cli.VbprOptions;
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.io.OutputPaths;
+import dev.sparsetrain.data.features.FeatureDataset;
+import dev.sparsetrain.models.vbpr.Variant;
+import dev.sparsetrain.models.vbpr.VbprCheckpoint;
+import dev.sparsetrain.models.vbpr.VbprConfig;
+import dev.sparsetrain.models.vbpr.VbprFiles;
+import dev.sparsetrain.models.vbpr.VbprTrainer;
+import dev.sparsetrain.options.VerboseOption;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sparsetrain train --model vbpr|visual ...}: trains VBPR or visual-only with the
+ * {@link VbprOptions} (auto-balance, restarts, early stopping on validation), evaluates on test
+ * (AUC, cold-start AUC, Recall@20, NDCG@20) and saves the model with its feature preprocessing.
+ * Not a registered subcommand: {@link TrainCommand} hands its arguments over when {@code --model}
+ * is vbpr or visual.
+ */
+@Command(name = "train", description = "Trains VBPR or visual-only.")
+public final class VbprTrainCommand implements Callable<Integer> {
+    @Mixin VbprOptions opts;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Model file (default runs/<model>-<data>.model).")
+    Path out;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file of option: value (names without dashes); flags on the command line win.")
+    Path config;
+
+    @Mixin VerboseOption verbose = new VerboseOption();
+
+    @picocli.CommandLine.Mixin RunRecord.Options record = new RunRecord.Options();
+
+    @Option(names = "--quiet") boolean quiet;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+            description = "Write a resumable checkpoint every N epochs (0 = never): parameters, optimizer state, learning-rate multipliers, early-stopping state, RNG position.")
+    int checkpointEvery;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints.")
+    Path checkpointDir;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Continue the run of a checkpoint: its configuration, data, multipliers (no new auto-balance probe) and RNG position; only --epochs, --patience, --threads, --cosine-restarts and the output options may be given.")
+    Path resume;
+
+    /** Options a resumed run may still take (everything else comes from the checkpoint). */
+    static final Set<String> RESUME_OPTIONS = Set.of("--epochs", "--patience", "--threads", "--cosine-restarts", "--out", "--quiet", "--verbose",
+            "--checkpoint-every", "--checkpoint-dir", "--resume", "--model", "--history", "--report");
+
+    PrintWriter w;
+    CommandLine.ParseResult parsed;
+
+    /** Parses {@code args} (those given to train) and runs; bad options become one-line bad input. */
+    static int run(List<String> args, CommandLine.Model.CommandSpec spec) {
+        return run(args, spec, null);
+    }
+
+    /** As {@link #run(List, CommandLine.Model.CommandSpec)}, with the options of a --config file (command-line flags win). */
+    static int run(List<String> args, CommandLine.Model.CommandSpec spec, Map<String, String> fromFile) {
+        VbprTrainCommand c = new VbprTrainCommand();
+        CommandLine cl = new CommandLine(c);
+        try {
+            cl.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new BadInputException("train --model " + c.opts.model + ": " + e.getMessage());
+        }
+        if (fromFile != null) ConfigFile.apply(cl.getCommandSpec(), fromFile, String.valueOf(c.config), false);
+        c.w = spec.commandLine().getOut();
+        c.parsed = cl.getParseResult();
+        return c.call();
+    }
+
+    @Override
+    public Integer call() {
+        if (out != null) OutputPaths.requireFile("--out", out);
+        record.check();
+        if (checkpointEvery < 0) throw new BadInputException("--checkpoint-every " + checkpointEvery + ": must be >= 0");   // before the data is read
+        if (checkpointEvery > 0) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);
+        VbprCheckpoint.State ck = resume != null ? VbprCheckpoint.load(resume) : null;
+        Map<String, String> ckMeta = ck != null ? VbprCheckpoint.userMetadata(resume) : Map.of();
+        if (ck != null) resumeOptions(ck, ckMeta);
+        FeatureDataset data = opts.load();
+        VbprConfig cfg = ck != null ? resumedConfig(ck) : opts.config();
+        w.println(data);
+        if (cfg.variant().visual()) w.println("features: " + data.features().summary() + "; preprocessing " + cfg.preprocessing());
+        Map<String, Object> used = new LinkedHashMap<>();
+        for (String g : VbprConfig.tableNames(cfg.variant())) used.put(g, cfg.groups().get(g));
+        w.println(cfg.variant() + " groups: " + used);
+        if (ck != null) {
+            String pairs = ckMeta.get("train-pairs");
+            if (pairs != null && !pairs.equals(Integer.toString(data.train().size()))) {
+                throw new BadInputException(resume + ": written for " + pairs + " training pairs, the data " + data.name() + " has " + data.train().size());
+            }
+        }
+        VbprTrainer t = new VbprTrainer(data, cfg);
+        opts.applyMultipliers(t);
+        if (!quiet) t.logTo(s -> { w.println(s); w.flush(); });
+        Map<String, String> dataMeta = new LinkedHashMap<>();
+        dataMeta.put("dataset", data.name());
+        dataMeta.putAll(ck != null ? dataOnly(ckMeta) : opts.dataMetadata());
+        dataMeta.put("train-pairs", Integer.toString(data.train().size()));
+        if (checkpointEvery > 0) {
+            t.withCheckpoints(checkpointEvery, state -> {
+                Path p = checkpointDir.resolve(VbprCheckpoint.fileName(cfg, data.name(), state.epoch()));
+                VbprCheckpoint.save(p, state, dataMeta);
+                w.println("checkpoint " + p);
+                w.flush();
+            });
+        }
+        if (ck != null) {
+            if (ck.stopped()) {
+                throw new BadInputException("--resume " + resume + ": the checkpointed run had already stopped early (best validation AUC "
+                        + String.format(java.util.Locale.ROOT, "%.4f", ck.bestAuc()) + " at epoch " + ck.bestEpoch()
+                        + "); there is nothing to resume, its best model is the result");
+            }
+            t.resumeFrom(ck);
+            w.printf(java.util.Locale.ROOT, "resuming from %s at epoch %d (best so far: epoch %d, validation AUC %.4f); learning-rate multipliers %s%n",
+                    resume, ck.epoch(), ck.bestEpoch(), ck.bestAuc(), java.util.Arrays.toString(ck.multipliers()));
+            if (ck.epoch() >= cfg.maxEpochs()) {
+                throw new BadInputException("--resume " + resume + ": already trained " + ck.epoch() + " epochs, give --epochs above it");
+            }
+        }
+        VbprTrainer.Result r = t.fit();
+        RunRecord.vbpr(record, cfg.variant() + " on " + data.name(), "sparsetrain train " + String.join(" ", parsed.originalArgs()), r);
+        var m = r.model().evaluate(data, data.test(), cfg.threads());
+        w.printf(java.util.Locale.ROOT, "best epoch %d (validation AUC %.4f), %.0f samples/s%n", r.bestEpoch(), r.bestValidationAuc(), r.samplesPerSecond());
+        w.println("test: " + m);
+        if (!r.history().isEmpty()) {
+            VbprTrainer.Epoch last = r.history().get(r.history().size() - 1);
+            w.printf(java.util.Locale.ROOT, "per-group figures of epoch %d (recorded every epoch):%n", last.epoch());
+            for (VbprTrainer.GroupFigures g : last.groups()) {
+                w.printf(java.util.Locale.ROOT, "  %-18s grad %.4g  update %.4g  update/weight %.4g  eff. lr %.4g  lr mult %.3g%n", g.group(),
+                        g.gradientNorm(), g.updateNorm(), g.updateToWeight(), g.effectiveLr(), g.multiplier());
+            }
+        }
+        Path file = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-" + data.name() + ".model");
+        Map<String, String> meta = new LinkedHashMap<>(dataMeta);   // evaluate and recommend re-read the split from these
+        meta.put("bestEpoch", Integer.toString(r.bestEpoch()));
+        meta.put("validationAuc", Double.toString(r.bestValidationAuc()));
+        meta.put("testAuc", Double.toString(m.auc()));
+        meta.put("testColdAuc", Double.toString(m.coldAuc()));
+        meta.put("seed", Long.toString(r.seed()));
+        meta.put("notes", String.join(" | ", r.notes()));
+        VbprFiles.save(file, r.model(), cfg, meta);
+        w.println("saved " + file);
+        w.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The data keys of a model's metadata (what {@link VbprOptions#dataMetadata} writes). */
+    static Map<String, String> dataOnly(Map<String, String> meta) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : new String[] {"data", "features", "synthetic-users", "synthetic-items", "synthetic-dim", "synthetic-seed"}) {
+            if (meta.containsKey(k)) m.put(k, meta.get(k));
+        }
+        return m;
+    }
+
+    /** Refuses options a resumed run cannot change and points the data options at the checkpoint's data. */
+    void resumeOptions(VbprCheckpoint.State ck, Map<String, String> meta) {
+        List<String> refused = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : parsed.matchedOptions()) if (!RESUME_OPTIONS.contains(o.longestName())) refused.add(o.longestName());
+        if (!refused.isEmpty()) {
+            throw new BadInputException("--resume " + resume + ": " + String.join(", ", refused) + " cannot change on resume (data and configuration come from the checkpoint; "
+                    + "allowed: --epochs, --patience, --threads, --cosine-restarts, --checkpoint-every, --checkpoint-dir, --out, --history, --report)");
+        }
+        if (parsed.hasMatchedOption("--model") && Variant.parse(opts.model) != ck.config().variant()) {
+            throw new BadInputException("--resume " + resume + ": a " + ck.config().variant() + " checkpoint, not --model " + opts.model);
+        }
+        if (!meta.containsKey("data")) throw new BadInputException("--resume " + resume + ": the checkpoint does not record its data");
+        opts.data = meta.get("data");
+        if (meta.containsKey("features")) opts.features = Path.of(meta.get("features"));
+        try {
+            if (meta.containsKey("synthetic-users")) opts.syntheticUsers = Integer.parseInt(meta.get("synthetic-users"));
+            if (meta.containsKey("synthetic-items")) opts.syntheticItems = Integer.parseInt(meta.get("synthetic-items"));
+            if (meta.containsKey("synthetic-dim")) opts.syntheticDim = Integer.parseInt(meta.get("synthetic-dim"));
+            if (meta.containsKey("synthetic-seed")) opts.seed.set(Long.parseLong(meta.get("synthetic-seed")));
+        } catch (NumberFormatException e) {
+            throw new BadInputException(resume + ": damaged VBPR checkpoint (data metadata: " + e.getMessage() + ")");
+        }
+    }
+
+    /** The checkpoint's configuration with the epochs, patience and threads given now. */
+    VbprConfig resumedConfig(VbprCheckpoint.State ck) {
+        VbprConfig c = ck.config();
+        c = c.withEpochs(opts.epochs != null ? opts.epochs : c.maxEpochs(), opts.patience != null ? opts.patience : c.patience());
+        if (opts.threads != null) c = c.withThreads(opts.threads);
+        return c;
+    }
+}

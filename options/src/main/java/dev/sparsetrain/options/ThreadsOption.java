@@ -1,0 +1,21 @@
+package dev.sparsetrain.options;
+
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --threads}: how many threads a command works with (training workers, or the scoring and
+ * request threads of evaluate, recommend and serve); absent means the available processors. Not
+ * thread-safe (filled by picocli).
+ */
+public final class ThreadsOption {
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads. Default: the available processors.")
+    private Integer threads;
+
+    /** The count given, or null when absent. */
+    public Integer given() { return threads; }
+
+    /** The count given, else {@link Runtime#availableProcessors()}. */
+    public int threadsOrAvailable() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+}
