@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sparsetrain lr-find}: a learning-rate range test per parameter group (others frozen);
- * writes {@code lr-find.csv} and {@code lr-find.svg} into {@code --out} and prints a suggested
+ * writes {@code lr-find.csv}, {@code lr-find.svg} and {@code lr-find.html} into {@code --out} and prints a suggested
  * rate per group.
  */
 @Command(name = "lr-find", mixinStandardHelpOptions = true,
@@ -62,12 +62,16 @@ public final class LrFindCommand implements Callable<Integer> {
         try {
             Files.createDirectories(out);
             LrFinderReport.csv(curves).write(out.resolve("lr-find.csv"));
-            LrFinderReport.chart(curves, "lr-find on " + data.name() + " (" + opts.model + ")").write(out.resolve("lr-find.svg"));
+            var chart = LrFinderReport.chart(curves, "lr-find on " + data.name() + " (" + opts.model + ")");
+            chart.write(out.resolve("lr-find.svg"));
+            // the same curves, interactive (hover values, zoom, legend toggling), the suggestions marked
+            new dev.sparsetrain.metrics.report.HtmlReport("lr-find on " + data.name() + " (" + opts.model + ")").chart(chart)
+                    .write(out.resolve("lr-find.html"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         pw.print(LrFinder.table(curves));
-        pw.println("wrote " + out.resolve("lr-find.csv") + " and " + out.resolve("lr-find.svg"));
+        pw.println("wrote " + out.resolve("lr-find.csv") + ", " + out.resolve("lr-find.svg") + " and " + out.resolve("lr-find.html"));
         pw.flush();
         return ExitCodes.OK;
     }

@@ -220,6 +220,12 @@ public final class Trainer {
         double best = from.bestValidation();
         int bestEpoch = from.bestEpoch(), sinceBest = from.sinceBest(), retries = from.retries();
         Snapshot bestSnapshot = from.best();
+        // a checkpoint written at its best epoch holds no separate best copy (the parameters are
+        // the best): take it now, or a later worse epoch could not be undone at the end
+        if (validator != null && bestSnapshot == null && from.bestEpoch() > 0 && from.bestEpoch() == from.epoch()
+                && !from.stopped() && from.epoch() < config.epochs()) {
+            bestSnapshot = Snapshot.of(model);
+        }
         boolean stopped = from.stopped();
         long total = from.samples();
         double trainSeconds = from.trainSeconds(), cpuSeconds = from.cpuSeconds();

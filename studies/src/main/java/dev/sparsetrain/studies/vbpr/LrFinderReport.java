@@ -31,6 +31,9 @@ public final class LrFinderReport {
             while (n < cu.smoothed().length && Double.isFinite(cu.smoothed()[n])) n++;
             if (n < 2) continue;
             ch.series(cu.group(), java.util.Arrays.copyOf(cu.lr(), n), java.util.Arrays.copyOf(cu.smoothed(), n));
+            if (Double.isFinite(cu.suggested()) && cu.suggested() > 0) {
+                ch.markOnSeries(cu.group(), cu.suggested(), String.format(java.util.Locale.ROOT, "suggested %.2g", cu.suggested()));
+            }
         }
         return ch;
     }

@@ -7,10 +7,8 @@ import dev.sparsetrain.metrics.report.SvgChart;
 import dev.sparsetrain.models.vbpr.AutoBalance;
 import dev.sparsetrain.models.vbpr.Diagnosis;
 import dev.sparsetrain.models.vbpr.GroupSpec;
-import dev.sparsetrain.models.vbpr.UserItems;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
-import dev.sparsetrain.models.vbpr.VbprEvaluator;
 import dev.sparsetrain.models.vbpr.VbprModel;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
 import java.util.ArrayList;
@@ -111,7 +109,7 @@ public final class VbprAblation {
         VbprTrainer def = new VbprTrainer(data, base.withVariant(Variant.VBPR));
         if (base.autoBalance()) {
             AutoBalance.Choice c = AutoBalance.balance(def, base.balanceTarget());
-            def.init(base.seed());
+            // balance leaves the trainer freshly initialised from the config's seed (base.seed())
             for (int s = 0; s < c.multipliers().length; s++) def.setMultiplier(def.groupNames()[s], c.multipliers()[s]);
         }
         Diagnosis.Report dDef = Diagnosis.probe(def, base.seed());
