@@ -10,23 +10,22 @@ import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.OptimizerState;
 import dev.sparsetrain.optim.ParamGroup;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The mini-batch data-parallel mode of the spine (the click models): a {@link Trainable} over a
  * {@link Model} that computes gradients chunk by chunk.
  *
- * <p>One step: the batch is cut into chunks of {@link #CHUNK} samples, and the worker team
- * ({@link Workers}) shares them: whichever worker claims chunk c runs forward and backward over it
- * with its own {@link ChunkWorker} and writes {@code (1/B) dloss/dparam} into gradient slot c
- * (dense tensors: a flat buffer; embeddings: a {@link RowBatch} of touched rows). Then the update,
- * also shared: the tables are sharded over up to {@code threads} independent {@link Optimizer}s
- * built from the same groups (shard 0 owns every dense tensor, embedding tables go to the least
+ * <p>One step (an epoch is a pass of such steps): the batch is cut into chunks of {@link #CHUNK}
+ * samples, and the worker team ({@link Workers}) shares them: whichever worker claims chunk c runs
+ * forward and backward over it with its own {@link ChunkWorker} and writes
+ * {@code (1/B) dloss/dparam} into gradient slot c (dense tensors: a flat buffer; embeddings: a
+ * {@link RowBatch} of touched rows). Then the update, also shared: the tables are sharded over up
+ * to {@code threads} independent {@link Optimizer}s built from the same groups
+ * ({@link OptimizerShards}: shard 0 owns every dense tensor, embedding tables go to the least
  * loaded shard by estimated step cost); whoever claims shard k sums its tables' gradients over the
  * slots in chunk order into {@code optimizer.gradients(table)}, lets the model add its
  * regularizers' gradients ({@link Model#beforeStep}) and calls its {@code step()}. Every table is
@@ -118,8 +117,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
     private final List<ParamGroup> groups;
     private final int batchSize;
     private final String signature;
-    private final Optimizer[] shards;
-    private final int[] denseShard, sparseShard;
+    private final OptimizerShards shards;
     private final Workers workers;
     private final ChunkWorker[] chunkWorkers;
     private final Slot[] slots;
@@ -151,63 +149,29 @@ public final class MiniBatch implements Trainable, AutoCloseable {
         this.signature = signature;
         denseTables = List.copyOf(model.denseTables());
         sparseTables = List.copyOf(model.sparseTables());
-        int nShards = Math.max(1, Math.min(threads, sparseTables.size() + (denseTables.isEmpty() ? 0 : 1)));
-        denseShard = new int[denseTables.size()];
-        sparseShard = new int[sparseTables.size()];
-        // Longest-processing-time assignment by estimated step cost: a dense tensor costs about 3
-        // units per element (Adam: two moments, a square root and a division each), an embedding
-        // table about one unit per element of the rows a batch can touch.
-        double[] load = new double[nShards];
-        long denseElems = 0;
-        for (Table d : denseTables) denseElems += d.size();
-        load[0] = 3.0 * denseElems;
-        for (int i = 0; i < sparseTables.size(); i++) {
-            int best = 0;
-            for (int k = 1; k < nShards; k++) if (load[k] < load[best]) best = k;
-            sparseShard[i] = best;
-            Table e = sparseTables.get(i);
-            load[best] += (double) Math.min(e.rows(), batchSize) * e.dim();
-        }
-        shards = new Optimizer[nShards];
-        for (int k = 0; k < nShards; k++) {
-            List<Table> own = shardTables(k);
-            shards[k] = Optimizer.build(restrict(this.groups, own), own);
-        }
+        shards = new OptimizerShards(this.groups, denseTables, sparseTables, threads, batchSize);
         workers = new Workers(threads, "minibatch-worker");
         chunkWorkers = new ChunkWorker[threads];
         for (int w = 0; w < threads; w++) chunkWorkers[w] = model.newWorker(w);
         slots = new Slot[(batchSize + CHUNK - 1) / CHUNK];
         for (int c = 0; c < slots.length; c++) slots[c] = model.newSlot();
         denseBatches = new RowBatch[denseTables.size()];
-        for (int i = 0; i < denseBatches.length; i++) denseBatches[i] = shards[denseShard[i]].gradients(denseTables.get(i));
+        for (int i = 0; i < denseBatches.length; i++) denseBatches[i] = shards.denseGradients(i);
         sparseBatches = new RowBatch[sparseTables.size()];
-        for (int i = 0; i < sparseBatches.length; i++) sparseBatches[i] = shards[sparseShard[i]].gradients(sparseTables.get(i));
-    }
-
-    /** The groups restricted to the given tables (groups left without a table are dropped). */
-    public static List<ParamGroup> restrict(List<ParamGroup> groups, List<Table> own) {
-        Set<String> names = new HashSet<>();
-        for (Table t : own) names.add(t.name());
-        List<ParamGroup> out = new ArrayList<>();
-        for (ParamGroup g : groups) {
-            List<String> keep = new ArrayList<>();
-            for (String n : g.tables()) if (names.contains(n)) keep.add(n);
-            if (!keep.isEmpty()) out.add(new ParamGroup(g.name(), g.chain(), keep, g.semantics(), g.isFrozen()));
-        }
-        return out;
+        for (int i = 0; i < sparseBatches.length; i++) sparseBatches[i] = shards.sparseGradients(i);
     }
 
     /** The worker team (e.g. for a parallel prediction between epochs). */
     public Workers workers() { return workers; }
 
     /** The optimizer shards: together they own every table once (see the class comment). */
-    public List<Optimizer> optimizers() { return List.of(shards); }
+    public List<Optimizer> optimizers() { return shards.optimizers(); }
 
     public List<ParamGroup> parameterGroups() { return groups; }
 
     /** Sets group {@code group}'s learning-rate multiplier in every shard that holds it. */
     public void setLearningRateMultiplier(String group, double m) {
-        for (Optimizer o : shards) if (o.groupNames().contains(group)) o.setLearningRateMultiplier(group, m);
+        shards.setLearningRateMultiplier(group, m);
     }
 
     /** Calls {@code hook} after every {@code 1/evalsPerEpoch} of each epoch (0 or a null hook: never). */
@@ -264,7 +228,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
             chunksThisBatch = (batchRows + CHUNK - 1) / CHUNK;
             batchCounter++;
             workers.run(trainTask, chunksThisBatch);
-            workers.run(stepTask, shards.length);
+            workers.run(stepTask, shards.size());
             trainNanos += System.nanoTime() - t0;
             seen += batchRows;
             for (int c = 0; c < chunksThisBatch; c++) {
@@ -300,7 +264,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
             }
         }
         seenBefore += seen;
-        epochDiagnostics.add(endEpochDiagnostics());
+        epochDiagnostics.add(shards.endEpoch());
         return new EpochRun(seen, lastSamples == 0 ? Double.NaN : lastLossSum / lastSamples, trainNanos / 1e9, 0);
     }
 
@@ -317,7 +281,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
     private void stepShard(int w, int k) {
         int t = chunksThisBatch;
         for (int i = 0; i < denseBatches.length; i++) {
-            if (denseShard[i] != k) continue;
+            if (k != 0) break;
             Table table = denseTables.get(i);
             RowBatch rb = denseBatches[i];
             int dim = table.dim();
@@ -328,7 +292,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
             }
         }
         for (int i = 0; i < sparseBatches.length; i++) {
-            if (sparseShard[i] != k) continue;
+            if (shards.shardOfSparse(i) != k) continue;
             RowBatch rb = sparseBatches[i];
             for (int c = 0; c < t; c++) {
                 RowBatch src = slots[c].sparse(i);
@@ -337,40 +301,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
             }
             model.beforeStep(i, rb);
         }
-        shards[k].step();
-    }
-
-    /** Ends the optimizers' epoch and combines each group's figures over the shards that hold its tables. */
-    private List<GroupDiagnostics> endEpochDiagnostics() {
-        List<List<GroupDiagnostics>> perShard = new ArrayList<>();
-        for (Optimizer o : shards) perShard.add(o.endEpoch());
-        List<GroupDiagnostics> out = new ArrayList<>();
-        for (ParamGroup g : groups) {
-            List<GroupDiagnostics> parts = new ArrayList<>();
-            List<Long> rows = new ArrayList<>();
-            for (int k = 0; k < shards.length; k++) {
-                for (GroupDiagnostics d : perShard.get(k)) {
-                    if (!d.group().equals(g.name())) continue;
-                    long r = 0;
-                    for (Table t : shardTables(k)) if (g.tables().contains(t.name())) r += t.rows();
-                    parts.add(d);
-                    rows.add(r);
-                }
-            }
-            if (parts.isEmpty()) continue;
-            long[] pr = new long[rows.size()];
-            for (int i = 0; i < pr.length; i++) pr[i] = rows.get(i);
-            out.add(GroupDiagnostics.combine(parts, pr));
-        }
-        return List.copyOf(out);
-    }
-
-    /** The tables shard {@code k} owns: every dense tensor for shard 0, and its embedding tables. */
-    private List<Table> shardTables(int k) {
-        List<Table> own = new ArrayList<>();
-        if (k == 0) own.addAll(denseTables);
-        for (int i = 0; i < sparseTables.size(); i++) if (sparseShard[i] == k) own.add(sparseTables.get(i));
-        return own;
+        shards.step(k);
     }
 
     /**
@@ -379,22 +310,10 @@ public final class MiniBatch implements Trainable, AutoCloseable {
      */
     @Override
     public OptimizerState exportState() {
-        Map<String, String> meta = new LinkedHashMap<>();
-        List<Table> tables = new ArrayList<>();
-        meta.put(OptimizerState.FORMAT_KEY, "1");
-        List<String> names = new ArrayList<>();
-        for (ParamGroup g : groups) names.add(g.name());
-        meta.put("optim.groups", String.join(",", names));
-        for (Optimizer o : shards) {
-            OptimizerState st = o.exportState();
-            for (var e : st.metadata().entrySet()) {
-                if (!e.getKey().equals(OptimizerState.FORMAT_KEY) && !e.getKey().equals("optim.groups")) meta.putIfAbsent(e.getKey(), e.getValue());
-            }
-            tables.addAll(st.tables());
-        }
-        meta.put(BATCHES_KEY, Long.toString(batchCounter));
-        meta.put(SIGNATURE_KEY, signature);
-        return new OptimizerState(meta, tables);
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put(BATCHES_KEY, Long.toString(batchCounter));
+        extra.put(SIGNATURE_KEY, signature);
+        return shards.exportState(extra);
     }
 
     /**
@@ -416,27 +335,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
         } catch (NumberFormatException | NullPointerException e) {
             throw new BadInputException(where + ": damaged mini-batch state (" + e.getMessage() + ")");
         }
-        OptimizerState[] states = new OptimizerState[shards.length];
-        for (int k = 0; k < shards.length; k++) {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put(OptimizerState.FORMAT_KEY, meta.getOrDefault(OptimizerState.FORMAT_KEY, "?"));
-            List<String> gs = shards[k].groupNames();
-            m.put("optim.groups", String.join(",", gs));
-            for (String g : gs) {
-                for (var e : meta.entrySet()) if (e.getKey().startsWith("optim." + g + ".")) m.put(e.getKey(), e.getValue());
-            }
-            Set<String> own = new HashSet<>();
-            for (Table t : shardTables(k)) own.add(t.name());
-            List<Table> ts = new ArrayList<>();
-            for (Table t : state.tables()) {
-                String[] parts = t.name().split("/");
-                if (parts.length >= 3 && gs.contains(parts[1]) && own.contains(parts[2])) ts.add(t);
-            }
-            states[k] = new OptimizerState(m, ts);
-        }
-        // each shard checks its whole state before changing anything; the shard layout follows from
-        // the (already compared) signature and model, so a later shard's mismatch means a damaged file
-        for (int k = 0; k < shards.length; k++) shards[k].importState(where, states[k]);
+        shards.importState(where, state);
         batchCounter = batches;
     }
 
