@@ -114,6 +114,10 @@ public final class ClickDataOptions {
         }
         CtrSchema s = schema(fmt, schema, delimiter, header);
         var f = CtrFileSplit.read(data, fmt, s, skipBad, trainRows, testRows, encoder());
+        // seed 003's scale warning: one line per dense column that would reach the model spanning orders of magnitude
+        for (var w : f.wideDense()) {
+            System.err.println("sparsetrain: warning: " + data + ": " + w.describe("use --dense log1p (or log1p_standardize)"));
+        }
         return new Split(f.train(), f.test(), f.description(), f.encoder(), null, f.state());
     }
 

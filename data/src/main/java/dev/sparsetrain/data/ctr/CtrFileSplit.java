@@ -12,8 +12,17 @@ import java.util.Locale;
  *
  * @param description where the rows came from (file, rows read and skipped, split, encoding), as stored in model files
  * @param state the encoder with its format and schema, for a model file that {@code ctr-predict} re-applies
+ * @param wideDense the training rows' dense columns that reach the model spanning orders of
+ *                  magnitude under the chosen transform ({@link FeatureEncoder#wideDenseColumns}),
+ *                  for a command to warn about before training
  */
-public record CtrFileSplit(CtrData train, CtrData test, String description, FeatureEncoder encoder, EncoderState state) {
+public record CtrFileSplit(CtrData train, CtrData test, String description, FeatureEncoder encoder, EncoderState state,
+                           java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wideDense) {
+
+    /** A split with no scale warnings. */
+    public CtrFileSplit(CtrData train, CtrData test, String description, FeatureEncoder encoder, EncoderState state) {
+        this(train, test, description, encoder, state, java.util.List.of());
+    }
 
     /**
      * Reads {@code data} with {@code schema} ({@code format} names it in the saved state), splits
@@ -42,6 +51,6 @@ public record CtrFileSplit(CtrData train, CtrData test, String description, Feat
                 tr + te, encoding.minCount() > 0 ? "vocabulary min count " + encoding.minCount() + ", cap " + encoding.buckets()
                         : "hashing into " + encoding.buckets() + " buckets");
         return new CtrFileSplit(enc.encode(trainRaw), enc.encode(testRaw), desc, enc,
-                new EncoderState(format.toLowerCase(Locale.ROOT), schema, enc));
+                new EncoderState(format.toLowerCase(Locale.ROOT), schema, enc), FeatureEncoder.wideDenseColumns(trainRaw, encoding.dense()));
     }
 }
