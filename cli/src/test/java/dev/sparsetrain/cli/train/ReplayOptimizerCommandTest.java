@@ -101,9 +101,8 @@ class ReplayOptimizerCommandTest {
         r = run("replay-optimizer", g.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("beta1=1.2") && r.err().contains("[0, 1)"), r.err());
-        // regression: the message named only the group (the case's name), not the file; the
-        // optimizer spec is checked before the group is built, so the file is what it names
-        assertTrue(r.err().startsWith("sparsetrain: " + g + ": adam beta1"), r.err());
+        // regression: the message named only the group (the case's name), not the file
+        assertTrue(r.err().startsWith("sparsetrain: " + g + ": group 'x': "), r.err());
         Path h = dir.resolve("row.json");
         Files.writeString(h, "{\"name\":\"x\",\"optimizer\":\"sgd\",\"hyper\":{\"lr\":0.1},\"sparse\":true,\"rows\":1,\"dim\":1,"
                 + "\"init\":[[1.0]],\"steps\":[{\"rows\":[3],\"grad\":[[1.0]]}]}");
