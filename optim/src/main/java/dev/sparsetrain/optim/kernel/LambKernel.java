@@ -4,21 +4,12 @@ import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Lamb;
 
 /** FBGEMM's LAMB (see {@link Lamb}). State: momentum1, momentum2. Two passes; the gradient row holds r. */
-final class LambKernel extends RowKernel {
-    private final double b1d, b2d;
-    private final float b1, b2, eps, wd;
-    private final float[] m, v;
+final class LambKernel extends MomentKernel {
+    private final float wd;
 
     LambKernel(int rows, int dim, Lamb l) {
-        super(rows, dim);
-        b1d = l.beta1();
-        b2d = l.beta2();
-        b1 = (float) b1d;
-        b2 = (float) b2d;
-        eps = (float) l.eps();
+        super(rows, dim, l.beta1(), l.beta2(), l.eps(), "momentum1", "momentum2");
         wd = (float) l.weightDecay();
-        m = slots(rows, dim, 0f);
-        v = slots(rows, dim, 0f);
     }
 
     @Override
@@ -50,22 +41,5 @@ final class LambKernel extends RowKernel {
 
     @Override public boolean quiescent(int row) { return wd == 0f && allZero(m, row * dim, dim); }
 
-    @Override
-    public void decayIdle(int row, long k) {
-        float f = (float) Math.pow(b2d, (double) k);
-        int so = row * dim;
-        for (int i = 0; i < dim; i++) v[so + i] *= f;
-    }
-
-    @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
-        s.put("momentum1", m);
-        s.put("momentum2", v);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "momentum1, momentum2: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : v)[row * dim + c]; }
 }

@@ -8,23 +8,14 @@ import dev.sparsetrain.optim.transform.NAdam;
  * function of t, cached in a table grown on demand (copy-on-grow, so readers need no lock) up to
  * 2^20 steps; beyond, {@code P_t} is below {@code beta1^(2^20)} and taken as 0.
  */
-final class NAdamKernel extends RowKernel {
+final class NAdamKernel extends MomentKernel {
     private static final int CAP = 1 << 20;
-    private final double b1d, b2d, md;
-    private final float b1, b2, eps;
-    private final float[] m, v;
+    private final double md;
     private volatile double[] prod = {1.0};
 
     NAdamKernel(int rows, int dim, NAdam n) {
-        super(rows, dim);
-        b1d = n.beta1();
-        b2d = n.beta2();
+        super(rows, dim, n.beta1(), n.beta2(), n.eps(), "m", "v");
         md = n.momentumDecay();
-        b1 = (float) b1d;
-        b2 = (float) b2d;
-        eps = (float) n.eps();
-        m = slots(rows, dim, 0f);
-        v = slots(rows, dim, 0f);
     }
 
     private double mu(long t) { return b1d * (1 - 0.5 * Math.pow(0.96, t * md)); }
@@ -79,24 +70,5 @@ final class NAdamKernel extends RowKernel {
         if (stats != null) stats.addUpdate(gi, u2, k == 0 ? 0 : (cg + cm) * inv / k);
     }
 
-    @Override public boolean quiescent(int row) { return allZero(m, row * dim, dim); }
-
-    @Override
-    public void decayIdle(int row, long k) {
-        float f = (float) Math.pow(b2d, (double) k);
-        int so = row * dim;
-        for (int i = 0; i < dim; i++) v[so + i] *= f;
-    }
-
-    @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
-        s.put("m", m);
-        s.put("v", v);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "m, v: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : v)[row * dim + c]; }
 }

@@ -4,21 +4,12 @@ import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.RAdam;
 
 /** RAdam (see {@link RAdam}). State: exp_avg, exp_avg_sq. Scalar loop; step scalars computed per call. */
-final class RAdamKernel extends RowKernel {
-    private final double b1d, b2d, rhoInf;
-    private final float b1, b2, eps;
-    private final float[] m, v;
+final class RAdamKernel extends MomentKernel {
+    private final double rhoInf;
 
     RAdamKernel(int rows, int dim, RAdam a) {
-        super(rows, dim);
-        b1d = a.beta1();
-        b2d = a.beta2();
-        b1 = (float) b1d;
-        b2 = (float) b2d;
-        eps = (float) a.eps();
+        super(rows, dim, a.beta1(), a.beta2(), a.eps(), "exp_avg", "exp_avg_sq");
         rhoInf = 2 / (1 - b2d) - 1;
-        m = slots(rows, dim, 0f);
-        v = slots(rows, dim, 0f);
     }
 
     @Override
@@ -51,24 +42,5 @@ final class RAdamKernel extends RowKernel {
         if (stats != null) stats.addUpdate(gi, u2, stepSize * inv / dim);
     }
 
-    @Override public boolean quiescent(int row) { return allZero(m, row * dim, dim); }
-
-    @Override
-    public void decayIdle(int row, long k) {
-        float f = (float) Math.pow(b2d, (double) k);
-        int so = row * dim;
-        for (int i = 0; i < dim; i++) v[so + i] *= f;
-    }
-
-    @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
-        s.put("exp_avg", m);
-        s.put("exp_avg_sq", v);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "exp_avg, exp_avg_sq: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : v)[row * dim + c]; }
 }
