@@ -24,29 +24,14 @@ public final class PanamaKernels implements KernelSupport {
     private static final VectorShuffle<Float> R1 = LANES > 1 ? VectorShuffle.iota(S, 1, 1, true) : null;
 
     /**
-     * The lanes of {@code v} (of the preferred species) summed in one fixed order: a
-     * rotate-and-add tree (by 32, 16, ..., 1 lanes), not {@code reduceLanes(ADD)}, whose
-     * association order differs between the interpreter and C2's intrinsic, so that a result does
-     * not depend on when the JIT compiled the caller and training with a fixed seed is
-     * bit-reproducible. The one lane sum of the project: every Vector API kernel that reduces
-     * calls it (small and static, so C2 inlines it and the vector is not boxed).
-     */
-    public static float sumLanes(FloatVector v) {
-        if (LANES > 32) v = v.add(v.rearrange(R32));
-        if (LANES > 16) v = v.add(v.rearrange(R16));
-        if (LANES > 8) v = v.add(v.rearrange(R8));
-        if (LANES > 4) v = v.add(v.rearrange(R4));
-        if (LANES > 2) v = v.add(v.rearrange(R2));
-        if (LANES > 1) v = v.add(v.rearrange(R1));
-        return v.lane(0);
-    }
-
-    /**
      * The lanes are summed in one fixed order (a rotate-and-add tree written out here, so no vector
      * crosses a method boundary and nothing is boxed), not with {@code reduceLanes(ADD)}: its
      * association order differs between the interpreter and C2's intrinsic, so a result would depend
      * on when the JIT compiled the caller and training with a fixed seed would not be
-     * bit-reproducible.
+     * bit-reproducible. (A shared {@code sumLanes(FloatVector)} helper was tried: when C2 declines
+     * to inline it, "callee is too large" or NodeCountInliningCutoff in a big compile unit, its
+     * vector argument is boxed, 96 bytes per call with 512-bit vectors, which JFR found behind
+     * AllocationTest's intermittent failures.)
      */
     @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
@@ -64,7 +49,14 @@ public final class PanamaKernels implements KernelSupport {
             for (; i < bound; i += step) {
                 acc0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc0);
             }
-            res = sumLanes(acc0.add(acc1));
+            FloatVector v = acc0.add(acc1);
+            if (LANES > 32) v = v.add(v.rearrange(R32));
+            if (LANES > 16) v = v.add(v.rearrange(R16));
+            if (LANES > 8) v = v.add(v.rearrange(R8));
+            if (LANES > 4) v = v.add(v.rearrange(R4));
+            if (LANES > 2) v = v.add(v.rearrange(R2));
+            if (LANES > 1) v = v.add(v.rearrange(R1));
+            res = v.lane(0);
         }
         for (; i < n; i++) res += a[ao + i] * b[bo + i];
         return res;

@@ -1,11 +1,19 @@
 package dev.sparsetrain.models.bpr;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vector API implementation of {@link BprKernel}; loaded reflectively only when the module is present. */
 final class PanamaBprKernel extends BprKernel {
     private static final VectorSpecies<Float> S = species();
+    private static final int LANES = S.length();
+    // Rotations for the fixed-order lane sum of this kernel's species (which may be narrower than
+    // core's preferred one): static finals so that C2 sees constant shuffles (see core.PanamaKernels#dot).
+    private static final VectorShuffle<Float> R8 = LANES > 8 ? VectorShuffle.iota(S, 8, 1, true) : null;
+    private static final VectorShuffle<Float> R4 = LANES > 4 ? VectorShuffle.iota(S, 4, 1, true) : null;
+    private static final VectorShuffle<Float> R2 = LANES > 2 ? VectorShuffle.iota(S, 2, 1, true) : null;
+    private static final VectorShuffle<Float> R1 = LANES > 1 ? VectorShuffle.iota(S, 1, 1, true) : null;
 
     /**
      * The preferred species, or a narrower one via {@code -Dsparsetrain.bpr.vectorBits=256|128}
@@ -41,8 +49,13 @@ final class PanamaBprKernel extends BprKernel {
             FloatVector d = FloatVector.fromArray(S, Q, qi + f).sub(FloatVector.fromArray(S, Q, qj + f));
             acc = p.fma(d, acc);
         }
-        // the project's fixed-order lane sum (not reduceLanes: bit-reproducible whatever the JIT did)
-        float x = dev.sparsetrain.core.PanamaKernels.sumLanes(acc);
+        // the project's fixed-order lane sum, as core.PanamaKernels#dot writes it (not reduceLanes:
+        // bit-reproducible whatever the JIT did; written out so that no vector crosses a call)
+        if (LANES > 8) acc = acc.add(acc.rearrange(R8));
+        if (LANES > 4) acc = acc.add(acc.rearrange(R4));
+        if (LANES > 2) acc = acc.add(acc.rearrange(R2));
+        if (LANES > 1) acc = acc.add(acc.rearrange(R1));
+        float x = acc.lane(0);
         x += B[i] - B[j];
         for (; f < k; f++) x += P[pu + f] * (Q[qi + f] - Q[qj + f]);
         float g = (float) (1.0 / (1.0 + Math.exp(x)));
