@@ -47,11 +47,11 @@ public final class VbprOptions {
 
     /** The rule names of {@code --optimizer}, straight from the optimizer runtime (for the help text). */
     static final class RuleNames implements Iterable<String> {
-        @Override public java.util.Iterator<String> iterator() { return dev.sparsetrain.optim.Optimizers.NAMES.iterator(); }
+        @Override public java.util.Iterator<String> iterator() { return dev.sparsetrain.optim.OptimizerSpec.Kind.names().iterator(); }
     }
 
-    @Option(names = "--optimizer", paramLabel = "GROUP=RULE:LR[:L2]", completionCandidates = RuleNames.class, description = "GROUP=RULE:LR[:L2] for one group (repeatable); groups: item_bias, user_factors, item_factors, user_visual, visual_projection, visual_bias, or 'all'; "
-            + "rules: ${COMPLETION-CANDIDATES} (PyTorch defaults for everything but LR; ftrl: LR is alpha). "
+    @Option(names = "--optimizer", paramLabel = "GROUP=SPEC[:L2]", completionCandidates = RuleNames.class, description = "GROUP=SPEC[:L2] for one group (repeatable); groups: item_bias, user_factors, item_factors, user_visual, visual_projection, visual_bias, or 'all'; "
+            + "SPEC is NAME[:LR][,KEY=VALUE]... as PyTorch names them (e.g. adam:0.001,beta2=0.99; ftrl: LR is alpha), NAME one of ${COMPLETION-CANDIDATES}; unset values keep PyTorch's defaults. "
             + "Sparse rows update lazily (Adam family: per-row bias correction), E and beta' densely. "
             + "Defaults: item_bias, user_factors, item_factors, user_visual=sgd:0.05:0.001; visual_projection, visual_bias=adam:0.001.")
     List<String> optimizers = new ArrayList<>();
@@ -230,18 +230,13 @@ public final class VbprOptions {
         for (String o : optimizers) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
-                throw new BadInputException("--optimizer '" + o + "': --model " + model + " takes GROUP=RULE:LR[:L2] per group (repeatable), e.g. visual_projection=adam:0.001 or all=sgd:0.05"
+                throw new BadInputException("--optimizer '" + o + "': --model " + model + " takes GROUP=SPEC[:L2] per group (repeatable), e.g. visual_projection=adam:0.001,beta2=0.99 or all=sgd:0.05:0.001"
                         + (eq < 0 && o.indexOf(':') < 0 ? "; a bare optimizer name is the form of train --model bpr" : ""));
             }
             String group = o.substring(0, eq);
-            String[] p = o.substring(eq + 1).split(":");
-            if (p.length < 2 || p.length > 3) throw new BadInputException("--optimizer '" + o + "': expected GROUP=RULE:LR[:L2]");
             GroupSpec spec;
             try {
-                spec = new GroupSpec(p[0], Double.parseDouble(p[1]), p.length > 2 ? Double.parseDouble(p[2]) : 0);
-                spec.chain(group);   // the runtime's own validation of the hyperparameters
-            } catch (NumberFormatException e) {
-                throw new BadInputException("--optimizer '" + o + "': group '" + group + "': learning rate and L2 must be numbers");
+                spec = GroupSpec.parse(o.substring(eq + 1));
             } catch (BadInputException e) {
                 throw new BadInputException("--optimizer '" + o + "': group '" + group + "': " + e.getMessage());
             }

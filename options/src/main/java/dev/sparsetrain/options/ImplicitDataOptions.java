@@ -38,7 +38,7 @@ public final class ImplicitDataOptions {
     }
 
     @Option(names = "--data", defaultValue = "synthetic", paramLabel = "NAME|FILE",
-            description = "synthetic (planted low-rank preferences, no files needed), ml-100k, ml-1m, lastfm (read from --data-root), "
+            description = "synthetic (planted low-rank preferences, no files needed), ml-100k, ml-1m, lastfm, tiktok-diffmm (its own split; read from --data-root), "
                     + "or a delimited file of user, item[, weight] lines. Default: ${DEFAULT-VALUE}.")
     private String data;
 
@@ -77,7 +77,8 @@ public final class ImplicitDataOptions {
                     + "global-ratio (--test-fraction of all pairs), last (each user's latest item held out, ties to the higher item index; "
                     + "validation takes the latest remaining one), time-ratio (the latest --test-fraction of all pairs by time: a global cut, "
                     + "no future in training), or u1..u5/ua/ub (ML-100K official files). last and time-ratio need timestamps: "
-                    + "ml-100k, ml-1m's ratings.dat, or a file with --time-column. Default: ${DEFAULT-VALUE}.")
+                    + "ml-100k, ml-1m's ratings.dat, or a file with --time-column; given: the dataset's own train/val/test files "
+                    + "(tiktok-diffmm, where it is the default). Default: ${DEFAULT-VALUE}.")
     private String split;
 
     @Option(names = "--test-fraction", defaultValue = "0.2", description = "Held-out fraction for the ratio splits. Default: ${DEFAULT-VALUE}.")
@@ -137,8 +138,73 @@ public final class ImplicitDataOptions {
 
     public boolean skipMalformed() { return skipMalformed; }
 
-    /** {@code --split} as given (loo, user-ratio, global-ratio, last, time-ratio, u1..u5, ua, ub). */
-    public String splitName() { return split; }
+    /** {@code --split} as given (loo, user-ratio, global-ratio, last, time-ratio, u1..u5, ua, ub), or "given". */
+    public String splitName() { return usesGivenSplit() ? "given" : split; }
+
+    /** The dataset with train/val/test files of its own, read as they are (see {@link #loadGiven}). */
+    static final String GIVEN = "tiktok-diffmm";
+
+    /** After {@link #load} of a dataset with its own split: train+val, val, test, train (one index space). */
+    private Interactions[] given;
+
+    /** Whether {@code --data} names a dataset that comes with its own train/val/test split. */
+    public boolean hasOwnSplit() { return data.equalsIgnoreCase(GIVEN); }
+
+    /**
+     * Whether the split is the dataset's own: {@code --split given}, or the default of a dataset
+     * that has one (its files then decide, as the paper's protocol does; {@code --split loo} etc.
+     * given explicitly re-split the union).
+     */
+    public boolean usesGivenSplit() {
+        if (split.equalsIgnoreCase("given")) return true;
+        if (!hasOwnSplit()) return false;
+        var pr = mixee != null && mixee.commandLine() != null ? mixee.commandLine().getParseResult() : null;
+        return pr == null || !pr.hasMatchedOption("--split");
+    }
+
+    /**
+     * Reads tiktok-diffmm's {@code train.tsv}, {@code val.tsv} and {@code test.tsv} (0-based
+     * {@code user<TAB>item}) into one index space (users and items = largest index + 1 over the
+     * three). Training for the given split is train+val with val for early stopping, as VBPR's
+     * reader does; items seen only in val/test are cold-start items.
+     */
+    private Loaded loadGiven() {
+        Path dir = root().resolve(GIVEN);
+        if (!Files.isDirectory(dir)) {
+            throw new BadInputException("dataset '" + GIVEN + "': folder " + dir + " not found (set --data-root or SPARSETRAIN_DATA)");
+        }
+        var tr = dev.sparsetrain.data.features.TiktokDiffmm.readPairs(dir.resolve("train.tsv"));
+        var va = dev.sparsetrain.data.features.TiktokDiffmm.readPairs(dir.resolve("val.tsv"));
+        var te = dev.sparsetrain.data.features.TiktokDiffmm.readPairs(dir.resolve("test.tsv"));
+        int users = 0, items = 0;
+        for (var p : java.util.List.of(tr, va, te)) {
+            for (int u : p.users()) users = Math.max(users, u + 1);
+            for (int i : p.items()) items = Math.max(items, i + 1);
+        }
+        var trainVal = union(tr, va);
+        given = new Interactions[] {trainVal.toInteractions(users, items), va.toInteractions(users, items),
+                te.toInteractions(users, items), tr.toInteractions(users, items)};
+        Interactions all = union(trainVal, te).toInteractions(users, items);
+        return new Loaded(GIVEN, all, Map.of(), String.format(Locale.ROOT,
+                "%s: %d users x %d items; its own split: train %d, val %d, test %d pairs", GIVEN, users, items, tr.size(), va.size(), te.size()));
+    }
+
+    /** The pairs of {@code a} and {@code b}, each pair once. */
+    private static dev.sparsetrain.data.features.FeatureDataset.Pairs union(dev.sparsetrain.data.features.FeatureDataset.Pairs a,
+                                                                           dev.sparsetrain.data.features.FeatureDataset.Pairs b) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        int[] us = new int[a.size() + b.size()], is = new int[us.length];
+        int n = 0;
+        for (var p : java.util.List.of(a, b)) {
+            for (int k = 0; k < p.size(); k++) {
+                if (seen.add(((long) p.users()[k] << 32) | p.items()[k])) {
+                    us[n] = p.users()[k];
+                    is[n++] = p.items()[k];
+                }
+            }
+        }
+        return new dev.sparsetrain.data.features.FeatureDataset.Pairs(java.util.Arrays.copyOf(us, n), java.util.Arrays.copyOf(is, n));
+    }
 
     public double testFraction() { return testFraction; }
 
@@ -207,6 +273,10 @@ public final class ImplicitDataOptions {
                     String.format(Locale.ROOT, "synthetic: %d users x %d items, %d pairs (rank-%d planted preferences, Zipf %.1f popularity, seed %d)",
                             g.interactions().numUsers(), g.interactions().numItems(), g.interactions().size(), c.rank(), c.popularityExponent(), c.seed()));
         }
+        if (hasOwnSplit()) return loadGiven();
+        if (usesGivenSplit()) {
+            throw new BadInputException("--split given: " + data + " has no split of its own (" + GIVEN + " has: train.tsv, val.tsv, test.tsv)");
+        }
         if (KnownDatasets.folderOf(data) != null) {
             var d = KnownDatasets.load(data, root(), readOptions());
             return new Loaded(d.name(), d.interactions(), d.titles(), d.summary());
@@ -233,6 +303,10 @@ public final class ImplicitDataOptions {
      * one line.
      */
     public Split split(Interactions all) {
+        if (usesGivenSplit()) {
+            if (given == null) throw new IllegalStateException("load() first");
+            return new Split(given[0], given[2]);
+        }
         if (Splits.isTemporal(split) && !all.hasTimes()) {
             throw new BadInputException("--split " + split + ": " + noTimesReason() + "; a temporal split needs timestamps "
                     + "(ml-100k, ml-1m with ratings.dat, or a --data FILE with --time-column N)");
@@ -256,6 +330,7 @@ public final class ImplicitDataOptions {
      * random one (seeded by {@code --split-seed}) otherwise. See {@link Splits#validation(Interactions, long, String)}.
      */
     public Split validation(Interactions train) {
+        if (usesGivenSplit() && given != null && train.size() == given[0].size()) return new Split(given[3], given[1]);
         return Splits.validation(train, splitSeed, split);
     }
 
@@ -285,7 +360,7 @@ public final class ImplicitDataOptions {
         }
         if (threshold != null) m.put("threshold", threshold.toString());
         if (skipMalformed) m.put("skip-malformed", "true");
-        m.put("split", split);
+        m.put("split", splitName());
         m.put("test-fraction", Double.toString(testFraction));
         m.put("split-seed", Long.toString(splitSeed));
         if (isSynthetic()) {

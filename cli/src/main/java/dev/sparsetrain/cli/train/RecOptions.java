@@ -35,10 +35,10 @@ final class RecOptions {
 
         @Mixin BprOptions hyperparameters = new BprOptions();
 
-        @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "NAME|GROUP=RULE:LR[:L2]",
+        @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "NAME|GROUP=SPEC[:L2]",
                 description = "--model bpr: optimizer of the factor group, a name (sgd: the fused fast kernel) or a spec NAME[:LR][,KEY=VALUE]... such as adam:0.01,beta2=0.99 (a spec's rate wins over --lr); names: "
                         + "sgd, momentum, nesterov, adagrad, rowwise_adagrad, rmsprop, adadelta, adam, amsgrad, adamw, adamax, nadam, sparse_adam, radam, rprop, asgd, adafactor, eve, lamb, lars_sgd, partial_rowwise_adam. Default: ${DEFAULT-VALUE}. "
-                        + "--model vbpr|visual: GROUP=RULE:LR[:L2], repeatable, one per parameter group (or all=...), any optimizer of the runtime; see 'diagnose --help'.")
+                        + "--model vbpr|visual: GROUP=SPEC[:L2], repeatable, one per parameter group (or all=...), any optimizer of the runtime; see 'diagnose --help'.")
         List<String> optimizer = new ArrayList<>(List.of("sgd"));
 
         @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item-bias group (same choices). Default: ${DEFAULT-VALUE}.")
@@ -53,13 +53,13 @@ final class RecOptions {
             if (optimizer == null || optimizer.isEmpty()) return "sgd";
             for (String o : optimizer) {
                 if (o.split("[:,]", 2)[0].contains("=")) {   // GROUP=RULE:..., not an optimizer's own KEY=VALUE
-                    throw new BadInputException("--optimizer '" + o + "': the per-group form GROUP=RULE:LR[:L2] is for --model vbpr|visual; "
+                    throw new BadInputException("--optimizer '" + o + "': the per-group form GROUP=SPEC[:L2] is for --model vbpr|visual; "
                             + "--model bpr takes one optimizer name (e.g. --optimizer adam; --bias-optimizer for the item biases)");
                 }
             }
             if (optimizer.size() > 1) {
                 throw new BadInputException("--optimizer given " + optimizer.size() + " times (" + String.join(", ", optimizer)
-                        + "): --model bpr takes one optimizer name (--bias-optimizer for the item biases); repeat it only as GROUP=RULE:LR[:L2] with --model vbpr|visual");
+                        + "): --model bpr takes one optimizer name (--bias-optimizer for the item biases); repeat it only as GROUP=SPEC[:L2] with --model vbpr|visual");
             }
             return optimizer.get(0);
         }

@@ -49,7 +49,7 @@ public final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", defaultValue = "bpr", description = "Model to train: bpr, vbpr or visual. vbpr/visual take the VBPR options (--data, --features, --feature-preprocessing, --factors, --visual-factors, "
-            + "--optimizer GROUP=RULE:LR[:L2] repeatable per group, --lr-multiplier, --auto-balance, --restarts, --epochs, --patience, --threads, --seed, --item-id-dropout (vbpr only), "
+            + "--optimizer GROUP=SPEC[:L2] repeatable per group, --lr-multiplier, --auto-balance, --restarts, --epochs, --patience, --threads, --seed, --item-id-dropout (vbpr only), "
             + "--checkpoint-dir, --checkpoint-every, --resume, --out; see 'diagnose --help'), not BPR-MF's --lr/--reg/--bias-*. "
             + "evaluate and recommend read any of the three from the saved file. Default: ${DEFAULT-VALUE}.")
     String model;

@@ -157,9 +157,9 @@ public final class VbprCheckpoint {
         m.put(p + "visualFactors", Integer.toString(c.visualFactors()));
         m.put(p + "preprocessing", c.preprocessing().cliName());
         StringBuilder g = new StringBuilder();
-        c.groups().forEach((k, v) -> g.append(g.isEmpty() ? "" : ";").append(k).append('=').append(v.rule()).append(':')
-                .append(v.learningRate()).append(':').append(v.l2())
-                .append(v.clip().kind() == GroupSpec.ClipKind.NONE ? "" : ":" + v.clip().kind().cliName() + ":" + v.clip().max()));
+        // GROUP=SPEC:L2[@CLIP] joined by ';' (OptimizerSpec's text keeps every hyperparameter)
+        c.groups().forEach((k, v) -> g.append(g.isEmpty() ? "" : ";").append(k).append('=').append(v.optimizer()).append(':')
+                .append(v.l2()).append(v.clip().kind() == GroupSpec.ClipKind.NONE ? "" : "@" + v.clip()));
         m.put(p + "groups", g.toString());
         m.put(p + "threads", Integer.toString(c.threads()));
         m.put(p + "maxEpochs", Integer.toString(c.maxEpochs()));
@@ -178,11 +178,19 @@ public final class VbprCheckpoint {
         String p = "vbpr.cfg.";
         Map<String, GroupSpec> groups = new LinkedHashMap<>();
         for (String e : req(m, p + "groups", where).split(";")) {
-            int eq = e.indexOf('=');
-            String[] f = e.substring(eq + 1).split(":");
-            if (eq <= 0 || (f.length != 3 && f.length != 5)) throw new BadInputException(where + ": damaged VBPR checkpoint (group '" + e + "')");
-            GroupSpec.Clip clip = f.length == 5 ? new GroupSpec.Clip(GroupSpec.ClipKind.parse(f[3]), Double.parseDouble(f[4])) : GroupSpec.Clip.NONE;
-            groups.put(e.substring(0, eq), new GroupSpec(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2]), clip));
+            int eq = e.indexOf('='), at = e.indexOf('@');
+            if (eq <= 0) throw new BadInputException(where + ": damaged VBPR checkpoint (group '" + e + "')");
+            GroupSpec spec;
+            try {
+                spec = GroupSpec.parse(e.substring(eq + 1, at < 0 ? e.length() : at));
+                if (at >= 0) {
+                    int colon = e.indexOf(':', at);
+                    spec = spec.withClip(new GroupSpec.Clip(GroupSpec.ClipKind.parse(e.substring(at + 1, colon)), Double.parseDouble(e.substring(colon + 1))));
+                }
+            } catch (BadInputException | NumberFormatException | StringIndexOutOfBoundsException x) {
+                throw new BadInputException(where + ": damaged VBPR checkpoint (group '" + e + "')");
+            }
+            groups.put(e.substring(0, eq), spec);
         }
         return new VbprConfig(Variant.parse(req(m, p + "variant", where)), Integer.parseInt(req(m, p + "factors", where)),
                 Integer.parseInt(req(m, p + "visualFactors", where)), Preprocessing.parse(req(m, p + "preprocessing", where)), groups,

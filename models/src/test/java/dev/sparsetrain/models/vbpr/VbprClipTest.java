@@ -50,7 +50,13 @@ class VbprClipTest {
     @Test
     void clipRulesAreValidatedAndShownInTheSpec() {
         GroupSpec s = GroupSpec.sgd(0.05, 0).withClip(new GroupSpec.Clip(GroupSpec.ClipKind.parse("row-norm"), 2));
-        assertEquals("sgd(lr=0.0500, l2=0.00, clip row-norm:2.0)", s.toString());
+        assertEquals("sgd:0.05 clip row-norm:2.0", s.toString());
+        // the text form is OptimizerSpec's, with the L2 after a second ':'; it reads back
+        GroupSpec t = GroupSpec.parse("adam:0.001,beta2=0.99:1.0E-4");
+        assertEquals(0.99, t.optimizer().number("beta2"));
+        assertEquals(1e-4, t.l2());
+        assertEquals(t, GroupSpec.parse(t.toString()));
+        assertEquals("adam beta2=1.5, must be in [0, 1)", assertThrows(BadInputException.class, () -> GroupSpec.parse("adam:0.01,beta2=1.5")).getMessage());
         assertThrows(BadInputException.class, () -> new GroupSpec.Clip(GroupSpec.ClipKind.VALUE, 0));
         BadInputException e = assertThrows(BadInputException.class, () -> GroupSpec.ClipKind.parse("l2"));
         assertEquals("clip 'l2': allowed value, row-norm, global-norm", e.getMessage());
