@@ -246,6 +246,10 @@ public final class ImplicitDataOptions {
     /** Reads (or generates) the interactions; a missing file or a malformed line is refused in one line. */
     public Loaded load() {
         requireFiniteThreshold();
+        if (hasOwnSplit()) return loadGiven();
+        if (usesGivenSplit()) {
+            throw new BadInputException("--split given: " + data + " has no split of its own (" + GIVEN + " has: train.tsv, val.tsv, test.tsv)");
+        }
         if (timeColumn != null && (isSynthetic() || KnownDatasets.folderOf(data) != null)) {
             String f = KnownDatasets.folderOf(data);
             throw new BadInputException("--time-column " + timeColumn + ": applies to a --data FILE only; " + data
@@ -272,10 +276,6 @@ public final class ImplicitDataOptions {
             return new Loaded("synthetic", g.interactions(), Map.of(),
                     String.format(Locale.ROOT, "synthetic: %d users x %d items, %d pairs (rank-%d planted preferences, Zipf %.1f popularity, seed %d)",
                             g.interactions().numUsers(), g.interactions().numItems(), g.interactions().size(), c.rank(), c.popularityExponent(), c.seed()));
-        }
-        if (hasOwnSplit()) return loadGiven();
-        if (usesGivenSplit()) {
-            throw new BadInputException("--split given: " + data + " has no split of its own (" + GIVEN + " has: train.tsv, val.tsv, test.tsv)");
         }
         if (KnownDatasets.folderOf(data) != null) {
             var d = KnownDatasets.load(data, root(), readOptions());
