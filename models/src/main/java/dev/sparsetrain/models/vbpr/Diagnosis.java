@@ -80,6 +80,14 @@ public final class Diagnosis {
                         + "clip its gradient (--clip %s=%s:1), or preprocess the features", name, f[g].nonFinite(), name, name, clipKind));
                 continue;
             }
+            if (x == 0) {
+                // a multiplier cannot move a group whose update is exactly zero (e.g. LAMB's and LARS's
+                // trust ratio ||w|| / ||u|| on rows initialised to zero, as the biases are)
+                String rule = t.cfg.groups().get(name).rule();
+                advice.add(String.format(Locale.ROOT, "group '%s': does not move (update 0 with %s%s); give it another optimizer (--optimizer %s=sgd:0.05)",
+                        name, rule, rule.equals("lamb") || rule.equals("lars_sgd") ? ", whose step is scaled by the weight norm, 0 for rows that start at 0" : "", name));
+                continue;
+            }
             double mult = med / x;
             StringBuilder a = new StringBuilder(String.format(Locale.ROOT,
                     "group '%s': update/weight %.3g is %.0fx %s the median %.3g; set its learning-rate multiplier to %.3g (--lr-multiplier %s=%.3g or --auto-balance)",
