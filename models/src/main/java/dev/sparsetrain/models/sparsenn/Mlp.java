@@ -9,10 +9,11 @@ import java.util.SplittableRandom;
  * A stack of fully connected layers {@code a_l = relu(W_l a_{l-1} + b_l)} over a chunk of samples,
  * both the dense arch (bottom MLP) and the over arch (top MLP) of {@link SparseNN}, as in torchrec's
  * {@code MLP}. Tables {@code PREFIX.<l>.w} ({@code out x in}, Glorot normal) and
- * {@code PREFIX.<l>.b} ({@code 1 x out}). Every layer loops output unit outer and sample inner, so
- * one weight row stays in L1 across the chunk; with the Vector API the register-blocked
- * {@link PanamaLayers} kernels run instead. Inverted dropout on hidden units (not after the last
- * layer) during training. Allocates nothing: activation buffers are the caller's.
+ * {@code PREFIX.<l>.b} ({@code 1 x out}). With the Vector API the layers run on feature-major
+ * chunks ({@link Buffers}) through the register-blocked {@link PanamaLayers} kernels, as a GEMM
+ * over the chunk's samples; without it every layer loops output unit outer and sample inner, so one
+ * weight row stays in L1 across the chunk. Inverted dropout on hidden units (not after the last
+ * layer) during training. Allocates nothing: the buffers are the caller's ({@link #buffers}).
  */
 final class Mlp {
     final Table[] w, b;
@@ -55,52 +56,112 @@ final class Mlp {
 
     int layers() { return out.length; }
 
-    /** Activation buffers for chunks of {@code chunk} samples, one per layer. */
-    float[][] buffers(int chunk) {
-        float[][] a = new float[out.length][];
-        for (int l = 0; l < out.length; l++) a[l] = new float[chunk * out[l]];
-        return a;
+    /**
+     * One worker's activation and gradient buffers of this stack for chunks of up to {@code chunk}
+     * samples. With the Vector API ({@link SparseNN#FAST}) the layers' activations and gradients
+     * are feature-major: unit u's values of the chunk's samples at {@code [u * stride, u * stride +
+     * count)}, {@code stride} the chunk rounded up to whole vectors, so every layer's kernel runs
+     * along the samples with no horizontal reductions ({@link PanamaLayers#forwardT}); the stack's
+     * input, output and the gradients at its ends stay sample-major. Without it every buffer is
+     * sample-major and {@link #out} is the last layer's activation buffer.
+     */
+    final class Buffers {
+        /** Per layer: activations and the gradients at them. */
+        final float[][] act, grad;
+        /** The last layer's output, sample-major ({@code count x} its width). */
+        final float[] out;
+        final int stride;
+        /** Vector path scratch: the input feature-major, a layer's input sample-major, the input gradient feature-major. */
+        final float[] inT, inS, dInT;
+
+        Buffers(int chunk) {
+            int n = Mlp.this.out.length;
+            stride = SparseNN.FAST ? (chunk + SparseNN.LANES - 1) / SparseNN.LANES * SparseNN.LANES : chunk;
+            act = new float[n][];
+            grad = new float[n][];
+            int maxIn = 0;
+            for (int l = 0; l < n; l++) {
+                act[l] = new float[stride * Mlp.this.out[l]];
+                grad[l] = new float[stride * Mlp.this.out[l]];
+                maxIn = Math.max(maxIn, in[l]);
+            }
+            boolean fast = SparseNN.FAST;
+            out = fast ? new float[chunk * Mlp.this.out[n - 1]] : act[n - 1];
+            inT = fast ? new float[stride * in[0]] : new float[0];
+            dInT = fast ? new float[stride * in[0]] : new float[0];
+            inS = fast ? new float[chunk * maxIn] : new float[0];
+        }
     }
 
-    /** {@code act[l]} for every layer from input {@code x}; dropout when {@code rnd != null && q > 0}. */
-    void forward(float[] x, float[][] act, int count, SplittableRandom rnd, float q, float keepScale, float[] laneScratch) {
-        float[] a = x;
+    Buffers buffers(int chunk) { return new Buffers(chunk); }
+
+    /** Every layer from input {@code x} (sample-major, {@code in[0]} per sample) into {@code buf}; dropout when {@code rnd != null && q > 0}. */
+    void forward(float[] x, Buffers buf, int count, SplittableRandom rnd, float q, float keepScale) {
         int last = out.length - 1;
-        for (int l = 0; l <= last; l++) {
-            layerForward(w[l].data(), b[l].data(), a, in[l], act[l], out[l], count, l < last || reluLast, laneScratch);
-            if (rnd != null && q > 0 && l < last) dropout(act[l], count * out[l], rnd, q, keepScale);
-            a = act[l];
+        if (!SparseNN.FAST) {
+            float[] a = x;
+            for (int l = 0; l <= last; l++) {
+                layerForward(w[l].data(), b[l].data(), a, in[l], buf.act[l], out[l], count, l < last || reluLast);
+                if (rnd != null && q > 0 && l < last) dropout(buf.act[l], count * out[l], rnd, q, keepScale);
+                a = buf.act[l];
+            }
+            return;
         }
+        int c = buf.stride, nv = (count + SparseNN.LANES - 1) / SparseNN.LANES;
+        PanamaLayers.toFeatureMajor(x, in[0], count, buf.inT, c, nv * SparseNN.LANES);
+        float[] a = buf.inT;
+        for (int l = 0; l <= last; l++) {
+            PanamaLayers.forwardT(w[l].data(), b[l].data(), a, in[l], buf.act[l], out[l], c, nv, l < last || reluLast);
+            if (rnd != null && q > 0 && l < last) dropoutT(buf.act[l], out[l], c, count, rnd, q, keepScale);
+            a = buf.act[l];
+        }
+        PanamaLayers.toSampleMajor(buf.act[last], out[last], c, count, buf.out);
     }
 
     /**
-     * Backward from {@code dLast} (the gradient at the last layer's output, through its ReLU
-     * already): weight and bias gradients into {@code g}, hidden gradients in {@code dAct},
-     * the input's in {@code dx} (null: not needed).
+     * Backward from {@code dLast} (sample-major, the gradient at the last layer's output, through
+     * its ReLU already): weight and bias gradients into {@code g}, the input's (sample-major) in
+     * {@code dx} (null: not needed).
      */
-    void backward(float[] x, float[][] act, float[][] dAct, float[] dLast, float[] dx, int count, Gradients g, float keepScale,
-                  int[] nzIdx, float[] nzVal) {
+    void backward(float[] x, Buffers buf, float[] dLast, float[] dx, int count, Gradients g, float keepScale) {
         int last = out.length - 1;
+        if (!SparseNN.FAST) {
+            for (int l = last; l >= 0; l--) {
+                float[] dOut = l == last ? dLast : buf.grad[l];
+                float[] a = l == 0 ? x : buf.act[l - 1];
+                float[] dIn = l == 0 ? dx : buf.grad[l - 1];
+                if (dIn != null) java.util.Arrays.fill(dIn, 0, count * in[l], 0f);
+                layerBackward(w[l].data(), a, in[l], dOut, out[l], count, g.dense[wI[l]], g.dense[bI[l]], dIn);
+                if (l > 0) reluMask(buf.act[l - 1], dIn, count * in[l], keepScale);
+            }
+            return;
+        }
+        int c = buf.stride, nv = (count + SparseNN.LANES - 1) / SparseNN.LANES;
+        PanamaLayers.toFeatureMajor(dLast, out[last], count, buf.grad[last], c, nv * SparseNN.LANES);
         for (int l = last; l >= 0; l--) {
-            float[] dOut = l == last ? dLast : dAct[l];
-            float[] a = l == 0 ? x : act[l - 1];
-            float[] dIn = l == 0 ? dx : dAct[l - 1];
-            if (dIn != null) java.util.Arrays.fill(dIn, 0, count * in[l], 0f);
-            layerBackward(w[l].data(), a, in[l], dOut, out[l], count, g.dense[wI[l]], g.dense[bI[l]], dIn, nzIdx, nzVal);
-            if (l > 0) reluMask(act[l - 1], dIn, count * in[l], keepScale);
+            float[] dOut = buf.grad[l];
+            float[] aS = x;
+            if (l > 0) {
+                PanamaLayers.toSampleMajor(buf.act[l - 1], in[l], c, count, buf.inS);
+                aS = buf.inS;
+            }
+            PanamaLayers.weightGradT(dOut, c, aS, in[l], count, out[l], g.dense[wI[l]], g.dense[bI[l]]);
+            if (l > 0) {
+                PanamaLayers.inputGradT(w[l].data(), dOut, out[l], in[l], c, nv, buf.grad[l - 1]);
+                reluMask(buf.act[l - 1], buf.grad[l - 1], in[l] * c, keepScale);
+            } else if (dx != null && in[0] > 0) {
+                PanamaLayers.inputGradT(w[0].data(), dOut, out[0], in[0], c, nv, buf.dInT);
+                PanamaLayers.toSampleMajor(buf.dInT, in[0], c, count, dx);
+            }
         }
     }
 
-    private static void layerForward(float[] w, float[] bias, float[] in, int inW, float[] out, int outW, int count, boolean relu,
-                                     float[] laneScratch) {
-        if (SparseNN.FAST && inW > 0) PanamaLayers.layerForward(w, bias, in, inW, out, outW, count, relu, laneScratch);
-        else layerForward(w, bias, in, inW, out, outW, count, relu);
-    }
-
-    private static void layerBackward(float[] w, float[] in, int inW, float[] dOut, int outW, int count, float[] dW, float[] dB,
-                                      float[] dIn, int[] nzIdx, float[] nzVal) {
-        if (SparseNN.FAST && inW > 0) PanamaLayers.layerBackward(w, in, inW, dOut, outW, count, dW, dB, dIn, nzIdx, nzVal);
-        else layerBackward(w, in, inW, dOut, outW, count, dW, dB, dIn);
+    /** Inverted dropout over a feature-major buffer: units outer, the chunk's samples inner. */
+    static void dropoutT(float[] a, int units, int stride, int count, SplittableRandom rnd, float q, float keepScale) {
+        for (int u = 0; u < units; u++) {
+            int o = u * stride;
+            for (int i = o; i < o + count; i++) a[i] = rnd.nextFloat() < q ? 0f : a[i] * keepScale;
+        }
     }
 
     static void dropout(float[] a, int n, SplittableRandom rnd, float q, float keepScale) {

@@ -15,16 +15,16 @@ public final class Workspace {
     /** Stride of one sample's dense features (padded to 16 floats for SparseNN). */
     final int xs;
     final float[] x;
-    final float[][] bAct, dbAct, tAct, dtAct;
+    /** The bottom and top MLPs' activations and gradients (SparseNN only, else null). */
+    final Mlp.Buffers bottom, top;
+    /** The gradient at the bottom MLP's output, sample-major. */
+    final float[] d0;
     final float[] z, dz, tin, dtin, p, dl, fmSum;
     final SparseArch.KeptIds kept = new SparseArch.KeptIds();
     int count;
     final int nv; // vectors meeting in the interaction (SparseNN: F+1, FM: F + nd)
     final int tp; // nv rounded up to the SIMD lane count
     final float[] gram, zt;
-    final int[] nzIdx;
-    final float[] nzVal;
-    final float[] laneScratch = new float[SparseNN.LANES];
     /** Sink of the sparse arch's row touching: a field, so the JIT cannot drop the loads. */
     float touched;
 
@@ -35,16 +35,13 @@ public final class Workspace {
         int dim = m.config().embeddingDim(), ns = m.numSparse(), nd = m.numDense();
         boolean nn = m.config().type() == ModelConfig.Type.SPARSENN;
         x = new float[chunk * Math.max(1, xs)];
-        bAct = nn ? m.denseArch.buffers(chunk) : new float[0][];
-        dbAct = nn ? m.denseArch.buffers(chunk) : new float[0][];
-        tAct = nn ? m.overArch.buffers(chunk) : new float[0][];
-        dtAct = nn ? m.overArch.buffers(chunk) : new float[0][];
+        bottom = nn ? m.denseArch.buffers(chunk) : null;
+        top = nn ? m.overArch.buffers(chunk) : null;
+        d0 = new float[nn ? chunk * dim : 0];
         nv = nn ? ns + 1 : ns + nd;
         tp = (nv + SparseNN.LANES - 1) / SparseNN.LANES * SparseNN.LANES;
         gram = new float[nv * tp];
         zt = new float[dim * tp];
-        nzIdx = new int[chunk];
-        nzVal = new float[chunk];
         z = new float[chunk * nv * dim];
         dz = new float[chunk * nv * dim];
         int width = nn ? m.interaction.width : 0;
@@ -79,13 +76,13 @@ public final class Workspace {
 
     private void forwardNN(int count, SplittableRandom rnd, float mlpDropout, float mKeep) {
         int dim = m.config().embeddingDim();
-        m.denseArch.forward(x, bAct, count, rnd, mlpDropout, mKeep, laneScratch);
+        m.denseArch.forward(x, bottom, count, rnd, mlpDropout, mKeep);
         touched = m.sparseArch.pool(kept, z, count, nv, 1);
-        float[] z0 = bAct[bAct.length - 1];
+        float[] z0 = bottom.out;
         for (int b = 0; b < count; b++) System.arraycopy(z0, b * dim, z, b * nv * dim, dim);
         m.interaction.forward(z, tin, count, zt, tp, gram);
-        m.overArch.forward(tin, tAct, count, rnd, mlpDropout, mKeep, laneScratch);
-        System.arraycopy(tAct[tAct.length - 1], 0, dl, 0, count);
+        m.overArch.forward(tin, top, count, rnd, mlpDropout, mKeep);
+        System.arraycopy(top.out, 0, dl, 0, count);
     }
 
     /**
@@ -109,14 +106,12 @@ public final class Workspace {
     private void backwardNN(Gradients g, float mlpDropout) {
         float mKeep = mlpDropout > 0 ? 1f / (1f - mlpDropout) : 1f;
         int dim = m.config().embeddingDim();
-        m.overArch.backward(tin, tAct, dtAct, dl, dtin, count, g, mKeep, nzIdx, nzVal);
+        m.overArch.backward(tin, top, dl, dtin, count, g, mKeep);
         m.interaction.backward(dtin, z, dz, count, tp, gram);
         m.sparseArch.embeddingBackward(kept, dz, nv, 1, g);
         // dense arch: dz_0 through the ReLU of its last layer
-        int lb = dbAct.length - 1;
-        float[] d0 = dbAct[lb];
         for (int b = 0; b < count; b++) System.arraycopy(dz, b * nv * dim, d0, b * dim, dim);
-        Mlp.reluMask(bAct[lb], d0, count * dim, 1f);
-        m.denseArch.backward(x, bAct, dbAct, d0, null, count, g, mKeep, nzIdx, nzVal);
+        Mlp.reluMask(bottom.out, d0, count * dim, 1f);
+        m.denseArch.backward(x, bottom, d0, null, count, g, mKeep);
     }
 }
