@@ -142,7 +142,18 @@ public final class SparkCtrTrainer {
     public static Result train(JavaSparkContext sc, CtrData train, ModelConfig mc, TrainConfig tc, Config cfg, PassHook hook,
                                Consumer<String> log) {
         if (train.rows() == 0) throw new BadInputException("training data has no rows");
-        SparseNN model = new SparseNN(mc, train.names(), train.tableRows(), train.numDense(), tc.seed());
+        return train(sc, train, new SparseNN(mc, train.names(), train.tableRows(), train.numDense(), tc.seed()), tc, cfg, hook, log);
+    }
+
+    /**
+     * As {@link #train(JavaSparkContext, CtrData, ModelConfig, TrainConfig, Config, PassHook, Consumer)}
+     * from the initial parameters {@code model} (trained in place; e.g. {@link dev.sparsetrain.models.sparsenn.RowInit}'s,
+     * to compare with {@link ShardedCtrTrainer} from the same start).
+     */
+    public static Result train(JavaSparkContext sc, CtrData train, SparseNN model, TrainConfig tc, Config cfg, PassHook hook,
+                               Consumer<String> log) {
+        if (train.rows() == 0) throw new BadInputException("training data has no rows");
+        ModelConfig mc = model.config();
         int P = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism(), train.rows()));
         List<CtrShard> shards = new ArrayList<>(P);
         String run = java.util.UUID.randomUUID().toString();
