@@ -154,4 +154,37 @@ class ShardedCtrTest {
         assertTrue(e.getMessage().contains("of a 3-shard layout") && e.getMessage().contains("expects shard 0 of 2"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
+
+    static int main(java.io.StringWriter out, java.io.StringWriter err, String... args) {
+        return SparkCtrMain.run(args, new java.io.PrintWriter(out), new java.io.PrintWriter(err), sc);
+    }
+
+    @Test
+    void entryPointTrainsShardedAndCtrPredictsReaderScoresTheSavedParts(@TempDir Path dir) throws Exception {
+        Path data = Datasets.require("criteo-kaggle-dac-head10k").resolve("train-10k.txt"), saved = dir.resolve("ctr-sharded");
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        int code = main(out, err, "--data", data.toString(), "--train-rows", "8000", "--spark-partitions", "2", "--embeddings", "sharded",
+                "--embedding-shards", "3", "--save", saved.toString());
+        System.out.print(out);
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("shuffle read") && out.toString().contains("3 embedding shards"), out.toString());
+        // ctr-predict's reader (ClickModel.load) takes the directory: the test rows score as the run scored them
+        Path test = dir.resolve("test.txt");
+        List<String> lines = Files.readAllLines(data);
+        Files.write(test, lines.subList(8000, 10000));
+        dev.sparsetrain.models.sparsenn.ClickModel cm = dev.sparsetrain.models.sparsenn.ClickModel.load(saved);
+        CtrRawData raw = cm.read(test, false);
+        CtrEvaluation e = CtrMetrics.evaluate(cm.encode(raw).labels(), cm.score(raw), Double.NaN);
+        String printed = out.toString().lines().filter(l -> l.startsWith("  test ")).reduce((a, b) -> b).orElseThrow();
+        System.out.println("ClickModel.load(part files) on the 2,000 test rows: " + e.format() + "; the run printed:" + printed);
+        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "NE=%.4f", e.ne())), printed + " vs " + e.format());
+        for (String[] args : List.of(new String[] {"--embeddings", "replicated"}, new String[] {"--embeddings", "sharded", "--merge", "sum"},
+                new String[] {"--embedding-shards", "2"}, new String[] {"--embeddings", "sharded", "--save", saved.toString()})) {
+            var o = new java.io.StringWriter();
+            var x = new java.io.StringWriter();
+            assertEquals(2, main(o, x, args), String.join(" ", args) + ": " + x);
+            assertEquals(1, x.toString().strip().lines().count(), x.toString());
+        }
+    }
 }
