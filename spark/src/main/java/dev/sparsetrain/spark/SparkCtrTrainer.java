@@ -76,7 +76,7 @@ import org.apache.spark.broadcast.Broadcast;
  * rounds 0.9183, SUM at 8 rounds 0.9278).
  *
  * <p>Limits: the driver holds the model (twice during a merge) and the training rows, and
- * broadcasts every table each round (with 26 Criteo features hashed into 100,000 rows of
+ * broadcasts every table each round ({@link ShardedCtrTrainer} shards the tables instead) (with 26 Criteo features hashed into 100,000 rows of
  * dimension 16 that is 166 MB a round); partitions return only changed embedding rows, which the
  * driver merges from the collected updates (no tree aggregation). Rounds are checkpointed as
  * {@link Rounds} says: reliably when the context has a checkpoint directory (a lost executor's
