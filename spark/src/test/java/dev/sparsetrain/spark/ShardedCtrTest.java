@@ -54,7 +54,7 @@ class ShardedCtrTest {
 
     @Test
     void onePartitionEqualsSingleMachineTraining() {
-        SparkCtrTest.Synthetic d = SparkCtrTest.synthetic(3_000);
+        SparkCtrTest.Synthetic d = SparkCtrTest.synthetic(2_000);
         // two passes, three rounds each, dropout on: rows' optimizer state, dense state, batch counter and shuffles carry across rounds
         TrainConfig tc = TrainConfig.defaults().toBuilder().threads(1).numPasses(2).sparseDropout(0.1).mlpDropout(0.1).build();
         for (ModelConfig mc : List.of(ModelConfig.defaults(), ModelConfig.defaults().withType(ModelConfig.Type.FM),
@@ -164,7 +164,7 @@ class ShardedCtrTest {
         Path data = Datasets.require("criteo-kaggle-dac-head10k").resolve("train-10k.txt"), saved = dir.resolve("ctr-sharded");
         var out = new java.io.StringWriter();
         var err = new java.io.StringWriter();
-        int code = main(out, err, "--data", data.toString(), "--train-rows", "8000", "--spark-partitions", "2", "--embeddings", "sharded",
+        int code = main(out, err, "--data", data.toString(), "--train-rows", "2000", "--test-rows", "500", "--spark-partitions", "2", "--embeddings", "sharded",
                 "--embedding-shards", "3", "--save", saved.toString());
         System.out.print(out);
         assertEquals(0, code, err.toString());
@@ -172,12 +172,12 @@ class ShardedCtrTest {
         // ctr-predict's reader (ClickModel.load) takes the directory: the test rows score as the run scored them
         Path test = dir.resolve("test.txt");
         List<String> lines = Files.readAllLines(data);
-        Files.write(test, lines.subList(8000, 10000));
+        Files.write(test, lines.subList(2000, 2500));
         dev.sparsetrain.models.sparsenn.ClickModel cm = dev.sparsetrain.models.sparsenn.ClickModel.load(saved);
         CtrRawData raw = cm.read(test, false);
         CtrEvaluation e = CtrMetrics.evaluate(cm.encode(raw).labels(), cm.score(raw), Double.NaN);
         String printed = out.toString().lines().filter(l -> l.startsWith("  test ")).reduce((a, b) -> b).orElseThrow();
-        System.out.println("ClickModel.load(part files) on the 2,000 test rows: " + e.format() + "; the run printed:" + printed);
+        System.out.println("ClickModel.load(part files) on the 500 test rows: " + e.format() + "; the run printed:" + printed);
         assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "NE=%.4f", e.ne())), printed + " vs " + e.format());
         for (String[] args : List.of(new String[] {"--embeddings", "replicated"}, new String[] {"--embeddings", "sharded", "--merge", "sum"},
                 new String[] {"--embedding-shards", "2"}, new String[] {"--embeddings", "sharded", "--save", saved.toString()})) {
