@@ -68,6 +68,14 @@ public final class SparkCtrMain implements Callable<Integer> {
                     + "(model averaging moves the intercept about 1/P as far per pass; see BiasRefit). Default: on.")
     boolean refitBias;
 
+    @Option(names = "--embeddings", defaultValue = "broadcast", description = "broadcast (every round sends every table to every partition; the driver holds the model) "
+            + "or sharded (rows partitioned by id across the executors with their optimizer state, fetched by a join each round; the driver never holds a table; "
+            + "--save writes a directory of part files). Default: ${DEFAULT-VALUE}.")
+    String embeddings;
+
+    @Option(names = "--embedding-shards", defaultValue = "0", description = "With --embeddings sharded: partitions of the embedding rows (0 = --spark-partitions). Default: ${DEFAULT-VALUE}.")
+    int embeddingShards;
+
     @Option(names = "--threads-per-partition", defaultValue = "1", description = "Worker threads inside one task (the result does not depend on it). Default: ${DEFAULT-VALUE}.")
     int threadsPerPartition;
 
@@ -89,7 +97,26 @@ public final class SparkCtrMain implements Callable<Integer> {
         ModelConfig mc = model.config();
         TrainConfig tc = trainConfig();
         SparkCtrTrainer.Config cfg = new SparkCtrTrainer.Config(sparkPartitions, syncsPerPass, ItemMerge.parse(merge), refitBias);
-        if (save != null) OutputPaths.requireFile("--save", save);   // before any training
+        boolean sharded = switch (embeddings.trim().toLowerCase(Locale.ROOT)) {
+            case "broadcast" -> false;
+            case "sharded" -> true;
+            default -> throw new dev.sparsetrain.core.BadInputException("--embeddings '" + embeddings + "': use broadcast or sharded");
+        };
+        ShardedCtrTrainer.Config scfg = null;
+        if (sharded) {
+            if (cfg.merge() != ItemMerge.TOUCHED) {
+                throw new dev.sparsetrain.core.BadInputException("--merge " + cfg.merge().cliName()
+                        + " with --embeddings sharded: sharded rows are the mean over the partitions that changed them (touched), weights and optimizer state alike");
+            }
+            scfg = new ShardedCtrTrainer.Config(sparkPartitions, embeddingShards, syncsPerPass, refitBias);
+            if (save != null && java.nio.file.Files.exists(save)) {
+                throw new dev.sparsetrain.core.BadInputException("--save " + save + ": exists; remove it or choose another directory (sharded models are directories)");
+            }
+        } else if (embeddingShards != 0) {
+            throw new dev.sparsetrain.core.BadInputException("--embedding-shards " + embeddingShards + ": only with --embeddings sharded");
+        } else if (save != null) {
+            OutputPaths.requireFile("--save", save);   // before any training
+        }
         ClickDataOptions.Split s = data.load(tc.seed());
         w.println("data: " + s.description());
         if (s.plantedTestProbability() != null) {
@@ -103,6 +130,7 @@ public final class SparkCtrMain implements Callable<Integer> {
                     sc.version(), sc.master(), mc.type(), mc.embeddingDim(), P, cfg.roundsPerPass(), cfg.merge().cliName(), tc.batchSize(),
                     tc.numPasses(), tc.seed());
             w.flush();
+            if (sharded) return sharded(sc, s, mc, tc, scfg);
             CtrEvaluation[] last = new CtrEvaluation[1];
             SparkCtrTrainer.Result r = SparkCtrTrainer.train(sc, s.train(), mc, tc, cfg, (pass, m) -> {
                 last[0] = CtrMetrics.evaluate(s.test().labels(), m.predict(s.test()), Double.NaN);
@@ -133,6 +161,44 @@ public final class SparkCtrMain implements Callable<Integer> {
         } finally {
             if (given == null) sc.close();
         }
+    }
+
+    /** Training with the tables sharded by id ({@link ShardedCtrTrainer}): evaluated and saved on the executors. */
+    private int sharded(JavaSparkContext sc, ClickDataOptions.Split s, ModelConfig mc, TrainConfig tc, ShardedCtrTrainer.Config cfg) {
+        CtrEvaluation[] last = new CtrEvaluation[1];
+        ShardedCtrTrainer.Result r = ShardedCtrTrainer.train(sc, s.train(), mc, tc, cfg, (pass, m) -> {
+            last[0] = CtrMetrics.evaluate(s.test().labels(), m.predict(s.test()), Double.NaN);
+            w.println("  test " + last[0].format());
+            w.flush();
+        }, line -> {
+            w.println(line);
+            w.flush();
+        });
+        long read = 0, written = 0;
+        for (ShardedCtrTrainer.RoundStats rs : r.rounds()) {
+            read += rs.shuffle().read();
+            written += rs.shuffle().written();
+        }
+        int n = Math.max(1, r.rounds().size());
+        w.printf(Locale.ROOT, "trained %d pass(es) in %.2f s on %d partitions, %d embedding shards (%.0f samples/s); %d rows exist; shuffled per round: read %s, written %s%n",
+                r.history().size(), r.trainSeconds(), r.partitions(), r.model().shards(), r.trainSeconds() > 0 ? r.samples() / r.trainSeconds() : 0,
+                r.rounds().isEmpty() ? 0 : r.rounds().get(r.rounds().size() - 1).tableRows(), ShuffleBytes.human(read / n), ShuffleBytes.human(written / n));
+        if (save != null) {
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("data", s.description());
+            meta.put("train", tc.toString());
+            if (last[0] != null) meta.put("test", last[0].format());
+            meta.put("trainer", "spark-sharded");
+            meta.put("spark-partitions", Integer.toString(r.partitions()));
+            meta.put("spark-embedding-shards", Integer.toString(r.model().shards()));
+            meta.put("spark-syncs-per-pass", Integer.toString(cfg.roundsPerPass()));
+            if (!Double.isNaN(r.biasShift())) meta.put("spark-bias-refit-shift", String.format(Locale.ROOT, "%.6g", r.biasShift()));
+            if (s.state() != null) s.state().addTo(meta);
+            r.model().save(save, meta, s.state() != null ? s.state().idMaps() : Map.of());
+            w.println("saved: " + save.toAbsolutePath() + " (" + r.model().shards() + " part files and a manifest)");
+        }
+        w.flush();
+        return 0;
     }
 
     /** The training configuration: the common options checked by option name on the driver, --passes and --threads-per-partition. */

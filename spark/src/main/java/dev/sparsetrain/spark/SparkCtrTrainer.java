@@ -76,7 +76,7 @@ import org.apache.spark.broadcast.Broadcast;
  * rounds 0.9183, SUM at 8 rounds 0.9278).
  *
  * <p>Limits: the driver holds the model (twice during a merge) and the training rows, and
- * broadcasts every table each round (with 26 Criteo features hashed into 100,000 rows of
+ * broadcasts every table each round ({@link ShardedCtrTrainer} shards the tables instead) (with 26 Criteo features hashed into 100,000 rows of
  * dimension 16 that is 166 MB a round); partitions return only changed embedding rows, which the
  * driver merges from the collected updates (no tree aggregation). Rounds are checkpointed as
  * {@link Rounds} says: reliably when the context has a checkpoint directory (a lost executor's
@@ -142,7 +142,18 @@ public final class SparkCtrTrainer {
     public static Result train(JavaSparkContext sc, CtrData train, ModelConfig mc, TrainConfig tc, Config cfg, PassHook hook,
                                Consumer<String> log) {
         if (train.rows() == 0) throw new BadInputException("training data has no rows");
-        SparseNN model = new SparseNN(mc, train.names(), train.tableRows(), train.numDense(), tc.seed());
+        return train(sc, train, new SparseNN(mc, train.names(), train.tableRows(), train.numDense(), tc.seed()), tc, cfg, hook, log);
+    }
+
+    /**
+     * As {@link #train(JavaSparkContext, CtrData, ModelConfig, TrainConfig, Config, PassHook, Consumer)}
+     * from the initial parameters {@code model} (trained in place; e.g. {@link dev.sparsetrain.models.sparsenn.RowInit}'s,
+     * to compare with {@link ShardedCtrTrainer} from the same start).
+     */
+    public static Result train(JavaSparkContext sc, CtrData train, SparseNN model, TrainConfig tc, Config cfg, PassHook hook,
+                               Consumer<String> log) {
+        if (train.rows() == 0) throw new BadInputException("training data has no rows");
+        ModelConfig mc = model.config();
         int P = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism(), train.rows()));
         List<CtrShard> shards = new ArrayList<>(P);
         String run = java.util.UUID.randomUUID().toString();

@@ -176,4 +176,26 @@ class SparkClusterTest {
             org.junit.jupiter.api.Assertions.assertArrayEquals(x.get(t).data(), y.get(t).data(), x.get(t).name());
         }
     }
+
+    @Test
+    void aShardedClickModelSurvivesAKilledExecutorWithACheckpointDirectory(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("undisturbed"), b = dir.resolve("killed");
+        List<String> sharded = new ArrayList<>(CTR);
+        sharded.addAll(List.of("--embeddings", "sharded"));
+        Outcome clean = run(sharded, "pass 1:", false, "--checkpoint-dir", dir.resolve("ck-a").toString(), "--save", a.toString());
+        assertEquals(0, clean.code(), clean.out());
+        Outcome survived = run(sharded, "pass 1:", true, "--checkpoint-dir", dir.resolve("ck-b").toString(), "--save", b.toString());
+        System.out.println("cluster, SparseNN with sharded embeddings, checkpoint directory, executor killed after pass 1: exit " + survived.code()
+                + "; " + line(survived.out(), "  test") + " against undisturbed " + line(clean.out(), "  test") + "; " + line(survived.out(), "trained"));
+        assertTrue(survived.killed(), "an executor was killed");
+        assertEquals(0, survived.code(), survived.out());
+        assertTrue(survived.out().contains("Lost executor"), "Spark saw the executor go: " + survived.out());
+        // the part files as read back (every table whole): parameters bit for bit
+        var x = dev.sparsetrain.models.sparsenn.ShardedModelFiles.read(a).tables();
+        var y = dev.sparsetrain.models.sparsenn.ShardedModelFiles.read(b).tables();
+        assertEquals(x.size(), y.size());
+        for (int t = 0; t < x.size(); t++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(x.get(t).data(), y.get(t).data(), x.get(t).name());
+        }
+    }
 }

@@ -101,4 +101,13 @@ class SparkFaultToleranceTest {
         survivesLostBlocksOnlyWithACheckpointDirectory("SparseNN", () -> flat(SparkCtrTrainer.train(sc, train, ModelConfig.defaults(), tc,
                 new SparkCtrTrainer.Config(2, 2, ItemMerge.TOUCHED, false), null, null).model().tables()));
     }
+
+    @Test
+    void shardedClickModelSurvivesLostBlocksWithACheckpointDirectory() throws Exception {
+        CtrData train = new SyntheticCtr(SyntheticCtr.Config.study(1)).generate(3000, 2).data();
+        TrainConfig tc = TrainConfig.defaults().toBuilder().threads(1).numPasses(2).build();
+        // the sharded table, the rows' optimizer state and the data partitions are all read back from the directory
+        survivesLostBlocksOnlyWithACheckpointDirectory("SparseNN, sharded embeddings", () -> flat(ShardedCtrTrainer.train(sc, train,
+                ModelConfig.defaults(), tc, new ShardedCtrTrainer.Config(2, 3, 2, false), null, null).model().collect().tables()));
+    }
 }

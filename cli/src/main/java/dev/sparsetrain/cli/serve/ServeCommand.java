@@ -118,8 +118,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) throw new BadInputException("--port " + port + ": must be in [0, 65535]");
         if (threads.given() != null && (threads.given() < 1 || threads.given() > 256)) throw new BadInputException("--threads " + threads.given() + ": must be in [1, 256]");
         if (maxK < 1) throw new BadInputException("--max-k " + maxK + ": must be >= 1");
-        ModelFile.Contents c = ModelFile.read(model);
-        String type = c.modelType();
+        // a directory of part files (the sharded Spark trainer's) is a click model; ClickModel.load reads it
+        boolean parts = dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(model);
+        ModelFile.Contents c = parts ? null : ModelFile.read(model);
+        String type = parts ? SparseNN.MODEL_TYPE : c.modelType();
         Handler handler;
         String kind, endpoints;
         if (type.equals(BprFiles.TYPE) || type.equals(VbprFiles.TYPE)) {

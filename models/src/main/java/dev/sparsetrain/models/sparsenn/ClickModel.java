@@ -40,9 +40,12 @@ public final class ClickModel {
         this.encoder = encoder;
     }
 
-    /** Reads a model file written by {@code ctr-train --save} or a {@code ctr-train} checkpoint. */
+    /**
+     * Reads a model file written by {@code ctr-train --save} or a {@code ctr-train} checkpoint, or a
+     * directory of id-partitioned part files ({@link ShardedModelFiles}, the sharded Spark trainer's).
+     */
     public static ClickModel load(Path file) {
-        ModelFile.Contents c = ModelFile.read(file);
+        ModelFile.Contents c = ShardedModelFiles.isSharded(file) ? ShardedModelFiles.read(file) : ModelFile.read(file);
         SparseNN m = SparseNN.fromContents(file, c);
         EncoderState st = EncoderState.restore(file.toString(), c.metadata(), c.idMaps());
         if (st == null) {
