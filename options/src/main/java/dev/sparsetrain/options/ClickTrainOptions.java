@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * Click-model training options every trainer has: {@code --batch}, {@code --shuffle},
  * {@code --partitions} (the shuffle's), {@code --seed}, the two groups' optimizers and learning
  * rates ({@code --emb-optimizer}, {@code --emb-lr}, {@code --mlp-optimizer}, {@code --mlp-lr}),
- * L2 ({@code --mlp-l2}, {@code --emb-l2}) and dropout ({@code --sparse-dropout},
+ * L2 ({@code --mlp-l2}, {@code --emb-l2}), clipping by value ({@code --clip-value}) and dropout ({@code --sparse-dropout},
  * {@code --mlp-dropout}); defaults as {@link TrainConfig#defaults()}. {@link #builder(int, int)}
  * checks them by option name (before {@link TrainConfig} checks the same by group name, and, on
  * Spark, on the driver rather than in every task) and returns a {@link TrainConfig.Builder} for the
@@ -56,6 +56,9 @@ public final class ClickTrainOptions {
     @Option(names = "--mlp-dropout", defaultValue = "0", description = "Dropout of hidden MLP units. Default: off.")
     private double mlpDropout;
 
+    @Option(names = "--clip-value", defaultValue = "0", description = "Clamp every gradient element of every group to [-V, V] before the row-norm clip, L2 and the optimizer (torch.nn.utils.clip_grad_value_). Default: off.")
+    private double clipValue;
+
     /**
      * These options checked by option name and set on a builder with {@code passes} and
      * {@code threads} (both checked by the caller); the rest keeps {@link TrainConfig#defaults()}.
@@ -70,6 +73,7 @@ public final class ClickTrainOptions {
         Checks.nonNegative("--mlp-l2", mlpL2);
         Checks.probability("--sparse-dropout", sparseDropout);
         Checks.probability("--mlp-dropout", mlpDropout);
+        Checks.nonNegative("--clip-value", clipValue);
         TrainConfig.Shuffle s = switch (shuffle.toLowerCase(Locale.ROOT)) {
             case "none" -> TrainConfig.Shuffle.NONE;
             case "within_partition", "within-partition" -> TrainConfig.Shuffle.WITHIN_PARTITION;
@@ -78,6 +82,6 @@ public final class ClickTrainOptions {
         };
         return TrainConfig.defaults().toBuilder().batchSize(batch).numPasses(passes).shuffle(s).partitions(partitions).threads(threads)
                 .seed(seed.seed()).embeddingOptimizer(embOpt, embLr).mlpOptimizer(mlpOpt, mlpLr).mlpL2(mlpL2).embeddingL2(embL2)
-                .sparseDropout(sparseDropout).mlpDropout(mlpDropout);
+                .sparseDropout(sparseDropout).mlpDropout(mlpDropout).clipValue(clipValue);
     }
 }

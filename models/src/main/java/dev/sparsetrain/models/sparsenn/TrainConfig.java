@@ -38,7 +38,10 @@ import dev.sparsetrain.core.BadInputException;
  * {@code torch.nn.utils.clip_grad_norm_} before {@code step()}: {@code embeddingClipNorm} scales
  * each embedding (and LR/FM weight) row's gradient of a step to norm at most that value;
  * {@code mlpClipNorm} scales the whole step's gradient of each MLP group (weights, biases) to
- * global norm at most that value.
+ * global norm at most that value. {@code clipValue} clamps every element of every group's gradient
+ * to {@code [-clipValue, clipValue]} ({@code torch.nn.utils.clip_grad_value_}), first in each
+ * group's chain: before the row-norm clip, L2 and the optimizer (the MLP groups' global-norm scale,
+ * which the optimizer runtime computes over the whole step, comes before it).
  *
  * <p>Defaults ({@link #defaults()}), chosen by measurement on criteo-kaggle-dac-head10k (see
  * {@code CriteoHeadTest}; averages of 3 seeds, first 8,000 rows train, last 2,000 test): batch 256,
@@ -52,7 +55,8 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
                           String embeddingOptimizer, double embeddingLr, String mlpOptimizer, double mlpLr,
                           double mlpL2, double embeddingL2, double maxNorm, double constantNorm,
                           double sparseDropout, double mlpDropout, boolean freezeEmbeddings, boolean freezeMlp,
-                          int freezeEmbeddingsAfter, double embeddingClipNorm, double mlpClipNorm, double embeddingEntropy) {
+                          int freezeEmbeddingsAfter, double embeddingClipNorm, double mlpClipNorm, double embeddingEntropy,
+                          double clipValue) {
 
     /** Order of samples in each pass. */
     public enum Shuffle {
@@ -87,6 +91,9 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         if (!(mlpClipNorm >= 0) || Double.isInfinite(mlpClipNorm)) {
             throw new BadInputException("group 'mlp_weights': clip norm " + mlpClipNorm + ", must be a finite number >= 0 (0 = off)");
         }
+        if (!(clipValue >= 0) || Double.isInfinite(clipValue)) {
+            throw new BadInputException("clip value " + clipValue + ", must be a finite number >= 0 (0 = off)");
+        }
         if (!(embeddingEntropy >= 0) || Double.isInfinite(embeddingEntropy)) {
             throw new BadInputException("group 'embeddings': entropy weight " + embeddingEntropy + ", must be a finite number >= 0 (0 = off)");
         }
@@ -94,7 +101,7 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
 
     public static TrainConfig defaults() {
         return new TrainConfig(256, 1, Shuffle.WITHIN_PARTITION, 8, Runtime.getRuntime().availableProcessors(), 1,
-                "rowwise_adagrad", 0.05, "adam", 3e-3, 0, 0, 0, 0, 0, 0, false, false, 0, 0, 0, 0);
+                "rowwise_adagrad", 0.05, "adam", 3e-3, 0, 0, 0, 0, 0, 0, false, false, 0, 0, 0, 0, 0);
     }
 
     public Builder toBuilder() { return new Builder(this); }
@@ -108,7 +115,7 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         public double embeddingLr, mlpLr, mlpL2, embeddingL2, maxNorm, constantNorm, sparseDropout, mlpDropout;
         public boolean freezeEmbeddings, freezeMlp;
         public int freezeEmbeddingsAfter;
-        public double embeddingClipNorm, mlpClipNorm, embeddingEntropy;
+        public double embeddingClipNorm, mlpClipNorm, embeddingEntropy, clipValue;
 
         Builder(TrainConfig c) {
             batchSize = c.batchSize; numPasses = c.numPasses; shuffle = c.shuffle; partitions = c.partitions;
@@ -118,6 +125,7 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
             freezeEmbeddings = c.freezeEmbeddings; freezeMlp = c.freezeMlp;
             freezeEmbeddingsAfter = c.freezeEmbeddingsAfter;
             embeddingClipNorm = c.embeddingClipNorm; mlpClipNorm = c.mlpClipNorm; embeddingEntropy = c.embeddingEntropy;
+            clipValue = c.clipValue;
         }
 
         public Builder batchSize(int v) { batchSize = v; return this; }
@@ -140,11 +148,12 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         public Builder embeddingClipNorm(double v) { embeddingClipNorm = v; return this; }
         public Builder mlpClipNorm(double v) { mlpClipNorm = v; return this; }
         public Builder embeddingEntropy(double v) { embeddingEntropy = v; return this; }
+        public Builder clipValue(double v) { clipValue = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(batchSize, numPasses, shuffle, partitions, threads, seed, embeddingOptimizer, embeddingLr,
                     mlpOptimizer, mlpLr, mlpL2, embeddingL2, maxNorm, constantNorm, sparseDropout, mlpDropout, freezeEmbeddings,
-                    freezeMlp, freezeEmbeddingsAfter, embeddingClipNorm, mlpClipNorm, embeddingEntropy);
+                    freezeMlp, freezeEmbeddingsAfter, embeddingClipNorm, mlpClipNorm, embeddingEntropy, clipValue);
         }
     }
 }
