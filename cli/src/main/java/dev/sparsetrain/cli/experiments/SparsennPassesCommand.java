@@ -52,7 +52,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @Option(names = "--evals-per-pass", defaultValue = "4", description = "Curve points per pass. Default: ${DEFAULT-VALUE}.")
     int evalsPerPass;
 
-    @Option(names = "--variants", split = ",", description = "Subset of: none, mlp_l2, emb_l2, max_norm, const_norm, sparse_dropout, max_entropy, mlp_dropout, freeze_emb, low_lr, dim_4, buckets_div10. Default: all.")
+    @Option(names = "--variants", split = ",", description = "Subset of: none, mlp_l2, emb_l2, max_norm, const_norm, sparse_dropout, max_entropy, mlp_dropout, freeze_emb, low_lr, emb_low_lr, mlp_low_lr, pass_lr_decay, dim_4, buckets_div10, buckets_div100, defaults (the training options of this command line, regularizers kept). Default: all.")
     List<String> variants;
 
     @Option(names = "--report", defaultValue = "sparsenn-passes.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
