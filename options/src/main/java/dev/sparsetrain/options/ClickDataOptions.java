@@ -126,8 +126,9 @@ public final class ClickDataOptions {
             }
         }
         CtrSchema s = schema(fmt, schema, delimiter, header);
-        var f = splitBy == null ? CtrFileSplit.read(data, fmt, s, skipBad, trainRows, testRows, encoder())
-                : CtrFileSplit.read(data, fmt, s, skipBad, timeSplit(), encoder());
+        TimeSplit ts = timeSplit();   // refuses --train-period(s) without --split-by, and --train-rows beside it
+        var f = ts == null ? CtrFileSplit.read(data, fmt, s, skipBad, trainRows, testRows, encoder())
+                : CtrFileSplit.read(data, fmt, s, skipBad, ts, encoder());
         // seed 003's scale warning: one line per dense column that would reach the model spanning orders of magnitude
         for (var w : f.wideDense()) {
             System.err.println("sparsetrain: warning: " + data + ": " + w.describe("use --dense log1p (or log1p_standardize)"));
