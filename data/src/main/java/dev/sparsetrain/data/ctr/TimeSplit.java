@@ -28,8 +28,9 @@ import java.util.Set;
  *       is refused in one line;
  *   <li>contiguous row ranges ({@code --split-by rows:K}): period p holds rows
  *       {@code (p-1)K+1 .. pK}, the last one possibly shorter. For Criteo, whose logs carry no time
- *       column: the Display Advertising Challenge's training file holds 7 days of traffic in time
- *       order (its README: "the rows are chronologically ordered"), so row ranges stand for days.
+ *       column: the Display Advertising Challenge's training file holds 7 days of traffic and its
+ *       README describes the rows as chronologically ordered (see the Criteo head's SOURCE.md), so
+ *       row ranges stand for days.
  * </ul>
  * Immutable.
  *
