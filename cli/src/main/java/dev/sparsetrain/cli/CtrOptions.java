@@ -92,40 +92,88 @@ public final class CtrOptions {
         }
     }
 
-    /** Strata of one id feature by training impressions. */
+    /**
+     * Strata of one id feature by training impressions. Without {@code --rare-below} and
+     * {@code --frequent-from} the thresholds come from the data ({@link Strata#balanced}: the test
+     * rows split as close to thirds as the counts allow), so that no stratum is empty.
+     */
     public static final class StrataOptions {
-        @Option(names = "--strata-feature", description = "Sparse feature whose training impressions define rare/medium/frequent. Default: the one with most distinct ids in training.")
+        @Option(names = "--strata-feature", description = "Sparse feature whose training impressions define rare/medium/frequent. Default: the one with most distinct ids in training among those whose test rows can fill three strata.")
         String feature;
 
-        @Option(names = "--rare-below", defaultValue = "10", description = "Ids with fewer training impressions are rare. Default: ${DEFAULT-VALUE}.")
-        int rareBelow;
+        @Option(names = "--rare-below", description = "Ids with fewer training impressions are rare. Default: chosen from the data so that rare, medium and frequent each hold about a third of the test rows (printed).")
+        Integer rareBelow;
 
-        @Option(names = "--frequent-from", defaultValue = "100", description = "Ids with at least this many are frequent. Default: ${DEFAULT-VALUE}.")
-        int frequentFrom;
+        @Option(names = "--frequent-from", description = "Ids with at least this many are frequent. Default: chosen from the data with --rare-below (printed).")
+        Integer frequentFrom;
 
-        public Strata strata() {
-            if (rareBelow < 1) throw new BadInputException("--rare-below " + rareBelow + ", must be >= 1");
-            if (frequentFrom <= rareBelow) {
-                throw new BadInputException("--frequent-from " + frequentFrom + ", must be > --rare-below " + rareBelow);
-            }
-            return new Strata(rareBelow, frequentFrom);
+        private boolean fixed() { return rareBelow != null || frequentFrom != null; }
+
+        /** Checks given thresholds (before any data is read). */
+        public void check() {
+            if (!fixed()) return;
+            int r = rareBelow != null ? rareBelow : Strata.defaults().rareBelow();
+            int f = frequentFrom != null ? frequentFrom : Strata.defaults().frequentFrom();
+            if (r < 1) throw new BadInputException("--rare-below " + r + ", must be >= 1");
+            if (f <= r) throw new BadInputException("--frequent-from " + f + ", must be > --rare-below " + r);
         }
 
-        public int featureIndex(CtrData train) {
+        /**
+         * The strata for test rows with training impressions {@code imp}: the given thresholds, or
+         * balanced ones; refused in one line when the feature's counts cannot fill three strata.
+         */
+        public Strata strata(int[] imp, String featureName) {
+            check();
+            if (fixed()) {
+                return new Strata(rareBelow != null ? rareBelow : Strata.defaults().rareBelow(),
+                        frequentFrom != null ? frequentFrom : Strata.defaults().frequentFrom());
+            }
+            Strata s = Strata.balanced(imp);
+            if (s == null) {
+                throw new BadInputException("--strata-feature " + featureName + ": the test rows' training impressions take fewer than 3"
+                        + " distinct values, so three strata cannot all hold rows; choose another feature or give --rare-below and --frequent-from");
+            }
+            return s;
+        }
+
+        /**
+         * {@code --strata-feature}, or the feature with most distinct training ids among those
+         * whose test rows can fill three strata (with given thresholds: all three non-empty; else
+         * at least 3 distinct impression counts); the most distinct one when none can.
+         */
+        public int featureIndex(CtrData train, CtrData test) {
             if (feature != null) {
                 for (int f = 0; f < train.numSparse(); f++) if (train.names()[f].equals(feature)) return f;
                 throw new BadInputException("--strata-feature '" + feature + "', known: " + String.join(", ", train.names()));
             }
-            int best = 0, bestDistinct = -1;
+            int best = -1, bestDistinct = -1, any = 0, anyDistinct = -1;
             for (int f = 0; f < train.numSparse(); f++) {
+                int[] counts = train.impressions(f);
                 int d = 0;
-                for (int c : train.impressions(f)) if (c > 0) d++;
-                if (d > bestDistinct) {
+                for (int c : counts) if (c > 0) d++;
+                if (d > anyDistinct) {
+                    anyDistinct = d;
+                    any = f;
+                }
+                if (d > bestDistinct && fills(test.impressionsPerRow(f, counts))) {
                     bestDistinct = d;
                     best = f;
                 }
             }
-            return best;
+            return best >= 0 ? best : any;
+        }
+
+        private boolean fills(int[] imp) {
+            if (!fixed()) return Strata.balanced(imp) != null;
+            for (int n : strata(imp, "").sizes(imp)) if (n == 0) return false;
+            return true;
+        }
+
+        /** One line: the feature, the thresholds (given or from the data) and the test rows per stratum. */
+        public String describe(String featureName, Strata st, int[] sizes) {
+            return String.format(Locale.ROOT, "strata by training impressions of %s: rare < %d <= medium < %d <= frequent (%s); test rows"
+                    + " per stratum: rare %d, medium %d, frequent %d", featureName, st.rareBelow(), st.frequentFrom(),
+                    fixed() ? "thresholds given" : "thresholds from the data: test rows split closest to thirds", sizes[0], sizes[1], sizes[2]);
         }
     }
 

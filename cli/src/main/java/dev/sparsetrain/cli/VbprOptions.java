@@ -137,7 +137,11 @@ public final class VbprOptions {
             if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");
         }
         if (features == null) {
-            if (Files.exists(dir.resolve("image_feat.npy")) || Files.exists(dir.resolve("image_feat_f32le.bin"))) return TiktokDiffmm.load(dir);
+            if (Files.exists(dir.resolve("image_feat.npy")) || Files.exists(dir.resolve("image_feat_f32le.bin"))) {
+                FeatureDataset ds = TiktokDiffmm.load(dir);
+                warnScale(dir.toString(), ds.features());
+                return ds;
+            }
             throw new BadInputException("--data " + dir + ": no image_feat.npy; give the item features with --features FILE");
         }
         if (!Files.exists(features)) throw new BadInputException("--features " + features + ": no such file");
@@ -159,7 +163,25 @@ public final class VbprOptions {
             f = FeatureReader.read(features, FeatureReader.Format.of(features) == FeatureReader.Format.RAW_F32 ? items : 0);
             if (f.rows() < items) f.requireRows(items);
         }
+        warnScale(features.toString(), f);
         return new FeatureDataset(dir.getFileName().toString(), users, f.rows(), train, val, test, f);
+    }
+
+    /**
+     * Seed 003's scale warning for item features: one line on standard error per feature column
+     * that reaches the model spanning orders of magnitude under the chosen --feature-preprocessing
+     * (FeatureScale); nothing for a model that reads no features.
+     */
+    private void warnScale(String source, ItemFeatures f) {
+        Variant v;
+        try {
+            v = Variant.parse(model);
+        } catch (BadInputException e) {
+            return;   // config() names the bad --model
+        }
+        if (!v.visual()) return;
+        Preprocessing p = preprocessing != null ? Preprocessing.parse(preprocessing) : VbprConfig.defaults(v).preprocessing();
+        for (String line : dev.sparsetrain.data.features.FeatureScale.warnings(source, f, p)) System.err.println(line);
     }
 
     /**

@@ -124,6 +124,16 @@ public final class Progress {
         }
     }
 
+    /**
+     * A figure of the progress line or a per-pass line: {@code name} then the value to 4 decimals,
+     * or {@code "-"} when it is not known yet (NaN: no window complete, or a window without a
+     * click for normalized entropy), never "NaN". {@code name} says which figure it is, e.g.
+     * {@code "train NE (running, last 20,000 samples)"} or {@code "val NE"}.
+     */
+    public static String figure(String name, double value) {
+        return name + " " + (Double.isFinite(value) ? String.format(Locale.ROOT, "%.4f", value) : "-");
+    }
+
     /** 12345678 -> "12.3M". */
     public static String human(double v) {
         if (v >= 1e9) return String.format(Locale.ROOT, "%.2fG", v / 1e9);

@@ -44,4 +44,13 @@ class ProgressTest {
         assertEquals("950", Progress.human(950));
         assertEquals("1.5k", Progress.human(1500));
     }
+
+    /** A figure names what it shows and prints "-", never NaN, for a number not known yet (issue 13, item 6). */
+    @Test
+    void figureNamesWhatItShowsAndNeverPrintsNaN() {
+        assertEquals("train NE (running, last 20,000 samples) 0.9123", Progress.figure("train NE (running, last 20,000 samples)", 0.91234));
+        assertEquals("val NE -", Progress.figure("val NE", Double.NaN));
+        assertEquals("train NE -", Progress.figure("train NE", Double.POSITIVE_INFINITY));
+        assertEquals("loss 1.0000", Progress.figure("loss", 1));
+    }
 }

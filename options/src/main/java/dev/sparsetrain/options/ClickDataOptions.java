@@ -9,6 +9,7 @@ import dev.sparsetrain.data.ctr.EncoderConfig;
 import dev.sparsetrain.data.ctr.EncoderState;
 import dev.sparsetrain.data.ctr.FeatureEncoder;
 import dev.sparsetrain.data.ctr.SyntheticCtr;
+import dev.sparsetrain.data.ctr.TimeSplit;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
 /**
  * Where click-model rows come from and how they are encoded: a click log ({@code --data} with
  * {@code --format} criteo, avazu or schema), split in file order ({@code --train-rows},
- * {@code --test-rows}), hashed or mapped by vocabulary ({@code --buckets}, {@code --min-count}),
+ * {@code --test-rows}) or in time ({@code --split-by}, {@code --train-period}, {@code --train-periods}: {@link TimeSplit}), hashed or mapped by vocabulary ({@code --buckets}, {@code --min-count}),
  * dense features transformed ({@code --dense}); or, without {@code --data}, synthetic rows with a
  * planted click model ({@code --synthetic-rows}, {@code --synthetic-shape}). Options that only apply
  * to the other source are refused, not ignored. Mixed into {@code sparsetrain ctr-train},
@@ -56,6 +57,18 @@ public final class ClickDataOptions {
     @Option(names = "--test-rows", description = "The next M rows test. Default: all remaining rows.")
     private Integer testRows;
 
+    @Option(names = "--split-by", paramLabel = "COLUMN|COLUMN:day|rows:K", description = "Time split (train on period N, test on period N+1, "
+            + "the multi-pass study's protocol): COLUMN = each value of a time column is a period (Avazu: hour, YYMMDDHH), COLUMN:day = "
+            + "its day (YYMMDD), rows:K = contiguous ranges of K rows (Criteo has no time column; its rows are in time order). "
+            + "Replaces --train-rows/--test-rows. Default: none (file-order split).")
+    private String splitBy;
+
+    @Option(names = "--train-period", defaultValue = "1", description = "With --split-by: first training period (1-based). Default: ${DEFAULT-VALUE}.")
+    private int trainPeriod;
+
+    @Option(names = "--train-periods", defaultValue = "1", description = "With --split-by: training periods; the test period is the one after them. Default: ${DEFAULT-VALUE}.")
+    private int trainPeriods;
+
     @Option(names = "--buckets", defaultValue = "100000", description = "Rows per sparse feature table (hashing), or vocabulary cap. Default: ${DEFAULT-VALUE}.")
     private int buckets;
 
@@ -86,7 +99,7 @@ public final class ClickDataOptions {
     private void refuseIgnoredOptions() {
         if (data == null) {
             for (String o : new String[] {"--format", "--schema", "--delimiter", "--header", "--skip-bad", "--train-rows", "--test-rows",
-                    "--min-count", "--dense"}) {
+                    "--split-by", "--train-period", "--train-periods", "--min-count", "--dense"}) {
                 if (given(o)) {
                     throw new BadInputException(o + " applies to a click log given with --data; without --data the rows are synthetic"
                             + " (see --synthetic-rows, --synthetic-shape)");
@@ -113,12 +126,30 @@ public final class ClickDataOptions {
             }
         }
         CtrSchema s = schema(fmt, schema, delimiter, header);
-        var f = CtrFileSplit.read(data, fmt, s, skipBad, trainRows, testRows, encoder());
+        TimeSplit ts = timeSplit();   // refuses --train-period(s) without --split-by, and --train-rows beside it
+        var f = ts == null ? CtrFileSplit.read(data, fmt, s, skipBad, trainRows, testRows, encoder())
+                : CtrFileSplit.read(data, fmt, s, skipBad, ts, encoder());
         // seed 003's scale warning: one line per dense column that would reach the model spanning orders of magnitude
         for (var w : f.wideDense()) {
             System.err.println("sparsetrain: warning: " + data + ": " + w.describe("use --dense log1p (or log1p_standardize)"));
         }
         return new Split(f.train(), f.test(), f.description(), f.encoder(), null, f.state());
+    }
+
+    /** {@code --split-by} with its periods, refusing the file-order options beside it; null without {@code --split-by}. */
+    public TimeSplit timeSplit() {
+        if (splitBy == null) {
+            for (String o : new String[] {"--train-period", "--train-periods"}) {
+                if (given(o)) throw new BadInputException(o + " applies with --split-by only");
+            }
+            return null;
+        }
+        for (String o : new String[] {"--train-rows", "--test-rows"}) {
+            if (given(o) || (o.equals("--train-rows") ? trainRows != null : testRows != null)) {
+                throw new BadInputException(o + " and --split-by " + splitBy + " both given: the time split chooses the rows; drop one");
+            }
+        }
+        return TimeSplit.parse(splitBy, trainPeriod, trainPeriods);
     }
 
     /**

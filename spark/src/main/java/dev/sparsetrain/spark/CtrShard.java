@@ -139,11 +139,15 @@ final class CtrShard implements Serializable {
             // one round is one "pass" of a trainer over the round's rows, already in order; the
             // pass counter (round) keeps the trainer's per-pass logic and dropout streams in step
             TrainConfig local = tc.toBuilder().shuffle(TrainConfig.Shuffle.NONE).seed(seed).numPasses(round + 1)
-                    .freezeEmbeddingsAfter(tc.freezeEmbeddingsAfter() * R).build();
+                    .freezeEmbeddingsAfter(tc.freezeEmbeddingsAfter() * R).passLrDecay(1).build();
             double[] loss = new double[1];
             long[] counts = new long[2];
             try (CtrTrainer trainer = new CtrTrainer(m, local)) {
                 if (state != null) trainer.trainable().importState("partition " + partition, state.toState());
+                // --pass-lr-decay per pass, not per round (the local trainer counts rounds as passes)
+                if (tc.passLrDecay() != 1) {
+                    for (var g : trainer.parameterGroups()) trainer.trainable().setLearningRateMultiplier(g.name(), tc.learningRateMultiplier(g.name(), pass));
+                }
                 trainer.fit(part, dev.sparsetrain.models.train.Trainer.State.after(round), null, null, null);
                 // the summed loss itself (the driver's weighted mean), not recovered from NE, which
                 // is undefined for a round whose rows hold no click

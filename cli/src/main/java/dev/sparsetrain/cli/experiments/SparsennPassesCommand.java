@@ -52,7 +52,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @Option(names = "--evals-per-pass", defaultValue = "4", description = "Curve points per pass. Default: ${DEFAULT-VALUE}.")
     int evalsPerPass;
 
-    @Option(names = "--variants", split = ",", description = "Subset of: none, mlp_l2, emb_l2, max_norm, const_norm, sparse_dropout, max_entropy, mlp_dropout, freeze_emb, low_lr, dim_4, buckets_div10. Default: all.")
+    @Option(names = "--variants", split = ",", description = "Subset of: none, mlp_l2, emb_l2, max_norm, const_norm, sparse_dropout, max_entropy, mlp_dropout, freeze_emb, low_lr, emb_low_lr, mlp_low_lr, pass_lr_decay, dim_4, buckets_div10, buckets_div100, defaults (the training options of this command line, regularizers kept). Default: all.")
     List<String> variants;
 
     @Option(names = "--report", defaultValue = "sparsenn-passes.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
@@ -70,14 +70,14 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         if (maxPasses < 1) throw new BadInputException("--max-passes " + maxPasses + ", must be >= 1");
         if (evalsPerPass < 1) throw new BadInputException("--evals-per-pass " + evalsPerPass + ", must be >= 1");
         OutputPaths.requireFile("--report", report);
-        strata.strata(); // thresholds checked before any data is read
+        strata.check(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
         TrainConfig tc = train.config();
         ClickDataOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
         CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets() + ", --dim " + mc.embeddingDim());
-        int feature = strata.featureIndex(tr);
-        Strata st = strata.strata();
+        int feature = strata.featureIndex(tr, te);
+        Strata st = strata.strata(te.impressionsPerRow(feature, tr.impressions(feature)), tr.names()[feature]);
         int maxRows = 0;
         for (int r : tr.tableRows()) maxRows = Math.max(maxRows, r);
         List<PassesStudy.Variant> all = PassesStudy.defaultVariants(mc, tc, maxRows);
@@ -94,8 +94,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         }
         int[] sizes = PassesStudy.stratumSizes(tr, te, feature, st);
         out.println("data: " + split.description());
-        out.printf("strata by training impressions of %s: rare < %d <= medium < %d <= frequent; test rows %s%n", tr.names()[feature],
-                st.rareBelow(), st.frequentFrom(), Arrays.toString(sizes));
+        out.println(strata.describe(tr.names()[feature], st, sizes));
         String planted = null;
         if (split.plantedTestProbability() != null) {
             planted = CtrMetrics.evaluate(te.labels(), split.plantedTestProbability(), Double.NaN).format();

@@ -83,7 +83,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
         if (checkpointDir != null) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);   // created by the first write
         // read (and check) the checkpoint before the data: a damaged file fails fast
         dev.sparsetrain.core.io.ModelFile.Contents ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.read(resume);
-        strata.strata(); // thresholds checked before any data is read
+        strata.check(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
         TrainConfig tc = train.config();
         ClickDataOptions.Split split = data.load(tc.seed());
@@ -105,12 +105,12 @@ public final class CtrTrainCommand implements Callable<Integer> {
         } else {
             m = new SparseNN(mc, tr.names(), tr.tableRows(), tr.numDense(), tc.seed());
         }
-        int feature = strata.featureIndex(tr);
-        Strata st = strata.strata();
+        int feature = strata.featureIndex(tr, te);
         int[] imp = te.impressionsPerRow(feature, tr.impressions(feature));
-        out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es); strata by training impressions of %s (rare < %d <= medium < %d <= frequent)%n",
-                mc.type(), mc.embeddingDim(), m.parameterCount(), tc.threads(), tc.batchSize(), tc.numPasses(), tr.names()[feature],
-                st.rareBelow(), st.frequentFrom());
+        Strata st = strata.strata(imp, tr.names()[feature]);
+        out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es)%n",
+                mc.type(), mc.embeddingDim(), m.parameterCount(), tc.threads(), tc.batchSize(), tc.numPasses());
+        out.println(strata.describe(tr.names()[feature], st, st.sizes(imp)));
         if (split.plantedTestProbability() != null) {
             out.println("planted model on test: " + CtrMetrics.evaluate(te.labels(), split.plantedTestProbability(), Double.NaN).format());
         }
@@ -153,7 +153,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 float[] pred = t.predict(te);
                 CtrEvaluation[] s = st.evaluate(te.labels(), pred, imp, te.clickRate());
                 passes.add(new RunRecord.Pass((int) Math.round(p), ne, s));
-                out.printf("pass %d: train running NE %.4f%n", Math.round(p), ne);
+                out.printf("pass %d: %s%n", Math.round(p), Progress.figure("train NE (running, whole pass)", ne));
                 CtrOptions.printStrata(out, "  test", s);
                 out.flush();
             });

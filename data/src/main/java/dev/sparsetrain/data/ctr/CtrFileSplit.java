@@ -44,11 +44,33 @@ public record CtrFileSplit(CtrData train, CtrData test, String description, Feat
         if (tr < 1 || tr >= n) throw new BadInputException("--train-rows " + tr + ", must be in [1, " + (n - 1) + "] (" + n + " rows read)");
         int te = testRows != null ? testRows : n - tr;
         if (te < 1 || tr + te > n) throw new BadInputException("--test-rows " + te + ", must be in [1, " + (n - tr) + "]");
-        CtrRawData trainRaw = raw.slice(0, tr), testRaw = raw.slice(tr, tr + te);
+        String where = String.format("train rows 1-%d, test rows %d-%d (file order)", tr, tr + 1, tr + te);
+        return encode(data, format, schema, raw, 0, tr, tr, tr + te, where, encoding);
+    }
+
+    /**
+     * Reads {@code data} and splits it in time ({@link TimeSplit}): training periods, then the
+     * following period as the test set; too few periods are refused in one line.
+     */
+    public static CtrFileSplit read(Path data, String format, CtrSchema schema, boolean skipBad, TimeSplit split, EncoderConfig encoding) {
+        CtrRawData raw = CtrReader.read(data, schema, skipBad, Integer.MAX_VALUE);
+        int n = raw.rows();
+        if (n < 2) {
+            throw new BadInputException(data + ": " + n + " data rows" + (raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped)" : "")
+                    + ", need at least 2 (one to train, one to test)");
+        }
+        TimeSplit.Periods p = split.periods(data, schema, n);
+        int[] r = split.rows(p, data);
+        return encode(data, format, schema, raw, r[0], r[1], r[2], r[3], split.describe(p, r), encoding);
+    }
+
+    private static CtrFileSplit encode(Path data, String format, CtrSchema schema, CtrRawData raw, int trFrom, int trTo, int teFrom, int teTo,
+                                       String where, EncoderConfig encoding) {
+        CtrRawData trainRaw = raw.slice(trFrom, trTo), testRaw = raw.slice(teFrom, teTo);
         FeatureEncoder enc = FeatureEncoder.fit(trainRaw, encoding);
-        String desc = String.format("%s: %d rows read%s; train rows 1-%d, test rows %d-%d (file order); %s", data, n,
-                raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped, first: " + raw.firstSkipped() + ")" : "", tr, tr + 1,
-                tr + te, encoding.minCount() > 0 ? "vocabulary min count " + encoding.minCount() + ", cap " + encoding.buckets()
+        String desc = String.format("%s: %d rows read%s; %s; %s", data, raw.rows(),
+                raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped, first: " + raw.firstSkipped() + ")" : "", where,
+                encoding.minCount() > 0 ? "vocabulary min count " + encoding.minCount() + ", cap " + encoding.buckets()
                         : "hashing into " + encoding.buckets() + " buckets");
         return new CtrFileSplit(enc.encode(trainRaw), enc.encode(testRaw), desc, enc,
                 new EncoderState(format.toLowerCase(Locale.ROOT), schema, enc), FeatureEncoder.wideDenseColumns(trainRaw, encoding.dense()));

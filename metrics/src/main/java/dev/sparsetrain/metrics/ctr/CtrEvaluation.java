@@ -16,7 +16,12 @@ public record CtrEvaluation(long count, double clickRate, double meanPrediction,
                             double ne, double auc, double calibration) {
 
     public String format() {
-        return String.format("n=%d ctr=%.4f NE=%.4f logloss=%.4f AUC=%.4f calib=%.3f", count, clickRate, ne, logloss, auc,
-                calibration);
+        return String.format(java.util.Locale.ROOT, "n=%d ctr=%.4f NE=%s logloss=%s AUC=%s calib=%s", count, clickRate, num(ne, 4),
+                num(logloss, 4), num(auc, 4), num(calibration, 3));
+    }
+
+    /** A figure to {@code digits} decimals, or "-" when undefined (NaN: an empty stratum, AUC without both classes). */
+    private static String num(double v, int digits) {
+        return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%." + digits + "f", v) : "-";
     }
 }

@@ -85,6 +85,9 @@ final class ClickBatches implements MiniBatch.Model {
                 if (g.name().equals("embeddings") || g.name().equals("linear")) trainer.setLearningRateMultiplier(g.name(), 0);
             }
         }
+        if (config.passLrDecay() != 1 && pass > 0) {   // TrainConfig.passLrDecay: lr * decay^(p-1) in pass p; frozen groups stay at 0
+            for (ParamGroup g : groups) trainer.setLearningRateMultiplier(g.name(), config.learningRateMultiplier(g.name(), pass));
+        }
         return data.rows();
     }
 

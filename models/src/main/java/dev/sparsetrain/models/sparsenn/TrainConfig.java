@@ -30,6 +30,15 @@ import dev.sparsetrain.core.BadInputException;
  *       ({@link EmbeddingEntropy}). Off by default: on the Criteo head at 1e-2, test NE no longer
  *       grows with passes (3 seeds: 0.92-0.94 after 1 pass, 0.905-0.915 after 3, against
  *       1.55-1.75 after 3 without it), but it stays above one pass without it (0.887-0.897);
+ *   <li>{@code passLrDecay}: every group's learning rate is multiplied by {@code passLrDecay^(p-1)}
+ *       in pass p (1 = off; a step decay per pass, torch's {@code StepLR(step_size = one pass)}), so
+ *       that later passes refine rather than memorise. On by default (0.03), chosen with
+ *       {@code experiment sparsenn-passes} (docs/results.md): without it a second pass raises test
+ *       NE on the Avazu head (time split by rows:5000) from 0.909-0.917 to 0.97-1.11 and a third to
+ *       1.22-1.25 (seeds 1-3); with 0.03 it is 0.907-0.911 after 3 passes, and on the Criteo head
+ *       0.884-0.896 after 3 against 0.887-0.897 after 1 (0.1 let Criteo drift up by 0.01-0.015;
+ *       row-norm constraints, active-row L2, sparse-id dropout, freezing embeddings, fewer buckets
+ *       and a lower embedding rate either still lost to one pass or cost one pass 0.03-0.06);
  *   <li>shrinking the embedding dimension or bucket count is a {@link ModelConfig} /
  *       encoder setting.
  * </ul>
@@ -38,12 +47,15 @@ import dev.sparsetrain.core.BadInputException;
  * {@code torch.nn.utils.clip_grad_norm_} before {@code step()}: {@code embeddingClipNorm} scales
  * each embedding (and LR/FM weight) row's gradient of a step to norm at most that value;
  * {@code mlpClipNorm} scales the whole step's gradient of each MLP group (weights, biases) to
- * global norm at most that value.
+ * global norm at most that value. {@code clipValue} clamps every element of every group's gradient
+ * to {@code [-clipValue, clipValue]} ({@code torch.nn.utils.clip_grad_value_}), first in each
+ * group's chain: before the row-norm clip, L2 and the optimizer (the MLP groups' global-norm scale,
+ * which the optimizer runtime computes over the whole step, comes before it).
  *
  * <p>Defaults ({@link #defaults()}), chosen by measurement on criteo-kaggle-dac-head10k (see
  * {@code CriteoHeadTest}; averages of 3 seeds, first 8,000 rows train, last 2,000 test): batch 256,
  * 1 pass (the strongest regularizer on small data: a second pass raises test NE from about 0.90 to
- * 1.1), shuffle within 8 partitions, row-wise AdaGrad 0.05 for embeddings, Adam 3e-3 for the MLP
+ * 1.1; passes after the first are damped by {@code passLrDecay} 0.03, above), shuffle within 8 partitions, row-wise AdaGrad 0.05 for embeddings, Adam 3e-3 for the MLP
  * (1e-3: NE 0.900, 3e-3: 0.890), no other regularizer (embedding L2 1e-4, min-count vocabularies,
  * sparse dropout 0.1 and standardized dense features all moved NE by less than the seed noise,
  * about 0.005; dimension 8 was worse by 0.007).
@@ -52,7 +64,8 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
                           String embeddingOptimizer, double embeddingLr, String mlpOptimizer, double mlpLr,
                           double mlpL2, double embeddingL2, double maxNorm, double constantNorm,
                           double sparseDropout, double mlpDropout, boolean freezeEmbeddings, boolean freezeMlp,
-                          int freezeEmbeddingsAfter, double embeddingClipNorm, double mlpClipNorm, double embeddingEntropy) {
+                          int freezeEmbeddingsAfter, double embeddingClipNorm, double mlpClipNorm, double embeddingEntropy,
+                          double clipValue, double passLrDecay) {
 
     /** Order of samples in each pass. */
     public enum Shuffle {
@@ -87,6 +100,12 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         if (!(mlpClipNorm >= 0) || Double.isInfinite(mlpClipNorm)) {
             throw new BadInputException("group 'mlp_weights': clip norm " + mlpClipNorm + ", must be a finite number >= 0 (0 = off)");
         }
+        if (!(passLrDecay > 0 && passLrDecay <= 1)) {
+            throw new BadInputException("pass learning-rate decay " + passLrDecay + ", must be in (0, 1] (1 = off)");
+        }
+        if (!(clipValue >= 0) || Double.isInfinite(clipValue)) {
+            throw new BadInputException("clip value " + clipValue + ", must be a finite number >= 0 (0 = off)");
+        }
         if (!(embeddingEntropy >= 0) || Double.isInfinite(embeddingEntropy)) {
             throw new BadInputException("group 'embeddings': entropy weight " + embeddingEntropy + ", must be a finite number >= 0 (0 = off)");
         }
@@ -94,7 +113,18 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
 
     public static TrainConfig defaults() {
         return new TrainConfig(256, 1, Shuffle.WITHIN_PARTITION, 8, Runtime.getRuntime().availableProcessors(), 1,
-                "rowwise_adagrad", 0.05, "adam", 3e-3, 0, 0, 0, 0, 0, 0, false, false, 0, 0, 0, 0);
+                "rowwise_adagrad", 0.05, "adam", 3e-3, 0, 0, 0, 0, 0, 0, false, false, 0, 0, 0, 0, 0, 0.03);
+    }
+
+    /**
+     * The learning-rate multiplier of group {@code group} in pass {@code pass} (0-based) from
+     * {@link #passLrDecay} and {@link #freezeEmbeddingsAfter}: 0 for a frozen embedding group,
+     * else {@code passLrDecay^pass}. A trainer that runs one pass in several rounds (Spark) sets
+     * it per pass, not per round.
+     */
+    public double learningRateMultiplier(String group, int pass) {
+        boolean frozen = freezeEmbeddingsAfter > 0 && pass >= freezeEmbeddingsAfter && (group.equals("embeddings") || group.equals("linear"));
+        return frozen ? 0 : Math.pow(passLrDecay, pass);
     }
 
     public Builder toBuilder() { return new Builder(this); }
@@ -108,7 +138,7 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         public double embeddingLr, mlpLr, mlpL2, embeddingL2, maxNorm, constantNorm, sparseDropout, mlpDropout;
         public boolean freezeEmbeddings, freezeMlp;
         public int freezeEmbeddingsAfter;
-        public double embeddingClipNorm, mlpClipNorm, embeddingEntropy;
+        public double embeddingClipNorm, mlpClipNorm, embeddingEntropy, clipValue, passLrDecay;
 
         Builder(TrainConfig c) {
             batchSize = c.batchSize; numPasses = c.numPasses; shuffle = c.shuffle; partitions = c.partitions;
@@ -118,6 +148,8 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
             freezeEmbeddings = c.freezeEmbeddings; freezeMlp = c.freezeMlp;
             freezeEmbeddingsAfter = c.freezeEmbeddingsAfter;
             embeddingClipNorm = c.embeddingClipNorm; mlpClipNorm = c.mlpClipNorm; embeddingEntropy = c.embeddingEntropy;
+            clipValue = c.clipValue;
+            passLrDecay = c.passLrDecay;
         }
 
         public Builder batchSize(int v) { batchSize = v; return this; }
@@ -140,11 +172,13 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         public Builder embeddingClipNorm(double v) { embeddingClipNorm = v; return this; }
         public Builder mlpClipNorm(double v) { mlpClipNorm = v; return this; }
         public Builder embeddingEntropy(double v) { embeddingEntropy = v; return this; }
+        public Builder clipValue(double v) { clipValue = v; return this; }
+        public Builder passLrDecay(double v) { passLrDecay = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(batchSize, numPasses, shuffle, partitions, threads, seed, embeddingOptimizer, embeddingLr,
                     mlpOptimizer, mlpLr, mlpL2, embeddingL2, maxNorm, constantNorm, sparseDropout, mlpDropout, freezeEmbeddings,
-                    freezeMlp, freezeEmbeddingsAfter, embeddingClipNorm, mlpClipNorm, embeddingEntropy);
+                    freezeMlp, freezeEmbeddingsAfter, embeddingClipNorm, mlpClipNorm, embeddingEntropy, clipValue, passLrDecay);
         }
     }
 }

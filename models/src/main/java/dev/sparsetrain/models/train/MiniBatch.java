@@ -250,8 +250,8 @@ public final class MiniBatch implements Trainable, AutoCloseable {
                 winSamples = winPos = 0;
             }
             if (progress != null) {
-                progress.update(seen, String.format(Locale.ROOT, "%s %.4f  %s samples/s", model.figureName(), running,
-                        Progress.human(seen / Math.max(1e-9, trainNanos / 1e9))));
+                progress.update(seen, Progress.figure("train " + model.figureName() + " (running, last 20,000 samples)", running)
+                        + "  " + Progress.human(seen / Math.max(1e-9, trainNanos / 1e9)) + " samples/s");
             }
             // a second window for the hook: the samples since its previous call, so that every
             // curve point has its own figure

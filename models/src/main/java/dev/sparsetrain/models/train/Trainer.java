@@ -271,7 +271,7 @@ public final class Trainer {
             }
             double v = val == null ? Double.NaN : val.value();
             p.finish(run.samples(), diverged ? "diverged (loss not finite)"
-                    : String.format(Locale.ROOT, "loss %.4f%s", run.loss(),
+                    : String.format(Locale.ROOT, "%s%s", Progress.figure("train loss (epoch mean)", run.loss()),
                     Double.isNaN(v) ? "" : String.format(Locale.ROOT, "  validation %.4f%s", v, bestEpoch == epoch ? " *" : "")));
             p.close();
             history.add(new EpochRecord(epoch, run.samples(), run.seconds(), run.cpuSeconds(), run.loss(), v,

@@ -56,7 +56,7 @@ public final class PassesStudy {
      */
     public static List<Variant> defaultVariants(ModelConfig model, TrainConfig base, int tableRows) {
         TrainConfig none = base.toBuilder().embeddingL2(0).mlpL2(0).maxNorm(0).constantNorm(0).sparseDropout(0).mlpDropout(0)
-                .embeddingEntropy(0).freezeEmbeddings(false).freezeMlp(false).freezeEmbeddingsAfter(0).build();
+                .embeddingEntropy(0).passLrDecay(1).clipValue(0).freezeEmbeddings(false).freezeMlp(false).freezeEmbeddingsAfter(0).build();
         List<Variant> v = new ArrayList<>();
         v.add(new Variant("none", "no regularization", model, none, 0));
         v.add(new Variant("mlp_l2", "L2 1e-3 on MLP weights (biases excluded)", model, none.toBuilder().mlpL2(1e-3).build(), 0));
@@ -71,8 +71,16 @@ public final class PassesStudy {
         v.add(new Variant("low_lr", "learning rates / 10", model,
                 none.toBuilder().embeddingOptimizer(none.embeddingOptimizer(), none.embeddingLr() / 10)
                         .mlpOptimizer(none.mlpOptimizer(), none.mlpLr() / 10).build(), 0));
+        v.add(new Variant("emb_low_lr", "embedding learning rate / 10 (MLP unchanged)", model,
+                none.toBuilder().embeddingOptimizer(none.embeddingOptimizer(), none.embeddingLr() / 10).build(), 0));
+        v.add(new Variant("mlp_low_lr", "MLP learning rate / 10 (embeddings unchanged)", model,
+                none.toBuilder().mlpOptimizer(none.mlpOptimizer(), none.mlpLr() / 10).build(), 0));
+        v.add(new Variant("pass_lr_decay", "every learning rate x 0.1 per pass after the first", model,
+                none.toBuilder().passLrDecay(0.1).build(), 0));
         v.add(new Variant("dim_4", "embedding dimension 4", model.withDim(Math.min(4, model.embeddingDim())), none, 0));
         v.add(new Variant("buckets_div10", "bucket count / 10", model, none, Math.max(1, tableRows / 10)));
+        v.add(new Variant("buckets_div100", "bucket count / 100", model, none, Math.max(1, tableRows / 100)));
+        v.add(new Variant("defaults", "the training options of the command line, regularizers kept (the defaults unless options are given)", model, base, 0));
         return v;
     }
 
