@@ -86,4 +86,22 @@ class ChunkedStateTest {
         }
         assertTrue(cases > 30, "cases " + cases);
     }
+
+    @Test
+    void stateEstimateMatchesWhatKernelsAllocate() {
+        for (OptimizerCatalogue.Entry e : OptimizerCatalogue.all()) {
+            var o = e.chain().optimizer();
+            var k = dev.sparsetrain.optim.kernel.RowKernel.create(o, 5, 7);
+            assertEquals(k.stateBytesPerRow(), 4 * dev.sparsetrain.optim.kernel.RowKernel.stateFloatsPerRow(o, 7), e.name());
+        }
+    }
+
+    @Test
+    void stateLargerThanTheHeapIsRefusedBeforeAllocation() {
+        // a table that fits, but whose Adam state would not: only checkable when the heap is small,
+        // so build the message check on the helper the runtime calls
+        var ex = org.junit.jupiter.api.Assertions.assertThrows(dev.sparsetrain.core.BadInputException.class,
+                () -> Table.requireHeap("table 'item' 2000000000 x 16 floats with its adam state (132 bytes per row)", 2_000_000_000L * 196));
+        assertTrue(ex.getMessage().matches("table 'item' 2000000000 x 16 floats with its adam state \\(132 bytes per row\\) = 392\\.0 GB; the heap allows [0-9.]+ GB \\(-Xmx\\)"), ex.getMessage());
+    }
 }

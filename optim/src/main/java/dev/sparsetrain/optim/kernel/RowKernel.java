@@ -137,6 +137,34 @@ public abstract class RowKernel {
         };
     }
 
+    /**
+     * Floats of state per row that {@link #create} will allocate for {@code o} on a table of width
+     * {@code dim} (the same count {@link #stateBytesPerRow} reports afterwards), so that a table
+     * whose state would not fit the heap is refused before anything is allocated.
+     */
+    public static long stateFloatsPerRow(OptimizerTransform o, int dim) {
+        long d = dim;
+        return switch (o) {
+            case Sgd s -> s.momentum() == 0 ? 0 : d;
+            case Adagrad a -> d;
+            case RowwiseAdagrad a -> 1;
+            case RmsProp r -> d * (1 + (r.centered() ? 1 : 0) + (r.momentum() != 0 ? 1 : 0));
+            case AdaDelta a -> 2 * d;
+            case Adam a -> d * (a.amsgrad() ? 3 : 2);
+            case Adamax a -> 2 * d;
+            case NAdam n -> 2 * d;
+            case Ftrl f -> 2 * d;
+            case RAdam r -> 2 * d;
+            case Rprop r -> 2 * d;
+            case Asgd a -> d;
+            case Adafactor a -> d;
+            case Eve e -> 2 * d;
+            case Lamb l -> 2 * d;
+            case LarsSgd l -> d;
+            case PartialRowwiseAdam p -> d + 1;
+        };
+    }
+
     static boolean allZero(float[] a, int off, int n) {
         for (int i = 0; i < n; i++) if (a[off + i] != 0f) return false;
         return true;
