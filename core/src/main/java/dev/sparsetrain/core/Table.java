@@ -345,6 +345,25 @@ public final class Table {
         return t;
     }
 
+    /**
+     * The same storage under another name (no copy): writes through either are seen by both. For
+     * file containers that store a table under a prefixed name (a checkpoint's best snapshot).
+     */
+    public Table renamed(String newName) {
+        return new Table(this, newName);
+    }
+
+    private Table(Table src, String newName) {
+        this.name = Objects.requireNonNull(newName, "name");
+        if (newName.isBlank()) throw new IllegalArgumentException("table name must not be blank");
+        this.rows = src.rows;
+        this.dim = src.dim;
+        this.kind = src.kind;
+        this.chunks = src.chunks;
+        this.shift = src.shift;
+        this.mask = src.mask;
+    }
+
     static double gaussian(SplittableRandom rnd) {
         return rnd.nextGaussian();
     }
