@@ -43,7 +43,7 @@ import java.util.zip.CheckedOutputStream;
  * table reads back into a FLAT one and back, and both read and write stream chunk by chunk through
  * one 64 KB buffer (never a second copy of a table in memory); reading creates AUTO tables, so a
  * table past one Java array comes back CHUNKED, and one larger than the heap is refused in one
- * line before allocation. {@code MappedModel} maps a saved file's tables read-only instead.
+ * line before allocation. {@link MappedModel} maps a saved file's tables read-only instead.
  * Writing goes to a temporary file in the target folder, is flushed to disk, then renamed over
  * the target atomically: a crash never leaves a half-written model under the final name. On a
  * POSIX file system the file is made readable by everyone ({@code rw-r--r--}, 0644) before the
