@@ -32,8 +32,10 @@ import java.util.SplittableRandom;
  * results do not depend on the layout: {@link #fillNormal} and {@link #fillUniform} draw in
  * row-major order in both, so training is bit-identical whichever layout holds the table.
  *
- * <p>Memory: a table larger than the heap ({@link Runtime#maxMemory()}) is refused before anything
- * is allocated, in one line naming its size and the heap ({@link BadInputException}).
+ * <p>Memory: a table larger than the heap can hold in large arrays ({@link #heapForLargeArrays()}:
+ * -Xmx, less the young generation for ParallelGC) is refused before anything is allocated, in one
+ * line naming its size and the heap ({@link BadInputException}); running out of heap while its
+ * chunks are allocated is refused in one line too.
  *
  * <p>Thread-safety: none. Hogwild training writes rows from several threads without locks, by
  * design (Recht et al., 2011); dense tensors are only written by one thread between barriers.
@@ -109,7 +111,11 @@ public final class Table {
         if (l == Layout.FLAT) {
             shift = 31;
             mask = Integer.MAX_VALUE;
-            chunks = new float[][] {new float[(int) size]};
+            try {
+                chunks = new float[][] {new float[(int) size]};
+            } catch (OutOfMemoryError e) {
+                throw outOfHeap(name, rows, dim, size, 0, 1);
+            }
         } else {
             int cr = chunkRows > 0 ? Integer.highestOneBit(chunkRows) : defaultChunkRows(dim);
             if ((long) cr * dim > MAX_FLAT) {
@@ -119,11 +125,24 @@ public final class Table {
             mask = cr - 1;
             int n = (int) (((long) rows + cr - 1) >>> shift);
             chunks = new float[n][];
-            for (int c = 0; c < n; c++) {
-                int inChunk = (int) Math.min(cr, (long) rows - ((long) c << shift));
-                chunks[c] = new float[inChunk * dim];
+            int c = 0;
+            try {
+                for (; c < n; c++) {
+                    int inChunk = (int) Math.min(cr, (long) rows - ((long) c << shift));
+                    chunks[c] = new float[inChunk * dim];
+                }
+            } catch (OutOfMemoryError e) {
+                // the chunks allocated so far become garbage with this half-built table: one line, not a crash
+                throw outOfHeap(name, rows, dim, size, c, n);
             }
         }
+    }
+
+    private static BadInputException outOfHeap(String name, int rows, int dim, long size, int done, int n) {
+        return new BadInputException("table '" + name + "' " + rows + " x " + dim + " floats = " + gb(size * 4L)
+                + ": out of heap after " + done + " of " + n + " arrays (the heap allows " + gb(heapForLargeArrays())
+                + " for large arrays, the program already holds " + gb(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory())
+                + "); raise -Xmx");
     }
 
     private static Layout resolve(String name, long size, Kind kind, Layout asked) {
@@ -177,11 +196,25 @@ public final class Table {
      * ({@link Runtime#maxMemory()}, set by -Xmx): one line with exit code 2 naming the sizes.
      */
     public static void requireHeap(String name, long rows, int dim, long bytes) {
+        requireHeap("table '" + name + "' " + rows + " x " + dim + " floats", bytes);
+    }
+
+    /**
+     * What the heap can hold in large arrays: the maximum of its old (tenured) generation where the
+     * collector fixes one (ParallelGC and SerialGC keep the young generation apart, a third of -Xmx
+     * by default: give {@code -Xmn} to shrink it), else {@link Runtime#maxMemory()} (G1, ZGC).
+     */
+    public static long heapForLargeArrays() {
         long max = Runtime.getRuntime().maxMemory();
-        if (max != Long.MAX_VALUE && bytes > max) {
-            throw new BadInputException("table '" + name + "' " + rows + " x " + dim + " floats = " + gb(bytes)
-                    + "; the heap allows " + gb(max) + " (-Xmx)");
+        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            String n = p.getName();
+            long m = p.getUsage() == null ? -1 : p.getUsage().getMax();
+            if (p.getType() == java.lang.management.MemoryType.HEAP && m > 0 && (n.contains("Old Gen") || n.contains("Tenured"))
+                    && !n.startsWith("G1")) {
+                max = Math.min(max, m);
+            }
         }
+        return max;
     }
 
     /**
@@ -189,9 +222,11 @@ public final class Table {
      * {@code what} names them ("table 'item' 150000000 x 16 floats with row-wise AdaGrad state").
      */
     public static void requireHeap(String what, long bytes) {
-        long max = Runtime.getRuntime().maxMemory();
+        long max = heapForLargeArrays();
         if (max != Long.MAX_VALUE && bytes > max) {
-            throw new BadInputException(what + " = " + gb(bytes) + "; the heap allows " + gb(max) + " (-Xmx)");
+            boolean split = max < Runtime.getRuntime().maxMemory();
+            throw new BadInputException(what + " = " + gb(bytes) + "; the heap allows " + gb(max)
+                    + (split ? " (-Xmx " + gb(Runtime.getRuntime().maxMemory()) + " less the young generation; raise -Xmx or lower -Xmn)" : " (-Xmx)"));
         }
     }
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * Tables past one Java array on one machine (issue 12, must-have 1), in two parts that each need
  * a big heap, so run them one at a time:
  * <ul>
- *   <li><b>a</b> ({@code SPARSETRAIN_JAVA_OPTS=-Xmx13g ./sparsetrain benchmark scale --part a}):
+ *   <li><b>a</b> ({@code SPARSETRAIN_JAVA_OPTS="-Xmx13g -Xmn512m" ./sparsetrain benchmark scale --part a}):
  *       a 150M-row x 16 embedding table (2.4e9 floats, 9.6 GB, CHUNKED) with row-wise AdaGrad
  *       (FBGEMM's {@code EXACT_ROWWISE_ADAGRAD}: one float of state per row) trains mini-batches of
  *       Criteo-shaped ids: 26 fields share the table (field f owns a contiguous range of rows, the
@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
  *       planted per-id logit; the table is what is measured, not the model. Prints the logloss of
  *       the first and last tenth of the steps, samples/s, row updates/s, timings and peak resident
  *       memory (VmHWM of /proc/self/status).</li>
- *   <li><b>b</b> ({@code SPARSETRAIN_JAVA_OPTS=-Xmx13g ./sparsetrain benchmark scale --part b}):
+ *   <li><b>b</b> ({@code SPARSETRAIN_JAVA_OPTS="-Xmx13g -Xmn512m" ./sparsetrain benchmark scale --part b}):
  *       a table of 3 x 10^9 floats (187.5M x 16, 12 GB) is created, filled, updated by a skewed
  *       stream of SGD row updates, checksummed (CRC32C of its floats in row order), saved as a model
  *       file (streaming, chunk by chunk, with the file's CRC32), dropped, read back (the file's CRC32
@@ -53,13 +53,16 @@ import picocli.CommandLine.Option;
  *       cannot fit in a 13 GB heap, so finishing is itself the proof that none was made; the peak
  *       resident memory is printed.</li>
  * </ul>
- * A heap too small for the table (and its optimizer state) is refused before allocation in one
- * line naming both sizes (exit code 2).
+ * The launcher runs ParallelGC, whose old generation (where arrays this big live) is two thirds of
+ * -Xmx by default: {@code -Xmn512m} gives it all but half a gigabyte. A heap too small for the
+ * table (and its optimizer state) is refused before allocation in one line naming both sizes
+ * (exit code 2).
  */
 @Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Tables past one Java array (2^31 floats) on one machine. Each part needs a big heap; run one at a time:",
-                "  SPARSETRAIN_JAVA_OPTS=-Xmx13g ./sparsetrain benchmark scale --part a   (150M x 16 table, row-wise AdaGrad, Criteo-shaped ids)",
-                "  SPARSETRAIN_JAVA_OPTS=-Xmx13g ./sparsetrain benchmark scale --part b   (3e9 floats: create, update, save, reload, mmap, checksums)",
+                "  SPARSETRAIN_JAVA_OPTS=\"-Xmx13g -Xmn512m\" ./sparsetrain benchmark scale --part a   (150M x 16 table, row-wise AdaGrad, Criteo-shaped ids)",
+                "  SPARSETRAIN_JAVA_OPTS=\"-Xmx13g -Xmn512m\" ./sparsetrain benchmark scale --part b   (3e9 floats: create, update, save, reload, mmap, checksums)",
+                "(-Xmn512m: ParallelGC keeps a third of -Xmx for the young generation otherwise, and these arrays live in the old one.)",
                 "Prints timings and peak resident memory (VmHWM). A heap too small for the table is refused in one line (exit code 2)."})
 public final class BenchScaleCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -102,7 +105,8 @@ public final class BenchScaleCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (dim < 1) throw new BadInputException("--dim " + dim + ": must be >= 1");
         PrintWriter w = spec.commandLine().getOut();
-        w.printf(Locale.ROOT, "benchmark scale --part %s: heap -Xmx %s, %d cores, layout property %s%n", part, gb(Runtime.getRuntime().maxMemory()),
+        w.printf(Locale.ROOT, "benchmark scale --part %s: heap -Xmx %s (%s for large arrays), %d cores, layout property %s%n", part,
+                gb(Runtime.getRuntime().maxMemory()), gb(Table.heapForLargeArrays()),
                 Runtime.getRuntime().availableProcessors(), System.getProperty(Table.LAYOUT_PROPERTY, "auto"));
         w.flush();
         switch (part) {
@@ -250,6 +254,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
             w.flush();
             back = null;
             System.gc();
+            String heapPeak = rss("VmHWM");
             t0 = System.nanoTime();
             long c3;
             try (MappedModel mm = MappedModel.open(file)) {
@@ -259,8 +264,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
             double tMap = secs(t0);
             w.printf(Locale.ROOT, "  memory-mapped, file CRC32 verified and CRC32C of the mapped floats %08x in %.1f s: %s%n", c3, tMap,
                     c3 == c1 ? "equal" : "DIFFERENT");
-            w.printf(Locale.ROOT, "  peak resident memory (VmHWM) %s for a %s table (heap -Xmx %s): no second copy%n", rss("VmHWM"), gb(floats * 4),
-                    gb(Runtime.getRuntime().maxMemory()));
+            w.printf(Locale.ROOT, "  peak resident memory (VmHWM) %s for a %s table through create, update, save and reload (heap -Xmx %s): no second copy%n",
+                    heapPeak, gb(floats * 4), gb(Runtime.getRuntime().maxMemory()));
+            w.printf(Locale.ROOT, "  after mapping: VmHWM %s, of which mapped file pages (RssFile, page cache the kernel may drop) %s%n", rss("VmHWM"),
+                    rss("RssFile"));
             w.flush();
             if (c2 != c1 || c3 != c1) throw new IllegalStateException("checksums differ after save and reload");
         } finally {

@@ -21,7 +21,7 @@ class RecommendMmapTest {
     @Test
     void mappedTopKEqualsTheHeapTopK() throws Exception {
         Path bpr = dir.resolve("bpr.model");
-        Run b = run("train", "--synthetic-users", "300", "--synthetic-items", "5000", "--epochs", "2", "--threads", "1", "--quiet",
+        Run b = run("train", "--synthetic-users", "100", "--synthetic-items", "4200", "--epochs", "2", "--threads", "1", "--quiet",
                 "--out", bpr.toString());
         assertEquals(0, b.code(), b.err());
         Path heap = dir.resolve("heap.tsv"), mapped = dir.resolve("mapped.tsv");
@@ -29,7 +29,7 @@ class RecommendMmapTest {
         assertEquals(0, h.code(), h.err());
         Run m = run("recommend", "--model", bpr.toString(), "--all-users", "-k", "20", "--threads", "2", "--mmap", "--out", mapped.toString());
         assertEquals(0, m.code(), m.err());
-        assertEquals(Files.readString(heap), Files.readString(mapped));   // 5000 items: two scoring blocks of 4096
+        assertEquals(Files.readString(heap), Files.readString(mapped));   // 4200 items: two scoring blocks of 4096
         Run one = run("recommend", "--model", bpr.toString(), "--user", "7", "-k", "5", "--mmap");
         Run oneHeap = run("recommend", "--model", bpr.toString(), "--user", "7", "-k", "5");
         assertEquals(0, one.code(), one.err());
@@ -40,7 +40,7 @@ class RecommendMmapTest {
         System.setProperty(dev.sparsetrain.core.Table.LAYOUT_PROPERTY, "chunked");
         System.setProperty(dev.sparsetrain.core.Table.CHUNK_ROWS_PROPERTY, "64");
         try {
-            Run c = run("train", "--synthetic-users", "300", "--synthetic-items", "5000", "--epochs", "2", "--threads", "1", "--quiet",
+            Run c = run("train", "--synthetic-users", "100", "--synthetic-items", "4200", "--epochs", "2", "--threads", "1", "--quiet",
                     "--out", ch.toString());
             assertEquals(0, c.code(), c.err());
             Run ch1 = run("recommend", "--model", ch.toString(), "--all-users", "-k", "20", "--threads", "2", "--out", chHeap.toString());
