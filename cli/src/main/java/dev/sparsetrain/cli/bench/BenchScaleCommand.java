@@ -257,17 +257,19 @@ public final class BenchScaleCommand implements Callable<Integer> {
             String heapPeak = rss("VmHWM");
             t0 = System.nanoTime();
             long c3;
+            String fileRss;
             try (MappedModel mm = MappedModel.open(file)) {
                 mm.verifyChecksum();
                 c3 = crc(mm.table("big"));
+                fileRss = rss("RssFile");   // while mapped: what of the file is resident now
             }
             double tMap = secs(t0);
             w.printf(Locale.ROOT, "  memory-mapped, file CRC32 verified and CRC32C of the mapped floats %08x in %.1f s: %s%n", c3, tMap,
                     c3 == c1 ? "equal" : "DIFFERENT");
             w.printf(Locale.ROOT, "  peak resident memory (VmHWM) %s for a %s table through create, update, save and reload (heap -Xmx %s): no second copy%n",
                     heapPeak, gb(floats * 4), gb(Runtime.getRuntime().maxMemory()));
-            w.printf(Locale.ROOT, "  after mapping: VmHWM %s, of which mapped file pages (RssFile, page cache the kernel may drop) %s%n", rss("VmHWM"),
-                    rss("RssFile"));
+            w.printf(Locale.ROOT, "  after the mapped pass: VmHWM %s (mapped file pages count as resident; they are page cache the kernel may drop: "
+                    + "RssFile %s at the end of the pass)%n", rss("VmHWM"), fileRss);
             w.flush();
             if (c2 != c1 || c3 != c1) throw new IllegalStateException("checksums differ after save and reload");
         } finally {
