@@ -432,10 +432,10 @@ public final class Optimizer {
                 int rows = t.table.rows();
                 if (t.kernel != null) {
                     for (var e : t.kernel.stateArrays().entrySet()) {
-                        float[] a = e.getValue();
-                        Table x = new Table(tp + e.getKey(), rows, a.length / rows, Table.Kind.DENSE);
-                        System.arraycopy(a, 0, x.data(), 0, a.length);
-                        out.add(x);
+                        Table a = e.getValue();
+                        // DENSE as before while it fits one array (same file bytes); past that a chunked copy
+                        Table.Kind kind = a.size() <= Table.MAX_FLAT ? Table.Kind.DENSE : Table.Kind.EMBEDDING;
+                        out.add(new Table(tp + e.getKey(), rows, a.dim(), kind).copyFrom(a));
                     }
                 }
                 if (t.rowCount.length > 0) {
@@ -492,7 +492,7 @@ public final class Optimizer {
                 int rows = t.table.rows();
                 if (t.kernel != null) {
                     for (var e : t.kernel.stateArrays().entrySet()) {
-                        expect(where, byStateName, tp + e.getKey(), rows, e.getValue().length / rows, used);
+                        expect(where, byStateName, tp + e.getKey(), rows, e.getValue().dim(), used);
                     }
                 }
                 if (t.rowCount.length > 0) expect(where, byStateName, tp + "rowCount", rows, 2, used);
@@ -537,8 +537,7 @@ public final class Optimizer {
                 String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
                 if (t.kernel != null) {
                     for (var e : t.kernel.stateArrays().entrySet()) {
-                        float[] a = e.getValue();
-                        System.arraycopy(byStateName.get(tp + e.getKey()).data(), 0, a, 0, a.length);
+                        e.getValue().copyFrom(byStateName.get(tp + e.getKey()));
                     }
                 }
                 int[] c = counts.get(t);

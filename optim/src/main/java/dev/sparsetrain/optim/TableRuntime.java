@@ -31,6 +31,12 @@ final class TableRuntime implements RowUpdater {
         this.g = g;
         this.table = table;
         this.dim = table.dim();
+        if (!g.frozen) {
+            // refuse, before allocating it, state that cannot fit next to the table (-Xmx)
+            long perRow = 4L * RowKernel.stateFloatsPerRow(g.optimizer, dim) + 4 + (g.semantics == SparseSemantics.CATCH_UP ? 8 : 0);
+            Table.requireHeap("table '" + table.name() + "' " + table.rows() + " x " + dim + " floats with its " + g.group.chain().describe()
+                    + " state (" + perRow + " bytes per row)", table.size() * 4 + perRow * table.rows());
+        }
         this.kernel = g.frozen ? null : RowKernel.create(g.optimizer, table.rows(), dim, g.semantics == SparseSemantics.LAZY_ROWWISE_BIAS, g.feedback);
         this.rowCount = new int[g.frozen ? 0 : table.rows()];
         this.last = g.semantics == SparseSemantics.CATCH_UP && !g.frozen ? new long[table.rows()] : null;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Parent of the throughput benchmarks (whole training runs; JMH micro-benchmarks live in bench/). */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
         description = "Training throughput benchmarks that print samples/s, wall time and peak memory.",
-        subcommands = {BenchBprCommand.class, BenchVbprCommand.class, BenchSparsennCommand.class})
+        subcommands = {BenchBprCommand.class, BenchVbprCommand.class, BenchSparsennCommand.class, BenchScaleCommand.class})
 public final class BenchmarkCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -85,6 +85,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (0.0.0.0: every interface). Default: ${DEFAULT-VALUE}.")
     String host;
 
+    @Option(names = "--mmap", description = "BPR-MF: serve from the model file mapped read-only into memory instead of loading its tables onto the heap "
+            + "(same answers; chosen by itself when the file is larger than half of -Xmx). Default: false.")
+    boolean mmap;
+
     @Mixin ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--max-k", defaultValue = "1000", description = "Largest k a /recommend request may ask for (a request without k gets 10, or this when smaller). Default: ${DEFAULT-VALUE}.")
@@ -118,25 +122,33 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) throw new BadInputException("--port " + port + ": must be in [0, 65535]");
         if (threads.given() != null && (threads.given() < 1 || threads.given() > 256)) throw new BadInputException("--threads " + threads.given() + ": must be in [1, 256]");
         if (maxK < 1) throw new BadInputException("--max-k " + maxK + ": must be >= 1");
-        // a directory of part files (the sharded Spark trainer's) is a click model; ClickModel.load reads it
-        boolean parts = dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(model);
-        ModelFile.Contents c = parts ? null : ModelFile.read(model);
-        String type = parts ? SparseNN.MODEL_TYPE : c.modelType();
         Handler handler;
         String kind, endpoints;
-        if (type.equals(BprFiles.TYPE) || type.equals(VbprFiles.TYPE)) {
-            RecommendCommand.Recommender r = RecommendCommand.load(model, c, spec, data, vbprFiles, false);
+        if (RecommendCommand.useMmap(mmap, model)) {
+            // a BPR-MF model served from the mapped file: nothing but its header on the heap
+            RecommendCommand.Recommender r = RecommendCommand.loadMapped(model, spec, data, false);
             handler = new RecommendHandler(r, maxK);
             kind = r.kind();
             endpoints = "GET /recommend?user=ID&k=10, GET /health";
-        } else if (type.equals(SparseNN.MODEL_TYPE)) {
-            refuseRecommenderOptions();
-            ClickModel cm = ClickModel.load(model);
-            handler = new PredictHandler(cm);
-            kind = cm.model().config().type().name().toLowerCase(Locale.ROOT) + " click model";
-            endpoints = "POST /predict (rows without the label, one per line), GET /health";
         } else {
-            throw new BadInputException(model + ": a '" + type + "' model; serve takes bpr, vbpr, visual and click (ctr-train --save) models");
+            // a directory of part files (the sharded Spark trainer's) is a click model; ClickModel.load reads it
+            boolean parts = dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(model);
+            ModelFile.Contents c = parts ? null : ModelFile.read(model);
+            String type = parts ? SparseNN.MODEL_TYPE : c.modelType();
+            if (type.equals(BprFiles.TYPE) || type.equals(VbprFiles.TYPE)) {
+                RecommendCommand.Recommender r = RecommendCommand.load(model, c, spec, data, vbprFiles, false);
+                handler = new RecommendHandler(r, maxK);
+                kind = r.kind();
+                endpoints = "GET /recommend?user=ID&k=10, GET /health";
+            } else if (type.equals(SparseNN.MODEL_TYPE)) {
+                refuseRecommenderOptions();
+                ClickModel cm = ClickModel.load(model);
+                handler = new PredictHandler(cm);
+                kind = cm.model().config().type().name().toLowerCase(Locale.ROOT) + " click model";
+                endpoints = "POST /predict (rows without the label, one per line), GET /health";
+            } else {
+                throw new BadInputException(model + ": a '" + type + "' model; serve takes bpr, vbpr, visual and click (ctr-train --save) models");
+            }
         }
         HttpServer http;
         try {

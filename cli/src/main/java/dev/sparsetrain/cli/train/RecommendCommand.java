@@ -3,7 +3,9 @@ package dev.sparsetrain.cli.train;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.cli.SavedModelOptions;
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.cli.serve.MappedBprScorer;
 import dev.sparsetrain.core.io.AtomicFile;
+import dev.sparsetrain.core.io.MappedModel;
 import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.IdMap;
@@ -85,6 +87,10 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "--users/--all-users: write the TSV here (atomically). Default: stdout.")
     Path out;
 
+    @Option(names = "--mmap", description = "BPR-MF: score from the model file mapped read-only into memory instead of loading its tables onto the heap "
+            + "(same top-K; for models larger than the heap, chosen by itself when the file is larger than half of -Xmx). Default: false.")
+    boolean mmap;
+
     @Mixin ThreadsOption threads = new ThreadsOption();
 
     @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
@@ -103,7 +109,7 @@ public final class RecommendCommand implements Callable<Integer> {
         if (who.usersFile != null && !Files.isReadable(who.usersFile)) throw new BadInputException("--users " + who.usersFile + ": no such readable file");
         if (out != null) OutputPaths.requireFile("--out", out);
         PrintWriter w = spec.commandLine().getOut();
-        Recommender r = load(model, SavedModelOptions.read(model), spec, data, vbprFiles, includeSeen);
+        Recommender r = useMmap(mmap, model) ? loadMapped(model, spec, data, includeSeen) : load(model, SavedModelOptions.read(model), spec, data, vbprFiles, includeSeen);
         if (batch) return serve(r.scorer(), r.users(), r.items(), r.train(), r.title());
         int u = userIndex(r.users(), who.user, "--user '" + who.user + "'");
         float[] scores = new float[r.items().size()];
@@ -135,6 +141,48 @@ public final class RecommendCommand implements Callable<Integer> {
         ImplicitDataOptions.Loaded rd = data.load(); // for the training items to leave out, and the titles
         Interactions train = includeSeen ? null : SavedModelOptions.split(data, rd, l).train();
         return new Recommender(l.model(), l.users(), l.items(), train, rd.hasTitles() ? rd::title : null, SavedModelOptions.kindLabel(c));
+    }
+
+    /**
+     * Whether to serve {@code model} memory-mapped: when asked ({@code --mmap}), or when the file is
+     * larger than half of the heap (-Xmx), where loading it would not leave room to work.
+     */
+    public static boolean useMmap(boolean asked, Path model) {
+        if (asked) return true;
+        try {
+            return Files.isRegularFile(model) && Files.size(model) > Runtime.getRuntime().maxMemory() / 2;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A BPR-MF model file served memory-mapped ({@link MappedModel}, checksum verified by
+     * streaming through the mapping): its id maps and header on the heap, its tables in the page
+     * cache, scored by {@link MappedBprScorer} (the same top-K as {@link #load}). The mapping
+     * stays open for the life of the process. Other kinds are refused in one line.
+     */
+    public static Recommender loadMapped(Path model, CommandLine.Model.CommandSpec spec, ImplicitDataOptions data, boolean includeSeen) {
+        MappedModel mm = MappedModel.open(model);
+        ModelFile.Contents h = mm.header();
+        if (!h.modelType().equals(BprFiles.TYPE)) {
+            mm.close();
+            throw new BadInputException(model + ": --mmap serves BPR-MF model files; this is a '" + h.modelType() + "' model (drop --mmap)");
+        }
+        SavedModelOptions.refuseForeignOptions(spec, model, h);
+        mm.verifyChecksum();
+        MappedBprScorer scorer = new MappedBprScorer(model.toString(), mm);
+        IdMap users = IdMap.of(h.idMap("users")), items = IdMap.of(h.idMap("items"));
+        if (users.size() != scorer.numUsers() || items.size() != scorer.numItems()) {
+            throw new BadInputException(model + ": damaged BPR-MF model (" + users.size() + " user ids for " + scorer.numUsers() + " rows, "
+                    + items.size() + " item ids for " + scorer.numItems() + ")");
+        }
+        java.util.Map<String, String> dataMeta = new java.util.LinkedHashMap<>();
+        for (var e : h.metadata().entrySet()) if (SavedModelOptions.DATA_KEYS.contains(e.getKey())) dataMeta.put(e.getKey(), e.getValue());
+        dev.sparsetrain.cli.ConfigFile.apply(spec, dataMeta, model + " (metadata)", true);
+        ImplicitDataOptions.Loaded rd = data.load();
+        Interactions train = includeSeen ? null : ImplicitDataOptions.remap(data.split(rd.all()), users, items).train();
+        return new Recommender(scorer, users, items, train, rd.hasTitles() ? rd::title : null, "BPR-MF (memory-mapped)");
     }
 
     static int userIndex(IdMap users, String id, String where) {

@@ -39,6 +39,11 @@ import java.util.zip.CheckedOutputStream;
  *   end magic  8 bytes  "SPTR-END"
  *   string = int32 byte length + UTF-8 bytes; all numbers big-endian
  * </pre>
+ * Tables are stored row-major whatever their {@link Table.Layout}: a file written from a CHUNKED
+ * table reads back into a FLAT one and back, and both read and write stream chunk by chunk through
+ * one 64 KB buffer (never a second copy of a table in memory); reading creates AUTO tables, so a
+ * table past one Java array comes back CHUNKED, and one larger than the heap is refused in one
+ * line before allocation. {@link MappedModel} maps a saved file's tables read-only instead.
  * Writing goes to a temporary file in the target folder, is flushed to disk, then renamed over
  * the target atomically: a crash never leaves a half-written model under the final name. On a
  * POSIX file system the file is made readable by everyone ({@code rw-r--r--}, 0644) before the
@@ -120,14 +125,16 @@ public final class ModelFile {
                     str(out, t.kind().name());
                     out.writeInt(t.rows());
                     out.writeInt(t.dim());
-                    float[] d = t.data();
-                    int p = 0;
-                    while (p < d.length) {
-                        int n = Math.min(buf.length / 4, d.length - p);
-                        bb.clear();
-                        bb.asFloatBuffer().put(d, p, n);
-                        out.write(buf, 0, n * 4);
-                        p += n;
+                    for (int ch = 0; ch < t.chunkCount(); ch++) {   // streaming: one 64 KB buffer, no copy of the table
+                        float[] d = t.chunk(ch);
+                        int p = 0;
+                        while (p < d.length) {
+                            int n = Math.min(buf.length / 4, d.length - p);
+                            bb.clear();
+                            bb.asFloatBuffer().put(d, p, n);
+                            out.write(buf, 0, n * 4);
+                            p += n;
+                        }
                     }
                 }
                 out.flush();
@@ -196,16 +203,13 @@ public final class ModelFile {
                 } catch (IllegalArgumentException e) {
                     throw new BadInputException(name + ": damaged model file (table '" + tName + "' has unknown kind '" + kind + "')");
                 }
-                Table t = new Table(tName, rows, dim, tk);
-                float[] d = t.data();
-                int p = 0;
-                while (p < d.length) {
-                    int n = Math.min(buf.length / 4, d.length - p);
-                    in.readFully(buf, 0, n * 4);
-                    bb.clear();
-                    bb.asFloatBuffer().get(d, p, n);
-                    p += n;
+                Table t;
+                try {
+                    t = new Table(tName, rows, dim, tk);   // AUTO: chunked when past one array
+                } catch (BadInputException e) {
+                    throw new BadInputException(name + ": " + e.getMessage());
                 }
+                readInto(in, t, buf, bb);
                 tables.add(t);
             }
             long expected = crc.getValue();
@@ -227,6 +231,21 @@ public final class ModelFile {
             throw new BadInputException(name + ": model file not found");
         } catch (IOException e) {
             throw new BadInputException(name + ": cannot read model file (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Reads the table's rows*dim big-endian floats into its chunks, through one 64 KB buffer. */
+    static void readInto(DataInputStream in, Table t, byte[] buf, ByteBuffer bb) throws IOException {
+        for (int ch = 0; ch < t.chunkCount(); ch++) {
+            float[] d = t.chunk(ch);
+            int p = 0;
+            while (p < d.length) {
+                int n = Math.min(buf.length / 4, d.length - p);
+                in.readFully(buf, 0, n * 4);
+                bb.clear();
+                bb.asFloatBuffer().get(d, p, n);
+                p += n;
+            }
         }
     }
 

@@ -21,15 +21,17 @@ public final class Npy {
         try {
             AtomicFile.write(path, true, out -> {
                 header(out, "<f4", t.rows() + ", " + t.dim());
-                float[] d = t.data();
                 byte[] buf = new byte[1 << 16];
                 ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
-                for (int p = 0; p < d.length; ) {
-                    int n = Math.min(buf.length / 4, d.length - p);
-                    bb.clear();
-                    bb.asFloatBuffer().put(d, p, n);
-                    out.write(buf, 0, n * 4);
-                    p += n;
+                for (int ch = 0; ch < t.chunkCount(); ch++) {
+                    float[] d = t.chunk(ch);
+                    for (int p = 0; p < d.length; ) {
+                        int n = Math.min(buf.length / 4, d.length - p);
+                        bb.clear();
+                        bb.asFloatBuffer().put(d, p, n);
+                        out.write(buf, 0, n * 4);
+                        p += n;
+                    }
                 }
             });
         } catch (IOException e) {

@@ -2,11 +2,12 @@ package dev.sparsetrain.models.bpr;
 
 
 /**
- * The fused BPR plain-SGD step over flat row-major arrays, in two implementations chosen once: the
+ * The fused BPR plain-SGD step over rows given as (array, offset), so that it runs on flat and
+ * chunked tables alike ({@code Table.block(r)}, {@code Table.offset(r)}), in two implementations chosen once: the
  * Vector API one (when {@code jdk.incubator.vector} is present and has at least 4 float lanes)
  * and a scalar one. Both compute
  * <pre>
- *   x = B[i] - B[j] + P_u . (Q_i - Q_j);   g = 1 / (1 + e^x)
+ *   x = Bi[bi] - Bj[bj] + P_u . (Q_i - Q_j);   g = 1 / (1 + e^x)
  *   P_u = (1 - lr reg) P_u + lr g (Q_i - Q_j)
  *   Q_i = (1 - lr reg) Q_i + lr g P_u          (old P_u)
  *   Q_j = (1 - lr reg) Q_j - lr g P_u
@@ -18,7 +19,7 @@ package dev.sparsetrain.models.bpr;
 abstract class BprKernel {
     static final BprKernel INSTANCE = choose();
 
-    abstract double step(float[] P, float[] Q, float[] B, int k, int u, int i, int j,
+    abstract double step(float[] P, int pu, float[] Qi, int qi, float[] Qj, int qj, float[] Bi, int bi, float[] Bj, int bj, int k,
                          float lr, float reg, float lrb, float regb, boolean wantLoss, float[] scratch);
 
     /** Size of the per-thread scratch array {@link #step} needs. */
@@ -40,22 +41,21 @@ abstract class BprKernel {
 
     static final class Scalar extends BprKernel {
         @Override
-        double step(float[] P, float[] Q, float[] B, int k, int u, int i, int j,
+        double step(float[] P, int pu, float[] Qi, int qi, float[] Qj, int qj, float[] Bi, int bi, float[] Bj, int bj, int k,
                     float lr, float reg, float lrb, float regb, boolean wantLoss, float[] scratch) {
-            int pu = u * k, qi = i * k, qj = j * k;
-            float x = B[i] - B[j];
-            for (int f = 0; f < k; f++) x += P[pu + f] * (Q[qi + f] - Q[qj + f]);
+            float x = Bi[bi] - Bj[bj];
+            for (int f = 0; f < k; f++) x += P[pu + f] * (Qi[qi + f] - Qj[qj + f]);
             float g = (float) (1.0 / (1.0 + Math.exp(x)));
             float lg = lr * g, decay = 1f - lr * reg;
             for (int f = 0; f < k; f++) {
-                float p = P[pu + f], a = Q[qi + f], b = Q[qj + f];
+                float p = P[pu + f], a = Qi[qi + f], b = Qj[qj + f];
                 P[pu + f] = decay * p + lg * (a - b);
-                Q[qi + f] = decay * a + lg * p;
-                Q[qj + f] = decay * b - lg * p;
+                Qi[qi + f] = decay * a + lg * p;
+                Qj[qj + f] = decay * b - lg * p;
             }
-            float bi = B[i], bj = B[j];
-            B[i] = bi + lrb * (g - regb * bi);
-            B[j] = bj + lrb * (-g - regb * bj);
+            float vi = Bi[bi], vj = Bj[bj];
+            Bi[bi] = vi + lrb * (g - regb * vi);
+            Bj[bj] = vj + lrb * (-g - regb * vj);
             return wantLoss ? softplusNeg(x) : 0;
         }
 

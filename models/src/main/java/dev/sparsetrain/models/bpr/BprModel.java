@@ -144,7 +144,7 @@ public final class BprModel implements PairwiseModel, Scorer {
     /** x_ui = b_i + p_u . q_i */
     public float score(int u, int i) {
         int k = config.factors();
-        return itemBias.data()[i] + Kernels.dot(users.block(u), users.offset(u), items.block(i), items.offset(i), k);
+        return itemBias.get(i, 0) + Kernels.dot(users.block(u), users.offset(u), items.block(i), items.offset(i), k);
     }
 
     @Override
@@ -152,10 +152,14 @@ public final class BprModel implements PairwiseModel, Scorer {
         int k = config.factors();
         float[] ub = users.block(u);
         int uo = users.offset(u);
-        float[] ib = items.block(0);
-        float[] b = itemBias.data();
         int n = items.rows();
-        for (int i = 0; i < n; i++) out[i] = b[i] + Kernels.dot(ub, uo, ib, items.offset(i), k);
+        for (int i0 = 0; i0 < n; ) {   // one run of rows per chunk of items (and of item biases)
+            int end = i0 + Math.min(items.rowsLeftInChunk(i0), itemBias.rowsLeftInChunk(i0));
+            float[] ib = items.block(i0), b = itemBias.block(i0);
+            int bo = itemBias.offset(i0) - i0;
+            for (int i = i0; i < end; i++) out[i] = b[bo + i] + Kernels.dot(ub, uo, ib, items.offset(i), k);
+            i0 = end;
+        }
     }
 
     @Override
@@ -185,14 +189,14 @@ public final class BprModel implements PairwiseModel, Scorer {
      */
     public float gradient(int u, int i, int j, float[] gu, float[] gi, float[] gj, float[] gb) {
         int k = config.factors();
-        float[] P = users.data(), Q = items.data(), B = itemBias.data();
-        int pu = u * k, qi = i * k, qj = j * k;
-        float x = B[i] - B[j];
-        for (int f = 0; f < k; f++) x += P[pu + f] * (Q[qi + f] - Q[qj + f]);
+        float[] P = users.block(u), Qi = items.block(i), Qj = items.block(j);
+        int pu = users.offset(u), qi = items.offset(i), qj = items.offset(j);
+        float x = itemBias.get(i, 0) - itemBias.get(j, 0);
+        for (int f = 0; f < k; f++) x += P[pu + f] * (Qi[qi + f] - Qj[qj + f]);
         float g = (float) (1.0 / (1.0 + Math.exp(x)));
         for (int f = 0; f < k; f++) {
             float p = P[pu + f];
-            gu[f] = -g * (Q[qi + f] - Q[qj + f]);
+            gu[f] = -g * (Qi[qi + f] - Qj[qj + f]);
             gi[f] = -g * p;
             gj[f] = g * p;
         }
@@ -204,7 +208,8 @@ public final class BprModel implements PairwiseModel, Scorer {
     /** The fused plain-SGD step (see {@link BprKernel}); exposed for tests and benchmarks. */
     static double sgdStep(float[] P, float[] Q, float[] B, int k, int u, int i, int j,
                           float lr, float reg, float lrb, float regb, boolean wantLoss) {
-        return BprKernel.INSTANCE.step(P, Q, B, k, u, i, j, lr, reg, lrb, regb, wantLoss, new float[BprKernel.INSTANCE.scratchSize()]);
+        return BprKernel.INSTANCE.step(P, u * k, Q, i * k, Q, j * k, B, i, B, j, k, lr, reg, lrb, regb, wantLoss,
+                new float[BprKernel.INSTANCE.scratchSize()]);
     }
 
     /** Which fused kernel is in use. */
@@ -214,7 +219,7 @@ public final class BprModel implements PairwiseModel, Scorer {
 
     /** Plain SGD with coupled L2 on both groups, fused into one kernel call per sample. */
     static final class SgdWorker implements Worker {
-        private final float[] P, Q, B;
+        private final Table P, Q, B;
         private final int k;
         private final float baseLr, baseLrb, reg, regb;
         private float lr, lrb;
@@ -224,9 +229,9 @@ public final class BprModel implements PairwiseModel, Scorer {
 
         SgdWorker(BprModel m) {
             this.model = m;
-            this.P = m.users.data();
-            this.Q = m.items.data();
-            this.B = m.itemBias.data();
+            this.P = m.users;
+            this.Q = m.items;
+            this.B = m.itemBias;
             this.k = m.config.factors();
             Chain fc = m.config.factorChain(), bc = m.config.biasChain();
             this.baseLr = this.lr = (float) fc.learningRate();
@@ -243,7 +248,9 @@ public final class BprModel implements PairwiseModel, Scorer {
 
         @Override
         public double step(int u, int i, int j, long step, boolean wantLoss) {
-            return kernel.step(P, Q, B, k, u, i, j, lr, reg, lrb, regb, wantLoss, scratch);
+            // chunk lookups once per row; a flat table is one chunk, so this is the flat path too
+            return kernel.step(P.block(u), P.offset(u), Q.block(i), Q.offset(i), Q.block(j), Q.offset(j),
+                    B.block(i), B.offset(i), B.block(j), B.offset(j), k, lr, reg, lrb, regb, wantLoss, scratch);
         }
     }
 

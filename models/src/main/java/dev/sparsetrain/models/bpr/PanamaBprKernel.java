@@ -37,16 +37,15 @@ final class PanamaBprKernel extends BprKernel {
     String name() { return "vector(" + S.length() + " lanes)"; }
 
     @Override
-    double step(float[] P, float[] Q, float[] B, int k, int u, int i, int j,
+    double step(float[] P, int pu, float[] Qi, int qi, float[] Qj, int qj, float[] Bi, int bi, float[] Bj, int bj, int k,
                 float lr, float reg, float lrb, float regb, boolean wantLoss, float[] scratch) {
-        final int pu = u * k, qi = i * k, qj = j * k;
         final int L = S.length();
         final int bound = S.loopBound(k);
         FloatVector acc = FloatVector.zero(S);
         int f = 0;
         for (; f < bound; f += L) {
             FloatVector p = FloatVector.fromArray(S, P, pu + f);
-            FloatVector d = FloatVector.fromArray(S, Q, qi + f).sub(FloatVector.fromArray(S, Q, qj + f));
+            FloatVector d = FloatVector.fromArray(S, Qi, qi + f).sub(FloatVector.fromArray(S, Qj, qj + f));
             acc = p.fma(d, acc);
         }
         // the project's fixed-order lane sum, as core.PanamaKernels#dot writes it (not reduceLanes:
@@ -56,28 +55,28 @@ final class PanamaBprKernel extends BprKernel {
         if (LANES > 2) acc = acc.add(acc.rearrange(R2));
         if (LANES > 1) acc = acc.add(acc.rearrange(R1));
         float x = acc.lane(0);
-        x += B[i] - B[j];
-        for (; f < k; f++) x += P[pu + f] * (Q[qi + f] - Q[qj + f]);
+        x += Bi[bi] - Bj[bj];
+        for (; f < k; f++) x += P[pu + f] * (Qi[qi + f] - Qj[qj + f]);
         float g = (float) (1.0 / (1.0 + Math.exp(x)));
         float lg = lr * g, decay = 1f - lr * reg;
         FloatVector vlg = FloatVector.broadcast(S, lg), vnlg = FloatVector.broadcast(S, -lg), vdec = FloatVector.broadcast(S, decay);
         for (f = 0; f < bound; f += L) {
             FloatVector p = FloatVector.fromArray(S, P, pu + f);
-            FloatVector a = FloatVector.fromArray(S, Q, qi + f);
-            FloatVector b = FloatVector.fromArray(S, Q, qj + f);
+            FloatVector a = FloatVector.fromArray(S, Qi, qi + f);
+            FloatVector b = FloatVector.fromArray(S, Qj, qj + f);
             a.sub(b).fma(vlg, p.mul(vdec)).intoArray(P, pu + f);
-            p.fma(vlg, a.mul(vdec)).intoArray(Q, qi + f);
-            p.fma(vnlg, b.mul(vdec)).intoArray(Q, qj + f);
+            p.fma(vlg, a.mul(vdec)).intoArray(Qi, qi + f);
+            p.fma(vnlg, b.mul(vdec)).intoArray(Qj, qj + f);
         }
         for (; f < k; f++) {
-            float p = P[pu + f], a = Q[qi + f], b = Q[qj + f];
+            float p = P[pu + f], a = Qi[qi + f], b = Qj[qj + f];
             P[pu + f] = decay * p + lg * (a - b);
-            Q[qi + f] = decay * a + lg * p;
-            Q[qj + f] = decay * b - lg * p;
+            Qi[qi + f] = decay * a + lg * p;
+            Qj[qj + f] = decay * b - lg * p;
         }
-        float bi = B[i], bj = B[j];
-        B[i] = bi + lrb * (g - regb * bi);
-        B[j] = bj + lrb * (-g - regb * bj);
+        float vi = Bi[bi], vj = Bj[bj];
+        Bi[bi] = vi + lrb * (g - regb * vi);
+        Bj[bj] = vj + lrb * (-g - regb * vj);
         return wantLoss ? softplusNeg(x) : 0;
     }
 }

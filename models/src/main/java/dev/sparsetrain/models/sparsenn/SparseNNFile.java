@@ -61,7 +61,7 @@ final class SparseNNFile {
                     throw new BadInputException(path + ": table '" + t.name() + "' is " + saved.rows() + " x "
                             + saved.dim() + ", the configuration implies " + t.rows() + " x " + t.dim());
                 }
-                t.load(saved.data());
+                t.copyFrom(saved);
             }
             return m;
         } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {

@@ -160,11 +160,12 @@ public final class Checkpoint {
                 throw new BadInputException(where + ": table '" + t.name() + "' is " + src.rows() + " x " + src.dim()
                         + ", this data and configuration need " + t.rows() + " x " + t.dim());
             }
-            if (src != t) t.load(src.data());
+            if (src != t) t.copyFrom(src);   // chunk by chunk, any layouts
         }
     }
 
+    /** {@code t} under another name, sharing its storage (no second copy of a big table). */
     static Table renamed(Table t, String name) {
-        return new Table(name, t.rows(), t.dim(), t.kind()).load(t.data());
+        return t.renamed(name);
     }
 }

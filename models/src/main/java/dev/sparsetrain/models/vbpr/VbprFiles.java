@@ -162,7 +162,7 @@ public final class VbprFiles {
             } else {
                 m = new VbprModel(v, users, items, k, kv, null, null);
             }
-            for (Table t : m.tables()) copy(path, c.table(t.name()), t.rows(), t.dim(), t.data());
+            for (Table t : m.tables()) copy(path, c.table(t.name()), t);
             if (v.visual() && rawFeatures != null) m.project(0, items);
             IdMap um, im;
             try {
@@ -196,11 +196,23 @@ public final class VbprFiles {
         return false;
     }
 
+    private static void copy(Path path, Table s, Table into) {
+        check(path, s, into.rows(), into.dim());
+        into.copyFrom(s);   // any layouts, chunk by chunk
+    }
+
+    private static void check(Path path, Table s, int rows, int dim) {
+        if (s.rows() != rows || s.dim() != dim) {
+            throw new BadInputException(path + ": damaged VBPR model (table '" + s.name() + "' is " + s.rows() + " x " + s.dim()
+                    + ", expected " + rows + " x " + dim + ")");
+        }
+    }
+
     private static void copy(Path path, Table s, int rows, int dim, float[] into) {
         if (s.rows() != rows || s.dim() != dim) {
             throw new BadInputException(path + ": damaged VBPR model (table '" + s.name() + "' is " + s.rows() + " x " + s.dim()
                     + ", expected " + rows + " x " + dim + ")");
         }
-        System.arraycopy(s.data(), 0, into, 0, into.length);
+        s.readRows(0, rows, into, 0);
     }
 }

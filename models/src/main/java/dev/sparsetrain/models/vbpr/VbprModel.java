@@ -181,10 +181,10 @@ public final class VbprModel {
     public float score(int u, int i) {
         float s = 0;
         if (k > 0) {
-            s += itemBias.data()[i] + Kernels.dot(userFactors.data(), u * k, itemFactors.data(), i * k, k);
+            s += itemBias.get(i, 0) + Kernels.dot(userFactors.block(u), userFactors.offset(u), itemFactors.block(i), itemFactors.offset(i), k);
         }
         if (kv > 0) {
-            s += vbias[i] + Kernels.dot(userVisual.data(), u * kv, proj, i * kv, kv);
+            s += vbias[i] + Kernels.dot(userVisual.block(u), userVisual.offset(u), proj, i * kv, kv);
         }
         return s;
     }
@@ -200,15 +200,15 @@ public final class VbprModel {
         final float[] itemMat = new float[items * w], itemOff = new float[items];
         for (int i = 0; i < items; i++) {
             if (k > 0) {
-                System.arraycopy(itemFactors.data(), i * k, itemMat, i * w, k);
-                itemOff[i] += itemBias.data()[i];
+                System.arraycopy(itemFactors.block(i), itemFactors.offset(i), itemMat, i * w, k);
+                itemOff[i] += itemBias.get(i, 0);
             }
             if (kv > 0) {
                 System.arraycopy(proj, i * kv, itemMat, i * w + k, kv);
                 itemOff[i] += vbias[i];
             }
         }
-        final float[] uf = k > 0 ? userFactors.data() : null, uv = kv > 0 ? userVisual.data() : null;
+        final Table uf = k > 0 ? userFactors : null, uv = kv > 0 ? userVisual : null;
         return new dev.sparsetrain.metrics.ranking.Scorer() {
             @Override
             public int numItems() { return items; }
@@ -216,8 +216,8 @@ public final class VbprModel {
             @Override
             public void scoreAll(int u, float[] out) {
                 float[] uvec = new float[w];
-                if (k > 0) System.arraycopy(uf, u * k, uvec, 0, k);
-                if (kv > 0) System.arraycopy(uv, u * kv, uvec, k, kv);
+                if (k > 0) System.arraycopy(uf.block(u), uf.offset(u), uvec, 0, k);
+                if (kv > 0) System.arraycopy(uv.block(u), uv.offset(u), uvec, k, kv);
                 for (int i = 0; i < items; i++) out[i] = itemOff[i] + Kernels.dot(uvec, 0, itemMat, i * w, w);
             }
         };
@@ -236,7 +236,7 @@ public final class VbprModel {
     /** Deep copy of the parameters (same features and transform). */
     public VbprModel copy() {
         VbprModel m = new VbprModel(variant, users, items, Math.max(k, 1), Math.max(kv, 1), features, transform, featureDim, features == null);
-        for (Table t : tables()) System.arraycopy(t.data(), 0, m.table(t.name()).data(), 0, t.data().length);
+        for (Table t : tables()) m.table(t.name()).copyFrom(t);
         if (servingOnly()) {
             System.arraycopy(proj, 0, m.proj, 0, proj.length);
             System.arraycopy(vbias, 0, m.vbias, 0, vbias.length);
@@ -248,7 +248,7 @@ public final class VbprModel {
 
     /** Copies parameters from a model of the same shape. */
     public void copyFrom(VbprModel o) {
-        for (Table t : tables()) System.arraycopy(o.table(t.name()).data(), 0, t.data(), 0, t.data().length);
+        for (Table t : tables()) t.copyFrom(o.table(t.name()));
         if (kv > 0) project(0, items);
     }
 
@@ -273,24 +273,24 @@ public final class VbprModel {
         final int k = this.k, kv = this.kv;
         final float[] gb = s.buf;
         if (k > 0) {
-            float[] uf = userFactors.data(), itf = itemFactors.data(), ib = itemBias.data();
-            int uo = u * k;
+            float[] uf = userFactors.block(u), iti = itemFactors.block(i), itj = itemFactors.block(j);
+            int uo = userFactors.offset(u), io = itemFactors.offset(i), jo = itemFactors.offset(j);
             if (!dropI && !dropJ) {
-                Kernels.sub(itf, i * k, itf, j * k, gb, Scratch.U, k);     // gamma_i - gamma_j
+                Kernels.sub(iti, io, itj, jo, gb, Scratch.U, k);     // gamma_i - gamma_j
             } else if (dropJ && !dropI) {
-                System.arraycopy(itf, i * k, gb, Scratch.U, k);             // gamma_i - 0
+                System.arraycopy(iti, io, gb, Scratch.U, k);             // gamma_i - 0
             } else if (dropI && !dropJ) {
-                System.arraycopy(itf, j * k, gb, Scratch.U, k);
+                System.arraycopy(itj, jo, gb, Scratch.U, k);
                 Kernels.scale(gb, Scratch.U, k, -1f);                       // 0 - gamma_j
             } else {
                 java.util.Arrays.fill(gb, Scratch.U, Scratch.U + k, 0f);
             }
             System.arraycopy(uf, uo, gb, s.gi, k);                    // gamma_u
-            x += (dropI ? 0f : ib[i]) - (dropJ ? 0f : ib[j]) + Kernels.dot(uf, uo, gb, Scratch.U, k);
+            x += (dropI ? 0f : itemBias.get(i, 0)) - (dropJ ? 0f : itemBias.get(j, 0)) + Kernels.dot(uf, uo, gb, Scratch.U, k);
         }
         if (kv > 0) {
-            float[] th = userVisual.data();
-            int to = u * kv;
+            float[] th = userVisual.block(u);
+            int to = userVisual.offset(u);
             Kernels.sub(proj, i * kv, proj, j * kv, gb, s.th, kv);     // p_i - p_j
             System.arraycopy(th, to, gb, s.thOld, kv);                // theta_u before its update
             x += Kernels.dot(th, to, gb, s.th, kv) + vbias[i] - vbias[j];

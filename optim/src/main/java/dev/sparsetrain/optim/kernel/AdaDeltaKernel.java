@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.AdaDelta;
 
@@ -7,7 +9,7 @@ import dev.sparsetrain.optim.transform.AdaDelta;
 final class AdaDeltaKernel extends RowKernel {
     private final double rhoD;
     private final float rho, eps;
-    private final float[] s, u;
+    private final Table s, u;
 
     AdaDeltaKernel(int rows, int dim, AdaDelta a) {
         super(rows, dim);
@@ -20,7 +22,8 @@ final class AdaDeltaKernel extends RowKernel {
 
     @Override
     public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
-        int so = row * dim;
+        int so = this.s.offset(row);
+        float[] s = this.s.block(row), u = this.u.block(row);
         float r1 = 1 - rho, u2 = 0, eff = 0;
         for (int i = 0; i < dim; i++) {
             float gv = g[go + i];
@@ -42,7 +45,8 @@ final class AdaDeltaKernel extends RowKernel {
     @Override
     public void decayIdle(int row, long k) {
         float f = (float) Math.pow(rhoD, (double) k);
-        int so = row * dim;
+        int so = this.s.offset(row);
+        float[] s = this.s.block(row), u = this.u.block(row);
         for (int i = 0; i < dim; i++) {
             s[so + i] *= f;
             u[so + i] *= f;
@@ -50,8 +54,8 @@ final class AdaDeltaKernel extends RowKernel {
     }
 
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
         s.put("square_avg", this.s);
         s.put("acc_delta", u);
         return s;
@@ -59,5 +63,5 @@ final class AdaDeltaKernel extends RowKernel {
 
     @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "square avg, delta avg: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? s : u)[row * dim + c]; }
+    @Override public float state(int slot, int row, int c) { return (slot == 0 ? s : u).get(row, c); }
 }

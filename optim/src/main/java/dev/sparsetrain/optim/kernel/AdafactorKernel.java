@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Adafactor;
 
@@ -7,7 +9,7 @@ import dev.sparsetrain.optim.transform.Adafactor;
 final class AdafactorKernel extends RowKernel {
     private final double beta2Decay, eps2, d, weightDecay;
     private final float eps1Sq;
-    private final float[] var;
+    private final Table var;
 
     AdafactorKernel(int rows, int dim, Adafactor a) {
         super(rows, dim);
@@ -31,7 +33,8 @@ final class AdafactorKernel extends RowKernel {
             float f = (float) (1 - lr * weightDecay);
             for (int i = 0; i < dim; i++) w[wo + i] *= f;
         }
-        int so = row * dim;
+        int so = this.var.offset(row);
+        float[] var = this.var.block(row);
         double u2 = 0;
         for (int i = 0; i < dim; i++) {
             float gv = g[go + i];
@@ -50,8 +53,8 @@ final class AdafactorKernel extends RowKernel {
     /** The schedule of the moment depends on t and the in-kernel decay on w: idle steps are replayed. */
     @Override public boolean quiescent(int row) { return false; }
 
-    @Override public java.util.Map<String, float[]> stateArrays() { return java.util.Map.of("variance", var); }
+    @Override public java.util.Map<String, Table> stateArrays() { return java.util.Map.of("variance", var); }
     @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "variance: 1 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return var[row * dim + c]; }
+    @Override public float state(int slot, int row, int c) { return var.get(row, c); }
 }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Adagrad;
 
@@ -7,7 +9,7 @@ import dev.sparsetrain.optim.transform.Adagrad;
 final class AdagradKernel extends RowKernel {
     private final double lrDecay;
     private final float eps;
-    private final float[] s;
+    private final Table s;
     private final OptimMath math = OptimMath.get();
 
     AdagradKernel(int rows, int dim, Adagrad a) {
@@ -19,7 +21,8 @@ final class AdagradKernel extends RowKernel {
 
     @Override
     public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
-        int so = row * dim;
+        int so = this.s.offset(row);
+        float[] s = this.s.block(row);
         float clr = (float) (lr / (1 + (t - 1) * lrDecay));
         float u2 = math.adagrad(w, wo, g, go, s, so, dim, clr, eps);
         if (stats != null) stats.addUpdate(gi, u2, clr * math.sumInverseDenominator(s, so, dim, 1f, eps) / dim);   // over elements with history
@@ -27,13 +30,13 @@ final class AdagradKernel extends RowKernel {
 
     @Override public boolean quiescent(int row) { return true; }
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
         s.put("sum", this.s);
         return s;
     }
 
     @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "sum of squares: 1 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return s[row * dim + c]; }
+    @Override public float state(int slot, int row, int c) { return s.get(row, c); }
 }

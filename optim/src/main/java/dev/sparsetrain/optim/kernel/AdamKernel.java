@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Adam;
 
@@ -11,7 +13,7 @@ final class AdamKernel extends RowKernel {
     private final double b1d, b2d;
     private final float b1, b2, eps;
     private final boolean sparseEps;
-    private final float[] m, v, vmax;
+    private final Table m, v, vmax;
     private final OptimMath math;
     /** Step-dependent scalars for the last (t, lr) seen; replaced once per step, read racily but consistently. */
     private volatile Bias bias = new Bias(-1, Float.NaN, 0, 0);
@@ -76,7 +78,8 @@ final class AdamKernel extends RowKernel {
             stepSize = (float) (sparseEps ? lr * Math.sqrt(bc2) / bc1 : lr / bc1);
             c = sparseEps ? 1f : (float) (1 / Math.sqrt(bc2));
         }
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), v = this.v.block(row), vmax = this.vmax == null ? null : this.vmax.block(row);
         float u2 = math.adam(w, wo, g, go, m, v, vmax, so, dim, b1, b2, c, eps, stepSize);
         if (stats != null) {
             float inv = math.sumInverseDenominator(vmax != null ? vmax : v, so, dim, c, eps);   // over elements with history
@@ -90,19 +93,20 @@ final class AdamKernel extends RowKernel {
         return p;
     }
 
-    @Override public boolean quiescent(int row) { return allZero(m, row * dim, dim); }
+    @Override public boolean quiescent(int row) { return allZero(m.block(row), m.offset(row), dim); }
 
     /** With m = 0: v decays as b2^k; vmax keeps its maximum. */
     @Override
     public void decayIdle(int row, long k) {
         float f = (float) Math.pow(b2d, (double) k);
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), v = this.v.block(row), vmax = this.vmax == null ? null : this.vmax.block(row);
         for (int i = 0; i < dim; i++) v[so + i] *= f;
     }
 
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
         s.put("m", m);
         s.put("v", v);
         if (vmax != null) s.put("vmax", vmax);
@@ -114,7 +118,7 @@ final class AdamKernel extends RowKernel {
 
     @Override
     public float state(int slot, int row, int c) {
-        float[] a = switch (slot) { case 0 -> m; case 1 -> v; default -> vmax; };
-        return a[row * dim + c];
+        Table a = switch (slot) { case 0 -> m; case 1 -> v; default -> vmax; };
+        return a.get(row, c);
     }
 }

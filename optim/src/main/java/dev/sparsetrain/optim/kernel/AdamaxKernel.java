@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Adamax;
 
@@ -7,7 +9,7 @@ import dev.sparsetrain.optim.transform.Adamax;
 final class AdamaxKernel extends RowKernel {
     private final double b1d, b2d;
     private final float b1, b2, eps;
-    private final float[] m, u;
+    private final Table m, u;
 
     AdamaxKernel(int rows, int dim, Adamax a) {
         super(rows, dim);
@@ -22,7 +24,8 @@ final class AdamaxKernel extends RowKernel {
 
     @Override
     public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), u = this.u.block(row);
         float clr = (float) (lr / (1 - Math.pow(b1d, (double) t)));
         float a1 = 1 - b1, u2 = 0, inv = 0;
         int k = 0;   // elements with a gradient history: the mean effective lr is over them
@@ -43,19 +46,20 @@ final class AdamaxKernel extends RowKernel {
         if (stats != null) stats.addUpdate(gi, u2, k == 0 ? 0 : clr * inv / k);
     }
 
-    @Override public boolean quiescent(int row) { return allZero(m, row * dim, dim); }
+    @Override public boolean quiescent(int row) { return allZero(m.block(row), m.offset(row), dim); }
 
     /** With m = 0: u_k = max(b2^k u_0, eps). */
     @Override
     public void decayIdle(int row, long k) {
         float f = (float) Math.pow(b2d, (double) k);
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), u = this.u.block(row);
         for (int i = 0; i < dim; i++) u[so + i] = Math.max(u[so + i] * f, eps);
     }
 
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
         s.put("exp_avg", m);
         s.put("exp_inf", u);
         return s;
@@ -63,5 +67,5 @@ final class AdamaxKernel extends RowKernel {
 
     @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "m, u: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : u)[row * dim + c]; }
+    @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : u).get(row, c); }
 }

@@ -1,12 +1,14 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Asgd;
 
 /** ASGD (see {@link Asgd}). State: ax, the running average of the weights. */
 final class AsgdKernel extends RowKernel {
     private final double lambd, alpha, t0;
-    private final float[] ax;
+    private final Table ax;
 
     AsgdKernel(int rows, int dim, Asgd a) {
         super(rows, dim);
@@ -22,7 +24,8 @@ final class AsgdKernel extends RowKernel {
         float eta = (float) (lr / Math.pow(1 + lambd * lr * prevStep, alpha));
         double mud = 1 / Math.max(1.0, prevStep - t0);
         float decay = (float) (1 - lambd * eta), mu = (float) mud;
-        int so = row * dim;
+        int so = this.ax.offset(row);
+        float[] ax = this.ax.block(row);
         float u2 = 0;
         for (int i = 0; i < dim; i++) {
             float old = w[wo + i];
@@ -37,8 +40,8 @@ final class AsgdKernel extends RowKernel {
     /** The average moves even when the weights do not: idle steps are replayed. */
     @Override public boolean quiescent(int row) { return false; }
 
-    @Override public java.util.Map<String, float[]> stateArrays() { return java.util.Map.of("ax", ax); }
+    @Override public java.util.Map<String, Table> stateArrays() { return java.util.Map.of("ax", ax); }
     @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "ax: 1 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return ax[row * dim + c]; }
+    @Override public float state(int slot, int row, int c) { return ax.get(row, c); }
 }

@@ -17,7 +17,8 @@ final class EveKernel extends MomentKernel {
         double td = (double) t;
         float stepSize = (float) (lr / (1 - Math.pow(b1d, td)));
         float c = (float) (feedback.d() / Math.sqrt(1 - Math.pow(b2d, td)));   // d * sqrt(v_hat) = c * sqrt(v)
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), v = this.v.block(row);
         float a1 = 1 - b1, a2 = 1 - b2, u2 = 0, inv = 0;
         for (int i = 0; i < dim; i++) {
             float gv = g[go + i];

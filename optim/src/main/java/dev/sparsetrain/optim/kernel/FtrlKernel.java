@@ -1,12 +1,14 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Ftrl;
 
 /** FTRL-Proximal per coordinate (see {@link Ftrl}); lr is alpha. State: z, n. Arithmetic in double. */
 final class FtrlKernel extends RowKernel {
     private final double beta, l1, l2;
-    private final float[] z, n;
+    private final Table z, n;
 
     FtrlKernel(int rows, int dim, Ftrl f) {
         super(rows, dim);
@@ -19,7 +21,8 @@ final class FtrlKernel extends RowKernel {
 
     @Override
     public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
-        int so = row * dim;
+        int so = this.z.offset(row);
+        float[] z = this.z.block(row), n = this.n.block(row);
         double alpha = lr;
         double u2 = 0, eff = 0;
         for (int i = 0; i < dim; i++) {
@@ -49,7 +52,8 @@ final class FtrlKernel extends RowKernel {
     public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lrFirst, float lrLast,
                                   float coupledL2, float wd) {
         if (coupledL2 != 0f) return false; // coupled L2 enters z through the gradient: loop
-        int so = row * dim;
+        int so = this.z.offset(row);
+        float[] z = this.z.block(row), n = this.n.block(row);
         double alpha = lrLast;
         for (int i = 0; i < dim; i++) {
             double zi = z[so + i];
@@ -59,8 +63,8 @@ final class FtrlKernel extends RowKernel {
         return true;
     }
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
         s.put("z", z);
         s.put("n", n);
         return s;
@@ -68,5 +72,5 @@ final class FtrlKernel extends RowKernel {
 
     @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "z, n: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? z : n)[row * dim + c]; }
+    @Override public float state(int slot, int row, int c) { return (slot == 0 ? z : n).get(row, c); }
 }

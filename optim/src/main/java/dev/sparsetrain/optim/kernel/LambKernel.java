@@ -16,7 +16,8 @@ final class LambKernel extends MomentKernel {
     public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
         double td = (double) t;
         float ibc1 = (float) (1 / (1 - Math.pow(b1d, td))), ibc2 = (float) (1 / (1 - Math.pow(b2d, td)));
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), v = this.v.block(row);
         float a1 = 1 - b1, a2 = 1 - b2;
         double w2 = 0, r2 = 0;
         for (int i = 0; i < dim; i++) {
@@ -39,7 +40,7 @@ final class LambKernel extends MomentKernel {
         if (stats != null) stats.addUpdate(gi, (double) step * step * r2, step);
     }
 
-    @Override public boolean quiescent(int row) { return wd == 0f && allZero(m, row * dim, dim); }
+    @Override public boolean quiescent(int row) { return wd == 0f && allZero(m.block(row), m.offset(row), dim); }
 
     @Override public String describeState() { return "momentum1, momentum2: 2 x dim floats"; }
 }

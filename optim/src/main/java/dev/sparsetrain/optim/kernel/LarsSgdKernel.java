@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.LarsSgd;
 
@@ -7,7 +9,7 @@ import dev.sparsetrain.optim.transform.LarsSgd;
 final class LarsSgdKernel extends RowKernel {
     private final double eta, wdd;
     private final float momentum, wd;
-    private final float[] m;
+    private final Table m;
 
     LarsSgdKernel(int rows, int dim, LarsSgd l) {
         super(rows, dim);
@@ -27,7 +29,8 @@ final class LarsSgdKernel extends RowKernel {
         }
         double wn = Math.sqrt(w2), den = Math.sqrt(g2) + wdd * wn;
         float local = den > 0 ? (float) (lr * eta * wn / den) : 0f;
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row);
         float u2 = 0;
         for (int i = 0; i < dim; i++) {
             float mv = momentum * m[so + i] + local * (g[go + i] + wd * w[wo + i]);
@@ -38,10 +41,10 @@ final class LarsSgdKernel extends RowKernel {
         if (stats != null) stats.addUpdate(gi, u2, local);
     }
 
-    @Override public boolean quiescent(int row) { return wd == 0f && allZero(m, row * dim, dim); }
+    @Override public boolean quiescent(int row) { return wd == 0f && allZero(m.block(row), m.offset(row), dim); }
 
-    @Override public java.util.Map<String, float[]> stateArrays() { return java.util.Map.of("momentum1", m); }
+    @Override public java.util.Map<String, Table> stateArrays() { return java.util.Map.of("momentum1", m); }
     @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "momentum1: 1 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return m[row * dim + c]; }
+    @Override public float state(int slot, int row, int c) { return m.get(row, c); }
 }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 /**
  * The shared part of the Adam-family row kernels that keep a first and a second moment per element
  * (NAdam, RAdam, Eve, LAMB): the {@code m} and {@code v} state tables, the betas and eps, and what
@@ -12,7 +14,7 @@ abstract class MomentKernel extends RowKernel {
     protected final double b1d, b2d;
     protected final float b1, b2, eps;
     /** First and second moments, {@code rows x dim} each. */
-    protected final float[] m, v;
+    protected final Table m, v;
     private final String mName, vName;
 
     protected MomentKernel(int rows, int dim, double beta1, double beta2, double eps, String mName, String vName) {
@@ -28,18 +30,19 @@ abstract class MomentKernel extends RowKernel {
         this.vName = vName;
     }
 
-    @Override public boolean quiescent(int row) { return allZero(m, row * dim, dim); }
+    @Override public boolean quiescent(int row) { return allZero(m.block(row), m.offset(row), dim); }
 
     @Override
     public void decayIdle(int row, long k) {
         float f = (float) Math.pow(b2d, (double) k);
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), v = this.v.block(row);
         for (int i = 0; i < dim; i++) v[so + i] *= f;
     }
 
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
         s.put(mName, m);
         s.put(vName, v);
         return s;
@@ -47,5 +50,5 @@ abstract class MomentKernel extends RowKernel {
 
     @Override public long stateBytesPerRow() { return 8L * dim; }
 
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : v)[row * dim + c]; }
+    @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : v).get(row, c); }
 }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Sgd;
 
@@ -7,7 +9,7 @@ import dev.sparsetrain.optim.transform.Sgd;
 final class MomentumKernel extends RowKernel {
     private final float mu, damp;
     private final boolean nesterov;
-    private final float[] b;
+    private final Table b;
     private final OptimMath math = OptimMath.get();
 
     MomentumKernel(int rows, int dim, Sgd s) {
@@ -20,11 +22,11 @@ final class MomentumKernel extends RowKernel {
 
     @Override
     public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
-        float u2 = math.momentum(w, wo, g, go, b, row * dim, dim, mu, damp, nesterov, first, lr);
+        float u2 = math.momentum(w, wo, g, go, b.block(row), b.offset(row), dim, mu, damp, nesterov, first, lr);
         if (stats != null) stats.addUpdate(gi, u2, lr);
     }
 
-    @Override public boolean quiescent(int row) { return allZero(b, row * dim, dim); }
+    @Override public boolean quiescent(int row) { return allZero(b.block(row), b.offset(row), dim); }
 
     /**
      * k idle steps with constant lr. Without decay: b_j = mu^j b_0, so
@@ -46,7 +48,8 @@ final class MomentumKernel extends RowKernel {
     public boolean idleClosedForm(int row, float[] w, int wo, long t0, long k, boolean constantLr, float lr, float lrLast,
                                   float l2, float wd) {
         if (!constantLr) return false;
-        int so = row * dim;
+        int so = this.b.offset(row);
+        float[] b = this.b.block(row);
         if (l2 == 0f && wd == 0f) {
             if (t0 == 1) return false;   // the loop: quiescent at once for a row never touched
             double muk = Math.pow(mu, (double) k);
@@ -99,13 +102,13 @@ final class MomentumKernel extends RowKernel {
     }
 
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
         s.put("momentum_buffer", b);
         return s;
     }
 
     @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "momentum buffer: 1 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return b[row * dim + c]; }
+    @Override public float state(int slot, int row, int c) { return b.get(row, c); }
 }

@@ -40,7 +40,8 @@ final class NAdamKernel extends MomentKernel {
 
     @Override
     public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), v = this.v.block(row);
         double bc2 = 1 - Math.pow(b2d, (double) t);
         double mu = mu(t), muNext = mu(t + 1);
         double p = product(t);

@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.core.Kernels;
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.PartialRowwiseAdam;
@@ -8,7 +10,8 @@ import dev.sparsetrain.optim.transform.PartialRowwiseAdam;
 final class PartialRowwiseAdamKernel extends RowKernel {
     private final double b1d, b2d;
     private final float b1, b2, eps;
-    private final float[] m, v;
+    private final Table m, vT;
+    private final float[] v;
 
     PartialRowwiseAdamKernel(int rows, int dim, PartialRowwiseAdam a) {
         super(rows, dim);
@@ -18,7 +21,8 @@ final class PartialRowwiseAdamKernel extends RowKernel {
         b2 = (float) b2d;
         eps = (float) a.eps();
         m = slots(rows, dim, 0f);
-        v = new float[rows];
+        vT = new Table("momentum2", rows, 1, Table.Kind.EMBEDDING, Table.Layout.FLAT);
+        v = vT.data();
     }
 
     @Override
@@ -29,7 +33,8 @@ final class PartialRowwiseAdamKernel extends RowKernel {
         v[row] = vt;
         float den = (float) Math.sqrt(vt / (1 - Math.pow(b2d, td))) + eps;
         float step = (float) (lr / (1 - Math.pow(b1d, td))) / den;
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row);
         float a1 = 1 - b1, u2 = 0;
         for (int i = 0; i < dim; i++) {
             float mv = b1 * m[so + i] + a1 * g[go + i];
@@ -41,19 +46,19 @@ final class PartialRowwiseAdamKernel extends RowKernel {
         if (stats != null) stats.addUpdate(gi, u2, step);
     }
 
-    @Override public boolean quiescent(int row) { return allZero(m, row * dim, dim); }
+    @Override public boolean quiescent(int row) { return allZero(m.block(row), m.offset(row), dim); }
 
     @Override public void decayIdle(int row, long k) { v[row] *= (float) Math.pow(b2d, (double) k); }
 
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
         s.put("momentum1", m);
-        s.put("momentum2", v);
+        s.put("momentum2", vT);
         return s;
     }
 
     @Override public long stateBytesPerRow() { return 4L * dim + 4; }
     @Override public String describeState() { return "momentum1: dim floats, momentum2: 1 float per row"; }
-    @Override public float state(int slot, int row, int c) { return slot == 0 ? m[row * dim + c] : v[row]; }
+    @Override public float state(int slot, int row, int c) { return slot == 0 ? m.get(row, c) : v[row]; }
 }

@@ -25,7 +25,8 @@ final class RAdamKernel extends MomentKernel {
         } else {
             stepSize = (float) (lr / bc1);
         }
-        int so = row * dim;
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), v = this.v.block(row);
         float a1 = 1 - b1, a2 = 1 - b2, u2 = 0, inv = 0;
         for (int i = 0; i < dim; i++) {
             float gv = g[go + i];

@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.RmsProp;
 
@@ -7,7 +9,7 @@ import dev.sparsetrain.optim.transform.RmsProp;
 final class RmsPropKernel extends RowKernel {
     private final double alphaD;
     private final float alpha, eps, mom;
-    private final float[] s, a, b;
+    private final Table s, a, b;
 
     RmsPropKernel(int rows, int dim, RmsProp r) {
         super(rows, dim);
@@ -22,7 +24,8 @@ final class RmsPropKernel extends RowKernel {
 
     @Override
     public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
-        int so = row * dim;
+        int so = this.s.offset(row);
+        float[] s = this.s.block(row), a = this.a == null ? null : this.a.block(row), b = this.b == null ? null : this.b.block(row);
         float a1 = 1 - alpha, u2 = 0, inv = 0;
         int k = 0;   // elements with a gradient history: the mean effective lr is over them
         for (int i = 0; i < dim; i++) {
@@ -55,12 +58,13 @@ final class RmsPropKernel extends RowKernel {
         if (stats != null) stats.addUpdate(gi, u2, k == 0 ? 0 : lr * inv / k);
     }
 
-    @Override public boolean quiescent(int row) { return b == null || allZero(b, row * dim, dim); }
+    @Override public boolean quiescent(int row) { return b == null || allZero(b.block(row), b.offset(row), dim); }
 
     @Override
     public void decayIdle(int row, long k) {
         float f = (float) Math.pow(alphaD, (double) k);
-        int so = row * dim;
+        int so = this.s.offset(row);
+        float[] s = this.s.block(row), a = this.a == null ? null : this.a.block(row), b = this.b == null ? null : this.b.block(row);
         for (int i = 0; i < dim; i++) {
             s[so + i] *= f;
             if (a != null) a[so + i] *= f;
@@ -68,8 +72,8 @@ final class RmsPropKernel extends RowKernel {
     }
 
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
         s.put("square_avg", this.s);
         if (a != null) s.put("grad_avg", a);
         if (b != null) s.put("momentum_buffer", b);
@@ -82,8 +86,8 @@ final class RmsPropKernel extends RowKernel {
     /** Slots in order: s, then a (when centered), then b (with momentum). */
     @Override
     public float state(int slot, int row, int c) {
-        float[] x = slot == 0 ? s : (slot == 1 && a != null) ? a : b;
+        Table x = slot == 0 ? s : (slot == 1 && a != null) ? a : b;
         if (x == null) throw new IndexOutOfBoundsException("rmsprop has no state slot " + slot);
-        return x[row * dim + c];
+        return x.get(row, c);
     }
 }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.AdaDelta;
 import dev.sparsetrain.optim.transform.Adafactor;
@@ -22,7 +24,8 @@ import dev.sparsetrain.optim.transform.Sgd;
 
 /**
  * The optimizer part of a fused row update for one table: final primitive hyperparameters and the
- * table's state arrays (row {@code r}'s state at {@code r * dim}) in final fields, one
+ * table's state tables (row {@code r}'s state at {@code offset(r)} in {@code block(r)}, chunked like
+ * the parameter table past one array; one-per-row state in one flat array at {@code r}) in final fields, one
  * straight-line loop per call. The runtime applies clipping, weight decay and projections around
  * it; nothing here is called per element.
  *
@@ -77,12 +80,12 @@ public abstract class RowKernel {
     }
 
     /**
-     * The kernel's state arrays by name (PyTorch's state names where they exist, e.g. "m", "v" for
-     * Adam), live: row {@code r}'s state at {@code r * dim} ({@code r} for one-per-row state such as
-     * row-wise AdaGrad). Empty for stateless kernels. Used to save and restore optimizer state;
+     * The kernel's state tables by name (PyTorch's state names where they exist, e.g. "m", "v" for
+     * Adam), live: {@code rows x dim}, or {@code rows x 1} for one-per-row state such as row-wise
+     * AdaGrad. Empty for stateless kernels. Used to save and restore optimizer state;
      * every other value a kernel holds is a cache derived from its hyperparameters and the step.
      */
-    public java.util.Map<String, float[]> stateArrays() {
+    public java.util.Map<String, dev.sparsetrain.core.Table> stateArrays() {
         return java.util.Map.of();
     }
 
@@ -134,14 +137,49 @@ public abstract class RowKernel {
         };
     }
 
+    /**
+     * Floats of state per row that {@link #create} will allocate for {@code o} on a table of width
+     * {@code dim} (the same count {@link #stateBytesPerRow} reports afterwards), so that a table
+     * whose state would not fit the heap is refused before anything is allocated.
+     */
+    public static long stateFloatsPerRow(OptimizerTransform o, int dim) {
+        long d = dim;
+        return switch (o) {
+            case Sgd s -> s.momentum() == 0 ? 0 : d;
+            case Adagrad a -> d;
+            case RowwiseAdagrad a -> 1;
+            case RmsProp r -> d * (1 + (r.centered() ? 1 : 0) + (r.momentum() != 0 ? 1 : 0));
+            case AdaDelta a -> 2 * d;
+            case Adam a -> d * (a.amsgrad() ? 3 : 2);
+            case Adamax a -> 2 * d;
+            case NAdam n -> 2 * d;
+            case Ftrl f -> 2 * d;
+            case RAdam r -> 2 * d;
+            case Rprop r -> 2 * d;
+            case Asgd a -> d;
+            case Adafactor a -> d;
+            case Eve e -> 2 * d;
+            case Lamb l -> 2 * d;
+            case LarsSgd l -> d;
+            case PartialRowwiseAdam p -> d + 1;
+        };
+    }
+
     static boolean allZero(float[] a, int off, int n) {
         for (int i = 0; i < n; i++) if (a[off + i] != 0f) return false;
         return true;
     }
 
-    static float[] slots(int rows, int dim, float init) {
-        float[] a = new float[Math.multiplyExact(rows, dim)];
-        if (init != 0f) java.util.Arrays.fill(a, init);
+    /**
+     * A per-element state table of {@code rows x dim}, in the layout the parameter table of that
+     * size gets ({@link Table.Layout#AUTO}: chunked past one array, or as
+     * {@value Table#LAYOUT_PROPERTY} says), so that Adam's {@code 2 x rows x dim} floats need
+     * no single array either. Kernels look the chunk up once per row ({@code block(row)},
+     * {@code offset(row)}) and then run their flat loops on it.
+     */
+    static Table slots(int rows, int dim, float init) {
+        Table a = new Table("state", rows, dim, Table.Kind.EMBEDDING);
+        if (init != 0f) a.fill(init);
         return a;
     }
 }

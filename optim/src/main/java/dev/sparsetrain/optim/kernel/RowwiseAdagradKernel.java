@@ -1,6 +1,7 @@
 package dev.sparsetrain.optim.kernel;
 
 import dev.sparsetrain.core.Kernels;
+import dev.sparsetrain.core.Table;
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.RowwiseAdagrad;
 
@@ -10,12 +11,14 @@ import dev.sparsetrain.optim.transform.RowwiseAdagrad;
  */
 final class RowwiseAdagradKernel extends RowKernel {
     private final float eps;
+    private final Table accT;
     private final float[] acc;
 
     RowwiseAdagradKernel(int rows, int dim, RowwiseAdagrad a) {
         super(rows, dim);
         eps = (float) a.eps();
-        acc = new float[rows];
+        accT = new Table("momentum1", rows, 1, Table.Kind.EMBEDDING, Table.Layout.FLAT);
+        acc = accT.data();
         java.util.Arrays.fill(acc, (float) a.initialAccumulatorValue());
     }
 
@@ -31,9 +34,9 @@ final class RowwiseAdagradKernel extends RowKernel {
 
     @Override public boolean quiescent(int row) { return true; }
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
-        s.put("momentum1", acc);
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
+        s.put("momentum1", accT);
         return s;
     }
 

@@ -1,12 +1,14 @@
 package dev.sparsetrain.optim.kernel;
 
+import dev.sparsetrain.core.Table;
+
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Rprop;
 
 /** Rprop (see {@link Rprop}). State: prev (the last applied gradient), step_size. */
 final class RpropKernel extends RowKernel {
     private final float etaMinus, etaPlus, min, max;
-    private final float[] prev, step;
+    private final Table prev, step;
 
     RpropKernel(int rows, int dim, Rprop r) {
         super(rows, dim);
@@ -20,7 +22,8 @@ final class RpropKernel extends RowKernel {
 
     @Override
     public void apply(int row, float[] w, int wo, float[] g, int go, double gSq, long t, boolean first, float lr, GroupStats stats, int gi) {
-        int so = row * dim;
+        int so = this.prev.offset(row);
+        float[] prev = this.prev.block(row), step = this.step.block(row);
         if (first) {
             java.util.Arrays.fill(prev, so, so + dim, 0f);
             java.util.Arrays.fill(step, so, so + dim, lr);
@@ -43,18 +46,19 @@ final class RpropKernel extends RowKernel {
     }
 
     /** A zero gradient never moves the weights; the state is only settled once the row is initialised. */
-    @Override public boolean quiescent(int row) { return allZero(prev, row * dim, dim) && !allZero(step, row * dim, dim); }
+    @Override public boolean quiescent(int row) { return allZero(prev.block(row), prev.offset(row), dim) && !allZero(step.block(row), step.offset(row), dim); }
 
     /** With prev = 0 and g = 0: the factor is 1, step sizes are clamped (idempotent), prev stays 0. */
     @Override
     public void decayIdle(int row, long k) {
-        int so = row * dim;
+        int so = this.prev.offset(row);
+        float[] prev = this.prev.block(row), step = this.step.block(row);
         for (int i = 0; i < dim; i++) step[so + i] = Math.min(Math.max(step[so + i], min), max);
     }
 
     @Override
-    public java.util.Map<String, float[]> stateArrays() {
-        java.util.Map<String, float[]> s = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Table> stateArrays() {
+        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
         s.put("prev", prev);
         s.put("step_size", step);
         return s;
@@ -62,5 +66,5 @@ final class RpropKernel extends RowKernel {
 
     @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "prev, step_size: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? prev : step)[row * dim + c]; }
+    @Override public float state(int slot, int row, int c) { return (slot == 0 ? prev : step).get(row, c); }
 }
