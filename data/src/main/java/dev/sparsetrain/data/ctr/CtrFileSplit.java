@@ -48,8 +48,7 @@ public record CtrFileSplit(CtrData train, CtrData test, String description, Feat
         FeatureEncoder enc = FeatureEncoder.fit(trainRaw, encoding);
         String desc = String.format("%s: %d rows read%s; train rows 1-%d, test rows %d-%d (file order); %s", data, n,
                 raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped, first: " + raw.firstSkipped() + ")" : "", tr, tr + 1,
-                tr + te, encoding.minCount() > 0 ? "vocabulary min count " + encoding.minCount() + ", cap " + encoding.buckets()
-                        : "hashing into " + encoding.buckets() + " buckets");
+                tr + te, encoding.describeIds());
         return new CtrFileSplit(enc.encode(trainRaw), enc.encode(testRaw), desc, enc,
                 new EncoderState(format.toLowerCase(Locale.ROOT), schema, enc), FeatureEncoder.wideDenseColumns(trainRaw, encoding.dense()));
     }
