@@ -67,6 +67,16 @@ public final class MiniBatch implements Trainable, AutoCloseable {
          */
         int beginEpoch(int epoch, MiniBatch trainer);
 
+        /**
+         * Called on the training thread before batch number {@code batch} (counted over the whole
+         * run) runs, with its samples {@code [from, from + count)} of the epoch's layout: where a
+         * model changes its id -&gt; row mapping in stream order (dynamic embedding tables).
+         */
+        default void beforeBatch(long batch, int from, int count, MiniBatch trainer) {}
+
+        /** Extra text for the progress line (e.g. a dynamic table's ids and memory); empty by default. */
+        default String progressNote() { return ""; }
+
         /** Adds regularizer gradients to sparse table {@code i}'s summed batch gradient before the step. */
         default void beforeStep(int i, RowBatch summed) {}
 
@@ -227,6 +237,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
             batchRows = Math.min(batchSize, n - batchFrom);
             chunksThisBatch = (batchRows + CHUNK - 1) / CHUNK;
             batchCounter++;
+            model.beforeBatch(batchCounter, batchFrom, batchRows, this);
             workers.run(trainTask, chunksThisBatch);
             workers.run(stepTask, shards.size());
             trainNanos += System.nanoTime() - t0;
@@ -250,8 +261,8 @@ public final class MiniBatch implements Trainable, AutoCloseable {
                 winSamples = winPos = 0;
             }
             if (progress != null) {
-                progress.update(seen, String.format(Locale.ROOT, "%s %.4f  %s samples/s", model.figureName(), running,
-                        Progress.human(seen / Math.max(1e-9, trainNanos / 1e9))));
+                progress.update(seen, String.format(Locale.ROOT, "%s %.4f  %s samples/s%s", model.figureName(), running,
+                        Progress.human(seen / Math.max(1e-9, trainNanos / 1e9)), model.progressNote()));
             }
             // a second window for the hook: the samples since its previous call, so that every
             // curve point has its own figure
