@@ -12,9 +12,9 @@ package dev.sparsetrain.data.ctr;
  *     admitAfter &gt; 1 and sketch.increment(id) &lt; admitAfter
  *                               -&gt; return 0 (default row; a default-row hit)
  *     a row is free (never used, or expired under TTL) -&gt; give it to id
- *     LFU: the row v with the lowest decayed count c_v 2^(-(t - t_v)/H), unless v occurred in
- *          this step -&gt; evict v's id, give v to id (v is reported by {@link #reassigned} so the
- *          caller reinitialises its weights and optimizer state before use)
+ *     LFU: the row v with the lowest decayed count c_v 2^(-(t - t_v)/H) among the rows whose id
+ *          did not occur in this step -&gt; evict v's id, give v to id (v is reported by
+ *          {@link #reassigned} so the caller reinitialises its weights and optimizer state before use)
  *     otherwise                 -&gt; return 0
  *   beginStep(t), TTL only:     free every row whose id last occurred before t - ttl
  *   rowFor(id):                 the id's row or 0 (prediction; read-only, no admission)
@@ -51,6 +51,7 @@ public final class DynamicIdMap {
     private int[] free = new int[16];
     private int freeSize;
     private int[] reassigned = new int[16];
+    private int[] pinned = new int[16];
     private int reassignedSize;
     private long admissions, evictions, expirations, defaultHits, observations;
 
@@ -89,7 +90,7 @@ public final class DynamicIdMap {
     /** Memory of the map, the per-row bookkeeping and the admission sketch, in bytes. */
     public long bytes() {
         long b = 13L * idToRow.slots() + 8L * idOfRow.length + 8L * count.length + 8L * last.length + 4L * pos.length
-                + 4L * heap.length + 4L * free.length + 4L * reassigned.length;
+                + 4L * heap.length + 4L * free.length + 4L * reassigned.length + 4L * pinned.length;
         return sketch == null ? b : b + sketch.bytes();
     }
 
@@ -174,9 +175,18 @@ public final class DynamicIdMap {
             return r;
         }
         if (!lfu || heapSize == 0) return 0;
-        int v = heap[0];
-        if (last[v] == t) return 0;   // the weakest row occurred in this very step: keep it (its row is in use by this batch)
-        removeAt(0);
+        // the weakest row whose id did not occur in this step (rows of this step are in use by its batch):
+        // rows of this step on top of the heap are set aside and put back
+        int aside = 0;
+        while (heapSize > 0 && last[heap[0]] == t) {
+            if (aside == pinned.length) pinned = java.util.Arrays.copyOf(pinned, pinned.length * 2);
+            pinned[aside++] = heap[0];
+            removeAt(0);
+        }
+        int v = heapSize > 0 ? heap[0] : 0;
+        if (v > 0) removeAt(0);
+        for (int i = 0; i < aside; i++) insert(pinned[i]);
+        if (v == 0) return 0;   // every row is in use by this step's batch
         idToRow.remove(idOfRow[v]);
         evictions++;
         addReassigned(v);
