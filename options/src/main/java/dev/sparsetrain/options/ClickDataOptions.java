@@ -71,14 +71,8 @@ public final class ClickDataOptions {
             + "(the bare mode is the default). Default: hash, or vocab when --min-count >= 1.")
     private String ids;
 
-    @Option(names = "--admit-after", paramLabel = "N", defaultValue = "1", description = "Dynamic tables: an id gets its own row at its N-th "
-            + "training occurrence (counted in a bounded count-min sketch); before that it uses the feature's default row. Default: ${DEFAULT-VALUE}.")
-    private int admitAfter;
-
-    @Option(names = "--evict", paramLabel = "POLICY", defaultValue = "lfu", description = "Dynamic tables, when no row is free: lfu (replace the "
-            + "row with the lowest decayed count; counts halve every 1000 steps, or lfu:HALF_LIFE_STEPS) or ttl:STEPS (free rows whose id did "
-            + "not occur for STEPS mini-batches). Default: ${DEFAULT-VALUE}.")
-    private String evict;
+    @picocli.CommandLine.Mixin
+    private DynamicIdOptions dynamicOptions = new DynamicIdOptions();
 
     @Option(names = "--dense", defaultValue = "log1p", description = "Dense transform: none, log1p, standardize, log1p_standardize. Default: ${DEFAULT-VALUE}.")
     private String dense;
@@ -97,7 +91,7 @@ public final class ClickDataOptions {
      * dynamic tables without a dynamic feature, and bad values, are refused in one line.
      */
     public IdSpec idSpec() {
-        DynamicIdConfig dyn = DynamicIdConfig.parse(Math.max(2, buckets), admitAfter, evict);
+        DynamicIdConfig dyn = dynamicOptions.config(buckets);
         IdSpec spec = ids == null ? IdSpec.legacy(minCount) : IdSpec.parse(ids, dyn);
         if (!spec.uses(IdMode.DYNAMIC)) {
             for (String o : new String[] {"--admit-after", "--evict"}) {
