@@ -25,6 +25,8 @@ public record EncoderConfig(DenseTransform dense, int buckets, int minCount, lon
         if (buckets < 1) throw new BadInputException("encoder: buckets=" + buckets + ", must be >= 1");
         if (minCount < 0) throw new BadInputException("encoder: minCount=" + minCount + ", must be >= 0 (0 = hashing)");
         if (ids == null) ids = IdSpec.legacy(minCount);
+        // the dynamic tables' capacity is the bucket count (equal rows to hashing), whatever the caller put there
+        ids = new IdSpec(ids.defaultMode(), ids.perFeature(), ids.dynamic().withCapacity(Math.max(2, buckets)));
         if (ids.uses(IdMode.VOCAB) && minCount < 1) throw new BadInputException("encoder: vocabulary ids need minCount >= 1 (--min-count), got " + minCount);
         if (ids.uses(IdMode.DYNAMIC) && buckets < 2) {
             throw new BadInputException("--buckets " + buckets + ": a dynamic table needs >= 2 rows (its default row and one id row)");

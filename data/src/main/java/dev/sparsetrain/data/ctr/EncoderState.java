@@ -69,7 +69,8 @@ public record EncoderState(String format, CtrSchema schema, FeatureEncoder encod
         n.put("buckets", c.buckets());
         n.put("minCount", c.minCount());
         n.put("hashSeed", c.hashSeed());
-        if (!c.ids().equals(IdSpec.legacy(c.minCount()))) {
+        IdSpec legacy = IdSpec.legacy(c.minCount());
+        if (c.ids().defaultMode() != legacy.defaultMode() || !c.ids().perFeature().isEmpty()) {
             // per-feature id modes (written only when they differ from the minCount rule, so older files stay byte-identical)
             n.put("ids", c.ids().format());
             if (c.ids().uses(IdMode.DYNAMIC)) {
