@@ -64,6 +64,21 @@ public final class FeatureEncoder {
     /** The id mode of feature {@code f}. */
     public IdMode mode(int f) { return config.modeOf(names[f]); }
 
+    /**
+     * Per feature the dynamic table settings (capacity = buckets), null for hashed and vocabulary
+     * features; null when no feature is dynamic. What {@code new SparseNN(..., dynamic)} takes.
+     */
+    public DynamicIdConfig[] dynamicTables() {
+        boolean[] d = dynamicFeatures();
+        DynamicIdConfig[] out = null;
+        for (int f = 0; f < d.length; f++) {
+            if (!d[f]) continue;
+            if (out == null) out = new DynamicIdConfig[d.length];
+            out[f] = config.dynamicConfig();
+        }
+        return out;
+    }
+
     /** Per feature: whether it is a dynamic table (its encoded rows carry raw ids). */
     public boolean[] dynamicFeatures() {
         boolean[] d = new boolean[names.length];
