@@ -105,6 +105,17 @@ public final class ClickDataOptions {
     }
 
     /**
+     * Refuses {@code --ids} with a dynamic feature in one line, for a trainer that has no dynamic
+     * tables (it would otherwise train on the dynamic features' hashed fallback rows without
+     * saying so); {@code who} names it, e.g. "SparkCtrMain".
+     */
+    public void refuseDynamicIds(String who) {
+        if (ids != null && idSpec().uses(IdMode.DYNAMIC)) {
+            throw new BadInputException("--ids " + ids + ": " + who + " has no dynamic embedding tables; use hash or vocab (ctr-train has dynamic tables)");
+        }
+    }
+
+    /**
      * The dynamic table settings per feature of data loaded by {@link #load} (null entries for
      * hashed and vocabulary features; null when no feature is dynamic), for
      * {@code new SparseNN(..., dynamic)}: capacity = the feature's table rows.
