@@ -91,7 +91,7 @@ final class ClickBatches implements MiniBatch.Model {
 
     /** Dynamic tables: admission and eviction over the batch's ids, in batch order (see {@link SparseArch#observe}). */
     @Override
-    public void beforeBatch(long batch, int from, int count, MiniBatch trainer) {
+    public void beforeForward(long batch, int from, int count, MiniBatch trainer) {
         if (model.sparseArch.dyn != null) model.sparseArch.observe(data, identity, from, count, batch, trainer.optimizers());
     }
 

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * <p>A dynamic feature ({@link DynamicIdMap}) looks its rows up by raw id
  * ({@link CtrData#rawIds}) instead of reading them from {@link CtrData#ids}. Its map changes only
  * in {@link #observe}, called once per mini-batch on one thread before the batch's forward
- * passes (the trainer's {@code beforeBatch}); workers then only read it. So admission and
+ * passes (the trainer's {@code beforeForward}); workers then only read it. So admission and
  * eviction follow the stream in batch order, at batch granularity: an id admitted by its
  * {@code admitAfter}-th occurrence uses its new row for all its occurrences in that batch, and an
  * id occurring in a batch is never evicted during it.

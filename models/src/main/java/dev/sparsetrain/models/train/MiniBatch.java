@@ -68,11 +68,12 @@ public final class MiniBatch implements Trainable, AutoCloseable {
         int beginEpoch(int epoch, MiniBatch trainer);
 
         /**
-         * Called on the training thread before batch number {@code batch} (counted over the whole
-         * run) runs, with its samples {@code [from, from + count)} of the epoch's layout: where a
-         * model changes its id -&gt; row mapping in stream order (dynamic embedding tables).
+         * Called on the training thread right before the chunks of batch number {@code batch}
+         * (counted over the whole run) run, with its samples {@code [from, from + count)} of the
+         * epoch's layout: where a model changes its id -&gt; row mapping in stream order (dynamic
+         * embedding tables), with {@code trainer}'s optimizers at hand to reset reused rows.
          */
-        default void beforeBatch(long batch, int from, int count, MiniBatch trainer) {}
+        default void beforeForward(long batch, int from, int count, MiniBatch trainer) {}
 
         /** Extra text for the progress line (e.g. a dynamic table's ids and memory); empty by default. */
         default String progressNote() { return ""; }
@@ -237,7 +238,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
             batchRows = Math.min(batchSize, n - batchFrom);
             chunksThisBatch = (batchRows + CHUNK - 1) / CHUNK;
             batchCounter++;
-            model.beforeBatch(batchCounter, batchFrom, batchRows, this);
+            model.beforeForward(batchCounter, batchFrom, batchRows, this);
             workers.run(trainTask, chunksThisBatch);
             workers.run(stepTask, shards.size());
             trainNanos += System.nanoTime() - t0;
