@@ -588,4 +588,21 @@ public final class Optimizer {
 
     /** How many updates row {@code row} of {@code table} has received. */
     public int rowUpdateCount(Table table, int row) { return runtime(table).rowCount[row]; }
+
+    /** Whether {@code table} is one of this optimizer's tables (a sharded trainer asks each shard). */
+    public boolean holds(Table table) {
+        TableRuntime t = byTable.get(table.name());
+        return t != null && t.table == table;
+    }
+
+    /**
+     * Resets row {@code row} of {@code table} to a new row's optimizer state (every per-row state
+     * array to its initial value, update count 0; see {@code TableRuntime#resetRow}): what a
+     * dynamic embedding table does to the optimizer when it reuses an evicted row for a new id.
+     * Weights are the caller's to reinitialise. Single-threaded, between steps.
+     */
+    public void resetRow(Table table, int row) {
+        if (row < 0 || row >= table.rows()) throw new IllegalArgumentException("table '" + table.name() + "': row " + row + " outside [0, " + table.rows() + ")");
+        runtime(table).resetRow(row);
+    }
 }

@@ -47,6 +47,34 @@ final class TableRuntime implements RowUpdater {
         this.zeroRow = new float[dim];
     }
 
+    /** A one-row kernel of the same optimizer, whose state arrays hold the initial state of one row (for {@link #resetRow}). */
+    private RowKernel freshRow;
+
+    /**
+     * Puts row {@code row}'s optimizer state back to what a new table starts with: every per-row
+     * state array of the kernel (an array of {@code rows x k} floats) gets the row's slice of a
+     * freshly created one-row kernel (so initial accumulator values such as AdaGrad's are kept),
+     * the row's update count becomes 0 and, under catch-up, the row counts as up to date at the
+     * group's current step. State that is not per row (Adafactor's column factors, Eve's
+     * feedback) is left alone. Used when a dynamic embedding table hands an evicted row to a new
+     * id (Monolith, Liu et al. 2022, section 2.1). Single-threaded; allocates once per table.
+     */
+    void resetRow(int row) {
+        if (g.frozen) return;
+        if (freshRow == null) {
+            freshRow = RowKernel.create(g.optimizer, 1, dim, g.semantics == SparseSemantics.LAZY_ROWWISE_BIAS, g.feedback);
+        }
+        java.util.Map<String, Table> fresh = freshRow.stateArrays();
+        for (var e : kernel.stateArrays().entrySet()) {
+            Table live = e.getValue(), one = fresh.get(e.getKey());
+            if (one == null || one.rows() != 1 || live.rows() != table.rows() || one.dim() != live.dim()) continue;
+            System.arraycopy(one.block(0), one.offset(0), live.block(row), live.offset(row), one.dim());
+        }
+        rowCount[row] = 0;
+        epochStart[row] = 0;
+        if (last != null) last[row] = g.step;
+    }
+
     @Override public Table table() { return table; }
     @Override public String group() { return g.name; }
 

@@ -5,6 +5,9 @@ import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrFileSplit;
 import dev.sparsetrain.data.ctr.CtrSchema;
 import dev.sparsetrain.data.ctr.DenseTransform;
+import dev.sparsetrain.data.ctr.DynamicIdConfig;
+import dev.sparsetrain.data.ctr.IdMode;
+import dev.sparsetrain.data.ctr.IdSpec;
 import dev.sparsetrain.data.ctr.EncoderConfig;
 import dev.sparsetrain.data.ctr.EncoderState;
 import dev.sparsetrain.data.ctr.FeatureEncoder;
@@ -75,6 +78,15 @@ public final class ClickDataOptions {
     @Option(names = "--min-count", defaultValue = "0", description = "0 = hashing trick; N >= 1 = vocabulary of ids seen at least N times in training, others share one row. Default: ${DEFAULT-VALUE}.")
     private int minCount;
 
+    @Option(names = "--ids", paramLabel = "MODES", description = "How sparse ids become rows: hash (hashing into --buckets rows), vocab (a "
+            + "vocabulary of ids seen --min-count times, capped at --buckets), dynamic (a collisionless id -> row table of --buckets rows "
+            + "filled while training, with --admit-after and --evict; Monolith-style), or per feature, e.g. 'hash,C3=dynamic,C12=dynamic' "
+            + "(the bare mode is the default). Default: hash, or vocab when --min-count >= 1.")
+    private String ids;
+
+    @picocli.CommandLine.Mixin
+    private DynamicIdOptions dynamicOptions = new DynamicIdOptions();
+
     @Option(names = "--dense", defaultValue = "log1p", description = "Dense transform: none, log1p, standardize, log1p_standardize. Default: ${DEFAULT-VALUE}.")
     private String dense;
 
@@ -86,6 +98,48 @@ public final class ClickDataOptions {
 
     @Spec(Spec.Target.MIXEE)
     private CommandSpec mixee;
+
+    /**
+     * {@code --ids}, {@code --admit-after} and {@code --evict} as an {@link IdSpec}; options for
+     * dynamic tables without a dynamic feature, and bad values, are refused in one line.
+     */
+    public IdSpec idSpec() {
+        DynamicIdConfig dyn = dynamicOptions.config(buckets);
+        IdSpec spec = ids == null ? IdSpec.legacy(minCount) : IdSpec.parse(ids, dyn);
+        if (!spec.uses(IdMode.DYNAMIC)) {
+            for (String o : new String[] {"--admit-after", "--evict"}) {
+                if (given(o)) throw new BadInputException(o + " applies to dynamic tables, but no feature is dynamic (use --ids dynamic or e.g. --ids hash,C3=dynamic)");
+            }
+        }
+        if (ids != null && minCount > 0 && !spec.uses(IdMode.VOCAB)) {
+            throw new BadInputException("--min-count " + minCount + " applies to vocab features, but --ids '" + ids + "' has none");
+        }
+        return spec;
+    }
+
+    /**
+     * Refuses {@code --ids} with a dynamic feature in one line, for a trainer that has no dynamic
+     * tables (it would otherwise train on the dynamic features' hashed fallback rows without
+     * saying so); {@code who} names it, e.g. "SparkCtrMain".
+     */
+    public void refuseDynamicIds(String who) {
+        if (ids != null && idSpec().uses(IdMode.DYNAMIC)) {
+            throw new BadInputException("--ids " + ids + ": " + who + " has no dynamic embedding tables; use hash or vocab (ctr-train has dynamic tables)");
+        }
+    }
+
+    /**
+     * The dynamic table settings per feature of data loaded by {@link #load} (null entries for
+     * hashed and vocabulary features; null when no feature is dynamic), for
+     * {@code new SparseNN(..., dynamic)}: capacity = the feature's table rows.
+     */
+    public DynamicIdConfig[] dynamicTables(CtrData train) {
+        if (!train.hasDynamic()) return null;
+        DynamicIdConfig base = idSpec().dynamic();
+        DynamicIdConfig[] out = new DynamicIdConfig[train.numSparse()];
+        for (int f = 0; f < out.length; f++) if (train.isDynamic(f)) out[f] = base.withCapacity(train.tableRows()[f]);
+        return out;
+    }
 
     /** {@code --buckets}: rows per sparse feature table. */
     public int buckets() { return buckets; }
@@ -195,7 +249,30 @@ public final class ClickDataOptions {
         }
         if (buckets < 1) throw new BadInputException("--buckets " + buckets + ", must be >= 1");
         if (minCount < 0) throw new BadInputException("--min-count " + minCount + ", must be >= 0");
-        return new EncoderConfig(t, buckets, minCount, 0);
+        IdSpec spec = idSpec();
+        // --ids vocab without --min-count: every id seen in training gets a row (minimum count 1)
+        int mc = spec.uses(IdMode.VOCAB) ? Math.max(1, minCount) : minCount;
+        return new EncoderConfig(t, buckets, mc, 0, spec);
+    }
+
+    /** Synthetic (exact) ids under {@code spec}: hashed into {@code --buckets} rows, or raw ids of dynamic tables of that many rows. */
+    private CtrData syntheticIds(CtrData d, IdSpec spec) {
+        if (buckets < 2) throw new BadInputException("--buckets " + buckets + ", must be >= 2 with --ids");
+        boolean[] dyn = new boolean[d.numSparse()];
+        for (String named : spec.perFeature().keySet()) {
+            if (!java.util.Arrays.asList(d.names()).contains(named)) {
+                throw new BadInputException("--ids names feature '" + named + "', the synthetic features are " + String.join(", ", d.names()));
+            }
+        }
+        CtrData h = d.hashed(buckets, 0);
+        for (int f = 0; f < dyn.length; f++) dyn[f] = spec.modeOf(d.names()[f]) == IdMode.DYNAMIC;
+        // hashed features from h, dynamic ones keep their exact ids as raw ids
+        CtrData dd = d.withDynamicIds(dyn, buckets, 0);
+        int[][] idsOut = new int[dyn.length][];
+        for (int f = 0; f < dyn.length; f++) idsOut[f] = dyn[f] ? dd.ids()[f] : h.ids()[f];
+        int[] rows = new int[dyn.length];
+        java.util.Arrays.fill(rows, buckets);
+        return new CtrData(d.names(), d.denseNames(), d.rows(), d.labels(), d.dense(), rows, d.offsets(), idsOut, dd.rawIds());
     }
 
     private Split synthetic(long seed) {
@@ -207,6 +284,17 @@ public final class ClickDataOptions {
         };
         SyntheticCtr gen = new SyntheticCtr(c);
         SyntheticCtr.Sample tr = gen.generate(syntheticRows, seed + 1), te = gen.generate(Math.max(5, syntheticRows / 2), seed + 2);
+        if (ids != null) {
+            // the planted ids are exact: --ids hash hashes them into --buckets rows, dynamic gives them dynamic tables of --buckets rows
+            IdSpec spec = idSpec();
+            if (spec.uses(IdMode.VOCAB)) throw new BadInputException("--ids vocab applies to a click log given with --data; synthetic ids are exact already");
+            CtrData trd = syntheticIds(tr.data(), spec), ted = syntheticIds(te.data(), spec);
+            String desc = String.format("synthetic (%s shape): %d sparse features x %d power-law ids (Zipf %.2f), %d dense, planted "
+                    + "FM click model of rank %d; %d train rows, %d test rows, seed %d; --ids %s, %d rows per table%s", syntheticShape, c.numSparse(),
+                    c.cardinality(), c.zipfExponent(), c.numDense(), c.latentDim(), trd.rows(), ted.rows(), seed, spec.format(), buckets,
+                    spec.uses(IdMode.DYNAMIC) ? " (" + spec.dynamic().withCapacity(buckets) + ")" : "");
+            return new Split(trd, ted, desc, null, te.probability(), null);
+        }
         String desc = String.format("synthetic (%s shape): %d sparse features x %d power-law ids (Zipf %.2f), %d dense, planted "
                 + "FM click model of rank %d; %d train rows, %d test rows, seed %d", syntheticShape, c.numSparse(), c.cardinality(),
                 c.zipfExponent(), c.numDense(), c.latentDim(), tr.data().rows(), te.data().rows(), seed);

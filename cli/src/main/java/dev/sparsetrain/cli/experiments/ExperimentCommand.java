@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Rerunnable experiments that print a table and write an HTML report.",
         subcommands = {VbprAblationCommand.class, SparsennPassesCommand.class, OptimizerTourCommand.class,
-                OptimizerLandscapeCommand.class})
+                OptimizerLandscapeCommand.class, DynamicTablesCommand.class})
 public final class ExperimentCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

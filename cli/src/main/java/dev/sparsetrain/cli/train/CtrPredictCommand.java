@@ -99,7 +99,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
         writeCsv(out, p, labelled ? d.labels() : null);
         var cfg = st.encoder().config();
         o.printf("model: %s, %s dim %d; %s format, %s, dense %s%n", model, m.config().type(), m.config().embeddingDim(), st.format(),
-                cfg.minCount() > 0 ? "vocabulary min count " + cfg.minCount() + ", cap " + cfg.buckets() : "hashing into " + cfg.buckets() + " buckets",
+                cfg.describeIds(),
                 cfg.dense().name().toLowerCase(Locale.ROOT));
         o.printf("data: %s: %d rows scored%s%s%n", data, raw.rows(), labelled ? "" : " (no label column)",
                 raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped, first: " + raw.firstSkipped() + ")" : "");

@@ -92,6 +92,10 @@ public final class CtrTrainCommand implements Callable<Integer> {
         if (collisionReport && split.encoder() != null) out.print(split.encoder().collisionReport().format());
         CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets() + ", --dim " + mc.embeddingDim());
         SparseNN m;
+        if (ckpt != null && tr.hasDynamic()) {
+            throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": resuming dynamic tables (--ids dynamic) is not supported: "
+                    + "their admission counts and eviction order are not checkpointed, so the run would not continue exactly");
+        }
         if (ckpt != null) {
             m = SparseNN.fromContents(resume, ckpt);
             String was = ckpt.metadata().get("data");
@@ -103,7 +107,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                         + "); this run: " + describe(mc, tr.tableRows()) + " (resume with the options of the checkpointed run)");
             }
         } else {
-            m = new SparseNN(mc, tr.names(), tr.tableRows(), tr.numDense(), tc.seed());
+            m = new SparseNN(mc, tr.names(), tr.tableRows(), tr.numDense(), tc.seed(), data.dynamicTables(tr));
         }
         int feature = strata.featureIndex(tr, te);
         int[] imp = te.impressionsPerRow(feature, tr.impressions(feature));
@@ -129,11 +133,20 @@ public final class CtrTrainCommand implements Callable<Integer> {
             }
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
             Progress progress = quiet ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
+            @SuppressWarnings("unchecked")
+            java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats>[] dynBefore = new java.util.List[1];
             // after each pass (the spine's checkpointer): the pass's optimizer figures, then the checkpoint
             dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
                 int done = state.epoch();
                 if (progress != null) progress.clearLine();
                 if (diagnostics) printDiagnostics(out, done, t.passDiagnostics().getLast());
+                if (diagnostics && m.hasDynamicIds()) {
+                    java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats> now = dev.sparsetrain.models.sparsenn.DynamicStats.of(m);
+                    out.printf("pass %d dynamic tables (map = id map, row bookkeeping and admission sketch; rows = the feature's parameter rows; "
+                            + "counters over the pass):%n", done);
+                    out.print(dev.sparsetrain.models.sparsenn.DynamicStats.format(dev.sparsetrain.models.sparsenn.DynamicStats.since(now, dynBefore[0])));
+                    dynBefore[0] = now;
+                }
                 if (checkpointDir != null) {
                     java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
                     meta.put("data", split.description());
@@ -159,6 +172,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
             });
             double rate = t.fit(tr, from, null, passDone, progress == null ? null : (label, total) -> progress).samplesPerSecond();
             out.printf("training: %,.0f samples/s%n", rate);
+            if (m.hasDynamicIds()) out.println("dynamic tables: " + dynamicSummary(dev.sparsetrain.models.sparsenn.DynamicStats.of(m)));
             RunRecord.ctr(record, mc.type() + " on " + split.description(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                     passes, t.passDiagnostics());
             double delta = Double.NaN;
@@ -208,6 +222,18 @@ public final class CtrTrainCommand implements Callable<Integer> {
                     g.updateNorm(), g.updateToWeightRatio(), g.meanEffectiveLr(), g.fractionRowsTouched(), flag,
                     g.nonFiniteGradients() > 0 ? ", " + g.nonFiniteGradients() + " non-finite gradients skipped" : "");
         }
+    }
+
+    /** One line over every dynamic table: ids owning rows, memory of the maps against the rows', evictions, default-row share. */
+    static String dynamicSummary(java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats> s) {
+        long cap = 0, ids = 0, mb = 0, eb = 0, ev = 0, ex = 0, dh = 0, ob = 0;
+        for (var d : s) {
+            cap += d.capacity(); ids += d.ids(); mb += d.mapBytes(); eb += d.embeddingBytes(); ev += d.evictions(); ex += d.expirations();
+            dh += d.defaultHits(); ob += d.observations();
+        }
+        return String.format(java.util.Locale.ROOT, "%d features, %,d ids own rows of %,d; id maps %s beside %s of rows; %,d evicted (LFU), %,d expired (TTL); "
+                        + "%.2f%% of training occurrences on the default row", s.size(), ids, cap, dev.sparsetrain.models.sparsenn.DynamicStats.bytes(mb),
+                dev.sparsetrain.models.sparsenn.DynamicStats.bytes(eb), ev, ex, ob == 0 ? 0 : 100.0 * dh / ob);
     }
 
     private static String describe(ModelConfig c, int[] rows) {

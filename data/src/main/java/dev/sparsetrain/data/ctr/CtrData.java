@@ -16,9 +16,75 @@ package dev.sparsetrain.data.ctr;
  * @param tableRows rows of each feature's embedding table (bucket count or vocabulary size)
  * @param offsets CSR offsets per feature, or null for single-valued features
  * @param ids embedding row indices per feature
+ * @param rawIds null, or per feature null or (for a {@link IdMode#DYNAMIC} feature) the raw id of
+ *               every entry of {@code ids[f]}, laid out alike: the 64-bit token hash
+ *               ({@link CtrRawData#tokenHash}) of a log's id, or the exact id of synthetic data.
+ *               The model maps it to a row while training ({@link DynamicIdMap}); {@code ids[f]}
+ *               then holds the id hashed into {@code tableRows[f]} rows, used only by consumers
+ *               that know no dynamic ids (impression strata, the Spark trainer).
+ *               <p>Why the 64-bit hash and not an index into an exact vocabulary: it needs no
+ *               dictionary of every id ever seen (33M ids for the full Criteo log; a stream has
+ *               no end), the same raw id comes out at encode, train and predict time without
+ *               any state, and it is what the saved id -&gt; row map is keyed by. It is
+ *               collision-free with high probability: n distinct ids collide with probability
+ *               about n^2 / 2^65 (3e-5 for 33M ids), against certain collisions of a 1e5-bucket
+ *               hash; Monolith keys its tables by 64-bit ids as well.
  */
 public record CtrData(String[] names, String[] denseNames, int rows, byte[] labels, float[] dense, int[] tableRows,
-                      int[][] offsets, int[][] ids) {
+                      int[][] offsets, int[][] ids, long[][] rawIds) {
+
+    /** Data without dynamic features. */
+    public CtrData(String[] names, String[] denseNames, int rows, byte[] labels, float[] dense, int[] tableRows, int[][] offsets, int[][] ids) {
+        this(names, denseNames, rows, labels, dense, tableRows, offsets, ids, null);
+    }
+
+    /** Whether feature {@code f} carries raw ids for a dynamic table. */
+    public boolean isDynamic(int f) { return rawIds != null && rawIds[f] != null; }
+
+    /** Whether any feature carries raw ids. */
+    public boolean hasDynamic() {
+        if (rawIds == null) return false;
+        for (long[] r : rawIds) if (r != null) return true;
+        return false;
+    }
+
+    /**
+     * Synthetic or otherwise exact ids as input to dynamic tables: for every feature with
+     * {@code which[f]} the ids become raw ids and the table {@code capacity} rows (ids[f] the
+     * ids hashed into it); the others unchanged.
+     */
+    public CtrData withDynamicIds(boolean[] which, int capacity, long seed) {
+        long[][] raw = new long[names.length][];
+        int[][] out = ids.clone();
+        int[] rowsOut = tableRows.clone();
+        for (int f = 0; f < names.length; f++) {
+            if (!which[f]) continue;
+            raw[f] = new long[ids[f].length];
+            out[f] = new int[ids[f].length];
+            for (int k = 0; k < raw[f].length; k++) {
+                raw[f][k] = ids[f][k];
+                out[f][k] = FeatureEncoder.bucket(ids[f][k], capacity, seed);
+            }
+            rowsOut[f] = capacity;
+        }
+        return new CtrData(names, denseNames, rows, labels, dense, rowsOut, offsets, out, raw);
+    }
+
+    /**
+     * Exact ids hashed into {@code buckets} rows per feature with the encoder's bucket hash (the
+     * hashing trick applied to already-exact ids, e.g. synthetic ones); a real hash, unlike
+     * {@link #foldBuckets}' modulo.
+     */
+    public CtrData hashed(int buckets, long seed) {
+        int[][] out = new int[names.length][];
+        int[] rowsOut = new int[names.length];
+        for (int f = 0; f < names.length; f++) {
+            out[f] = new int[ids[f].length];
+            for (int k = 0; k < out[f].length; k++) out[f][k] = FeatureEncoder.bucket(ids[f][k], buckets, seed);
+            rowsOut[f] = buckets;
+        }
+        return new CtrData(names, denseNames, rows, labels, dense, rowsOut, offsets, out, null);
+    }
 
     public int numSparse() { return names.length; }
 
@@ -42,18 +108,21 @@ public record CtrData(String[] names, String[] denseNames, int rows, byte[] labe
         int n = to - from, nd = denseNames.length;
         int[][] o = new int[names.length][];
         int[][] t = new int[names.length][];
+        long[][] raw = rawIds == null ? null : new long[names.length][];
         for (int f = 0; f < names.length; f++) {
             if (offsets[f] == null) {
                 t[f] = java.util.Arrays.copyOfRange(ids[f], from, to);
+                if (isDynamic(f)) raw[f] = java.util.Arrays.copyOfRange(rawIds[f], from, to);
             } else {
                 int b = offsets[f][from], e = offsets[f][to];
                 o[f] = new int[n + 1];
                 for (int i = 0; i <= n; i++) o[f][i] = offsets[f][from + i] - b;
                 t[f] = java.util.Arrays.copyOfRange(ids[f], b, e);
+                if (isDynamic(f)) raw[f] = java.util.Arrays.copyOfRange(rawIds[f], b, e);
             }
         }
         return new CtrData(names, denseNames, n, java.util.Arrays.copyOfRange(labels, from, to),
-                java.util.Arrays.copyOfRange(dense, from * nd, to * nd), tableRows, o, t);
+                java.util.Arrays.copyOfRange(dense, from * nd, to * nd), tableRows, o, t, raw);
     }
 
     /**
@@ -72,8 +141,28 @@ public record CtrData(String[] names, String[] denseNames, int rows, byte[] labe
             l[i] = labels[r];
             if (nd > 0) System.arraycopy(dense, r * nd, d, i * nd, nd);
         }
+        long[][] raw = rawIds == null ? null : new long[names.length][];
         for (int f = 0; f < names.length; f++) {
             int[] src = ids[f];
+            if (isDynamic(f)) {
+                long[] rs = rawIds[f];
+                long[] rd;
+                if (offsets[f] == null) {
+                    rd = new long[n];
+                    for (int i = 0; i < n; i++) rd[i] = rs[order[i]];
+                } else {
+                    int[] of = offsets[f];
+                    int total = 0;
+                    for (int i = 0; i < n; i++) total += of[order[i] + 1] - of[order[i]];
+                    rd = new long[total];
+                    for (int i = 0, p = 0; i < n; i++) {
+                        int len = of[order[i] + 1] - of[order[i]];
+                        System.arraycopy(rs, of[order[i]], rd, p, len);
+                        p += len;
+                    }
+                }
+                raw[f] = rd;
+            }
             if (offsets[f] == null) {
                 int[] dst = new int[n];
                 for (int i = 0; i < n; i++) dst[i] = src[order[i]];
@@ -88,7 +177,7 @@ public record CtrData(String[] names, String[] denseNames, int rows, byte[] labe
                 t[f] = dst;
             }
         }
-        return new CtrData(names, denseNames, n, l, d, tableRows, o, t);
+        return new CtrData(names, denseNames, n, l, d, tableRows, o, t, raw);
     }
 
     /**
@@ -109,7 +198,7 @@ public record CtrData(String[] names, String[] denseNames, int rows, byte[] labe
             out[f] = new int[ids[f].length];
             for (int k = 0; k < out[f].length; k++) out[f][k] = ids[f][k] % buckets;
         }
-        return new CtrData(names, denseNames, rows, labels, dense, rowsOut, offsets, out);
+        return new CtrData(names, denseNames, rows, labels, dense, rowsOut, offsets, out, rawIds);
     }
 
     /**

@@ -70,8 +70,7 @@ public record CtrFileSplit(CtrData train, CtrData test, String description, Feat
         FeatureEncoder enc = FeatureEncoder.fit(trainRaw, encoding);
         String desc = String.format("%s: %d rows read%s; %s; %s", data, raw.rows(),
                 raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped, first: " + raw.firstSkipped() + ")" : "", where,
-                encoding.minCount() > 0 ? "vocabulary min count " + encoding.minCount() + ", cap " + encoding.buckets()
-                        : "hashing into " + encoding.buckets() + " buckets");
+                encoding.describeIds());
         return new CtrFileSplit(enc.encode(trainRaw), enc.encode(testRaw), desc, enc,
                 new EncoderState(format.toLowerCase(Locale.ROOT), schema, enc), FeatureEncoder.wideDenseColumns(trainRaw, encoding.dense()));
     }

@@ -23,6 +23,8 @@ import java.util.Map;
  *                             "dense":"LOG1P", "buckets":100000, "minCount":0, "hashSeed":0,
  *                             "sparseNames":[...], "denseNames":[...], "means":[...], "stds":[...],
  *                             "tableRows":[...]}
+ *                             plus, when features use other id modes than minCount implies,
+ *                             "ids":"hash,C3=dynamic" and for dynamic tables "admitAfter", "evict"
  *   id map "vocab.&lt;f&gt;"  (vocabulary only) one entry per table row of sparse feature f: entry 0 is
  *                             "oov" (the out-of-vocabulary row), entry r the 16-hex-digit token
  *                             hash ({@link CtrRawData#tokenHash}) of the id mapped to row r
@@ -67,6 +69,15 @@ public record EncoderState(String format, CtrSchema schema, FeatureEncoder encod
         n.put("buckets", c.buckets());
         n.put("minCount", c.minCount());
         n.put("hashSeed", c.hashSeed());
+        IdSpec legacy = IdSpec.legacy(c.minCount());
+        if (c.ids().defaultMode() != legacy.defaultMode() || !c.ids().perFeature().isEmpty()) {
+            // per-feature id modes (written only when they differ from the minCount rule, so older files stay byte-identical)
+            n.put("ids", c.ids().format());
+            if (c.ids().uses(IdMode.DYNAMIC)) {
+                n.put("admitAfter", c.ids().dynamic().admitAfter());
+                n.put("evict", c.ids().dynamic().evictSpec());
+            }
+        }
         ArrayNode sn = n.putArray("sparseNames");
         for (String s : encoder.names()) sn.add(s);
         ArrayNode dn = n.putArray("denseNames");
@@ -85,6 +96,7 @@ public record EncoderState(String format, CtrSchema schema, FeatureEncoder encod
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (!encoder.hasVocabulary()) return out;
         for (int f = 0; f < encoder.names().length; f++) {
+            if (!encoder.hasVocabulary(f)) continue;
             long[] byRow = encoder.vocabularyByRow(f);
             List<String> ids = new ArrayList<>(byRow.length);
             ids.add(OOV);
@@ -139,7 +151,14 @@ public record EncoderState(String format, CtrSchema schema, FeatureEncoder encod
         }
         EncoderConfig config;
         try {
-            config = new EncoderConfig(dense, integer(where, n, "buckets"), integer(where, n, "minCount"), longValue(where, n, "hashSeed"));
+            int buckets = integer(where, n, "buckets"), minCount = integer(where, n, "minCount");
+            IdSpec ids = IdSpec.legacy(minCount);
+            if (n.has("ids")) {
+                DynamicIdConfig dyn = null;
+                if (n.has("admitAfter")) dyn = DynamicIdConfig.parse(Math.max(2, buckets), integer(where, n, "admitAfter"), text(where, n, "evict"));
+                ids = IdSpec.parse(text(where, n, "ids"), dyn);
+            }
+            config = new EncoderConfig(dense, buckets, minCount, longValue(where, n, "hashSeed"), ids);
         } catch (BadInputException e) {
             throw damaged(where, e.getMessage());
         }
@@ -162,13 +181,14 @@ public record EncoderState(String format, CtrSchema schema, FeatureEncoder encod
         int[] rows = new int[names.length];
         for (int f = 0; f < rows.length; f++) {
             rows[f] = tr.get(f).asInt(-1);
-            boolean ok = config.minCount() == 0 ? rows[f] == config.buckets() : rows[f] >= 1 && rows[f] <= config.buckets();
+            boolean ok = config.modeOf(names[f]) != IdMode.VOCAB ? rows[f] == config.buckets() : rows[f] >= 1 && rows[f] <= config.buckets();
             if (!ok) throw damaged(where, "feature " + names[f] + " has " + rows[f] + " table rows with buckets " + config.buckets());
         }
         long[][] vocab = null;
-        if (config.minCount() > 0) {
+        if (config.ids().uses(IdMode.VOCAB)) {
             vocab = new long[names.length][];
             for (int f = 0; f < names.length; f++) {
+                if (config.modeOf(names[f]) != IdMode.VOCAB) continue;
                 List<String> ids = idMaps.get(VOCAB_PREFIX + f);
                 if (ids == null) throw damaged(where, "vocabulary of feature " + names[f] + " (id map " + VOCAB_PREFIX + f + ") missing");
                 if (ids.size() != rows[f] || !OOV.equals(ids.get(0))) {

@@ -1,8 +1,12 @@
 package dev.sparsetrain.data.ctr;
 
+import dev.sparsetrain.core.BadInputException;
+
 /**
  * Turns {@link CtrRawData} into {@link CtrData}: dense transform fitted on training rows, sparse
- * ids hashed into buckets or mapped through a minimum-count vocabulary (see {@link EncoderConfig}).
+ * ids hashed into buckets, mapped through a minimum-count vocabulary, or (dynamic features) kept
+ * as raw 64-bit ids for the model's dynamic tables ({@link CtrData#rawIds}), per feature as
+ * {@link EncoderConfig#ids()} says.
  *
  * <p>Fit once on the training rows ({@link #fit(CtrRawData, EncoderConfig)}), then encode training
  * and test rows with the same encoder, so that test ids unseen in training land in the
@@ -15,7 +19,7 @@ public final class FeatureEncoder {
     private final String[] denseNames;
     private final float[] mean;
     private final float[] std;
-    private final LongIntMap[] vocab; // null when hashing
+    private final LongIntMap[] vocab; // null when no feature uses a vocabulary; else null entries for the others
     private final int[] tableRows;
     private final CollisionReport report;
 
@@ -51,8 +55,36 @@ public final class FeatureEncoder {
     /** Fitted standard deviations of the (log1p'd) dense features; ones unless the transform standardizes. */
     public float[] stds() { return std.clone(); }
 
-    /** Whether sparse ids go through a vocabulary ({@code minCount >= 1}) rather than hashing. */
+    /** Whether some feature's ids go through a vocabulary. */
     public boolean hasVocabulary() { return vocab != null; }
+
+    /** Whether feature {@code f} has a vocabulary. */
+    public boolean hasVocabulary(int f) { return vocab != null && vocab[f] != null; }
+
+    /** The id mode of feature {@code f}. */
+    public IdMode mode(int f) { return config.modeOf(names[f]); }
+
+    /**
+     * Per feature the dynamic table settings (capacity = buckets), null for hashed and vocabulary
+     * features; null when no feature is dynamic. What {@code new SparseNN(..., dynamic)} takes.
+     */
+    public DynamicIdConfig[] dynamicTables() {
+        boolean[] d = dynamicFeatures();
+        DynamicIdConfig[] out = null;
+        for (int f = 0; f < d.length; f++) {
+            if (!d[f]) continue;
+            if (out == null) out = new DynamicIdConfig[d.length];
+            out[f] = config.dynamicConfig();
+        }
+        return out;
+    }
+
+    /** Per feature: whether it is a dynamic table (its encoded rows carry raw ids). */
+    public boolean[] dynamicFeatures() {
+        boolean[] d = new boolean[names.length];
+        for (int f = 0; f < d.length; f++) d[f] = mode(f) == IdMode.DYNAMIC;
+        return d;
+    }
 
     /**
      * The vocabulary of feature {@code f} as token hashes by row: element r is the 64-bit token
@@ -62,7 +94,7 @@ public final class FeatureEncoder {
      * @throws IllegalStateException when the encoder hashes
      */
     public long[] vocabularyByRow(int f) {
-        if (vocab == null) throw new IllegalStateException("hashing encoder has no vocabulary");
+        if (!hasVocabulary(f)) throw new IllegalStateException("feature " + names[f] + " has no vocabulary (" + mode(f).optionName() + ")");
         long[] out = new long[tableRows[f]];
         for (long k : vocab[f].keysArray()) out[vocab[f].get(k)] = k;
         return out;
@@ -70,8 +102,8 @@ public final class FeatureEncoder {
 
     /**
      * Rebuilds a fitted encoder from its parts (as stored by {@link EncoderState}); arguments are
-     * validated by the caller. {@code vocabByRow} is null for hashing, else per feature the token
-     * hash of each row (row 0 the out-of-vocabulary row, its element ignored).
+     * validated by the caller. {@code vocabByRow} is null when no feature has a vocabulary, else
+     * per feature null or the token hash of each row (row 0 the out-of-vocabulary row, its element ignored).
      */
     static FeatureEncoder restore(EncoderConfig config, String[] names, String[] denseNames, float[] mean, float[] std,
                                   long[][] vocabByRow, int[] tableRows) {
@@ -79,6 +111,7 @@ public final class FeatureEncoder {
         if (vocabByRow != null) {
             vocab = new LongIntMap[names.length];
             for (int f = 0; f < names.length; f++) {
+                if (vocabByRow[f] == null) continue;
                 LongIntMap m = new LongIntMap(Math.max(4, vocabByRow[f].length));
                 for (int r = 1; r < vocabByRow[f].length; r++) m.put(vocabByRow[f][r], r);
                 vocab[f] = m;
@@ -125,14 +158,29 @@ public final class FeatureEncoder {
             }
         }
         int[] rows = new int[ns];
-        LongIntMap[] vocab = config.minCount() > 0 ? new LongIntMap[ns] : null;
+        String[] fnames = train.names();
+        for (String named : config.ids().perFeature().keySet()) {
+            if (!java.util.Arrays.asList(fnames).contains(named)) {
+                throw new BadInputException("--ids names feature '" + named + "', the data's sparse features are " + String.join(", ", fnames));
+            }
+        }
+        boolean anyVocab = false;
+        for (int f = 0; f < ns; f++) anyVocab |= config.modeOf(fnames[f]) == IdMode.VOCAB;
+        LongIntMap[] vocab = anyVocab ? new LongIntMap[ns] : null;
         long[] distinct = new long[ns], used = new long[ns], sharing = new long[ns];
         for (int f = 0; f < ns; f++) {
             LongIntMap counts = new LongIntMap(1024);
             for (long t : train.tokens()[f]) counts.add(t, 1);
             long[] keys = counts.keysArray();
             distinct[f] = keys.length;
-            if (vocab != null) {
+            IdMode mode = config.modeOf(fnames[f]);
+            if (mode == IdMode.DYNAMIC) {
+                // Rows are assigned while training; at most buckets - 1 ids can own one at a time,
+                // so at least the rest share the default row (a lower bound on sharing).
+                rows[f] = config.buckets();
+                used[f] = Math.min(keys.length, config.buckets() - 1L) + (keys.length > config.buckets() - 1L ? 1 : 0);
+                sharing[f] = keys.length > config.buckets() - 1L ? keys.length - (config.buckets() - 1L) : 0;
+            } else if (mode == IdMode.VOCAB) {
                 // Vocabulary: frequent ids get rows 1..V in order of decreasing count (ties by hash, deterministic).
                 int kept = 0;
                 for (long k : keys) if (counts.get(k) >= config.minCount()) kept++;
@@ -196,18 +244,24 @@ public final class FeatureEncoder {
         }
         int[][] ids = new int[ns][];
         int[][] offs = new int[ns][];
+        long[][] rawIds = null;
         for (int f = 0; f < ns; f++) {
             long[] tok = raw.tokens()[f];
             int[] out = new int[tok.length];
             for (int i = 0; i < tok.length; i++) out[i] = map(f, tok[i]);
             ids[f] = out;
             offs[f] = raw.offsets()[f] == null ? null : raw.offsets()[f].clone();
+            if (mode(f) == IdMode.DYNAMIC) {
+                if (rawIds == null) rawIds = new long[ns][];
+                rawIds[f] = tok.clone();
+            }
         }
-        return new CtrData(names, denseNames, n, raw.labels().clone(), dense, tableRows.clone(), offs, ids);
+        return new CtrData(names, denseNames, n, raw.labels().clone(), dense, tableRows.clone(), offs, ids, rawIds);
     }
 
+    /** Hashing, and dynamic features' fallback rows (see {@link CtrData#rawIds}): the token hashed into the table. */
     private int map(int f, long token) {
-        if (vocab == null) return bucket(token, tableRows[f], config.hashSeed());
+        if (!hasVocabulary(f)) return bucket(token, tableRows[f], config.hashSeed());
         int r = vocab[f].get(token);
         return r < 0 ? 0 : r;
     }

@@ -2,7 +2,13 @@ package dev.sparsetrain.data.ctr;
 
 import java.util.Arrays;
 
-/** An open-addressing map from long keys to int values (no boxing); -1 means absent. Not thread-safe. */
+/**
+ * An open-addressing map from long keys to int values (no boxing); -1 means absent. Linear
+ * probing over a power-of-two table kept at most half full, keys spread by {@link CtrRawData#mix64};
+ * {@link #remove} uses backward-shift deletion (Knuth, TAOCP vol. 3, 6.4, algorithm R), so there
+ * are no tombstones and lookups stay short after many evictions. Not thread-safe for writes;
+ * concurrent {@link #get}s with no writer are safe.
+ */
 final class LongIntMap {
     private long[] keys;
     private int[] values;
@@ -53,6 +59,39 @@ final class LongIntMap {
         values[i] = v;
         if (++size * 2 > keys.length) grow();
     }
+
+    /**
+     * Removes {@code k}; returns its value or -1 when absent. Later entries of the probe run are
+     * shifted back into the hole when their home slot does not lie cyclically in (hole, slot].
+     */
+    int remove(long k) {
+        int i = (int) CtrRawData.mix64(k) & mask;
+        while (used[i]) {
+            if (keys[i] == k) break;
+            i = (i + 1) & mask;
+        }
+        if (!used[i]) return -1;
+        int v = values[i];
+        int hole = i;
+        int j = (i + 1) & mask;
+        while (used[j]) {
+            int home = (int) CtrRawData.mix64(keys[j]) & mask;
+            // keys[j] may move to the hole unless its home lies cyclically in (hole, j]
+            boolean stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+            if (!stays) {
+                keys[hole] = keys[j];
+                values[hole] = values[j];
+                hole = j;
+            }
+            j = (j + 1) & mask;
+        }
+        used[hole] = false;
+        size--;
+        return v;
+    }
+
+    /** Slots of the table (for the memory report: 13 bytes each). */
+    int slots() { return keys.length; }
 
     /** The keys, in slot order. */
     long[] keysArray() {

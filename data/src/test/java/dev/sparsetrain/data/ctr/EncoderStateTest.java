@@ -52,6 +52,36 @@ class EncoderStateTest {
     }
 
     @Test
+    void dynamicIdsRoundTripWithTheirRawIds() throws Exception {
+        CtrRawData train = rows(400, 1), test = rows(100, 2);
+        DynamicIdConfig d = new DynamicIdConfig(2, 3, DynamicIdConfig.Eviction.TTL, 1000, 40);
+        for (IdSpec ids : List.of(IdSpec.all(IdMode.DYNAMIC, d), IdSpec.parse("hash,C2=dynamic", d), IdSpec.parse("dynamic,C1=vocab", d))) {
+            EncoderConfig c = new EncoderConfig(DenseTransform.LOG1P, 64, ids.uses(IdMode.VOCAB) ? 2 : 0, 0, ids);
+            FeatureEncoder enc = FeatureEncoder.fit(train, c);
+            EncoderState s = new EncoderState("schema", schema(), enc);
+            Map<String, String> meta = new HashMap<>();
+            s.addTo(meta);
+            EncoderState back = EncoderState.restore("m.sptr", meta, s.idMaps());
+            assertEquals(c, back.encoder().config(), ids.format());
+            assertEquals(64, back.encoder().config().dynamicConfig().capacity());
+            CtrData a = enc.encode(test), b = back.encoder().encode(test);
+            assertSameEncoding(a, b);
+            for (int f = 0; f < a.numSparse(); f++) {
+                boolean dyn = c.modeOf(enc.names()[f]) == IdMode.DYNAMIC;
+                assertEquals(dyn, a.isDynamic(f), ids.format() + " feature " + f);
+                if (dyn) {
+                    assertArrayEquals(a.rawIds()[f], b.rawIds()[f]);
+                    assertEquals(test.tokens()[f].length, a.rawIds()[f].length, "one raw id per token, multi-valued too");
+                    assertArrayEquals(test.tokens()[f], a.rawIds()[f], "the raw id is the 64-bit token hash");
+                }
+            }
+        }
+        // files of before per-feature modes keep their exact description
+        FeatureEncoder old = FeatureEncoder.fit(train, new EncoderConfig(DenseTransform.LOG1P, 50, 0, 0));
+        assertFalse(new EncoderState("schema", schema(), old).toJson().contains("\"ids\""));
+    }
+
+    @Test
     void specRoundTrips() {
         CtrSchema s = CtrSchema.parse("skip,label,skip,sparse*21", ',', true, '|');
         assertEquals("skip,label,skip,sparse*21", s.spec());

@@ -39,6 +39,7 @@ final class ClickBatches implements MiniBatch.Model {
     /** The data the next passes train on (a new pass order, from the seed). */
     void data(CtrData train) {
         if (train.rows() == 0) throw new dev.sparsetrain.core.BadInputException("training data has no rows");
+        model.sparseArch.checkData(train);
         if (this.train == train) return;
         this.train = train;
         this.passes = new PassOrder(train.rows(), config);
@@ -89,6 +90,29 @@ final class ClickBatches implements MiniBatch.Model {
             for (ParamGroup g : groups) trainer.setLearningRateMultiplier(g.name(), config.learningRateMultiplier(g.name(), pass));
         }
         return data.rows();
+    }
+
+    /** Dynamic tables: admission and eviction over the batch's ids, in batch order (see {@link SparseArch#observe}). */
+    @Override
+    public void beforeForward(long batch, int from, int count, MiniBatch trainer) {
+        if (model.sparseArch.dyn != null) model.sparseArch.observe(data, identity, from, count, batch, trainer.optimizers());
+    }
+
+    /** Dynamic tables: ids owning a row, the maps' memory and the evictions so far. */
+    @Override
+    public String progressNote() {
+        if (model.sparseArch.dyn == null) return "";
+        long ids = 0, bytes = 0, ev = 0, hits = 0, obs = 0;
+        for (var m : model.sparseArch.dyn) {
+            if (m == null) continue;
+            ids += m.size();
+            bytes += m.bytes();
+            ev += m.evictions() + m.expirations();
+            hits += m.defaultHits();
+            obs += m.observations();
+        }
+        return String.format(java.util.Locale.ROOT, "  dyn %s ids, map %s, %s evicted, default row %.1f%%", dev.sparsetrain.core.Progress.human(ids),
+                DynamicStats.bytes(bytes), dev.sparsetrain.core.Progress.human(ev), obs == 0 ? 0 : 100.0 * hits / obs);
     }
 
     @Override

@@ -142,6 +142,7 @@ public final class CtrTrainer implements AutoCloseable {
 
     /** Predicted probabilities of every row of {@code d}, using all workers. */
     public float[] predict(CtrData d) {
+        model.sparseArch.checkData(d);
         this.predictData = d;
         predictOut = new float[d.rows()];
         mode.workers().run(predictTask, (d.rows() + CHUNK - 1) / CHUNK);

@@ -4,6 +4,9 @@ import dev.sparsetrain.core.Kernels;
 import dev.sparsetrain.core.RowBatch;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.ctr.CtrData;
+import dev.sparsetrain.data.ctr.DynamicIdConfig;
+import dev.sparsetrain.data.ctr.DynamicIdMap;
+import dev.sparsetrain.optim.Optimizer;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -14,18 +17,44 @@ import java.util.SplittableRandom;
  * {@code e_f = sum_{id kept} s * E_f[id]} ({@code s = 1/(1-q)} under sparse-id dropout q), the
  * pooled embeddings' gradients into touched-row batches, and the regularizers' hook on a summed
  * batch gradient ({@link #addRegularizers}: the embedding-entropy term).
+ *
+ * <p>A dynamic feature ({@link DynamicIdMap}) looks its rows up by raw id
+ * ({@link CtrData#rawIds}) instead of reading them from {@link CtrData#ids}. Its map changes only
+ * in {@link #observe}, called once per mini-batch on one thread before the batch's forward
+ * passes (the trainer's {@code beforeForward}); workers then only read it. So admission and
+ * eviction follow the stream in batch order, at batch granularity: an id admitted by its
+ * {@code admitAfter}-th occurrence uses its new row for all its occurrences in that batch, and an
+ * id occurring in a batch is never evicted during it.
  */
 final class SparseArch {
     final Table[] emb;      // null unless SPARSENN or FM
     final Table[] lin;      // null unless LOGISTIC or FM
     /** feature -> index among the model's sparse tables (gradient slots) */
     final int[] embIndex, linIndex;
+    /** Per feature the dynamic id map, or null for hashing/vocabulary ids; null when no feature is dynamic. */
+    final DynamicIdMap[] dyn;
     private final int ns, dim;
+    private final double initStd;
+    private final long seed;
 
     SparseArch(String[] names, int[] tableRows, int dim, boolean embeddings, boolean linear, double initStd, SplittableRandom rnd,
-               List<Table> sparse) {
+               List<Table> sparse, DynamicIdConfig[] dynamic, long seed) {
         this.ns = names.length;
         this.dim = dim;
+        this.initStd = initStd;
+        this.seed = seed;
+        DynamicIdMap[] d = null;
+        if (dynamic != null) {
+            for (int f = 0; f < ns; f++) {
+                if (dynamic[f] == null) continue;
+                if (dynamic[f].capacity() != tableRows[f]) {
+                    throw new IllegalArgumentException("feature " + names[f] + ": dynamic capacity " + dynamic[f].capacity() + " but " + tableRows[f] + " table rows");
+                }
+                if (d == null) d = new DynamicIdMap[ns];
+                d[f] = new DynamicIdMap(dynamic[f]);
+            }
+        }
+        this.dyn = d;
         embIndex = new int[ns];
         linIndex = new int[ns];
         if (embeddings) {
@@ -62,6 +91,15 @@ final class SparseArch {
             if (nd > 0) System.arraycopy(dense, i * nd, x, b * xs, nd);
             for (int f = 0; f < ns; f++) {
                 int e = data.end(f, i);
+                DynamicIdMap m = dyn == null ? null : dyn[f];
+                if (m != null) {
+                    long[] raw = data.rawIds()[f];
+                    for (int j = data.begin(f, i); j < e; j++) {
+                        if (drop && rnd.nextFloat() < q) continue;
+                        k.add(b, f, m.rowFor(raw[j]), sKeep);
+                    }
+                    continue;
+                }
                 int[] ids = data.ids()[f];
                 for (int j = data.begin(f, i); j < e; j++) {
                     if (drop && rnd.nextFloat() < q) continue;
@@ -69,6 +107,69 @@ final class SparseArch {
                 }
             }
         }
+    }
+
+    /** Refuses data whose dynamic features carry no raw ids (encoded for hashing), naming the feature. */
+    void checkData(CtrData data) {
+        if (dyn == null) return;
+        for (int f = 0; f < ns; f++) {
+            if (dyn[f] != null && !data.isDynamic(f)) {
+                throw new dev.sparsetrain.core.BadInputException("feature " + data.names()[f] + " is a dynamic table in the model, but the data "
+                        + "carries no raw ids for it (encode it with --ids dynamic)");
+            }
+        }
+    }
+
+    /**
+     * Runs the dynamic maps over samples {@code order[from .. from+count)} of {@code data} at step
+     * {@code step} (admission, TTL expiry, LFU eviction; one thread, before the batch's forward
+     * passes), then reinitialises every row handed to a new id after another used it: embedding
+     * weights drawn again from N(0, initStd^2) with a generator seeded by (seed, feature, row,
+     * step), linear weights 0, and the row's optimizer state reset in whichever of
+     * {@code optimizers} owns the table ({@link Optimizer#resetRow}).
+     */
+    void observe(CtrData data, int[] order, int from, int count, long step, List<Optimizer> optimizers) {
+        if (dyn == null) return;
+        for (int f = 0; f < ns; f++) if (dyn[f] != null) dyn[f].beginStep(step);
+        for (int b = 0; b < count; b++) {
+            int i = order[from + b];
+            for (int f = 0; f < ns; f++) {
+                DynamicIdMap m = dyn[f];
+                if (m == null) continue;
+                long[] raw = data.rawIds()[f];
+                int e = data.end(f, i);
+                for (int j = data.begin(f, i); j < e; j++) m.observe(raw[j], step);
+            }
+        }
+        for (int f = 0; f < ns; f++) {
+            DynamicIdMap m = dyn[f];
+            if (m == null) continue;
+            for (int k = 0; k < m.reassignedCount(); k++) resetRow(f, m.reassigned(k), step, optimizers);
+            m.clearReassigned();
+        }
+    }
+
+    /** Reinitialises row {@code row} of feature {@code f}'s tables and their optimizer state (see {@link #observe}). */
+    void resetRow(int f, int row, long step, List<Optimizer> optimizers) {
+        if (emb != null) {
+            Table t = emb[f];
+            SplittableRandom r = new SplittableRandom(dev.sparsetrain.data.ctr.CtrRawData.mix64(seed * 0x9E3779B97F4A7C15L + f)
+                    ^ dev.sparsetrain.data.ctr.CtrRawData.mix64(((long) row << 32) ^ step));
+            float[] w = t.block(row);
+            int o = t.offset(row);
+            for (int c = 0; c < dim; c++) w[o + c] = (float) (r.nextGaussian() * initStd);
+            resetState(t, row, optimizers);
+        }
+        if (lin != null) {
+            Table t = lin[f];
+            t.block(row)[t.offset(row)] = 0f;
+            resetState(t, row, optimizers);
+        }
+    }
+
+    private static void resetState(Table t, int row, List<Optimizer> optimizers) {
+        if (optimizers == null) return;
+        for (Optimizer o : optimizers) if (o.holds(t)) o.resetRow(t, row);
     }
 
     /**

@@ -74,6 +74,16 @@ public final class SparseNN {
 
     /** Builds and initialises the parameters for data shaped like {@code data}. */
     public SparseNN(ModelConfig config, String[] sparseNames, int[] tableRows, int numDense, long seed) {
+        this(config, sparseNames, tableRows, numDense, seed, null);
+    }
+
+    /**
+     * As {@link #SparseNN(ModelConfig, String[], int[], int, long)}, with feature f a dynamic
+     * table ({@link dev.sparsetrain.data.ctr.DynamicIdMap}) when {@code dynamic[f]} is not null
+     * (its capacity must equal {@code tableRows[f]}); {@code dynamic} may be null.
+     */
+    public SparseNN(ModelConfig config, String[] sparseNames, int[] tableRows, int numDense, long seed,
+                    dev.sparsetrain.data.ctr.DynamicIdConfig[] dynamic) {
         this.config = config;
         this.names = sparseNames.clone();
         this.nd = numDense;
@@ -84,7 +94,7 @@ public final class SparseNN {
         this.xs = nn ? pad16(numDense) : numDense;
         // the generator is split in table order: embeddings, FM factors, bottom then top layers
         SplittableRandom rnd = new SplittableRandom(seed);
-        sparseArch = new SparseArch(names, tableRows, dim, nn || fm, !nn, config.embeddingInitStd(), rnd, sparseTables);
+        sparseArch = new SparseArch(names, tableRows, dim, nn || fm, !nn, config.embeddingInitStd(), rnd, sparseTables, dynamic, seed);
         linearArch = nn ? null : new LinearArch(nd, ns, dim, fm, config.embeddingInitStd(), rnd, denseTables);
         if (nn) {
             denseArch = new Mlp("bottom", xs, config.bottomHidden(), dim, true, rnd, denseTables);
@@ -105,6 +115,12 @@ public final class SparseNN {
     static int pad16(int n) { return n == 0 ? 0 : (n + 15) & ~15; }
 
     public ModelConfig config() { return config; }
+
+    /** Whether some feature is a dynamic table. */
+    public boolean hasDynamicIds() { return sparseArch.dyn != null; }
+
+    /** Feature f's dynamic id map, or null when its ids are hashed or from a vocabulary. Live: read it between batches. */
+    public dev.sparsetrain.data.ctr.DynamicIdMap dynamicIds(int f) { return sparseArch.dyn == null ? null : sparseArch.dyn[f]; }
 
     public int numSparse() { return ns; }
 
@@ -183,6 +199,7 @@ public final class SparseNN {
 
     /** Predicted click probabilities of every row of {@code data}, single-threaded. */
     public float[] predict(CtrData data) {
+        sparseArch.checkData(data);
         float[] out = new float[data.rows()];
         Workspace ws = newWorkspace(32);
         int[] idx = new int[data.rows()];

@@ -13,9 +13,20 @@ import java.util.Map;
  * topHidden, interaction, embeddingInitStd, numDense, sparseNames, tableRows}), the caller's
  * metadata and id maps, and every parameter table by name. Loading rebuilds the architecture and
  * checks every table's shape; other tables (a checkpoint's optimizer and loop state) are ignored.
+ *
+ * <p>Dynamic tables ({@link dev.sparsetrain.data.ctr.DynamicIdMap}) add {@code "dynamic":[null |
+ * {"capacity":C,"admitAfter":N,"evict":"lfu:H"|"ttl:S"}, ...]} (one entry per feature) to the
+ * architecture and one id map {@code dyn.<f>} per dynamic feature with one entry per table row:
+ * {@code "default"} for row 0, the owning id as 16 hex digits, or {@code "free"}. Loading rebuilds
+ * the same id -&gt; row assignment, so predictions after a reload are bit-identical; the eviction
+ * counts are not stored (training on from a loaded model starts them afresh).
  */
 final class SparseNNFile {
     private SparseNNFile() {}
+
+    /** Prefix of a dynamic table's id map (followed by the feature index). */
+    static final String DYN_PREFIX = "dyn.";
+    static final String DEFAULT_ROW = "default", FREE_ROW = "free";
 
     static ModelFile.Contents contents(SparseNN m, Map<String, String> metadata, Map<String, List<String>> idMaps) {
         String[] names = m.sparseNames();
@@ -38,8 +49,31 @@ final class SparseNNFile {
             if (f > 0) j.append(',');
             j.append(rows[f]);
         }
-        j.append("]}");
-        return new ModelFile.Contents(SparseNN.MODEL_TYPE, j.toString(), metadata, idMaps, m.tables());
+        j.append(']');
+        Map<String, List<String>> maps = idMaps;
+        if (m.hasDynamicIds()) {
+            maps = new java.util.LinkedHashMap<>(idMaps);
+            j.append(",\"dynamic\":[");
+            for (int f = 0; f < names.length; f++) {
+                if (f > 0) j.append(',');
+                dev.sparsetrain.data.ctr.DynamicIdMap d = m.dynamicIds(f);
+                if (d == null) {
+                    j.append("null");
+                    continue;
+                }
+                j.append("{\"capacity\":").append(d.capacity()).append(",\"admitAfter\":").append(d.config().admitAfter())
+                        .append(",\"evict\":\"").append(d.config().evictSpec()).append("\"}");
+                boolean[] occ = new boolean[d.capacity()];
+                long[] ids = d.idsByRow(occ);
+                List<String> entries = new java.util.ArrayList<>(ids.length);
+                entries.add(DEFAULT_ROW);
+                for (int r = 1; r < ids.length; r++) entries.add(occ[r] ? String.format("%016x", ids[r]) : FREE_ROW);
+                maps.put(DYN_PREFIX + f, entries);
+            }
+            j.append(']');
+        }
+        j.append('}');
+        return new ModelFile.Contents(SparseNN.MODEL_TYPE, j.toString(), metadata, maps, m.tables());
     }
 
     static SparseNN fromContents(Path path, ModelFile.Contents c) {
@@ -54,7 +88,24 @@ final class SparseNNFile {
                     ModelConfig.Interaction.valueOf(n.get("interaction").asText()), n.get("embeddingInitStd").asDouble());
             String[] names = new String[n.get("sparseNames").size()];
             for (int f = 0; f < names.length; f++) names[f] = n.get("sparseNames").get(f).asText();
-            SparseNN m = new SparseNN(mc, names, ints(n.get("tableRows")), n.get("numDense").asInt(), 0);
+            int[] tableRows = ints(n.get("tableRows"));
+            dev.sparsetrain.data.ctr.DynamicIdConfig[] dyn = null;
+            com.fasterxml.jackson.databind.JsonNode dn = n.get("dynamic");
+            if (dn != null) {
+                if (!dn.isArray() || dn.size() != names.length) throw new BadInputException(path + ": damaged SparseNN configuration ('dynamic' is not one entry per feature)");
+                dyn = new dev.sparsetrain.data.ctr.DynamicIdConfig[names.length];
+                for (int f = 0; f < names.length; f++) {
+                    if (dn.get(f).isNull()) continue;
+                    dyn[f] = dev.sparsetrain.data.ctr.DynamicIdConfig.parse(dn.get(f).get("capacity").asInt(), dn.get(f).get("admitAfter").asInt(),
+                            dn.get(f).get("evict").asText());
+                }
+            }
+            SparseNN m = new SparseNN(mc, names, tableRows, n.get("numDense").asInt(), 0, dyn);
+            if (dyn != null) {
+                for (int f = 0; f < names.length; f++) {
+                    if (dyn[f] != null) m.sparseArch.dyn[f] = restoreMap(path, names[f], dyn[f], c.idMaps().get(DYN_PREFIX + f));
+                }
+            }
             for (Table t : m.tables()) {
                 Table saved = c.table(t.name());
                 if (saved.rows() != t.rows() || saved.dim() != t.dim()) {
@@ -67,6 +118,34 @@ final class SparseNNFile {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
             if (e instanceof BadInputException b) throw b;
             throw new BadInputException(path + ": damaged SparseNN configuration (" + e.getMessage() + ")");
+        }
+    }
+
+    /** A dynamic table's id -> row map from its id map, every entry checked; a damaged one is refused in one line naming the file. */
+    private static dev.sparsetrain.data.ctr.DynamicIdMap restoreMap(Path path, String feature, dev.sparsetrain.data.ctr.DynamicIdConfig cfg,
+                                                                    List<String> entries) {
+        String where = path + ": dynamic table of feature " + feature;
+        if (entries == null) throw new BadInputException(where + ": id map " + DYN_PREFIX + " missing");
+        if (entries.size() != cfg.capacity() || !DEFAULT_ROW.equals(entries.get(0))) {
+            throw new BadInputException(where + ": " + entries.size() + " entries for " + cfg.capacity() + " rows, or no default row first");
+        }
+        long[] ids = new long[cfg.capacity()];
+        boolean[] occ = new boolean[cfg.capacity()];
+        for (int r = 1; r < ids.length; r++) {
+            String e = entries.get(r);
+            if (FREE_ROW.equals(e)) continue;
+            try {
+                if (e.length() != 16) throw new NumberFormatException();
+                ids[r] = Long.parseUnsignedLong(e, 16);
+            } catch (NumberFormatException x) {
+                throw new BadInputException(where + ", row " + r + ": '" + e + "' is neither 16 hex digits nor 'free'");
+            }
+            occ[r] = true;
+        }
+        try {
+            return dev.sparsetrain.data.ctr.DynamicIdMap.restore(cfg, ids, occ);
+        } catch (IllegalArgumentException x) {
+            throw new BadInputException(where + ": " + x.getMessage());
         }
     }
 

@@ -67,6 +67,17 @@ public final class MiniBatch implements Trainable, AutoCloseable {
          */
         int beginEpoch(int epoch, MiniBatch trainer);
 
+        /**
+         * Called on the training thread right before the chunks of batch number {@code batch}
+         * (counted over the whole run) run, with its samples {@code [from, from + count)} of the
+         * epoch's layout: where a model changes its id -&gt; row mapping in stream order (dynamic
+         * embedding tables), with {@code trainer}'s optimizers at hand to reset reused rows.
+         */
+        default void beforeForward(long batch, int from, int count, MiniBatch trainer) {}
+
+        /** Extra text for the progress line (e.g. a dynamic table's ids and memory); empty by default. */
+        default String progressNote() { return ""; }
+
         /** Adds regularizer gradients to sparse table {@code i}'s summed batch gradient before the step. */
         default void beforeStep(int i, RowBatch summed) {}
 
@@ -227,6 +238,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
             batchRows = Math.min(batchSize, n - batchFrom);
             chunksThisBatch = (batchRows + CHUNK - 1) / CHUNK;
             batchCounter++;
+            model.beforeForward(batchCounter, batchFrom, batchRows, this);
             workers.run(trainTask, chunksThisBatch);
             workers.run(stepTask, shards.size());
             trainNanos += System.nanoTime() - t0;
@@ -251,7 +263,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
             }
             if (progress != null) {
                 progress.update(seen, Progress.figure("train " + model.figureName() + " (running, last 20,000 samples)", running)
-                        + "  " + Progress.human(seen / Math.max(1e-9, trainNanos / 1e9)) + " samples/s");
+                        + "  " + Progress.human(seen / Math.max(1e-9, trainNanos / 1e9)) + " samples/s" + model.progressNote());
             }
             // a second window for the hook: the samples since its previous call, so that every
             // curve point has its own figure
