@@ -67,6 +67,13 @@ public final class MiniBatch implements Trainable, AutoCloseable {
          */
         int beginEpoch(int epoch, MiniBatch trainer);
 
+        /**
+         * Called on the training thread before the chunks of the batch of samples
+         * {@code [from, from + rows)} of the epoch's layout run: a model that streams its samples
+         * lays the batch out here (no worker reads the previous batch any more).
+         */
+        default void beforeBatch(int from, int rows) {}
+
         /** Adds regularizer gradients to sparse table {@code i}'s summed batch gradient before the step. */
         default void beforeStep(int i, RowBatch summed) {}
 
@@ -227,6 +234,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
             batchRows = Math.min(batchSize, n - batchFrom);
             chunksThisBatch = (batchRows + CHUNK - 1) / CHUNK;
             batchCounter++;
+            model.beforeBatch(batchFrom, batchRows);
             workers.run(trainTask, chunksThisBatch);
             workers.run(stepTask, shards.size());
             trainNanos += System.nanoTime() - t0;
