@@ -41,9 +41,12 @@ final class StreamedCtrTrain {
         ModelConfig mc = c.model.config();
         TrainConfig tc = c.train.config();
         int buffer = c.streamOptions.shuffleBuffer();
+        long fit0 = System.nanoTime();
         CtrStreamSplit split = c.data.stream(c.collisionReport);
         FeatureEncoder enc = split.encoder();
         out.println("data: " + split.description());
+        out.printf(Locale.ROOT, "encoder: fitted in one streaming pass over the %,d training rows, %.1f s (with the line count when a row count was not given)%n",
+                split.trainRows(), (System.nanoTime() - fit0) / 1e9);
         if (c.collisionReport) {
             out.print(enc.collisionReport() != null ? enc.collisionReport().format() : "collision report: not available\n");
         }
@@ -78,9 +81,11 @@ final class StreamedCtrTrain {
                 if (c.diagnostics) CtrTrainCommand.printDiagnostics(out, state.epoch(), t.passDiagnostics().getLast());
                 out.flush();
             };
-            double rate = t.fit(split, dev.sparsetrain.models.train.Trainer.State.fresh(), null, passDone,
-                    progress == null ? null : (label, total) -> progress).samplesPerSecond();
-            out.printf("training: %,.0f samples/s (reading, parsing and encoding overlapped with training)%n", rate);
+            long train0 = System.nanoTime();
+            var result = t.fit(split, dev.sparsetrain.models.train.Trainer.State.fresh(), null, passDone,
+                    progress == null ? null : (label, total) -> progress);
+            out.printf(Locale.ROOT, "training: %,.0f samples/s (reading, parsing and encoding overlapped with training; %.1f s of training steps, "
+                    + "%.1f s wall with the evaluations)%n", result.samplesPerSecond(), result.trainSeconds(), (System.nanoTime() - train0) / 1e9);
             out.println("memory: " + peakMemory());
             if (c.save != null) {
                 java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
