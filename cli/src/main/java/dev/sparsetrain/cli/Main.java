@@ -5,6 +5,7 @@ import dev.sparsetrain.cli.experiments.ExperimentCommand;
 import dev.sparsetrain.cli.serve.ServeCommand;
 import dev.sparsetrain.cli.train.CtrPredictCommand;
 import dev.sparsetrain.cli.train.CtrTrainCommand;
+import dev.sparsetrain.cli.train.GenerateCtrCommand;
 import dev.sparsetrain.cli.train.DiagnoseCommand;
 import dev.sparsetrain.cli.train.EvaluateCommand;
 import dev.sparsetrain.cli.train.LrFindCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
                 LrFindCommand.class,
                 CtrTrainCommand.class,
                 CtrPredictCommand.class,
+                GenerateCtrCommand.class,
                 ExperimentCommand.class,
                 BenchmarkCommand.class,
                 CommandLine.HelpCommand.class,

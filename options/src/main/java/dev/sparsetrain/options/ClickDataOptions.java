@@ -275,6 +275,56 @@ public final class ClickDataOptions {
         return new CtrData(d.names(), d.denseNames(), d.rows(), d.labels(), d.dense(), rows, d.offsets(), idsOut, dd.rawIds());
     }
 
+    /** {@code --data}, or null for synthetic rows. */
+    public Path dataFile() { return data; }
+
+    /**
+     * Bytes an in-memory read of {@code --data} would hold at its peak, estimated from the file's
+     * size and its first lines: rows x (2 x the raw row, as read and as sliced, plus the encoded
+     * row), about 680 bytes a Criteo row; -1 without {@code --data} or when the file cannot be read.
+     */
+    public long estimatedInMemoryBytes() {
+        if (data == null || !java.nio.file.Files.isRegularFile(data)) return -1;
+        CtrSchema s = streamSchema();
+        int nd = s.denseColumns().length, ns = s.sparseColumns().length;
+        long raw = 1 + 4L * nd + 8L * ns, encoded = 1 + 4L * nd + 4L * ns;
+        return dev.sparsetrain.data.ctr.CtrLogStream.estimateRows(data) * (2 * raw + encoded);
+    }
+
+    /** The format and schema of {@code --data} as {@link #load} resolves them (options for the other source refused). */
+    private CtrSchema streamSchema() {
+        return schema(streamFormat(), schema, delimiter, header);
+    }
+
+    private String streamFormat() {
+        refuseIgnoredOptions();
+        String fmt = given("--format") || !format.equalsIgnoreCase("criteo") ? format : detectFormat(data, format);
+        if (!fmt.equalsIgnoreCase("schema")) {
+            for (String o : new String[] {"--schema", "--delimiter", "--header"}) {
+                if (given(o)) throw new BadInputException(o + " applies to --format schema only; " + data + " is read as " + fmt.toLowerCase(Locale.ROOT));
+            }
+        }
+        return fmt;
+    }
+
+    /**
+     * The click log of {@code --data} split like {@link #load} splits it (same row ranges), but
+     * left on disk: the encoder fitted in one streaming pass over the training rows
+     * ({@link dev.sparsetrain.data.ctr.CtrStreamSplit}); scale warnings on stderr as {@link #load}.
+     *
+     * @param countIds also count distinct ids under hashing (the collision report)
+     */
+    public dev.sparsetrain.data.ctr.CtrStreamSplit stream(boolean countIds) {
+        if (data == null) throw new BadInputException("--stream reads a click log given with --data");
+        String fmt = streamFormat();
+        var f = dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, schema(fmt, schema, delimiter, header), skipBad, trainRows, testRows,
+                encoder(), countIds);
+        for (var w : f.wideDense()) {
+            System.err.println("sparsetrain: warning: " + data + ": " + w.describe("use --dense log1p (or log1p_standardize)"));
+        }
+        return f;
+    }
+
     private Split synthetic(long seed) {
         if (syntheticRows < 10) throw new BadInputException("--synthetic-rows " + syntheticRows + ", must be >= 10");
         SyntheticCtr.Config c = switch (syntheticShape.toLowerCase(Locale.ROOT)) {

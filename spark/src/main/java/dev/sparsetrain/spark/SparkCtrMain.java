@@ -117,6 +117,7 @@ public final class SparkCtrMain implements Callable<Integer> {
         } else if (save != null) {
             OutputPaths.requireFile("--save", save);   // before any training
         }
+        data.refuseDynamicIds("the Spark trainer");
         ClickDataOptions.Split s = data.load(tc.seed());
         w.println("data: " + s.description());
         if (s.plantedTestProbability() != null) {

@@ -74,11 +74,16 @@ public final class CtrTrainCommand implements Callable<Integer> {
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
+    @Mixin dev.sparsetrain.options.StreamOptions streamOptions = new dev.sparsetrain.options.StreamOptions();
+
     @Override
     public Integer call() {
         configFile.apply(spec);
         PrintWriter out = spec.commandLine().getOut();
         if (save != null) OutputPaths.requireFile("--save", save);
+        // a log past memory (--stream, or auto for its size) trains streamed from disk
+        dev.sparsetrain.options.StreamOptions.Decision streamed = streamOptions.decide(data);
+        if (streamed.stream()) return StreamedCtrTrain.run(this, out, streamed);
         record.check();
         if (checkpointDir != null) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);   // created by the first write
         // read (and check) the checkpoint before the data: a damaged file fails fast

@@ -95,6 +95,18 @@ public final class CtrReader {
     /** Reads from a reader; with {@code labelled} false the source lacks the label column (labels all 0). */
     public static CtrRawData read(BufferedReader in, String where, CtrSchema schema, boolean skipBad, int maxRows, boolean labelled)
             throws IOException {
+        return read(in, where, schema, skipBad, maxRows, labelled, new long[1]);
+    }
+
+    /**
+     * Reads the next at most {@code maxRows} good rows of {@code in}, whose lines before the
+     * current one number {@code lineCounter[0]} (0 at the start of a file: then the header, if the schema
+     * has one, is the next line); on return {@code lineCounter[0]} is the number of the last line read, so
+     * a streaming reader ({@link CtrLogStream}) calls this block after block with messages that name
+     * the right file line.
+     */
+    static CtrRawData read(BufferedReader in, String where, CtrSchema schema, boolean skipBad, int maxRows, boolean labelled,
+                           long[] lineCounter) throws IOException {
         int label = schema.labelColumn();
         // fc[c]: the file field holding schema column c (the label column is absent when not labelled)
         int[] fc = new int[schema.columns()];
@@ -111,7 +123,7 @@ public final class CtrReader {
         char delim = schema.delimiter();
         char msep = schema.multiSeparator();
 
-        int cap = 1024, n = 0;
+        int cap = Math.max(1, Math.min(1024, maxRows)), n = 0;
         byte[] labels = new byte[cap];
         float[] dense = new float[cap * nd];
         int[][] offsets = new int[ns][];
@@ -124,10 +136,12 @@ public final class CtrReader {
         int[] starts = new int[nc + 1];
         long skipped = 0;
         String firstSkipped = null;
-        long lineNo = 0;
-        String line;
+        long lineNo = lineCounter[0];
+        String text;
         float[] rowDense = new float[nd];
-        while (n < maxRows && (line = in.readLine()) != null) {
+        try {
+        while (n < maxRows && (text = in.readLine()) != null) {
+            String line = text;
             lineNo++;
             if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') line = line.substring(0, line.length() - 1); // CRLF files
             if (lineNo == 1 && schema.header()) {
@@ -211,6 +225,9 @@ public final class CtrReader {
             }
             n++;
         }
+        } finally {
+            lineCounter[0] = lineNo;
+        }
         for (int f = 0; f < ns; f++) {
             if (multi[f]) {
                 offsets[f] = Arrays.copyOf(offsets[f], n + 1);
@@ -221,6 +238,18 @@ public final class CtrReader {
         }
         return new CtrRawData(schema.sparseNames(), schema.denseNames(), n, Arrays.copyOf(labels, n),
                 Arrays.copyOf(dense, n * nd), offsets, tokens, skipped, firstSkipped);
+    }
+
+    /** A data set of 0 rows with {@code schema}'s features (the end of a stream). */
+    static CtrRawData emptyLike(CtrSchema schema) {
+        int ns = schema.sparseColumns().length, nd = schema.denseColumns().length;
+        int[][] offsets = new int[ns][];
+        long[][] tokens = new long[ns][];
+        for (int f = 0; f < ns; f++) {
+            tokens[f] = new long[0];
+            if (schema.roles()[schema.sparseColumns()[f]] == CtrSchema.Role.MULTI) offsets[f] = new int[1];
+        }
+        return new CtrRawData(schema.sparseNames(), schema.denseNames(), 0, new byte[0], new float[0], offsets, tokens, 0, null);
     }
 
     /** Parses an integer fast, anything else through Double.parseDouble; NaN when not a number. */

@@ -218,6 +218,15 @@ public final class FeatureEncoder {
         return new FeatureEncoder(config, train.names(), train.denseNames(), mean, std, vocab, rows, rep);
     }
 
+    /**
+     * A fitted encoder from parts fitted elsewhere ({@link EncoderFitter}, the one-pass streaming
+     * fit); {@code vocab} is null for hashing, {@code report} may be null.
+     */
+    static FeatureEncoder fitted(EncoderConfig config, String[] names, String[] denseNames, float[] mean, float[] std,
+                                 LongIntMap[] vocab, int[] tableRows, CollisionReport report) {
+        return new FeatureEncoder(config, names.clone(), denseNames.clone(), mean, std, vocab, tableRows, report);
+    }
+
     static int bucket(long token, int buckets, long seed) {
         return (int) Math.floorMod(CtrRawData.mix64(token + seed * 0x9E3779B97F4A7C15L), (long) buckets);
     }

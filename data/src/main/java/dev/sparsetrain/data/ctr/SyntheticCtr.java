@@ -109,42 +109,132 @@ public final class SyntheticCtr {
         java.util.Arrays.fill(tableRows, c);
         SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
         float[] acc = new float[Math.max(1, k)];
+        int[] rowIds = new int[ns];
+        double[] counts = new double[nd];
+        float[] x = new float[nd];
         for (int i = 0; i < rows; i++) {
-            double logit = config.baseLogit();
-            for (int f = 0; f < ns; f++) {
-                int id = draw(rnd.nextDouble());
-                ids[f][i] = id;
-                logit += biases[f * c + id];
-            }
-            if (k > 0) {
-                // sum_{f<g} <u_f, u_g> = (|sum_f u_f|^2 - sum_f |u_f|^2) / 2
-                java.util.Arrays.fill(acc, 0f);
-                double self = 0;
-                for (int f = 0; f < ns; f++) {
-                    int base = (f * c + ids[f][i]) * k;
-                    for (int d = 0; d < k; d++) {
-                        float u = latent[base + d];
-                        acc[d] += u;
-                        self += u * u;
-                    }
-                }
-                double tot = 0;
-                for (int d = 0; d < k; d++) tot += acc[d] * acc[d];
-                logit += 0.5 * (tot - self);
-            }
-            for (int j = 0; j < nd; j++) {
-                // log-normal counts, rounded like Criteo's integer features
-                double count = Math.floor(Math.exp(rnd.nextGaussian() * 1.5 + 1.0));
-                float x = (float) Math.log1p(count);
-                dense[i * nd + j] = x;
-                logit += denseWeights[j] * (x - 1.2);
-            }
-            double p = 1 / (1 + Math.exp(-logit));
+            double p = drawRow(rnd, rowIds, counts, x, acc);
+            for (int f = 0; f < ns; f++) ids[f][i] = rowIds[f];
+            System.arraycopy(x, 0, dense, i * nd, nd);
             prob[i] = (float) p;
             labels[i] = (byte) (rnd.nextDouble() < p ? 1 : 0);
         }
         int[][] offsets = new int[ns][];
         return new Sample(new CtrData(names, dnames, rows, labels, dense, tableRows, offsets, ids), prob);
+    }
+
+    /**
+     * One row: its ids, raw counts and their log1p, and its planted click probability (the label
+     * is the caller's next draw, {@code rnd.nextDouble() < p}). The same draws, in the same order,
+     * for {@link #generate} and {@link #writeCriteo}.
+     */
+    private double drawRow(SplittableRandom rnd, int[] rowIds, double[] counts, float[] x, float[] acc) {
+        int ns = config.numSparse(), nd = config.numDense(), c = config.cardinality(), k = config.latentDim();
+        double logit = config.baseLogit();
+        for (int f = 0; f < ns; f++) {
+            int id = draw(rnd.nextDouble());
+            rowIds[f] = id;
+            logit += biases[f * c + id];
+        }
+        if (k > 0) {
+            // sum_{f<g} <u_f, u_g> = (|sum_f u_f|^2 - sum_f |u_f|^2) / 2
+            java.util.Arrays.fill(acc, 0f);
+            double self = 0;
+            for (int f = 0; f < ns; f++) {
+                int base = (f * c + rowIds[f]) * k;
+                for (int d = 0; d < k; d++) {
+                    float u = latent[base + d];
+                    acc[d] += u;
+                    self += u * u;
+                }
+            }
+            double tot = 0;
+            for (int d = 0; d < k; d++) tot += acc[d] * acc[d];
+            logit += 0.5 * (tot - self);
+        }
+        for (int j = 0; j < nd; j++) {
+            // log-normal counts, rounded like Criteo's integer features
+            double count = Math.floor(Math.exp(rnd.nextGaussian() * 1.5 + 1.0));
+            counts[j] = count;
+            x[j] = (float) Math.log1p(count);
+            logit += denseWeights[j] * (x[j] - 1.2);
+        }
+        return 1 / (1 + Math.exp(-logit));
+    }
+
+    /**
+     * Writes {@code rows} rows drawn with {@code seed} to {@code out} in the Criteo TSV format, one
+     * row at a time (memory does not grow with {@code rows}): the label, the raw integer counts
+     * (what log1p of the in-memory rows came from), then each sparse id as 8 hex digits, a
+     * bijection of (feature, id) onto 32 bits so that distinct ids stay distinct tokens. Reading
+     * the file back with {@code CtrReader} and a vocabulary of min count 1 recovers the ids up to
+     * renaming, and the dense features exactly under log1p. The rows are those of
+     * {@link #generate(int, long)} with the same seed.
+     *
+     * @return the number of positive labels written
+     */
+    public long writeCriteo(java.io.OutputStream out, long rows, long seed, java.util.function.LongConsumer progress) throws java.io.IOException {
+        int ns = config.numSparse(), nd = config.numDense(), k = config.latentDim();
+        SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        float[] acc = new float[Math.max(1, k)];
+        int[] rowIds = new int[ns];
+        double[] counts = new double[nd];
+        float[] x = new float[nd];
+        byte[] line = new byte[2 + nd * 21 + ns * 9 + 1];
+        long clicks = 0;
+        for (long i = 0; i < rows; i++) {
+            double p = drawRow(rnd, rowIds, counts, x, acc);
+            int label = rnd.nextDouble() < p ? 1 : 0;
+            clicks += label;
+            int q = 0;
+            line[q++] = (byte) ('0' + label);
+            for (int j = 0; j < nd; j++) {
+                line[q++] = '\t';
+                q = writeLong(line, q, (long) counts[j]);
+            }
+            for (int f = 0; f < ns; f++) {
+                line[q++] = '\t';
+                int h = token(f, rowIds[f]);
+                for (int s = 28; s >= 0; s -= 4) line[q++] = (byte) HEX[(h >>> s) & 15];
+            }
+            line[q++] = '\n';
+            out.write(line, 0, q);
+            if (progress != null && (i & 0xFFFF) == 0xFFFF) progress.accept(i + 1);
+        }
+        return clicks;
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** A bijection of id onto 32 bits for each feature (multiply by an odd constant, add, xor-shift: each step invertible). */
+    static int token(int feature, int id) {
+        int h = id * 0x9E3779B1 + feature * 0x85EBCA6B;
+        h ^= h >>> 16;
+        h *= 0x7FEB352D;
+        h ^= h >>> 15;
+        return h;
+    }
+
+    private static int writeLong(byte[] b, int q, long v) {
+        if (v < 0) {
+            b[q++] = '-';
+            v = -v;
+        }
+        if (v == 0) {
+            b[q++] = '0';
+            return q;
+        }
+        int start = q;
+        while (v > 0) {
+            b[q++] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        for (int i = start, j = q - 1; i < j; i++, j--) {
+            byte t = b[i];
+            b[i] = b[j];
+            b[j] = t;
+        }
+        return q;
     }
 
     private int draw(double u) {

@@ -9,6 +9,11 @@
  * schema as stored in a model file ({@link dev.sparsetrain.data.ctr.EncoderState}), so saved
  * models re-encode new rows exactly as in training; a collision report of the hashing; and a
  * seeded synthetic generator of Criteo-shaped data with power-law id frequencies and a planted
- * click model ({@link dev.sparsetrain.data.ctr.SyntheticCtr}).
+ * click model ({@link dev.sparsetrain.data.ctr.SyntheticCtr}), which also writes such a log to disk
+ * in the Criteo TSV format one row at a time. Logs past memory: a block reader with the whole-file
+ * reader's checks and messages ({@link dev.sparsetrain.data.ctr.CtrLogStream}), a one-pass encoder
+ * fit ({@link dev.sparsetrain.data.ctr.EncoderFitter}), a background reader of encoded blocks with a
+ * bounded queue ({@link dev.sparsetrain.data.ctr.CtrBlockReader}) and the streamed split
+ * ({@link dev.sparsetrain.data.ctr.CtrStreamSplit}).
  */
 package dev.sparsetrain.data.ctr;

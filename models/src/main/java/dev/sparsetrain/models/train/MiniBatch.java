@@ -68,6 +68,13 @@ public final class MiniBatch implements Trainable, AutoCloseable {
         int beginEpoch(int epoch, MiniBatch trainer);
 
         /**
+         * Called on the training thread before the chunks of the batch of samples
+         * {@code [from, from + rows)} of the epoch's layout run: a model that streams its samples
+         * lays the batch out here (no worker reads the previous batch any more).
+         */
+        default void beforeBatch(int from, int rows) {}
+
+        /**
          * Called on the training thread right before the chunks of batch number {@code batch}
          * (counted over the whole run) run, with its samples {@code [from, from + count)} of the
          * epoch's layout: where a model changes its id -&gt; row mapping in stream order (dynamic
@@ -238,6 +245,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
             batchRows = Math.min(batchSize, n - batchFrom);
             chunksThisBatch = (batchRows + CHUNK - 1) / CHUNK;
             batchCounter++;
+            model.beforeBatch(batchFrom, batchRows);
             model.beforeForward(batchCounter, batchFrom, batchRows, this);
             workers.run(trainTask, chunksThisBatch);
             workers.run(stepTask, shards.size());

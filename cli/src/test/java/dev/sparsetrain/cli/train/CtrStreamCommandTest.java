@@ -1,0 +1,89 @@
+package dev.sparsetrain.cli.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.sparsetrain.cli.CliRun;
+import dev.sparsetrain.cli.ExitCodes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code generate-ctr} and {@code ctr-train --stream} through {@code Main.run} (no subprocess). */
+class CtrStreamCommandTest {
+    static final Pattern TEST_NE = Pattern.compile("test  all +n=(\\d+) ctr=\\S+ NE=(\\S+) logloss=(\\S+) AUC=(\\S+)");
+
+    static Path generate(Path dir, int rows) {
+        Path f = dir.resolve("synthetic.tsv");
+        CliRun g = CliRun.of("generate-ctr", "--rows", String.valueOf(rows), "--cardinality", "200", "--seed", "5", "--out", f.toString(), "--quiet");
+        assertEquals(ExitCodes.OK, g.code(), g.err());
+        assertTrue(g.out().startsWith("wrote " + f + ": " + String.format("%,d", rows) + " rows"), g.out());
+        return f;
+    }
+
+    @Test
+    void streamedRunPrintsTheInMemoryRunsTestFigures(@TempDir Path dir) throws Exception {
+        Path f = generate(dir, 3000);
+        assertEquals(3000, Files.readAllLines(f).size());
+        String[] common = {"ctr-train", "--data", f.toString(), "--buckets", "500", "--dim", "4", "--bottom", "8", "--top", "8", "--passes", "2",
+                "--threads", "2", "--quiet"};
+        CliRun mem = CliRun.of(concat(common, "--stream", "off"));
+        Path saved = dir.resolve("streamed.model");
+        CliRun st = CliRun.of(concat(common, "--stream", "--save", saved.toString()));
+        assertEquals(ExitCodes.OK, mem.code(), mem.err());
+        assertEquals(ExitCodes.OK, st.code(), st.err());
+        assertTrue(st.out().contains("order: shuffle within 8 partitions: exact"), st.out());
+        assertTrue(st.out().contains("memory: peak resident"), st.out());
+        Matcher a = TEST_NE.matcher(mem.out()), b = TEST_NE.matcher(st.out());
+        for (int pass = 1; pass <= 2; pass++) {
+            assertTrue(a.find() && b.find(), mem.out() + "\n---\n" + st.out());
+            assertEquals(a.group(1), b.group(1), "test rows");
+            assertEquals(a.group(2), b.group(2), "NE (same order: the same model)");
+            assertEquals(a.group(3), b.group(3), "logloss");
+            assertEquals(Double.parseDouble(a.group(4)), Double.parseDouble(b.group(4)), 1e-4, "AUC");
+        }
+        // the streamed model's file scores like any ctr-train model
+        CliRun pred = CliRun.of("ctr-predict", "--model", saved.toString(), "--data", f.toString(), "--out", dir.resolve("p.csv").toString());
+        assertEquals(ExitCodes.OK, pred.code(), pred.err());
+    }
+
+    @Test
+    void badRowMidStreamIsOneLineAndWritesNoModel(@TempDir Path dir) throws Exception {
+        Path f = generate(dir, 3000);
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(f));
+        lines.set(2899, "1\tnot-a-row");   // a test row: found by the streamed evaluation after training
+        Files.write(f, lines);
+        Path saved = dir.resolve("m.model");
+        CliRun r = CliRun.of("ctr-train", "--data", f.toString(), "--buckets", "500", "--dim", "4", "--threads", "1", "--quiet", "--stream",
+                "--save", saved.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.out());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(f + ":2900: 2 fields, expected "), r.err());
+        assertFalse(Files.exists(saved), "no model after a failed run");
+        try (var s = Files.list(dir)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".m.model")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void optionsThatNeedTheWholeLogAreRefused(@TempDir Path dir) {
+        Path f = generate(dir, 500);
+        CliRun r = CliRun.of("ctr-train", "--data", f.toString(), "--stream", "--refit-bias", "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("--refit-bias is not available with a streamed click log"), r.err());
+        CliRun s = CliRun.of("ctr-train", "--stream", "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, s.code());
+        assertTrue(s.err().contains("--stream reads a click log given with --data"), s.err());
+        CliRun b = CliRun.of("ctr-train", "--data", f.toString(), "--stream", "--shuffle-buffer", "0", "--quiet");
+        assertEquals(ExitCodes.BAD_INPUT, b.code());
+        assertTrue(b.err().contains("--shuffle-buffer 0, must be >= 1 row"), b.err());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.sparsetrain.data.ctr;
+
+import dev.sparsetrain.core.BadInputException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A click log too large for memory, split and encoded as {@link CtrFileSplit} splits a log that
+ * fits, but kept on disk: the split is the same contiguous row ranges in file order (the first
+ * {@code trainRows} good rows train, default 80% of the data lines; the next {@code testRows} test,
+ * default the rest), so a streamed run and an in-memory run of the same file see the same rows.
+ * The {@link FeatureEncoder} is fitted in one streaming pass over the training rows
+ * ({@link EncoderFitter}); {@link #train} and {@link #test} then open background readers
+ * ({@link CtrBlockReader}) of encoded blocks, as often as there are passes and evaluations.
+ *
+ * <p>Only single-valued sparse features stream (Criteo, Avazu): a schema with a multi-valued
+ * column is refused in one line. Immutable after {@link #fit}; each reader is used by one thread.
+ */
+public final class CtrStreamSplit {
+    /** Rows per encoded block handed from the reader thread to the trainer. */
+    public static final int BLOCK_ROWS = 8192;
+    /** Blocks the reader may queue ahead of the trainer. */
+    public static final int QUEUE_BLOCKS = 8;
+
+    private final Path file;
+    private final CtrSchema schema;
+    private final boolean skipBad;
+    private final long trainRows, testRows, trainEndLine;
+    private final FeatureEncoder encoder;
+    private final EncoderState state;
+    private final String description;
+    private final java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wideDense;
+
+    private CtrStreamSplit(Path file, CtrSchema schema, boolean skipBad, long trainRows, long testRows, long trainEndLine,
+                           FeatureEncoder encoder, EncoderState state, String description,
+                           java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wideDense) {
+        this.file = file;
+        this.schema = schema;
+        this.skipBad = skipBad;
+        this.trainRows = trainRows;
+        this.testRows = testRows;
+        this.trainEndLine = trainEndLine;
+        this.encoder = encoder;
+        this.state = state;
+        this.description = description;
+        this.wideDense = wideDense;
+    }
+
+    /**
+     * Fits the encoder in one pass over the training rows of {@code data} (and, when
+     * {@code trainRows} or {@code testRows} is null, first counts the data lines); row counts out
+     * of range are refused in one line naming {@code --train-rows} or {@code --test-rows}, bad rows
+     * as {@link CtrReader} refuses them.
+     *
+     * @param countIds also count distinct ids under hashing (for the collision report)
+     */
+    public static CtrStreamSplit fit(Path data, String format, CtrSchema schema, boolean skipBad, Integer trainRows, Integer testRows,
+                                     EncoderConfig encoding, boolean countIds) {
+        CtrLogStream.check(data);
+        for (int c : schema.sparseColumns()) {
+            if (schema.roles()[c] == CtrSchema.Role.MULTI) {
+                throw new BadInputException(data + ": column " + (c + 1) + " (" + schema.names()[c] + ") is multi-valued; streaming reads"
+                        + " single-valued sparse features only (drop --stream, or give the column the role sparse)");
+            }
+        }
+        long n = -1;
+        if (trainRows == null || testRows == null) n = CtrLogStream.countDataLines(data, schema);
+        if (n >= 0 && n < 2) throw new BadInputException(data + ": " + n + " data rows, need at least 2 (one to train, one to test)");
+        long tr = trainRows != null ? trainRows : (long) (n * 0.8);
+        if (tr < 1 || (n >= 0 && tr >= n)) {
+            throw new BadInputException("--train-rows " + tr + ", must be in [1, " + (n >= 0 ? n - 1 : "rows - 1") + "]"
+                    + (n >= 0 ? " (" + n + " data lines)" : ""));
+        }
+        long te = testRows != null ? testRows : n - tr;
+        if (te < 1 || (n >= 0 && tr + te > n)) throw new BadInputException("--test-rows " + te + ", must be in [1, " + (n >= 0 ? n - tr : "rows") + "]");
+        EncoderFitter fitter;
+        CtrSchema named;
+        long endLine, skipped;
+        String firstSkipped;
+        java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wide = java.util.List.of();
+        try (CtrLogStream in = new CtrLogStream(data, schema, skipBad)) {
+            named = in.schema();
+            fitter = new EncoderFitter(encoding, named.sparseNames(), named.denseNames(), countIds);
+            boolean first = true;
+            while (fitter.rows() < tr) {
+                // the first block is large enough for the scale check's sample
+                int want = (int) Math.min(first ? 100_000 : BLOCK_ROWS * 4L, tr - fitter.rows());
+                CtrRawData b = in.next(want);
+                if (b.rows() == 0) {
+                    throw new BadInputException("--train-rows " + tr + ", but " + data + " has only " + fitter.rows() + " good rows"
+                            + (in.skipped() > 0 ? " (" + in.skipped() + " bad rows skipped)" : ""));
+                }
+                if (first) wide = FeatureEncoder.wideDenseColumns(b, encoding.dense());
+                first = false;
+                fitter.add(b);
+            }
+            endLine = in.line();
+            skipped = in.skipped();
+            firstSkipped = in.firstSkipped();
+        }
+        FeatureEncoder enc = fitter.finish();
+        String desc = String.format(Locale.ROOT, "%s: streamed, %s; train rows 1-%d, test rows %d-%d (file order)%s; %s", data,
+                n >= 0 ? n + " data lines" : "rows not counted", tr, tr + 1, tr + te,
+                skipped > 0 ? " (" + skipped + " bad training rows skipped, first: " + firstSkipped + ")" : "",
+                encoding.minCount() > 0 ? "vocabulary min count " + encoding.minCount() + ", cap " + encoding.buckets()
+                        : "hashing into " + encoding.buckets() + " buckets");
+        return new CtrStreamSplit(data, named, skipBad, tr, te, endLine, enc, new EncoderState(format.toLowerCase(Locale.ROOT), named, enc),
+                desc, wide);
+    }
+
+    public Path file() { return file; }
+
+    public long trainRows() { return trainRows; }
+
+    /** Test rows asked for (fewer may follow when rows are skipped as bad). */
+    public long testRows() { return testRows; }
+
+    /** The file line of the last training row. */
+    public long trainEndLine() { return trainEndLine; }
+
+    public FeatureEncoder encoder() { return encoder; }
+
+    public EncoderState state() { return state; }
+
+    public String description() { return description; }
+
+    /** The first block's dense columns that reach the model spanning orders of magnitude ({@link FeatureEncoder#wideDenseColumns}). */
+    public java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wideDense() { return wideDense; }
+
+    /** A reader of the training rows in file order (exactly {@link #trainRows()} of them, or a one-line refusal). */
+    public CtrBlockReader train() {
+        return new CtrBlockReader(file, schema, skipBad, 0, trainRows, true, encoder, BLOCK_ROWS, QUEUE_BLOCKS);
+    }
+
+    /** A reader of the test rows in file order (up to {@link #testRows()}). */
+    public CtrBlockReader test() {
+        return new CtrBlockReader(file, schema, skipBad, trainEndLine, testRows, false, encoder, BLOCK_ROWS, QUEUE_BLOCKS);
+    }
+}

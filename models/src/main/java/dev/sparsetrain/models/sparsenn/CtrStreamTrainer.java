@@ -1,0 +1,128 @@
+package dev.sparsetrain.models.sparsenn;
+
+import dev.sparsetrain.core.Progress;
+import dev.sparsetrain.data.ctr.CtrBlockReader;
+import dev.sparsetrain.data.ctr.CtrData;
+import dev.sparsetrain.data.ctr.CtrStreamSplit;
+import dev.sparsetrain.models.train.MiniBatch;
+import dev.sparsetrain.models.train.Trainer;
+import dev.sparsetrain.models.train.TrainerConfig;
+import dev.sparsetrain.optim.GroupDiagnostics;
+import dev.sparsetrain.optim.ParamGroup;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * {@link CtrTrainer} over a click log that stays on disk ({@link CtrStreamSplit}): the same model,
+ * parameter groups, spine ({@link Trainer} epochs of {@link MiniBatch}) and kernels, but each pass
+ * reads the training rows again from the file through a background reader
+ * ({@link CtrBlockReader}: parsing and encoding overlap training) and a bounded shuffle buffer
+ * ({@link StreamOrder}: exact when the pass, or each partition, fits the buffer; windowed
+ * otherwise). Memory: the model, the buffer, and a few blocks of 8,192 rows, whatever the log's
+ * size. Evaluation streams too ({@link #evaluate}: {@link StreamingCtrMetrics}).
+ *
+ * <p>With an exact order, the training configuration and the encoder fitted on the same rows, the
+ * result equals {@link CtrTrainer}'s bit for bit (a test checks it). Not thread-safe;
+ * {@link #close()} stops the worker team and any reader.
+ */
+public final class CtrStreamTrainer implements AutoCloseable {
+    private static final int CHUNK = MiniBatch.CHUNK;
+    private final SparseNN model;
+    private final TrainConfig config;
+    private final int shuffleBuffer;
+    private final StreamBatches batches;
+    private final MiniBatch mode;
+    private final int[][] predictIndex;
+    private CtrData predictData;
+    private float[] predictOut;
+    private final dev.sparsetrain.models.train.Workers.Unit predictTask = this::predictChunk;
+
+    /** @param shuffleBuffer rows of the shuffle buffer ({@code --shuffle-buffer}) */
+    public CtrStreamTrainer(SparseNN model, TrainConfig config, int shuffleBuffer) {
+        if (shuffleBuffer < 1) throw new dev.sparsetrain.core.BadInputException("--shuffle-buffer " + shuffleBuffer + ", must be >= 1 row");
+        this.model = model;
+        this.config = config;
+        this.shuffleBuffer = shuffleBuffer;
+        List<ParamGroup> groups = CtrTrainer.groups(model, config);
+        batches = new StreamBatches(model, config, groups);
+        mode = new MiniBatch(batches, groups, config.threads(), config.batchSize(), CtrTrainer.signature(config));
+        predictIndex = new int[config.threads()][CHUNK];
+    }
+
+    /** The order each pass over {@code split}'s training rows takes (what {@link StreamOrder#describe()} prints). */
+    public StreamOrder order(CtrStreamSplit split) {
+        if (split.trainRows() > Integer.MAX_VALUE - 1) {
+            throw new dev.sparsetrain.core.BadInputException("--train-rows " + split.trainRows() + ": at most " + (Integer.MAX_VALUE - 1) + " rows per pass");
+        }
+        return new StreamOrder((int) split.trainRows(), config, shuffleBuffer);
+    }
+
+    public List<ParamGroup> parameterGroups() { return mode.parameterGroups(); }
+
+    public SparseNN model() { return model; }
+
+    /** The spine's view of this trainer. */
+    public MiniBatch trainable() { return mode; }
+
+    /** Calls {@code hook} after every {@code 1/evalsPerPass} of each pass of the next {@link #fit} (0 = never). */
+    public void evaluateWithin(int evalsPerPass, CtrTrainer.EvalHook hook) { mode.evaluateWithin(evalsPerPass, hook); }
+
+    /** Per-group optimizer figures of each pass, in pass order. */
+    public List<List<GroupDiagnostics>> passDiagnostics() { return mode.allEpochDiagnostics(); }
+
+    /**
+     * Trains passes {@code from.epoch()+1 .. numPasses} over {@code split}'s training rows, read
+     * from disk each pass; a failure of the reader (a bad row: one line, {@code file:line}) ends the
+     * run with that {@link dev.sparsetrain.core.BadInputException}, the reader stopped.
+     */
+    public Trainer.Result fit(CtrStreamSplit split, Trainer.State from, Trainer.Validator validator, Trainer.Checkpointer checkpointer,
+                              BiFunction<String, Long, Progress> progress) {
+        StreamOrder order = order(split);
+        var enc = split.encoder();
+        batches.data((int) split.trainRows(), order, split::train, enc.names(), enc.denseNames(), enc.tableRows());
+        TrainerConfig tc = TrainerConfig.defaults().withEpochs(config.numPasses()).withThreads(config.threads()).withSeed(config.seed())
+                .withCheckpointEvery(checkpointer == null ? 0 : 1);
+        try {
+            return new Trainer(tc).fit(mode, from, validator, checkpointer, progress);
+        } finally {
+            batches.closeReader();
+        }
+    }
+
+    /** Predicted probabilities of every row of {@code d}, using all workers. */
+    public float[] predict(CtrData d) {
+        this.predictData = d;
+        predictOut = new float[d.rows()];
+        mode.workers().run(predictTask, (d.rows() + CHUNK - 1) / CHUNK);
+        predictData = null;
+        float[] out = predictOut;
+        predictOut = null;
+        return out;
+    }
+
+    /** Streams every block of {@code reader} through the model and accumulates the figures (the reader is closed). */
+    public StreamingCtrMetrics evaluate(CtrBlockReader reader) {
+        StreamingCtrMetrics m = new StreamingCtrMetrics();
+        try (reader) {
+            CtrData b;
+            while ((b = reader.next()) != null) m.add(b.labels(), predict(b), b.rows());
+        }
+        return m;
+    }
+
+    private void predictChunk(int w, int c) {
+        CtrData d = predictData;
+        int from = c * CHUNK, cnt = Math.min(CHUNK, d.rows() - from);
+        Workspace s = batches.workspace(w);
+        int[] idx = predictIndex[w];
+        for (int k = 0; k < cnt; k++) idx[k] = from + k;
+        s.forward(d, idx, 0, cnt, null, 0f, 0f);
+        System.arraycopy(s.probabilities(), 0, predictOut, from, cnt);
+    }
+
+    @Override
+    public void close() {
+        batches.closeReader();
+        mode.close();
+    }
+}
