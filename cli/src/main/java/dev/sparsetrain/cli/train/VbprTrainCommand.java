@@ -143,7 +143,8 @@ public final class VbprTrainCommand implements Callable<Integer> {
         w.println("test: " + m);
         if (!r.history().isEmpty()) {
             VbprTrainer.Epoch last = r.history().get(r.history().size() - 1);
-            w.printf(java.util.Locale.ROOT, "per-group figures of epoch %d (recorded every epoch):%n", last.epoch());
+            w.printf(java.util.Locale.ROOT, "per-group figures of epoch %d (recorded every epoch; grad, update: RMS norms per updated row; "
+                    + "eff. lr: mean over updated rows of lr_t / the optimizer's denominator, lr for SGD):%n", last.epoch());
             for (VbprTrainer.GroupFigures g : last.groups()) {
                 w.printf(java.util.Locale.ROOT, "  %-18s grad %.4g  update %.4g  update/weight %.4g  eff. lr %.4g  lr mult %.3g%n", g.group(),
                         g.gradientNorm(), g.updateNorm(), g.updateToWeight(), g.effectiveLr(), g.multiplier());

@@ -80,7 +80,16 @@ final class ClickBatches implements MiniBatch.Model {
         // Lay the pass out in its shuffled order (one copy per pass, ~160 bytes a Criteo row):
         // workers then read samples sequentially instead of missing the cache once per feature.
         data = config.shuffle() == TrainConfig.Shuffle.NONE ? train : train.select(perm);
-        int pass = epoch - 1;
+        passMultipliers(config, groups, trainer, epoch - 1);
+        return data.rows();
+    }
+
+    /**
+     * The learning-rate multipliers of 0-based pass {@code pass}: embeddings frozen after
+     * {@code freezeEmbeddingsAfter} passes, every group damped by {@code passLrDecay^pass}
+     * (in memory and streamed alike).
+     */
+    static void passMultipliers(TrainConfig config, List<ParamGroup> groups, MiniBatch trainer, int pass) {
         if (config.freezeEmbeddingsAfter() > 0 && pass == config.freezeEmbeddingsAfter()) {
             for (ParamGroup g : groups) {
                 if (g.name().equals("embeddings") || g.name().equals("linear")) trainer.setLearningRateMultiplier(g.name(), 0);
@@ -89,7 +98,6 @@ final class ClickBatches implements MiniBatch.Model {
         if (config.passLrDecay() != 1 && pass > 0) {   // TrainConfig.passLrDecay: lr * decay^(p-1) in pass p; frozen groups stay at 0
             for (ParamGroup g : groups) trainer.setLearningRateMultiplier(g.name(), config.learningRateMultiplier(g.name(), pass));
         }
-        return data.rows();
     }
 
     /** Dynamic tables: admission and eviction over the batch's ids, in batch order (see {@link SparseArch#observe}). */

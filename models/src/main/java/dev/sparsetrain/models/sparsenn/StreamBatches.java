@@ -87,12 +87,7 @@ final class StreamBatches implements MiniBatch.Model {
         reader = opener.get();
         CtrBlockReader r = reader;
         pass = order.open(epoch, batch.numDense(), batch.numSparse(), r::next);
-        int p = epoch - 1;
-        if (config.freezeEmbeddingsAfter() > 0 && p == config.freezeEmbeddingsAfter()) {
-            for (ParamGroup g : groups) {
-                if (g.name().equals("embeddings") || g.name().equals("linear")) trainer.setLearningRateMultiplier(g.name(), 0);
-            }
-        }
+        ClickBatches.passMultipliers(config, groups, trainer, epoch - 1);
         return rows;
     }
 

@@ -46,6 +46,8 @@ public final class Diagnosis {
                         f.updateNorm(), f.updateToWeight(), f.effectiveLr(), f.multiplier(),
                         flagged[g] ? (f.updateToWeight() > medianRatio ? "TOO FAST (>10x median)" : "TOO SLOW (<1/10 median)") : "ok"));
             }
+            b.append("(grad, update: RMS norms per updated row; eff. lr: the mean over updated rows of lr_t / the optimizer's "
+                    + "denominator, e.g. lr / (sqrt(v_hat) + eps) for Adam, lr for SGD; lr mult: the group's learning-rate multiplier)\n");
             b.append(String.format(Locale.ROOT, "median update/weight %.4g over %d probe samples; loss %.4f -> %.4f%n", medianRatio, samples, lossBefore, lossAfter));
             if (!Double.isFinite(lossAfter)) b.append("the probe diverged (non-finite loss): lower the learning rates of the TOO FAST groups first\n");
             if (advice.isEmpty()) b.append("verdict: balanced; every group's update/weight ratio is within 10x of the median\n");
