@@ -163,7 +163,7 @@ class RecommenderCommandsTest {
             String text = h.out().replaceAll("\\s+", " ");
             assertFalse(text.contains("Default: synthetic"), text);
             assertFalse(text.contains("Default: loo"), text);
-            assertTrue(text.contains("lastfm (read from --data-root), or a delimited file of user, item[, weight] lines. Default: as recorded in the model file."), text);
+            assertTrue(text.contains("lastfm, tiktok-diffmm (its own split; read from --data-root), or a delimited file of user, item[, weight] lines. Default: as recorded in the model file."), text);
             assertTrue(text.indexOf("--model=FILE Model file") < text.indexOf("--data=NAME|FILE synthetic"), "option order kept: " + text);
         }
         Run t = run("train", "--help");
