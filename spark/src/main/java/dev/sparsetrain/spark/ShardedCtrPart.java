@@ -161,14 +161,14 @@ final class ShardedCtrPart implements Serializable {
         long t0 = System.nanoTime();
         ModelConfig mc = spec.model().get();
         TrainConfig tc = spec.train().get();
-        int R = spec.roundsPerPass();
+        int R = spec.roundsPerPass(), pass = round / R;
         CtrData part = roundRows(spec, round);
         if (part == null) return new RoundOut(partition, new long[0], new float[0][], dense, denseState, 0, 0, 0, (System.nanoTime() - t0) / 1e9, 0);
         int[][] u = distinctIds(part);
         SparseNN m = compactModel(mc, names, denseNames.length, seed, u, fetched, dense, layout);
         CtrData local = compact(part, u);
         TrainConfig ltc = tc.toBuilder().shuffle(TrainConfig.Shuffle.NONE).seed(seed).numPasses(round + 1)
-                .freezeEmbeddingsAfter(tc.freezeEmbeddingsAfter() * R).build();
+                .freezeEmbeddingsAfter(tc.freezeEmbeddingsAfter() * R).passLrDecay(1).build();
         List<Table> sparse = m.sparseTables();
         int ns = names.length;
         // the rows as they went in (weights + state), to send back only the changed ones
@@ -186,6 +186,10 @@ final class ShardedCtrPart implements Serializable {
                 for (int j = 0; j < ids.length; j++) before[t][j] = layout.row(sparse.get(t), j, fetched.get(key(t, ids[j])), freshByName, t);
             }
             if (denseState != null) trainer.trainable().importState("partition " + partition, layout.state(fresh, denseState, before, m));
+            // --pass-lr-decay per pass, not per round (the local trainer counts rounds as passes), as CtrShard does
+            if (tc.passLrDecay() != 1) {
+                for (var g : trainer.parameterGroups()) trainer.trainable().setLearningRateMultiplier(g.name(), tc.learningRateMultiplier(g.name(), pass));
+            }
             trainer.fit(local, dev.sparsetrain.models.train.Trainer.State.after(round), null, null, null);
             loss = trainer.lastTrainLossSum();
             samples = trainer.lastTrainSamples();
