@@ -1,32 +1,20 @@
 package dev.sparsetrain.models.sparsenn;
 
-import dev.sparsetrain.core.RowBatch;
-import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.ctr.CtrBlockReader;
 import dev.sparsetrain.data.ctr.CtrData;
-import dev.sparsetrain.data.ctr.CtrRawData;
-import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.models.train.MiniBatch;
 import dev.sparsetrain.optim.ParamGroup;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
  * {@link ClickBatches} for rows streamed from disk: each pass opens a reader of the training rows
  * ({@code opener}), puts them through the pass's {@link StreamOrder}, and lays out one batch at a
  * time ({@link #beforeBatch}) in a reused batch of {@code batchSize} rows that the workers then
- * read. Everything else is ClickBatches' arithmetic: dropout seeded by (seed, batch, chunk), the
- * entropy regularizer, freezing embeddings after some passes, NE as the running figure; so with an
- * exact order the trained model equals the in-memory one bit for bit.
+ * read. The step is {@link ClickSteps}', as in memory, so with an exact order the trained model
+ * equals the in-memory one bit for bit.
  */
-final class StreamBatches implements MiniBatch.Model {
-    private final SparseNN model;
-    private final TrainConfig config;
-    private final List<ParamGroup> groups;
-    private final List<Table> sparse;
-    private final Workspace[] ws;
-    private final SplittableRandom noDropout = new SplittableRandom(0);
+final class StreamBatches extends ClickSteps {
     private final int[] identity;
     private CtrData batch;
     private int batchFrom, rows;
@@ -36,11 +24,7 @@ final class StreamBatches implements MiniBatch.Model {
     private StreamOrder.Pass pass;
 
     StreamBatches(SparseNN model, TrainConfig config, List<ParamGroup> groups) {
-        this.model = model;
-        this.config = config;
-        this.groups = groups;
-        this.sparse = model.sparseTables();
-        this.ws = new Workspace[config.threads()];
+        super(model, config, groups);
         identity = new int[config.batchSize()];
         for (int i = 0; i < identity.length; i++) identity[i] = i;
     }
@@ -55,30 +39,9 @@ final class StreamBatches implements MiniBatch.Model {
         batch = new CtrData(names, denseNames, b, new byte[b], new float[b * nd], tableRows.clone(), new int[ns][], new int[ns][b]);
     }
 
-    Workspace workspace(int w) { return ws[w]; }
-
-    @Override
-    public List<Table> denseTables() { return model.denseTables(); }
-
-    @Override
-    public List<Table> sparseTables() { return sparse; }
-
-    @Override
-    public MiniBatch.Slot newSlot() { return model.newGradients(); }
-
-    @Override
-    public MiniBatch.ChunkWorker newWorker(int w) {
-        Workspace s = model.newWorkspace(MiniBatch.CHUNK);
-        ws[w] = s;
-        float sd = (float) config.sparseDropout(), md = (float) config.mlpDropout();
-        return (b, c, from, cnt, batchSize, into) -> {
-            SplittableRandom rnd = sd > 0 || md > 0 ? new SplittableRandom(CtrRawData.mix64(config.seed() * 0x9E3779B97F4A7C15L + b) + c)
-                    : noDropout;
-            int local = from - batchFrom;
-            s.forward(batch, identity, local, cnt, rnd, sd, md);
-            s.backward(batch, identity, local, (Gradients) into, 1f / batchSize, md);
-        };
-    }
+    @Override CtrData samples() { return batch; }
+    @Override int[] order() { return identity; }
+    @Override int offset(int from) { return from - batchFrom; }
 
     @Override
     public int beginEpoch(int epoch, MiniBatch trainer) {
@@ -87,7 +50,7 @@ final class StreamBatches implements MiniBatch.Model {
         reader = opener.get();
         CtrBlockReader r = reader;
         pass = order.open(epoch, batch.numDense(), batch.numSparse(), r::next);
-        ClickBatches.passMultipliers(config, groups, trainer, epoch - 1);
+        passMultipliers(trainer, epoch - 1);
         return rows;
     }
 
@@ -106,19 +69,4 @@ final class StreamBatches implements MiniBatch.Model {
         if (reader != null) reader.close();
         reader = null;
     }
-
-    @Override
-    public void beforeStep(int i, RowBatch rb) {
-        SparseArch.addRegularizers(sparse.get(i), rb, (float) config.embeddingEntropy());
-    }
-
-    @Override
-    public double runningFigure(double loss, long samples, long clicks) {
-        if (samples == 0) return Double.NaN;
-        double h = CtrMetrics.entropy((double) clicks / samples);
-        return h > 0 ? loss / samples / h : Double.NaN;
-    }
-
-    @Override
-    public String figureName() { return "NE"; }
 }
