@@ -25,6 +25,10 @@ abstract class ClickSteps implements MiniBatch.Model {
     private final List<Table> sparse;
     private final Workspace[] ws;
     private final SplittableRandom noDropout = new SplittableRandom(0); // a non-null generator: "training", never drawn from
+    private final int[][] predictIndex;
+    private CtrData predictData;
+    private float[] predictOut;
+    private final dev.sparsetrain.models.train.Workers.Unit predictTask = this::predictChunk;
 
     ClickSteps(SparseNN model, TrainConfig config, List<ParamGroup> groups) {
         this.model = model;
@@ -32,6 +36,7 @@ abstract class ClickSteps implements MiniBatch.Model {
         this.groups = groups;
         this.sparse = model.sparseTables();
         this.ws = new Workspace[config.threads()];
+        this.predictIndex = new int[config.threads()][MiniBatch.CHUNK];
     }
 
     /** The rows the workers read now (the pass laid out, or the current streamed batch). */
@@ -70,6 +75,27 @@ abstract class ClickSteps implements MiniBatch.Model {
             s.forward(d, idx, at, cnt, rnd, sd, md);
             s.backward(d, idx, at, (Gradients) into, 1f / batchSize, md);
         };
+    }
+
+    /** Predicted probabilities of every row of {@code d}, in chunks over {@code workers} and their workspaces. */
+    float[] predict(CtrData d, dev.sparsetrain.models.train.Workers workers) {
+        predictData = d;
+        predictOut = new float[d.rows()];
+        workers.run(predictTask, (d.rows() + MiniBatch.CHUNK - 1) / MiniBatch.CHUNK);
+        predictData = null;
+        float[] out = predictOut;
+        predictOut = null;
+        return out;
+    }
+
+    private void predictChunk(int w, int c) {
+        CtrData d = predictData;
+        int from = c * MiniBatch.CHUNK, cnt = Math.min(MiniBatch.CHUNK, d.rows() - from);
+        Workspace s = ws[w];
+        int[] idx = predictIndex[w];
+        for (int k = 0; k < cnt; k++) idx[k] = from + k;
+        s.forward(d, idx, 0, cnt, null, 0f, 0f);
+        System.arraycopy(s.probabilities(), 0, predictOut, from, cnt);
     }
 
     /**

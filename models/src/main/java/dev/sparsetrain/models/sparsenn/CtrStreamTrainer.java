@@ -26,16 +26,11 @@ import java.util.function.BiFunction;
  * {@link #close()} stops the worker team and any reader.
  */
 public final class CtrStreamTrainer implements AutoCloseable {
-    private static final int CHUNK = MiniBatch.CHUNK;
     private final SparseNN model;
     private final TrainConfig config;
     private final int shuffleBuffer;
     private final StreamBatches batches;
     private final MiniBatch mode;
-    private final int[][] predictIndex;
-    private CtrData predictData;
-    private float[] predictOut;
-    private final dev.sparsetrain.models.train.Workers.Unit predictTask = this::predictChunk;
 
     /** @param shuffleBuffer rows of the shuffle buffer ({@code --shuffle-buffer}) */
     public CtrStreamTrainer(SparseNN model, TrainConfig config, int shuffleBuffer) {
@@ -46,7 +41,6 @@ public final class CtrStreamTrainer implements AutoCloseable {
         List<ParamGroup> groups = CtrTrainer.groups(model, config);
         batches = new StreamBatches(model, config, groups);
         mode = new MiniBatch(batches, groups, config.threads(), config.batchSize(), CtrTrainer.signature(config));
-        predictIndex = new int[config.threads()][CHUNK];
     }
 
     /** The order each pass over {@code split}'s training rows takes (what {@link StreamOrder#describe()} prints). */
@@ -91,13 +85,7 @@ public final class CtrStreamTrainer implements AutoCloseable {
 
     /** Predicted probabilities of every row of {@code d}, using all workers. */
     public float[] predict(CtrData d) {
-        this.predictData = d;
-        predictOut = new float[d.rows()];
-        mode.workers().run(predictTask, (d.rows() + CHUNK - 1) / CHUNK);
-        predictData = null;
-        float[] out = predictOut;
-        predictOut = null;
-        return out;
+        return batches.predict(d, mode.workers());
     }
 
     /** Streams every block of {@code reader} through the model and accumulates the figures (the reader is closed). */
@@ -108,16 +96,6 @@ public final class CtrStreamTrainer implements AutoCloseable {
             while ((b = reader.next()) != null) m.add(b.labels(), predict(b), b.rows());
         }
         return m;
-    }
-
-    private void predictChunk(int w, int c) {
-        CtrData d = predictData;
-        int from = c * CHUNK, cnt = Math.min(CHUNK, d.rows() - from);
-        Workspace s = batches.workspace(w);
-        int[] idx = predictIndex[w];
-        for (int k = 0; k < cnt; k++) idx[k] = from + k;
-        s.forward(d, idx, 0, cnt, null, 0f, 0f);
-        System.arraycopy(s.probabilities(), 0, predictOut, from, cnt);
     }
 
     @Override

@@ -43,10 +43,6 @@ public final class CtrTrainer implements AutoCloseable {
     private final TrainConfig config;
     private final ClickBatches batches;
     private final MiniBatch mode;
-    private final int[][] predictIndex;
-    private CtrData predictData;
-    private float[] predictOut;
-    private final dev.sparsetrain.models.train.Workers.Unit predictTask = this::predictChunk;
 
     public CtrTrainer(SparseNN model, TrainConfig config) {
         this.model = model;
@@ -54,7 +50,6 @@ public final class CtrTrainer implements AutoCloseable {
         List<ParamGroup> groups = groups(model, config);
         batches = new ClickBatches(model, config, groups);
         mode = new MiniBatch(batches, groups, config.threads(), config.batchSize(), signature(config));
-        predictIndex = new int[config.threads()][CHUNK];
     }
 
     /** The parameter groups: embeddings, linear, mlp_weights, mlp_biases (those that own a table). */
@@ -143,23 +138,7 @@ public final class CtrTrainer implements AutoCloseable {
     /** Predicted probabilities of every row of {@code d}, using all workers. */
     public float[] predict(CtrData d) {
         model.sparseArch.checkData(d);
-        this.predictData = d;
-        predictOut = new float[d.rows()];
-        mode.workers().run(predictTask, (d.rows() + CHUNK - 1) / CHUNK);
-        predictData = null;
-        float[] out = predictOut;
-        predictOut = null;
-        return out;
-    }
-
-    private void predictChunk(int w, int c) {
-        CtrData d = predictData;
-        int from = c * CHUNK, cnt = Math.min(CHUNK, d.rows() - from);
-        Workspace s = batches.workspace(w);
-        int[] idx = predictIndex[w];
-        for (int k = 0; k < cnt; k++) idx[k] = from + k;
-        s.forward(d, idx, 0, cnt, null, 0f, 0f);
-        System.arraycopy(s.probabilities(), 0, predictOut, from, cnt);
+        return batches.predict(d, mode.workers());
     }
 
     @Override
