@@ -22,7 +22,8 @@ import java.util.concurrent.CyclicBarrier;
  * <pre>
  *   epoch e:
  *     streams: g_e = SplittableRandom(mix(seed, e)); thread t's stream = g_e.split() (t-th call)
- *     each of T threads, samplesPerEpoch / T times, in roundsPerEpoch rounds:
+ *     each of T threads, samplesPerEpoch / T times, in roundsPerEpoch rounds (of equal size, or of
+ *     roundSamples triples over all threads with the remainder last: {@link #withRoundSamples}):
  *       (u, i) = a user uniformly, then one of its items  (or a training pair uniformly: PAIRS)
  *       j      = sampler.sample(u)                    (an item u has not interacted with)
  *       model.step(u, i, j)                           (no locks: Recht et al., NIPS 2011)
@@ -46,6 +47,7 @@ public final class Hogwild implements Trainable {
     private final long[] pairs;
     private final int[] activeUsers;
     private final long perEpoch;
+    private long roundSamples;   // 0: rounds of equal size
     private PairwiseModel.Worker[] workers;   // one per thread, made at the first epoch
 
     /**
@@ -74,6 +76,22 @@ public final class Hogwild implements Trainable {
         for (int u = 0; u < train.numUsers(); u++) if (train.count(u) > 0) act[na++] = u;
         activeUsers = java.util.Arrays.copyOf(act, na);
         perEpoch = config.samplesPerEpoch() > 0 ? config.samplesPerEpoch() : train.size();
+    }
+
+    /**
+     * Rounds of {@code samples} triples over all threads, the last one the remainder, instead of
+     * {@code roundsPerEpoch} equal rounds (0, the default). VBPR's dense batch is such a round: E
+     * and beta' take one step per {@code denseBatch} samples, and the work of a dense step grows
+     * with the items its round touched, so a short last round is cheaper than equal rounds. The
+     * config's {@code roundsPerEpoch} must be {@code ceil(samplesPerEpoch / samples)}.
+     */
+    public Hogwild withRoundSamples(long samples) {
+        if (samples < 0) throw new IllegalArgumentException("round samples: " + samples);
+        if (samples > 0 && (perEpoch + samples - 1) / samples != config.roundsPerEpoch()) {
+            throw new IllegalArgumentException("rounds per epoch " + config.roundsPerEpoch() + " != ceil(" + perEpoch + " / " + samples + ")");
+        }
+        this.roundSamples = samples;
+        return this;
     }
 
     /**
@@ -233,7 +251,13 @@ public final class Hogwild implements Trainable {
         long lossN = 0;
         long s = 0;
         for (int r = 0; r < rounds; r++) {
-            long end = n * (r + 1) / rounds;
+            long end;
+            if (roundSamples > 0) {   // this thread's share of the first min(perEpoch, (r + 1) * roundSamples) samples
+                long c = r == rounds - 1 ? perEpoch : Math.min(perEpoch, (r + 1) * roundSamples);
+                end = c / T + (t < c % T ? 1 : 0);
+            } else {
+                end = n * (r + 1) / rounds;
+            }
             w.beginRound();
             if (T > 1) sync.await();
             for (; s < end; s++) {

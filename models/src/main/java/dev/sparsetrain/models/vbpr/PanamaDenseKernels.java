@@ -89,50 +89,58 @@ final class PanamaDenseKernels extends DenseKernels {
 
     /** Row-dot form: 4 rows of E against each feature row, lanes summed in order. Best for wide features. */
     private static void projectRows(float[] e, int kv, float[] f, int fd, float[] p, int from, int to) {
+        final float[] lanes = new float[S.length()];   // one per call (a phase's range of items), not per item
+        for (int i = from; i < to; i++) projectRow(e, kv, f, i * fd, fd, p, i * kv, lanes);
+    }
+
+    /**
+     * One item of {@link #projectRows}. Its own method so that C2 compiles it as a whole method
+     * after a few thousand items: when the item loop was in the same method, the method was called
+     * a few times per round with long loops and ran in an OSR compilation that deoptimised at every
+     * loop exit (JFR: "unstable_if" at the item loop), leaving the vector calls in their slow
+     * non-intrinsic form for a large share of training at 4,096-d.
+     */
+    private static void projectRow(float[] e, int kv, float[] f, int fo, int fd, float[] p, int po, float[] lanes) {
         final int L = S.length(), bound = S.loopBound(fd);
-        final float[] lanes = new float[L];   // one per call (a phase's range of items), not per item
-        for (int i = from; i < to; i++) {
-            final int fo = i * fd, po = i * kv;
-            int r = 0;
-            for (; r + 4 <= kv; r += 4) {
-                int e0 = r * fd, e1 = e0 + fd, e2 = e1 + fd, e3 = e2 + fd;
-                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-                int d = 0;
-                for (; d < bound; d += L) {
-                    FloatVector x = FloatVector.fromArray(S, f, fo + d);
-                    s0 = FloatVector.fromArray(S, e, e0 + d).fma(x, s0);
-                    s1 = FloatVector.fromArray(S, e, e1 + d).fma(x, s1);
-                    s2 = FloatVector.fromArray(S, e, e2 + d).fma(x, s2);
-                    s3 = FloatVector.fromArray(S, e, e3 + d).fma(x, s3);
-                }
-                // lanes summed in order (not reduceLanes, whose association differs between the
-                // interpreter and C2): the projection, and so training, is bit-reproducible
-                float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-                s0.intoArray(lanes, 0);
-                for (int q = 0; q < L; q++) t0 += lanes[q];
-                s1.intoArray(lanes, 0);
-                for (int q = 0; q < L; q++) t1 += lanes[q];
-                s2.intoArray(lanes, 0);
-                for (int q = 0; q < L; q++) t2 += lanes[q];
-                s3.intoArray(lanes, 0);
-                for (int q = 0; q < L; q++) t3 += lanes[q];
-                for (; d < fd; d++) {
-                    float x = f[fo + d];
-                    t0 += e[e0 + d] * x;
-                    t1 += e[e1 + d] * x;
-                    t2 += e[e2 + d] * x;
-                    t3 += e[e3 + d] * x;
-                }
-                p[po + r] = t0;
-                p[po + r + 1] = t1;
-                p[po + r + 2] = t2;
-                p[po + r + 3] = t3;
+        int r = 0;
+        for (; r + 4 <= kv; r += 4) {
+            int e0 = r * fd, e1 = e0 + fd, e2 = e1 + fd, e3 = e2 + fd;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            int d = 0;
+            for (; d < bound; d += L) {
+                FloatVector x = FloatVector.fromArray(S, f, fo + d);
+                s0 = FloatVector.fromArray(S, e, e0 + d).fma(x, s0);
+                s1 = FloatVector.fromArray(S, e, e1 + d).fma(x, s1);
+                s2 = FloatVector.fromArray(S, e, e2 + d).fma(x, s2);
+                s3 = FloatVector.fromArray(S, e, e3 + d).fma(x, s3);
             }
-            for (; r < kv; r++) {
-                float t = 0;
-                for (int d = 0; d < fd; d++) t += e[r * fd + d] * f[fo + d];
-                p[po + r] = t;
+            // lanes summed in order (not reduceLanes, whose association differs between the
+            // interpreter and C2): the projection, and so training, is bit-reproducible
+            float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+            s0.intoArray(lanes, 0);
+            for (int q = 0; q < L; q++) t0 += lanes[q];
+            s1.intoArray(lanes, 0);
+            for (int q = 0; q < L; q++) t1 += lanes[q];
+            s2.intoArray(lanes, 0);
+            for (int q = 0; q < L; q++) t2 += lanes[q];
+            s3.intoArray(lanes, 0);
+            for (int q = 0; q < L; q++) t3 += lanes[q];
+            for (; d < fd; d++) {
+                float x = f[fo + d];
+                t0 += e[e0 + d] * x;
+                t1 += e[e1 + d] * x;
+                t2 += e[e2 + d] * x;
+                t3 += e[e3 + d] * x;
             }
+            p[po + r] = t0;
+            p[po + r + 1] = t1;
+            p[po + r + 2] = t2;
+            p[po + r + 3] = t3;
+        }
+        for (; r < kv; r++) {
+            float t = 0;
+            for (int d = 0; d < fd; d++) t += e[r * fd + d] * f[fo + d];
+            p[po + r] = t;
         }
     }
 

@@ -252,10 +252,15 @@ public final class VbprTrainer {
                 .withPositives(TrainerConfig.PositiveSampling.PAIRS).withDivergenceRetries(cfg.autoBalance() ? 3 : 0);
     }
 
+    /** The per-sample mode over the training pairs; a visual model's rounds are dense batches of {@code denseBatch} samples. */
+    private Hogwild hogwild(TrainerConfig tc) {
+        return new Hogwild(steps, trainPairs, sampler, tc).withRoundSamples(cfg.variant().visual() ? cfg.denseBatch() : 0);
+    }
+
     /** One run through the spine, continuing checkpoint {@code from} when not null. */
     Result fitOnce(long seed, VbprCheckpoint.State from) {
         TrainerConfig tc = trainerConfig(seed, data.train().size());
-        Run run = new Run(new Hogwild(steps, trainPairs, sampler, tc));
+        Run run = new Run(hogwild(tc));
         Trainer.State start = Trainer.State.fresh();
         if (from != null) {
             start = Checkpoint.resume(from.where(), from.contents(), run);
@@ -329,7 +334,7 @@ public final class VbprTrainer {
         long seed = rnd.nextLong();
         steps.reseed(seed);
         steps.optimizer.endEpoch();   // a fresh window for the figures
-        Trainable.EpochRun r = new Hogwild(steps, trainPairs, sampler, trainerConfig(seed, total)).trainEpoch(1, 1, Progress.silent());
+        Trainable.EpochRun r = hogwild(trainerConfig(seed, total)).trainEpoch(1, 1, Progress.silent());
         lastFigures = steps.figures(steps.epochDiagnostics());
         return Double.isFinite(r.loss()) ? r.loss() : Double.NaN;
     }
