@@ -18,6 +18,7 @@ import dev.sparsetrain.models.train.Checkpoint;
 import dev.sparsetrain.models.train.Hogwild;
 import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
+import dev.sparsetrain.options.CutoffsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintStream;
@@ -65,8 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin RecOptions.Bpr bpr = new RecOptions.Bpr();
     @Mixin RecOptions.Training training = new RecOptions.Training();
 
-    @Option(names = {"-k", "--k"}, split = ",", defaultValue = "5,10,20", description = "Cut-offs of the ranking metrics. Default: ${DEFAULT-VALUE}.")
-    int[] ks;
+    @Mixin CutoffsOption ks = new CutoffsOption();
 
     @Option(names = "--out", paramLabel = "FILE", description = "Model file to write. Default: runs/<model>-<data>.model.")
     Path out;
@@ -188,7 +188,7 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Validator validator = null;
         if (validation != null) {
             RankingEvaluator.Options vo = RankingEvaluator.Options.defaults().withThreads(tc.threads()).withKs(10)
-                    .withMaxUsers(training.validationUsers, data.splitSeed());
+                    .withMaxUsers(training.validationUsers.validationUsers(), data.splitSeed());
             String metric = training.validationMetric;
             validator = e -> Trainer.Validation.higher(RankingEvaluator.evaluate(fm, fval, List.of(ffit), vo).value(metric));
         }
@@ -225,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
         List<Interactions> exclude = new ArrayList<>();
         exclude.add(fit);
         if (validation != null) exclude.add(validation);
-        RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withThreads(tc.threads()).withKs(ks);
+        RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withThreads(tc.threads()).withKs(ks.ks());
         RankingReport r = RankingEvaluator.evaluate(m, test, exclude, eo);
         // popularity counts every training pair (validation ones too), as evaluate does from the saved model
         RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(train), test, exclude, eo);

@@ -25,24 +25,35 @@ abstract class MomentKernel extends FirstMomentKernel {
     }
 
     /**
-     * Adam's element loop with the denominator {@code c sqrt(v) + e}: {@code m = b1 m + (1-b1) g},
-     * {@code v = b2 v + (1-b2) g^2}, {@code w -= stepSize m / (c sqrt(v) + e)}; records the squared
-     * update and the mean effective rate {@code stepSize mean(1/den)} in {@code stats}. Eve passes
-     * its feedback-scaled c, RAdam {@code (1, eps)} when rectified and {@code (0, 1)} (SGD with
-     * momentum) before. Allocation-free.
+     * The first pass of every subclass's update: {@code m = b1 m + (1-b1) g} and
+     * {@code v = b2 v + (1-b2) g^2} over the row's elements, in place; the rule's own pass then
+     * reads the new moments. Allocation-free.
      */
-    protected final void adamRow(int row, float[] w, int wo, float[] g, int go, float stepSize, float c, float e, GroupStats stats, int gi) {
+    protected final void updateMoments(int row, float[] g, int go) {
         int so = this.m.offset(row);
         float[] m = this.m.block(row), v = this.v.block(row);
-        float a1 = 1 - b1, a2 = 1 - b2, u2 = 0, inv = 0;
+        float a1 = 1 - b1, a2 = 1 - b2;
         for (int i = 0; i < dim; i++) {
             float gv = g[go + i];
-            float mv = b1 * m[so + i] + a1 * gv;
-            float vv = b2 * v[so + i] + a2 * gv * gv;
-            m[so + i] = mv;
-            v[so + i] = vv;
-            float den = c * (float) Math.sqrt(vv) + e;
-            float up = stepSize * mv / den;
+            m[so + i] = b1 * m[so + i] + a1 * gv;
+            v[so + i] = b2 * v[so + i] + a2 * gv * gv;
+        }
+    }
+
+    /**
+     * Adam's update with the denominator {@code c sqrt(v) + e}: {@link #updateMoments}, then
+     * {@code w -= stepSize m / (c sqrt(v) + e)}; records the squared update and the mean effective
+     * rate {@code stepSize mean(1/den)} in {@code stats}. Eve passes its feedback-scaled c, RAdam
+     * {@code (1, eps)} when rectified and {@code (0, 1)} (SGD with momentum) before. Allocation-free.
+     */
+    protected final void adamRow(int row, float[] w, int wo, float[] g, int go, float stepSize, float c, float e, GroupStats stats, int gi) {
+        updateMoments(row, g, go);
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), v = this.v.block(row);
+        float u2 = 0, inv = 0;
+        for (int i = 0; i < dim; i++) {
+            float den = c * (float) Math.sqrt(v[so + i]) + e;
+            float up = stepSize * m[so + i] / den;
             w[wo + i] -= up;
             u2 += up * up;
             inv += 1f / den;
