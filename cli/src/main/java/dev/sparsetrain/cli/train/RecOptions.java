@@ -6,6 +6,7 @@ import dev.sparsetrain.data.NegativeSampler;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.BprOptions;
+import dev.sparsetrain.options.CheckpointOptions;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import dev.sparsetrain.options.SeedOption;
@@ -103,14 +104,7 @@ final class RecOptions {
 
         @Mixin ValidationUsersOption validationUsers = new ValidationUsersOption();
 
-        @Option(names = "--checkpoint-every", defaultValue = "0", description = "Write a checkpoint every N epochs (0 = never), with the optimizer state; BPR-MF, VBPR and visual alike (VBPR: also the auto-balanced multipliers, early-stopping state and RNG position). Default: ${DEFAULT-VALUE}.")
-        int checkpointEvery;
-
-        @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints. Default: ${DEFAULT-VALUE}.")
-        Path checkpointDir;
-
-        @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch, and, unless given again, its seed, data, split and sampling options as recorded in it; --model vbpr|visual: also its data, and only --epochs, --patience, --threads may change). With --threads 1 the result equals the uninterrupted run bit for bit.")
-        Path resume;
+        @Mixin CheckpointOptions checkpoints = new CheckpointOptions();
 
         @Option(names = "--quiet", description = "No progress line. Default: false.")
         boolean quiet;
@@ -122,7 +116,7 @@ final class RecOptions {
         TrainerConfig config() {
             TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
             return TrainerConfig.defaults().withEpochs(epochs.epochs()).withThreads(threadCount()).withSeed(seed.seed()).withPatience(patience)
-                    .withValidateEvery(validateEvery).withCheckpointEvery(checkpointEvery).withPositives(p);
+                    .withValidateEvery(validateEvery).withCheckpointEvery(checkpoints.every()).withPositives(p);
         }
 
         NegativeSampler sampler(Interactions train) {
