@@ -10,18 +10,19 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code PanamaVectorUtilSupport}. Loaded only through {@link Kernels} when the module is present.
  */
 public final class PanamaKernels implements KernelSupport {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** The preferred species; also the optimizer math's ({@code optim.kernel.PanamaOptimMath}), which sums lanes with the same rotations. */
+    public static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     public static final PanamaKernels INSTANCE = new PanamaKernels();
-    private static final int LANES = S.length();
-    // Rotations by 32, 16, 8, 4, 2 and 1 lanes (those below the species' length) for dot's lane sum. Static finals,
+    public static final int LANES = S.length();
+    // Rotations by 32, 16, 8, 4, 2 and 1 lanes (those below the species' length) for the fixed-order lane sums. Static finals,
     // so that C2 sees constant shuffles and intrinsifies rearrange (an array element would not be
     // constant and would allocate).
-    private static final VectorShuffle<Float> R32 = LANES > 32 ? VectorShuffle.iota(S, 32, 1, true) : null;
-    private static final VectorShuffle<Float> R16 = LANES > 16 ? VectorShuffle.iota(S, 16, 1, true) : null;
-    private static final VectorShuffle<Float> R8 = LANES > 8 ? VectorShuffle.iota(S, 8, 1, true) : null;
-    private static final VectorShuffle<Float> R4 = LANES > 4 ? VectorShuffle.iota(S, 4, 1, true) : null;
-    private static final VectorShuffle<Float> R2 = LANES > 2 ? VectorShuffle.iota(S, 2, 1, true) : null;
-    private static final VectorShuffle<Float> R1 = LANES > 1 ? VectorShuffle.iota(S, 1, 1, true) : null;
+    public static final VectorShuffle<Float> R32 = LANES > 32 ? VectorShuffle.iota(S, 32, 1, true) : null;
+    public static final VectorShuffle<Float> R16 = LANES > 16 ? VectorShuffle.iota(S, 16, 1, true) : null;
+    public static final VectorShuffle<Float> R8 = LANES > 8 ? VectorShuffle.iota(S, 8, 1, true) : null;
+    public static final VectorShuffle<Float> R4 = LANES > 4 ? VectorShuffle.iota(S, 4, 1, true) : null;
+    public static final VectorShuffle<Float> R2 = LANES > 2 ? VectorShuffle.iota(S, 2, 1, true) : null;
+    public static final VectorShuffle<Float> R1 = LANES > 1 ? VectorShuffle.iota(S, 1, 1, true) : null;
 
     /**
      * The lanes are summed in one fixed order (a rotate-and-add tree written out here, so no vector

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 public final class BprOptions {
     private static final BprConfig D = BprConfig.defaults();
 
-    @Option(names = "--factors", defaultValue = "64", description = "Latent factors. Default: ${DEFAULT-VALUE}.")
-    private int factors = D.factors();
+    @picocli.CommandLine.Mixin
+    private FactorsOption factors = new FactorsOption();
 
     @Option(names = "--lr", defaultValue = "0.15", description = "Learning rate of the factor group (users, items). Default: ${DEFAULT-VALUE}.")
     private double lr = D.learningRate();
@@ -46,7 +46,7 @@ public final class BprOptions {
      */
     public BprConfig config(String optimizer, String biasOptimizer) {
         try {
-            return BprConfig.of(factors, lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
+            return BprConfig.of(factors.factors(), lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
         } catch (BadInputException e) {
             throw new BadInputException(flagged(e.getMessage()));
         }

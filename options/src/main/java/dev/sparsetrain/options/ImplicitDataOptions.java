@@ -42,9 +42,8 @@ public final class ImplicitDataOptions {
                     + "or a delimited file of user, item[, weight] lines. Default: ${DEFAULT-VALUE}.")
     private String data;
 
-    @Option(names = "--data-root", paramLabel = "DIR",
-            description = "Folder holding the named datasets. Default: $SPARSETRAIN_DATA, else the sparsetrain.data property, else ../shared/data.")
-    private Path dataRoot;
+    @picocli.CommandLine.Mixin
+    private DataRootOption dataRoot = new DataRootOption();
 
     @Option(names = "--delimiter", defaultValue = "tab",
             description = "Field delimiter of a --data FILE: tab, comma, semicolon, pipe, whitespace, or a literal such as '::'. Default: ${DEFAULT-VALUE}.")
@@ -120,7 +119,7 @@ public final class ImplicitDataOptions {
     public String data() { return data; }
 
     /** {@code --data-root} as given (null when not given); {@link #root()} resolves the default. */
-    public Path dataRoot() { return dataRoot; }
+    public Path dataRoot() { return dataRoot.given(); }
 
     public String delimiter() { return delimiter; }
 
@@ -216,15 +215,8 @@ public final class ImplicitDataOptions {
 
     public long syntheticSeed() { return syntheticSeed; }
 
-    /** The folder of the named datasets: --data-root, else $SPARSETRAIN_DATA, else the sparsetrain.data property, else ../shared/data. */
-    public Path root() {
-        if (dataRoot != null) return dataRoot;
-        String env = System.getenv("SPARSETRAIN_DATA");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        String prop = System.getProperty("sparsetrain.data");
-        if (prop != null && !prop.isBlank()) return Path.of(prop);
-        return Path.of("..", "shared", "data");
-    }
+    /** The folder of the named datasets ({@link DataRootOption#root()}). */
+    public Path root() { return dataRoot.root(); }
 
     /** NaN is ReadOptions' "no threshold", so --threshold NaN would silently count every pair. */
     private void requireFiniteThreshold() {
@@ -350,7 +342,7 @@ public final class ImplicitDataOptions {
     public Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("data", data);
-        if (dataRoot != null) m.put("data-root", dataRoot.toString());
+        if (dataRoot.given() != null) m.put("data-root", dataRoot.given().toString());
         if (!isSynthetic() && KnownDatasets.folderOf(data) == null) {
             m.put("delimiter", delimiter);
             m.put("columns", columns);

@@ -7,7 +7,11 @@
  * ({@link dev.sparsetrain.options.ClickTrainOptions}); and the options nearly every command has:
  * {@link dev.sparsetrain.options.VerboseOption} ({@code --verbose}),
  * {@link dev.sparsetrain.options.SeedOption} ({@code --seed}, with the command's own default) and
- * {@link dev.sparsetrain.options.ThreadsOption} ({@code --threads}, absent = the available processors). The command line ({@code sparsetrain train},
+ * {@link dev.sparsetrain.options.ThreadsOption} ({@code --threads}, absent = the available processors); and those several
+ * recommender commands share: {@link dev.sparsetrain.options.EpochsOption}, {@link dev.sparsetrain.options.FactorsOption},
+ * {@link dev.sparsetrain.options.CutoffsOption}, {@link dev.sparsetrain.options.ValidationUsersOption},
+ * {@link dev.sparsetrain.options.CheckpointOptions}, {@link dev.sparsetrain.options.DataRootOption} and
+ * {@link dev.sparsetrain.options.ReportOption} (an experiment's HTML report). The command line ({@code sparsetrain train},
  * {@code ctr-train}, ...) and the Spark entry points ({@code SparkBprMain}, {@code SparkCtrMain})
  * mix them in with {@code @Mixin}, so an option has one name, default, help text and check
  * everywhere. Each mixin turns its values into the project's config records and refuses bad

@@ -63,7 +63,7 @@ public class RowUpdateBenchmark {
             case "sgd" -> Optimizers.sgd(0.01);
             case "rowwise_adagrad" -> Optimizers.rowwiseAdagrad(0.01);
             case "adam" -> Optimizers.adam(0.001);
-            default -> throw new IllegalArgumentException(optimizer);
+            default -> dev.sparsetrain.optim.OptimizerSpec.parse(optimizer).toChain();   // any other runtime optimizer by name
         };
         Optimizer o = Optimizer.build(List.of(ParamGroup.of("g", c, "e")), List.of(t));
         updater = o.updater(t);

@@ -10,8 +10,10 @@ import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprModel;
 import dev.sparsetrain.models.train.Hogwild;
-import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
+import dev.sparsetrain.options.DataRootOption;
+import dev.sparsetrain.options.EpochsOption;
+import dev.sparsetrain.options.FactorsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.ThreadsOption;
@@ -46,14 +48,11 @@ public final class BenchBprCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "ml-1m", description = "Dataset (ml-1m, ml-100k, lastfm, synthetic or a file). Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--data-root", paramLabel = "DIR", description = "Folder holding the named datasets. Default: $SPARSETRAIN_DATA or ../shared/data.")
-    Path dataRoot;
+    @Mixin DataRootOption dataRoot = new DataRootOption();
 
-    @Option(names = "--epochs", defaultValue = "20", description = "Epochs. Default: ${DEFAULT-VALUE}.")
-    int epochs;
+    @Mixin EpochsOption epochs = new EpochsOption(20);
 
-    @Option(names = "--factors", defaultValue = "64", description = "Latent factors. Default: ${DEFAULT-VALUE}.")
-    int factors;
+    @Mixin FactorsOption factors = new FactorsOption();
 
     @Mixin ThreadsOption threads = new ThreadsOption();
 
@@ -70,15 +69,15 @@ public final class BenchBprCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        ImplicitDataOptions d = ImplicitDataOptions.of(data, dataRoot);
+        ImplicitDataOptions d = ImplicitDataOptions.of(data, dataRoot.given());
         ImplicitDataOptions.Loaded rd = d.load();
         Split s = d.split(rd.all());
         int T = threads.threadsOrAvailable();
-        BprConfig bc = BprConfig.defaults().withFactors(factors);
-        TrainerConfig tc = TrainerConfig.defaults().withEpochs(epochs).withThreads(T).withSeed(seed.seed());
+        BprConfig bc = BprConfig.defaults().withFactors(factors.factors());
+        TrainerConfig tc = TrainerConfig.defaults().withEpochs(epochs.epochs()).withThreads(T).withSeed(seed.seed());
         BprModel m = new BprModel(s.train().numUsers(), s.train().numItems(), bc, seed.seed());
         w.printf(Locale.ROOT, "benchmark bpr: %s%n  leave-one-out seed 42: %d training pairs; %d factors, %d epochs, %d threads (%d cores available), kernel %s%n",
-                rd.summary(), s.train().size(), factors, epochs, T, Runtime.getRuntime().availableProcessors(), BprModel.kernelName());
+                rd.summary(), s.train().size(), factors.factors(), epochs.epochs(), T, Runtime.getRuntime().availableProcessors(), BprModel.kernelName());
         w.flush();
         double warmSeconds = 0;
         if (warmup) {
@@ -97,9 +96,9 @@ public final class BenchBprCommand implements Callable<Integer> {
         RankingReport r = RankingEvaluator.evaluate(m, s.test(), List.of(s.train()), RankingEvaluator.Options.defaults().withKs(10));
         RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), RankingEvaluator.Options.defaults().withKs(10));
         w.printf(Locale.ROOT, "  training samples/s : %.2fM over all %d epochs (%s); epoch 1 %.2fM, median epoch %.2fM%n",
-                res.samplesPerSecond() / 1e6, epochs, warmup ? "after the separate warm-up" : "cold JVM, JIT warm-up included",
+                res.samplesPerSecond() / 1e6, epochs.epochs(), warmup ? "after the separate warm-up" : "cold JVM, JIT warm-up included",
                 first / 1e6, median / 1e6);
-        w.printf(Locale.ROOT, "  training wall time : %.3f s for %d epochs, %d samples (evaluation excluded)%s%n", res.trainSeconds(), epochs, res.samples(),
+        w.printf(Locale.ROOT, "  training wall time : %.3f s for %d epochs, %d samples (evaluation excluded)%s%n", res.trainSeconds(), epochs.epochs(), res.samples(),
                 warmup ? String.format(Locale.ROOT, "; JIT warm-up before it %.2f s on synthetic data, not counted", warmSeconds) : "; cold JVM (--no-warmup)");
         w.printf(Locale.ROOT, "  per-core rate      : %.2fM samples per CPU-second of a worker thread (x %d threads = %.2fM/s on %d idle cores)%n",
                 res.samplesPerCpuSecond() / 1e6, T, T * res.samplesPerCpuSecond() / 1e6, T);

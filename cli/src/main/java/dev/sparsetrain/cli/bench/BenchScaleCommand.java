@@ -7,13 +7,16 @@ import dev.sparsetrain.core.RowBatch;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.core.io.MappedModel;
 import dev.sparsetrain.core.io.ModelFile;
+import dev.sparsetrain.core.io.Npy;
 import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.Optimizers;
 import dev.sparsetrain.optim.ParamGroup;
 import dev.sparsetrain.optim.StateMemory;
 import dev.sparsetrain.options.SeedOption;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -306,20 +310,13 @@ public final class BenchScaleCommand implements Callable<Integer> {
         return y == 1 ? -Math.log(q) : -Math.log(1 - q);
     }
 
-    /** CRC32C of the table's floats in row order (little-endian bytes), through one 64 KB buffer. */
+    /** CRC32C of the table's floats in row order (little-endian bytes, as {@link Npy#writeFloats} streams them). */
     static long crc(Table t) {
         CRC32C crc = new CRC32C();
-        byte[] buf = new byte[1 << 16];
-        ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
-        for (int c = 0; c < t.chunkCount(); c++) {
-            float[] d = t.chunk(c);
-            for (int p = 0; p < d.length; ) {
-                int k = Math.min(buf.length / 4, d.length - p);
-                bb.clear();
-                bb.asFloatBuffer().put(d, p, k);
-                crc.update(buf, 0, k * 4);
-                p += k;
-            }
+        try (OutputStream out = new CheckedOutputStream(OutputStream.nullOutputStream(), crc)) {
+            Npy.writeFloats(t, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // the null stream does not fail
         }
         return crc.getValue();
     }

@@ -2,17 +2,15 @@ package dev.sparsetrain.cli.experiments;
 
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.core.BadInputException;
-import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.metrics.report.HtmlReport;
+import dev.sparsetrain.options.ReportOption;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.VerboseOption;
 import dev.sparsetrain.studies.landscape.OptimizerLandscape;
 import dev.sparsetrain.studies.landscape.OptimizerLandscape.ProblemResult;
 import dev.sparsetrain.studies.landscape.OptimizerLandscapeReport;
 import dev.sparsetrain.studies.landscape.Surface;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -62,8 +60,7 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
 
     @Mixin SeedOption seed = new SeedOption(42);
 
-    @Option(names = "--report", defaultValue = "optimizer-landscape.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
-    Path report;
+    @Mixin ReportOption report = new ReportOption("optimizer-landscape.html");
 
     @Option(names = "--quiet", description = "No line per finished optimizer on stderr.")
     boolean quiet;
@@ -73,7 +70,7 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        OutputPaths.requireFile("--report", report);
+        report.check();
         // picocli turns "--optimizers ," into an empty list: refused rather than read as "the default set"
         if (problems != null && problems.isEmpty()) throw new BadInputException("--problems: no name given; allowed " + String.join(", ", Surface.NAMES));
         if (optimizers != null && optimizers.isEmpty()) throw new BadInputException("--optimizers: no name given, e.g. sgd,adam");
@@ -88,17 +85,13 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
         out.print(table);
         out.printf(Locale.ROOT, "%.1f s%n", (System.nanoTime() - t0) / 1e9);
         writeReport(c, results, table);
-        out.println("report: " + report.toAbsolutePath());
+        out.println("report: " + report.path().toAbsolutePath());
         out.flush();
         return ExitCodes.OK;
     }
 
     private void writeReport(OptimizerLandscape.Config c, List<ProblemResult> results, String table) {
         HtmlReport h = OptimizerLandscapeReport.build(c, results, table, "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        try {
-            h.write(report);
-        } catch (IOException e) {
-            throw new BadInputException("--report " + report + ": cannot write (" + e.getMessage() + ")");
-        }
+        report.write(h);
     }
 }

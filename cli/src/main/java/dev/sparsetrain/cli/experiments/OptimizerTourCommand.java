@@ -2,18 +2,20 @@ package dev.sparsetrain.cli.experiments;
 
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.core.BadInputException;
-import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.KnownDatasets;
 import dev.sparsetrain.data.Split;
 import dev.sparsetrain.metrics.report.HtmlReport;
 import dev.sparsetrain.optim.SparseSemantics;
+import dev.sparsetrain.options.EpochsOption;
+import dev.sparsetrain.options.FactorsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.ReportOption;
 import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.ValidationUsersOption;
 import dev.sparsetrain.options.VerboseOption;
 import dev.sparsetrain.studies.bpr.OptimizerTour;
 import dev.sparsetrain.studies.bpr.OptimizerTourReport;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,16 +55,14 @@ public final class OptimizerTourCommand implements Callable<Integer> {
             description = "Fixed learning rates (no sweep for these), e.g. --lr sgd=0.1,adam=0.003. Others are swept over a half-decade grid of 4 rates on the validation split.")
     Map<String, Double> rates = new LinkedHashMap<>();
 
-    @Option(names = "--epochs", defaultValue = "20", description = "Epochs per run. Default: ${DEFAULT-VALUE}.")
-    int epochs;
+    @Mixin EpochsOption epochs = new EpochsOption(20);
 
     @Option(names = "--seeds", defaultValue = "5", description = "Runs per optimizer at its chosen rate (seeds --seed, --seed+1, ...). Default: ${DEFAULT-VALUE}.")
     int seeds;
 
     @Mixin SeedOption seed = new SeedOption(42);
 
-    @Option(names = "--factors", defaultValue = "64", description = "Latent factors. Default: ${DEFAULT-VALUE}.")
-    int factors;
+    @Mixin FactorsOption factors = new FactorsOption();
 
     @Option(names = "--reg", defaultValue = "0.0075", description = "Coupled L2 on the touched factor rows. Default: ${DEFAULT-VALUE}.")
     double reg;
@@ -76,11 +76,9 @@ public final class OptimizerTourCommand implements Callable<Integer> {
     @Option(names = "--bins", defaultValue = "8", description = "Log-spaced item-frequency bins. Default: ${DEFAULT-VALUE}.")
     int bins;
 
-    @Option(names = "--validation-users", defaultValue = "2000", description = "Validate on a seeded sample of this many users (0 = all). Default: ${DEFAULT-VALUE}.")
-    int validationUsers;
+    @Mixin ValidationUsersOption validationUsers = new ValidationUsersOption();
 
-    @Option(names = "--report", defaultValue = "optimizer-tour.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
-    Path report;
+    @Mixin ReportOption report = new ReportOption("optimizer-tour.html");
 
     @Option(names = "--quiet", description = "No line per finished run on stderr.")
     boolean quiet;
@@ -99,9 +97,9 @@ public final class OptimizerTourCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        OutputPaths.requireFile("--report", report);
+        report.check();
         OptimizerTour.Config c = new OptimizerTour.Config(optimizers == null || optimizers.isEmpty() ? OptimizerTour.DEFAULT_OPTIMIZERS : optimizers,
-                rates, epochs, seeds, factors, reg, seed.seed(), validationUsers, bins, semantics());
+                rates, epochs.epochs(), seeds, factors.factors(), reg, seed.seed(), validationUsers.validationUsers(), bins, semantics());
         if (!spec.commandLine().getParseResult().hasMatchedOption("--data")) {
             Path ml = data.root().resolve(KnownDatasets.folderOf("ml-100k"));
             if (Files.isDirectory(ml)) spec.findOption("--data").setValue("ml-100k");
@@ -134,7 +132,7 @@ public final class OptimizerTourCommand implements Callable<Integer> {
             if (r.atGridEdge()) out.printf(Locale.ROOT, "note: %s's best rate %s is at the edge of its grid; the optimum may lie beyond (give --lr)%n", r.name(), OptimizerTour.rate(r.lr()));
         }
         writeReport(rd.summary(), c, results, table, bt);
-        out.println("report: " + report.toAbsolutePath());
+        out.println("report: " + report.path().toAbsolutePath());
         out.flush();
         return ExitCodes.OK;
     }
@@ -142,10 +140,6 @@ public final class OptimizerTourCommand implements Callable<Integer> {
     private void writeReport(String dataSummary, OptimizerTour.Config c, List<OptimizerTour.OptimizerResult> results, String table, String bt) {
         HtmlReport h = OptimizerTourReport.build(dataSummary, data.splitName(), c, results, table, bt,
                 "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        try {
-            h.write(report);
-        } catch (IOException e) {
-            throw new BadInputException("--report " + report + ": cannot write (" + e.getMessage() + ")");
-        }
+        report.write(h);
     }
 }

@@ -3,13 +3,10 @@ package dev.sparsetrain.cli.experiments;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.cli.VbprOptions;
 import dev.sparsetrain.core.BadInputException;
-import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.features.FeatureDataset;
+import dev.sparsetrain.options.ReportOption;
 import dev.sparsetrain.studies.vbpr.VbprAblation;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,8 +23,7 @@ public final class VbprAblationCommand implements Callable<Integer> {
             description = "Learning rates tried for single-rate SGD VBPR (default ${DEFAULT-VALUE}).")
     double[] sweep;
 
-    @Option(names = "--report", defaultValue = "vbpr-ablation.html", description = "HTML report file (default ${DEFAULT-VALUE}).")
-    Path report;
+    @Mixin ReportOption report = new ReportOption("vbpr-ablation.html");
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -36,7 +32,7 @@ public final class VbprAblationCommand implements Callable<Integer> {
         VbprOptions.refuseUnused(spec, "experiment vbpr-ablation", "it trains its own fixed set-ups: bpr, visual, single-rate, per-group and default VBPR",
                 "--model", "--lr-multiplier", "--cosine-restarts");
         for (double r : sweep) if (!(r > 0)) throw new BadInputException("--sweep " + r + ": rates must be > 0");
-        OutputPaths.requireFile("--report", report);
+        report.check();
         PrintWriter out = spec.commandLine().getOut();
         FeatureDataset data = opts.load();
         out.println(data);
@@ -49,12 +45,8 @@ public final class VbprAblationCommand implements Callable<Integer> {
         out.print(o.singleRateDiagnosis().render());
         out.println("diagnose, defaults:");
         out.print(o.defaultsDiagnosis().render());
-        try {
-            VbprAblation.report(o).write(report);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.println("report: " + report);
+        report.write(VbprAblation.report(o));
+        out.println("report: " + report.path());
         out.flush();
         return ExitCodes.OK;
     }

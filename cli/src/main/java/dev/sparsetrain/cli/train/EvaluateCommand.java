@@ -10,6 +10,7 @@ import dev.sparsetrain.metrics.ranking.RankingEvaluator;
 import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.models.bpr.BprFiles;
+import dev.sparsetrain.options.CutoffsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import dev.sparsetrain.options.ThreadsOption;
 import dev.sparsetrain.options.VerboseOption;
@@ -44,8 +45,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin SavedModelOptions.Vbpr vbprFiles = new SavedModelOptions.Vbpr();
 
-    @Option(names = {"-k", "--k"}, split = ",", defaultValue = "5,10,20", description = "Cut-offs of the ranking metrics. Default: ${DEFAULT-VALUE}.")
-    int[] ks;
+    @Mixin CutoffsOption ks = new CutoffsOption();
 
     @Mixin ThreadsOption threads = new ThreadsOption();
 
@@ -56,7 +56,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         ModelFile.Contents c = SavedModelOptions.read(model);
         SavedModelOptions.refuseForeignOptions(spec, model, c);
-        RankingEvaluator.Options o = RankingEvaluator.Options.defaults().withKs(ks);
+        RankingEvaluator.Options o = RankingEvaluator.Options.defaults().withKs(ks.ks());
         if (threads.given() != null) o = o.withThreads(threads.given());
         if (SavedModelOptions.isVbpr(c)) return vbpr(w, c, o);
         BprFiles.Loaded l = SavedModelOptions.load(model, c, spec);

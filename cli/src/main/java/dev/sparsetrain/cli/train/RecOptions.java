@@ -6,9 +6,12 @@ import dev.sparsetrain.data.NegativeSampler;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.BprOptions;
+import dev.sparsetrain.options.CheckpointOptions;
+import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.ThreadsOption;
+import dev.sparsetrain.options.ValidationUsersOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,8 +70,7 @@ final class RecOptions {
 
     /** Training-loop settings. */
     static final class Training {
-        @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training pairs. Default: ${DEFAULT-VALUE}.")
-        int epochs;
+        @Mixin EpochsOption epochs = new EpochsOption(20);
 
         @Mixin ThreadsOption threads = new ThreadsOption();
 
@@ -100,17 +102,9 @@ final class RecOptions {
         @Option(names = "--validation-metric", defaultValue = "auc", description = "Early-stopping figure: auc, mrr, ndcg@10, recall@10, ... Default: ${DEFAULT-VALUE}.")
         String validationMetric;
 
-        @Option(names = "--validation-users", defaultValue = "2000", description = "Validate on a seeded sample of this many users (0 = all). Default: ${DEFAULT-VALUE}.")
-        int validationUsers;
+        @Mixin ValidationUsersOption validationUsers = new ValidationUsersOption();
 
-        @Option(names = "--checkpoint-every", defaultValue = "0", description = "Write a checkpoint every N epochs (0 = never), with the optimizer state; BPR-MF, VBPR and visual alike (VBPR: also the auto-balanced multipliers, early-stopping state and RNG position). Default: ${DEFAULT-VALUE}.")
-        int checkpointEvery;
-
-        @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints. Default: ${DEFAULT-VALUE}.")
-        Path checkpointDir;
-
-        @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch, and, unless given again, its seed, data, split and sampling options as recorded in it; --model vbpr|visual: also its data, and only --epochs, --patience, --threads may change). With --threads 1 the result equals the uninterrupted run bit for bit.")
-        Path resume;
+        @Mixin CheckpointOptions checkpoints = new CheckpointOptions();
 
         @Option(names = "--quiet", description = "No progress line. Default: false.")
         boolean quiet;
@@ -121,8 +115,8 @@ final class RecOptions {
 
         TrainerConfig config() {
             TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
-            return TrainerConfig.defaults().withEpochs(epochs).withThreads(threadCount()).withSeed(seed.seed()).withPatience(patience)
-                    .withValidateEvery(validateEvery).withCheckpointEvery(checkpointEvery).withPositives(p);
+            return TrainerConfig.defaults().withEpochs(epochs.epochs()).withThreads(threadCount()).withSeed(seed.seed()).withPatience(patience)
+                    .withValidateEvery(validateEvery).withCheckpointEvery(checkpoints.every()).withPositives(p);
         }
 
         NegativeSampler sampler(Interactions train) {
@@ -140,7 +134,7 @@ final class RecOptions {
 
         Map<String, String> metadata() {
             Map<String, String> m = new LinkedHashMap<>();
-            m.put("epochs", Integer.toString(epochs));
+            m.put("epochs", Integer.toString(epochs.epochs()));
             m.put("seed", Long.toString(seed.seed()));
             m.put("positives", positives);
             m.put("negatives", negatives);
@@ -149,7 +143,7 @@ final class RecOptions {
             m.put("patience", Integer.toString(patience));
             m.put("validate-every", Integer.toString(validateEvery));
             m.put("validation-metric", validationMetric);
-            m.put("validation-users", Integer.toString(validationUsers));
+            m.put("validation-users", Integer.toString(validationUsers.validationUsers()));
             return m;
         }
     }

@@ -18,6 +18,7 @@ import dev.sparsetrain.models.train.Checkpoint;
 import dev.sparsetrain.models.train.Hogwild;
 import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
+import dev.sparsetrain.options.CutoffsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintStream;
@@ -65,8 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin RecOptions.Bpr bpr = new RecOptions.Bpr();
     @Mixin RecOptions.Training training = new RecOptions.Training();
 
-    @Option(names = {"-k", "--k"}, split = ",", defaultValue = "5,10,20", description = "Cut-offs of the ranking metrics. Default: ${DEFAULT-VALUE}.")
-    int[] ks;
+    @Mixin CutoffsOption ks = new CutoffsOption();
 
     @Option(names = "--out", paramLabel = "FILE", description = "Model file to write. Default: runs/<model>-<data>.model.")
     Path out;
@@ -95,13 +95,13 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private void applyCheckpointOptions(Map<String, String> fromFile) {
         Map<String, String> recorded = new LinkedHashMap<>();
-        for (var e : dev.sparsetrain.core.io.ModelFile.read(training.resume).metadata().entrySet()) {
+        for (var e : dev.sparsetrain.core.io.ModelFile.read(training.checkpoints.resume()).metadata().entrySet()) {
             String k = e.getKey();
             if ((SavedModelOptions.DATA_KEYS.contains(k) || RESUMED_TRAINING.contains(k)) && (fromFile == null || !fromFile.containsKey(k))) {
                 recorded.put(k, e.getValue());
             }
         }
-        ConfigFile.apply(spec, recorded, "--resume " + training.resume + " (metadata)", true);
+        ConfigFile.apply(spec, recorded, "--resume " + training.checkpoints.resume() + " (metadata)", true);
     }
 
     @Override
@@ -119,7 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!model.equalsIgnoreCase("bpr")) {
             throw new BadInputException("--model '" + model + "': this build trains bpr here (vbpr and visual come with the VBPR command set)");
         }
-        if (training.resume != null) applyCheckpointOptions(fromFile);
+        if (training.checkpoints.resume() != null) applyCheckpointOptions(fromFile);
         boolean exponentGiven = spec.commandLine().getParseResult().hasMatchedOption("--negative-exponent")
                 || (fromFile != null && fromFile.containsKey("negative-exponent"));
         if (exponentGiven && !training.negatives.equalsIgnoreCase("popularity")) {
@@ -128,7 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (out != null) OutputPaths.requireFile("--out", out);
         record.check();
         if (exportNpy != null) OutputPaths.requireFolder("--export-npy", exportNpy);
-        if (training.checkpointEvery > 0) OutputPaths.requireFolder("--checkpoint-dir", training.checkpointDir);
+        training.checkpoints.check();
         PrintWriter w = spec.commandLine().getOut();
         TrainerConfig tc = training.config();
         BprConfig bc = bpr.config();
@@ -140,12 +140,12 @@ public final class TrainCommand implements Callable<Integer> {
         w.println(rd.summary());
         Split split = data.split(rd.all());
         Interactions train = split.train(), test = split.test();
-        if (training.resume != null) {
-            var contents = dev.sparsetrain.core.io.ModelFile.read(training.resume);
-            var ck = BprFiles.load(training.resume, contents);
+        if (training.checkpoints.resume() != null) {
+            var contents = dev.sparsetrain.core.io.ModelFile.read(training.checkpoints.resume());
+            var ck = BprFiles.load(training.checkpoints.resume(), contents);
             m = ck.model();
             bc = m.config();
-            from = Checkpoint.loopState(training.resume.toString(), contents);
+            from = Checkpoint.loopState(training.checkpoints.resume().toString(), contents);
             startEpoch = Checkpoint.isCheckpoint(contents) ? from.epoch() : ck.epoch();
             String e = ck.metadata().get("epochs");
             if (e != null && !spec.commandLine().getParseResult().hasMatchedOption("--epochs")) tc = tc.withEpochs(Integer.parseInt(e));
@@ -155,9 +155,9 @@ public final class TrainCommand implements Callable<Integer> {
             train = split.train();
             test = split.test();
             if (startEpoch >= tc.epochs()) {
-                throw new BadInputException("--resume " + training.resume + ": already trained " + startEpoch + " epochs, give --epochs above it");
+                throw new BadInputException("--resume " + training.checkpoints.resume() + ": already trained " + startEpoch + " epochs, give --epochs above it");
             }
-            w.printf(Locale.ROOT, "resuming from %s at epoch %d%n", training.resume, startEpoch);
+            w.printf(Locale.ROOT, "resuming from %s at epoch %d%n", training.checkpoints.resume(), startEpoch);
         } else {
             m = null;
         }
@@ -188,14 +188,14 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Validator validator = null;
         if (validation != null) {
             RankingEvaluator.Options vo = RankingEvaluator.Options.defaults().withThreads(tc.threads()).withKs(10)
-                    .withMaxUsers(training.validationUsers, data.splitSeed());
+                    .withMaxUsers(training.validationUsers.validationUsers(), data.splitSeed());
             String metric = training.validationMetric;
             validator = e -> Trainer.Validation.higher(RankingEvaluator.evaluate(fm, fval, List.of(ffit), vo).value(metric));
         }
         Trainer.Checkpointer ck = null;
         var hogwild = new Hogwild(m, fit, training.sampler(fit), tc);
         if (tc.checkpointEvery() > 0) {
-            Path dir = training.checkpointDir;
+            Path dir = training.checkpoints.dir();
             ck = st -> {
                 int e = st.epoch();
                 Map<String, String> cm = new LinkedHashMap<>(fmeta);
@@ -225,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
         List<Interactions> exclude = new ArrayList<>();
         exclude.add(fit);
         if (validation != null) exclude.add(validation);
-        RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withThreads(tc.threads()).withKs(ks);
+        RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withThreads(tc.threads()).withKs(ks.ks());
         RankingReport r = RankingEvaluator.evaluate(m, test, exclude, eo);
         // popularity counts every training pair (validation ones too), as evaluate does from the saved model
         RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(train), test, exclude, eo);

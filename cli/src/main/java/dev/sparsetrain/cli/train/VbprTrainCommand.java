@@ -11,6 +11,7 @@ import dev.sparsetrain.models.vbpr.VbprCheckpoint;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
+import dev.sparsetrain.options.CheckpointOptions;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,16 +49,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
 
     @Option(names = "--quiet") boolean quiet;
 
-    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
-            description = "Write a resumable checkpoint every N epochs (0 = never): parameters, optimizer state, learning-rate multipliers, early-stopping state, RNG position.")
-    int checkpointEvery;
-
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints.")
-    Path checkpointDir;
-
-    @Option(names = "--resume", paramLabel = "CHECKPOINT",
-            description = "Continue the run of a checkpoint: its configuration, data, multipliers (no new auto-balance probe) and RNG position; only --epochs, --patience, --threads, --cosine-restarts and the output options may be given.")
-    Path resume;
+    @Mixin CheckpointOptions checkpoints = new CheckpointOptions();
 
     /** Options a resumed run may still take (everything else comes from the checkpoint). */
     static final Set<String> RESUME_OPTIONS = Set.of("--epochs", "--patience", "--threads", "--cosine-restarts", "--out", "--quiet", "--verbose",
@@ -90,10 +82,9 @@ public final class VbprTrainCommand implements Callable<Integer> {
     public Integer call() {
         if (out != null) OutputPaths.requireFile("--out", out);
         record.check();
-        if (checkpointEvery < 0) throw new BadInputException("--checkpoint-every " + checkpointEvery + ": must be >= 0");   // before the data is read
-        if (checkpointEvery > 0) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);
-        VbprCheckpoint.State ck = resume != null ? VbprCheckpoint.load(resume) : null;
-        Map<String, String> ckMeta = ck != null ? VbprCheckpoint.userMetadata(resume) : Map.of();
+        checkpoints.check();
+        VbprCheckpoint.State ck = checkpoints.resume() != null ? VbprCheckpoint.load(checkpoints.resume()) : null;
+        Map<String, String> ckMeta = ck != null ? VbprCheckpoint.userMetadata(checkpoints.resume()) : Map.of();
         if (ck != null) resumeOptions(ck, ckMeta);
         FeatureDataset data = opts.load();
         VbprConfig cfg = ck != null ? resumedConfig(ck) : opts.config();
@@ -105,7 +96,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
         if (ck != null) {
             String pairs = ckMeta.get("train-pairs");
             if (pairs != null && !pairs.equals(Integer.toString(data.train().size()))) {
-                throw new BadInputException(resume + ": written for " + pairs + " training pairs, the data " + data.name() + " has " + data.train().size());
+                throw new BadInputException(checkpoints.resume() + ": written for " + pairs + " training pairs, the data " + data.name() + " has " + data.train().size());
             }
         }
         VbprTrainer t = new VbprTrainer(data, cfg);
@@ -115,9 +106,9 @@ public final class VbprTrainCommand implements Callable<Integer> {
         dataMeta.put("dataset", data.name());
         dataMeta.putAll(ck != null ? dataOnly(ckMeta) : opts.dataMetadata());
         dataMeta.put("train-pairs", Integer.toString(data.train().size()));
-        if (checkpointEvery > 0) {
-            t.withCheckpoints(checkpointEvery, state -> {
-                Path p = checkpointDir.resolve(VbprCheckpoint.fileName(cfg, data.name(), state.epoch()));
+        if (checkpoints.every() > 0) {
+            t.withCheckpoints(checkpoints.every(), state -> {
+                Path p = checkpoints.dir().resolve(VbprCheckpoint.fileName(cfg, data.name(), state.epoch()));
                 VbprCheckpoint.save(p, state, dataMeta);
                 w.println("checkpoint " + p);
                 w.flush();
@@ -125,15 +116,15 @@ public final class VbprTrainCommand implements Callable<Integer> {
         }
         if (ck != null) {
             if (ck.stopped()) {
-                throw new BadInputException("--resume " + resume + ": the checkpointed run had already stopped early (best validation AUC "
+                throw new BadInputException("--resume " + checkpoints.resume() + ": the checkpointed run had already stopped early (best validation AUC "
                         + String.format(java.util.Locale.ROOT, "%.4f", ck.bestAuc()) + " at epoch " + ck.bestEpoch()
                         + "); there is nothing to resume, its best model is the result");
             }
             t.resumeFrom(ck);
             w.printf(java.util.Locale.ROOT, "resuming from %s at epoch %d (best so far: epoch %d, validation AUC %.4f); learning-rate multipliers %s%n",
-                    resume, ck.epoch(), ck.bestEpoch(), ck.bestAuc(), java.util.Arrays.toString(ck.multipliers()));
+                    checkpoints.resume(), ck.epoch(), ck.bestEpoch(), ck.bestAuc(), java.util.Arrays.toString(ck.multipliers()));
             if (ck.epoch() >= cfg.maxEpochs()) {
-                throw new BadInputException("--resume " + resume + ": already trained " + ck.epoch() + " epochs, give --epochs above it");
+                throw new BadInputException("--resume " + checkpoints.resume() + ": already trained " + ck.epoch() + " epochs, give --epochs above it");
             }
         }
         VbprTrainer.Result r = t.fit();
@@ -178,13 +169,13 @@ public final class VbprTrainCommand implements Callable<Integer> {
         List<String> refused = new ArrayList<>();
         for (CommandLine.Model.OptionSpec o : parsed.matchedOptions()) if (!RESUME_OPTIONS.contains(o.longestName())) refused.add(o.longestName());
         if (!refused.isEmpty()) {
-            throw new BadInputException("--resume " + resume + ": " + String.join(", ", refused) + " cannot change on resume (data and configuration come from the checkpoint; "
+            throw new BadInputException("--resume " + checkpoints.resume() + ": " + String.join(", ", refused) + " cannot change on resume (data and configuration come from the checkpoint; "
                     + "allowed: --epochs, --patience, --threads, --cosine-restarts, --checkpoint-every, --checkpoint-dir, --out, --history, --report)");
         }
         if (parsed.hasMatchedOption("--model") && Variant.parse(opts.model) != ck.config().variant()) {
-            throw new BadInputException("--resume " + resume + ": a " + ck.config().variant() + " checkpoint, not --model " + opts.model);
+            throw new BadInputException("--resume " + checkpoints.resume() + ": a " + ck.config().variant() + " checkpoint, not --model " + opts.model);
         }
-        if (!meta.containsKey("data")) throw new BadInputException("--resume " + resume + ": the checkpoint does not record its data");
+        if (!meta.containsKey("data")) throw new BadInputException("--resume " + checkpoints.resume() + ": the checkpoint does not record its data");
         opts.data = meta.get("data");
         if (meta.containsKey("features")) opts.features = Path.of(meta.get("features"));
         try {
@@ -193,7 +184,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
             if (meta.containsKey("synthetic-dim")) opts.syntheticDim = Integer.parseInt(meta.get("synthetic-dim"));
             if (meta.containsKey("synthetic-seed")) opts.seed.set(Long.parseLong(meta.get("synthetic-seed")));
         } catch (NumberFormatException e) {
-            throw new BadInputException(resume + ": damaged VBPR checkpoint (data metadata: " + e.getMessage() + ")");
+            throw new BadInputException(checkpoints.resume() + ": damaged VBPR checkpoint (data metadata: " + e.getMessage() + ")");
         }
     }
 

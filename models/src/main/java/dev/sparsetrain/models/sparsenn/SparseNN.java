@@ -44,12 +44,11 @@ import java.util.SplittableRandom;
  */
 public final class SparseNN {
     /**
-     * Whether the register-blocked Vector API kernels ({@link PanamaLayers}) are used: when the
-     * {@code jdk.incubator.vector} module is present and {@code -Dsparsetrain.kernels=scalar} is not
-     * set. Otherwise the loops run on {@link dev.sparsetrain.core.Kernels}' row primitives.
+     * Whether the register-blocked Vector API kernels ({@link PanamaLayers}) are used, as
+     * {@link dev.sparsetrain.core.Simd#enabled()} decides for every kernel family. Otherwise the
+     * loops run on {@link dev.sparsetrain.core.Kernels}' row primitives.
      */
-    static final boolean FAST = !"scalar".equals(System.getProperty("sparsetrain.kernels"))
-            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean FAST = dev.sparsetrain.core.Simd.enabled();
     static final int LANES = FAST ? PanamaLayers.LANES : 16;
 
     /** The model type name written into model files. */

@@ -12,23 +12,13 @@ import dev.sparsetrain.core.Kernels;
  *
  * The Vector API version ({@code PanamaDenseKernels}) keeps 4 rows of E (or of dE) times a few
  * SIMD lanes in registers and streams the feature rows, instead of one {@code dot}/{@code axpy}
- * call per (item, row); it is used when {@code jdk.incubator.vector} is present, else this scalar
+ * call per (item, row); it is used when {@link dev.sparsetrain.core.Simd} enables the Vector API, else this scalar
  * fallback (same results up to float summation order). Stateless, thread-safe, allocation-free.
  */
 class DenseKernels {
-    static final DenseKernels INSTANCE = choose();
-
-    private static DenseKernels choose() {
-        if (!"scalar".equals(System.getProperty("sparsetrain.kernels", "auto"))
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                return (DenseKernels) Class.forName("dev.sparsetrain.models.vbpr.PanamaDenseKernels").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // fall through to scalar
-            }
-        }
-        return new DenseKernels();
-    }
+    /** Chosen once by {@link dev.sparsetrain.core.Simd#choose}. */
+    static final DenseKernels INSTANCE = dev.sparsetrain.core.Simd.choose(DenseKernels.class,
+            "dev.sparsetrain.models.vbpr.PanamaDenseKernels", new DenseKernels());
 
     /** p[i*kv + r] = E[r,:] . f_i for i in [from, to); e is kv x fd row-major. */
     void project(float[] e, int kv, float[] f, int fd, float[] p, int from, int to) {

@@ -6,19 +6,11 @@ import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.Adamax;
 
 /** Adamax (see {@link Adamax}). State: m, u (infinity norm). */
-final class AdamaxKernel extends RowKernel {
-    private final double b1d, b2d;
-    private final float b1, b2, eps;
-    private final Table m, u;
+final class AdamaxKernel extends FirstMomentKernel {
+    private final Table u;
 
     AdamaxKernel(int rows, int dim, Adamax a) {
-        super(rows, dim);
-        b1d = a.beta1();
-        b2d = a.beta2();
-        b1 = (float) b1d;
-        b2 = (float) b2d;
-        eps = (float) a.eps();
-        m = slots(rows, dim, 0f);
+        super(rows, dim, a.beta1(), a.beta2(), a.eps());
         u = slots(rows, dim, 0f);
     }
 
@@ -45,8 +37,6 @@ final class AdamaxKernel extends RowKernel {
         }
         if (stats != null) stats.addUpdate(gi, u2, k == 0 ? 0 : clr * inv / k);
     }
-
-    @Override public boolean quiescent(int row) { return allZero(m.block(row), m.offset(row), dim); }
 
     /** With m = 0: u_k = max(b2^k u_0, eps). */
     @Override

@@ -18,14 +18,10 @@ final class LambKernel extends MomentKernel {
         float ibc1 = (float) (1 / (1 - Math.pow(b1d, td))), ibc2 = (float) (1 / (1 - Math.pow(b2d, td)));
         int so = this.m.offset(row);
         float[] m = this.m.block(row), v = this.v.block(row);
-        float a1 = 1 - b1, a2 = 1 - b2;
+        updateMoments(row, g, go);
         double w2 = 0, r2 = 0;
         for (int i = 0; i < dim; i++) {
-            float gv = g[go + i], wv = w[wo + i];
-            float mv = b1 * m[so + i] + a1 * gv;
-            float vv = b2 * v[so + i] + a2 * gv * gv;
-            m[so + i] = mv;
-            v[so + i] = vv;
+            float wv = w[wo + i], mv = m[so + i], vv = v[so + i];
             float r = mv * ibc1 / ((float) Math.sqrt(vv * ibc2) + eps) + wd * wv;
             g[go + i] = r;
             w2 += (double) wv * wv;

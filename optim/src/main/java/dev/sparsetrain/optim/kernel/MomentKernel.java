@@ -1,36 +1,65 @@
 package dev.sparsetrain.optim.kernel;
 
 import dev.sparsetrain.core.Table;
+import dev.sparsetrain.optim.GroupStats;
 
 /**
  * The shared part of the Adam-family row kernels that keep a first and a second moment per element
- * (NAdam, RAdam, Eve, LAMB): the {@code m} and {@code v} state tables, the betas and eps, and what
+ * (NAdam, RAdam, Eve, LAMB): the {@code v} state table beside {@link FirstMomentKernel}'s, Adam's
+ * element loop ({@link #adamRow}), and what
  * follows from the state alone: a row is quiescent when its first moment is zero, an idle step
  * decays {@code v} by {@code beta2} (catch-up's closed form), and the state is exported under the
  * optimizer's own names (PyTorch's or FBGEMM's, so checkpoints keep their keys). Each subclass
  * writes only its update rule.
  */
-abstract class MomentKernel extends RowKernel {
-    protected final double b1d, b2d;
-    protected final float b1, b2, eps;
-    /** First and second moments, {@code rows x dim} each. */
-    protected final Table m, v;
+abstract class MomentKernel extends FirstMomentKernel {
+    /** Second moments, {@code rows x dim}. */
+    protected final Table v;
     private final String mName, vName;
 
     protected MomentKernel(int rows, int dim, double beta1, double beta2, double eps, String mName, String vName) {
-        super(rows, dim);
-        this.b1d = beta1;
-        this.b2d = beta2;
-        this.b1 = (float) beta1;
-        this.b2 = (float) beta2;
-        this.eps = (float) eps;
-        this.m = slots(rows, dim, 0f);
+        super(rows, dim, beta1, beta2, eps);
         this.v = slots(rows, dim, 0f);
         this.mName = mName;
         this.vName = vName;
     }
 
-    @Override public boolean quiescent(int row) { return allZero(m.block(row), m.offset(row), dim); }
+    /**
+     * The first pass of every subclass's update: {@code m = b1 m + (1-b1) g} and
+     * {@code v = b2 v + (1-b2) g^2} over the row's elements, in place; the rule's own pass then
+     * reads the new moments. Allocation-free.
+     */
+    protected final void updateMoments(int row, float[] g, int go) {
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), v = this.v.block(row);
+        float a1 = 1 - b1, a2 = 1 - b2;
+        for (int i = 0; i < dim; i++) {
+            float gv = g[go + i];
+            m[so + i] = b1 * m[so + i] + a1 * gv;
+            v[so + i] = b2 * v[so + i] + a2 * gv * gv;
+        }
+    }
+
+    /**
+     * Adam's update with the denominator {@code c sqrt(v) + e}: {@link #updateMoments}, then
+     * {@code w -= stepSize m / (c sqrt(v) + e)}; records the squared update and the mean effective
+     * rate {@code stepSize mean(1/den)} in {@code stats}. Eve passes its feedback-scaled c, RAdam
+     * {@code (1, eps)} when rectified and {@code (0, 1)} (SGD with momentum) before. Allocation-free.
+     */
+    protected final void adamRow(int row, float[] w, int wo, float[] g, int go, float stepSize, float c, float e, GroupStats stats, int gi) {
+        updateMoments(row, g, go);
+        int so = this.m.offset(row);
+        float[] m = this.m.block(row), v = this.v.block(row);
+        float u2 = 0, inv = 0;
+        for (int i = 0; i < dim; i++) {
+            float den = c * (float) Math.sqrt(v[so + i]) + e;
+            float up = stepSize * m[so + i] / den;
+            w[wo + i] -= up;
+            u2 += up * up;
+            inv += 1f / den;
+        }
+        if (stats != null) stats.addUpdate(gi, u2, stepSize * inv / dim);
+    }
 
     @Override
     public void decayIdle(int row, long k) {

@@ -1,14 +1,15 @@
 package dev.sparsetrain.optim.kernel;
 
-import java.lang.System.Logger.Level;
+import dev.sparsetrain.core.Simd;
 
 /**
- * Chooses the {@link OptimMath} implementation once: the Vector API one when the
- * {@code jdk.incubator.vector} module is present, unless {@code -Dsparsetrain.kernels=scalar}
- * (the same switch as {@link dev.sparsetrain.core.Kernels}).
+ * The {@link OptimMath} implementation, chosen once by {@link Simd#choose} (the one chooser of
+ * every kernel family): the Vector API one when the {@code jdk.incubator.vector} module is
+ * present, unless {@code -Dsparsetrain.kernels=scalar}.
  */
 public final class OptimMaths {
-    static final OptimMath IMPL = choose();
+    private static final String VECTOR = "dev.sparsetrain.optim.kernel.PanamaOptimMath";
+    static final OptimMath IMPL = Simd.choose(OptimMath.class, VECTOR, ScalarOptimMath.INSTANCE);
 
     private OptimMaths() {}
 
@@ -16,25 +17,5 @@ public final class OptimMaths {
     public static OptimMath scalar() { return ScalarOptimMath.INSTANCE; }
 
     /** The Vector API implementation, or null when the module is absent. */
-    public static OptimMath vector() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
-        try {
-            return (OptimMath) Class.forName("dev.sparsetrain.optim.kernel.PanamaOptimMath").getField("INSTANCE").get(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            System.getLogger(OptimMaths.class.getName()).log(Level.WARNING,
-                    "Vector API optimizer kernels failed to load (" + e + "): using scalar kernels.");
-            return null;
-        }
-    }
-
-    private static OptimMath choose() {
-        if ("scalar".equals(System.getProperty("sparsetrain.kernels", "auto"))) return ScalarOptimMath.INSTANCE;
-        OptimMath v = vector();
-        if (v == null) {
-            System.getLogger(OptimMaths.class.getName()).log(Level.INFO,
-                    "Vector API module absent: optimizer kernels are scalar. Run with --add-modules jdk.incubator.vector for SIMD.");
-            return ScalarOptimMath.INSTANCE;
-        }
-        return v;
-    }
+    public static OptimMath vector() { return Simd.vector(OptimMath.class, VECTOR); }
 }

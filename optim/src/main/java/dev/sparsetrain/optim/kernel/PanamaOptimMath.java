@@ -1,13 +1,22 @@
 package dev.sparsetrain.optim.kernel;
 
+import static dev.sparsetrain.core.PanamaKernels.LANES;
+import static dev.sparsetrain.core.PanamaKernels.R1;
+import static dev.sparsetrain.core.PanamaKernels.R16;
+import static dev.sparsetrain.core.PanamaKernels.R2;
+import static dev.sparsetrain.core.PanamaKernels.R32;
+import static dev.sparsetrain.core.PanamaKernels.R4;
+import static dev.sparsetrain.core.PanamaKernels.R8;
+import static dev.sparsetrain.core.PanamaKernels.S;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API loops ({@code jdk.incubator.vector}): the preferred species, {@code loopBound} and a
- * scalar tail; loaded only through {@link OptimMaths} when the module is present. The update
+ * Vector API loops ({@code jdk.incubator.vector}): core's species and lane rotations
+ * ({@link dev.sparsetrain.core.PanamaKernels#S}), {@code loopBound}, and as the tail
+ * {@link ScalarOptimMath}'s loop continued from the vector part's sum; loaded only through
+ * {@link OptimMaths} (that is, {@link dev.sparsetrain.core.Simd}) when the module is present. The update
  * norms are summed in one fixed order (a rotate-and-add tree, as in core's {@code PanamaKernels.dot}),
  * not with {@code reduceLanes}, whose association differs between the interpreter and C2: they
  * feed the diagnostics, and through auto-balance the learning-rate multipliers, so they must not
@@ -16,16 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * would then be boxed (AllocationTest).
  */
 public final class PanamaOptimMath implements OptimMath {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     public static final PanamaOptimMath INSTANCE = new PanamaOptimMath();
-    private static final int LANES = S.length();
-    // rotations for the fixed-order lane sums; static finals so that C2 sees constant shuffles
-    private static final VectorShuffle<Float> R32 = LANES > 32 ? VectorShuffle.iota(S, 32, 1, true) : null;
-    private static final VectorShuffle<Float> R16 = LANES > 16 ? VectorShuffle.iota(S, 16, 1, true) : null;
-    private static final VectorShuffle<Float> R8 = LANES > 8 ? VectorShuffle.iota(S, 8, 1, true) : null;
-    private static final VectorShuffle<Float> R4 = LANES > 4 ? VectorShuffle.iota(S, 4, 1, true) : null;
-    private static final VectorShuffle<Float> R2 = LANES > 2 ? VectorShuffle.iota(S, 2, 1, true) : null;
-    private static final VectorShuffle<Float> R1 = LANES > 1 ? VectorShuffle.iota(S, 1, 1, true) : null;
 
     private PanamaOptimMath() {}
 
@@ -60,22 +60,7 @@ public final class PanamaOptimMath implements OptimMath {
             if (LANES > 1) acc = acc.add(acc.rearrange(R1));
             u2 = acc.lane(0);
         }
-        float sa1 = a1, sa2 = a2;
-        for (; i < n; i++) {
-            float gi = g[go + i];
-            float mi = b1 * m[so + i] + gi * sa1;
-            float vi = b2 * v[so + i] + (gi * gi) * sa2;
-            m[so + i] = mi;
-            v[so + i] = vi;
-            if (vmax != null) {
-                vi = Math.max(vmax[so + i], vi);
-                vmax[so + i] = vi;
-            }
-            float u = stepSize * mi / ((float) Math.sqrt(vi) * c + eps);
-            w[wo + i] -= u;
-            u2 += u * u;
-        }
-        return u2;
+        return ScalarOptimMath.adam(w, wo, g, go, m, v, vmax, so, i, n, b1, b2, c, eps, stepSize, u2);
     }
 
     @Override
@@ -102,15 +87,7 @@ public final class PanamaOptimMath implements OptimMath {
             if (LANES > 1) acc = acc.add(acc.rearrange(R1));
             u2 = acc.lane(0);
         }
-        for (; i < n; i++) {
-            float gv = g[go + i];
-            float bv = first ? gv : b[so + i] * mu + gv * damp;
-            b[so + i] = bv;
-            float u = (nesterov ? gv + bv * mu : bv) * lr;
-            w[wo + i] -= u;
-            u2 += u * u;
-        }
-        return u2;
+        return ScalarOptimMath.momentum(w, wo, g, go, b, so, i, n, mu, damp, nesterov, first, lr, u2);
     }
 
     @Override
@@ -136,15 +113,7 @@ public final class PanamaOptimMath implements OptimMath {
             if (LANES > 1) acc = acc.add(acc.rearrange(R1));
             u2 = acc.lane(0);
         }
-        for (; i < n; i++) {
-            float gv = g[go + i];
-            float sv = s[so + i] + gv * gv;
-            s[so + i] = sv;
-            float u = gv * clr / ((float) Math.sqrt(sv) + eps);
-            w[wo + i] -= u;
-            u2 += u * u;
-        }
-        return u2;
+        return ScalarOptimMath.adagrad(w, wo, g, go, s, so, i, n, clr, eps, u2);
     }
 
     @Override
@@ -170,14 +139,7 @@ public final class PanamaOptimMath implements OptimMath {
             if (LANES > 1) acc = acc.add(acc.rearrange(R1));
             s = acc.lane(0);
         }
-        for (; i < n; i++) {
-            float vi = v[so + i];
-            if (vi > 0) {
-                s += 1f / ((float) Math.sqrt(vi) * c + eps);
-                k++;
-            }
-        }
-        return k == 0 ? 0f : k == n ? s : s * n / k;
+        return ScalarOptimMath.sumInverseDenominator(v, so, i, n, c, eps, s, k);
     }
 
     @Override

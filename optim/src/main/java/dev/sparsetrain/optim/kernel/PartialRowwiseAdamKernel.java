@@ -7,20 +7,12 @@ import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.transform.PartialRowwiseAdam;
 
 /** FBGEMM's partial row-wise Adam (see {@link PartialRowwiseAdam}). State: momentum1 (dim floats), momentum2 (1 float) per row. */
-final class PartialRowwiseAdamKernel extends RowKernel {
-    private final double b1d, b2d;
-    private final float b1, b2, eps;
-    private final Table m, vT;
+final class PartialRowwiseAdamKernel extends FirstMomentKernel {
+    private final Table vT;
     private final float[] v;
 
     PartialRowwiseAdamKernel(int rows, int dim, PartialRowwiseAdam a) {
-        super(rows, dim);
-        b1d = a.beta1();
-        b2d = a.beta2();
-        b1 = (float) b1d;
-        b2 = (float) b2d;
-        eps = (float) a.eps();
-        m = slots(rows, dim, 0f);
+        super(rows, dim, a.beta1(), a.beta2(), a.eps());
         vT = new Table("momentum2", rows, 1, Table.Kind.EMBEDDING, Table.Layout.FLAT);
         v = vT.data();
     }
@@ -45,8 +37,6 @@ final class PartialRowwiseAdamKernel extends RowKernel {
         }
         if (stats != null) stats.addUpdate(gi, u2, step);
     }
-
-    @Override public boolean quiescent(int row) { return allZero(m.block(row), m.offset(row), dim); }
 
     @Override public void decayIdle(int row, long k) { v[row] *= (float) Math.pow(b2d, (double) k); }
 

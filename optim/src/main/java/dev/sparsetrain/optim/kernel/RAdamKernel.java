@@ -25,22 +25,8 @@ final class RAdamKernel extends MomentKernel {
         } else {
             stepSize = (float) (lr / bc1);
         }
-        int so = this.m.offset(row);
-        float[] m = this.m.block(row), v = this.v.block(row);
-        float a1 = 1 - b1, a2 = 1 - b2, u2 = 0, inv = 0;
-        for (int i = 0; i < dim; i++) {
-            float gv = g[go + i];
-            float mv = b1 * m[so + i] + a1 * gv;
-            float vv = b2 * v[so + i] + a2 * gv * gv;
-            m[so + i] = mv;
-            v[so + i] = vv;
-            float den = adaptive ? (float) Math.sqrt(vv) + eps : 1f;
-            float up = stepSize * mv / den;
-            w[wo + i] -= up;
-            u2 += up * up;
-            inv += 1f / den;
-        }
-        if (stats != null) stats.addUpdate(gi, u2, stepSize * inv / dim);
+        if (adaptive) adamRow(row, w, wo, g, go, stepSize, 1f, eps, stats, gi);
+        else adamRow(row, w, wo, g, go, stepSize, 0f, 1f, stats, gi);   // den = 1: SGD with momentum
     }
 
     @Override public String describeState() { return "exp_avg, exp_avg_sq: 2 x dim floats"; }

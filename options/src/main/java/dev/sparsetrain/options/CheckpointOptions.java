@@ -1,0 +1,36 @@
+package dev.sparsetrain.options;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.io.OutputPaths;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --checkpoint-every}, {@code --checkpoint-dir} and {@code --resume} of {@code train}, for
+ * BPR-MF and (handed over) VBPR and visual alike. Not thread-safe (filled by picocli).
+ */
+public final class CheckpointOptions {
+    @Option(names = "--checkpoint-every", defaultValue = "0", description = "Write a checkpoint every N epochs (0 = never), with the optimizer state; BPR-MF, VBPR and visual alike (VBPR: also the auto-balanced multipliers, early-stopping state and RNG position). Default: ${DEFAULT-VALUE}.")
+    private int checkpointEvery;
+
+    @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints. Default: ${DEFAULT-VALUE}.")
+    private Path checkpointDir;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch, and, unless given again, its seed, data, split and sampling options as recorded in it; --model vbpr|visual: also its data, and only --epochs, --patience, --threads may change). With --threads 1 the result equals the uninterrupted run bit for bit.")
+    private Path resume;
+
+    /** {@code --checkpoint-every}: epochs between checkpoints, 0 = never. */
+    public int every() { return checkpointEvery; }
+
+    /** {@code --checkpoint-dir}. */
+    public Path dir() { return checkpointDir; }
+
+    /** {@code --resume}: the checkpoint to continue, null when not given. */
+    public Path resume() { return resume; }
+
+    /** Refuses a negative {@code --checkpoint-every}, and a {@code --checkpoint-dir} that cannot be made, before training. */
+    public void check() {
+        if (checkpointEvery < 0) throw new BadInputException("--checkpoint-every " + checkpointEvery + ": must be >= 0 (0 = never)");
+        if (checkpointEvery > 0) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);
+    }
+}
