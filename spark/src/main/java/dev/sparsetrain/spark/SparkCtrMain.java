@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
  * </pre>
  * The data, model and common training options are ctr-train's own declarations
  * ({@link ClickDataOptions}, {@link ClickModelOptions}, {@link ClickTrainOptions}: the same names,
- * defaults, help and checks; not ctr-train's strata, checkpoints, threads, row constraints,
- * clipping or freezing); {@code --partitions} is, as there, the shuffle's partitions; the Spark
+ * defaults, help and checks, the optimizers, regularizers, clipping and freezing included; not
+ * ctr-train's strata, checkpoints or threads); {@code --partitions} is, as there, the shuffle's partitions; the Spark
  * partitions are {@code --spark-partitions}. Bad input ends with one line on stderr and exit code 2.
  */
 @Command(name = "sparsetrain-spark-ctr", mixinStandardHelpOptions = true, sortOptions = false,
@@ -207,7 +207,7 @@ public final class SparkCtrMain implements Callable<Integer> {
         // checked here on the driver by option name: the trainer builds its optimizers inside the
         // Spark tasks, where a bad value would fail every task with Spark's stack traces
         Checks.atLeast("--threads-per-partition", threadsPerPartition, 1);
-        return train.builder(passes, threadsPerPartition).build();
+        return train.config(passes, threadsPerPartition);
     }
 
     /**
