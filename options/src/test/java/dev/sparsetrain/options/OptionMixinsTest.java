@@ -76,12 +76,15 @@ class OptionMixinsTest {
     /** --optimizer GROUP=SPEC sets one group (or all) with every hyperparameter; the --emb/--mlp aliases go through the same parser. */
     @Test
     void optimizerSpecsReachEachGroup() {
-        TrainConfig tc = parse(new Ctr(), "--optimizer", "mlp_biases=sgd:0.1,momentum=0.9", "--optimizer", "embeddings=adam:0.01,beta2=0.99",
-                "--mlp-optimizer", "ftrl", "--mlp-lr", "0.2").train.config(1, 1);
+        TrainConfig tc = parse(new Ctr(), "--optimizer", "mlp_biases=sgd:0.1,momentum=0.9", "--optimizer", "embeddings=adam:0.01,beta2=0.99")
+                .train.config(1, 1);
         assertEquals("adam:0.01,beta2=0.99", tc.optimizer("embeddings").toString());
         assertEquals("rowwise_adagrad:0.05", tc.optimizer("linear").toString());
-        assertEquals("ftrl:0.2", tc.optimizer("mlp_weights").toString());
+        assertEquals("adam:0.003", tc.optimizer("mlp_weights").toString());
         assertEquals(0.9, tc.optimizer("mlp_biases").number("momentum"));
+        TrainConfig alias = parse(new Ctr(), "--mlp-optimizer", "ftrl", "--mlp-lr", "0.2").train.config(1, 1);
+        assertEquals("ftrl:0.2", alias.optimizer("mlp_weights").toString());
+        assertEquals("ftrl:0.2", alias.optimizer("mlp_biases").toString());
         assertEquals(TrainConfig.defaults(), parse(new Ctr()).train.config(1, TrainConfig.defaults().threads()));
         // a config file's list value arrives split at every comma: the SPEC's pieces are joined back
         Ctr c = parse(new Ctr(), "--optimizer", "all=adam:0.02", "--optimizer", "beta2=0.9");
