@@ -114,18 +114,13 @@ public final class ClickTrainOptions {
     public TrainConfig config(int passes, int threads) {
         Checks.atLeast("--batch", batch, 1);
         Checks.atLeast("--partitions", partitions, 1);
-        Checks.nonNegative("--emb-l2", embL2);
-        Checks.nonNegative("--mlp-l2", mlpL2);
+        Checks.atLeast("--freeze-embeddings-after", freezeAfter, 0);
         Checks.probability("--sparse-dropout", sparseDropout);
         Checks.probability("--mlp-dropout", mlpDropout);
-        Checks.nonNegative("--clip-value", clipValue);
+        String[] nonNegative = {"--emb-l2", "--mlp-l2", "--clip-value", "--max-norm", "--constant-norm", "--emb-clip-norm", "--mlp-clip-norm", "--emb-entropy"};
+        double[] values = {embL2, mlpL2, clipValue, maxNorm, constantNorm, embClipNorm, mlpClipNorm, embEntropy};
+        for (int i = 0; i < values.length; i++) Checks.nonNegative(nonNegative[i], values[i]);
         if (!(passLrDecay > 0 && passLrDecay <= 1)) throw new BadInputException("--pass-lr-decay " + passLrDecay + ", must be in (0, 1] (1 = off)");
-        Checks.atLeast("--freeze-embeddings-after", freezeAfter, 0);
-        Checks.nonNegative("--max-norm", maxNorm);
-        Checks.nonNegative("--constant-norm", constantNorm);
-        Checks.nonNegative("--emb-clip-norm", embClipNorm);
-        Checks.nonNegative("--mlp-clip-norm", mlpClipNorm);
-        Checks.nonNegative("--emb-entropy", embEntropy);
         TrainConfig.Shuffle s = switch (shuffle.toLowerCase(Locale.ROOT)) {
             case "none" -> TrainConfig.Shuffle.NONE;
             case "within_partition", "within-partition" -> TrainConfig.Shuffle.WITHIN_PARTITION;
