@@ -52,14 +52,13 @@ public final class ClickTrainOptions {
     private List<String> optimizers = new ArrayList<>();
 
     @Option(names = "--emb-optimizer", paramLabel = "NAME", description = "Optimizer of the embeddings and linear groups, at --emb-lr "
-            + "(or a whole SPEC as --optimizer takes). Default: rowwise_adagrad.")
+            + "(--optimizer sets the other hyperparameters). Default: rowwise_adagrad.")
     private String embOptimizer;
 
     @Option(names = "--emb-lr", description = "Learning rate of the embeddings and linear groups. Default: 0.05.")
     private Double embLr;
 
-    @Option(names = "--mlp-optimizer", paramLabel = "NAME", description = "Optimizer of the MLP weight and bias groups, at --mlp-lr "
-            + "(or a whole SPEC). Default: adam.")
+    @Option(names = "--mlp-optimizer", paramLabel = "NAME", description = "Optimizer of the MLP weight and bias groups, at --mlp-lr. Default: adam.")
     private String mlpOptimizer;
 
     @Option(names = "--mlp-lr", description = "Learning rate of the MLP groups. Default: 0.003.")
@@ -174,22 +173,13 @@ public final class ClickTrainOptions {
         return out;
     }
 
-    /** {@code --emb-optimizer NAME} at {@code --emb-lr} (or a whole SPEC) for {@code groups}; nothing when neither option is given. */
+    /** {@code --emb-optimizer NAME} at {@code --emb-lr} (each defaulting to the group's default) for {@code groups}; nothing when neither is given. */
     private static void alias(Map<String, OptimizerSpec> out, Map<String, String> setBy, List<String> groups, String nameOption, String name,
                               String lrOption, Double lr) {
         if (name == null && lr == null) return;
         OptimizerSpec def = TrainConfig.defaults().optimizer(groups.get(0));
         String where = name == null ? lrOption + " " + lr : lr == null ? nameOption + " '" + name + "'" : nameOption + " '" + name + "' " + lrOption + " " + lr;
-        String text = name == null ? def.kind().text() : name.strip();
-        if (text.indexOf(':') >= 0 && lr != null) {
-            throw new BadInputException(where + ": the learning rate is given twice; drop " + lrOption + " or the rate in " + nameOption);
-        }
-        if (text.indexOf(':') < 0) {   // NAME[,KEY=VALUE]... at --emb-lr (default: the group's default rate)
-            int comma = text.indexOf(',');
-            String head = comma < 0 ? text : text.substring(0, comma), rest = comma < 0 ? "" : text.substring(comma);
-            text = head + ":" + (lr != null ? lr : def.learningRate()) + rest;
-        }
-        OptimizerSpec spec = spec(where, groups, text);
+        OptimizerSpec spec = spec(where, groups, (name == null ? def.kind().text() : name.strip()) + ":" + (lr != null ? lr : def.learningRate()));
         for (String g : groups) put(out, setBy, g, spec, where);
     }
 
