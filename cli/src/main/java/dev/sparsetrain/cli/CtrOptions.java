@@ -1,96 +1,19 @@
 package dev.sparsetrain.cli;
 
 import dev.sparsetrain.core.BadInputException;
-import dev.sparsetrain.core.Checks;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.Strata;
-import dev.sparsetrain.models.sparsenn.TrainConfig;
-import dev.sparsetrain.options.ClickTrainOptions;
-import dev.sparsetrain.options.ThreadsOption;
 import java.io.PrintWriter;
 import java.util.Locale;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Click-model options of ctr-train and experiment sparsenn-passes that the Spark entry point does
- * not share: threads, row constraints, clipping, freezing and strata. The data, architecture and
- * common training options are {@code ClickDataOptions}, {@code ClickModelOptions} and
- * {@link ClickTrainOptions} (module options).
+ * not share: the strata, and the table-size check. The data, architecture and training options are
+ * {@code ClickDataOptions}, {@code ClickModelOptions} and {@code ClickTrainOptions} (module options).
  */
 public final class CtrOptions {
     private CtrOptions() {}
-
-    /** Training and regularizers. */
-    public static final class Train {
-        @Mixin ClickTrainOptions common = new ClickTrainOptions();
-
-        /** num_passes; an option of ctr-train only (the study sets it per run from --max-passes). */
-        public int passes = 1;
-
-        @Mixin ThreadsOption threads = new ThreadsOption();
-
-        @Option(names = "--max-norm", defaultValue = "0", description = "Project active embedding rows to norm <= N. Default: off.")
-        double maxNorm;
-
-        @Option(names = "--emb-clip-norm", defaultValue = "0", description = "Clip each active embedding (and LR/FM weight) row's gradient to norm <= N before L2 and the optimizer. Default: off.")
-        double embClipNorm;
-
-        @Option(names = "--mlp-clip-norm", defaultValue = "0", description = "Clip each MLP group's whole gradient of a step to global norm <= N (torch.nn.utils.clip_grad_norm_). Default: off.")
-        double mlpClipNorm;
-
-        @Option(names = "--constant-norm", defaultValue = "0", description = "Rescale active embedding rows to norm N. Default: off.")
-        double constantNorm;
-
-        @Option(names = "--emb-entropy", defaultValue = "0", description = "Weight of the maximum-entropy regularizer: -W times the entropy of each active embedding row's energy over its dimensions (EmbeddingEntropy). Default: off.")
-        double embEntropy;
-
-        @Option(names = "--freeze", split = ",", description = "Groups not to update: embeddings, mlp (not both). Default: none.")
-        java.util.List<String> freeze = new java.util.ArrayList<>();
-
-        @Option(names = "--freeze-embeddings-after", defaultValue = "0", description = "Stop updating embeddings after N passes. Default: never.")
-        int freezeAfter;
-
-
-        public TrainConfig config() {
-            // Checked here, by option name, before TrainConfig checks the same by group name.
-            if (threads.given() != null) Checks.atLeast("--threads", threads.given(), 1);
-            int t = threads.threadsOrAvailable();
-            TrainConfig.Builder b = common.builder(passes, t);
-            Checks.atLeast("--freeze-embeddings-after", freezeAfter, 0);
-            Checks.nonNegative("--max-norm", maxNorm);
-            Checks.nonNegative("--constant-norm", constantNorm);
-            Checks.nonNegative("--emb-clip-norm", embClipNorm);
-            Checks.nonNegative("--mlp-clip-norm", mlpClipNorm);
-            Checks.nonNegative("--emb-entropy", embEntropy);
-            boolean fe = false, fm = false;
-            for (String g : freeze) {
-                switch (g.trim().toLowerCase(Locale.ROOT)) {
-                    case "embeddings" -> fe = true;
-                    case "mlp" -> fm = true;
-                    default -> throw new BadInputException("--freeze '" + g + "', allowed: embeddings, mlp");
-                }
-            }
-            if (fe && fm) throw new BadInputException("--freeze " + String.join(",", freeze) + " freezes every group, nothing would train; allowed: embeddings or mlp");
-            TrainConfig tc = b.maxNorm(maxNorm).constantNorm(constantNorm).freezeEmbeddings(fe).freezeMlp(fm).freezeEmbeddingsAfter(freezeAfter)
-                    .embeddingClipNorm(embClipNorm).mlpClipNorm(mlpClipNorm).embeddingEntropy(embEntropy).build();
-            refuseIdle(fe, "embeddings", new String[] {"--emb-l2", "--max-norm", "--constant-norm", "--emb-clip-norm", "--emb-entropy"},
-                    new double[] {tc.embeddingL2(), tc.maxNorm(), tc.constantNorm(), tc.embeddingClipNorm(), tc.embeddingEntropy()});
-            refuseIdle(fm, "mlp", new String[] {"--mlp-l2", "--mlp-clip-norm"}, new double[] {tc.mlpL2(), tc.mlpClipNorm()});
-            return tc;
-        }
-
-        /** A regularizer of a frozen group would never act: refused rather than silently ignored. */
-        private void refuseIdle(boolean frozen, String group, String[] options, double[] values) {
-            if (!frozen) return;
-            for (int q = 0; q < options.length; q++) {
-                if (values[q] != 0) {
-                    throw new BadInputException(options[q] + " " + values[q] + " has no effect with --freeze " + group
-                            + " (a frozen group is never updated); drop one of them");
-                }
-            }
-        }
-    }
 
     /**
      * Strata of one id feature by training impressions. Without {@code --rare-below} and

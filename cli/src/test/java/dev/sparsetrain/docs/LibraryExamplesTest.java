@@ -51,6 +51,7 @@ import dev.sparsetrain.optim.GroupDiagnostics;
 import dev.sparsetrain.optim.GroupStats;
 import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.OptimizerState;
+import dev.sparsetrain.optim.OptimizerSpec;
 import dev.sparsetrain.optim.Optimizers;
 import dev.sparsetrain.optim.ParamGroup;
 import dev.sparsetrain.optim.RowUpdater;
@@ -338,7 +339,7 @@ class LibraryExamplesTest {
 
         ModelConfig arch = ModelConfig.defaults().withDim(8);           // or .withType(ModelConfig.Type.LOGISTIC / FM)
         TrainConfig tc = TrainConfig.defaults().toBuilder().threads(2).seed(42).batchSize(128)
-                .embeddingOptimizer("rowwise_adagrad", 0.05).mlpOptimizer("adam", 3e-3).build();
+                .embeddingOptimizer(OptimizerSpec.parse("rowwise_adagrad:0.05")).mlpOptimizer(OptimizerSpec.parse("adam:3e-3")).build();
         SparseNN model = new SparseNN(arch, train.names(), train.tableRows(), train.numDense(), tc.seed());
         try (CtrTrainer trainer = new CtrTrainer(model, tc)) {
             for (ParamGroup g : trainer.parameterGroups()) {

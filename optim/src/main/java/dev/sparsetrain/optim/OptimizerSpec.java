@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * @param hyper        every other hyperparameter of the kind by its name, defaults filled in,
  *                     {@link Double} or {@link Boolean}, in {@link Kind#parameters()} order
  */
-public record OptimizerSpec(Kind kind, double learningRate, Map<String, Object> hyper) {
+public record OptimizerSpec(Kind kind, double learningRate, Map<String, Object> hyper) implements java.io.Serializable {
 
     /** How a value is checked. */
     public enum Range {

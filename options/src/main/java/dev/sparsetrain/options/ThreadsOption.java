@@ -18,4 +18,10 @@ public final class ThreadsOption {
     public int threadsOrAvailable() {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();
     }
+
+    /** {@link #threadsOrAvailable()}, a given count below 1 refused in one line naming {@code --threads}. */
+    public int checked() {
+        if (threads != null) dev.sparsetrain.core.Checks.atLeast("--threads", threads, 1);
+        return threadsOrAvailable();
+    }
 }

@@ -65,7 +65,7 @@ class CommonOptionsTest {
     static final class ClickTrainOptionsSeed {
         static long of(ClickTrainOptions o) {
             new CommandLine(new Holder(o)).parseArgs();
-            return o.builder(1, 1).build().seed();
+            return o.config(1, 1).seed();
         }
     }
 

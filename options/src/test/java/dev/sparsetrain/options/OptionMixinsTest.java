@@ -47,7 +47,7 @@ class OptionMixinsTest {
         assertEquals("synthetic", b.data.data());
         assertEquals("loo", b.data.metadata().get("split"));
         Ctr c = parse(new Ctr());
-        assertEquals(TrainConfig.defaults().toBuilder().threads(3).build(), c.train.builder(1, 3).build());
+        assertEquals(TrainConfig.defaults().toBuilder().threads(3).build(), c.train.config(1, 3));
         ModelConfig mc = c.model.config();
         assertEquals(ModelConfig.Type.SPARSENN, mc.type());
         assertEquals(16, mc.embeddingDim());
@@ -63,23 +63,48 @@ class OptionMixinsTest {
         assertEquals("user-ratio", b.data.splitName());
         assertEquals(0.3, b.data.testFraction());
         Ctr c = parse(new Ctr(), "--batch", "32", "--shuffle", "all", "--emb-optimizer", "Rowwise-Adagrad", "--mlp-l2", "1e-4");
-        TrainConfig tc = c.train.builder(2, 1).build();
+        TrainConfig tc = c.train.config(2, 1);
         assertEquals(32, tc.batchSize());
         assertEquals(2, tc.numPasses());
         assertEquals(TrainConfig.Shuffle.ALL, tc.shuffle());
-        assertEquals("rowwise_adagrad", tc.embeddingOptimizer());
+        assertEquals("rowwise_adagrad:0.05", tc.optimizer("embeddings").toString());
+        assertEquals("rowwise_adagrad:0.05", tc.optimizer("linear").toString());
         assertEquals(1e-4, tc.mlpL2());
         assertEquals(TrainerConfig.PositiveSampling.PAIRS, BprOptions.positives("Pairs"));
     }
 
+    /** --optimizer GROUP=SPEC sets one group (or all) with every hyperparameter; the --emb/--mlp aliases go through the same parser. */
+    @Test
+    void optimizerSpecsReachEachGroup() {
+        TrainConfig tc = parse(new Ctr(), "--optimizer", "mlp_biases=sgd:0.1,momentum=0.9", "--optimizer", "embeddings=adam:0.01,beta2=0.99")
+                .train.config(1, 1);
+        assertEquals("adam:0.01,beta2=0.99", tc.optimizer("embeddings").toString());
+        assertEquals("rowwise_adagrad:0.05", tc.optimizer("linear").toString());
+        assertEquals("adam:0.003", tc.optimizer("mlp_weights").toString());
+        assertEquals(0.9, tc.optimizer("mlp_biases").number("momentum"));
+        TrainConfig alias = parse(new Ctr(), "--mlp-optimizer", "ftrl", "--mlp-lr", "0.2").train.config(1, 1);
+        assertEquals("ftrl:0.2", alias.optimizer("mlp_weights").toString());
+        assertEquals("ftrl:0.2", alias.optimizer("mlp_biases").toString());
+        assertEquals(TrainConfig.defaults(), parse(new Ctr()).train.config(1, TrainConfig.defaults().threads()));
+        // a config file's list value arrives split at every comma: the SPEC's pieces are joined back
+        Ctr c = parse(new Ctr(), "--optimizer", "all=adam:0.02", "--optimizer", "beta2=0.9");
+        assertEquals("adam:0.02,beta2=0.9", c.train.config(1, 1).optimizer("mlp_biases").toString());
+    }
+
     @Test
     void badValuesAreRefusedInOneLineNamingTheOption() {
-        Function<Ctr, Object> train = c -> c.train.builder(1, 1), model = c -> c.model.config(), data = c -> c.data.load(1);
+        Function<Ctr, Object> train = c -> c.train.config(1, 1), model = c -> c.model.config(), data = c -> c.data.load(1);
         assertEquals("--batch 0: must be >= 1", refusal(train, "--batch", "0"));
-        assertEquals("--emb-lr Infinity: must be a finite number > 0", refusal(train, "--emb-lr", "Infinity"));
+        assertEquals("--emb-lr Infinity: rowwise_adagrad lr=Infinity, must be a decimal number", refusal(train, "--emb-lr", "Infinity"));
+        assertEquals("--mlp-lr 0.0: group 'mlp_weights': adam lr=0.0, must be > 0", refusal(train, "--mlp-lr", "0"));
+        assertEquals("--optimizer 'embedings=adam': unknown group 'embedings', groups: embeddings, linear, mlp_weights, mlp_biases, all",
+                refusal(train, "--optimizer", "embedings=adam"));
+        assertEquals("--optimizer 'embeddings=adam:0.1,beta2=2': adam beta2=2.0, must be in [0, 1)", refusal(train, "--optimizer", "embeddings=adam:0.1,beta2=2"));
+        assertEquals("--optimizer 'embeddings=adam' and --emb-optimizer 'sgd' both set group 'embeddings'; drop one",
+                refusal(train, "--emb-optimizer", "sgd", "--optimizer", "embeddings=adam"));
         assertEquals("--sparse-dropout 1.0: must be in [0, 1) (0 = off)", refusal(train, "--sparse-dropout", "1"));
         assertEquals("--shuffle 'random', allowed: none, within_partition, all", refusal(train, "--shuffle", "random"));
-        assertTrue(refusal(train, "--mlp-optimizer", "adamm").startsWith("--mlp-optimizer 'adamm': allowed "));
+        assertTrue(refusal(train, "--mlp-optimizer", "adamm").startsWith("--mlp-optimizer 'adamm': unknown optimizer 'adamm', allowed: "));
         assertEquals("--model 'gbdt', allowed: sparsenn, logistic, fm", refusal(model, "--model", "gbdt"));
         assertEquals("--bottom '64,x': 'x' is not a width, expected e.g. 64,32", refusal(model, "--bottom", "64,x"));
         assertEquals("--top '64,-5': width -5, each must be >= 1", refusal(model, "--top", "64,-5"));   // was "model: top MLP width -5"

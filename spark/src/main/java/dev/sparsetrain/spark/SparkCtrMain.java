@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
  * </pre>
  * The data, model and common training options are ctr-train's own declarations
  * ({@link ClickDataOptions}, {@link ClickModelOptions}, {@link ClickTrainOptions}: the same names,
- * defaults, help and checks; not ctr-train's strata, checkpoints, threads, row constraints,
- * clipping or freezing); {@code --partitions} is, as there, the shuffle's partitions; the Spark
+ * defaults, help and checks, the optimizers, regularizers, clipping and freezing included; not
+ * ctr-train's strata, checkpoints or threads); {@code --partitions} is, as there, the shuffle's partitions; the Spark
  * partitions are {@code --spark-partitions}. Bad input ends with one line on stderr and exit code 2.
  */
 @Command(name = "sparsetrain-spark-ctr", mixinStandardHelpOptions = true, sortOptions = false,
@@ -137,23 +137,12 @@ public final class SparkCtrMain implements Callable<Integer> {
                 last[0] = CtrMetrics.evaluate(s.test().labels(), m.predict(s.test()), Double.NaN);
                 w.println("  test " + last[0].format());
                 w.flush();
-            }, line -> {
-                w.println(line);
-                w.flush();
-            });
+            }, this::line);
             w.printf(Locale.ROOT, "trained %d pass(es) in %.2f s on %d partitions (%.0f samples/s, broadcasts and merges included)%n",
                     r.history().size(), r.trainSeconds(), r.partitions(), r.trainSeconds() > 0 ? r.samples() / r.trainSeconds() : 0);
             if (save != null) {
-                Map<String, String> meta = new LinkedHashMap<>();
-                meta.put("data", s.description());
-                meta.put("train", tc.toString());
-                meta.put("test", last[0].format());
-                meta.put("trainer", "spark");
-                meta.put("spark-partitions", Integer.toString(r.partitions()));
-                meta.put("spark-syncs-per-pass", Integer.toString(cfg.roundsPerPass()));
+                Map<String, String> meta = meta(s, tc, last[0], "spark", r.partitions(), cfg.roundsPerPass(), r.biasShift());
                 meta.put("spark-merge", cfg.merge().cliName());
-                if (!Double.isNaN(r.biasShift())) meta.put("spark-bias-refit-shift", String.format(Locale.ROOT, "%.6g", r.biasShift()));
-                if (s.state() != null) s.state().addTo(meta);
                 r.model().save(save, meta, s.state() != null ? s.state().idMaps() : Map.of());
                 w.println("saved: " + save.toAbsolutePath());
             }
@@ -171,10 +160,7 @@ public final class SparkCtrMain implements Callable<Integer> {
             last[0] = CtrMetrics.evaluate(s.test().labels(), m.predict(s.test()), Double.NaN);
             w.println("  test " + last[0].format());
             w.flush();
-        }, line -> {
-            w.println(line);
-            w.flush();
-        });
+        }, this::line);
         long read = 0, written = 0;
         for (ShardedCtrTrainer.RoundStats rs : r.rounds()) {
             read += rs.shuffle().read();
@@ -185,16 +171,8 @@ public final class SparkCtrMain implements Callable<Integer> {
                 r.history().size(), r.trainSeconds(), r.partitions(), r.model().shards(), r.trainSeconds() > 0 ? r.samples() / r.trainSeconds() : 0,
                 r.rounds().isEmpty() ? 0 : r.rounds().get(r.rounds().size() - 1).tableRows(), ShuffleBytes.human(read / n), ShuffleBytes.human(written / n));
         if (save != null) {
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("data", s.description());
-            meta.put("train", tc.toString());
-            if (last[0] != null) meta.put("test", last[0].format());
-            meta.put("trainer", "spark-sharded");
-            meta.put("spark-partitions", Integer.toString(r.partitions()));
+            Map<String, String> meta = meta(s, tc, last[0], "spark-sharded", r.partitions(), cfg.roundsPerPass(), r.biasShift());
             meta.put("spark-embedding-shards", Integer.toString(r.model().shards()));
-            meta.put("spark-syncs-per-pass", Integer.toString(cfg.roundsPerPass()));
-            if (!Double.isNaN(r.biasShift())) meta.put("spark-bias-refit-shift", String.format(Locale.ROOT, "%.6g", r.biasShift()));
-            if (s.state() != null) s.state().addTo(meta);
             r.model().save(save, meta, s.state() != null ? s.state().idMaps() : Map.of());
             w.println("saved: " + save.toAbsolutePath() + " (" + r.model().shards() + " part files and a manifest)");
         }
@@ -202,12 +180,33 @@ public final class SparkCtrMain implements Callable<Integer> {
         return 0;
     }
 
+    /** One line of the trainers' progress. */
+    private void line(String l) {
+        w.println(l);
+        w.flush();
+    }
+
+    /** A saved model's metadata: the data, the whole training configuration, the last test figures, the trainer and the fitted encoder. */
+    private static Map<String, String> meta(ClickDataOptions.Split s, TrainConfig tc, CtrEvaluation last, String trainer, int partitions,
+                                            int syncsPerPass, double biasShift) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("data", s.description());
+        meta.put("train", tc.toString());
+        if (last != null) meta.put("test", last.format());
+        meta.put("trainer", trainer);
+        meta.put("spark-partitions", Integer.toString(partitions));
+        meta.put("spark-syncs-per-pass", Integer.toString(syncsPerPass));
+        if (!Double.isNaN(biasShift)) meta.put("spark-bias-refit-shift", String.format(Locale.ROOT, "%.6g", biasShift));
+        if (s.state() != null) s.state().addTo(meta);
+        return meta;
+    }
+
     /** The training configuration: the common options checked by option name on the driver, --passes and --threads-per-partition. */
     TrainConfig trainConfig() {
         // checked here on the driver by option name: the trainer builds its optimizers inside the
         // Spark tasks, where a bad value would fail every task with Spark's stack traces
         Checks.atLeast("--threads-per-partition", threadsPerPartition, 1);
-        return train.builder(passes, threadsPerPartition).build();
+        return train.config(passes, threadsPerPartition);
     }
 
     /**

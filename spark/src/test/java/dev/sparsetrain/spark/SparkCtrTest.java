@@ -196,12 +196,12 @@ class SparkCtrTest {
             var out = new java.io.StringWriter();
             var err = new java.io.StringWriter();
             assertEquals(2, main(out, err, new String[] {option, "adamm", "--synthetic-rows", "200"}), err.toString());
-            assertTrue(err.toString().startsWith("sparsetrain-spark: " + option + " 'adamm': allowed "), err.toString());
+            assertTrue(err.toString().startsWith("sparsetrain-spark: " + option + " 'adamm': unknown optimizer 'adamm', allowed: "), err.toString());
             assertTrue(!out.toString().contains("Spark "), "refused before training: " + out);
         }
         String[][] numeric = {
-            {"--emb-lr", "Infinity", "--emb-lr Infinity: must be a finite number > 0"},
-            {"--mlp-lr", "0", "--mlp-lr 0.0: must be a finite number > 0"},
+            {"--emb-lr", "Infinity", "--emb-lr Infinity: rowwise_adagrad lr=Infinity, must be a decimal number"},
+            {"--mlp-lr", "0", "--mlp-lr 0.0: group 'mlp_weights': adam lr=0.0, must be > 0"},
             {"--threads-per-partition", "0", "--threads-per-partition 0: must be >= 1"},
             {"--sparse-dropout", "1", "--sparse-dropout 1.0: must be in [0, 1)"},
         };

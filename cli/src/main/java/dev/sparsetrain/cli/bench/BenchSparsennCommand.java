@@ -220,7 +220,7 @@ public final class BenchSparsennCommand implements Callable<Integer> {
                     .shuffle(dlrm ? TrainConfig.Shuffle.NONE : TrainConfig.Shuffle.ALL);
             if (dlrm || lr != null) {
                 double l = lr != null ? lr : 0.1;
-                tb.embeddingOptimizer("sgd", l).mlpOptimizer("sgd", l);
+                tb.optimizer("all", dev.sparsetrain.optim.OptimizerSpec.of(dev.sparsetrain.optim.OptimizerSpec.Kind.SGD, l));
             }
             summary.add(timeBatch(out, m, tb.build(), d, nRows, nPasses, t));
         }

@@ -1,7 +1,6 @@
 package dev.sparsetrain.cli.experiments;
 
 import dev.sparsetrain.cli.ConfigOption;
-import dev.sparsetrain.cli.CtrOptions;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.ctr.CtrData;
@@ -44,7 +43,8 @@ public final class DynamicTablesCommand implements Callable<Integer> {
 
     @Mixin ConfigOption configFile = new ConfigOption();
     @Mixin ClickModelOptions model = new ClickModelOptions();
-    @Mixin CtrOptions.Train train = new CtrOptions.Train();
+    @Mixin dev.sparsetrain.options.ClickTrainOptions train = new dev.sparsetrain.options.ClickTrainOptions();
+    @Mixin dev.sparsetrain.options.ThreadsOption threads = new dev.sparsetrain.options.ThreadsOption();
     @Mixin DynamicIdOptions dynamic = new DynamicIdOptions();
 
     @Option(names = "--shared-data", paramLabel = "DIR", defaultValue = "../shared/data", description = "Folder holding criteo-kaggle-dac-head10k and avazu-head10k. Default: ${DEFAULT-VALUE}.")
@@ -65,8 +65,7 @@ public final class DynamicTablesCommand implements Callable<Integer> {
     @Option(names = "--synthetic-ids", defaultValue = "20000", description = "Distinct ids per synthetic feature (Zipf 1.05, Criteo shape: 26 sparse, 13 dense). Default: ${DEFAULT-VALUE}.")
     int syntheticIds;
 
-    @Option(names = "--quiet", description = "No progress line.")
-    boolean quiet;
+    @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
@@ -81,7 +80,7 @@ public final class DynamicTablesCommand implements Callable<Integer> {
         if (syntheticIds < 1) throw new BadInputException("--synthetic-ids " + syntheticIds + ", must be >= 1");
         DynamicIdConfig dyn = dynamic.config(2);
         ModelConfig mc = model.config();
-        TrainConfig tc = train.config();
+        TrainConfig tc = train.config(1, threads.checked());
         int[] b = budgets.stream().mapToInt(Integer::intValue).toArray();
         long[] s = new long[seeds];
         for (int i = 0; i < seeds; i++) s[i] = tc.seed() + i;
@@ -95,13 +94,13 @@ public final class DynamicTablesCommand implements Callable<Integer> {
             }
         }
         out.printf("model: %s dim %d; %s; %d pass(es), batch %d, %d threads; dynamic arm: %s; seeds %d..%d%n", mc.type(), mc.embeddingDim(),
-                tc.embeddingOptimizer() + " " + tc.embeddingLr() + " / " + tc.mlpOptimizer() + " " + tc.mlpLr(), tc.numPasses(), tc.batchSize(),
+                tc.optimizers(), tc.numPasses(), tc.batchSize(),
                 tc.threads(), dyn.toString().replace("capacity 2, ", "capacity = budget, "), s[0], s[s.length - 1]);
         List<DynamicTablesStudy.Run> runs = new ArrayList<>();
         for (DynamicTablesStudy.DataSet d : sets) {
             out.println("data " + d.name() + ": " + d.description());
             out.flush();
-            runs.addAll(DynamicTablesStudy.run(d, b, s, mc, tc, dyn, out, quiet));
+            runs.addAll(DynamicTablesStudy.run(d, b, s, mc, tc, dyn, out, quiet.quiet()));
         }
         out.print(DynamicTablesStudy.table(runs));
         out.flush();

@@ -43,7 +43,8 @@ public final class SparsennPassesCommand implements Callable<Integer> {
 
     @Mixin ClickDataOptions data = new ClickDataOptions();
     @Mixin ClickModelOptions model = new ClickModelOptions();
-    @Mixin CtrOptions.Train train = new CtrOptions.Train();
+    @Mixin dev.sparsetrain.options.ClickTrainOptions train = new dev.sparsetrain.options.ClickTrainOptions();
+    @Mixin dev.sparsetrain.options.ThreadsOption threads = new dev.sparsetrain.options.ThreadsOption();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
     @Option(names = "--max-passes", defaultValue = "3", description = "Largest num_passes. Default: ${DEFAULT-VALUE}.")
@@ -58,8 +59,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @Option(names = "--report", defaultValue = "sparsenn-passes.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
     Path report;
 
-    @Option(names = "--quiet", description = "No progress line.")
-    boolean quiet;
+    @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
@@ -72,7 +72,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         OutputPaths.requireFile("--report", report);
         strata.check(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
-        TrainConfig tc = train.config();
+        TrainConfig tc = train.config(1, threads.checked());
         ClickDataOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
         CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets() + ", --dim " + mc.embeddingDim());
@@ -103,7 +103,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         out.flush();
         List<PassesStudy.VariantResult> results = new ArrayList<>();
         for (PassesStudy.Variant v : chosen) {
-            Progress p = quiet ? null : Progress.toStderr(v.name(), (long) tr.rows() * maxPasses);
+            Progress p = quiet.quiet() ? null : Progress.toStderr(v.name(), (long) tr.rows() * maxPasses);
             results.add(PassesStudy.run(v, tr, te, feature, st, maxPasses, evalsPerPass, p));
         }
         String table = PassesStudy.table(results);

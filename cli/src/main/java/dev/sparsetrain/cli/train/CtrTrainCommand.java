@@ -38,11 +38,12 @@ public final class CtrTrainCommand implements Callable<Integer> {
 
     @Mixin ClickDataOptions data = new ClickDataOptions();
     @Mixin ClickModelOptions model = new ClickModelOptions();
-    @Mixin CtrOptions.Train train = new CtrOptions.Train();
+    @Mixin dev.sparsetrain.options.ClickTrainOptions train = new dev.sparsetrain.options.ClickTrainOptions();
+    @Mixin dev.sparsetrain.options.ThreadsOption threads = new dev.sparsetrain.options.ThreadsOption();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
     @Option(names = "--passes", defaultValue = "1", description = "num_passes over the training data. Default: ${DEFAULT-VALUE}.")
-    void passes(int p) { train.passes = p; }
+    int passes;
 
     @Option(names = "--collision-report", description = "Print distinct ids, rows used and ids sharing a row per feature.")
     boolean collisionReport;
@@ -69,8 +70,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin RunRecord.Options record = new RunRecord.Options();
 
-    @Option(names = "--quiet", description = "No progress line.")
-    boolean quiet;
+    @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
@@ -90,7 +90,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
         dev.sparsetrain.core.io.ModelFile.Contents ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.read(resume);
         strata.check(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
-        TrainConfig tc = train.config();
+        TrainConfig tc = trainConfig();
         ClickDataOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
         out.println("data: " + split.description());
@@ -137,7 +137,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                         + " passes; give --passes above " + start);
             }
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
-            Progress progress = quiet ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
+            Progress progress = quiet.quiet() ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
             @SuppressWarnings("unchecked")
             java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats>[] dynBefore = new java.util.List[1];
             // after each pass (the spine's checkpointer): the pass's optimizer figures, then the checkpoint
@@ -207,6 +207,11 @@ public final class CtrTrainCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The training options with {@code --passes} and {@code --threads}. */
+    TrainConfig trainConfig() {
+        return train.config(passes, threads.checked());
     }
 
     /**

@@ -44,8 +44,7 @@ public final class GenerateCtrCommand implements Callable<Integer> {
 
     @Mixin SeedOption seed = new SeedOption(42);
 
-    @Option(names = "--quiet", description = "No progress line.")
-    boolean quiet;
+    @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
@@ -56,7 +55,7 @@ public final class GenerateCtrCommand implements Callable<Integer> {
         if (cardinality < 1) throw new BadInputException("--cardinality " + cardinality + ", must be >= 1");
         OutputPaths.requireFile("--out", out);
         SyntheticCtr gen = new SyntheticCtr(SyntheticCtr.Config.criteoShaped(cardinality, seed.seed()));
-        Progress progress = quiet ? Progress.silent() : Progress.toStderr("generate-ctr", rows);
+        Progress progress = quiet.quiet() ? Progress.silent() : Progress.toStderr("generate-ctr", rows);
         long t0 = System.nanoTime();
         long[] clicks = new long[1];
         try {

@@ -40,7 +40,7 @@ final class StreamedCtrTrain {
         c.data.refuseDynamicIds("ctr-train --stream (its one-pass encoder fit does not carry raw ids yet)");
         if (decision.note() != null) out.println(decision.note());
         ModelConfig mc = c.model.config();
-        TrainConfig tc = c.train.config();
+        TrainConfig tc = c.trainConfig();
         int buffer = c.streamOptions.shuffleBuffer();
         long fit0 = System.nanoTime();
         CtrStreamSplit split = c.data.stream(c.collisionReport);
@@ -66,7 +66,7 @@ final class StreamedCtrTrain {
                         g.isFrozen() ? ", frozen" : "");
             }
             out.flush();
-            Progress progress = c.quiet ? null : Progress.toStderr("ctr-train (" + order.tag() + ")", split.trainRows() * tc.numPasses());
+            Progress progress = c.quiet.quiet() ? null : Progress.toStderr("ctr-train (" + order.tag() + ")", split.trainRows() * tc.numPasses());
             CtrEvaluation[] last = new CtrEvaluation[1];
             t.evaluateWithin(1, (p, seen, ne) -> {
                 if (progress != null) progress.clearLine();

@@ -148,9 +148,10 @@ public class CtrCommandsTest {
     @Test
     void badTrainingOptionsNameTheOption() {
         String[][] cases = {
-            {"--emb-optimizer", "adamz", "sparsetrain: --emb-optimizer 'adamz': allowed sgd, "},
-            {"--mlp-optimizer", "lbfgs", "sparsetrain: --mlp-optimizer 'lbfgs': allowed sgd, "},
-            {"--mlp-lr", "-1", "sparsetrain: --mlp-lr -1.0: must be a finite number > 0"},
+            {"--emb-optimizer", "adamz", "sparsetrain: --emb-optimizer 'adamz': unknown optimizer 'adamz', allowed: sgd, "},
+            {"--mlp-optimizer", "lbfgs", "sparsetrain: --mlp-optimizer 'lbfgs': unknown optimizer 'lbfgs', allowed: sgd, "},
+            {"--mlp-lr", "-1", "sparsetrain: --mlp-lr -1.0: adam lr=-1.0, must be >= 0 and finite"},
+            {"--optimizer", "mlp=adam", "sparsetrain: --optimizer 'mlp=adam': unknown group 'mlp', groups: embeddings, linear, mlp_weights, mlp_biases, all"},
             {"--emb-l2", "-0.1", "sparsetrain: --emb-l2 -0.1: must be a finite number >= 0 (0 = off)"},
             {"--mlp-clip-norm", "-1", "sparsetrain: --mlp-clip-norm -1.0: must be a finite number >= 0 (0 = off)"},
             {"--sparse-dropout", "1", "sparsetrain: --sparse-dropout 1.0: must be in [0, 1) (0 = off)"},

@@ -115,7 +115,7 @@ final class SparseArch {
         for (int f = 0; f < ns; f++) {
             if (dyn[f] != null && !data.isDynamic(f)) {
                 throw new dev.sparsetrain.core.BadInputException("feature " + data.names()[f] + " is a dynamic table in the model, but the data "
-                        + "carries no raw ids for it (encode it with --ids dynamic)");
+                        + "carries no raw ids for it (encode it with dynamic ids, IdMode.DYNAMIC)");
             }
         }
     }

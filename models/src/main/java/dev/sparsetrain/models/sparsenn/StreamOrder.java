@@ -48,7 +48,7 @@ public final class StreamOrder {
      * @param buffer the shuffle buffer's rows ({@code --shuffle-buffer}), >= 1
      */
     public StreamOrder(int rows, TrainConfig config, int buffer) {
-        if (buffer < 1) throw new BadInputException("--shuffle-buffer " + buffer + ", must be >= 1 row");
+        if (buffer < 1) throw new BadInputException("shuffle buffer of " + buffer + " rows, must be >= 1 row");
         if (rows < 1) throw new BadInputException("training data has no rows");
         this.mode = config.shuffle();
         this.seed = config.seed();

@@ -1,6 +1,11 @@
 package dev.sparsetrain.models.sparsenn;
 
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.optim.OptimizerSpec;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How a click model is trained: mini-batches, passes, shuffling, threads, the optimizer of each
@@ -10,8 +15,10 @@ import dev.sparsetrain.core.BadInputException;
  * <p>Groups: {@code embeddings} (the {@code emb.*} tables; row-wise AdaGrad, lazy: only rows in the
  * batch are touched), {@code linear} (LR/FM per-id weights {@code lin.*}), {@code mlp_weights}
  * (every dense weight tensor; Adam, dense) and {@code mlp_biases} (every {@code *.b} tensor, found
- * by name; same optimizer, never L2-regularized). Any optimizer name of
- * {@code Optimizers.fromPyTorch} may be used per group.
+ * by name; never L2-regularized), in {@link #GROUPS}. Each group has its own {@link OptimizerSpec}
+ * ({@link #optimizers}: the update rule with every hyperparameter, built into a chain by the typed
+ * {@code Optimizers} factories); a learning rate must be &gt; 0 ({@link #checkOptimizer}, the one
+ * check beside the spec's own).
  *
  * <p>Regularizers:
  * <ul>
@@ -61,7 +68,7 @@ import dev.sparsetrain.core.BadInputException;
  * about 0.005; dimension 8 was worse by 0.007).
  */
 public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int partitions, int threads, long seed,
-                          String embeddingOptimizer, double embeddingLr, String mlpOptimizer, double mlpLr,
+                          Map<String, OptimizerSpec> optimizers,
                           double mlpL2, double embeddingL2, double maxNorm, double constantNorm,
                           double sparseDropout, double mlpDropout, boolean freezeEmbeddings, boolean freezeMlp,
                           int freezeEmbeddingsAfter, double embeddingClipNorm, double mlpClipNorm, double embeddingEntropy,
@@ -77,14 +84,42 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         ALL
     }
 
+    /** The optimizer groups, in the order of {@link #optimizers}. */
+    public static final List<String> GROUPS = List.of("embeddings", "linear", "mlp_weights", "mlp_biases");
+
+    /** The embedding-row groups, which {@code freezeEmbeddings} and {@code freezeEmbeddingsAfter} stop. */
+    public static final List<String> EMBEDDING_GROUPS = List.of("embeddings", "linear");
+
+    /** The MLP groups, which {@code freezeMlp} stops. */
+    public static final List<String> MLP_GROUPS = List.of("mlp_weights", "mlp_biases");
+
+    /**
+     * Refuses {@code spec} for {@code group} in one line ("group 'embeddings': adam lr=0.0, must be &gt; 0"):
+     * an unknown group, or a learning rate that is not &gt; 0 ({@link OptimizerSpec} itself accepts 0).
+     */
+    public static void checkOptimizer(String group, OptimizerSpec spec) {
+        if (!GROUPS.contains(group)) throw new BadInputException("unknown group '" + group + "', groups: " + String.join(", ", GROUPS) + ", all");
+        if (spec == null) throw new BadInputException("group '" + group + "': optimizer missing");
+        if (!(spec.learningRate() > 0)) {
+            throw new BadInputException("group '" + group + "': " + spec.kind().text() + " " + spec.kind().learningRateKey() + "="
+                    + spec.learningRate() + ", must be > 0");
+        }
+    }
+
     public TrainConfig {
         if (batchSize < 1) throw new BadInputException("batch size " + batchSize + ", must be >= 1");
         if (numPasses < 1) throw new BadInputException("num_passes " + numPasses + ", must be >= 1");
         if (shuffle == null) throw new BadInputException("shuffle missing, allowed: NONE, WITHIN_PARTITION, ALL");
         if (partitions < 1) throw new BadInputException("partitions " + partitions + ", must be >= 1");
         if (threads < 1) throw new BadInputException("threads " + threads + ", must be >= 1");
-        if (!(embeddingLr > 0)) throw new BadInputException("group 'embeddings': lr=" + embeddingLr + ", must be > 0");
-        if (!(mlpLr > 0)) throw new BadInputException("group 'mlp_weights': lr=" + mlpLr + ", must be > 0");
+        if (optimizers == null) throw new BadInputException("optimizers missing, groups: " + String.join(", ", GROUPS));
+        Map<String, OptimizerSpec> byGroup = new LinkedHashMap<>();
+        for (String g : optimizers.keySet()) checkOptimizer(g, optimizers.get(g));
+        for (String g : GROUPS) {
+            checkOptimizer(g, optimizers.get(g));
+            byGroup.put(g, optimizers.get(g));
+        }
+        optimizers = Collections.unmodifiableMap(byGroup);
         if (!(mlpL2 >= 0)) throw new BadInputException("group 'mlp_weights': l2=" + mlpL2 + ", must be >= 0");
         if (!(embeddingL2 >= 0)) throw new BadInputException("group 'embeddings': l2=" + embeddingL2 + ", must be >= 0");
         if (!(maxNorm >= 0)) throw new BadInputException("group 'embeddings': maxNorm=" + maxNorm + ", must be >= 0 (0 = off)");
@@ -93,7 +128,6 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         if (!(sparseDropout >= 0 && sparseDropout < 1)) throw new BadInputException("sparse dropout " + sparseDropout + ", must be in [0, 1)");
         if (!(mlpDropout >= 0 && mlpDropout < 1)) throw new BadInputException("MLP dropout " + mlpDropout + ", must be in [0, 1)");
         if (freezeEmbeddingsAfter < 0) throw new BadInputException("freeze embeddings after " + freezeEmbeddingsAfter + " passes, must be >= 0 (0 = never)");
-        if (embeddingOptimizer == null || mlpOptimizer == null) throw new BadInputException("optimizer name missing");
         if (!(embeddingClipNorm >= 0) || Double.isInfinite(embeddingClipNorm)) {
             throw new BadInputException("group 'embeddings': clip norm " + embeddingClipNorm + ", must be a finite number >= 0 (0 = off)");
         }
@@ -113,7 +147,7 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
 
     public static TrainConfig defaults() {
         return new TrainConfig(256, 1, Shuffle.WITHIN_PARTITION, 8, Runtime.getRuntime().availableProcessors(), 1,
-                "rowwise_adagrad", 0.05, "adam", 3e-3, 0, 0, 0, 0, 0, 0, false, false, 0, 0, 0, 0, 0, 0.03);
+                byGroup(OptimizerSpec.of(OptimizerSpec.Kind.ROWWISE_ADAGRAD, 0.05), OptimizerSpec.of(OptimizerSpec.Kind.ADAM, 3e-3)), 0, 0, 0, 0, 0, 0, false, false, 0, 0, 0, 0, 0, 0.03);
     }
 
     /**
@@ -123,8 +157,21 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
      * it per pass, not per round.
      */
     public double learningRateMultiplier(String group, int pass) {
-        boolean frozen = freezeEmbeddingsAfter > 0 && pass >= freezeEmbeddingsAfter && (group.equals("embeddings") || group.equals("linear"));
+        boolean frozen = freezeEmbeddingsAfter > 0 && pass >= freezeEmbeddingsAfter && EMBEDDING_GROUPS.contains(group);
         return frozen ? 0 : Math.pow(passLrDecay, pass);
+    }
+
+    /** The optimizer of {@code group}, one of {@link #GROUPS}. */
+    public OptimizerSpec optimizer(String group) {
+        checkOptimizer(group, optimizers.get(group));
+        return optimizers.get(group);
+    }
+
+    /** {@code embeddings} for the embedding groups, {@code mlp} for the MLP groups, in {@link #GROUPS} order. */
+    private static Map<String, OptimizerSpec> byGroup(OptimizerSpec embeddings, OptimizerSpec mlp) {
+        Map<String, OptimizerSpec> m = new LinkedHashMap<>();
+        for (String g : GROUPS) m.put(g, EMBEDDING_GROUPS.contains(g) ? embeddings : mlp);
+        return m;
     }
 
     public Builder toBuilder() { return new Builder(this); }
@@ -134,16 +181,15 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         public int batchSize, numPasses, partitions, threads;
         public Shuffle shuffle;
         public long seed;
-        public String embeddingOptimizer, mlpOptimizer;
-        public double embeddingLr, mlpLr, mlpL2, embeddingL2, maxNorm, constantNorm, sparseDropout, mlpDropout;
+        public final Map<String, OptimizerSpec> optimizers;
+        public double mlpL2, embeddingL2, maxNorm, constantNorm, sparseDropout, mlpDropout;
         public boolean freezeEmbeddings, freezeMlp;
         public int freezeEmbeddingsAfter;
         public double embeddingClipNorm, mlpClipNorm, embeddingEntropy, clipValue, passLrDecay;
 
         Builder(TrainConfig c) {
             batchSize = c.batchSize; numPasses = c.numPasses; shuffle = c.shuffle; partitions = c.partitions;
-            threads = c.threads; seed = c.seed; embeddingOptimizer = c.embeddingOptimizer; embeddingLr = c.embeddingLr;
-            mlpOptimizer = c.mlpOptimizer; mlpLr = c.mlpLr; mlpL2 = c.mlpL2; embeddingL2 = c.embeddingL2;
+            threads = c.threads; seed = c.seed; optimizers = new LinkedHashMap<>(c.optimizers); mlpL2 = c.mlpL2; embeddingL2 = c.embeddingL2;
             maxNorm = c.maxNorm; constantNorm = c.constantNorm; sparseDropout = c.sparseDropout; mlpDropout = c.mlpDropout;
             freezeEmbeddings = c.freezeEmbeddings; freezeMlp = c.freezeMlp;
             freezeEmbeddingsAfter = c.freezeEmbeddingsAfter;
@@ -158,8 +204,28 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         public Builder partitions(int v) { partitions = v; return this; }
         public Builder threads(int v) { threads = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
-        public Builder embeddingOptimizer(String name, double lr) { embeddingOptimizer = name; embeddingLr = lr; return this; }
-        public Builder mlpOptimizer(String name, double lr) { mlpOptimizer = name; mlpLr = lr; return this; }
+
+        /** The optimizer of {@code group} ({@link #GROUPS}, or "all" for every group); refused in one line as {@link #checkOptimizer}. */
+        public Builder optimizer(String group, OptimizerSpec spec) {
+            for (String g : group.equals("all") ? GROUPS : List.of(group)) {
+                checkOptimizer(g, spec);
+                optimizers.put(g, spec);
+            }
+            return this;
+        }
+
+        /** The optimizer of the embedding groups ({@code embeddings}, {@code linear}). */
+        public Builder embeddingOptimizer(OptimizerSpec spec) {
+            for (String g : EMBEDDING_GROUPS) optimizer(g, spec);
+            return this;
+        }
+
+        /** The optimizer of the MLP groups ({@code mlp_weights}, {@code mlp_biases}). */
+        public Builder mlpOptimizer(OptimizerSpec spec) {
+            for (String g : MLP_GROUPS) optimizer(g, spec);
+            return this;
+        }
+
         public Builder mlpL2(double v) { mlpL2 = v; return this; }
         public Builder embeddingL2(double v) { embeddingL2 = v; return this; }
         public Builder maxNorm(double v) { maxNorm = v; return this; }
@@ -176,8 +242,7 @@ public record TrainConfig(int batchSize, int numPasses, Shuffle shuffle, int par
         public Builder passLrDecay(double v) { passLrDecay = v; return this; }
 
         public TrainConfig build() {
-            return new TrainConfig(batchSize, numPasses, shuffle, partitions, threads, seed, embeddingOptimizer, embeddingLr,
-                    mlpOptimizer, mlpLr, mlpL2, embeddingL2, maxNorm, constantNorm, sparseDropout, mlpDropout, freezeEmbeddings,
+            return new TrainConfig(batchSize, numPasses, shuffle, partitions, threads, seed, optimizers, mlpL2, embeddingL2, maxNorm, constantNorm, sparseDropout, mlpDropout, freezeEmbeddings,
                     freezeMlp, freezeEmbeddingsAfter, embeddingClipNorm, mlpClipNorm, embeddingEntropy, clipValue, passLrDecay);
         }
     }

@@ -1,5 +1,6 @@
 package dev.sparsetrain.models.sparsenn;
 
+import dev.sparsetrain.optim.OptimizerSpec;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.sparsetrain.core.BadInputException;
@@ -71,7 +72,7 @@ class CheckpointResumeTest {
                     state -> Checkpoint.write(ckpt, m.contents(Map.of(), Map.of()), t.trainable(), state), null);
         }
         ModelFile.Contents c = ModelFile.read(ckpt);
-        try (CtrTrainer t = new CtrTrainer(SparseNN.fromContents(ckpt, c), config(2).toBuilder().mlpOptimizer("adam", 1e-2).build())) {
+        try (CtrTrainer t = new CtrTrainer(SparseNN.fromContents(ckpt, c), config(2).toBuilder().mlpOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("adam"), 1e-2)).build())) {
             BadInputException e = assertThrows(BadInputException.class, () -> t.resume(ckpt.toString(), c));
             assertTrue(e.getMessage().startsWith(ckpt + ": checkpoint of another training configuration"), e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.sparsetrain.models.sparsenn;
 
+import dev.sparsetrain.optim.OptimizerSpec;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsetrain.core.Table;
@@ -22,7 +23,7 @@ class ClipValueTest {
         float[][] before = new float[tables.size()][];
         for (int t = 0; t < tables.size(); t++) before[t] = tables.get(t).data().clone();
         TrainConfig tc = TrainConfig.defaults().toBuilder().threads(1).batchSize(d.rows()).numPasses(1).shuffle(TrainConfig.Shuffle.NONE)
-                .embeddingOptimizer("sgd", 1).mlpOptimizer("sgd", 1).clipValue(clipValue).build();
+                .embeddingOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("sgd"), 1)).mlpOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("sgd"), 1)).clipValue(clipValue).build();
         try (CtrTrainer t = new CtrTrainer(m, tc)) {
             t.train(d, 0, null, null);   // one batch = one step
         }

@@ -1,5 +1,6 @@
 package dev.sparsetrain.models.sparsenn;
 
+import dev.sparsetrain.optim.OptimizerSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -31,7 +32,7 @@ class DynamicTablesTest {
         CtrData train = GEN.generate(3000, 1).data().withDynamicIds(ALL, cap, 0);
         DynamicIdConfig c = DynamicIdConfig.lfu(cap, 1);
         SparseNN m = new SparseNN(ModelConfig.defaults(), train.names(), train.tableRows(), train.numDense(), 5, configs(c));
-        TrainConfig tc = TrainerBehaviourTest.base(1).toBuilder().numPasses(1).embeddingOptimizer("adam", 0.01).build();
+        TrainConfig tc = TrainerBehaviourTest.base(1).toBuilder().numPasses(1).embeddingOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("adam"), 0.01)).build();
         try (CtrTrainer t = new CtrTrainer(m, tc)) {
             t.train(train, 0, null, null);
             Table emb = TrainerBehaviourTest.table(m, "emb." + train.names()[0]);

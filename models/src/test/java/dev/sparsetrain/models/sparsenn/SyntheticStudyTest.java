@@ -1,5 +1,6 @@
 package dev.sparsetrain.models.sparsenn;
 
+import dev.sparsetrain.optim.OptimizerSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sparsetrain.data.ctr.SyntheticCtr;
@@ -16,8 +17,8 @@ class SyntheticStudyTest {
         SyntheticCtr gen = new SyntheticCtr(new SyntheticCtr.Config(4, 100, 4, 1.0, 4, 0.5, 0.5, 0.2, -1.5, 7));
         SyntheticCtr.Sample train = gen.generate(300_000, 1), test = gen.generate(50_000, 2);
         CtrEvaluation planted = CtrMetrics.evaluate(test.data().labels(), test.probability(), Double.NaN);
-        TrainConfig tc = TrainConfig.defaults().toBuilder().numPasses(3).embeddingOptimizer("rowwise_adagrad", 0.2)
-                .mlpOptimizer("adam", 3e-3).build();
+        TrainConfig tc = TrainConfig.defaults().toBuilder().numPasses(3).embeddingOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("rowwise_adagrad"), 0.2))
+                .mlpOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("adam"), 3e-3)).build();
         SparseNN m = new SparseNN(ModelConfig.defaults(), train.data().names(), train.data().tableRows(), 4, 1);
         CtrEvaluation got;
         try (CtrTrainer t = new CtrTrainer(m, tc)) {

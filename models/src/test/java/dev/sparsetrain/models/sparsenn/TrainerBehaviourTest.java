@@ -1,5 +1,6 @@
 package dev.sparsetrain.models.sparsenn;
 
+import dev.sparsetrain.optim.OptimizerSpec;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.sparsetrain.core.Table;
@@ -262,7 +263,7 @@ class TrainerBehaviourTest {
                 () -> TrainConfig.defaults().toBuilder().sparseDropout(1.0).build());
         assertEquals("sparse dropout 1.0, must be in [0, 1)", e.getMessage());
         e = assertThrows(dev.sparsetrain.core.BadInputException.class,
-                () -> new CtrTrainer(model(ModelConfig.defaults()), TrainConfig.defaults().toBuilder().embeddingOptimizer("adamm", 0.1).build()));
+                () -> new CtrTrainer(model(ModelConfig.defaults()), TrainConfig.defaults().toBuilder().embeddingOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("adamm"), 0.1)).build()));
         System.out.println("unknown optimizer: " + e.getMessage());
         assertTrue(e.getMessage().contains("adamm"));
     }
@@ -300,7 +301,7 @@ class TrainerBehaviourTest {
     @Test
     void gradientClippingBoundsEveryStep() {
         double c = 1e-3, lr = 0.1;
-        TrainConfig sgd = base(2).toBuilder().numPasses(1).mlpOptimizer("sgd", lr).embeddingOptimizer("sgd", lr).build();
+        TrainConfig sgd = base(2).toBuilder().numPasses(1).mlpOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("sgd"), lr)).embeddingOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("sgd"), lr)).build();
         TrainConfig clipped = sgd.toBuilder().mlpClipNorm(c).embeddingClipNorm(c).build();
         int steps = (DATA.rows() + sgd.batchSize() - 1) / sgd.batchSize();
         SparseNN before = model(ModelConfig.defaults());

@@ -69,12 +69,11 @@ public final class PassesStudy {
         v.add(new Variant("mlp_dropout", "MLP hidden units dropped with p = 0.3", model, none.toBuilder().mlpDropout(0.3).build(), 0));
         v.add(new Variant("freeze_emb", "embeddings frozen after pass 1", model, none.toBuilder().freezeEmbeddingsAfter(1).build(), 0));
         v.add(new Variant("low_lr", "learning rates / 10", model,
-                none.toBuilder().embeddingOptimizer(none.embeddingOptimizer(), none.embeddingLr() / 10)
-                        .mlpOptimizer(none.mlpOptimizer(), none.mlpLr() / 10).build(), 0));
+                tenthRate(tenthRate(none.toBuilder(), none, TrainConfig.EMBEDDING_GROUPS), none, TrainConfig.MLP_GROUPS).build(), 0));
         v.add(new Variant("emb_low_lr", "embedding learning rate / 10 (MLP unchanged)", model,
-                none.toBuilder().embeddingOptimizer(none.embeddingOptimizer(), none.embeddingLr() / 10).build(), 0));
+                tenthRate(none.toBuilder(), none, TrainConfig.EMBEDDING_GROUPS).build(), 0));
         v.add(new Variant("mlp_low_lr", "MLP learning rate / 10 (embeddings unchanged)", model,
-                none.toBuilder().mlpOptimizer(none.mlpOptimizer(), none.mlpLr() / 10).build(), 0));
+                tenthRate(none.toBuilder(), none, TrainConfig.MLP_GROUPS).build(), 0));
         v.add(new Variant("pass_lr_decay", "every learning rate x 0.1 per pass after the first", model,
                 none.toBuilder().passLrDecay(0.1).build(), 0));
         v.add(new Variant("dim_4", "embedding dimension 4", model.withDim(Math.min(4, model.embeddingDim())), none, 0));
@@ -82,6 +81,12 @@ public final class PassesStudy {
         v.add(new Variant("buckets_div100", "bucket count / 100", model, none, Math.max(1, tableRows / 100)));
         v.add(new Variant("defaults", "the training options of the command line, regularizers kept (the defaults unless options are given)", model, base, 0));
         return v;
+    }
+
+    /** {@code b} with the learning rate of each of {@code groups} a tenth of its rate in {@code c}. */
+    private static TrainConfig.Builder tenthRate(TrainConfig.Builder b, TrainConfig c, List<String> groups) {
+        for (String g : groups) b.optimizer(g, c.optimizer(g).withLearningRate(c.optimizer(g).learningRate() / 10));
+        return b;
     }
 
     private PassesStudy() {}

@@ -1,5 +1,6 @@
 package dev.sparsetrain.studies.sparsenn;
 
+import dev.sparsetrain.optim.OptimizerSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class PassesStudyTest {
         SyntheticCtr gen = new SyntheticCtr(new SyntheticCtr.Config(2, 20_000, 0, 1.1, 4, 0.5, 0.5, 0.2, -1.5, 7));
         SyntheticCtr.Sample train = gen.generate(100_000, 1), test = gen.generate(50_000, 2);
         ModelConfig mc = ModelConfig.defaults();
-        TrainConfig base = TrainConfig.defaults().toBuilder().mlpOptimizer("adam", 1e-3).build();
+        TrainConfig base = TrainConfig.defaults().toBuilder().mlpOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("adam"), 1e-3)).build();
         List<PassesStudy.Variant> variants = new ArrayList<>();
         for (PassesStudy.Variant v : PassesStudy.defaultVariants(mc, base, 20_000)) {
             if (v.name().equals("none") || v.name().equals("sparse_dropout")) variants.add(v);
