@@ -80,7 +80,7 @@ public final class ShardedBprTrainer {
 
     /** The trained model (sharded, on the executors) and the run's figures; {@code shuffled} holds the bytes of each sub-epoch. */
     public record Result(ShardedBprModel model, int partitions, List<SparkBprTrainer.EpochStats> history, double trainSeconds, long samples,
-                         long[] shuffled) {}
+                         ShuffleBytes.Bytes[] shuffled) {}
 
     /** A user block: its users' rows (local row r is user block + P r), their training items by item block, its optimizer state. */
     record UserBlock(int block, int P, int users, int[][] indptr, int[][] indices, long[] samples, float[] factors, OptState state)
@@ -117,7 +117,7 @@ public final class ShardedBprTrainer {
                 new ItemBlock(c, blockRows(I, c, P), initRows(seed, true, I, k, std, c, P), new float[blockRows(I, c, P)], null)));
         ShuffleBytes bytes = ShuffleBytes.on(sc);
         List<SparkBprTrainer.EpochStats> history = new ArrayList<>();
-        long[] shuffled = new long[cfg.epochs() * P];
+        ShuffleBytes.Bytes[] shuffled = new ShuffleBytes.Bytes[cfg.epochs() * P];
         JavaRDD<Cell> cells = null;
         double total = 0;
         long samples = 0;
@@ -148,9 +148,9 @@ public final class ShardedBprTrainer {
                     }
                     if (cells != null) cells.unpersist(false);
                     cells = next;
-                    long b = bytes.total().minus(before).read();
+                    ShuffleBytes.Bytes b = bytes.total().minus(before);
                     shuffled[round - 1] = b;
-                    epochBytes += b;
+                    epochBytes += b.written();
                     Rounds.roundDone(round);
                     secs += (System.nanoTime() - t0) / 1e9;
                 }
