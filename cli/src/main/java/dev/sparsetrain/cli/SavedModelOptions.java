@@ -72,9 +72,9 @@ public final class SavedModelOptions {
         }
     }
 
-    /** Reads the file once and checks that it is a recommender these commands serve. */
+    /** Reads the file (or a directory of part files, the sharded Spark trainer's) once and checks that it is a recommender these commands serve. */
     public static ModelFile.Contents read(Path model) {
-        ModelFile.Contents c = ModelFile.read(model);
+        ModelFile.Contents c = dev.sparsetrain.models.sparsenn.ShardedModelFiles.readAny(model);
         if (!c.modelType().equals(BprFiles.TYPE) && !c.modelType().equals(VbprFiles.TYPE)) {
             throw new BadInputException(model + ": a '" + c.modelType() + "' model; evaluate and recommend serve bpr, vbpr and visual models");
         }
@@ -118,7 +118,7 @@ public final class SavedModelOptions {
     }
 
     public static BprFiles.Loaded load(Path model, CommandLine.Model.CommandSpec spec) {
-        return load(model, ModelFile.read(model), spec);
+        return load(model, dev.sparsetrain.models.sparsenn.ShardedModelFiles.readAny(model), spec);
     }
 
     public static BprFiles.Loaded load(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec) {

@@ -8,11 +8,8 @@ import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.RowInit;
 import dev.sparsetrain.models.sparsenn.ShardedModelFiles;
 import dev.sparsetrain.models.sparsenn.SparseNN;
-import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -185,43 +182,10 @@ public final class ShardedCtrModel {
      * directory is then renamed to {@code dir}. An existing {@code dir} is refused in one line.
      */
     public void save(Path dir, Map<String, String> metadata, Map<String, List<String>> idMaps) {
-        Path abs = dir.toAbsolutePath();
-        if (Files.exists(abs)) throw new BadInputException("--save " + dir + ": exists; remove it or choose another directory (sharded models are directories)");
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
-        try {
-            Files.createDirectories(tmp);
-        } catch (IOException e) {
-            throw new BadInputException("--save " + dir + ": cannot create (" + e.getMessage() + ")");
-        }
-        String where = tmp.toString();
-        int S = shards();
         String[] tn = new String[layout.slots().length];
-        int[] dims = layout.dims();
         List<Table> sp = dense.sparseTables();
         for (int t = 0; t < tn.length; t++) tn[t] = sp.get(t).name();
-        List<long[]> written = new ArrayList<>(rows.mapPartitionsWithIndex((s, it) -> {
-            List<Tuple2<Long, float[]>> all = new ArrayList<>();
-            while (it.hasNext()) all.add(it.next());
-            all.sort(Comparator.comparingLong(Tuple2::_1));
-            long[] k = new long[all.size()];
-            float[][] v = new float[all.size()][];
-            for (int i = 0; i < k.length; i++) {
-                k[i] = all.get(i)._1();
-                v[i] = all.get(i)._2();
-            }
-            long crc = ShardedModelFiles.writePart(Path.of(where), s, S, tn, dims, k, v);
-            return List.of(new long[] {s, k.length, crc}).iterator();
-        }, true).collect());
-        long[] nRows = new long[S], crc = new long[S];
-        for (long[] w : written) {
-            nRows[(int) w[0]] = w[1];
-            crc[(int) w[0]] = w[2];
-        }
-        ShardedModelFiles.writeManifest(tmp, dense, tableRows, metadata, idMaps, S, nRows, crc, layout.initSeed());
-        try {
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new BadInputException("--save " + dir + ": cannot rename " + tmp + " (" + e.getMessage() + ")");
-        }
+        PartFiles.save(dir, rows, shards(), tn, layout.dims(),
+                (tmp, nRows, crc) -> ShardedModelFiles.writeManifest(tmp, dense, tableRows, metadata, idMaps, shards(), nRows, crc, layout.initSeed()));
     }
 }

@@ -87,6 +87,9 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--threads-per-partition", defaultValue = "1", description = "Hogwild threads inside one task. Default: ${DEFAULT-VALUE}.")
     int threadsPerPartition;
 
+    @Option(names = "--tables", defaultValue = "broadcast", description = "broadcast (the item table broadcast every round, the driver holds the model) or sharded (DSGD strata: user and item tables in P blocks on the executors, no merge, saved as part files; see ShardedBprTrainer). Default: ${DEFAULT-VALUE}.")
+    String tables;
+
     @Option(names = {"-k", "--k"}, split = ",", defaultValue = "5,10,20", description = "Cut-offs of the ranking metrics. Default: ${DEFAULT-VALUE}.")
     int[] ks;
 
@@ -104,22 +107,37 @@ public final class SparkBprMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        boolean sharded = switch (tables.toLowerCase(Locale.ROOT)) {
+            case "broadcast" -> false;
+            case "sharded" -> true;
+            default -> throw new BadInputException("--tables '" + tables + "': use broadcast or sharded");
+        };
+        if (sharded && input != null) throw new BadInputException("--tables sharded reads --data on the driver; --input is read by the broadcast trainer only");
         if (input != null) return distributed();
         SparkBprConfig cfg = config();
         ImplicitDataOptions.Loaded d = data.load();
         Split s = data.split(d.all());
         for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
-        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".model");
-        OutputPaths.requireFile("--out", outPath);   // before any training
+        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + (sharded ? ".parts" : ".model"));
+        if (sharded && java.nio.file.Files.exists(outPath)) {
+            throw new BadInputException("--out " + outPath + ": exists; remove it or choose another directory (a sharded model is a directory of part files)");
+        }
+        if (!sharded) OutputPaths.requireFile("--out", outPath);   // before any training
         w.println(d.summary());
         w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%n", data.splitName(), s.train().size(), s.test().size());
         w.flush();
         JavaSparkContext sc = context.open(given, "sparsetrain BPR-MF");
         try {
             int P = cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism();
-            w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, %d user partitions, %d sync(s) per epoch, merge %s, %d epochs, seed %d%n",
-                    sc.version(), sc.master(), cfg.bpr().factors(), P, cfg.syncsPerEpoch(), cfg.merge().cliName(), cfg.epochs(), cfg.seed());
+            if (sharded) {
+                w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, sharded tables: %d user x %d item blocks (DSGD strata), %d epochs, seed %d%n",
+                        sc.version(), sc.master(), cfg.bpr().factors(), P, P, cfg.epochs(), cfg.seed());
+            } else {
+                w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, %d user partitions, %d sync(s) per epoch, merge %s, %d epochs, seed %d%n",
+                        sc.version(), sc.master(), cfg.bpr().factors(), P, cfg.syncsPerEpoch(), cfg.merge().cliName(), cfg.epochs(), cfg.seed());
+            }
             w.flush();
+            if (sharded) return sharded(sc, cfg, d, s, outPath);
             var res = SparkBprTrainer.train(sc, s.train(), cfg, line -> {
                 w.println("  " + line);
                 w.flush();
@@ -132,7 +150,7 @@ public final class SparkBprMain implements Callable<Integer> {
             RankingReport r = RankingEvaluator.evaluate(res.model(), s.test(), List.of(s.train()), eo);
             RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), eo);
             w.print(RankingReport.table("BPR-MF (Spark)", r, "popularity", pop));
-            Map<String, String> meta = metadata(cfg, res);
+            Map<String, String> meta = metadata(cfg, res.partitions());
             meta.put("test-auc", String.format(Locale.ROOT, "%.6f", r.auc()));
             BprFiles.save(outPath, res.model(), s.train().users(), s.train().items(), meta);
             w.printf(Locale.ROOT, "saved %s%n", outPath);
@@ -194,7 +212,7 @@ public final class SparkBprMain implements Callable<Integer> {
             RankingReport[] r = SparkInput.evaluate(sc, d, t, ks);
             w.print(RankingReport.table("BPR-MF (Spark)", r[0], "popularity", r[1]));
             w.println("(evaluated on the executors; coverage is not combined across partitions)");
-            Map<String, String> meta = metadata(cfg, res);
+            Map<String, String> meta = metadata(cfg, res.partitions());
             for (String key : new String[] {"synthetic-users", "synthetic-items", "synthetic-seed", "test-fraction"}) meta.remove(key);
             meta.put("data", input);
             meta.put("delimiter", data.delimiter());
@@ -211,6 +229,48 @@ public final class SparkBprMain implements Callable<Integer> {
             if (d != null) d.release();
             if (given == null) sc.close();
         }
+    }
+
+    /**
+     * --tables sharded: trains with {@link ShardedBprTrainer} (the driver holds no factor table),
+     * saves the part files from the executors, then evaluates the saved set the way
+     * {@code sparsetrain evaluate} does (read whole on the driver: ranking all items needs them).
+     */
+    private int sharded(JavaSparkContext sc, SparkBprConfig cfg, ImplicitDataOptions.Loaded d, Split s, Path outPath) {
+        var res = ShardedBprTrainer.train(sc, s.train(), cfg, line -> {
+            w.println("  " + line);
+            w.flush();
+        });
+        try {
+            long max = 0, sum = 0;
+            for (ShuffleBytes.Bytes x : res.shuffled()) {
+                max = Math.max(max, x.written());
+                sum += x.written();
+            }
+            w.printf(Locale.ROOT, "trained %d epochs in %.2f s on %d x %d blocks (%.0f samples/s); shuffled %s in all, at most %s in a sub-epoch%n",
+                    res.history().size(), res.trainSeconds(), res.partitions(), res.partitions(),
+                    res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0, ShuffleBytes.human(sum), ShuffleBytes.human(max));
+            String warning = divergence(res.history());
+            if (warning != null) w.println(warning);
+            Map<String, String> meta = metadata(cfg, res.partitions());
+            meta.put("spark-tables", "sharded");
+            meta.remove("spark-merge");
+            meta.remove("spark-syncs-per-epoch");
+            Map<String, List<String>> ids = new LinkedHashMap<>();
+            ids.put("users", s.train().users().ids());
+            ids.put("items", s.train().items().ids());
+            res.model().save(outPath, meta, ids);
+        } finally {
+            res.model().release();
+        }
+        w.printf(Locale.ROOT, "saved %s (%d part files and a manifest)%n", outPath, res.partitions());
+        var l = BprFiles.load(outPath, dev.sparsetrain.models.sparsenn.ShardedModelFiles.readAny(outPath));
+        RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks);
+        RankingReport r = RankingEvaluator.evaluate(l.model(), s.test(), List.of(s.train()), eo);
+        RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), eo);
+        w.print(RankingReport.table("BPR-MF (Spark, sharded)", r, "popularity", pop));
+        w.flush();
+        return 0;
     }
 
     SparkBprConfig config() {
@@ -255,7 +315,7 @@ public final class SparkBprMain implements Callable<Integer> {
     }
 
     /** The keys 'sparsetrain train' writes, so that evaluate and recommend rebuild the data and split. */
-    Map<String, String> metadata(SparkBprConfig cfg, SparkBprTrainer.Result res) {
+    Map<String, String> metadata(SparkBprConfig cfg, int partitions) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("model", "bpr");
         m.putAll(data.metadata());
@@ -264,7 +324,7 @@ public final class SparkBprMain implements Callable<Integer> {
         m.put("positives", positives.toLowerCase(Locale.ROOT));
         m.put("negatives", "uniform");
         m.put("trainer", "spark");
-        m.put("spark-partitions", Integer.toString(res.partitions()));
+        m.put("spark-partitions", Integer.toString(partitions));
         m.put("spark-syncs-per-epoch", Integer.toString(cfg.syncsPerEpoch()));
         m.put("spark-merge", cfg.merge().cliName());
         m.put("epoch", Integer.toString(cfg.epochs()));

@@ -82,10 +82,10 @@ public record UserShard(int partition, long seed, int[] users, int[] indptr, int
     }
 
     /**
-     * The trainer runs one "epoch" per round (its streams keyed by the round); this wrapper gives
+     * The trainer runs one "epoch" per round (its streams keyed by the round; also {@link ShardedBprTrainer}'s sub-epochs); this wrapper gives
      * the model the learning rate of the real epoch, so the schedule is single-machine training's.
      */
-    private record EpochSchedule(BprModel model, int epoch, int epochs) implements PairwiseModel {
+    record EpochSchedule(BprModel model, int epoch, int epochs) implements PairwiseModel {
         @Override public Worker newWorker(int threadIndex, int threads) { return model.newWorker(threadIndex, threads); }
         @Override public void beginEpoch(int ignoredRound, int ignoredRounds) { model.beginEpoch(epoch, epochs); }
         @Override public void afterRound() { model.afterRound(); }

@@ -131,10 +131,11 @@ public final class ServeCommand implements Callable<Integer> {
             kind = r.kind();
             endpoints = "GET /recommend?user=ID&k=10, GET /health";
         } else {
-            // a directory of part files (the sharded Spark trainer's) is a click model; ClickModel.load reads it
+            // a directory of part files (a sharded Spark trainer's): a click model is read by ClickModel.load, a BPR-MF set here
             boolean parts = dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(model);
-            ModelFile.Contents c = parts ? null : ModelFile.read(model);
-            String type = parts ? SparseNN.MODEL_TYPE : c.modelType();
+            String type = parts ? dev.sparsetrain.models.sparsenn.ShardedModelFiles.modelType(model) : null;
+            ModelFile.Contents c = parts && type.equals(SparseNN.MODEL_TYPE) ? null : dev.sparsetrain.models.sparsenn.ShardedModelFiles.readAny(model);
+            if (type == null) type = c.modelType();
             if (type.equals(BprFiles.TYPE) || type.equals(VbprFiles.TYPE)) {
                 RecommendCommand.Recommender r = RecommendCommand.load(model, c, spec, data, vbprFiles, false);
                 handler = new RecommendHandler(r, maxK);

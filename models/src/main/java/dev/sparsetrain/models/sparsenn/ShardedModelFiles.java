@@ -20,14 +20,16 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
- * A click model saved as id-partitioned part files: the format of the sharded Spark trainer
- * ({@code spark}'s {@code ShardedCtrTrainer}), read by {@link ClickModel#load} (so by
- * {@code ctr-predict} and {@code serve}) when the model path is a directory.
+ * A model saved as id-partitioned part files: the format of the sharded Spark trainers
+ * ({@code spark}'s {@code ShardedCtrTrainer} for click models, read by {@link ClickModel#load}, so by
+ * {@code ctr-predict} and {@code serve}; {@code ShardedBprTrainer} for BPR-MF, read through
+ * {@link #readAny} by {@code evaluate}, {@code recommend} and {@code serve}) when the model path is a directory.
  *
  * <pre>
- *   DIR/manifest.properties             format=1, shards=S, partitioner, init.seed, table.&lt;t&gt;.name/.rows/.dim,
+ *   DIR/manifest.properties             format=1, model, shards=S, partitioner, init.seed, table.&lt;t&gt;.name/.rows/.dim,
  *                                       part.&lt;s&gt;.file/.rows/.crc32, dense.file/.crc32
  *   DIR/dense.model                     a SparseNN model file with the dense tensors only (its configuration names the full table sizes),
+ *                                       or another model type's header (BPR-MF: configuration, metadata, id maps, no tables),
  *                                       the metadata and the id maps (the encoder)
  *   DIR/part-&lt;s&gt;-of-&lt;S&gt;.model          shard s: for each sparse table with rows there, "ids/&lt;table&gt;" (n x 2: the ids in 16-bit pieces)
  *                                       and "&lt;table&gt;" (n x dim): the rows whose key (table &lt;&lt; 40 | id) Spark's HashPartitioner
@@ -109,19 +111,40 @@ public final class ShardedModelFiles {
         StringBuilder rows = new StringBuilder("\"tableRows\":[");
         for (int f = 0; f < tableRows.length; f++) rows.append(f > 0 ? "," : "").append(tableRows[f]);
         String json = tiny.configJson().replaceFirst("\"tableRows\":\\[[^\\]]*\\]\\}$", Matcher.quoteReplacement(rows + "]}"));
-        ModelFile.write(dir.resolve(DENSE), new ModelFile.Contents(tiny.modelType(), json, tiny.metadata(), tiny.idMaps(), dense.denseTables()));
+        List<Table> sparse = dense.sparseTables();
+        String[] names = new String[sparse.size()];
+        int[] all = new int[names.length], dims = new int[names.length];
+        for (int t = 0; t < names.length; t++) {
+            names[t] = sparse.get(t).name();
+            all[t] = tableRows[t % tableRows.length];
+            dims[t] = sparse.get(t).dim();
+        }
+        writeManifest(dir, new ModelFile.Contents(tiny.modelType(), json, tiny.metadata(), tiny.idMaps(), dense.denseTables()),
+                names, all, dims, dense.config().embeddingInitStd(), S, partRows, partCrc, initSeed);
+    }
+
+    /**
+     * Writes {@code dir/dense.model} ({@code header}: the model type, configuration, metadata, id
+     * maps and the tables that are not sharded, none for BPR-MF) and the manifest naming the sharded
+     * tables {@code tableNames} (table index t of the keys {@code t << 40 | id}), after every part
+     * is written. Any model type whose loader takes {@link ModelFile.Contents} can be saved so;
+     * {@link #read} gives back the header's contents with the sharded tables whole.
+     */
+    public static void writeManifest(Path dir, ModelFile.Contents header, String[] tableNames, int[] tableRows, int[] dims, double initStd,
+                                     int S, long[] partRows, long[] partCrc, long initSeed) {
+        ModelFile.write(dir.resolve(DENSE), header);
         Properties p = new Properties();
         p.setProperty("format", "1");
+        p.setProperty("model", header.modelType());
         p.setProperty("shards", Integer.toString(S));
         p.setProperty("partitioner", PARTITIONER);
         p.setProperty("init.seed", Long.toString(initSeed));
-        p.setProperty("init.std", Double.toString(dense.config().embeddingInitStd()));
-        List<Table> sparse = dense.sparseTables();
-        p.setProperty("tables", Integer.toString(sparse.size()));
-        for (int t = 0; t < sparse.size(); t++) {
-            p.setProperty("table." + t + ".name", sparse.get(t).name());
-            p.setProperty("table." + t + ".rows", Integer.toString(tableRows[t % tableRows.length]));
-            p.setProperty("table." + t + ".dim", Integer.toString(sparse.get(t).dim()));
+        p.setProperty("init.std", Double.toString(initStd));
+        p.setProperty("tables", Integer.toString(tableNames.length));
+        for (int t = 0; t < tableNames.length; t++) {
+            p.setProperty("table." + t + ".name", tableNames[t]);
+            p.setProperty("table." + t + ".rows", Integer.toString(tableRows[t]));
+            p.setProperty("table." + t + ".dim", Integer.toString(dims[t]));
         }
         for (int s = 0; s < S; s++) {
             p.setProperty("part." + s + ".file", partName(s, S));
@@ -131,14 +154,23 @@ public final class ShardedModelFiles {
         p.setProperty("dense.file", DENSE);
         p.setProperty("dense.crc32", Long.toString(crc(dir.resolve(DENSE))));
         try (Writer w = Files.newBufferedWriter(dir.resolve(MANIFEST), StandardCharsets.UTF_8)) {
-            p.store(w, "sparsetrain sharded click model");
+            p.store(w, "sparsetrain sharded " + header.modelType() + " model");
         } catch (IOException e) {
             throw new BadInputException(dir.resolve(MANIFEST) + ": cannot write (" + e.getMessage() + ")", e);
         }
     }
 
-    /** Reads a part-file set into one model file's contents (every sparse table whole); bad sets are refused in one line. */
-    public static ModelFile.Contents read(Path dir) {
+    /** The model type a part-file set's manifest records ({@link SparseNN#MODEL_TYPE} for sets written before it was recorded). */
+    public static String modelType(Path dir) {
+        return manifest(dir).getProperty("model", SparseNN.MODEL_TYPE);
+    }
+
+    /** A model file, or a directory of part files ({@link #isSharded}) read whole. */
+    public static ModelFile.Contents readAny(Path file) {
+        return isSharded(file) ? read(file) : ModelFile.read(file);
+    }
+
+    private static Properties manifest(Path dir) {
         Path mf = dir.resolve(MANIFEST);
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(mf, StandardCharsets.UTF_8)) {
@@ -146,6 +178,13 @@ public final class ShardedModelFiles {
         } catch (IOException e) {
             throw new BadInputException(mf + ": cannot read the manifest (" + e.getMessage() + ")");
         }
+        return p;
+    }
+
+    /** Reads a part-file set into one model file's contents (every sparse table whole); bad sets are refused in one line. */
+    public static ModelFile.Contents read(Path dir) {
+        Path mf = dir.resolve(MANIFEST);
+        Properties p = manifest(dir);
         if (!"1".equals(p.getProperty("format"))) throw new BadInputException(mf + ": manifest format " + p.getProperty("format") + ", this build reads 1");
         int S = integer(p, mf, "shards");
         if (!PARTITIONER.equals(p.getProperty("partitioner"))) {
@@ -181,7 +220,7 @@ public final class ShardedModelFiles {
             long want = Long.parseLong(p.getProperty("part." + s + ".crc32", "-1")), got = crc(f);
             ModelFile.Contents c = ModelFile.read(f);
             String ps = c.metadata().get("shards"), pi = c.metadata().get("shard");
-            if (!PART_TYPE.equals(c.modelType()) || ps == null || pi == null) throw new BadInputException(f + ": not a part file of a sharded click model");
+            if (!PART_TYPE.equals(c.modelType()) || ps == null || pi == null) throw new BadInputException(f + ": not a part file of a sharded model");
             if (Integer.parseInt(ps) != S || Integer.parseInt(pi) != s) {
                 throw new BadInputException(f + ": shard " + pi + " of a " + ps + "-shard layout, but " + mf + " expects shard " + s + " of " + S);
             }

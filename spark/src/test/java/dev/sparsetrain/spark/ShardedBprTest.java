@@ -1,0 +1,160 @@
+package dev.sparsetrain.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.data.Interactions;
+import dev.sparsetrain.data.KnownDatasets;
+import dev.sparsetrain.data.ReadOptions;
+import dev.sparsetrain.data.Split;
+import dev.sparsetrain.data.Splits;
+import dev.sparsetrain.data.SyntheticImplicit;
+import dev.sparsetrain.models.bpr.BprConfig;
+import dev.sparsetrain.models.bpr.BprFiles;
+import dev.sparsetrain.models.bpr.BprModel;
+import dev.sparsetrain.models.sparsenn.ShardedModelFiles;
+import dev.sparsetrain.testkit.Datasets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * BPR-MF with DSGD-sharded tables ({@link ShardedBprTrainer}) in local[2]: one block is
+ * single-machine training bit for bit, several blocks score like the broadcast trainer, the
+ * shuffle moves the item rows once per sub-epoch, and the part files read back.
+ */
+class ShardedBprTest {
+    static JavaSparkContext sc;
+
+    @BeforeAll
+    static void start() {
+        sc = TestSpark.context();
+    }
+
+    static Split small() {
+        var g = SyntheticImplicit.generate(SyntheticImplicit.Config.defaults().withSize(600, 400, 20));
+        return Splits.leaveOneOut(g.interactions(), 42);
+    }
+
+    @Test
+    void oneBlockIsSingleMachineTrainingBitForBit() {
+        Split s = small();
+        for (BprConfig bc : List.of(BprConfig.defaults(),
+                BprConfig.defaults().withOptimizers("adagrad", "adagrad").withLearningRate(0.05).withBiasLearningRate(0.05))) {
+            BprModel one = SparkBprTest.single(s.train(), 3, bc);
+            var res = ShardedBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withBpr(bc).withEpochs(3).withPartitions(1), null);
+            BprModel m = res.model().collect();
+            res.model().release();
+            assertEquals(1, res.partitions());
+            assertEquals(3L * s.train().size(), res.samples());
+            assertArrayEquals(one.users().data(), m.users().data(), bc.optimizer() + ": users");
+            assertArrayEquals(one.items().data(), m.items().data(), bc.optimizer() + ": items");
+            assertArrayEquals(one.itemBias().data(), m.itemBias().data(), bc.optimizer() + ": item biases");
+        }
+    }
+
+    @Test
+    void blocksCutTheDataIntoCellsWithOneEpochOfTriples() {
+        Interactions train = small().train();
+        var blocks = ShardedBprTrainer.userBlocks(train, 3);
+        long pairs = 0, triples = 0;
+        for (var b : blocks) {
+            for (int c = 0; c < 3; c++) {
+                pairs += b.indices()[c].length;
+                triples += b.samples()[c];
+                for (int r = 0; r < b.users(); r++) {
+                    int u = b.block() + 3 * r;
+                    for (int x = b.indptr()[c][r]; x < b.indptr()[c][r + 1]; x++) {
+                        int item = c + 3 * b.indices()[c][x];
+                        assertTrue(java.util.Arrays.binarySearch(train.itemsOf(u), item) >= 0, "user " + u + " item " + item);
+                    }
+                }
+            }
+        }
+        assertEquals(train.size(), pairs);
+        assertEquals(train.size(), triples);
+        float[] all = new BprModel(train.numUsers(), train.numItems(), BprConfig.defaults(), 42).items().data();
+        float[] b1 = ShardedBprTrainer.initRows(42, true, train.numItems(), 64, BprConfig.defaults().initStd(), 1, 3);
+        int k = BprConfig.defaults().factors();
+        for (int r = 0; r < 5; r++) assertEquals(all[(1 + 3 * r) * k], b1[r * k], "initial item row " + (1 + 3 * r));
+    }
+
+    @Test
+    void savedPartsReadBackAndAnotherLayoutIsRefused(@TempDir Path dir) throws Exception {
+        Split s = small();
+        var res = ShardedBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withEpochs(2).withPartitions(3), null);
+        ShuffleBytes.Bytes[] b = res.shuffled();
+        int k = BprConfig.defaults().factors();
+        long table = (long) s.train().numItems() * (k + 1) * 4;
+        System.out.printf("3 blocks, %d items x %d factors (%d bytes of item rows): shuffled per sub-epoch %s%n", s.train().numItems(), k, table,
+                java.util.Arrays.toString(b));
+        for (int r = 1; r < b.length; r++) assertTrue(b[r].written() > table / 2 && b[r].written() < 2 * table, "a sub-epoch moves each item row once: " + b[r]);
+        BprModel m = res.model().collect();
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        ids.put("users", s.train().users().ids());
+        ids.put("items", s.train().items().ids());
+        Path out = dir.resolve("bpr.parts");
+        res.model().save(out, Map.of("model", "bpr", "trainer", "spark-sharded"), ids);
+        res.model().release();
+        assertTrue(ShardedModelFiles.isSharded(out));
+        assertEquals(BprFiles.TYPE, ShardedModelFiles.modelType(out));
+        var l = BprFiles.load(out, ShardedModelFiles.readAny(out));
+        assertArrayEquals(m.users().data(), l.model().users().data());
+        assertArrayEquals(m.items().data(), l.model().items().data());
+        assertArrayEquals(m.itemBias().data(), l.model().itemBias().data());
+        assertEquals("spark-sharded", l.metadata().get("trainer"));
+        Files.move(out.resolve(ShardedModelFiles.partName(2, 3)), out.resolve(ShardedModelFiles.partName(2, 4)));
+        var e = assertThrows(BadInputException.class, () -> ShardedModelFiles.readAny(out));
+        assertTrue(e.getMessage().contains("4-shard layout") && e.getMessage().contains("3 shards"), e.getMessage());
+    }
+
+    @Test
+    void movieLens100kTwoAndFourBlocksAgainstTheBroadcastTrainer() {
+        Path dir = Datasets.require("movielens-100k");
+        Interactions all = KnownDatasets.movieLens100k(dir, ReadOptions.defaults()).interactions();
+        Split s = Splits.leaveOneOut(all, 42);
+        int epochs = 20;
+        for (int P : new int[] {2, 4}) {
+            var cfg = SparkBprConfig.defaults().withEpochs(epochs).withPartitions(P);
+            double broadcast = SparkBprTest.eval(SparkBprTrainer.train(sc, s.train(), cfg, null).model(), s).auc();
+            var res = ShardedBprTrainer.train(sc, s.train(), cfg, null);
+            double sharded = SparkBprTest.eval(res.model().collect(), s).auc();
+            res.model().release();
+            System.out.printf("ML-100K, %d epochs, %d partitions: sharded (DSGD) AUC %.4f, broadcast AUC %.4f%n", epochs, P, sharded, broadcast);
+            assertEquals(broadcast, sharded, 0.01, P + " partitions");
+        }
+    }
+
+    @Test
+    void entryPointSavesPartFilesAndRefusesBadTables(@TempDir Path dir) {
+        Path out = dir.resolve("m.parts");
+        java.io.StringWriter o = new java.io.StringWriter(), e = new java.io.StringWriter();
+        int code = SparkBprMain.run(new String[] {"--synthetic-users", "600", "--synthetic-items", "300", "--epochs", "3", "--partitions", "2",
+                "--factors", "16", "-k", "10", "--tables", "sharded", "--out", out.toString()}, new java.io.PrintWriter(o), new java.io.PrintWriter(e), sc);
+        System.out.print(o);
+        assertEquals(0, code, e.toString());
+        assertTrue(o.toString().contains("shuffled") && o.toString().contains("BPR-MF (Spark, sharded)"), o.toString());
+        var l = BprFiles.load(out, ShardedModelFiles.readAny(out));
+        assertEquals("sharded", l.metadata().get("spark-tables"));
+        assertEquals("600", l.metadata().get("synthetic-users"));
+        assertEquals(16, l.model().config().factors());
+        java.io.StringWriter e2 = new java.io.StringWriter();
+        assertEquals(2, SparkBprMain.run(new String[] {"--tables", "blocks", "--out", dir.resolve("x").toString()}, new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(e2), sc));
+        assertEquals(1, e2.toString().lines().count(), e2.toString());
+        assertTrue(e2.toString().contains("--tables 'blocks'"), e2.toString());
+        java.io.StringWriter e3 = new java.io.StringWriter();
+        assertEquals(2, SparkBprMain.run(new String[] {"--synthetic-users", "600", "--tables", "sharded", "--out", out.toString()},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(e3), sc));
+        assertTrue(e3.toString().contains("exists"), e3.toString());
+    }
+}
