@@ -6,7 +6,6 @@ import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrStreamSplit;
 import dev.sparsetrain.models.train.MiniBatch;
 import dev.sparsetrain.models.train.Trainer;
-import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.optim.GroupDiagnostics;
 import dev.sparsetrain.optim.ParamGroup;
 import java.util.List;
@@ -74,10 +73,9 @@ public final class CtrStreamTrainer implements AutoCloseable {
         StreamOrder order = order(split);
         var enc = split.encoder();
         batches.data((int) split.trainRows(), order, split::train, enc.names(), enc.denseNames(), enc.tableRows());
-        TrainerConfig tc = TrainerConfig.defaults().withEpochs(config.numPasses()).withThreads(config.threads()).withSeed(config.seed())
-                .withCheckpointEvery(checkpointer == null ? 0 : 1);
         try {
-            return new Trainer(tc).fit(mode, from, validator, checkpointer, progress);
+            return new Trainer(CtrTrainer.loop(config)).withValidator(validator).withCheckpointer(checkpointer).withProgress(progress)
+                    .fit(mode, from);
         } finally {
             batches.closeReader();
         }

@@ -63,7 +63,7 @@ class CtrStreamTrainerTest {
         CtrFileSplit s = CtrFileSplit.read(log, "criteo", CtrSchema.criteo(), false, TRAIN, null, enc);
         SparseNN m = new SparseNN(model(), s.train().names(), s.train().tableRows(), s.train().numDense(), tc.seed());
         try (CtrTrainer t = new CtrTrainer(m, tc)) {
-            t.fit(s.train(), Trainer.State.fresh(), null, null, null);
+            new Trainer(t.loop()).fit(t.trainable(s.train()));
             return new Run(m, CtrMetrics.evaluate(s.test().labels(), t.predict(s.test()), Double.NaN));
         }
     }
