@@ -38,7 +38,9 @@ import dev.sparsetrain.models.sparsenn.CtrTrainer;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.models.train.Checkpoint;
 import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainable;
 import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.models.vbpr.GroupSpec;
@@ -153,6 +155,41 @@ class LibraryExamplesTest {
         Path ratings = dir.resolve("ratings.tsv");
         Files.writeString(ratings, sb);
         return ratings;
+    }
+
+    /** The spine's whole call on BPR-MF: validator, checkpointer, early stopping, and a resumed run equal to the straight one. */
+    @Test
+    void spine() throws Exception {
+        Split split = Splits.validation(Splits.leaveOneOut(InteractionReader.read(writeRatings(), DelimitedFormat.tsv(),
+                ReadOptions.defaults()).interactions(), 42).train(), 42);
+        Interactions train = split.train(), validation = split.test();
+        // tag::spine[]
+        TrainerConfig loop = TrainerConfig.defaults().withEpochs(6).withThreads(1).withSeed(7)
+                .withPatience(2).withCheckpointEvery(3);                // early stopping; the loop state every 3 epochs
+        BprModel model = new BprModel(train.numUsers(), train.numItems(), BprConfig.defaults(), loop.seed());
+        Trainable trainable = Hogwild.of(model, train, NegativeSampler.uniform(train));   // vbpr.trainable(), ctr.trainable(data)
+        RankingEvaluator.Options at10 = RankingEvaluator.Options.defaults().withKs(10);
+        Trainer.Result run = new Trainer(loop)
+                .withValidator(e -> Trainer.Validation.higher(RankingEvaluator.evaluate(model, validation, List.of(train), at10).auc()))
+                .withCheckpointer(state -> Checkpoint.write(dir.resolve("bpr-" + state.epoch() + ".ckpt"),   // model, optimizer and loop state
+                        BprFiles.contents(model, train.users(), train.items(), Map.of()), trainable, state))
+                .fit(trainable);                                        // .withProgress(Progress::toStderr) draws a line per epoch
+        System.out.println(run.lastEpoch() + " epochs, best " + run.bestEpoch() + " (validation AUC " + run.bestValidation() + ")");
+
+        // later, in another process: the same shape, then the checkpoint's tables, optimizer and loop state
+        BprModel again = new BprModel(train.numUsers(), train.numItems(), BprConfig.defaults(), loop.seed());
+        Trainable resumed = Hogwild.of(again, train, NegativeSampler.uniform(train));
+        Path ck = dir.resolve("bpr-3.ckpt");
+        Trainer.State state = Checkpoint.resume(ck.toString(), ModelFile.read(ck), resumed);
+        Trainer.Result rest = new Trainer(loop)
+                .withValidator(e -> Trainer.Validation.higher(RankingEvaluator.evaluate(again, validation, List.of(train), at10).auc()))
+                .fit(resumed, state);                                   // epochs state.epoch()+1 .. 6, exactly as if never stopped
+        // end::spine[]
+        assertEquals(3, state.epoch());
+        assertEquals(run.lastEpoch(), rest.lastEpoch());
+        assertEquals(run.bestEpoch(), rest.bestEpoch());
+        assertEquals(run.bestValidation(), rest.bestValidation());
+        assertArrayEquals(model.items().data(), again.items().data(), "the resumed run ends with the straight run's parameters");
     }
 
     @Test
