@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
  * over shards), with one optimizer group per parameter kind ({@link #groups}) and the click-model
  * specifics in {@link ClickBatches} (pass order, dropout seeded per (batch, chunk), the entropy
  * regularizer, freezing embeddings after some passes, normalized entropy as the running figure).
- * The result depends on the seed only, not on the thread count, bit for bit.
+ * The result depends on the seed only, not on the thread count, bit for bit. The spine's one
+ * call: {@code new Trainer(t.loop()).fit(t.trainable(trainData))} ({@link #train} is a thin wrapper
+ * over it with a hook and a progress line).
  *
  * <p>Checkpoints are the spine's ({@link dev.sparsetrain.models.train.Checkpoint}) over
  * {@link #trainable()}: model file, optimizer state (with the batch counter, which seeds the

@@ -42,8 +42,10 @@ import java.util.function.Consumer;
  *              items are pushed below it, an artifact rather than knowledge)
  *   validation AUC over the validation pairs (early stopping), and cold-start AUC (recorded)
  * </pre>
- * What stays here, each small: restarts (best of several seeds, {@link #fit}), auto-balance
- * ({@link AutoBalance}, before a run) and the learning-rate multipliers. Divergence guard (with
+ * The spine's one call: {@code new Trainer(t.loop()).withValidator(t.validator()).fit(t.trainable())}.
+ * What stays here, each small: restarts (best of several seeds: {@link #fit}, a thin wrapper over
+ * that call), auto-balance ({@link AutoBalance}, in the trainable's {@code begin} on a fresh run)
+ * and the learning-rate multipliers. Divergence guard (with
  * auto-balance on, as in the defaults; off, a run is exactly what was configured): an epoch whose
  * loss is not finite is undone by the spine and the multiplier of the group with the largest
  * update-to-weight ratio is divided by 10 ({@link VbprSteps#onDivergence}), at most 3 times
