@@ -323,15 +323,11 @@ public final class VbprTrainer {
     private final class Run implements Trainable {
         final Map<Integer, GroupFigures[]> figures = new HashMap<>();
         private Hogwild h;
-        private VbprSteps of;
         EpochRun last;
         int epoch;
 
         Hogwild h() {
-            if (of != steps) {
-                h = Hogwild.of(steps, trainPairs, sampler);
-                of = steps;
-            }
+            if (h == null || h.model() != steps) h = Hogwild.of(steps, trainPairs, sampler);
             return h;
         }
 
@@ -383,16 +379,10 @@ public final class VbprTrainer {
         long seed = rnd.nextLong();
         steps.reseed(seed);
         steps.optimizer.endEpoch();   // a fresh window for the figures
-        Schedule s = steps.schedule;
-        steps.schedule = null;        // probes see the multipliers as set
+        steps.schedule = null;        // probes see the multipliers as set (a run's begin sets the schedule again)
         Hogwild h = Hogwild.of(steps, trainPairs, sampler);
         h.begin(perSample(loop(seed), total), Trainer.State.fresh());
-        Trainable.EpochRun r;
-        try {
-            r = h.trainEpoch(1, 1, Progress.silent());
-        } finally {
-            steps.schedule = s;
-        }
+        Trainable.EpochRun r = h.trainEpoch(1, 1, Progress.silent());
         lastFigures = steps.figures(steps.epochDiagnostics());
         return Double.isFinite(r.loss()) ? r.loss() : Double.NaN;
     }
