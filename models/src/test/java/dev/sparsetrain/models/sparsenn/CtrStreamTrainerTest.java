@@ -73,7 +73,7 @@ class CtrStreamTrainerTest {
         var e = s.encoder();
         SparseNN m = new SparseNN(model(), e.names(), e.tableRows(), e.denseNames().length, tc.seed());
         try (CtrStreamTrainer t = new CtrStreamTrainer(m, tc, buffer)) {
-            t.fit(s, Trainer.State.fresh(), null, null, null);
+            new Trainer(t.loop()).fit(t.trainable(s));
             return new Run(m, t.evaluate(s.test()).result(Double.NaN));
         }
     }
@@ -215,7 +215,7 @@ class CtrStreamTrainerTest {
                 var enc = s.encoder();
                 SparseNN m = new SparseNN(model(), enc.names(), enc.tableRows(), enc.denseNames().length, 1);
                 try (CtrStreamTrainer t = new CtrStreamTrainer(m, config(TrainConfig.Shuffle.ALL), 1000)) {
-                    t.fit(s, Trainer.State.fresh(), null, null, null);
+                    new Trainer(t.loop()).fit(t.trainable(s));
                     t.evaluate(s.test());
                 }
             });
