@@ -38,7 +38,9 @@ import dev.sparsetrain.models.sparsenn.CtrTrainer;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.models.train.Checkpoint;
 import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainable;
 import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.models.vbpr.GroupSpec;
@@ -156,6 +158,41 @@ class LibraryExamplesTest {
         return ratings;
     }
 
+    /** The spine's whole call on BPR-MF: validator, checkpointer, early stopping, and a resumed run equal to the straight one. */
+    @Test
+    void spine() throws Exception {
+        Split split = Splits.validation(Splits.leaveOneOut(InteractionReader.read(writeRatings(), DelimitedFormat.tsv(),
+                ReadOptions.defaults()).interactions(), 42).train(), 42);
+        Interactions train = split.train(), validation = split.test();
+        // tag::spine[]
+        TrainerConfig loop = TrainerConfig.defaults().withEpochs(6).withThreads(1).withSeed(7)
+                .withPatience(2).withCheckpointEvery(3);                // early stopping; the loop state every 3 epochs
+        BprModel model = new BprModel(train.numUsers(), train.numItems(), BprConfig.defaults(), loop.seed());
+        Trainable trainable = Hogwild.of(model, train, NegativeSampler.uniform(train));   // vbpr.trainable(), ctr.trainable(data)
+        RankingEvaluator.Options at10 = RankingEvaluator.Options.defaults().withKs(10);
+        Trainer.Result run = new Trainer(loop)
+                .withValidator(e -> Trainer.Validation.higher(RankingEvaluator.evaluate(model, validation, List.of(train), at10).auc()))
+                .withCheckpointer(state -> Checkpoint.write(dir.resolve("bpr-" + state.epoch() + ".ckpt"),   // model, optimizer and loop state
+                        BprFiles.contents(model, train.users(), train.items(), Map.of()), trainable, state))
+                .fit(trainable);                                        // .withProgress(Progress::toStderr) draws a line per epoch
+        System.out.println(run.lastEpoch() + " epochs, best " + run.bestEpoch() + " (validation AUC " + run.bestValidation() + ")");
+
+        // later, in another process: the same shape, then the checkpoint's tables, optimizer and loop state
+        BprModel again = new BprModel(train.numUsers(), train.numItems(), BprConfig.defaults(), loop.seed());
+        Trainable resumed = Hogwild.of(again, train, NegativeSampler.uniform(train));
+        Path ck = dir.resolve("bpr-3.ckpt");
+        Trainer.State state = Checkpoint.resume(ck.toString(), ModelFile.read(ck), resumed);
+        Trainer.Result rest = new Trainer(loop)
+                .withValidator(e -> Trainer.Validation.higher(RankingEvaluator.evaluate(again, validation, List.of(train), at10).auc()))
+                .fit(resumed, state);                                   // epochs state.epoch()+1 .. 6, exactly as if never stopped
+        // end::spine[]
+        assertEquals(3, state.epoch());
+        assertEquals(run.lastEpoch(), rest.lastEpoch());
+        assertEquals(run.bestEpoch(), rest.bestEpoch());
+        assertEquals(run.bestValidation(), rest.bestValidation());
+        assertArrayEquals(model.items().data(), again.items().data(), "the resumed run ends with the straight run's parameters");
+    }
+
     @Test
     void bprMf() throws Exception {
         Path ratings = writeRatings();
@@ -169,7 +206,7 @@ class LibraryExamplesTest {
         BprConfig config = BprConfig.defaults().withFactors(32);        // SGD, lr 0.15, L2 0.0075 on touched rows
         TrainerConfig loop = TrainerConfig.defaults().withEpochs(20).withThreads(2).withSeed(42);
         BprModel model = new BprModel(train.numUsers(), train.numItems(), config, loop.seed());
-        Trainer.Result run = Hogwild.fit(model, train, NegativeSampler.uniform(train), loop, null, null, null);                     // no validator, checkpointer or progress line
+        Trainer.Result run = new Trainer(loop).fit(Hogwild.of(model, train, NegativeSampler.uniform(train)));   // the model's trainable
         System.out.printf("%d epochs, %.1f M samples/s, last epoch's loss %.4f%n",
                 run.history().size(), run.samplesPerSecond() / 1e6, run.finalLoss());
         // end::bpr[]
@@ -260,24 +297,26 @@ class LibraryExamplesTest {
                 .withAutoBalance(true, Double.NaN)                      // probe, then meet the median update/weight
                 .withEpochs(30, 3)                                      // at most 30; stop after 3 without a better val AUC
                 .withThreads(2).withSeed(42);
-        VbprTrainer.Result run = new VbprTrainer(data, config).fit();
+        VbprTrainer vbpr = new VbprTrainer(data, config);               // the model, its six groups and their multipliers
+        Trainer.Result run = new Trainer(vbpr.loop())                   // epochs, patience, threads, seed of the config
+                .withValidator(vbpr.validator())                        // validation AUC, and cold-start AUC beside it
+                .fit(vbpr.trainable());                                 // auto-balance probes first, then the epochs
+        VbprModel model = vbpr.model();                                 // the best epoch's parameters
         run.notes().forEach(System.out::println);                       // what auto-balance chose
-        for (VbprTrainer.Epoch e : run.history()) {
+        for (Trainer.EpochRecord e : run.history()) {
             System.out.printf("epoch %2d  loss %.4f  val AUC %.4f  val cold-start AUC %.4f%n",
-                    e.epoch(), e.loss(), e.validationAuc(), e.validationColdAuc());
+                    e.epoch(), e.loss(), e.validation(), e.extra().get(VbprTrainer.COLD_AUC));
         }
-        VbprTrainer.Epoch last = run.history().get(run.history().size() - 1);
-        for (VbprTrainer.GroupFigures g : last.groups()) {             // per-group diagnostics, every epoch
-            System.out.printf("%-18s grad %.3g  update/weight %.3g  eff. lr %.3g  lr mult %.3g%n",
-                    g.group(), g.gradientNorm(), g.updateToWeight(), g.effectiveLr(), g.multiplier());
+        for (GroupDiagnostics g : run.history().getLast().groups()) {   // per-group diagnostics, every epoch
+            System.out.println(g.describe());
         }
         // end::vbpr[]
         // tag::vbpr-evaluate[]
-        var test = run.model().evaluate(data, data.test(), 2);
+        var test = model.evaluate(data, data.test(), 2);
         System.out.println("best epoch " + run.bestEpoch() + ", test: " + test);
 
         Path file = folder.resolve("vbpr.model");
-        VbprFiles.save(file, run.model(), config, Map.of("data", "shop"));
+        VbprFiles.save(file, model, config, Map.of("data", "shop"));
         VbprModel again = VbprFiles.load(file, data.features());       // raw features: the saved preprocessing is re-applied
         System.out.println("reloaded: " + again.evaluate(data, data.test(), 2));
         // serving needs no features: the file holds every item's projection, cold-start items included
@@ -295,7 +334,7 @@ class LibraryExamplesTest {
         assertTrue(test.coldUsers() > 0, s);
         assertTrue(test.coldAuc() > 0.55, s);
         float[] trained = new float[scorer.numItems()];
-        run.model().scorer().scoreAll(0, trained);
+        model.scorer().scoreAll(0, trained);
         for (int i = 0; i < trained.length; i++) assertEquals(trained[i], scores[i], 1e-4f * Math.max(1, Math.abs(trained[i])));
     }
 
@@ -341,13 +380,15 @@ class LibraryExamplesTest {
         TrainConfig tc = TrainConfig.defaults().toBuilder().threads(2).seed(42).batchSize(128)
                 .embeddingOptimizer(OptimizerSpec.parse("rowwise_adagrad:0.05")).mlpOptimizer(OptimizerSpec.parse("adam:3e-3")).build();
         SparseNN model = new SparseNN(arch, train.names(), train.tableRows(), train.numDense(), tc.seed());
-        try (CtrTrainer trainer = new CtrTrainer(model, tc)) {
-            for (ParamGroup g : trainer.parameterGroups()) {
+        try (CtrTrainer ctr = new CtrTrainer(model, tc)) {              // the groups, the worker team
+            for (ParamGroup g : ctr.parameterGroups()) {
                 System.out.println("group " + g.name() + ": " + g.chain().describe() + ", " + g.semantics());
             }
-            double rate = trainer.train(train, 1, (passes, samples, ne) ->
-                    System.out.printf("pass %.0f: training NE %.4f%n", passes, ne), null);
-            System.out.printf("%.0f samples/s%n", rate);
+            ctr.evaluateWithin(1, (passes, samples, ne) ->              // a hook at the end of every pass
+                    System.out.printf("pass %.0f: training NE %.4f%n", passes, ne));
+            Trainer.Result run = new Trainer(ctr.loop())                // passes, threads, seed of the config
+                    .fit(ctr.trainable(train));                         // one pass over train per epoch
+            System.out.printf("%.0f samples/s%n", run.samplesPerSecond());
         }
         // NE, AUC and calibration per stratum of C1's training impressions (rare < 10 <= medium < 100 <= frequent)
         float[] p = model.predict(test);

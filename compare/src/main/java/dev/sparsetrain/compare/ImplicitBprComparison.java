@@ -287,7 +287,7 @@ public final class ImplicitBprComparison {
                 long cpu0 = LibrecBprComparison.processCpuNanos();
                 long t0 = System.nanoTime();
                 NegativeSampler sampler = popularityNegatives ? NegativeSampler.popularity(train, 1.0) : NegativeSampler.uniform(train);
-                var res = Hogwild.fit(m, train, sampler, tc, null, null, null);
+                var res = new Trainer(tc).fit(Hogwild.of(m, train, sampler));
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double cpu = (LibrecBprComparison.processCpuNanos() - cpu0) / 1e9;
                 return new Run(data, name, threads, config.factors(), ep, res.samples(), res.samples(), secs, cpu, LibrecBprComparison.evaluate(m, split));

@@ -228,7 +228,7 @@ public final class LibrecBprComparison {
                 long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 NegativeSampler sampler = NegativeSampler.uniform(train);
-                var res = Hogwild.fit(m, train, sampler, tc, null, null, null);
+                var res = new Trainer(tc).fit(Hogwild.of(m, train, sampler));
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double cpu = (processCpuNanos() - cpu0) / 1e9;
                 return new Run(data, name, threads, config.factors(), ep, res.samples(), secs, cpu, evaluate(m, split));

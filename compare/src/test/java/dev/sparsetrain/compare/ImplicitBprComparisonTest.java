@@ -56,7 +56,7 @@ class ImplicitBprComparisonTest {
         // implicit's update, sampled as implicit samples; 10 epochs on 1 thread, a few milliseconds
         BprModel m = new BprModel(train.numUsers(), train.numItems(), ImplicitBprComparison.matchedConfig(16, 0.1, 0.01), 7);
         TrainerConfig tc = TrainerConfig.defaults().withEpochs(10).withThreads(1).withSeed(7).withPositives(TrainerConfig.PositiveSampling.PAIRS);
-        Hogwild.fit(m, train, NegativeSampler.popularity(train, 1.0), tc, null, null, null);
+        new Trainer(tc).fit(Hogwild.of(m, train, NegativeSampler.popularity(train, 1.0)));
         float maxBias = 0;
         for (float x : m.itemBias().data()) maxBias = Math.max(maxBias, Math.abs(x));
         assertTrue(maxBias > 1e-3, "the item bias was trained: " + maxBias);

@@ -148,7 +148,7 @@ final class CtrShard implements Serializable {
                 if (tc.passLrDecay() != 1) {
                     for (var g : trainer.parameterGroups()) trainer.trainable().setLearningRateMultiplier(g.name(), tc.learningRateMultiplier(g.name(), pass));
                 }
-                trainer.fit(part, dev.sparsetrain.models.train.Trainer.State.after(round), null, null, null);
+                new dev.sparsetrain.models.train.Trainer(trainer.loop()).fit(trainer.trainable(part), dev.sparsetrain.models.train.Trainer.State.after(round));
                 // the summed loss itself (the driver's weighted mean), not recovered from NE, which
                 // is undefined for a round whose rows hold no click
                 loss[0] = trainer.lastTrainLossSum();

@@ -250,8 +250,8 @@ public final class ShardedBprTrainer {
         long seed = P == 1 ? cfg.seed() : SparkBprTrainer.mix(cfg.seed(), (long) ub.block() * P + c + 1);
         TrainerConfig tc = TrainerConfig.defaults().withEpochs(round).withThreads(cfg.threadsPerPartition())
                 .withSeed(seed).withSamplesPerEpoch(mine).withPositives(cfg.positives());
-        Trainer.Result res = Hogwild.fit(new UserShard.EpochSchedule(model, epoch, cfg.epochs()), local, NegativeSampler.uniform(local), tc,
-                Trainer.State.after(round - 1), null, null, null);
+        Trainer.Result res = new Trainer(tc).fit(Hogwild.of(new UserShard.EpochSchedule(model, epoch, cfg.epochs()), local, NegativeSampler.uniform(local)),
+                Trainer.State.after(round - 1));
         OptState us = null, is = null;
         if (stateful) {
             OptimizerState st = model.optimizer().exportState();

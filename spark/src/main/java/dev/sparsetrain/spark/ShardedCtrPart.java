@@ -190,7 +190,7 @@ final class ShardedCtrPart implements Serializable {
             if (tc.passLrDecay() != 1) {
                 for (var g : trainer.parameterGroups()) trainer.trainable().setLearningRateMultiplier(g.name(), tc.learningRateMultiplier(g.name(), pass));
             }
-            trainer.fit(local, dev.sparsetrain.models.train.Trainer.State.after(round), null, null, null);
+            new dev.sparsetrain.models.train.Trainer(trainer.loop()).fit(trainer.trainable(local), dev.sparsetrain.models.train.Trainer.State.after(round));
             loss = trainer.lastTrainLossSum();
             samples = trainer.lastTrainSamples();
             OptimizerState out = trainer.trainable().exportState();

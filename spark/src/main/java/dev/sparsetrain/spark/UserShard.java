@@ -69,8 +69,7 @@ public record UserShard(int partition, long seed, int[] users, int[] indptr, int
         Interactions local = new Interactions(new IdMap(), new IdMap(), n, numItems, indptr, indices, ones);
         TrainerConfig tc = TrainerConfig.defaults().withEpochs(round).withThreads(cfg.threadsPerPartition())
                 .withSeed(seed).withSamplesPerEpoch(mine).withPositives(cfg.positives());
-        Trainer.Result res = Hogwild.fit(new EpochSchedule(model, epoch, cfg.epochs()), local, NegativeSampler.uniform(local), tc,
-                Trainer.State.after(round - 1), null, null, null);
+        Trainer.Result res = new Trainer(tc).fit(Hogwild.of(new EpochSchedule(model, epoch, cfg.epochs()), local, NegativeSampler.uniform(local)), Trainer.State.after(round - 1));
         float[] dq = it.data(), db = bt.data();
         for (int x = 0; x < dq.length; x++) dq[x] -= items[x];
         for (int x = 0; x < db.length; x++) db[x] -= bias[x];

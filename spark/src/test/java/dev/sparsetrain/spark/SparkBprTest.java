@@ -59,7 +59,7 @@ class SparkBprTest {
 
     static BprModel single(Interactions train, int epochs, BprConfig bc) {
         BprModel m = new BprModel(train.numUsers(), train.numItems(), bc, 42);
-        Hogwild.fit(m, train, NegativeSampler.uniform(train), TrainerConfig.defaults().withThreads(1).withEpochs(epochs), null, null, null);
+        new Trainer(TrainerConfig.defaults().withThreads(1).withEpochs(epochs)).fit(Hogwild.of(m, train, NegativeSampler.uniform(train)));
         return m;
     }
 

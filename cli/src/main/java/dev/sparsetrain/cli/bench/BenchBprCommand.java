@@ -10,6 +10,7 @@ import dev.sparsetrain.metrics.ranking.RankingReport;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprModel;
 import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.DataRootOption;
 import dev.sparsetrain.options.EpochsOption;
@@ -85,11 +86,11 @@ public final class BenchBprCommand implements Callable<Integer> {
             var g = dev.sparsetrain.data.SyntheticImplicit.generate(dev.sparsetrain.data.SyntheticImplicit.Config.defaults().withSize(2000, 1000, 40));
             var ws = dev.sparsetrain.data.Splits.leaveOneOut(g.interactions(), 1);
             BprModel wm = new BprModel(ws.train().numUsers(), ws.train().numItems(), bc, 1);
-            Hogwild.fit(wm, ws.train(), NegativeSampler.uniform(ws.train()), tc.withEpochs(3), null, null, null);
+            new Trainer(tc.withEpochs(3)).fit(Hogwild.of(wm, ws.train(), NegativeSampler.uniform(ws.train())));
             warmSeconds = (System.nanoTime() - w0) / 1e9;
         }
         NegativeSampler sampler = NegativeSampler.uniform(s.train());
-        var res = Hogwild.fit(m, s.train(), sampler, tc, null, null, progress ? (label, total) -> Progress.toStderr(label, total) : null);
+        var res = new Trainer(tc).withProgress(progress ? (label, total) -> Progress.toStderr(label, total) : null).fit(Hogwild.of(m, s.train(), sampler));
         double[] rates = res.history().stream().mapToDouble(e -> e.samplesPerSecond()).sorted().toArray();
         double median = rates.length == 0 ? 0 : rates[rates.length / 2];
         double first = res.history().isEmpty() ? 0 : res.history().get(0).samplesPerSecond();

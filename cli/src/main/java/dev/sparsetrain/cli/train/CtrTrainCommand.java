@@ -175,7 +175,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 CtrOptions.printStrata(out, "  test", s);
                 out.flush();
             });
-            double rate = t.fit(tr, from, null, passDone, progress == null ? null : (label, total) -> progress).samplesPerSecond();
+            double rate = new dev.sparsetrain.models.train.Trainer(t.loop()).withCheckpointer(passDone)
+                    .withProgress(progress == null ? null : (label, total) -> progress).fit(t.trainable(tr), from).samplesPerSecond();
             out.printf("training: %,.0f samples/s%n", rate);
             if (m.hasDynamicIds()) out.println("dynamic tables: " + dynamicSummary(dev.sparsetrain.models.sparsenn.DynamicStats.of(m)));
             RunRecord.ctr(record, mc.type() + " on " + split.description(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),

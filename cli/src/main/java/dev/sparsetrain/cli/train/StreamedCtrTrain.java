@@ -83,8 +83,8 @@ final class StreamedCtrTrain {
                 out.flush();
             };
             long train0 = System.nanoTime();
-            var result = t.fit(split, dev.sparsetrain.models.train.Trainer.State.fresh(), null, passDone,
-                    progress == null ? null : (label, total) -> progress);
+            var result = new dev.sparsetrain.models.train.Trainer(t.loop()).withCheckpointer(passDone)
+                    .withProgress(progress == null ? null : (label, total) -> progress).fit(t.trainable(split));
             out.printf(Locale.ROOT, "training: %,.0f samples/s (reading, parsing and encoding overlapped with training; %.1f s of training steps, "
                     + "%.1f s wall with the evaluations)%n", result.samplesPerSecond(), result.trainSeconds(), (System.nanoTime() - train0) / 1e9);
             out.println("memory: " + peakMemory());

@@ -193,7 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
             validator = e -> Trainer.Validation.higher(RankingEvaluator.evaluate(fm, fval, List.of(ffit), vo).value(metric));
         }
         Trainer.Checkpointer ck = null;
-        var hogwild = new Hogwild(m, fit, training.sampler(fit), tc);
+        var hogwild = Hogwild.of(m, fit, training.sampler(fit));
         if (tc.checkpointEvery() > 0) {
             Path dir = training.checkpoints.dir();
             ck = st -> {
@@ -209,7 +209,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintStream err = System.err;
         BiFunction<String, Long, Progress> progress = training.quiet ? null : (label, total) -> Progress.toStderr(label, total);
         if (from.epoch() != startEpoch) from = Trainer.State.after(startEpoch);
-        var res = new Trainer(tc).fit(hogwild, from, validator, ck, progress);
+        var res = new Trainer(tc).withValidator(validator).withCheckpointer(ck).withProgress(progress).fit(hogwild, from);
         err.flush();
         RunRecord.bpr(record, "BPR-MF on " + rd.name(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 training.validationMetric, res);

@@ -1,20 +1,17 @@
 package dev.sparsetrain.models.sparsenn;
 
-import dev.sparsetrain.core.Progress;
 import dev.sparsetrain.data.ctr.CtrBlockReader;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrStreamSplit;
 import dev.sparsetrain.models.train.MiniBatch;
-import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.optim.GroupDiagnostics;
 import dev.sparsetrain.optim.ParamGroup;
 import java.util.List;
-import java.util.function.BiFunction;
 
 /**
  * {@link CtrTrainer} over a click log that stays on disk ({@link CtrStreamSplit}): the same model,
- * parameter groups, spine ({@link Trainer} epochs of {@link MiniBatch}) and kernels, but each pass
+ * parameter groups, spine ({@link dev.sparsetrain.models.train.Trainer} epochs of {@link MiniBatch}) and kernels, but each pass
  * reads the training rows again from the file through a background reader
  * ({@link CtrBlockReader}: parsing and encoding overlap training) and a bounded shuffle buffer
  * ({@link StreamOrder}: exact when the pass, or each partition, fits the buffer; windowed
@@ -58,30 +55,27 @@ public final class CtrStreamTrainer implements AutoCloseable {
     /** The spine's view of this trainer. */
     public MiniBatch trainable() { return mode; }
 
-    /** Calls {@code hook} after every {@code 1/evalsPerPass} of each pass of the next {@link #fit} (0 = never). */
+    /** Calls {@code hook} after every {@code 1/evalsPerPass} of each pass of the next run (0 = never). */
     public void evaluateWithin(int evalsPerPass, CtrTrainer.EvalHook hook) { mode.evaluateWithin(evalsPerPass, hook); }
 
     /** Per-group optimizer figures of each pass, in pass order. */
     public List<List<GroupDiagnostics>> passDiagnostics() { return mode.allEpochDiagnostics(); }
 
     /**
-     * Trains passes {@code from.epoch()+1 .. numPasses} over {@code split}'s training rows, read
-     * from disk each pass; a failure of the reader (a bad row: one line, {@code file:line}) ends the
-     * run with that {@link dev.sparsetrain.core.BadInputException}, the reader stopped.
+     * The spine's view of this trainer over {@code split}'s training rows, read from disk each
+     * pass, for {@code new Trainer(loop()).fit(...)}; a failure of the reader (a bad row: one line,
+     * {@code file:line}) ends the run with that {@link dev.sparsetrain.core.BadInputException}
+     * ({@link #close()} stops the reader).
      */
-    public Trainer.Result fit(CtrStreamSplit split, Trainer.State from, Trainer.Validator validator, Trainer.Checkpointer checkpointer,
-                              BiFunction<String, Long, Progress> progress) {
+    public MiniBatch trainable(CtrStreamSplit split) {
         StreamOrder order = order(split);
         var enc = split.encoder();
         batches.data((int) split.trainRows(), order, split::train, enc.names(), enc.denseNames(), enc.tableRows());
-        TrainerConfig tc = TrainerConfig.defaults().withEpochs(config.numPasses()).withThreads(config.threads()).withSeed(config.seed())
-                .withCheckpointEvery(checkpointer == null ? 0 : 1);
-        try {
-            return new Trainer(tc).fit(mode, from, validator, checkpointer, progress);
-        } finally {
-            batches.closeReader();
-        }
+        return mode;
     }
+
+    /** The spine's settings for this configuration, as {@link CtrTrainer#loop()}. */
+    public TrainerConfig loop() { return CtrTrainer.loop(config); }
 
     /** Predicted probabilities of every row of {@code d}, using all workers. */
     public float[] predict(CtrData d) {

@@ -10,7 +10,6 @@ import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.ParamGroup;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.BiFunction;
 
 /**
  * Multi-pass training of a {@link SparseNN} (or LR/FM) on the training spine: every pass is a
@@ -19,7 +18,9 @@ import java.util.function.BiFunction;
  * over shards), with one optimizer group per parameter kind ({@link #groups}) and the click-model
  * specifics in {@link ClickBatches} (pass order, dropout seeded per (batch, chunk), the entropy
  * regularizer, freezing embeddings after some passes, normalized entropy as the running figure).
- * The result depends on the seed only, not on the thread count, bit for bit.
+ * The result depends on the seed only, not on the thread count, bit for bit. The spine's one
+ * call: {@code new Trainer(t.loop()).fit(t.trainable(trainData))} ({@link #train} is a thin wrapper
+ * over it with a hook and a progress line).
  *
  * <p>Checkpoints are the spine's ({@link dev.sparsetrain.models.train.Checkpoint}) over
  * {@link #trainable()}: model file, optimizer state (with the batch counter, which seeds the
@@ -63,38 +64,46 @@ public final class CtrTrainer implements AutoCloseable {
     public SparseNN model() { return model; }
 
     /**
-     * The spine's view of this trainer (parameters, optimizer state, one pass per epoch), for
-     * {@link dev.sparsetrain.models.train.Checkpoint#write} and {@code resume}.
+     * The spine's view of this trainer over the data of the last {@link #trainable(CtrData)} (or
+     * none yet): what {@link dev.sparsetrain.models.train.Checkpoint#write} saves and {@code resume} loads.
      */
     public MiniBatch trainable() { return mode; }
 
     /**
-     * Trains {@code config.numPasses()} passes over {@code train}, calling {@code hook} after
-     * every {@code 1/evalsPerPass} of a pass (0 = never).
+     * The spine's view of this trainer over {@code train}, for {@code new Trainer(loop()).fit(...)}:
+     * one pass over {@code train} per epoch (parameters, optimizer state, the mini-batch mode; also
+     * what {@link dev.sparsetrain.models.train.Checkpoint#write} saves).
+     */
+    public MiniBatch trainable(CtrData train) {
+        batches.data(train);
+        return mode;
+    }
+
+    /**
+     * The spine's settings for this configuration: {@code numPasses} epochs, its threads and
+     * seed, a checkpoint after every pass (when the trainer has a checkpointer).
+     */
+    public TrainerConfig loop() { return loop(config); }
+
+    static TrainerConfig loop(TrainConfig c) {
+        return TrainerConfig.defaults().withEpochs(c.numPasses()).withThreads(c.threads()).withSeed(c.seed()).withCheckpointEvery(1);
+    }
+
+    /**
+     * A thin wrapper over the spine, {@code new Trainer(loop()).withProgress(...).fit(trainable(train))},
+     * calling {@code hook} after every {@code 1/evalsPerPass} of a pass (0 = never).
      *
      * @return samples per second of the whole run (training steps only, evaluation time excluded)
      */
     public double train(CtrData train, int evalsPerPass, EvalHook hook, Progress progress) {
         mode.evaluateWithin(evalsPerPass, hook);
-        return fit(train, Trainer.State.fresh(), null, null, progress == null ? null : (label, total) -> progress).samplesPerSecond();
-    }
-
-    /**
-     * Passes {@code from.epoch()+1 .. numPasses} on the spine: {@code validator} after each pass
-     * (e.g. test NE, {@code Validation.lower}), {@code checkpointer} after each pass (null: none).
-     * With a validator the spine keeps the best pass's parameters (see {@link Trainer}).
-     */
-    public Trainer.Result fit(CtrData train, Trainer.State from, Trainer.Validator validator, Trainer.Checkpointer checkpointer,
-                              BiFunction<String, Long, Progress> progress) {
-        batches.data(train);
-        TrainerConfig tc = TrainerConfig.defaults().withEpochs(config.numPasses()).withThreads(config.threads()).withSeed(config.seed())
-                .withCheckpointEvery(checkpointer == null ? 0 : 1);
-        return new Trainer(tc).fit(mode, from, validator, checkpointer, progress);
+        return new Trainer(loop()).withProgress(progress == null ? null : (label, total) -> progress).fit(trainable(train))
+                .samplesPerSecond();
     }
 
     /**
      * Loads checkpoint {@code c} (read from {@code where}) into this trainer's model and optimizer
-     * and returns the loop state to continue from with {@link #fit}; a saved model without
+     * and returns the loop state to continue from with {@code Trainer.fit(trainable(data), state)}; a saved model without
      * training state, or a checkpoint of another training configuration, is refused in one line.
      */
     public Trainer.State resume(String where, dev.sparsetrain.core.io.ModelFile.Contents c) {
@@ -110,7 +119,7 @@ public final class CtrTrainer implements AutoCloseable {
         return s;
     }
 
-    /** Calls {@code hook} after every {@code 1/evalsPerPass} of each pass of the next {@link #fit} (0 = never). */
+    /** Calls {@code hook} after every {@code 1/evalsPerPass} of each pass of the next run (0 = never). */
     public void evaluateWithin(int evalsPerPass, EvalHook hook) { mode.evaluateWithin(evalsPerPass, hook); }
 
     /** The summed training loss (log loss before each step) of the last pass: defined also without a click. */

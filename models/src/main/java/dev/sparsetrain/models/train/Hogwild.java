@@ -17,7 +17,8 @@ import java.util.concurrent.CyclicBarrier;
 
 /**
  * The spine's per-sample mode: a {@link PairwiseModel} trained by stochastic steps on (u, i, j)
- * triples, Hogwild-style, one epoch per {@link #trainEpoch} call of the {@link Trainer}.
+ * triples, Hogwild-style, one epoch per {@link #trainEpoch} call of the {@link Trainer}:
+ * {@code new Trainer(loop).fit(Hogwild.of(model, train, sampler))}.
  *
  * <pre>
  *   epoch e:
@@ -43,75 +44,64 @@ public final class Hogwild implements Trainable {
     private final PairwiseModel model;
     private final Interactions train;
     private final NegativeSampler sampler;
-    private final TrainerConfig config;
-    private final long[] pairs;
     private final int[] activeUsers;
-    private final long perEpoch;
-    private long roundSamples;   // 0: rounds of equal size
+    private TrainerConfig config;             // the loop's, set by begin
+    private long[] pairs;                     // (u, i) packed, made when first drawn PAIRS
+    private long perEpoch;
+    private long roundSamples;   // 0: the loop's roundsPerEpoch rounds of equal size
     private PairwiseModel.Worker[] workers;   // one per thread, made at the first epoch
 
+    private Hogwild(PairwiseModel model, Interactions train, NegativeSampler sampler) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.train = Objects.requireNonNull(train, "train");
+        this.sampler = Objects.requireNonNull(sampler, "sampler");
+        if (train.size() == 0) throw new BadInputException("training set: no interactions");
+        int[] act = new int[train.numUsers()];
+        int na = 0;
+        for (int u = 0; u < train.numUsers(); u++) if (train.count(u) > 0) act[na++] = u;
+        activeUsers = java.util.Arrays.copyOf(act, na);
+    }
+
     /**
-     * @param model   the model (its workers are made afresh every epoch)
+     * {@code model} as a {@link Trainable} for {@code new Trainer(loop).fit(...)}: epochs of
+     * stochastic steps on triples drawn from {@code train} and {@code sampler}; the threads, seed,
+     * samples and rounds per epoch and the positive sampling are the loop's ({@link #begin}).
+     *
+     * @param model   the model (its workers are made at the first epoch, one per thread)
      * @param train   the training pairs the positives are drawn from
      * @param sampler the negatives
-     * @param config  threads, seed, samples and rounds per epoch, positive sampling
      */
-    public Hogwild(PairwiseModel model, Interactions train, NegativeSampler sampler, TrainerConfig config) {
-        this.model = Objects.requireNonNull(model, "model");
-        this.train = train;
-        this.sampler = sampler;
-        this.config = config;
-        if (train.size() == 0) throw new BadInputException("training set: no interactions");
-        if (config.positives() == TrainerConfig.PositiveSampling.PAIRS) {
+    public static Hogwild of(PairwiseModel model, Interactions train, NegativeSampler sampler) {
+        return new Hogwild(model, train, sampler);
+    }
+
+    /** Takes the loop's per-sample settings (a trainer's {@link TrainerConfig}); new workers if the thread count changed. */
+    @Override
+    public String begin(TrainerConfig loop, Trainer.State from) {
+        if (workers != null && workers.length != loop.threads()) workers = null;
+        config = loop;
+        if (loop.positives() == TrainerConfig.PositiveSampling.PAIRS && pairs == null) {
             int[] uo = train.userOfEntry();
             int[] it = train.itemIndices();
             pairs = new long[it.length];
             // (u, i) packed in one long: one memory access per positive draw instead of two.
             for (int p = 0; p < it.length; p++) pairs[p] = ((long) uo[p] << 32) | it[p];
-        } else {
-            pairs = null;
         }
-        int[] act = new int[train.numUsers()];
-        int na = 0;
-        for (int u = 0; u < train.numUsers(); u++) if (train.count(u) > 0) act[na++] = u;
-        activeUsers = java.util.Arrays.copyOf(act, na);
-        perEpoch = config.samplesPerEpoch() > 0 ? config.samplesPerEpoch() : train.size();
+        perEpoch = loop.samplesPerEpoch() > 0 ? loop.samplesPerEpoch() : train.size();
+        return null;
     }
 
     /**
-     * Rounds of {@code samples} triples over all threads, the last one the remainder, instead of
+     * Rounds of {@code samples} triples over all threads, the last one the remainder
+     * ({@code ceil(samplesPerEpoch / samples)} rounds), instead of the loop's
      * {@code roundsPerEpoch} equal rounds (0, the default). VBPR's dense batch is such a round: E
      * and beta' take one step per {@code denseBatch} samples, and the work of a dense step grows
-     * with the items its round touched, so a short last round is cheaper than equal rounds. The
-     * config's {@code roundsPerEpoch} must be {@code ceil(samplesPerEpoch / samples)}.
+     * with the items its round touched, so a short last round is cheaper than equal rounds.
      */
     public Hogwild withRoundSamples(long samples) {
         if (samples < 0) throw new IllegalArgumentException("round samples: " + samples);
-        if (samples > 0 && (perEpoch + samples - 1) / samples != config.roundsPerEpoch()) {
-            throw new IllegalArgumentException("rounds per epoch " + config.roundsPerEpoch() + " != ceil(" + perEpoch + " / " + samples + ")");
-        }
         this.roundSamples = samples;
         return this;
-    }
-
-    /**
-     * Trains {@code model} with the spine: {@code new Trainer(config).fit(new Hogwild(...), ...)}.
-     *
-     * @param validator    null for none
-     * @param checkpointer null for none
-     * @param progress     progress line factory, or null for silence
-     */
-    public static Trainer.Result fit(PairwiseModel model, Interactions train, NegativeSampler sampler, TrainerConfig config,
-                                     Trainer.Validator validator, Trainer.Checkpointer checkpointer,
-                                     java.util.function.BiFunction<String, Long, Progress> progress) {
-        return fit(model, train, sampler, config, Trainer.State.fresh(), validator, checkpointer, progress);
-    }
-
-    /** {@link #fit(PairwiseModel, Interactions, NegativeSampler, TrainerConfig, Trainer.Validator, Trainer.Checkpointer, java.util.function.BiFunction)} continuing {@code from}. */
-    public static Trainer.Result fit(PairwiseModel model, Interactions train, NegativeSampler sampler, TrainerConfig config,
-                                     Trainer.State from, Trainer.Validator validator, Trainer.Checkpointer checkpointer,
-                                     java.util.function.BiFunction<String, Long, Progress> progress) {
-        return new Trainer(config).fit(new Hogwild(model, train, sampler, config), from, validator, checkpointer, progress);
     }
 
     public PairwiseModel model() { return model; }
@@ -141,6 +131,7 @@ public final class Hogwild implements Trainable {
 
     @Override
     public EpochRun trainEpoch(int epoch, int epochs, Progress progress) {
+        if (config == null) throw new IllegalStateException("Hogwild: begin(loop, state) first (Trainer.fit calls it)");
         int T = config.threads();
         if (workers == null) {
             workers = new PairwiseModel.Worker[T];
@@ -173,7 +164,7 @@ public final class Hogwild implements Trainable {
     private double runEpoch(PairwiseModel.Worker[] workers, int epoch, long perEpoch, long stepBase, Progress progress,
                             double[] cpuOut) {
         int T = workers.length;
-        int R = config.roundsPerEpoch();
+        int R = roundSamples > 0 ? (int) Math.max(1, (perEpoch + roundSamples - 1) / roundSamples) : config.roundsPerEpoch();
         SplittableRandom[] rnd = streams(config.seed(), epoch, T);
         // Per-thread published counters, padded to separate cache lines.
         long[] done = new long[T * 16];

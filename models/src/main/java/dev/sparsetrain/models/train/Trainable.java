@@ -34,6 +34,16 @@ public interface Trainable {
     void importState(String where, OptimizerState state);
 
     /**
+     * Called once by {@link Trainer#fit(Trainable, Trainer.State)} before the first epoch it runs:
+     * the model takes the loop's settings ({@link Hogwild}: threads, seed, samples and rounds per
+     * epoch, positive sampling) and does its own set-up (VBPR: the auto-balance probe on a fresh
+     * run). Returns a note for the run's notes (what the set-up chose), or null.
+     *
+     * @param from the loop state the run continues ({@link Trainer.State#fresh()} for a new run)
+     */
+    default String begin(TrainerConfig loop, Trainer.State from) { return null; }
+
+    /**
      * Trains epoch {@code epoch} (1-based) of {@code epochs}. A result whose loss is not finite
      * means the epoch diverged.
      */

@@ -17,6 +17,7 @@ import java.util.function.BiFunction;
  * models), whatever runs inside an epoch ({@link Trainable}).
  *
  * <pre>
+ *   note = model.begin(config, from)                        (the model's own set-up, e.g. a probe)
  *   for epoch e = start+1 .. epochs:
  *     keep   = copy of parameters and optimizer state       (only with divergence retries)
  *     run    = model.trainEpoch(e)
@@ -33,16 +34,51 @@ import java.util.function.BiFunction;
  * optimizer state ({@link Checkpoint}), so a resumed run continues exactly where it stopped,
  * early stopping included.
  *
- * <p>Not reentrant: one {@link #fit} at a time per trainer.
+ * <p>One call shape for every model, in the spirit of torch/optax training loops (small,
+ * explicit, composable): the model's own factory makes the {@link Trainable}, the loop settings
+ * are a {@link TrainerConfig}, and the optional parts are set with {@code with...} methods, each
+ * returning a changed copy:
+ * <pre>{@code
+ *   Trainer.Result r = new Trainer(loop).withValidator(v).withCheckpointer(c).withProgress(p).fit(trainable);
+ *   // trainable: Hogwild.of(bprModel, train, sampler), vbprTrainer.trainable(), ctrTrainer.trainable(trainData)
+ * }</pre>
+ *
+ * <p>Immutable; {@link #fit} is not reentrant for one {@link Trainable}.
  */
 public final class Trainer {
     private final TrainerConfig config;
+    private final Validator validator;
+    private final Checkpointer checkpointer;
+    private final BiFunction<String, Long, Progress> progress;
 
+    /** A trainer with no validator, no checkpointer and no progress line. */
     public Trainer(TrainerConfig config) {
+        this(config, null, null, null);
+    }
+
+    private Trainer(TrainerConfig config, Validator validator, Checkpointer checkpointer, BiFunction<String, Long, Progress> progress) {
         this.config = Objects.requireNonNull(config, "config");
+        this.validator = validator;
+        this.checkpointer = checkpointer;
+        this.progress = progress;
     }
 
     public TrainerConfig config() { return config; }
+
+    /**
+     * A copy that calls {@code v} after every {@code validateEvery}-th epoch and at the last one
+     * (null: none); with {@code patience > 0} it stops early, and it restores the best epoch.
+     */
+    public Trainer withValidator(Validator v) { return new Trainer(config, v, checkpointer, progress); }
+
+    /** A copy that hands the loop state to {@code c} every {@code checkpointEvery} epochs (null: none). */
+    public Trainer withCheckpointer(Checkpointer c) { return new Trainer(config, validator, c, progress); }
+
+    /**
+     * A copy that draws each epoch's progress line with {@code p}, made from the epoch's label and
+     * its total samples (e.g. {@code Progress::toStderr}; null: silence).
+     */
+    public Trainer withProgress(BiFunction<String, Long, Progress> p) { return new Trainer(config, validator, checkpointer, p); }
 
     /** Computes the validation figure after an epoch. */
     @FunctionalInterface
@@ -197,26 +233,24 @@ public final class Trainer {
         return "diverged at epoch " + epoch + (worst == null ? "" : " (group " + worst.group() + ")") + ": the loss is not finite";
     }
 
-    /** {@link #fit(Trainable, State, Validator, Checkpointer, BiFunction)} from a fresh state. */
-    public Result fit(Trainable model, Validator validator, Checkpointer checkpointer, BiFunction<String, Long, Progress> progress) {
-        return fit(model, State.fresh(), validator, checkpointer, progress);
+    /** {@link #fit(Trainable, State)} from a fresh state: trains epochs 1 .. {@code config.epochs()}. */
+    public Result fit(Trainable model) {
+        return fit(model, State.fresh());
     }
 
     /**
-     * Trains epochs {@code from.epoch()+1 .. config.epochs()}.
+     * Trains epochs {@code from.epoch()+1 .. config.epochs()} of {@code model}, with this trainer's
+     * validator, checkpointer and progress line (each optional, see the {@code with...} methods).
      *
-     * @param from         the loop state to continue (a checkpoint's; {@link State#fresh()} for a new model)
-     * @param validator    null for none
-     * @param checkpointer null for none (called every {@code checkpointEvery} epochs)
-     * @param progress     makes the progress line of an epoch from its label and total samples
-     *                     (e.g. {@code Progress::toStderr}), or null for silence
+     * @param from the loop state to continue (a checkpoint's, {@link Checkpoint#resume}; {@link State#fresh()} for a new model)
      */
-    public Result fit(Trainable model, State from, Validator validator, Checkpointer checkpointer,
-                      BiFunction<String, Long, Progress> progress) {
+    public Result fit(Trainable model, State from) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(from, "from");
+        String began = model.begin(config, from);
         List<EpochRecord> history = new ArrayList<>(from.history());
         List<String> notes = new ArrayList<>(from.notes());
+        if (began != null) notes.add(began);
         double best = from.bestValidation();
         int bestEpoch = from.bestEpoch(), sinceBest = from.sinceBest(), retries = from.retries();
         Snapshot bestSnapshot = from.best();

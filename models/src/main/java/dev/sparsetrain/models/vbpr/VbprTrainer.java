@@ -42,8 +42,10 @@ import java.util.function.Consumer;
  *              items are pushed below it, an artifact rather than knowledge)
  *   validation AUC over the validation pairs (early stopping), and cold-start AUC (recorded)
  * </pre>
- * What stays here, each small: restarts (best of several seeds, {@link #fit}), auto-balance
- * ({@link AutoBalance}, before a run) and the learning-rate multipliers. Divergence guard (with
+ * The spine's one call: {@code new Trainer(t.loop()).withValidator(t.validator()).fit(t.trainable())}.
+ * What stays here, each small: restarts (best of several seeds: {@link #fit}, a thin wrapper over
+ * that call), auto-balance ({@link AutoBalance}, in the trainable's {@code begin} on a fresh run)
+ * and the learning-rate multipliers. Divergence guard (with
  * auto-balance on, as in the defaults; off, a run is exactly what was configured): an epoch whose
  * loss is not finite is undone by the spine and the multiplier of the group with the largest
  * update-to-weight ratio is divided by 10 ({@link VbprSteps#onDivergence}), at most 3 times
@@ -205,12 +207,65 @@ public final class VbprTrainer {
         throw new BadInputException("group '" + group + "': not in a " + cfg.variant() + " model; groups: " + String.join(", ", names));
     }
 
-    /** Trains with restarts and early stopping; returns the best model on validation. */
+    /**
+     * The spine's settings for this configuration: epochs, patience, threads and seed, the
+     * checkpoint interval of {@link #withCheckpoints}, and 3 divergence retries with auto-balance
+     * on (none off). The per-sample settings (pairs drawn uniformly, rounds of {@code denseBatch}
+     * samples) are the model's: {@link #trainable()} sets them whatever the loop says.
+     */
+    public TrainerConfig loop() { return loop(cfg.seed()); }
+
+    private TrainerConfig loop(long seed) {
+        return TrainerConfig.defaults().withEpochs(cfg.maxEpochs()).withThreads(cfg.threads()).withSeed(seed)
+                .withPatience(cfg.patience()).withCheckpointEvery(checkpointer == null ? 0 : checkpointEvery)
+                .withDivergenceRetries(cfg.autoBalance() ? 3 : 0);
+    }
+
+    /** The per-sample settings of a run of {@code samples} per epoch over {@code loop}. */
+    private TrainerConfig perSample(TrainerConfig loop, long samples) {
+        int rounds = cfg.variant().visual() ? (int) Math.max(1, (samples + cfg.denseBatch() - 1) / cfg.denseBatch()) : 1;
+        return loop.withSamplesPerEpoch(samples).withRoundsPerEpoch(rounds).withLossSampleEvery(1)
+                .withPositives(TrainerConfig.PositiveSampling.PAIRS);
+    }
+
+    /**
+     * Early stopping's figure: AUC over the validation pairs (higher is better), with the
+     * validation cold-start AUC recorded beside it in the history ({@link #COLD_AUC}).
+     */
+    public Trainer.Validator validator() {
+        return e -> {
+            ColdStart.Figures vm = ColdStart.figures(model.scorer(), valPairs, trainPairs, 20, cfg.threads());
+            Trainable.EpochRun r = run == null ? null : run.last;
+            if (r != null) {
+                log.accept(String.format(Locale.ROOT, "epoch %d: loss %.4f, val AUC %.4f%s, %.0f samples/s", e, r.loss(), vm.auc(),
+                        vm.coldUsers() > 0 ? String.format(Locale.ROOT, " (cold-start %.4f)", vm.coldAuc()) : "", r.samples() / r.seconds()));
+            }
+            return new Trainer.Validation(vm.auc(), true, Map.of(COLD_AUC, vm.coldAuc()));
+        };
+    }
+
+    /**
+     * VBPR as the spine's {@link Trainable}, for {@code new Trainer(loop()).withValidator(validator()).fit(trainable())}:
+     * {@link VbprSteps} run by {@link Hogwild} in rounds of {@code denseBatch} samples. On a fresh
+     * run with auto-balance on, its {@link Trainable#begin} runs the probe first ({@link AutoBalance},
+     * from a fresh initialisation by {@code loop.seed()}; its choice is the run's first note); the
+     * divergence guard divides the runaway group's multiplier ({@link VbprSteps#onDivergence}).
+     */
+    public Trainable trainable() {
+        run = new Run();
+        return run;
+    }
+
+    /**
+     * A thin wrapper over the spine: for each of {@code restarts} seeds, one
+     * {@code new Trainer(loop).withValidator(validator()).withCheckpointer(...).fit(trainable(), from)},
+     * keeping the run with the best validation AUC (or continues the checkpoint of {@link #resumeFrom}).
+     */
     public Result fit() {
         if (resume != null) {
             init(resume.seed());
             fitNotes = resume.notes();
-            return withNotes(fitOnce(resume.seed(), resume), fitNotes);
+            return fitOnce(resume.seed(), resume);
         }
         Result best = null;
         List<String> notes = new ArrayList<>();
@@ -219,70 +274,32 @@ public final class VbprTrainer {
             long seed = cfg.seed() + 1000003L * r;
             init(seed);
             setMultipliers(start);
-            if (cfg.autoBalance()) {
-                AutoBalance.Choice c = AutoBalance.balance(this, cfg.balanceTarget());
-                notes.add(c.describe());
-                log.accept(c.describe());
-                init(seed);  // the probe's updates are discarded; the multipliers stay
-                setMultipliers(c.multipliers());
-            }
-            fitNotes = List.copyOf(notes);
             Result res = fitOnce(seed, null);
             log.accept(String.format(Locale.ROOT, "restart %d/%d (seed %d): best validation AUC %.4f at epoch %d",
                     r + 1, cfg.restarts(), seed, res.bestValidationAuc(), res.bestEpoch()));
+            if (cfg.restarts() > 1) for (String n : res.notes()) notes.add("restart " + (r + 1) + ": " + n);
             if (best == null || res.bestValidationAuc() > best.bestValidationAuc() || Double.isNaN(best.bestValidationAuc())) best = res;
         }
-        if (cfg.restarts() > 1) notes.add("restarts: kept seed " + best.seed() + " (validation AUC " + String.format(Locale.ROOT, "%.4f", best.bestValidationAuc()) + ")");
         model = best.model();
-        return withNotes(best, notes);
+        if (cfg.restarts() == 1) return best;
+        notes.add("restarts: kept seed " + best.seed() + " (validation AUC " + String.format(Locale.ROOT, "%.4f", best.bestValidationAuc()) + ")");
+        return new Result(best.model(), best.history(), best.bestEpoch(), best.bestValidationAuc(), best.trainSeconds(), best.samples(),
+                best.seed(), notes);
     }
 
-    private static Result withNotes(Result r, List<String> before) {
-        List<String> all = new ArrayList<>(before);
-        all.addAll(r.notes());
-        return new Result(r.model(), r.history(), r.bestEpoch(), r.bestValidationAuc(), r.trainSeconds(), r.samples(), r.seed(), all);
-    }
-
-    /** The spine's settings for a run of {@code samples} per epoch with {@code seed}. */
-    private TrainerConfig trainerConfig(long seed, long samples) {
-        int rounds = cfg.variant().visual() ? (int) Math.max(1, (samples + cfg.denseBatch() - 1) / cfg.denseBatch()) : 1;
-        return TrainerConfig.defaults().withEpochs(cfg.maxEpochs()).withThreads(cfg.threads()).withSeed(seed)
-                .withSamplesPerEpoch(samples).withRoundsPerEpoch(rounds).withPatience(cfg.patience())
-                .withCheckpointEvery(checkpointer == null ? 0 : checkpointEvery).withLossSampleEvery(1)
-                .withPositives(TrainerConfig.PositiveSampling.PAIRS).withDivergenceRetries(cfg.autoBalance() ? 3 : 0);
-    }
-
-    /** The per-sample mode over the training pairs; a visual model's rounds are dense batches of {@code denseBatch} samples. */
-    private Hogwild hogwild(TrainerConfig tc) {
-        return new Hogwild(steps, trainPairs, sampler, tc).withRoundSamples(cfg.variant().visual() ? cfg.denseBatch() : 0);
-    }
-
-    /** One run through the spine, continuing checkpoint {@code from} when not null. */
+    /** One run through the spine with {@code seed}, continuing checkpoint {@code from} when not null. */
     Result fitOnce(long seed, VbprCheckpoint.State from) {
-        TrainerConfig tc = trainerConfig(seed, data.train().size());
-        Run run = new Run(hogwild(tc));
+        TrainerConfig tc = loop(seed);
+        Run run = (Run) trainable();
         Trainer.State start = Trainer.State.fresh();
         if (from != null) {
             start = Checkpoint.resume(from.where(), from.contents(), run);
             double[] b = from.baseMultipliers();
             System.arraycopy(b, 0, steps.base, 0, b.length);
         }
-        Trainer.Validator validator = e -> {
-            ColdStart.Figures vm = ColdStart.figures(model.scorer(), valPairs, trainPairs, 20, cfg.threads());
-            Trainable.EpochRun r = run.last;
-            log.accept(String.format(Locale.ROOT, "epoch %d: loss %.4f, val AUC %.4f%s, %.0f samples/s", e, r.loss(), vm.auc(),
-                    vm.coldUsers() > 0 ? String.format(Locale.ROOT, " (cold-start %.4f)", vm.coldAuc()) : "", r.samples() / r.seconds()));
-            return new Trainer.Validation(vm.auc(), true, Map.of(COLD_AUC, vm.coldAuc()));
-        };
         Trainer.Checkpointer ck = checkpointer == null ? null
                 : s -> checkpointer.save(VbprCheckpoint.of(cfg, steps, s, seed, fitNotes, schedule.toString(), run));
-        steps.schedule = schedule;
-        Trainer.Result r;
-        try {
-            r = new Trainer(tc).fit(run, start, validator, ck, null);
-        } finally {
-            steps.schedule = null;
-        }
+        Trainer.Result r = new Trainer(tc).withValidator(validator()).withCheckpointer(ck).fit(run, start);
         List<Epoch> hist = new ArrayList<>();
         for (Trainer.EpochRecord e : r.history()) {
             GroupFigures[] f = run.figures.get(e.epoch());
@@ -293,33 +310,66 @@ public final class VbprTrainer {
         return new Result(model, hist, r.bestEpoch(), r.bestValidation(), r.trainSeconds(), r.samples(), seed, r.notes());
     }
 
-    static final String COLD_AUC = "cold_start_auc";
+    /** The per-sample mode over the training pairs; a visual model's rounds are dense batches of {@code denseBatch} samples, the remainder last. */
+    private Hogwild hogwild() {
+        return Hogwild.of(steps, trainPairs, sampler).withRoundSamples(cfg.variant().visual() ? cfg.denseBatch() : 0);
+    }
 
-    /** The Hogwild epoch, remembering its run and the per-group figures (with the multipliers of the time). */
+    /** The key of the validation cold-start AUC in {@link Trainer.EpochRecord#extra()}. */
+    public static final String COLD_AUC = "cold_start_auc";
+
+    /** The current run's trainable (the last {@link #trainable()}). */
+    private Run run;
+
+    /**
+     * The Hogwild epochs over the current {@link #steps} (a new Hogwild when auto-balance made new
+     * ones), remembering the last epoch's run and the per-group figures (with the multipliers of the time).
+     */
     private final class Run implements Trainable {
-        final Hogwild h;
         final Map<Integer, GroupFigures[]> figures = new HashMap<>();
+        private Hogwild h;
         EpochRun last;
         int epoch;
 
-        Run(Hogwild h) { this.h = h; }
+        Hogwild h() {
+            if (h == null || h.model() != steps) h = hogwild();
+            return h;
+        }
 
-        @Override public List<Table> parameters() { return h.parameters(); }
-        @Override public OptimizerState exportState() { return h.exportState(); }
-        @Override public void importState(String where, OptimizerState s) { h.importState(where, s); }
-        @Override public long samplesPerEpoch() { return h.samplesPerEpoch(); }
-        @Override public void parametersRestored() { h.parametersRestored(); }
-        @Override public String onDivergence(int e, List<GroupDiagnostics> d) { return h.onDivergence(e, d); }
+        @Override
+        public String begin(TrainerConfig loop, Trainer.State from) {
+            String note = null;
+            if (from.epoch() == 0 && from.history().isEmpty() && cfg.autoBalance()) {
+                AutoBalance.Choice c = AutoBalance.balance(VbprTrainer.this, cfg.balanceTarget());
+                note = c.describe();
+                log.accept(note);
+                init(loop.seed());  // the probe's updates are discarded; the multipliers stay
+                setMultipliers(c.multipliers());
+                fitNotes = List.of(note);
+            } else if (from.epoch() == 0) {
+                fitNotes = List.of();
+            }
+            steps.schedule = schedule;
+            h().begin(perSample(loop, data.train().size()), from);
+            return note;
+        }
+
+        @Override public List<Table> parameters() { return h().parameters(); }
+        @Override public OptimizerState exportState() { return h().exportState(); }
+        @Override public void importState(String where, OptimizerState s) { h().importState(where, s); }
+        @Override public long samplesPerEpoch() { return h().samplesPerEpoch(); }
+        @Override public void parametersRestored() { h().parametersRestored(); }
+        @Override public String onDivergence(int e, List<GroupDiagnostics> d) { return h().onDivergence(e, d); }
 
         @Override
         public EpochRun trainEpoch(int e, int epochs, Progress p) {
             epoch = e;
-            return last = h.trainEpoch(e, epochs, p);
+            return last = h().trainEpoch(e, epochs, p);
         }
 
         @Override
         public List<GroupDiagnostics> epochDiagnostics() {
-            List<GroupDiagnostics> d = h.epochDiagnostics();
+            List<GroupDiagnostics> d = h().epochDiagnostics();
             figures.put(epoch, steps.figures(d));
             return d;
         }
@@ -334,7 +384,10 @@ public final class VbprTrainer {
         long seed = rnd.nextLong();
         steps.reseed(seed);
         steps.optimizer.endEpoch();   // a fresh window for the figures
-        Trainable.EpochRun r = hogwild(trainerConfig(seed, total)).trainEpoch(1, 1, Progress.silent());
+        steps.schedule = null;        // probes see the multipliers as set (a run's begin sets the schedule again)
+        Hogwild h = hogwild();
+        h.begin(perSample(loop(seed), total), Trainer.State.fresh());
+        Trainable.EpochRun r = h.trainEpoch(1, 1, Progress.silent());
         lastFigures = steps.figures(steps.epochDiagnostics());
         return Double.isFinite(r.loss()) ? r.loss() : Double.NaN;
     }

@@ -89,7 +89,7 @@ class BprModelTest {
 
     static BprModel trainOn(Split s, BprConfig c, TrainerConfig tc, boolean generic) {
         BprModel m = new BprModel(s.train().numUsers(), s.train().numItems(), c, tc.seed()).forceGenericPath(generic);
-        Hogwild.fit(m, s.train(), NegativeSampler.uniform(s.train()), tc, null, null, null);
+        new Trainer(tc).fit(Hogwild.of(m, s.train(), NegativeSampler.uniform(s.train())));
         return m;
     }
 
@@ -121,15 +121,14 @@ class BprModelTest {
         assertArrayEquals(Files.readAllBytes(pa), Files.readAllBytes(pb));
         // checkpoints every 2 epochs of a 4-epoch run; resuming from epoch 2 gives the uninterrupted result
         BprModel c = new BprModel(s.train().numUsers(), s.train().numItems(), BprConfig.defaults(), 7);
-        Hogwild.fit(c, s.train(), NegativeSampler.uniform(s.train()), tc.withCheckpointEvery(2), null,
-                st -> BprFiles.save(dir.resolve("ck-" + st.epoch() + ".bpr"), c, s.train().users(), s.train().items(),
-                        Map.of("epoch", Integer.toString(st.epoch()))), null);
+        new Trainer(tc.withCheckpointEvery(2)).withCheckpointer(st -> BprFiles.save(dir.resolve("ck-" + st.epoch() + ".bpr"), c, s.train().users(), s.train().items(),
+                        Map.of("epoch", Integer.toString(st.epoch())))).fit(Hogwild.of(c, s.train(), NegativeSampler.uniform(s.train())));
         assertTrue(Files.exists(dir.resolve("ck-2.bpr")) && Files.exists(dir.resolve("ck-4.bpr")));
         assertArrayEquals(a.users().data(), c.users().data(), "checkpointing run");
         assertArrayEquals(Files.readAllBytes(pa), Files.readAllBytes(dir.resolve("ck-4.bpr")));
         var resumed = BprFiles.load(dir.resolve("ck-2.bpr"));
         assertEquals(2, resumed.epoch());
-        Hogwild.fit(resumed.model(), s.train(), NegativeSampler.uniform(s.train()), tc, Trainer.State.after(resumed.epoch()), null, null, null);
+        new Trainer(tc).fit(Hogwild.of(resumed.model(), s.train(), NegativeSampler.uniform(s.train())), Trainer.State.after(resumed.epoch()));
         assertArrayEquals(a.users().data(), resumed.model().users().data());
         assertArrayEquals(a.items().data(), resumed.model().items().data());
         assertArrayEquals(a.itemBias().data(), resumed.model().itemBias().data());
@@ -155,13 +154,13 @@ class BprModelTest {
             // 2 epochs with a checkpoint, then resume from the checkpoint file for 2 more
             BprModel c = new BprModel(s.train().numUsers(), s.train().numItems(), cfg, tc.seed());
             Path ck = dir.resolve(opt + "-ck-2.bpr");
-            Hogwild.fit(c, s.train(), NegativeSampler.uniform(s.train()), tc.withCheckpointEvery(2), null, st -> {
+            new Trainer(tc.withCheckpointEvery(2)).withCheckpointer(st -> {
                 if (st.epoch() == 2) BprFiles.save(ck, c, s.train().users(), s.train().items(), Map.of("epoch", Integer.toString(st.epoch())));
-            }, null);
+            }).fit(Hogwild.of(c, s.train(), NegativeSampler.uniform(s.train())));
             var resumed = BprFiles.load(ck);
             assertEquals(2, resumed.epoch());
             assertFalse(resumed.metadata().keySet().stream().anyMatch(k -> k.startsWith("optim.")), "optimizer keys stay out of the model's metadata");
-            Hogwild.fit(resumed.model(), s.train(), NegativeSampler.uniform(s.train()), tc, Trainer.State.after(2), null, null, null);
+            new Trainer(tc).fit(Hogwild.of(resumed.model(), s.train(), NegativeSampler.uniform(s.train())), Trainer.State.after(2));
             Path pb = dir.resolve(opt + "-resumed.bpr");
             BprFiles.save(pb, resumed.model(), s.train().users(), s.train().items(), Map.of("epoch", "4"));
             assertArrayEquals(Files.readAllBytes(pa), Files.readAllBytes(pb), opt + ": 4 epochs == 2 + checkpoint + resume 2");
@@ -169,7 +168,7 @@ class BprModelTest {
                 // the test has teeth: the same tables with a restarted optimizer give another model
                 var ckModel = BprFiles.load(ck).model();
                 var fresh = new BprModel(cfg, ckModel.users(), ckModel.items(), ckModel.itemBias());
-                Hogwild.fit(fresh, s.train(), NegativeSampler.uniform(s.train()), tc, Trainer.State.after(2), null, null, null);
+                new Trainer(tc).fit(Hogwild.of(fresh, s.train(), NegativeSampler.uniform(s.train())), Trainer.State.after(2));
                 assertFalse(java.util.Arrays.equals(a.items().data(), fresh.items().data()), opt + ": a restarted optimizer must differ");
             }
             System.out.printf("resume %s: 4 epochs straight and 2 + resume 2 give identical %d-byte model files%n", opt, Files.size(pa));
@@ -199,11 +198,10 @@ class BprModelTest {
         BprModel m = new BprModel(s.train().numUsers(), s.train().numItems(), BprConfig.defaults(), 1);
         float[][] atEpoch = new float[10][];
         double[] figure = {0.5, 0.7, 0.6, 0.65, 0.55, 0.9, 0.9, 0.9, 0.9, 0.9};
-        var res = Hogwild.fit(m, s.train(), NegativeSampler.uniform(s.train()),
-                TrainerConfig.defaults().withThreads(1).withEpochs(10).withPatience(3), e -> {
+        var res = new Trainer(TrainerConfig.defaults().withThreads(1).withEpochs(10).withPatience(3)).withValidator(e -> {
             atEpoch[e - 1] = m.items().data().clone();
             return Trainer.Validation.higher(figure[e - 1]);
-        }, null, null);
+        }).fit(Hogwild.of(m, s.train(), NegativeSampler.uniform(s.train())));
         assertTrue(res.stoppedEarly());
         assertEquals(5, res.lastEpoch());
         assertEquals(2, res.bestEpoch());

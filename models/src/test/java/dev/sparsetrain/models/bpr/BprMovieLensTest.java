@@ -28,7 +28,7 @@ class BprMovieLensTest {
         Split s = Splits.leaveOneOut(d.interactions(), 42);
         TrainerConfig tc = TrainerConfig.defaults();
         BprModel m = new BprModel(s.train().numUsers(), s.train().numItems(), BprConfig.defaults(), tc.seed());
-        var res = Hogwild.fit(m, s.train(), NegativeSampler.uniform(s.train()), tc, null, null, null);
+        var res = new Trainer(tc).fit(Hogwild.of(m, s.train(), NegativeSampler.uniform(s.train())));
         RankingReport r = RankingEvaluator.evaluate(m, s.test(), List.of(s.train()));
         RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()));
         System.out.printf("%s leave-one-out seed 42, BPR-MF defaults (%d factors, %d epochs, %d threads, kernel %s): "

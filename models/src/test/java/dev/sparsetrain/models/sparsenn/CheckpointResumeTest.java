@@ -32,12 +32,12 @@ class CheckpointResumeTest {
         SparseNN first = TrainerBehaviourTest.model(ModelConfig.defaults());
         try (CtrTrainer t = new CtrTrainer(first, config(PASSES))) {
             // stop after the first pass, as a killed run would
-            t.fit(TrainerBehaviourTest.DATA, Trainer.State.fresh(), null, state -> {
+            new Trainer(t.loop()).withCheckpointer(state -> {
                 if (state.epoch() == 1) {
                     Checkpoint.write(ckpt, first.contents(Map.of(), Map.of()), t.trainable(), state);
                     throw new Stop();
                 }
-            }, null);
+            }).fit(t.trainable(TrainerBehaviourTest.DATA));
         } catch (Stop expected) {
             // the checkpoint is written
         }
@@ -47,7 +47,7 @@ class CheckpointResumeTest {
         try (CtrTrainer t = new CtrTrainer(resumed, config(PASSES).toBuilder().threads(3).build())) {
             Trainer.State s = t.resume(ckpt.toString(), c);
             assertEquals(1, s.epoch());
-            t.fit(TrainerBehaviourTest.DATA, s, null, null, null);
+            new Trainer(t.loop()).fit(t.trainable(TrainerBehaviourTest.DATA), s);
         }
         // bit for bit, also with another thread count (see TrainerBehaviourTest)
         assertArrayEquals(want, resumed.predict(TrainerBehaviourTest.DATA));
@@ -55,7 +55,7 @@ class CheckpointResumeTest {
         // without the optimizer state (fresh Adam moments, AdaGrad accumulators) it would not match
         SparseNN fresh = SparseNN.fromContents(ckpt, c);
         try (CtrTrainer t = new CtrTrainer(fresh, config(PASSES))) {
-            t.fit(TrainerBehaviourTest.DATA, Trainer.State.after(1), null, null, null);
+            new Trainer(t.loop()).fit(t.trainable(TrainerBehaviourTest.DATA), Trainer.State.after(1));
         }
         float[] p = fresh.predict(TrainerBehaviourTest.DATA);
         double maxDiff = 0;
@@ -68,8 +68,8 @@ class CheckpointResumeTest {
         Path ckpt = dir.resolve("c.ckpt");
         SparseNN m = TrainerBehaviourTest.model(ModelConfig.defaults());
         try (CtrTrainer t = new CtrTrainer(m, config(1))) {
-            t.fit(TrainerBehaviourTest.DATA, Trainer.State.fresh(), null,
-                    state -> Checkpoint.write(ckpt, m.contents(Map.of(), Map.of()), t.trainable(), state), null);
+            new Trainer(t.loop()).withCheckpointer(state -> Checkpoint.write(ckpt, m.contents(Map.of(), Map.of()), t.trainable(), state))
+                    .fit(t.trainable(TrainerBehaviourTest.DATA));
         }
         ModelFile.Contents c = ModelFile.read(ckpt);
         try (CtrTrainer t = new CtrTrainer(SparseNN.fromContents(ckpt, c), config(2).toBuilder().mlpOptimizer(OptimizerSpec.of(OptimizerSpec.Kind.named("adam"), 1e-2)).build())) {

@@ -63,7 +63,7 @@ class CtrStreamTrainerTest {
         CtrFileSplit s = CtrFileSplit.read(log, "criteo", CtrSchema.criteo(), false, TRAIN, null, enc);
         SparseNN m = new SparseNN(model(), s.train().names(), s.train().tableRows(), s.train().numDense(), tc.seed());
         try (CtrTrainer t = new CtrTrainer(m, tc)) {
-            t.fit(s.train(), Trainer.State.fresh(), null, null, null);
+            new Trainer(t.loop()).fit(t.trainable(s.train()));
             return new Run(m, CtrMetrics.evaluate(s.test().labels(), t.predict(s.test()), Double.NaN));
         }
     }
@@ -73,7 +73,7 @@ class CtrStreamTrainerTest {
         var e = s.encoder();
         SparseNN m = new SparseNN(model(), e.names(), e.tableRows(), e.denseNames().length, tc.seed());
         try (CtrStreamTrainer t = new CtrStreamTrainer(m, tc, buffer)) {
-            t.fit(s, Trainer.State.fresh(), null, null, null);
+            new Trainer(t.loop()).fit(t.trainable(s));
             return new Run(m, t.evaluate(s.test()).result(Double.NaN));
         }
     }
@@ -215,7 +215,7 @@ class CtrStreamTrainerTest {
                 var enc = s.encoder();
                 SparseNN m = new SparseNN(model(), enc.names(), enc.tableRows(), enc.denseNames().length, 1);
                 try (CtrStreamTrainer t = new CtrStreamTrainer(m, config(TrainConfig.Shuffle.ALL), 1000)) {
-                    t.fit(s, Trainer.State.fresh(), null, null, null);
+                    new Trainer(t.loop()).fit(t.trainable(s));
                     t.evaluate(s.test());
                 }
             });

@@ -67,12 +67,12 @@ class SparseNNChunkedLayoutTest {
         chunked(() -> {
             SparseNN first = TrainerBehaviourTest.model(ModelConfig.defaults());
             try (CtrTrainer t = new CtrTrainer(first, tc)) {
-                t.fit(TrainerBehaviourTest.DATA, Trainer.State.fresh(), null, state -> {
+                new Trainer(t.loop()).withCheckpointer(state -> {
                     if (state.epoch() == 1) {
                         Checkpoint.write(ckpt, first.contents(Map.of(), Map.of()), t.trainable(), state);
                         throw new Stop();
                     }
-                }, null);
+                }).fit(t.trainable(TrainerBehaviourTest.DATA));
             } catch (Stop expected) {
                 // written
             }
@@ -84,7 +84,7 @@ class SparseNNChunkedLayoutTest {
         try (CtrTrainer t = new CtrTrainer(resumed, tc)) {
             Trainer.State s = t.resume(ckpt.toString(), c);
             assertEquals(1, s.epoch());
-            t.fit(TrainerBehaviourTest.DATA, s, null, null, null);
+            new Trainer(t.loop()).fit(t.trainable(TrainerBehaviourTest.DATA), s);
         }
         assertArrayEquals(want, resumed.predict(TrainerBehaviourTest.DATA));
     }

@@ -145,11 +145,11 @@ class MiniBatchTest {
         Toy one = new Toy();
         Trainer.Result r1;
         try (MiniBatch t = trainer(one, 1, "toy")) {
-            r1 = trainer(3).fit(t, null, null, null);
+            r1 = trainer(3).fit(t);
         }
         Toy three = new Toy();
         try (MiniBatch t = trainer(three, 3, "toy")) {
-            Trainer.Result r3 = trainer(3).fit(t, null, null, null);
+            Trainer.Result r3 = trainer(3).fit(t);
             assertEquals(r1.finalLoss(), r3.finalLoss());
             assertTrue(r3.finalLoss() < r3.history().get(0).loss(), "the loss falls: " + r3.history());
         }
@@ -159,12 +159,12 @@ class MiniBatchTest {
         Toy a = new Toy();
         OptimizerState st;
         try (MiniBatch t = trainer(a, 3, "toy")) {
-            trainer(1).fit(t, null, null, null);
+            trainer(1).fit(t);
             st = t.exportState();
         }
         try (MiniBatch t = trainer(a, 2, "toy")) {
             t.importState("state", st);
-            trainer(3).fit(t, Trainer.State.after(1), null, null, null);
+            trainer(3).fit(t, Trainer.State.after(1));
         }
         assertArrayEquals(params(one), params(a));
     }
@@ -173,7 +173,7 @@ class MiniBatchTest {
     void aStateOfAnotherSignatureOrWithoutOneIsRefused() {
         Toy m = new Toy();
         try (MiniBatch t = trainer(m, 1, "lr 0.1"); MiniBatch u = trainer(m, 1, "lr 0.2")) {
-            trainer(1).fit(t, null, null, null);
+            trainer(1).fit(t);
             BadInputException e = assertThrows(BadInputException.class, () -> u.importState("f.ckpt", t.exportState()));
             assertTrue(e.getMessage().startsWith("f.ckpt: checkpoint of another training configuration: lr 0.1; this run: lr 0.2"),
                     e.getMessage());

@@ -291,7 +291,7 @@ public final class OptimizerTour {
             epochs.add(new EpochFigures(e, Double.NaN, auc, d == null ? Double.NaN : d.meanEffectiveLr(), d == null ? Double.NaN : d.updateToWeightRatio()));
             return Trainer.Validation.higher(auc);
         };
-        Trainer.Result res = Hogwild.fit(tm, fit, sampler, tc, v, null, null);
+        Trainer.Result res = new Trainer(tc).withValidator(v).fit(Hogwild.of(tm, fit, sampler));
         for (int k = 0; k < epochs.size() && k < res.history().size(); k++) {
             EpochFigures f = epochs.get(k);
             epochs.set(k, new EpochFigures(f.epoch(), res.history().get(k).loss(), f.validationAuc(), f.meanEffectiveLr(), f.updateToWeight()));
