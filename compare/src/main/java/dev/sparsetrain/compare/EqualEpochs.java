@@ -2,6 +2,7 @@ package dev.sparsetrain.compare;
 
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.TiktokDiffmm;
+import dev.sparsetrain.metrics.ranking.ColdStart;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
@@ -13,7 +14,7 @@ import java.util.Locale;
  * sparsetrain's BPR-MF and VBPR on tiktok-diffmm for a fixed number of epochs, without early
  * stopping, printing the validation AUC and cold-start AUC of every epoch. These are the
  * trajectories to set beside {@code compare/pytorch/vbpr_torch.py --also-val} at equal epochs.
- * The set-ups are those of {@code experiment vbpr-ablation}: BPR-MF with the defaults, VBPR with
+ * The set-ups are those of {@code experiment vbpr-ablation}: BPR-MF ({@link VbprAblation#fitBpr}), VBPR with
  * per-group rates on raw features ({@link VbprAblation#perGroup}), VBPR with the defaults.
  *
  * <pre>
@@ -41,8 +42,17 @@ public final class EqualEpochs {
             return;
         }
         VbprConfig base = VbprConfig.defaults(Variant.VBPR).withEpochs(epochs, epochs + 1).withThreads(threads);
-        String[] names = {"BPR-MF (defaults)", "VBPR per-group, raw features", "VBPR (defaults)"};
-        VbprConfig[] cfgs = {base.withVariant(Variant.BPR_MF), VbprAblation.perGroup(base), base};
+        var bpr = VbprAblation.bprModel(d, base);
+        var rb = VbprAblation.fitBpr(bpr, d, base);
+        System.out.printf(Locale.ROOT, "# BPR-MF (BprModel, the VBPR defaults' row settings), %d epochs, %d threads, seed %d%n", epochs, threads, base.seed());
+        System.out.println("epoch  loss     valAUC  valCold");
+        for (var e : rb.history()) {
+            System.out.printf(Locale.ROOT, "%5d  %.5f  %.4f  %.4f%n", e.epoch(), e.loss(), e.validation(), e.extra().getOrDefault("cold_start_auc", Double.NaN));
+        }
+        System.out.printf(Locale.ROOT, "# best validation epoch %d (AUC %.4f); test %s%n", rb.bestEpoch(), rb.bestValidation(),
+                ColdStart.figures(bpr, d.interactions(d.test()), d.interactions(d.train()), 20, threads));
+        String[] names = {"VBPR per-group, raw features", "VBPR (defaults)"};
+        VbprConfig[] cfgs = {VbprAblation.perGroup(base), base};
         for (int s = 0; s < cfgs.length; s++) {
             VbprTrainer t = new VbprTrainer(d, cfgs[s]);
             VbprTrainer.Result r = t.fit();

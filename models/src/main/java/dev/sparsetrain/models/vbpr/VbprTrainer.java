@@ -103,7 +103,7 @@ public final class VbprTrainer {
     public VbprTrainer(FeatureDataset data, VbprConfig cfg) {
         this.data = data;
         this.cfg = cfg;
-        int widest = Math.max(cfg.variant().collaborative() ? cfg.factors() : 1, cfg.variant().visual() ? cfg.visualFactors() : 1);
+        int widest = Math.max(cfg.variant().collaborative() ? cfg.factors() : 1, cfg.visualFactors());
         long cap = (Integer.MAX_VALUE - 16) / widest;
         if (data.users() > cap || data.items() > cap) {
             throw new BadInputException(data.name() + ": " + data.users() + " users, " + data.items() + " items x "
@@ -112,13 +112,8 @@ public final class VbprTrainer {
         this.trainPairs = data.interactions(data.train());
         this.valPairs = data.interactions(data.validation());
         this.names = VbprConfig.tableNames(cfg.variant());
-        if (cfg.variant().visual()) {
-            this.transform = FeatureTransform.fit(cfg.preprocessing(), data.features());
-            this.features = transform.apply(data.features());
-        } else {
-            this.transform = null;
-            this.features = null;
-        }
+        this.transform = FeatureTransform.fit(cfg.preprocessing(), data.features());
+        this.features = transform.apply(data.features());
         if (data.train().size() == 0) throw new BadInputException(data.name() + ": no training pairs");
         this.sampler = NegativeSampler.uniform(trainPairs);
         init(cfg.seed());
@@ -245,7 +240,7 @@ public final class VbprTrainer {
 
     /** The spine's settings for a run of {@code samples} per epoch with {@code seed}. */
     private TrainerConfig trainerConfig(long seed, long samples) {
-        int rounds = cfg.variant().visual() ? (int) Math.max(1, (samples + cfg.denseBatch() - 1) / cfg.denseBatch()) : 1;
+        int rounds = (int) Math.max(1, (samples + cfg.denseBatch() - 1) / cfg.denseBatch());
         return TrainerConfig.defaults().withEpochs(cfg.maxEpochs()).withThreads(cfg.threads()).withSeed(seed)
                 .withSamplesPerEpoch(samples).withRoundsPerEpoch(rounds).withPatience(cfg.patience())
                 .withCheckpointEvery(checkpointer == null ? 0 : checkpointEvery).withLossSampleEvery(1)

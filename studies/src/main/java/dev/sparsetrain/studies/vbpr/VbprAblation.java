@@ -1,9 +1,18 @@
 package dev.sparsetrain.studies.vbpr;
 
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.data.Interactions;
+import dev.sparsetrain.data.NegativeSampler;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.Preprocessing;
 import dev.sparsetrain.metrics.report.HtmlReport;
+import dev.sparsetrain.metrics.ranking.ColdStart;
 import dev.sparsetrain.metrics.report.SvgChart;
+import dev.sparsetrain.models.bpr.BprConfig;
+import dev.sparsetrain.models.bpr.BprModel;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
+import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.models.vbpr.AutoBalance;
 import dev.sparsetrain.models.vbpr.Diagnosis;
 import dev.sparsetrain.models.vbpr.GroupSpec;
@@ -23,7 +32,10 @@ import java.util.function.Consumer;
  * projection gets a gradient ~100x the others) reproduced and cured, on one data set:
  *
  * <ol>
- *   <li>BPR-MF with the defaults;</li>
+ *   <li>BPR-MF: {@link BprModel} (the model of {@code train --model bpr}) on the same spine
+ *       ({@link Hogwild}: training pairs drawn uniformly, negatives from
+ *       {@code NegativeSampler.uniform}, cold-start items included), with the VBPR defaults'
+ *       settings where they mean the same thing ({@link #bprConfig});</li>
  *   <li>visual-only with the defaults;</li>
  *   <li>VBPR, plain SGD at one global rate on raw features (the user's set-up), the best rate of
  *       a small sweep chosen on validation;</li>
@@ -40,7 +52,25 @@ import java.util.function.Consumer;
 public final class VbprAblation {
 
     /** One row of the table. */
-    public record Run(String name, String setup, VbprTrainer.Result result, dev.sparsetrain.metrics.ranking.ColdStart.Figures test, double wallSeconds) {}
+    public record Run(String name, String setup, Fit result, ColdStart.Figures test, double wallSeconds) {}
+
+    /** What a run's training did: per-epoch figures (no per-group figures for BPR-MF), the best validation epoch. */
+    public record Fit(List<VbprTrainer.Epoch> history, int bestEpoch, double bestValidationAuc, double samplesPerSecond, List<String> notes) {
+        static Fit of(VbprTrainer.Result r) {
+            return new Fit(r.history(), r.bestEpoch(), r.bestValidationAuc(), r.samplesPerSecond(), r.notes());
+        }
+
+        static Fit of(Trainer.Result r) {
+            List<VbprTrainer.Epoch> h = new ArrayList<>();
+            for (Trainer.EpochRecord e : r.history()) {
+                h.add(new VbprTrainer.Epoch(e.epoch(), e.loss(), e.validation(), e.extra().getOrDefault(COLD_AUC, Double.NaN), e.seconds(),
+                        e.samplesPerSecond(), new VbprTrainer.GroupFigures[0]));
+            }
+            return new Fit(List.copyOf(h), r.bestEpoch(), r.bestValidation(), r.samplesPerSecond(), r.notes());
+        }
+    }
+
+    private static final String COLD_AUC = "cold_start_auc";
 
     /** The whole ablation. */
     public record Outcome(String dataset, List<Run> runs, Map<Double, Double> sweep, double bestSingleRate,
@@ -88,7 +118,7 @@ public final class VbprAblation {
      */
     public static Outcome run(FeatureDataset data, VbprConfig base, double[] sweepRates, Consumer<String> log) {
         List<Run> runs = new ArrayList<>();
-        runs.add(train(BPR, "defaults", data, base.withVariant(Variant.BPR_MF), log));
+        runs.add(trainBpr(data, base, log));
         runs.add(train(VISUAL, "defaults", data, base.withVariant(Variant.VISUAL), log));
         Map<Double, Double> sweep = new LinkedHashMap<>();
         Run bestSingle = null;
@@ -120,11 +150,66 @@ public final class VbprAblation {
         long t0 = System.nanoTime();
         VbprTrainer t = new VbprTrainer(data, cfg);
         VbprTrainer.Result r = t.fit();
-        var m = r.model().evaluate(data, data.test(), cfg.threads());
+        return row(name, setup, Fit.of(r), r.model().evaluate(data, data.test(), cfg.threads()), t0, log);
+    }
+
+    private static Run row(String name, String setup, Fit r, ColdStart.Figures test, long t0, Consumer<String> log) {
         double wall = (System.nanoTime() - t0) / 1e9;
         log.accept(String.format(Locale.ROOT, "%-22s %s: best epoch %d (val AUC %.4f); test %s; %.1f s", name, setup, r.bestEpoch(),
-                r.bestValidationAuc(), m, wall));
-        return new Run(name, setup, r, m, wall);
+                r.bestValidationAuc(), test, wall));
+        return new Run(name, setup, r, test, wall);
+    }
+
+    /**
+     * BPR-MF's settings taken from the VBPR configuration where they mean the same thing: K, the
+     * initial scale, and the optimizer and L2 of {@code user_factors} (= {@code item_factors}:
+     * BPR-MF has one factor group) and of {@code item_bias}; a constant learning rate (VBPR's
+     * schedule). Auto-balance, restarts and item-ID dropout are VBPR's and do not apply: BPR-MF
+     * trains at the rates as given (the defaults' SGD 0.05, L2 1e-3 on every row).
+     */
+    public static BprConfig bprConfig(VbprConfig base) {
+        GroupSpec u = base.groups().get(VbprModel.USER_FACTORS), i = base.groups().get(VbprModel.ITEM_FACTORS),
+                b = base.groups().get(VbprModel.ITEM_BIAS);
+        if (!u.equals(i)) {
+            throw new BadInputException("BPR-MF has one factor group: user_factors (" + u + ") and item_factors (" + i + ") must be the same");
+        }
+        for (GroupSpec g : new GroupSpec[] {u, b}) {
+            if (g.clip().kind() != GroupSpec.ClipKind.NONE) throw new BadInputException("BPR-MF's groups take no clipping (" + g + ")");
+        }
+        return new BprConfig(base.factors(), u.optimizer(), u.l2(), b.optimizer(), b.l2(), base.initStd(), 1.0);
+    }
+
+    /**
+     * Trains BPR-MF ({@link BprModel}) with the spine, as VBPR's rows are trained: {@link Hogwild}
+     * with positives drawn as training pairs and negatives from {@code NegativeSampler.uniform}
+     * (every item outside train(u), cold-start items included), {@code base}'s epochs, patience,
+     * threads and seed, early stopping on validation AUC with the best epoch restored; validated and
+     * tested by {@link ColdStart#figures} like the VBPR rows.
+     */
+    public static Trainer.Result fitBpr(BprModel m, FeatureDataset data, VbprConfig base) {
+        Interactions train = data.interactions(data.train()), val = data.interactions(data.validation());
+        TrainerConfig tc = TrainerConfig.defaults().withEpochs(base.maxEpochs()).withPatience(base.patience()).withThreads(base.threads())
+                .withSeed(base.seed()).withPositives(TrainerConfig.PositiveSampling.PAIRS);
+        Trainer.Validator v = e -> {
+            ColdStart.Figures f = ColdStart.figures(m, val, train, 20, base.threads());
+            return new Trainer.Validation(f.auc(), true, Map.of(COLD_AUC, f.coldAuc()));
+        };
+        return Hogwild.fit(m, train, NegativeSampler.uniform(train), tc, v, null, null);
+    }
+
+    /** A fresh BPR-MF for {@code data} with {@link #bprConfig} of {@code base}, seeded by {@code base.seed()}. */
+    public static BprModel bprModel(FeatureDataset data, VbprConfig base) {
+        return new BprModel(data.users(), data.items(), bprConfig(base), base.seed());
+    }
+
+    /** The BPR-MF row: {@link #fitBpr}, then the test figures. */
+    public static Run trainBpr(FeatureDataset data, VbprConfig base, Consumer<String> log) {
+        long t0 = System.nanoTime();
+        BprModel m = bprModel(data, base);
+        Fit r = Fit.of(fitBpr(m, data, base));
+        ColdStart.Figures test = ColdStart.figures(m, data.interactions(data.test()), data.interactions(data.train()), 20, base.threads());
+        String setup = "BprModel; factors " + base.groups().get(VbprModel.USER_FACTORS) + ", item_bias " + base.groups().get(VbprModel.ITEM_BIAS);
+        return row(BPR, setup, r, test, t0, log);
     }
 
     /** The self-contained HTML report. */
