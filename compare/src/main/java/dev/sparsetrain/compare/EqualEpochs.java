@@ -2,7 +2,6 @@ package dev.sparsetrain.compare;
 
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.TiktokDiffmm;
-import dev.sparsetrain.metrics.ranking.ColdStart;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
@@ -42,27 +41,16 @@ public final class EqualEpochs {
             return;
         }
         VbprConfig base = VbprConfig.defaults(Variant.VBPR).withEpochs(epochs, epochs + 1).withThreads(threads);
-        var bpr = VbprAblation.bprModel(d, base);
-        var rb = VbprAblation.fitBpr(bpr, d, base);
-        System.out.printf(Locale.ROOT, "# BPR-MF (BprModel, the VBPR defaults' row settings), %d epochs, %d threads, seed %d%n", epochs, threads, base.seed());
-        System.out.println("epoch  loss     valAUC  valCold");
-        for (var e : rb.history()) {
-            System.out.printf(Locale.ROOT, "%5d  %.5f  %.4f  %.4f%n", e.epoch(), e.loss(), e.validation(), e.extra().getOrDefault("cold_start_auc", Double.NaN));
-        }
-        System.out.printf(Locale.ROOT, "# best validation epoch %d (AUC %.4f); test %s%n", rb.bestEpoch(), rb.bestValidation(),
-                ColdStart.figures(bpr, d.interactions(d.test()), d.interactions(d.train()), 20, threads));
-        String[] names = {"VBPR per-group, raw features", "VBPR (defaults)"};
-        VbprConfig[] cfgs = {VbprAblation.perGroup(base), base};
+        String[] names = {"BPR-MF (BprModel, the VBPR defaults' row settings)", "VBPR per-group, raw features", "VBPR (defaults)"};
+        VbprConfig[] cfgs = {base, VbprAblation.perGroup(base), base};
         for (int s = 0; s < cfgs.length; s++) {
-            VbprTrainer t = new VbprTrainer(d, cfgs[s]);
-            VbprTrainer.Result r = t.fit();
+            VbprAblation.Run r = s == 0 ? VbprAblation.trainBpr(d, base, x -> { }) : VbprAblation.train(names[s], "", d, cfgs[s], x -> { });
             System.out.printf(Locale.ROOT, "# %s, %d epochs, %d threads, seed %d%n", names[s], epochs, threads, cfgs[s].seed());
             System.out.println("epoch  loss     valAUC  valCold");
-            for (VbprTrainer.Epoch e : r.history()) {
+            for (VbprTrainer.Epoch e : r.result().history()) {
                 System.out.printf(Locale.ROOT, "%5d  %.5f  %.4f  %.4f%n", e.epoch(), e.loss(), e.validationAuc(), e.validationColdAuc());
             }
-            var m = r.model().evaluate(d, d.test(), threads);
-            System.out.printf(Locale.ROOT, "# best validation epoch %d (AUC %.4f); test %s%n", r.bestEpoch(), r.bestValidationAuc(), m);
+            System.out.printf(Locale.ROOT, "# best validation epoch %d (AUC %.4f); test %s%n", r.result().bestEpoch(), r.result().bestValidationAuc(), r.test());
             System.out.flush();
         }
     }

@@ -70,11 +70,7 @@ public final class BprModel implements PairwiseModel, Scorer {
         this(numUsers, numItems, config, seed, SparseSemantics.LAZY);
     }
 
-    /**
-     * A fresh model whose factor group updates under {@code factorSemantics} (default
-     * {@link SparseSemantics#LAZY}; the bias group stays LAZY): the optimizer tour's
-     * {@code --semantics}.
-     */
+    /** A fresh model whose factor group updates under {@code factorSemantics} (the bias group: LAZY, the default). */
     public BprModel(int numUsers, int numItems, BprConfig config, long seed, SparseSemantics factorSemantics) {
         this(config, Table.embedding("users", numUsers, config.factors()), Table.embedding("items", numItems, config.factors()),
                 Table.embedding("item_bias", numItems, 1), factorSemantics);
@@ -150,10 +146,7 @@ public final class BprModel implements PairwiseModel, Scorer {
         for (GenericWorker w : genericWorkers) if (w.stats != null) optimizer.report(w.stats);
     }
 
-    /**
-     * Multiplies the factor group's learning rate in epoch e by {@code s.factor(e)} (on top of the
-     * linear decay; e.g. SGDR, {@link Schedule#cosineWarmRestarts}); implies the generic per-row path.
-     */
+    /** Scales the factor group's rate in epoch e by {@code s.factor(e)} on top of the decay (e.g. SGDR); implies the generic path. */
     public BprModel withFactorSchedule(Schedule s) {
         this.factorSchedule = s;
         if (s != null) this.forceGeneric = true;
@@ -161,22 +154,17 @@ public final class BprModel implements PairwiseModel, Scorer {
     }
 
     /**
-     * Watches every update of an {@code items} row on the generic per-row path (the optimizer
-     * tour measures each step against its gradient); implies that path. Called from the worker
-     * threads: with several threads the observer must be thread-safe.
+     * Watches each {@code items} row update of the generic path (the optimizer tour): {@code before}
+     * gets the gradient (k floats, no L2; the updater may overwrite them), {@code after} follows the
+     * update. Called on the worker threads (thread-safe with several).
      */
     public interface ItemRowObserver {
-        /** Before epoch {@code epoch} (1-based) of {@code epochs}. */
         default void beginEpoch(int epoch, int epochs) {}
-
-        /** Row {@code row} is about to take gradient {@code g} (k floats, without L2; the updater may overwrite them). */
         void before(int row, float[] g);
-
-        /** The update of row {@code row} is done. */
         void after(int row);
     }
 
-    /** Sets the {@link ItemRowObserver} (null: none). */
+    /** Sets the {@link ItemRowObserver} (null: none); implies the generic path. */
     public BprModel observeItemUpdates(ItemRowObserver o) {
         this.itemObserver = o;
         if (o != null) this.forceGeneric = true;
@@ -331,13 +319,8 @@ public final class BprModel implements PairwiseModel, Scorer {
         public double step(int u, int i, int j, long step, boolean wantLoss) {
             float x = m.gradient(u, i, j, gu, gi, gj, gb);
             uUsers.update(u, gu, 0, step, stats);
-            if (observer == null) {
-                uItems.update(i, gi, 0, step, stats);
-                uItems.update(j, gj, 0, step, stats);
-            } else {
-                item(i, gi, step);
-                item(j, gj, step);
-            }
+            item(i, gi, step);
+            item(j, gj, step);
             one[0] = gb[0];
             uBias.update(i, one, 0, step, stats);
             one[0] = gb[1];
@@ -346,9 +329,9 @@ public final class BprModel implements PairwiseModel, Scorer {
         }
 
         private void item(int row, float[] g, long step) {
-            observer.before(row, g);
+            if (observer != null) observer.before(row, g);
             uItems.update(row, g, 0, step, stats);
-            observer.after(row);
+            if (observer != null) observer.after(row);
         }
     }
 }

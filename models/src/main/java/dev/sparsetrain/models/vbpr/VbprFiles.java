@@ -129,13 +129,11 @@ public final class VbprFiles {
             for (String key : new String[] {"variant", "users", "items", "factors", "visualFactors", "featureDim", "preprocessing"}) {
                 if (n == null || !n.hasNonNull(key)) throw new BadInputException(path + ": damaged VBPR model (configuration lacks '" + key + "')");
             }
-            String vt = n.get("variant").asText();
             Variant v;
             try {
-                v = Variant.parse(vt);
-            } catch (BadInputException e) {
-                throw new BadInputException(path + ": a VBPR model file of variant '" + vt + "', which this build does not read "
-                        + "(BPR-MF is its own model: retrain it with 'train --model bpr')");
+                v = Variant.parse(n.get("variant").asText());
+            } catch (BadInputException e) {   // e.g. 'bpr', saved by VBPR's trainer in older builds
+                throw new BadInputException(path + ": model file of " + e.getMessage());
             }
             int users = n.get("users").asInt(), items = n.get("items").asInt(), fd = n.get("featureDim").asInt();
             int k = Math.max(1, n.get("factors").asInt()), kv = Math.max(1, n.get("visualFactors").asInt());

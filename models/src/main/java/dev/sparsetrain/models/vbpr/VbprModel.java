@@ -280,7 +280,6 @@ public final class VbprModel {
         System.arraycopy(th, to, gb, s.thOld, kv);                    // theta_u before its update
         x += Kernels.dot(th, to, gb, s.th, kv) + vbias[i] - vbias[j];
         float g = (float) (1.0 / (1.0 + Math.exp(x)));
-        s.x = x;
         if (k > 0) {
             Kernels.scale(gb, Scratch.U, k, -g);                      // dL/d gamma_u = -g (gamma_i - gamma_j)
             System.arraycopy(gb, s.gi, gb, s.gj, k);
@@ -303,7 +302,6 @@ public final class VbprModel {
         static final int U = 0;
         final int gi, gj, th, thOld, bi, bj;
         final float[] buf;
-        float x;
 
         public Scratch(int k, int kv) {
             gi = k;
@@ -324,6 +322,5 @@ public final class VbprModel {
         public int visualOldOffset() { return thOld; }
         public int itemBiasOffset() { return bi; }
         public int negativeBiasOffset() { return bj; }
-        public float lastX() { return x; }
     }
 }

@@ -146,7 +146,8 @@ public final class VbprAblation {
         return new Outcome(data.name(), runs, sweep, bestRate, dSingle, dDef);
     }
 
-    static Run train(String name, String setup, FeatureDataset data, VbprConfig cfg, Consumer<String> log) {
+    /** One VBPR row: {@link VbprTrainer#fit}, then the test figures. */
+    public static Run train(String name, String setup, FeatureDataset data, VbprConfig cfg, Consumer<String> log) {
         long t0 = System.nanoTime();
         VbprTrainer t = new VbprTrainer(data, cfg);
         VbprTrainer.Result r = t.fit();
@@ -161,30 +162,23 @@ public final class VbprAblation {
     }
 
     /**
-     * BPR-MF's settings taken from the VBPR configuration where they mean the same thing: K, the
-     * initial scale, and the optimizer and L2 of {@code user_factors} (= {@code item_factors}:
-     * BPR-MF has one factor group) and of {@code item_bias}; a constant learning rate (VBPR's
-     * schedule). Auto-balance, restarts and item-ID dropout are VBPR's and do not apply: BPR-MF
-     * trains at the rates as given (the defaults' SGD 0.05, L2 1e-3 on every row).
+     * BPR-MF's settings from the VBPR configuration where they mean the same: K, the initial
+     * scale, the optimizer and L2 of {@code user_factors} (= {@code item_factors}: one factor group)
+     * and of {@code item_bias}, a constant rate. Auto-balance, restarts and dropout are VBPR's only.
      */
     public static BprConfig bprConfig(VbprConfig base) {
-        GroupSpec u = base.groups().get(VbprModel.USER_FACTORS), i = base.groups().get(VbprModel.ITEM_FACTORS),
-                b = base.groups().get(VbprModel.ITEM_BIAS);
-        if (!u.equals(i)) {
-            throw new BadInputException("BPR-MF has one factor group: user_factors (" + u + ") and item_factors (" + i + ") must be the same");
-        }
-        for (GroupSpec g : new GroupSpec[] {u, b}) {
-            if (g.clip().kind() != GroupSpec.ClipKind.NONE) throw new BadInputException("BPR-MF's groups take no clipping (" + g + ")");
+        var g = base.groups();
+        GroupSpec u = g.get(VbprModel.USER_FACTORS), b = g.get(VbprModel.ITEM_BIAS);
+        if (!u.equals(g.get(VbprModel.ITEM_FACTORS)) || u.clip().kind() != GroupSpec.ClipKind.NONE || b.clip().kind() != GroupSpec.ClipKind.NONE) {
+            throw new BadInputException("BPR-MF takes one factor group (user_factors = item_factors) and no clipping: " + g);
         }
         return new BprConfig(base.factors(), u.optimizer(), u.l2(), b.optimizer(), b.l2(), base.initStd(), 1.0);
     }
 
     /**
-     * Trains BPR-MF ({@link BprModel}) with the spine, as VBPR's rows are trained: {@link Hogwild}
-     * with positives drawn as training pairs and negatives from {@code NegativeSampler.uniform}
-     * (every item outside train(u), cold-start items included), {@code base}'s epochs, patience,
-     * threads and seed, early stopping on validation AUC with the best epoch restored; validated and
-     * tested by {@link ColdStart#figures} like the VBPR rows.
+     * Trains {@code m} as the VBPR rows are trained: {@link Hogwild} over training pairs with
+     * {@code NegativeSampler.uniform} negatives (cold-start items included), {@code base}'s epochs,
+     * patience, threads and seed, early stopping on {@link ColdStart#figures}' validation AUC.
      */
     public static Trainer.Result fitBpr(BprModel m, FeatureDataset data, VbprConfig base) {
         Interactions train = data.interactions(data.train()), val = data.interactions(data.validation());
@@ -197,19 +191,14 @@ public final class VbprAblation {
         return Hogwild.fit(m, train, NegativeSampler.uniform(train), tc, v, null, null);
     }
 
-    /** A fresh BPR-MF for {@code data} with {@link #bprConfig} of {@code base}, seeded by {@code base.seed()}. */
-    public static BprModel bprModel(FeatureDataset data, VbprConfig base) {
-        return new BprModel(data.users(), data.items(), bprConfig(base), base.seed());
-    }
-
-    /** The BPR-MF row: {@link #fitBpr}, then the test figures. */
+    /** The BPR-MF row: a {@link BprModel} of {@link #bprConfig}, {@link #fitBpr}, then the test figures. */
     public static Run trainBpr(FeatureDataset data, VbprConfig base, Consumer<String> log) {
         long t0 = System.nanoTime();
-        BprModel m = bprModel(data, base);
+        BprModel m = new BprModel(data.users(), data.items(), bprConfig(base), base.seed());
         Fit r = Fit.of(fitBpr(m, data, base));
         ColdStart.Figures test = ColdStart.figures(m, data.interactions(data.test()), data.interactions(data.train()), 20, base.threads());
-        String setup = "BprModel; factors " + base.groups().get(VbprModel.USER_FACTORS) + ", item_bias " + base.groups().get(VbprModel.ITEM_BIAS);
-        return row(BPR, setup, r, test, t0, log);
+        return row(BPR, "BprModel; factors " + base.groups().get(VbprModel.USER_FACTORS) + ", item_bias "
+                + base.groups().get(VbprModel.ITEM_BIAS), r, test, t0, log);
     }
 
     /** The self-contained HTML report. */
