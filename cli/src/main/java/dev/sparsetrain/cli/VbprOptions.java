@@ -33,7 +33,7 @@ public final class VbprOptions {
     @Option(names = "--features", description = "Item features: .npy (float16/float32/float64, little-endian, C order, 2-d), raw little-endian float32 (.bin/.f32/.raw, row count = items) or text 'id v1 v2 ...'. Default: image_feat.npy in --data.")
     public Path features;
 
-    @Option(names = "--model", defaultValue = "vbpr", description = "vbpr, visual or bpr. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", defaultValue = "vbpr", description = "vbpr or visual (BPR-MF: train --model bpr). Default: ${DEFAULT-VALUE}.")
     public String model;
 
     @Option(names = "--factors", description = "K, user/item factors (default 32).")
@@ -179,7 +179,6 @@ public final class VbprOptions {
         } catch (BadInputException e) {
             return;   // config() names the bad --model
         }
-        if (!v.visual()) return;
         Preprocessing p = preprocessing != null ? Preprocessing.parse(preprocessing) : VbprConfig.defaults(v).preprocessing();
         for (String line : dev.sparsetrain.data.features.FeatureScale.warnings(source, f, p)) System.err.println(line);
     }
@@ -220,12 +219,6 @@ public final class VbprOptions {
         Variant v = Variant.parse(model);
         if (!v.collaborative() && factors != null) {
             throw new BadInputException("--factors " + factors + ": --model " + model + " has no ID factors (items are scored by their features); use --visual-factors");
-        }
-        if (!v.visual() && visualFactors != null) {
-            throw new BadInputException("--visual-factors " + visualFactors + ": --model " + model + " has no visual part; use --factors");
-        }
-        if (!v.visual() && preprocessing != null) {
-            throw new BadInputException("--feature-preprocessing " + preprocessing + ": --model " + model + " does not read item features");
         }
         if (v != Variant.VBPR && itemIdDropout != null && itemIdDropout != 0) {
             throw new BadInputException("--item-id-dropout " + itemIdDropout + ": applies to --model vbpr only (it drops the item ID part and keeps the visual part)");

@@ -13,7 +13,7 @@ import java.util.Locale;
  * sparsetrain's BPR-MF and VBPR on tiktok-diffmm for a fixed number of epochs, without early
  * stopping, printing the validation AUC and cold-start AUC of every epoch. These are the
  * trajectories to set beside {@code compare/pytorch/vbpr_torch.py --also-val} at equal epochs.
- * The set-ups are those of {@code experiment vbpr-ablation}: BPR-MF with the defaults, VBPR with
+ * The set-ups are those of {@code experiment vbpr-ablation}: BPR-MF ({@link VbprAblation#fitBpr}), VBPR with
  * per-group rates on raw features ({@link VbprAblation#perGroup}), VBPR with the defaults.
  *
  * <pre>
@@ -41,18 +41,16 @@ public final class EqualEpochs {
             return;
         }
         VbprConfig base = VbprConfig.defaults(Variant.VBPR).withEpochs(epochs, epochs + 1).withThreads(threads);
-        String[] names = {"BPR-MF (defaults)", "VBPR per-group, raw features", "VBPR (defaults)"};
-        VbprConfig[] cfgs = {base.withVariant(Variant.BPR_MF), VbprAblation.perGroup(base), base};
+        String[] names = {"BPR-MF (BprModel, the VBPR defaults' row settings)", "VBPR per-group, raw features", "VBPR (defaults)"};
+        VbprConfig[] cfgs = {base, VbprAblation.perGroup(base), base};
         for (int s = 0; s < cfgs.length; s++) {
-            VbprTrainer t = new VbprTrainer(d, cfgs[s]);
-            VbprTrainer.Result r = t.fit();
+            VbprAblation.Run r = s == 0 ? VbprAblation.trainBpr(d, base, x -> { }) : VbprAblation.train(names[s], "", d, cfgs[s], x -> { });
             System.out.printf(Locale.ROOT, "# %s, %d epochs, %d threads, seed %d%n", names[s], epochs, threads, cfgs[s].seed());
             System.out.println("epoch  loss     valAUC  valCold");
-            for (VbprTrainer.Epoch e : r.history()) {
+            for (VbprTrainer.Epoch e : r.result().history()) {
                 System.out.printf(Locale.ROOT, "%5d  %.5f  %.4f  %.4f%n", e.epoch(), e.loss(), e.validationAuc(), e.validationColdAuc());
             }
-            var m = r.model().evaluate(d, d.test(), threads);
-            System.out.printf(Locale.ROOT, "# best validation epoch %d (AUC %.4f); test %s%n", r.bestEpoch(), r.bestValidationAuc(), m);
+            System.out.printf(Locale.ROOT, "# best validation epoch %d (AUC %.4f); test %s%n", r.result().bestEpoch(), r.result().bestValidationAuc(), r.test());
             System.out.flush();
         }
     }

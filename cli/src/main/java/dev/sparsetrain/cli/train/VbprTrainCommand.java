@@ -89,7 +89,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
         FeatureDataset data = opts.load();
         VbprConfig cfg = ck != null ? resumedConfig(ck) : opts.config();
         w.println(data);
-        if (cfg.variant().visual()) w.println("features: " + data.features().summary() + "; preprocessing " + cfg.preprocessing());
+        w.println("features: " + data.features().summary() + "; preprocessing " + cfg.preprocessing());
         Map<String, Object> used = new LinkedHashMap<>();
         for (String g : VbprConfig.tableNames(cfg.variant())) used.put(g, cfg.groups().get(g));
         w.println(cfg.variant() + " groups: " + used);

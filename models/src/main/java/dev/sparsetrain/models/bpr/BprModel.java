@@ -9,6 +9,7 @@ import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.ParamGroup;
 import dev.sparsetrain.optim.RowUpdater;
 import dev.sparsetrain.optim.Schedule;
+import dev.sparsetrain.optim.SparseSemantics;
 import dev.sparsetrain.optim.transform.Sgd;
 import dev.sparsetrain.optim.transform.Transform;
 import java.util.List;
@@ -61,11 +62,18 @@ public final class BprModel implements PairwiseModel, Scorer {
     private final java.util.List<GenericWorker> genericWorkers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The schedule's factor for the current epoch (a function of the epoch only, so resume is exact). */
     private volatile float lrMultiplier = 1f;
+    private Schedule factorSchedule;
+    private ItemRowObserver itemObserver;
 
     /** A fresh model: factors N(0, initStd^2) from {@code seed}, biases zero. */
     public BprModel(int numUsers, int numItems, BprConfig config, long seed) {
+        this(numUsers, numItems, config, seed, SparseSemantics.LAZY);
+    }
+
+    /** A fresh model whose factor group updates under {@code factorSemantics} (the bias group: LAZY, the default). */
+    public BprModel(int numUsers, int numItems, BprConfig config, long seed, SparseSemantics factorSemantics) {
         this(config, Table.embedding("users", numUsers, config.factors()), Table.embedding("items", numItems, config.factors()),
-                Table.embedding("item_bias", numItems, 1));
+                Table.embedding("item_bias", numItems, 1), factorSemantics);
         SplittableRandom rnd = new SplittableRandom(seed);
         users.fillNormal(rnd.split(), config.initStd());
         items.fillNormal(rnd.split(), config.initStd());
@@ -73,6 +81,10 @@ public final class BprModel implements PairwiseModel, Scorer {
 
     /** Wraps existing tables (a loaded model). */
     public BprModel(BprConfig config, Table users, Table items, Table itemBias) {
+        this(config, users, items, itemBias, SparseSemantics.LAZY);
+    }
+
+    private BprModel(BprConfig config, Table users, Table items, Table itemBias, SparseSemantics factorSemantics) {
         this.config = Objects.requireNonNull(config, "config");
         if (users.dim() != config.factors() || items.dim() != config.factors() || itemBias.dim() != 1 || itemBias.rows() != items.rows()) {
             throw new IllegalArgumentException("table shapes " + users + ", " + items + ", " + itemBias + " do not match factors=" + config.factors());
@@ -81,7 +93,8 @@ public final class BprModel implements PairwiseModel, Scorer {
         this.items = items;
         this.itemBias = itemBias;
         Chain fc = config.factorChain(), bc = config.biasChain();
-        this.optimizer = Optimizer.build(List.of(ParamGroup.of("factors", fc, "users", "items"), ParamGroup.of("biases", bc, "item_bias")),
+        this.optimizer = Optimizer.build(List.of(ParamGroup.of("factors", fc, "users", "items").withSemantics(factorSemantics),
+                        ParamGroup.of("biases", bc, "item_bias")),
                 List.of(users, items, itemBias));
         this.fused = plainSgd(fc) && plainSgd(bc);
     }
@@ -99,7 +112,8 @@ public final class BprModel implements PairwiseModel, Scorer {
         return true;
     }
 
-    static double l2(Chain c) {
+    /** The coupled L2 of a chain: the sum of its add-weight-decay steps. */
+    public static double l2(Chain c) {
         double l2 = 0;
         for (Transform t : c.transforms()) if (t instanceof Transform.AddWeightDecay w) l2 += w.l2();
         return l2;
@@ -130,6 +144,31 @@ public final class BprModel implements PairwiseModel, Scorer {
     public void afterRound() {
         if (!diagnostics) return;
         for (GenericWorker w : genericWorkers) if (w.stats != null) optimizer.report(w.stats);
+    }
+
+    /** Scales the factor group's rate in epoch e by {@code s.factor(e)} on top of the decay (e.g. SGDR); implies the generic path. */
+    public BprModel withFactorSchedule(Schedule s) {
+        this.factorSchedule = s;
+        if (s != null) this.forceGeneric = true;
+        return this;
+    }
+
+    /**
+     * Watches each {@code items} row update of the generic path (the optimizer tour): {@code before}
+     * gets the gradient (k floats, no L2; the updater may overwrite them), {@code after} follows the
+     * update. Called on the worker threads (thread-safe with several).
+     */
+    public interface ItemRowObserver {
+        default void beginEpoch(int epoch, int epochs) {}
+        void before(int row, float[] g);
+        void after(int row);
+    }
+
+    /** Sets the {@link ItemRowObserver} (null: none); implies the generic path. */
+    public BprModel observeItemUpdates(ItemRowObserver o) {
+        this.itemObserver = o;
+        if (o != null) this.forceGeneric = true;
+        return this;
     }
 
     /** Forces the generic per-row optimizer path even for plain SGD (tests, comparisons). */
@@ -167,8 +206,9 @@ public final class BprModel implements PairwiseModel, Scorer {
         double fin = config.finalLearningRate();
         float m = (float) (1 - (1 - fin) * (epoch - 1) / Math.max(1, epochs - 1));
         lrMultiplier = m;
-        optimizer.setLearningRateMultiplier("factors", m);
+        optimizer.setLearningRateMultiplier("factors", factorSchedule == null ? m : m * factorSchedule.factor(epoch));
         optimizer.setLearningRateMultiplier("biases", m);
+        if (itemObserver != null) itemObserver.beginEpoch(epoch, epochs);
     }
 
     @Override
@@ -259,11 +299,13 @@ public final class BprModel implements PairwiseModel, Scorer {
         private final BprModel m;
         private final RowUpdater uUsers, uItems, uBias;
         private final float[] gu, gi, gj, gb = new float[2], one = new float[1];
+        private final ItemRowObserver observer;
         final dev.sparsetrain.optim.GroupStats stats;
 
         GenericWorker(BprModel m, dev.sparsetrain.optim.GroupStats stats) {
             this.m = m;
             this.stats = stats;
+            this.observer = m.itemObserver;
             int k = m.config.factors();
             gu = new float[k];
             gi = new float[k];
@@ -277,13 +319,19 @@ public final class BprModel implements PairwiseModel, Scorer {
         public double step(int u, int i, int j, long step, boolean wantLoss) {
             float x = m.gradient(u, i, j, gu, gi, gj, gb);
             uUsers.update(u, gu, 0, step, stats);
-            uItems.update(i, gi, 0, step, stats);
-            uItems.update(j, gj, 0, step, stats);
+            item(i, gi, step);
+            item(j, gj, step);
             one[0] = gb[0];
             uBias.update(i, one, 0, step, stats);
             one[0] = gb[1];
             uBias.update(j, one, 0, step, stats);
             return wantLoss ? BprKernel.softplusNeg(x) : 0;
+        }
+
+        private void item(int row, float[] g, long step) {
+            if (observer != null) observer.before(row, g);
+            uItems.update(row, g, 0, step, stats);
+            if (observer != null) observer.after(row);
         }
     }
 }

@@ -3,28 +3,31 @@ package dev.sparsetrain.models.vbpr;
 import dev.sparsetrain.core.BadInputException;
 import java.util.Locale;
 
-/** Which terms of VBPR's score a model has. */
+/**
+ * Which terms of VBPR's score a model has. BPR-MF, the collaborative part alone, is
+ * {@link dev.sparsetrain.models.bpr.BprModel} ({@code train --model bpr}), not a variant here.
+ */
 public enum Variant {
     /** {@code beta_i + gamma_u . gamma_i + theta_u . (E f_i) + beta' . f_i} (He and McAuley 2016). */
     VBPR("vbpr"),
     /** {@code theta_u . (E f_i) + beta' . f_i}: the visual part alone (no per-item parameters, so it scores unseen items). */
-    VISUAL("visual"),
-    /** {@code beta_i + gamma_u . gamma_i}: BPR-MF, the collaborative part alone. */
-    BPR_MF("bpr");
+    VISUAL("visual");
 
     private final String cliName;
 
     Variant(String n) { cliName = n; }
 
     public String cliName() { return cliName; }
-    public boolean collaborative() { return this != VISUAL; }
-    public boolean visual() { return this != BPR_MF; }
+    public boolean collaborative() { return this == VBPR; }
 
     public static Variant parse(String s) {
         String k = s.strip().toLowerCase(Locale.ROOT);
         for (Variant v : values()) if (v.cliName.equals(k)) return v;
-        if (k.equals("visual-only") || k.equals("bpr-mf") || k.equals("bprmf")) return k.startsWith("v") ? VISUAL : BPR_MF;
-        throw new BadInputException("--model '" + s + "': allowed vbpr, visual, bpr");
+        if (k.equals("visual-only")) return VISUAL;
+        if (k.equals("bpr") || k.equals("bpr-mf") || k.equals("bprmf")) {
+            throw new BadInputException("--model '" + s + "': BPR-MF is its own model, trained by 'train --model bpr'; VBPR's commands take vbpr or visual");
+        }
+        throw new BadInputException("--model '" + s + "': allowed vbpr, visual");
     }
 
     @Override

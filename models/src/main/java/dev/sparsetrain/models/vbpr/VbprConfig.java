@@ -153,7 +153,7 @@ public record VbprConfig(Variant variant, int factors, int visualFactors, Prepro
                          boolean recordStats, double itemIdDropout) {
 
     public VbprConfig {
-        if (variant == null) throw new BadInputException("--model must be given (vbpr, visual, bpr)");
+        if (variant == null) throw new BadInputException("--model must be given (vbpr, visual)");
         if (factors <= 0 || factors > 4096) throw new BadInputException("--factors " + factors + ": must be in [1, 4096]");
         if (visualFactors <= 0 || visualFactors > 4096) throw new BadInputException("--visual-factors " + visualFactors + ": must be in [1, 4096]");
         if (threads <= 0 || threads > 256) throw new BadInputException("--threads " + threads + ": must be in [1, 256]");
@@ -176,7 +176,6 @@ public record VbprConfig(Variant variant, int factors, int visualFactors, Prepro
             case VBPR -> new String[] {VbprModel.ITEM_BIAS, VbprModel.USER_FACTORS, VbprModel.ITEM_FACTORS,
                     VbprModel.USER_VISUAL, VbprModel.PROJECTION, VbprModel.VISUAL_BIAS};
             case VISUAL -> new String[] {VbprModel.USER_VISUAL, VbprModel.PROJECTION, VbprModel.VISUAL_BIAS};
-            case BPR_MF -> new String[] {VbprModel.ITEM_BIAS, VbprModel.USER_FACTORS, VbprModel.ITEM_FACTORS};
         };
     }
 

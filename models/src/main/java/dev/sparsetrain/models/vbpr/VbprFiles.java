@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Saves and loads VBPR / visual-only / BPR-MF models of this package through the project's
+ * Saves and loads VBPR and visual-only models of this package through the project's
  * {@link ModelFile}: model type "vbpr", the configuration (variant, K, K', preprocessing, groups)
  * as JSON, the parameter tables, the fitted feature preprocessing as two tables
  * {@code feature_shift} and {@code feature_scale} (1 x F each; zero-length kinds store 1 x 1
  * zeros), id maps {@code users} and {@code items} (the data's 0-based indices as strings), and,
- * for the visual variants, the serving form of the item side:
+ * the serving form of the item side:
  *
  * <pre>
  *   item_projection    items x K'   p_i  = E f_i        (f_i preprocessed)
@@ -71,21 +71,19 @@ public final class VbprFiles {
             tables.add(Table.dense("feature_shift", 1, m.featureDim()).load(m.transform().shift()));
             tables.add(Table.dense("feature_scale", 1, m.featureDim()).load(m.transform().scale()));
         }
-        if (m.variant().visual()) {
-            // The serving form, recomputed from E, beta' and the features (not from the cache, which a caller may leave stale).
-            int items = m.items(), kv = m.visualFactors(), fd = m.featureDim();
-            Table p = Table.dense(ITEM_PROJECTION, items, kv), b = Table.dense(ITEM_VISUAL_BIAS, items, 1);
-            if (m.servingOnly()) {
-                p.load(m.projections());
-                b.load(m.visualBiases());
-            } else {
-                float[] f = m.features().values(), bv = m.visualBias.data(), vb = b.data();
-                DenseKernels.INSTANCE.project(m.projection.data(), kv, f, fd, p.data(), 0, items);
-                for (int i = 0; i < items; i++) vb[i] = dev.sparsetrain.core.Kernels.dot(bv, 0, f, i * fd, fd);
-            }
-            tables.add(p);
-            tables.add(b);
+        // The serving form, recomputed from E, beta' and the features (not from the cache, which a caller may leave stale).
+        int items = m.items(), kv = m.visualFactors(), fd = m.featureDim();
+        Table p = Table.dense(ITEM_PROJECTION, items, kv), b = Table.dense(ITEM_VISUAL_BIAS, items, 1);
+        if (m.servingOnly()) {
+            p.load(m.projections());
+            b.load(m.visualBiases());
+        } else {
+            float[] f = m.features().values(), bv = m.visualBias.data(), vb = b.data();
+            DenseKernels.INSTANCE.project(m.projection.data(), kv, f, fd, p.data(), 0, items);
+            for (int i = 0; i < items; i++) vb[i] = dev.sparsetrain.core.Kernels.dot(bv, 0, f, i * fd, fd);
         }
+        tables.add(p);
+        tables.add(b);
         tables.addAll(extra);
         Map<String, List<String>> maps = new LinkedHashMap<>();
         maps.put("users", indexIds(m.users()));
@@ -131,39 +129,38 @@ public final class VbprFiles {
             for (String key : new String[] {"variant", "users", "items", "factors", "visualFactors", "featureDim", "preprocessing"}) {
                 if (n == null || !n.hasNonNull(key)) throw new BadInputException(path + ": damaged VBPR model (configuration lacks '" + key + "')");
             }
-            Variant v = Variant.parse(n.get("variant").asText());
+            Variant v;
+            try {
+                v = Variant.parse(n.get("variant").asText());
+            } catch (BadInputException e) {   // e.g. 'bpr', saved by VBPR's trainer in older builds
+                throw new BadInputException(path + ": model file of " + e.getMessage());
+            }
             int users = n.get("users").asInt(), items = n.get("items").asInt(), fd = n.get("featureDim").asInt();
             int k = Math.max(1, n.get("factors").asInt()), kv = Math.max(1, n.get("visualFactors").asInt());
-            if (users <= 0 || items <= 0 || (v.visual() && fd <= 0)) {
+            if (users <= 0 || items <= 0 || fd <= 0) {
                 throw new BadInputException(path + ": damaged VBPR model (" + users + " users, " + items + " items, feature dim " + fd + ")");
             }
-            FeatureTransform tr = null;
+            Preprocessing p = Preprocessing.parse(n.get("preprocessing").asText());
+            boolean params = p == Preprocessing.STANDARDIZE || p == Preprocessing.MAX_ABS;
+            FeatureTransform tr = FeatureTransform.of(p, fd, params ? c.table("feature_shift").data() : new float[0],
+                    params ? c.table("feature_scale").data() : new float[0]);
+            boolean stored = hasTable(c, ITEM_PROJECTION) && hasTable(c, ITEM_VISUAL_BIAS);
             VbprModel m;
-            boolean stored = false;
-            if (v.visual()) {
-                Preprocessing p = Preprocessing.parse(n.get("preprocessing").asText());
-                boolean params = p == Preprocessing.STANDARDIZE || p == Preprocessing.MAX_ABS;
-                tr = FeatureTransform.of(p, fd, params ? c.table("feature_shift").data() : new float[0],
-                        params ? c.table("feature_scale").data() : new float[0]);
-                stored = hasTable(c, ITEM_PROJECTION) && hasTable(c, ITEM_VISUAL_BIAS);
-                if (rawFeatures != null) {
-                    rawFeatures.requireRows(items).requireDim(fd);
-                    m = new VbprModel(v, users, items, k, kv, tr.apply(rawFeatures), tr);
-                } else if (stored && !featuresRequired) {
-                    m = VbprModel.forServing(v, users, items, k, kv, fd, tr);
-                    copy(path, c.table(ITEM_PROJECTION), items, m.visualFactors(), m.projections());
-                    copy(path, c.table(ITEM_VISUAL_BIAS), items, 1, m.visualBiases());
-                } else if (featuresRequired) {
-                    throw new BadInputException(path + ": a " + v + " model needs the item features (--features)");
-                } else {
-                    throw new BadInputException(path + ": a " + v + " model written without its item projections (an older file); "
-                            + "give the raw item features with --features to recompute them");
-                }
+            if (rawFeatures != null) {
+                rawFeatures.requireRows(items).requireDim(fd);
+                m = new VbprModel(v, users, items, k, kv, tr.apply(rawFeatures), tr);
+            } else if (stored && !featuresRequired) {
+                m = VbprModel.forServing(v, users, items, k, kv, fd, tr);
+                copy(path, c.table(ITEM_PROJECTION), items, m.visualFactors(), m.projections());
+                copy(path, c.table(ITEM_VISUAL_BIAS), items, 1, m.visualBiases());
+            } else if (featuresRequired) {
+                throw new BadInputException(path + ": a " + v + " model needs the item features (--features)");
             } else {
-                m = new VbprModel(v, users, items, k, kv, null, null);
+                throw new BadInputException(path + ": a " + v + " model written without its item projections (an older file); "
+                        + "give the raw item features with --features to recompute them");
             }
             for (Table t : m.tables()) copy(path, c.table(t.name()), t);
-            if (v.visual() && rawFeatures != null) m.project(0, items);
+            if (rawFeatures != null) m.project(0, items);
             IdMap um, im;
             try {
                 um = IdMap.of(c.idMaps().containsKey("users") ? c.idMap("users") : indexIds(users));

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 
 /**
  * VBPR (He and McAuley, "VBPR: Visual Bayesian Personalized Ranking from Implicit Feedback",
- * AAAI 2016) and its two parts. The preference of user u for item i with features f_i (F-d):
+ * AAAI 2016) and its visual part alone (BPR-MF, the collaborative part alone, is {@code models.bpr.BprModel}). The preference of user u for item i with features f_i (F-d):
  *
  * <pre>
  *   x_ui = beta_i + gamma_u . gamma_i + theta_u . (E f_i) + beta' . f_i
@@ -65,10 +65,10 @@ public final class VbprModel {
     private final float[] proj, vbias;
 
     /**
-     * @param features preprocessed features (one row per item), or null for {@link Variant#BPR_MF}
+     * @param features preprocessed features (one row per item)
      */
     public VbprModel(Variant variant, int users, int items, int k, int kv, ItemFeatures features, FeatureTransform transform) {
-        this(variant, users, items, k, kv, features, transform, variant.visual() && features != null ? features.dim() : 0, false);
+        this(variant, users, items, k, kv, features, transform, features != null ? features.dim() : 0, false);
     }
 
     /**
@@ -88,12 +88,12 @@ public final class VbprModel {
         this.users = users;
         this.items = items;
         this.k = variant.collaborative() ? k : 0;
-        this.kv = variant.visual() ? kv : 0;
+        this.kv = kv;
         if (variant.collaborative() && k <= 0) throw new IllegalArgumentException("K=" + k + ", must be > 0");
-        if (variant.visual() && (kv <= 0 || (features == null && !serving))) throw new IllegalArgumentException("visual model needs K' > 0 and features");
-        this.features = variant.visual() && features != null ? features.requireRows(items) : null;
+        if (kv <= 0 || (features == null && !serving)) throw new IllegalArgumentException("a VBPR model needs K' > 0 and features");
+        this.features = features != null ? features.requireRows(items) : null;
         this.transform = transform;
-        this.featureDim = variant.visual() ? (features != null ? features.dim() : servingFeatureDim) : 0;
+        this.featureDim = features != null ? features.dim() : servingFeatureDim;
         if (variant.collaborative()) {
             itemBias = Table.embedding(ITEM_BIAS, items, 1);
             userFactors = Table.embedding(USER_FACTORS, users, k);
@@ -101,17 +101,11 @@ public final class VbprModel {
         } else {
             itemBias = userFactors = itemFactors = null;
         }
-        if (variant.visual()) {
-            userVisual = Table.embedding(USER_VISUAL, users, kv);
-            projection = Table.dense(PROJECTION, kv, featureDim);
-            visualBias = Table.dense(VISUAL_BIAS, 1, featureDim);
-            proj = new float[items * kv];
-            vbias = new float[items];
-        } else {
-            userVisual = projection = visualBias = null;
-            proj = new float[0];
-            vbias = new float[0];
-        }
+        userVisual = Table.embedding(USER_VISUAL, users, kv);
+        projection = Table.dense(PROJECTION, kv, featureDim);
+        visualBias = Table.dense(VISUAL_BIAS, 1, featureDim);
+        proj = new float[items * kv];
+        vbias = new float[items];
     }
 
     /**
@@ -124,14 +118,12 @@ public final class VbprModel {
             userFactors.fillNormal(rnd, std);
             itemFactors.fillNormal(rnd, std);
         }
-        if (variant.visual()) {
-            requireFeatures();
-            userVisual.fillNormal(rnd, std);
-            double n2 = Kernels.squaredNorm(features.values(), 0, features.values().length) / items;
-            projection.fillNormal(rnd, 1.0 / Math.sqrt(Math.max(n2, 1e-12)));
-            visualBias.fill(0f);
-            project(0, items);
-        }
+        requireFeatures();
+        userVisual.fillNormal(rnd, std);
+        double n2 = Kernels.squaredNorm(features.values(), 0, features.values().length) / items;
+        projection.fillNormal(rnd, 1.0 / Math.sqrt(Math.max(n2, 1e-12)));
+        visualBias.fill(0f);
+        project(0, items);
         return this;
     }
 
@@ -160,7 +152,6 @@ public final class VbprModel {
 
     /** Recomputes {@code p_i = E f_i} and {@code b'_i = beta' . f_i} for items in [from, to). */
     public void project(int from, int to) {
-        if (kv == 0) return;
         requireFeatures();
         final float[] e = projection.data(), bv = visualBias.data(), f = features.values();
         final int fd = featureDim;
@@ -170,7 +161,7 @@ public final class VbprModel {
 
     /** Whether this is a serving model ({@link #forServing}): fixed item projections, no features. */
     public boolean servingOnly() {
-        return kv > 0 && features == null;
+        return features == null;
     }
 
     private void requireFeatures() {
@@ -183,10 +174,7 @@ public final class VbprModel {
         if (k > 0) {
             s += itemBias.get(i, 0) + Kernels.dot(userFactors.block(u), userFactors.offset(u), itemFactors.block(i), itemFactors.offset(i), k);
         }
-        if (kv > 0) {
-            s += vbias[i] + Kernels.dot(userVisual.block(u), userVisual.offset(u), proj, i * kv, kv);
-        }
-        return s;
+        return s + vbias[i] + Kernels.dot(userVisual.block(u), userVisual.offset(u), proj, i * kv, kv);
     }
 
     /**
@@ -203,12 +191,10 @@ public final class VbprModel {
                 System.arraycopy(itemFactors.block(i), itemFactors.offset(i), itemMat, i * w, k);
                 itemOff[i] += itemBias.get(i, 0);
             }
-            if (kv > 0) {
-                System.arraycopy(proj, i * kv, itemMat, i * w + k, kv);
-                itemOff[i] += vbias[i];
-            }
+            System.arraycopy(proj, i * kv, itemMat, i * w + k, kv);
+            itemOff[i] += vbias[i];
         }
-        final Table uf = k > 0 ? userFactors : null, uv = kv > 0 ? userVisual : null;
+        final Table uf = k > 0 ? userFactors : null, uv = userVisual;
         return new dev.sparsetrain.metrics.ranking.Scorer() {
             @Override
             public int numItems() { return items; }
@@ -217,7 +203,7 @@ public final class VbprModel {
             public void scoreAll(int u, float[] out) {
                 float[] uvec = new float[w];
                 if (k > 0) System.arraycopy(uf.block(u), uf.offset(u), uvec, 0, k);
-                if (kv > 0) System.arraycopy(uv.block(u), uv.offset(u), uvec, k, kv);
+                System.arraycopy(uv.block(u), uv.offset(u), uvec, k, kv);
                 for (int i = 0; i < items; i++) out[i] = itemOff[i] + Kernels.dot(uvec, 0, itemMat, i * w, w);
             }
         };
@@ -235,12 +221,12 @@ public final class VbprModel {
 
     /** Deep copy of the parameters (same features and transform). */
     public VbprModel copy() {
-        VbprModel m = new VbprModel(variant, users, items, Math.max(k, 1), Math.max(kv, 1), features, transform, featureDim, features == null);
+        VbprModel m = new VbprModel(variant, users, items, Math.max(k, 1), kv, features, transform, featureDim, features == null);
         for (Table t : tables()) m.table(t.name()).copyFrom(t);
         if (servingOnly()) {
             System.arraycopy(proj, 0, m.proj, 0, proj.length);
             System.arraycopy(vbias, 0, m.vbias, 0, vbias.length);
-        } else if (kv > 0) {
+        } else {
             m.project(0, items);
         }
         return m;
@@ -249,7 +235,7 @@ public final class VbprModel {
     /** Copies parameters from a model of the same shape. */
     public void copyFrom(VbprModel o) {
         for (Table t : tables()) t.copyFrom(o.table(t.name()));
-        if (kv > 0) project(0, items);
+        project(0, items);
     }
 
     /**
@@ -288,15 +274,12 @@ public final class VbprModel {
             System.arraycopy(uf, uo, gb, s.gi, k);                    // gamma_u
             x += (dropI ? 0f : itemBias.get(i, 0)) - (dropJ ? 0f : itemBias.get(j, 0)) + Kernels.dot(uf, uo, gb, Scratch.U, k);
         }
-        if (kv > 0) {
-            float[] th = userVisual.block(u);
-            int to = userVisual.offset(u);
-            Kernels.sub(proj, i * kv, proj, j * kv, gb, s.th, kv);     // p_i - p_j
-            System.arraycopy(th, to, gb, s.thOld, kv);                // theta_u before its update
-            x += Kernels.dot(th, to, gb, s.th, kv) + vbias[i] - vbias[j];
-        }
+        float[] th = userVisual.block(u);
+        int to = userVisual.offset(u);
+        Kernels.sub(proj, i * kv, proj, j * kv, gb, s.th, kv);         // p_i - p_j
+        System.arraycopy(th, to, gb, s.thOld, kv);                    // theta_u before its update
+        x += Kernels.dot(th, to, gb, s.th, kv) + vbias[i] - vbias[j];
         float g = (float) (1.0 / (1.0 + Math.exp(x)));
-        s.x = x;
         if (k > 0) {
             Kernels.scale(gb, Scratch.U, k, -g);                      // dL/d gamma_u = -g (gamma_i - gamma_j)
             System.arraycopy(gb, s.gi, gb, s.gj, k);
@@ -305,7 +288,7 @@ public final class VbprModel {
             gb[s.bi] = dropI ? 0f : -g;
             gb[s.bj] = dropJ ? 0f : g;
         }
-        if (kv > 0) Kernels.scale(gb, s.th, kv, -g);                  // dL/d theta_u = -g (p_i - p_j)
+        Kernels.scale(gb, s.th, kv, -g);                              // dL/d theta_u = -g (p_i - p_j)
         return g;
     }
 
@@ -319,7 +302,6 @@ public final class VbprModel {
         static final int U = 0;
         final int gi, gj, th, thOld, bi, bj;
         final float[] buf;
-        float x;
 
         public Scratch(int k, int kv) {
             gi = k;
@@ -340,6 +322,5 @@ public final class VbprModel {
         public int visualOldOffset() { return thOld; }
         public int itemBiasOffset() { return bi; }
         public int negativeBiasOffset() { return bj; }
-        public float lastX() { return x; }
     }
 }

@@ -67,12 +67,12 @@ final class VbprSteps implements PairwiseModel {
             tabs.add(t);
         }
         this.optimizer = Optimizer.build(groups, tabs);
-        boolean k = model.factors() > 0, v = model.visualFactors() > 0;
+        boolean k = model.factors() > 0;
         rB = k ? optimizer.updater(model.itemBias) : null;
         rU = k ? optimizer.updater(model.userFactors) : null;
         rI = k ? optimizer.updater(model.itemFactors) : null;
-        rT = v ? optimizer.updater(model.userVisual) : null;
-        this.dropout = k && v ? cfg.itemIdDropout() : 0;   // only where a visual term is left to score by
+        rT = optimizer.updater(model.userVisual);
+        this.dropout = k ? cfg.itemIdDropout() : 0;   // only where a visual term is left to score by
         this.record = cfg.recordStats();
         this.initStd = cfg.initStd();
         this.seed = seed;
@@ -109,7 +109,6 @@ final class VbprSteps implements PairwiseModel {
     @Override
     public void afterRound() {
         if (record) for (W w : workers) if (w != null) optimizer.report(w.stats);
-        if (model.visualFactors() == 0) return;
         W w0 = workers[0];
         for (int t = 1; t < workers.length; t++) {
             Kernels.axpy(1f, workers[t].dE, 0, w0.dE, 0, w0.dE.length);
@@ -202,13 +201,12 @@ final class VbprSteps implements PairwiseModel {
             hi = (int) ((long) items * (id + 1) / T);
             sc = new VbprModel.Scratch(model.factors(), kv);
             stats = record ? optimizer.newStats() : null;
-            boolean vis = kv > 0;
-            accA = vis ? new float[items * kv] : null;
-            accC = vis ? new float[items] : null;
-            dE = vis ? new float[kv * fd] : null;
-            dB = vis ? new float[fd] : null;
-            touched = vis ? new int[items] : null;
-            mark = vis ? new boolean[items] : null;
+            accA = new float[items * kv];
+            accC = new float[items];
+            dE = new float[kv * fd];
+            dB = new float[fd];
+            touched = new int[items];
+            mark = new boolean[items];
         }
 
         @Override
@@ -217,7 +215,7 @@ final class VbprSteps implements PairwiseModel {
                 seen = generation;
                 rnd = new SplittableRandom(streamSeed ^ (0xD1B54A32D192ED03L * (id + 1)));
             }
-            if (kv > 0) model.project(lo, hi);
+            model.project(lo, hi);
         }
 
         @Override
@@ -238,15 +236,13 @@ final class VbprSteps implements PairwiseModel {
                 if (!dropI) rI.update(i, buf, s.gi, step, st);
                 if (!dropJ) rI.update(j, buf, s.gj, step, st);
             }
-            if (kv > 0) {
-                rT.update(u, buf, s.th, step, st);
-                Kernels.axpy(g, buf, s.thOld, accA, i * kv, kv);
-                Kernels.axpy(-g, buf, s.thOld, accA, j * kv, kv);
-                accC[i] += g;
-                accC[j] -= g;
-                mark[i] = true;
-                mark[j] = true;
-            }
+            rT.update(u, buf, s.th, step, st);
+            Kernels.axpy(g, buf, s.thOld, accA, i * kv, kv);
+            Kernels.axpy(-g, buf, s.thOld, accA, j * kv, kv);
+            accC[i] += g;
+            accC[j] -= g;
+            mark[i] = true;
+            mark[j] = true;
             return wantLoss ? -Math.log1p(-g) : 0;   // g = sigma(-x): -ln sigma(x) = -ln(1 - g)
         }
 
@@ -257,7 +253,6 @@ final class VbprSteps implements PairwiseModel {
          */
         @Override
         public void endRound() {
-            if (kv == 0) return;
             final int fd = model.featureDim();
             final float[] f = model.features().values();
             final W[] all = workers;

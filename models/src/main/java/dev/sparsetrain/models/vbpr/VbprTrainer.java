@@ -105,7 +105,7 @@ public final class VbprTrainer {
     public VbprTrainer(FeatureDataset data, VbprConfig cfg) {
         this.data = data;
         this.cfg = cfg;
-        int widest = Math.max(cfg.variant().collaborative() ? cfg.factors() : 1, cfg.variant().visual() ? cfg.visualFactors() : 1);
+        int widest = Math.max(cfg.variant().collaborative() ? cfg.factors() : 1, cfg.visualFactors());
         long cap = (Integer.MAX_VALUE - 16) / widest;
         if (data.users() > cap || data.items() > cap) {
             throw new BadInputException(data.name() + ": " + data.users() + " users, " + data.items() + " items x "
@@ -114,13 +114,8 @@ public final class VbprTrainer {
         this.trainPairs = data.interactions(data.train());
         this.valPairs = data.interactions(data.validation());
         this.names = VbprConfig.tableNames(cfg.variant());
-        if (cfg.variant().visual()) {
-            this.transform = FeatureTransform.fit(cfg.preprocessing(), data.features());
-            this.features = transform.apply(data.features());
-        } else {
-            this.transform = null;
-            this.features = null;
-        }
+        this.transform = FeatureTransform.fit(cfg.preprocessing(), data.features());
+        this.features = transform.apply(data.features());
         if (data.train().size() == 0) throw new BadInputException(data.name() + ": no training pairs");
         this.sampler = NegativeSampler.uniform(trainPairs);
         init(cfg.seed());
@@ -223,7 +218,7 @@ public final class VbprTrainer {
 
     /** The per-sample settings of a run of {@code samples} per epoch over {@code loop}. */
     private TrainerConfig perSample(TrainerConfig loop, long samples) {
-        int rounds = cfg.variant().visual() ? (int) Math.max(1, (samples + cfg.denseBatch() - 1) / cfg.denseBatch()) : 1;
+        int rounds = (int) Math.max(1, (samples + cfg.denseBatch() - 1) / cfg.denseBatch());
         return loop.withSamplesPerEpoch(samples).withRoundsPerEpoch(rounds).withLossSampleEvery(1)
                 .withPositives(TrainerConfig.PositiveSampling.PAIRS);
     }
@@ -312,7 +307,7 @@ public final class VbprTrainer {
 
     /** The per-sample mode over the training pairs; a visual model's rounds are dense batches of {@code denseBatch} samples, the remainder last. */
     private Hogwild hogwild() {
-        return Hogwild.of(steps, trainPairs, sampler).withRoundSamples(cfg.variant().visual() ? cfg.denseBatch() : 0);
+        return Hogwild.of(steps, trainPairs, sampler).withRoundSamples(cfg.denseBatch());
     }
 
     /** The key of the validation cold-start AUC in {@link Trainer.EpochRecord#extra()}. */

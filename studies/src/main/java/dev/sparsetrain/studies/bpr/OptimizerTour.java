@@ -7,20 +7,13 @@ import dev.sparsetrain.data.NegativeSampler;
 import dev.sparsetrain.metrics.ranking.RankingEvaluator;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprModel;
-import dev.sparsetrain.models.train.PairwiseModel;
 import dev.sparsetrain.models.train.Hogwild;
 import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
-import dev.sparsetrain.optim.Chain;
 import dev.sparsetrain.optim.GroupDiagnostics;
-import dev.sparsetrain.optim.GroupStats;
-import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.Optimizers;
-import dev.sparsetrain.optim.ParamGroup;
-import dev.sparsetrain.optim.RowUpdater;
 import dev.sparsetrain.optim.Schedule;
 import dev.sparsetrain.optim.SparseSemantics;
-import dev.sparsetrain.optim.transform.Transform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,12 +23,12 @@ import java.util.function.Consumer;
 
 /**
  * The optimizer tour: BPR-MF trained with each optimizer through the generic per-row path
- * ({@link RowUpdater}), measuring what each optimizer does to each item row as a function of how
+ * ({@code RowUpdater}), measuring what each optimizer does to each item row as a function of how
  * often the row is updated. Answers "does AdaGrad give infrequent parameters larger steps, or is it
  * the gradient magnitude that matters?" with measurements instead of prose.
  *
  * <pre>
- *   per row update of an item row (the experiment's own worker, not the fused production kernel):
+ *   per row update of an item row (BprModel's generic per-row worker, watched by an ItemRowObserver):
  *     g      = dLoss/dq (BPR gradient) + lambda q            (the gradient the optimizer's scaling sees: coupled L2 included)
  *     before = copy of the row;  updater.update(row, g);  dw = row - before
  *     effective lr of the update = |dw| / |g|               (plain SGD: exactly lr, up to float rounding of the row)
@@ -276,22 +269,22 @@ public final class OptimizerTour {
 
     private static SeedRun runOnce(Interactions fit, Interactions validation, Interactions test, NegativeSampler sampler, Config c,
                                    String name, double lr, long seed, Measure measure) {
-        BprModel m = new BprModel(fit.numUsers(), fit.numItems(), modelConfig(c, name, lr), seed);
-        Schedule sched = name.endsWith("+sgdr") ? sgdr(c.epochs()) : null;
-        TourModel tm = new TourModel(m, semantics(c.semantics(), name), measure, sched);
+        BprModel m = new BprModel(fit.numUsers(), fit.numItems(), modelConfig(c, name, lr), seed, semantics(c.semantics(), name))
+                .withFactorSchedule(name.endsWith("+sgdr") ? sgdr(c.epochs()) : null).collectDiagnostics(true);
+        if (measure != null) m.observeItemUpdates(measure.on(m));
         TrainerConfig tc = TrainerConfig.defaults().withEpochs(c.epochs()).withThreads(1).withSeed(seed);
         RankingEvaluator.Options vo = RankingEvaluator.Options.defaults().withThreads(1).withKs(10).withMaxUsers(c.validationUsers(), seed);
         List<EpochFigures> epochs = new ArrayList<>();
         double[] lastLoss = {Double.NaN};
         Trainer.Validator v = e -> {
-            tm.optimizer.flush(); // CATCH_UP rows up to date before scoring (no-op otherwise)
+            m.optimizer().flush(); // CATCH_UP rows up to date before scoring (no-op otherwise)
             double auc = RankingEvaluator.evaluate(m, validation, List.of(fit), vo).auc();
             GroupDiagnostics d = null;
-            for (GroupDiagnostics g : tm.optimizer.endEpoch()) if (g.group().equals("factors")) d = g;
+            for (GroupDiagnostics g : m.optimizer().endEpoch()) if (g.group().equals("factors")) d = g;
             epochs.add(new EpochFigures(e, Double.NaN, auc, d == null ? Double.NaN : d.meanEffectiveLr(), d == null ? Double.NaN : d.updateToWeightRatio()));
             return Trainer.Validation.higher(auc);
         };
-        Trainer.Result res = new Trainer(tc).withValidator(v).fit(Hogwild.of(tm, fit, sampler));
+        Trainer.Result res = new Trainer(tc).withValidator(v).fit(Hogwild.of(m, fit, sampler));
         for (int k = 0; k < epochs.size() && k < res.history().size(); k++) {
             EpochFigures f = epochs.get(k);
             epochs.set(k, new EpochFigures(f.epoch(), res.history().get(k).loss(), f.validationAuc(), f.meanEffectiveLr(), f.updateToWeight()));
@@ -301,11 +294,21 @@ public final class OptimizerTour {
         return new SeedRun(seed, res.bestEpoch(), res.bestValidation(), testAuc, res.trainSeconds(), List.copyOf(epochs));
     }
 
-    /** Per-row accumulators of one measured run. */
-    static final class Measure {
+    /**
+     * Per-row accumulators of one measured run, filled by watching BprModel's own generic worker
+     * ({@link BprModel.ItemRowObserver}; one thread): before an item row's update the row is copied
+     * and the gradient the optimizer scales is taken (the BPR gradient plus the coupled L2
+     * {@code lambda q}), after it the step {@code dw = row - before}.
+     */
+    static final class Measure implements BprModel.ItemRowObserver {
         final long[] runUpdates, lastUpdates;
         final double[] sumStep, sumRatio, sumGradient, runGradientSq;
         double minRatio = Double.POSITIVE_INFINITY, maxRatio = Double.NEGATIVE_INFINITY;
+        private Table items;
+        private float[] before;
+        private float lambda;
+        private double g2;
+        private boolean lastEpoch;
 
         Measure(int items) {
             runUpdates = new long[items];
@@ -314,6 +317,53 @@ public final class OptimizerTour {
             sumRatio = new double[items];
             sumGradient = new double[items];
             runGradientSq = new double[items];
+        }
+
+        /** This measure watching {@code m}'s item rows. */
+        Measure on(BprModel m) {
+            items = m.items();
+            before = new float[m.config().factors()];
+            lambda = (float) BprModel.l2(m.config().factorChain());
+            return this;
+        }
+
+        @Override
+        public void beginEpoch(int epoch, int epochs) { lastEpoch = epoch == epochs; }
+
+        @Override
+        public void before(int row, float[] g) {
+            int k = before.length;
+            System.arraycopy(items.block(row), items.offset(row), before, 0, k);
+            double s = 0;
+            for (int f = 0; f < k; f++) {
+                double gf = (double) g[f] + (double) lambda * before[f]; // what the optimizer scales: coupled L2 included
+                s += gf * gf;
+            }
+            g2 = s;
+        }
+
+        @Override
+        public void after(int row) {
+            float[] w = items.block(row);
+            int off = items.offset(row), k = before.length;
+            double d2 = 0;
+            for (int f = 0; f < k; f++) {
+                double d = (double) w[off + f] - before[f];
+                d2 += d * d;
+            }
+            runUpdates[row]++;
+            runGradientSq[row] += g2;
+            if (!lastEpoch) return;
+            double dn = Math.sqrt(d2), gn = Math.sqrt(g2);
+            lastUpdates[row]++;
+            sumStep[row] += dn;
+            sumGradient[row] += gn;
+            if (gn > 0) {
+                double r = dn / gn;
+                sumRatio[row] += r;
+                if (r < minRatio) minRatio = r;
+                if (r > maxRatio) maxRatio = r;
+            }
         }
 
         RowFigures figures() {
@@ -328,128 +378,6 @@ public final class OptimizerTour {
             case "adam", "amsgrad", "adamw", "adamax", "nadam", "sparse_adam" -> asked;
             default -> SparseSemantics.LAZY; // row-wise bias correction exists only for the Adam family; LAZY is the same rule for the rest
         };
-    }
-
-    /**
-     * BprModel's tables trained by a measuring worker through an optimizer of the tour's own
-     * (BprModel's chains, the factor group under the chosen semantics); scoring goes to the
-     * BprModel, snapshots hold its tables and this optimizer's state.
-     */
-    static final class TourModel implements PairwiseModel {
-        final BprModel m;
-        final Optimizer optimizer;
-        final Measure measure;
-        final Schedule sgdr;
-        final GroupStats stats;
-        volatile boolean lastEpoch;
-
-        TourModel(BprModel m, SparseSemantics semantics, Measure measure, Schedule sgdr) {
-            this.m = m;
-            this.optimizer = Optimizer.build(List.of(ParamGroup.of("factors", m.config().factorChain(), "users", "items").withSemantics(semantics),
-                    ParamGroup.of("biases", m.config().biasChain(), "item_bias")), List.of(m.users(), m.items(), m.itemBias()));
-            this.measure = measure;
-            this.sgdr = sgdr;
-            this.stats = optimizer.newStats();
-        }
-
-        @Override
-        public Worker newWorker(int threadIndex, int threads) {
-            if (threads != 1) throw new IllegalStateException("the tour measures with one thread");
-            return new TourWorker(this);
-        }
-
-        @Override
-        public void beginEpoch(int epoch, int epochs) {
-            // constant rate (finalLearningRate = 1), or SGDR's factor of this epoch
-            optimizer.setLearningRateMultiplier("factors", sgdr != null ? sgdr.factor(epoch) : 1.0);
-            lastEpoch = epoch == epochs;
-        }
-
-        @Override
-        public void afterRound() {
-            optimizer.report(stats);
-        }
-
-        @Override
-        public List<dev.sparsetrain.core.Table> parameters() { return m.parameters(); }
-
-        @Override
-        public Optimizer optimizer() { return optimizer; }
-    }
-
-    /** Gradients as BprModel's generic worker, with the item-row updates measured (copy, update, compare). */
-    static final class TourWorker implements PairwiseModel.Worker {
-        private final TourModel t;
-        private final BprModel m;
-        private final Table items;
-        private final RowUpdater uUsers, uItems, uBias;
-        private final float[] gu, gi, gj, gb = new float[2], one = new float[1], before;
-        private final float lambda;
-        private final int k;
-
-        TourWorker(TourModel t) {
-            this.t = t;
-            this.m = t.m;
-            this.items = m.items();
-            k = m.config().factors();
-            gu = new float[k];
-            gi = new float[k];
-            gj = new float[k];
-            before = new float[k];
-            Optimizer o = t.optimizer;
-            uUsers = o.updater(m.users());
-            uItems = o.updater(items);
-            uBias = o.updater(m.itemBias());
-            lambda = (float) l2(m.config().factorChain());
-        }
-
-        @Override
-        public double step(int u, int i, int j, long step, boolean wantLoss) {
-            float x = m.gradient(u, i, j, gu, gi, gj, gb);
-            uUsers.update(u, gu, 0, step, t.stats);
-            item(i, gi, step);
-            item(j, gj, step);
-            one[0] = gb[0];
-            uBias.update(i, one, 0, step, t.stats);
-            one[0] = gb[1];
-            uBias.update(j, one, 0, step, t.stats);
-            return wantLoss ? softplusNeg(x) : 0;
-        }
-
-        private void item(int row, float[] g, long step) {
-            Measure ms = t.measure;
-            if (ms == null) {
-                uItems.update(row, g, 0, step, t.stats);
-                return;
-            }
-            float[] w = items.block(row);
-            int off = items.offset(row);
-            System.arraycopy(w, off, before, 0, k);
-            double g2 = 0;
-            for (int f = 0; f < k; f++) {
-                double gf = (double) g[f] + (double) lambda * before[f]; // what the optimizer scales: coupled L2 included
-                g2 += gf * gf;
-            }
-            uItems.update(row, g, 0, step, t.stats); // g is scratch from here on
-            double d2 = 0;
-            for (int f = 0; f < k; f++) {
-                double d = (double) w[off + f] - before[f];
-                d2 += d * d;
-            }
-            ms.runUpdates[row]++;
-            ms.runGradientSq[row] += g2;
-            if (!t.lastEpoch) return;
-            double dn = Math.sqrt(d2), gn = Math.sqrt(g2);
-            ms.lastUpdates[row]++;
-            ms.sumStep[row] += dn;
-            ms.sumGradient[row] += gn;
-            if (gn > 0) {
-                double r = dn / gn;
-                ms.sumRatio[row] += r;
-                if (r < ms.minRatio) ms.minRatio = r;
-                if (r > ms.maxRatio) ms.maxRatio = r;
-            }
-        }
     }
 
     /** Log-spaced bins of items by updates over the run (items never updated are left out). */
@@ -624,17 +552,5 @@ public final class OptimizerTour {
             }
         }
         return sb.toString();
-    }
-
-    /** {@code -ln sigma(x)}, numerically stable: the loss BPR-MF's kernel reports (models' BprKernel.softplusNeg, package-private there). */
-    static double softplusNeg(double x) {
-        return x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
-    }
-
-    /** The coupled L2 of a chain: the sum of its add-weight-decay steps (models' BprModel.l2, package-private there). */
-    static double l2(Chain c) {
-        double l2 = 0;
-        for (Transform t : c.transforms()) if (t instanceof Transform.AddWeightDecay w) l2 += w.l2();
-        return l2;
     }
 }

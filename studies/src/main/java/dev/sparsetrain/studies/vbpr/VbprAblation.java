@@ -1,9 +1,18 @@
 package dev.sparsetrain.studies.vbpr;
 
+import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.data.Interactions;
+import dev.sparsetrain.data.NegativeSampler;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.Preprocessing;
 import dev.sparsetrain.metrics.report.HtmlReport;
+import dev.sparsetrain.metrics.ranking.ColdStart;
 import dev.sparsetrain.metrics.report.SvgChart;
+import dev.sparsetrain.models.bpr.BprConfig;
+import dev.sparsetrain.models.bpr.BprModel;
+import dev.sparsetrain.models.train.Hogwild;
+import dev.sparsetrain.models.train.Trainer;
+import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.models.vbpr.AutoBalance;
 import dev.sparsetrain.models.vbpr.Diagnosis;
 import dev.sparsetrain.models.vbpr.GroupSpec;
@@ -23,7 +32,10 @@ import java.util.function.Consumer;
  * projection gets a gradient ~100x the others) reproduced and cured, on one data set:
  *
  * <ol>
- *   <li>BPR-MF with the defaults;</li>
+ *   <li>BPR-MF: {@link BprModel} (the model of {@code train --model bpr}) on the same spine
+ *       ({@link Hogwild}: training pairs drawn uniformly, negatives from
+ *       {@code NegativeSampler.uniform}, cold-start items included), with the VBPR defaults'
+ *       settings where they mean the same thing ({@link #bprConfig});</li>
  *   <li>visual-only with the defaults;</li>
  *   <li>VBPR, plain SGD at one global rate on raw features (the user's set-up), the best rate of
  *       a small sweep chosen on validation;</li>
@@ -40,7 +52,25 @@ import java.util.function.Consumer;
 public final class VbprAblation {
 
     /** One row of the table. */
-    public record Run(String name, String setup, VbprTrainer.Result result, dev.sparsetrain.metrics.ranking.ColdStart.Figures test, double wallSeconds) {}
+    public record Run(String name, String setup, Fit result, ColdStart.Figures test, double wallSeconds) {}
+
+    /** What a run's training did: per-epoch figures (no per-group figures for BPR-MF), the best validation epoch. */
+    public record Fit(List<VbprTrainer.Epoch> history, int bestEpoch, double bestValidationAuc, double samplesPerSecond, List<String> notes) {
+        static Fit of(VbprTrainer.Result r) {
+            return new Fit(r.history(), r.bestEpoch(), r.bestValidationAuc(), r.samplesPerSecond(), r.notes());
+        }
+
+        static Fit of(Trainer.Result r) {
+            List<VbprTrainer.Epoch> h = new ArrayList<>();
+            for (Trainer.EpochRecord e : r.history()) {
+                h.add(new VbprTrainer.Epoch(e.epoch(), e.loss(), e.validation(), e.extra().getOrDefault(COLD_AUC, Double.NaN), e.seconds(),
+                        e.samplesPerSecond(), new VbprTrainer.GroupFigures[0]));
+            }
+            return new Fit(List.copyOf(h), r.bestEpoch(), r.bestValidation(), r.samplesPerSecond(), r.notes());
+        }
+    }
+
+    private static final String COLD_AUC = "cold_start_auc";
 
     /** The whole ablation. */
     public record Outcome(String dataset, List<Run> runs, Map<Double, Double> sweep, double bestSingleRate,
@@ -88,7 +118,7 @@ public final class VbprAblation {
      */
     public static Outcome run(FeatureDataset data, VbprConfig base, double[] sweepRates, Consumer<String> log) {
         List<Run> runs = new ArrayList<>();
-        runs.add(train(BPR, "defaults", data, base.withVariant(Variant.BPR_MF), log));
+        runs.add(trainBpr(data, base, log));
         runs.add(train(VISUAL, "defaults", data, base.withVariant(Variant.VISUAL), log));
         Map<Double, Double> sweep = new LinkedHashMap<>();
         Run bestSingle = null;
@@ -116,15 +146,59 @@ public final class VbprAblation {
         return new Outcome(data.name(), runs, sweep, bestRate, dSingle, dDef);
     }
 
-    static Run train(String name, String setup, FeatureDataset data, VbprConfig cfg, Consumer<String> log) {
+    /** One VBPR row: {@link VbprTrainer#fit}, then the test figures. */
+    public static Run train(String name, String setup, FeatureDataset data, VbprConfig cfg, Consumer<String> log) {
         long t0 = System.nanoTime();
         VbprTrainer t = new VbprTrainer(data, cfg);
         VbprTrainer.Result r = t.fit();
-        var m = r.model().evaluate(data, data.test(), cfg.threads());
+        return row(name, setup, Fit.of(r), r.model().evaluate(data, data.test(), cfg.threads()), t0, log);
+    }
+
+    private static Run row(String name, String setup, Fit r, ColdStart.Figures test, long t0, Consumer<String> log) {
         double wall = (System.nanoTime() - t0) / 1e9;
         log.accept(String.format(Locale.ROOT, "%-22s %s: best epoch %d (val AUC %.4f); test %s; %.1f s", name, setup, r.bestEpoch(),
-                r.bestValidationAuc(), m, wall));
-        return new Run(name, setup, r, m, wall);
+                r.bestValidationAuc(), test, wall));
+        return new Run(name, setup, r, test, wall);
+    }
+
+    /**
+     * BPR-MF's settings from the VBPR configuration where they mean the same: K, the initial
+     * scale, the optimizer and L2 of {@code user_factors} (= {@code item_factors}: one factor group)
+     * and of {@code item_bias}, a constant rate. Auto-balance, restarts and dropout are VBPR's only.
+     */
+    public static BprConfig bprConfig(VbprConfig base) {
+        var g = base.groups();
+        GroupSpec u = g.get(VbprModel.USER_FACTORS), b = g.get(VbprModel.ITEM_BIAS);
+        if (!u.equals(g.get(VbprModel.ITEM_FACTORS)) || u.clip().kind() != GroupSpec.ClipKind.NONE || b.clip().kind() != GroupSpec.ClipKind.NONE) {
+            throw new BadInputException("BPR-MF takes one factor group (user_factors = item_factors) and no clipping: " + g);
+        }
+        return new BprConfig(base.factors(), u.optimizer(), u.l2(), b.optimizer(), b.l2(), base.initStd(), 1.0);
+    }
+
+    /**
+     * Trains {@code m} as the VBPR rows are trained: {@link Hogwild} over training pairs with
+     * {@code NegativeSampler.uniform} negatives (cold-start items included), {@code base}'s epochs,
+     * patience, threads and seed, early stopping on {@link ColdStart#figures}' validation AUC.
+     */
+    public static Trainer.Result fitBpr(BprModel m, FeatureDataset data, VbprConfig base) {
+        Interactions train = data.interactions(data.train()), val = data.interactions(data.validation());
+        TrainerConfig tc = TrainerConfig.defaults().withEpochs(base.maxEpochs()).withPatience(base.patience()).withThreads(base.threads())
+                .withSeed(base.seed()).withPositives(TrainerConfig.PositiveSampling.PAIRS);
+        Trainer.Validator v = e -> {
+            ColdStart.Figures f = ColdStart.figures(m, val, train, 20, base.threads());
+            return new Trainer.Validation(f.auc(), true, Map.of(COLD_AUC, f.coldAuc()));
+        };
+        return new Trainer(tc).withValidator(v).fit(Hogwild.of(m, train, NegativeSampler.uniform(train)));
+    }
+
+    /** The BPR-MF row: a {@link BprModel} of {@link #bprConfig}, {@link #fitBpr}, then the test figures. */
+    public static Run trainBpr(FeatureDataset data, VbprConfig base, Consumer<String> log) {
+        long t0 = System.nanoTime();
+        BprModel m = new BprModel(data.users(), data.items(), bprConfig(base), base.seed());
+        Fit r = Fit.of(fitBpr(m, data, base));
+        ColdStart.Figures test = ColdStart.figures(m, data.interactions(data.test()), data.interactions(data.train()), 20, base.threads());
+        return row(BPR, "BprModel; factors " + base.groups().get(VbprModel.USER_FACTORS) + ", item_bias "
+                + base.groups().get(VbprModel.ITEM_BIAS), r, test, t0, log);
     }
 
     /** The self-contained HTML report. */

@@ -27,7 +27,7 @@ class VbprSyntheticTest {
         System.out.println(data);
         System.out.println("features: " + data.features().summary());
         VbprConfig base = VbprConfig.defaults(Variant.VBPR).withEpochs(40, 8);
-        VbprAblation.Run bpr = VbprAblation.train(VbprAblation.BPR, "defaults", data, base.withVariant(Variant.BPR_MF), s -> { });
+        VbprAblation.Run bpr = VbprAblation.trainBpr(data, base, s -> { });
         VbprAblation.Run vis = VbprAblation.train(VbprAblation.VISUAL, "defaults", data, base.withVariant(Variant.VISUAL), s -> { });
         VbprAblation.Run def = VbprAblation.train(VbprAblation.DEFAULTS, "defaults", data, base, s -> { });
         VbprAblation.Run single = null;

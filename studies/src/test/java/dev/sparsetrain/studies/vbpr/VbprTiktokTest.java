@@ -43,7 +43,7 @@ class VbprTiktokTest {
     @Order(1)
     void theTwoPartsWithDefaults() {
         VbprConfig base = VbprConfig.defaults(Variant.VBPR);
-        bpr = VbprAblation.train(VbprAblation.BPR, "defaults", data(), base.withVariant(Variant.BPR_MF), s -> { });
+        bpr = VbprAblation.trainBpr(data(), base, s -> { });
         visual = VbprAblation.train(VbprAblation.VISUAL, "defaults", data(), base.withVariant(Variant.VISUAL), s -> { });
         print(bpr);
         print(visual);
