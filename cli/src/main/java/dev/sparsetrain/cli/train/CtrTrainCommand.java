@@ -86,8 +86,9 @@ public final class CtrTrainCommand implements Callable<Integer> {
         if (streamed.stream()) return StreamedCtrTrain.run(this, out, streamed);
         record.check();
         if (checkpointDir != null) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);   // created by the first write
-        // read (and check) the checkpoint before the data: a damaged file fails fast
-        dev.sparsetrain.core.io.ModelFile.Contents ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.read(resume);
+        // read (and check) the checkpoint's header before the data: a foreign file fails fast; its tables
+        // are read straight into the model and optimizer below (no second copy), checksum included
+        dev.sparsetrain.core.io.ModelFile.Header ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(resume);
         strata.check(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
         TrainConfig tc = train.config();
@@ -102,7 +103,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                     + "their admission counts and eviction order are not checkpointed, so the run would not continue exactly");
         }
         if (ckpt != null) {
-            m = SparseNN.fromContents(resume, ckpt);
+            m = SparseNN.fromHeader(resume, ckpt);
             String was = ckpt.metadata().get("data");
             if (!split.description().equals(was)) {
                 throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": checkpoint of other data (" + was + "); this run: " + split.description());
@@ -130,7 +131,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                         g.isFrozen() ? ", frozen" : "");
             }
             dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh()
-                    : t.resume(resume.toString(), ckpt);
+                    : t.resume(resume);
             int start = from.epoch();
             if (ckpt != null && start >= tc.numPasses()) {
                 throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": the checkpoint already holds " + start
