@@ -83,6 +83,16 @@ public final class CtrStreamTrainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads a checkpoint (of this or the in-memory trainer: the same format and state) straight
+     * into this trainer's model and optimizer and returns the loop state to continue from with
+     * {@link #fit}; each pass's order depends only on the seed and the pass, so the continuation is
+     * exact when the order is ({@link StreamOrder#exact()}).
+     */
+    public Trainer.State resume(java.nio.file.Path path) {
+        return CtrTrainer.resume(path, mode, config);
+    }
+
     /** Predicted probabilities of every row of {@code d}, using all workers. */
     public float[] predict(CtrData d) {
         return batches.predict(d, mode.workers());

@@ -116,6 +116,11 @@ public final class CtrTrainer implements AutoCloseable {
      * optimizer (no second copy; build the model with {@link SparseNN#fromHeader}).
      */
     public Trainer.State resume(java.nio.file.Path path) {
+        return resume(path, mode, config);
+    }
+
+    /** A click trainer's streaming resume ({@link #resume(java.nio.file.Path)}; also the streamed trainer's). */
+    static Trainer.State resume(java.nio.file.Path path, dev.sparsetrain.models.train.MiniBatch mode, TrainConfig config) {
         if (!dev.sparsetrain.models.train.Checkpoint.isCheckpoint(dev.sparsetrain.core.io.ModelFile.readHeader(path).metadata())) {
             throw new dev.sparsetrain.core.BadInputException(path
                     + ": not a ctr-train checkpoint (no trainer state; a model saved with --save cannot be resumed)");
