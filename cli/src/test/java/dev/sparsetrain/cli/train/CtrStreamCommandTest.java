@@ -50,6 +50,25 @@ class CtrStreamCommandTest {
     }
 
     @Test
+    void streamedCheckpointsResumeToTheInMemoryRunsFigures(@TempDir Path dir) throws Exception {
+        Path f = generate(dir, 3000);
+        String[] common = {"ctr-train", "--data", f.toString(), "--buckets", "500", "--dim", "4", "--bottom", "8", "--top", "8", "--passes", "2",
+                "--threads", "2", "--quiet"};
+        CliRun mem = CliRun.of(concat(common, "--stream", "off"));
+        Path ck = dir.resolve("ck");
+        CliRun st = CliRun.of(concat(common, "--stream", "--checkpoint-dir", ck.toString()));
+        assertEquals(ExitCodes.OK, st.code(), st.err());
+        assertTrue(st.out().contains("checkpoint: " + ck.resolve("ctr-pass-001.ckpt")), st.out());
+        CliRun res = CliRun.of(concat(common, "--stream", "--resume", ck.resolve("ctr-pass-001.ckpt").toString()));
+        assertEquals(ExitCodes.OK, res.code(), res.err());
+        assertTrue(res.out().contains("resumed: " + ck.resolve("ctr-pass-001.ckpt") + " after 1 of 2 passes"), res.out());
+        Matcher a = TEST_NE.matcher(mem.out()), b = TEST_NE.matcher(res.out());
+        assertTrue(a.find() && a.find() && b.find(), mem.out() + "\n---\n" + res.out());   // in memory: pass 2; resumed: its only pass, 2
+        assertEquals(a.group(2), b.group(2), "pass 2 test NE: the resumed streamed run is the in-memory run");
+        assertEquals(a.group(3), b.group(3), "logloss");
+    }
+
+    @Test
     void badRowMidStreamIsOneLineAndWritesNoModel(@TempDir Path dir) throws Exception {
         Path f = generate(dir, 3000);
         java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(f));
