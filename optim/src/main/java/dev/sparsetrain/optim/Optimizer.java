@@ -440,22 +440,34 @@ public final class Optimizer {
      */
     public OptimizerState stateView() {
         List<ModelFile.Stream> out = new ArrayList<>();
+        forEachArray((name, t, a) -> {
+            if (a != null) {
+                // DENSE while it fits one array, past that EMBEDDING (the kinds of the format so far)
+                out.add(OptimizerState.stream(name, a.size() <= Table.MAX_FLAT ? Table.Kind.DENSE : Table.Kind.EMBEDDING, a));
+            } else if (name.endsWith("/rowCount")) {
+                out.add(OptimizerState.intStream(name, t.rowCount));
+            } else {
+                out.add(OptimizerState.longStream(name, t.last));
+            }
+        });
+        return OptimizerState.view(stateMetadata(), out);
+    }
+
+    /** A state array: its name in the file, its table's runtime, and the kernel's live table (null for the row counts and stamps). */
+    private interface ArrayVisitor {
+        void visit(String name, TableRuntime t, Table kernelArray);
+    }
+
+    /** Every state array in file order: each table's kernel arrays, then {@code rowCount} and {@code last} where kept. */
+    private void forEachArray(ArrayVisitor v) {
         for (GroupRuntime g : groups) {
             for (TableRuntime t : g.tables) {
                 String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
-                int rows = t.table.rows();
-                if (t.kernel != null) {
-                    for (var e : t.kernel.stateArrays().entrySet()) {
-                        Table a = e.getValue();
-                        // DENSE while it fits one array, past that EMBEDDING (the kinds of the format so far)
-                        out.add(OptimizerState.stream(tp + e.getKey(), a.size() <= Table.MAX_FLAT ? Table.Kind.DENSE : Table.Kind.EMBEDDING, a));
-                    }
-                }
-                if (t.rowCount.length > 0) out.add(OptimizerState.intStream(tp + "rowCount", t.rowCount));
-                if (t.last != null) out.add(OptimizerState.longStream(tp + "last", t.last));
+                if (t.kernel != null) for (var e : t.kernel.stateArrays().entrySet()) v.visit(tp + e.getKey(), t, e.getValue());
+                if (t.rowCount.length > 0) v.visit(tp + "rowCount", t, null);
+                if (t.last != null) v.visit(tp + "last", t, null);
             }
         }
-        return OptimizerState.view(stateMetadata(), out);
     }
 
     private Map<String, String> stateMetadata() {
@@ -519,26 +531,19 @@ public final class Optimizer {
         Map<String, Table> live = new LinkedHashMap<>();
         Map<String, OptimizerState.Decoder> ints = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
-        for (GroupRuntime g : groups) {
-            for (TableRuntime t : g.tables) {
-                String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
-                int rows = t.table.rows();
-                if (t.kernel != null) {
-                    for (var e : t.kernel.stateArrays().entrySet()) {
-                        live.put(tp + e.getKey(), e.getValue());
-                        shapes.put(tp + e.getKey(), new int[] {rows, e.getValue().dim()});
-                    }
-                }
-                if (t.rowCount.length > 0) {
-                    ints.put(tp + "rowCount", OptimizerState.intDecoder(where, tp + "rowCount", t.rowCount, t.epochStart));
-                    shapes.put(tp + "rowCount", new int[] {rows, 2});
-                }
-                if (t.last != null) {
-                    ints.put(tp + "last", OptimizerState.longDecoder(where, tp + "last", t.last));
-                    shapes.put(tp + "last", new int[] {rows, 4});
-                }
+        forEachArray((name, t, a) -> {
+            int rows = t.table.rows();
+            if (a != null) {
+                live.put(name, a);
+                shapes.put(name, new int[] {rows, a.dim()});
+            } else if (name.endsWith("/rowCount")) {
+                ints.put(name, OptimizerState.intDecoder(where, name, t.rowCount, t.epochStart));
+                shapes.put(name, new int[] {rows, 2});
+            } else {
+                ints.put(name, OptimizerState.longDecoder(where, name, t.last));
+                shapes.put(name, new int[] {rows, 4});
             }
-        }
+        });
         return new OptimizerState.Reader(where, live, ints, shapes, () -> {
             for (GroupRuntime g : groups) {
                 String p = "optim." + g.name + ".";

@@ -27,8 +27,7 @@ class CtrStreamCommandTest {
     void streamedRunPrintsTheInMemoryRunsTestFigures(@TempDir Path dir) throws Exception {
         Path f = generate(dir, 3000);
         assertEquals(3000, Files.readAllLines(f).size());
-        String[] common = {"ctr-train", "--data", f.toString(), "--buckets", "500", "--dim", "4", "--bottom", "8", "--top", "8", "--passes", "2",
-                "--threads", "2", "--quiet"};
+        String[] common = twoPasses(f);
         CliRun mem = CliRun.of(concat(common, "--stream", "off"));
         Path saved = dir.resolve("streamed.model");
         CliRun st = CliRun.of(concat(common, "--stream", "--save", saved.toString()));
@@ -52,8 +51,7 @@ class CtrStreamCommandTest {
     @Test
     void streamedCheckpointsResumeToTheInMemoryRunsFigures(@TempDir Path dir) throws Exception {
         Path f = generate(dir, 3000);
-        String[] common = {"ctr-train", "--data", f.toString(), "--buckets", "500", "--dim", "4", "--bottom", "8", "--top", "8", "--passes", "2",
-                "--threads", "2", "--quiet"};
+        String[] common = twoPasses(f);
         CliRun mem = CliRun.of(concat(common, "--stream", "off"));
         Path ck = dir.resolve("ck");
         CliRun st = CliRun.of(concat(common, "--stream", "--checkpoint-dir", ck.toString()));
@@ -98,6 +96,12 @@ class CtrStreamCommandTest {
         CliRun b = CliRun.of("ctr-train", "--data", f.toString(), "--stream", "--shuffle-buffer", "0", "--quiet");
         assertEquals(ExitCodes.BAD_INPUT, b.code());
         assertTrue(b.err().contains("--shuffle-buffer 0, must be >= 1 row"), b.err());
+    }
+
+    /** A small SparseNN for 2 passes over {@code f}. */
+    static String[] twoPasses(Path f) {
+        return new String[] {"ctr-train", "--data", f.toString(), "--buckets", "500", "--dim", "4", "--bottom", "8", "--top", "8", "--passes", "2",
+                "--threads", "2", "--quiet"};
     }
 
     static String[] concat(String[] a, String... b) {
