@@ -4,6 +4,7 @@ import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Kernels;
 import dev.sparsetrain.core.RowBatch;
 import dev.sparsetrain.core.Table;
+import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.optim.transform.OptimizerTransform;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -33,9 +34,10 @@ import java.util.TreeSet;
  *       updates (ignored by every other optimizer).</li>
  *   <li>{@link #flush()} brings rows of CATCH_UP groups up to date (before evaluating or saving).</li>
  *   <li>{@link #diagnostics()} / {@link #endEpoch()} give per-group figures for the epoch.</li>
- *   <li>Checkpoints: {@link #exportState()} copies the whole state, {@link #importState} restores
- *       it into an optimizer built with the same groups on tables of the same shapes, after
- *       which training continues bit for bit as if it had not stopped.</li>
+ *   <li>Checkpoints: {@link #stateView()} streams the whole state into a file (no copy),
+ *       {@link #stateReader} reads one back into the live arrays, {@link #exportState()} copies it
+ *       (snapshots), {@link #importState} restores a copy or a view; all into an optimizer built with the same groups on
+ *       tables of the same shapes, after which training continues bit for bit as if it had not stopped.</li>
  * </ol>
  *
  * <p>Thread-safety: {@link RowUpdater#update} is Hogwild-safe; {@link #step()}, {@link #flush()},
@@ -412,11 +414,64 @@ public final class Optimizer {
      * state, row update counts and catch-up stamps of every table, and each group's step
      * counters and learning-rate multiplier. Call between training phases (not during Hogwild
      * updates); CATCH_UP rows are saved as they are, with their stamps, so that resuming
-     * continues exactly (no {@link #flush()} needed or wanted).
+     * continues exactly (no {@link #flush()} needed or wanted). For snapshots that must outlive
+     * further training; a checkpoint writes {@link #stateView()} instead.
      */
     public OptimizerState exportState() {
-        Map<String, String> meta = new LinkedHashMap<>();
         List<Table> out = new ArrayList<>();
+        for (ModelFile.Stream x : stateView().streams()) {
+            Table t = new Table(x.name(), x.rows(), x.dim(), x.kind());
+            long p = 0;
+            for (int c = 0; c < t.chunkCount(); c++) {   // chunks hold whole rows, in order
+                float[] d = t.chunk(c);
+                x.get(p, d, d.length);
+                p += d.length;
+            }
+            out.add(t);
+        }
+        return new OptimizerState(stateMetadata(), out);
+    }
+
+    /**
+     * The whole optimizer state as {@link #exportState()} lays it out, but as a live view: every
+     * array is a {@link ModelFile.Stream} reading this optimizer's own arrays while a file is
+     * written (no copy; the integer arrays are encoded a buffer at a time). Valid until the next
+     * update: write it at once, between steps.
+     */
+    public OptimizerState stateView() {
+        List<ModelFile.Stream> out = new ArrayList<>();
+        forEachArray((name, t, a) -> {
+            if (a != null) {
+                // DENSE while it fits one array, past that EMBEDDING (the kinds of the format so far)
+                out.add(OptimizerState.stream(name, a.size() <= Table.MAX_FLAT ? Table.Kind.DENSE : Table.Kind.EMBEDDING, a));
+            } else if (name.endsWith("/rowCount")) {
+                out.add(OptimizerState.intStream(name, t.rowCount));
+            } else {
+                out.add(OptimizerState.longStream(name, t.last));
+            }
+        });
+        return OptimizerState.view(stateMetadata(), out);
+    }
+
+    /** A state array: its name in the file, its table's runtime, and the kernel's live table (null for the row counts and stamps). */
+    private interface ArrayVisitor {
+        void visit(String name, TableRuntime t, Table kernelArray);
+    }
+
+    /** Every state array in file order: each table's kernel arrays, then {@code rowCount} and {@code last} where kept. */
+    private void forEachArray(ArrayVisitor v) {
+        for (GroupRuntime g : groups) {
+            for (TableRuntime t : g.tables) {
+                String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
+                if (t.kernel != null) for (var e : t.kernel.stateArrays().entrySet()) v.visit(tp + e.getKey(), t, e.getValue());
+                if (t.rowCount.length > 0) v.visit(tp + "rowCount", t, null);
+                if (t.last != null) v.visit(tp + "last", t, null);
+            }
+        }
+    }
+
+    private Map<String, String> stateMetadata() {
+        Map<String, String> meta = new LinkedHashMap<>();
         meta.put(OptimizerState.FORMAT_KEY, "1");
         meta.put("optim.groups", String.join(",", byName.keySet()));
         for (GroupRuntime g : groups) {
@@ -427,45 +482,33 @@ public final class Optimizer {
             meta.put(p + "multiplier", Float.toString(g.multiplier));
             meta.put(p + "lastClipNorm", Double.toString(g.lastClipNorm));
             if (g.feedback != null) meta.put(p + "eve", g.feedback.export());
-            for (TableRuntime t : g.tables) {
-                String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
-                int rows = t.table.rows();
-                if (t.kernel != null) {
-                    for (var e : t.kernel.stateArrays().entrySet()) {
-                        Table a = e.getValue();
-                        // DENSE as before while it fits one array (same file bytes); past that a chunked copy
-                        Table.Kind kind = a.size() <= Table.MAX_FLAT ? Table.Kind.DENSE : Table.Kind.EMBEDDING;
-                        out.add(new Table(tp + e.getKey(), rows, a.dim(), kind).copyFrom(a));
-                    }
-                }
-                if (t.rowCount.length > 0) {
-                    Table x = new Table(tp + "rowCount", rows, 2, Table.Kind.DENSE);
-                    float[] d = x.data();
-                    for (int r = 0; r < rows; r++) OptimizerState.putInt(d, 2 * r, t.rowCount[r]);
-                    out.add(x);
-                }
-                if (t.last != null) {
-                    Table x = new Table(tp + "last", rows, 4, Table.Kind.DENSE);
-                    float[] d = x.data();
-                    for (int r = 0; r < rows; r++) OptimizerState.putLong(d, 4 * r, t.last[r]);
-                    out.add(x);
-                }
-            }
         }
-        return new OptimizerState(meta, out);
+        return meta;
     }
 
     /**
-     * Replaces this optimizer's state by {@code s} (from {@link #exportState()}, possibly through
-     * a model file). Everything is checked before anything is changed: the groups, each group's
-     * optimizer kind, hyperparameters, schedule, semantics and frozen flag, and the name and shape
-     * of every state array must match.
+     * Replaces this optimizer's state by {@code s} (from {@link #exportState()} or
+     * {@link #stateView()}, possibly through a model file). Everything is checked before anything
+     * is changed: the groups, each group's optimizer kind, hyperparameters, schedule, semantics and
+     * frozen flag, and the name and shape of every state array must match.
      *
      * @param where the checkpoint file (or other source) named in error messages
      * @throws BadInputException one line naming {@code where} and the mismatch
      */
     public void importState(String where, OptimizerState s) {
-        Map<String, String> meta = s.metadata();
+        stateReader(where, s.metadata()).readAll(s);
+    }
+
+    /**
+     * Reads a saved state straight into this optimizer's own arrays (a checkpoint read chunk by
+     * chunk: no second copy). The metadata is checked at once (groups, each group's optimizer
+     * kind, hyperparameters, schedule, semantics, frozen flag, counters); each array's name and
+     * shape as it comes ({@link OptimizerState.Reader#into}/{@link OptimizerState.Reader#sink});
+     * {@link OptimizerState.Reader#finish} checks that none is missing and sets the counters. A
+     * refusal (one line naming {@code where}) can leave arrays read so far overwritten: discard
+     * the optimizer then.
+     */
+    public OptimizerState.Reader stateReader(String where, Map<String, String> meta) {
         if (!"1".equals(meta.get(OptimizerState.FORMAT_KEY))) {
             throw new BadInputException(where + ": optimizer state format " + meta.get(OptimizerState.FORMAT_KEY) + ", this build reads format 1");
         }
@@ -473,10 +516,6 @@ public final class Optimizer {
         if (!groupsHere.equals(meta.get("optim.groups"))) {
             throw new BadInputException(where + ": optimizer state for groups [" + meta.get("optim.groups") + "], this model has groups [" + groupsHere + "]");
         }
-        Map<String, Table> byStateName = new LinkedHashMap<>();
-        for (Table t : s.tables()) byStateName.put(t.name(), t);
-        // 1. validate everything
-        java.util.Set<String> used = new java.util.HashSet<>();
         long[][] scalars = new long[groups.size()][];
         for (GroupRuntime g : groups) {
             String p = "optim." + g.name + ".";
@@ -487,78 +526,37 @@ public final class Optimizer {
             scalars[g.index] = new long[] {parseLong(where, meta, p + "step"), parseLong(where, meta, p + "observedStep")};
             parseFloat(where, meta, p + "multiplier");
             if (g.feedback != null) dev.sparsetrain.optim.kernel.EveFeedback.check(where, meta.get(p + "eve"));
-            for (TableRuntime t : g.tables) {
-                String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
-                int rows = t.table.rows();
-                if (t.kernel != null) {
-                    for (var e : t.kernel.stateArrays().entrySet()) {
-                        expect(where, byStateName, tp + e.getKey(), rows, e.getValue().dim(), used);
-                    }
-                }
-                if (t.rowCount.length > 0) expect(where, byStateName, tp + "rowCount", rows, 2, used);
-                if (t.last != null) expect(where, byStateName, tp + "last", rows, 4, used);
+        }
+        // every array this optimizer has, by its name in the file: a live table, or an integer array's decoder
+        Map<String, Table> live = new LinkedHashMap<>();
+        Map<String, OptimizerState.Decoder> ints = new LinkedHashMap<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        forEachArray((name, t, a) -> {
+            int rows = t.table.rows();
+            if (a != null) {
+                live.put(name, a);
+                shapes.put(name, new int[] {rows, a.dim()});
+            } else if (name.endsWith("/rowCount")) {
+                ints.put(name, OptimizerState.intDecoder(where, name, t.rowCount, t.epochStart));
+                shapes.put(name, new int[] {rows, 2});
+            } else {
+                ints.put(name, OptimizerState.longDecoder(where, name, t.last));
+                shapes.put(name, new int[] {rows, 4});
             }
-        }
-        for (String n : byStateName.keySet()) {
-            if (!used.contains(n)) throw new BadInputException(where + ": optimizer state array '" + n + "' has no place in this optimizer");
-        }
-        // decode the integer arrays before touching anything (a damaged piece refuses the whole state)
-        Map<TableRuntime, int[]> counts = new LinkedHashMap<>();
-        Map<TableRuntime, long[]> stamps = new LinkedHashMap<>();
-        for (GroupRuntime g : groups) {
-            for (TableRuntime t : g.tables) {
-                String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
-                int rows = t.table.rows();
-                if (t.rowCount.length > 0) {
-                    float[] d = byStateName.get(tp + "rowCount").data();
-                    int[] c = new int[rows];
-                    for (int r = 0; r < rows; r++) c[r] = OptimizerState.getInt(d, 2 * r, where, tp + "rowCount");
-                    counts.put(t, c);
-                }
-                if (t.last != null) {
-                    float[] d = byStateName.get(tp + "last").data();
-                    long[] c = new long[rows];
-                    for (int r = 0; r < rows; r++) c[r] = OptimizerState.getLong(d, 4 * r, where, tp + "last");
-                    stamps.put(t, c);
-                }
+        });
+        return new OptimizerState.Reader(where, live, ints, shapes, () -> {
+            for (GroupRuntime g : groups) {
+                String p = "optim." + g.name + ".";
+                g.step = scalars[g.index][0];
+                g.observedStep = scalars[g.index][1];
+                g.epochObservedStart = g.observedStep;
+                g.multiplier = parseFloat(where, meta, p + "multiplier");
+                String clip = meta.get(p + "lastClipNorm");
+                g.lastClipNorm = clip == null ? Double.NaN : Double.parseDouble(clip);
+                if (g.feedback != null) g.feedback.restore(where, meta.get(p + "eve"));
             }
-        }
-        // 2. apply
-        for (GroupRuntime g : groups) {
-            String p = "optim." + g.name + ".";
-            g.step = scalars[g.index][0];
-            g.observedStep = scalars[g.index][1];
-            g.epochObservedStart = g.observedStep;
-            g.multiplier = parseFloat(where, meta, p + "multiplier");
-            String clip = meta.get(p + "lastClipNorm");
-            g.lastClipNorm = clip == null ? Double.NaN : Double.parseDouble(clip);
-            if (g.feedback != null) g.feedback.restore(where, meta.get(p + "eve"));
-            for (TableRuntime t : g.tables) {
-                String tp = OptimizerState.TABLE_PREFIX + g.name + "/" + t.table.name() + "/";
-                if (t.kernel != null) {
-                    for (var e : t.kernel.stateArrays().entrySet()) {
-                        e.getValue().copyFrom(byStateName.get(tp + e.getKey()));
-                    }
-                }
-                int[] c = counts.get(t);
-                if (c != null) {
-                    System.arraycopy(c, 0, t.rowCount, 0, c.length);
-                    System.arraycopy(c, 0, t.epochStart, 0, c.length);
-                }
-                long[] l = stamps.get(t);
-                if (l != null) System.arraycopy(l, 0, t.last, 0, l.length);
-            }
-        }
-        // diagnostics gathered so far are kept; rows touched count from here
-    }
-
-    private static void expect(String where, Map<String, Table> tables, String name, int rows, int cols, java.util.Set<String> used) {
-        Table t = tables.get(name);
-        if (t == null) throw new BadInputException(where + ": optimizer state array '" + name + "' is missing");
-        if (t.rows() != rows || t.dim() != cols) {
-            throw new BadInputException(where + ": optimizer state array '" + name + "' is " + t.rows() + " x " + t.dim() + ", this optimizer needs " + rows + " x " + cols);
-        }
-        used.add(name);
+            // diagnostics gathered so far are kept; rows touched count from here
+        });
     }
 
     private static long parseLong(String where, Map<String, String> meta, String key) {

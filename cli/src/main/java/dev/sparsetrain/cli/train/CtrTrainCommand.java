@@ -86,8 +86,9 @@ public final class CtrTrainCommand implements Callable<Integer> {
         if (streamed.stream()) return StreamedCtrTrain.run(this, out, streamed);
         record.check();
         if (checkpointDir != null) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);   // created by the first write
-        // read (and check) the checkpoint before the data: a damaged file fails fast
-        dev.sparsetrain.core.io.ModelFile.Contents ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.read(resume);
+        // read (and check) the checkpoint's header before the data: a foreign file fails fast; its tables
+        // are read straight into the model and optimizer below (no second copy), checksum included
+        dev.sparsetrain.core.io.ModelFile.Header ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(resume);
         strata.check(); // thresholds checked before any data is read
         ModelConfig mc = model.config();
         TrainConfig tc = trainConfig();
@@ -102,15 +103,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                     + "their admission counts and eviction order are not checkpointed, so the run would not continue exactly");
         }
         if (ckpt != null) {
-            m = SparseNN.fromContents(resume, ckpt);
-            String was = ckpt.metadata().get("data");
-            if (!split.description().equals(was)) {
-                throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": checkpoint of other data (" + was + "); this run: " + split.description());
-            }
-            if (!sameArchitecture(m.config(), mc) || !java.util.Arrays.equals(m.tableRows(), tr.tableRows())) {
-                throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": checkpoint of another model (" + describe(m.config(), m.tableRows())
-                        + "); this run: " + describe(mc, tr.tableRows()) + " (resume with the options of the checkpointed run)");
-            }
+            m = resumedModel(resume, ckpt, split.description(), mc, tr.tableRows());
         } else {
             m = new SparseNN(mc, tr.names(), tr.tableRows(), tr.numDense(), tc.seed(), data.dynamicTables(tr));
         }
@@ -130,7 +123,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                         g.isFrozen() ? ", frozen" : "");
             }
             dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh()
-                    : t.resume(resume.toString(), ckpt);
+                    : t.resume(resume);
             int start = from.epoch();
             if (ckpt != null && start >= tc.numPasses()) {
                 throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": the checkpoint already holds " + start
@@ -153,14 +146,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                     dynBefore[0] = now;
                 }
                 if (checkpointDir != null) {
-                    java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
-                    meta.put("data", split.description());
-                    meta.put("train", tc.toString());
-                    if (split.state() != null) split.state().addTo(meta);
-                    java.nio.file.Path f = checkpointDir.resolve(String.format(java.util.Locale.ROOT, "ctr-pass-%03d.ckpt", done));
-                    dev.sparsetrain.models.train.Checkpoint.write(f, m.contents(meta, split.state() != null ? split.state().idMaps() : java.util.Map.of()),
-                            t.trainable(), state);
-                    out.println("checkpoint: " + f);
+                    out.println("checkpoint: " + writeCheckpoint(checkpointDir, m, split.description(), tc, split.state(), t.trainable(), state));
                 }
                 out.flush();
             };
@@ -245,6 +231,32 @@ public final class CtrTrainCommand implements Callable<Integer> {
         return String.format(java.util.Locale.ROOT, "%d features, %,d ids own rows of %,d; id maps %s beside %s of rows; %,d evicted (LFU), %,d expired (TTL); "
                         + "%.2f%% of training occurrences on the default row", s.size(), ids, cap, dev.sparsetrain.models.sparsenn.DynamicStats.bytes(mb),
                 dev.sparsetrain.models.sparsenn.DynamicStats.bytes(eb), ev, ex, ob == 0 ? 0 : 100.0 * dh / ob);
+    }
+
+    /** The model of checkpoint {@code ckpt} (its header), refused in one line when of other data or another model than this run's. */
+    static SparseNN resumedModel(java.nio.file.Path resume, dev.sparsetrain.core.io.ModelFile.Header ckpt, String data, ModelConfig mc, int[] tableRows) {
+        SparseNN m = SparseNN.fromHeader(resume, ckpt);
+        String was = ckpt.metadata().get("data");
+        if (!data.equals(was)) {
+            throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": checkpoint of other data (" + was + "); this run: " + data);
+        }
+        if (!sameArchitecture(m.config(), mc) || !java.util.Arrays.equals(m.tableRows(), tableRows)) {
+            throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": checkpoint of another model (" + describe(m.config(), m.tableRows())
+                    + "); this run: " + describe(mc, tableRows) + " (resume with the options of the checkpointed run)");
+        }
+        return m;
+    }
+
+    /** Writes the checkpoint after pass {@code state.epoch()} into {@code dir} (streaming, no copy) and returns its path. */
+    static java.nio.file.Path writeCheckpoint(java.nio.file.Path dir, SparseNN m, String data, TrainConfig tc, dev.sparsetrain.data.ctr.EncoderState encoder,
+                                              dev.sparsetrain.models.train.Trainable trainable, dev.sparsetrain.models.train.Trainer.State state) {
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put("data", data);
+        meta.put("train", tc.toString());
+        if (encoder != null) encoder.addTo(meta);
+        java.nio.file.Path f = dir.resolve(String.format(java.util.Locale.ROOT, "ctr-pass-%03d.ckpt", state.epoch()));
+        dev.sparsetrain.models.train.Checkpoint.write(f, m.contents(meta, encoder != null ? encoder.idMaps() : java.util.Map.of()), trainable, state);
+        return f;
     }
 
     private static String describe(ModelConfig c, int[] rows) {

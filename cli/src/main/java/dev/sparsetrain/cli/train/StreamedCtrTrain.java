@@ -22,15 +22,17 @@ import java.util.Locale;
  * pass the training NE and the test NE, log loss, AUC and calibration, samples/s) plus the pass
  * order ({@link StreamOrder#describe()}) and the peak resident memory. The model is saved only
  * after the last pass and its test evaluation, so a run that fails mid-way writes nothing.
- * Options that need every row in memory (per-stratum figures, the bias re-fit, checkpoints and
- * resuming, run records) are refused in one line.
+ * Checkpoints ({@code --checkpoint-dir}, after each pass) and {@code --resume} work as in memory
+ * (the same file; each pass's order depends only on the seed and the pass). Options that need
+ * every row in memory (per-stratum figures, the bias re-fit, run records, {@code --split-by}) are
+ * refused in one line.
  */
 final class StreamedCtrTrain {
     private StreamedCtrTrain() {}
 
     static int run(CtrTrainCommand c, PrintWriter out, StreamOptions.Decision decision) {
         var pr = c.spec.commandLine().getParseResult();
-        for (String o : new String[] {"--resume", "--checkpoint-dir", "--refit-bias", "--strata-feature", "--rare-below", "--frequent-from",
+        for (String o : new String[] {"--refit-bias", "--strata-feature", "--rare-below", "--frequent-from",
                 "--history", "--report", "--split-by"}) {
             if (pr.hasMatchedOption(o)) {
                 throw new BadInputException(o + " is not available with a streamed click log (--stream" + (decision.note() != null
@@ -39,6 +41,9 @@ final class StreamedCtrTrain {
         }
         c.data.refuseDynamicIds("ctr-train --stream (its one-pass encoder fit does not carry raw ids yet)");
         if (decision.note() != null) out.println(decision.note());
+        if (c.checkpointDir != null) dev.sparsetrain.core.io.OutputPaths.requireFolder("--checkpoint-dir", c.checkpointDir);
+        // the checkpoint's header before the data (a foreign file fails fast); its tables go straight into the model below
+        dev.sparsetrain.core.io.ModelFile.Header ckpt = c.resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(c.resume);
         ModelConfig mc = c.model.config();
         TrainConfig tc = c.trainConfig();
         int buffer = c.streamOptions.shuffleBuffer();
@@ -54,7 +59,8 @@ final class StreamedCtrTrain {
         int[] rows = enc.tableRows();
         CtrOptions.checkEmbeddingSize(rows, mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(),
                 "--buckets " + c.data.buckets() + ", --dim " + mc.embeddingDim());
-        SparseNN m = new SparseNN(mc, enc.names(), rows, enc.denseNames().length, tc.seed());
+        SparseNN m = ckpt != null ? CtrTrainCommand.resumedModel(c.resume, ckpt, split.description(), mc, rows)
+                : new SparseNN(mc, enc.names(), rows, enc.denseNames().length, tc.seed());
         out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es)%n", mc.type(), mc.embeddingDim(), m.parameterCount(),
                 tc.threads(), tc.batchSize(), tc.numPasses());
         try (CtrStreamTrainer t = new CtrStreamTrainer(m, tc, buffer)) {
@@ -65,8 +71,13 @@ final class StreamedCtrTrain {
                 out.printf("group %-12s %s, %s, %d tables%s%n", g.name(), g.chain().describe(), g.semantics(), g.tables().size(),
                         g.isFrozen() ? ", frozen" : "");
             }
+            dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh() : t.resume(c.resume);
+            if (ckpt != null && from.epoch() >= tc.numPasses()) {
+                throw new BadInputException("--resume " + c.resume + ": the checkpoint already holds " + from.epoch() + " passes; give --passes above " + from.epoch());
+            }
+            if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", c.resume, from.epoch(), tc.numPasses());
             out.flush();
-            Progress progress = c.quiet.quiet() ? null : Progress.toStderr("ctr-train (" + order.tag() + ")", split.trainRows() * tc.numPasses());
+            Progress progress = c.quiet.quiet() ? null : Progress.toStderr("ctr-train (" + order.tag() + ")", split.trainRows() * (tc.numPasses() - from.epoch()));
             CtrEvaluation[] last = new CtrEvaluation[1];
             t.evaluateWithin(1, (p, seen, ne) -> {
                 if (progress != null) progress.clearLine();
@@ -80,11 +91,14 @@ final class StreamedCtrTrain {
             dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
                 if (progress != null) progress.clearLine();
                 if (c.diagnostics) CtrTrainCommand.printDiagnostics(out, state.epoch(), t.passDiagnostics().getLast());
+                if (c.checkpointDir != null) {
+                    out.println("checkpoint: " + CtrTrainCommand.writeCheckpoint(c.checkpointDir, m, split.description(), tc, split.state(), t.trainable(), state));
+                }
                 out.flush();
             };
             long train0 = System.nanoTime();
             var result = new dev.sparsetrain.models.train.Trainer(t.loop()).withCheckpointer(passDone)
-                    .withProgress(progress == null ? null : (label, total) -> progress).fit(t.trainable(split));
+                    .withProgress(progress == null ? null : (label, total) -> progress).fit(t.trainable(split), from);
             out.printf(Locale.ROOT, "training: %,.0f samples/s (reading, parsing and encoding overlapped with training; %.1f s of training steps, "
                     + "%.1f s wall with the evaluations)%n", result.samplesPerSecond(), result.trainSeconds(), (System.nanoTime() - train0) / 1e9);
             out.println("memory: " + peakMemory());

@@ -201,7 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
                 Map<String, String> cm = new LinkedHashMap<>(fmeta);
                 cm.put("epoch", Integer.toString(e));
                 Path p = dir.resolve(String.format(Locale.ROOT, "bpr-%s-epoch-%03d.model", safe(rd.name()), e));
-                Checkpoint.write(p, BprFiles.contents(fm, ffit.users(), ffit.items(), cm), hogwild, st);
+                Checkpoint.write(p, BprFiles.modelContents(fm, ffit.users(), ffit.items(), cm), hogwild, st);
                 w.printf(Locale.ROOT, "checkpoint %s%n", p);
                 w.flush();
             };

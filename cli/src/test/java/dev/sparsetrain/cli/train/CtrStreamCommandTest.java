@@ -27,8 +27,7 @@ class CtrStreamCommandTest {
     void streamedRunPrintsTheInMemoryRunsTestFigures(@TempDir Path dir) throws Exception {
         Path f = generate(dir, 3000);
         assertEquals(3000, Files.readAllLines(f).size());
-        String[] common = {"ctr-train", "--data", f.toString(), "--buckets", "500", "--dim", "4", "--bottom", "8", "--top", "8", "--passes", "2",
-                "--threads", "2", "--quiet"};
+        String[] common = twoPasses(f);
         CliRun mem = CliRun.of(concat(common, "--stream", "off"));
         Path saved = dir.resolve("streamed.model");
         CliRun st = CliRun.of(concat(common, "--stream", "--save", saved.toString()));
@@ -47,6 +46,24 @@ class CtrStreamCommandTest {
         // the streamed model's file scores like any ctr-train model
         CliRun pred = CliRun.of("ctr-predict", "--model", saved.toString(), "--data", f.toString(), "--out", dir.resolve("p.csv").toString());
         assertEquals(ExitCodes.OK, pred.code(), pred.err());
+    }
+
+    @Test
+    void streamedCheckpointsResumeToTheInMemoryRunsFigures(@TempDir Path dir) throws Exception {
+        Path f = generate(dir, 3000);
+        String[] common = twoPasses(f);
+        CliRun mem = CliRun.of(concat(common, "--stream", "off"));
+        Path ck = dir.resolve("ck");
+        CliRun st = CliRun.of(concat(common, "--stream", "--checkpoint-dir", ck.toString()));
+        assertEquals(ExitCodes.OK, st.code(), st.err());
+        assertTrue(st.out().contains("checkpoint: " + ck.resolve("ctr-pass-001.ckpt")), st.out());
+        CliRun res = CliRun.of(concat(common, "--stream", "--resume", ck.resolve("ctr-pass-001.ckpt").toString()));
+        assertEquals(ExitCodes.OK, res.code(), res.err());
+        assertTrue(res.out().contains("resumed: " + ck.resolve("ctr-pass-001.ckpt") + " after 1 of 2 passes"), res.out());
+        Matcher a = TEST_NE.matcher(mem.out()), b = TEST_NE.matcher(res.out());
+        assertTrue(a.find() && a.find() && b.find(), mem.out() + "\n---\n" + res.out());   // in memory: pass 2; resumed: its only pass, 2
+        assertEquals(a.group(2), b.group(2), "pass 2 test NE: the resumed streamed run is the in-memory run");
+        assertEquals(a.group(3), b.group(3), "logloss");
     }
 
     @Test
@@ -79,6 +96,12 @@ class CtrStreamCommandTest {
         CliRun b = CliRun.of("ctr-train", "--data", f.toString(), "--stream", "--shuffle-buffer", "0", "--quiet");
         assertEquals(ExitCodes.BAD_INPUT, b.code());
         assertTrue(b.err().contains("--shuffle-buffer 0, must be >= 1 row"), b.err());
+    }
+
+    /** A small SparseNN for 2 passes over {@code f}. */
+    static String[] twoPasses(Path f) {
+        return new String[] {"ctr-train", "--data", f.toString(), "--buckets", "500", "--dim", "4", "--bottom", "8", "--top", "8", "--passes", "2",
+                "--threads", "2", "--quiet"};
     }
 
     static String[] concat(String[] a, String... b) {

@@ -97,6 +97,48 @@ public final class ModelFile {
 
     /** Writes atomically (temporary file in the same folder, fsync, rename). */
     public static void write(Path path, Contents c) {
+        write(path, c, List.of());
+    }
+
+    /**
+     * A table produced while it is written, not held as a {@link Table} (e.g. integer state encoded
+     * as floats): its rows x dim row-major floats are asked for in order, a buffer at a time.
+     */
+    public interface Stream {
+        String name();
+        Table.Kind kind();
+        int rows();
+        int dim();
+        /** Puts floats {@code [from, from + n)} of the row-major table into {@code dst[0, n)}. */
+        void get(long from, float[] dst, int n);
+    }
+
+    /** Receives a table's row-major floats while it is read, a buffer at a time (see {@link Placement}). */
+    public interface Sink {
+        /** Floats {@code [from, from + n)} of the row-major table are {@code src[0, n)}. */
+        void put(long from, float[] src, int n);
+    }
+
+    /** Everything before the tables (what a model needs to build itself before its tables are read). */
+    public record Header(String modelType, String configJson, Map<String, String> metadata, Map<String, List<String>> idMaps) {}
+
+    /**
+     * Where {@link #read(Path, java.util.function.Function)} puts each table: into a caller's own table (a model's
+     * parameters or live optimizer state, so no second copy exists), into a {@link Sink}, or (both
+     * null) into a new table as {@link #read(Path)} does.
+     */
+    public interface Placement {
+        /** The table to read {@code name} into (its shape must be rows x dim, else one line), or null. */
+        Table into(String name, Table.Kind kind, int rows, int dim);
+        /** A sink for {@code name} when {@link #into} gave null, or null for a new table. */
+        default Sink sink(String name, Table.Kind kind, int rows, int dim) { return null; }
+    }
+
+    /**
+     * Writes {@code c} followed by {@code streams} (as further tables, after {@code c}'s) atomically,
+     * streaming: one 64 KB buffer, no copy of any table.
+     */
+    public static void write(Path path, Contents c, List<? extends Stream> streams) {
         try {
             AtomicFile.write(path, true, sink -> {
                 CRC32 crc = new CRC32();
@@ -117,7 +159,7 @@ public final class ModelFile {
                     out.writeInt(e.getValue().size());
                     for (String id : e.getValue()) str(out, id);
                 }
-                out.writeInt(c.tables().size());
+                out.writeInt(c.tables().size() + streams.size());
                 byte[] buf = new byte[1 << 16];
                 ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.BIG_ENDIAN);
                 for (Table t : c.tables()) {
@@ -137,6 +179,22 @@ public final class ModelFile {
                         }
                     }
                 }
+                float[] fb = new float[buf.length / 4];
+                for (Stream t : streams) {
+                    str(out, t.name());
+                    str(out, t.kind().name());
+                    out.writeInt(t.rows());
+                    out.writeInt(t.dim());
+                    long total = (long) t.rows() * t.dim();
+                    for (long p = 0; p < total; ) {
+                        int n = (int) Math.min(fb.length, total - p);
+                        t.get(p, fb, n);
+                        bb.clear();
+                        bb.asFloatBuffer().put(fb, 0, n);
+                        out.write(buf, 0, n * 4);
+                        p += n;
+                    }
+                }
                 out.flush();
                 long sum = crc.getValue();
                 DataOutputStream raw = new DataOutputStream(cos);
@@ -151,6 +209,39 @@ public final class ModelFile {
 
     /** Reads and verifies a model file; any problem is one line naming the file. */
     public static Contents read(Path path) {
+        return read(path, (java.util.function.Function<Header, Placement>) null);
+    }
+
+    /**
+     * Reads only what comes before the tables (type, configuration, metadata, id maps), without
+     * verifying the checksum: so that a model can be built before {@link #read(Path, java.util.function.Function)}
+     * reads its tables into it.
+     */
+    public static Header readHeader(Path path) {
+        Header[] h = new Header[1];
+        try {
+            read(path, x -> {
+                h[0] = x;
+                throw new HeaderRead();
+            });
+        } catch (HeaderRead e) {
+            return h[0];
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    private static final class HeaderRead extends RuntimeException {
+        HeaderRead() { super(null, null, false, false); }
+    }
+
+    /**
+     * Reads and verifies a model file, each table where {@code placement} says (built from the
+     * header once it is read; null: every table new). The returned contents list the tables read
+     * into tables (the caller's or new), not those given to a sink. A failure (damage found at the
+     * checksum, say) can leave the caller's tables partly overwritten: use the placed tables only
+     * when this returns. Any problem is one line naming the file.
+     */
+    public static Contents read(Path path, java.util.function.Function<Header, Placement> placement) {
         String name = path.toString();
         if (!Files.exists(path)) throw new BadInputException(name + ": model file not found");
         long size;
@@ -186,6 +277,7 @@ public final class ModelFile {
                 for (int x = 0; x < n; x++) ids.add(str(in, name, size));
                 maps.put(mapName, ids);
             }
+            Placement place = placement == null ? null : placement.apply(new Header(type, config, meta, maps));
             int nTables = count(in, name, "tables", size);
             List<Table> tables = new ArrayList<>(nTables);
             byte[] buf = new byte[1 << 16];
@@ -203,11 +295,21 @@ public final class ModelFile {
                 } catch (IllegalArgumentException e) {
                     throw new BadInputException(name + ": damaged model file (table '" + tName + "' has unknown kind '" + kind + "')");
                 }
-                Table t;
-                try {
-                    t = new Table(tName, rows, dim, tk);   // AUTO: chunked when past one array
-                } catch (BadInputException e) {
-                    throw new BadInputException(name + ": " + e.getMessage());
+                Table t = place == null ? null : place.into(tName, tk, rows, dim);
+                Sink sink = place == null || t != null ? null : place.sink(tName, tk, rows, dim);
+                if (t != null && (t.rows() != rows || t.dim() != dim)) {
+                    throw new BadInputException(name + ": table '" + tName + "' is " + rows + " x " + dim + ", the model needs " + t.rows() + " x " + t.dim());
+                }
+                if (sink != null) {
+                    readInto(in, sink, (long) rows * dim, buf, bb);
+                    continue;
+                }
+                if (t == null) {
+                    try {
+                        t = new Table(tName, rows, dim, tk);   // AUTO: chunked when past one array
+                    } catch (BadInputException e) {
+                        throw new BadInputException(name + ": " + e.getMessage());
+                    }
                 }
                 readInto(in, t, buf, bb);
                 tables.add(t);
@@ -246,6 +348,19 @@ public final class ModelFile {
                 bb.asFloatBuffer().get(d, p, n);
                 p += n;
             }
+        }
+    }
+
+    /** Reads {@code total} big-endian floats into {@code sink}, through one 64 KB buffer. */
+    static void readInto(DataInputStream in, Sink sink, long total, byte[] buf, ByteBuffer bb) throws IOException {
+        float[] fb = new float[buf.length / 4];
+        for (long p = 0; p < total; ) {
+            int n = (int) Math.min(fb.length, total - p);
+            in.readFully(buf, 0, n * 4);
+            bb.clear();
+            bb.asFloatBuffer().get(fb, 0, n);
+            sink.put(p, fb, n);
+            p += n;
         }
     }
 

@@ -66,12 +66,26 @@ public final class BprFiles {
         }
     }
 
+    /** Writes {@link #contents} streaming: the optimizer state from its live arrays ({@code Optimizer.stateView}, no copy). */
     public static void save(Path path, BprModel m, IdMap users, IdMap items, Map<String, String> metadata) {
-        ModelFile.write(path, contents(m, users, items, metadata));
+        OptimizerState view = m.optimizer().stateView();
+        ModelFile.write(path, contents(m, users, items, metadata, view), view.streams());
     }
 
-    /** What {@link #save} writes: tables, id maps, configuration, metadata and the optimizer's state. */
+    /** What {@link #save} writes: tables, id maps, configuration, metadata and a copy of the optimizer's state. */
     public static ModelFile.Contents contents(BprModel m, IdMap users, IdMap items, Map<String, String> metadata) {
+        return contents(m, users, items, metadata, m.optimizer().exportState());
+    }
+
+    /**
+     * The model part only (tables, id maps, configuration, metadata; no optimizer state): what a
+     * checkpoint ({@code Checkpoint.write}, which streams the state itself) takes.
+     */
+    public static ModelFile.Contents modelContents(BprModel m, IdMap users, IdMap items, Map<String, String> metadata) {
+        return contents(m, users, items, metadata, new OptimizerState(Map.of(), List.of()));
+    }
+
+    private static ModelFile.Contents contents(BprModel m, IdMap users, IdMap items, Map<String, String> metadata, OptimizerState st) {
         if (users.size() != m.numUsers() || items.size() != m.numItems()) {
             throw new IllegalArgumentException("id maps " + users.size() + " x " + items.size() + " do not match model "
                     + m.numUsers() + " x " + m.numItems());
@@ -81,7 +95,6 @@ public final class BprFiles {
         maps.put("items", items.ids());
         // the optimizer's state rides along (optim.* metadata, optim/... tables), so that a
         // checkpoint resumes an adaptive optimizer exactly instead of restarting its moments
-        OptimizerState st = m.optimizer().exportState();
         Map<String, String> meta = new LinkedHashMap<>(OptimizerState.withoutState(metadata == null ? Map.of() : metadata));
         meta.putAll(st.metadata());
         List<Table> tables = new ArrayList<>(List.of(m.users(), m.items(), m.itemBias()));

@@ -77,6 +77,16 @@ public final class CtrStreamTrainer implements AutoCloseable {
     /** The spine's settings for this configuration, as {@link CtrTrainer#loop()}. */
     public TrainerConfig loop() { return CtrTrainer.loop(config); }
 
+    /**
+     * Loads a checkpoint (of this or the in-memory trainer: the same format and state) straight
+     * into this trainer's model and optimizer and returns the loop state to continue from with
+     * {@code new Trainer(loop()).fit(trainable(split), state)}; each pass's order depends only on the seed and the pass, so the continuation is
+     * exact when the order is ({@link StreamOrder#exact()}).
+     */
+    public dev.sparsetrain.models.train.Trainer.State resume(java.nio.file.Path path) {
+        return CtrTrainer.resume(path, mode, config);
+    }
+
     /** Predicted probabilities of every row of {@code d}, using all workers. */
     public float[] predict(CtrData d) {
         return batches.predict(d, mode.workers());

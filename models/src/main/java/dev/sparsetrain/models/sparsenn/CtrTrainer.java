@@ -119,6 +119,29 @@ public final class CtrTrainer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * {@link #resume(String, dev.sparsetrain.core.io.ModelFile.Contents)} straight from the file:
+     * parameters and optimizer state are read chunk by chunk into this trainer's model and
+     * optimizer (no second copy; build the model with {@link SparseNN#fromHeader}).
+     */
+    public Trainer.State resume(java.nio.file.Path path) {
+        return resume(path, mode, config);
+    }
+
+    /** A click trainer's streaming resume ({@link #resume(java.nio.file.Path)}; also the streamed trainer's). */
+    static Trainer.State resume(java.nio.file.Path path, dev.sparsetrain.models.train.MiniBatch mode, TrainConfig config) {
+        if (!dev.sparsetrain.models.train.Checkpoint.isCheckpoint(dev.sparsetrain.core.io.ModelFile.readHeader(path).metadata())) {
+            throw new dev.sparsetrain.core.BadInputException(path
+                    + ": not a ctr-train checkpoint (no trainer state; a model saved with --save cannot be resumed)");
+        }
+        Trainer.State s = dev.sparsetrain.models.train.Checkpoint.resume(path, mode);
+        if (s.epoch() > config.numPasses()) {
+            throw new dev.sparsetrain.core.BadInputException(path + ": checkpoint after " + s.epoch() + " passes, --passes is "
+                    + config.numPasses() + " (must be >= the passes done)");
+        }
+        return s;
+    }
+
     /** Calls {@code hook} after every {@code 1/evalsPerPass} of each pass of the next run (0 = never). */
     public void evaluateWithin(int evalsPerPass, EvalHook hook) { mode.evaluateWithin(evalsPerPass, hook); }
 

@@ -179,7 +179,16 @@ public final class SparseNN {
 
     /** Loads a model written by {@link #save}; a file of another model type is refused in one line. */
     public static SparseNN load(Path path) {
-        return fromContents(path, ModelFile.read(path));
+        return SparseNNFile.read(path).model();   // each table read into the model's own, chunk by chunk
+    }
+
+    /**
+     * The model a file's header ({@link ModelFile#readHeader}) describes, tables freshly
+     * initialised: e.g. to resume a checkpoint into ({@link CtrTrainer#resume(Path)}) without a
+     * second copy of its tables.
+     */
+    public static SparseNN fromHeader(Path path, ModelFile.Header header) {
+        return SparseNNFile.fromHeader(path, header);
     }
 
     /**

@@ -76,7 +76,52 @@ final class SparseNNFile {
         return new ModelFile.Contents(SparseNN.MODEL_TYPE, j.toString(), metadata, maps, m.tables());
     }
 
+    /** A model and the file it was read from (metadata, id maps; its tables are the model's own). */
+    record Loaded(SparseNN model, ModelFile.Contents contents) {}
+
+    /**
+     * Reads a model file straight into the model its header describes: each table is read chunk by
+     * chunk into the model's own table (no second copy of any table); tables that are not the
+     * model's (a checkpoint's optimizer and loop state) are read into new tables and listed in the
+     * returned contents, so read a checkpoint with {@link dev.sparsetrain.models.train.Checkpoint#resume(Path,
+     * dev.sparsetrain.models.train.Trainable)} instead when its state is wanted.
+     */
+    static Loaded read(Path path) {
+        SparseNN[] m = {null};
+        ModelFile.Contents c = ModelFile.read(path, h -> {
+            m[0] = fromHeader(path, h);
+            java.util.Map<String, Table> own = new java.util.LinkedHashMap<>();
+            for (Table t : m[0].tables()) own.put(t.name(), t);
+            return (name, kind, rows, dim) -> {
+                Table t = own.get(name);
+                if (t != null) checkShape(path, t, rows, dim);
+                return t;
+            };
+        });
+        for (Table t : m[0].tables()) c.table(t.name());   // every table present, else one line
+        return new Loaded(m[0], c);
+    }
+
+    /** A model built from contents already read (its tables are copied in: two copies briefly; prefer {@link #read}). */
     static SparseNN fromContents(Path path, ModelFile.Contents c) {
+        SparseNN m = fromHeader(path, new ModelFile.Header(c.modelType(), c.configJson(), c.metadata(), c.idMaps()));
+        for (Table t : m.tables()) {
+            Table saved = c.table(t.name());
+            checkShape(path, t, saved.rows(), saved.dim());
+            t.copyFrom(saved);
+        }
+        return m;
+    }
+
+    private static void checkShape(Path path, Table t, int rows, int dim) {
+        if (rows != t.rows() || dim != t.dim()) {
+            throw new BadInputException(path + ": table '" + t.name() + "' is " + rows + " x "
+                    + dim + ", the configuration implies " + t.rows() + " x " + t.dim());
+        }
+    }
+
+    /** The model a file's header describes (architecture, dynamic id maps), its tables freshly initialised. */
+    static SparseNN fromHeader(Path path, ModelFile.Header c) {
         String MODEL_TYPE = SparseNN.MODEL_TYPE;
         if (!c.modelType().equals(MODEL_TYPE)) {
             throw new BadInputException(path + ": a '" + c.modelType() + "' model, expected '" + MODEL_TYPE + "'");
@@ -105,14 +150,6 @@ final class SparseNNFile {
                 for (int f = 0; f < names.length; f++) {
                     if (dyn[f] != null) m.sparseArch.dyn[f] = restoreMap(path, names[f], dyn[f], c.idMaps().get(DYN_PREFIX + f));
                 }
-            }
-            for (Table t : m.tables()) {
-                Table saved = c.table(t.name());
-                if (saved.rows() != t.rows() || saved.dim() != t.dim()) {
-                    throw new BadInputException(path + ": table '" + t.name() + "' is " + saved.rows() + " x "
-                            + saved.dim() + ", the configuration implies " + t.rows() + " x " + t.dim());
-                }
-                t.copyFrom(saved);
             }
             return m;
         } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {

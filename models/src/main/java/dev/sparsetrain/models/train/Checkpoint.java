@@ -27,8 +27,10 @@ import java.util.Map;
  *   <li>the best epoch's snapshot when it is not the current parameters: its tables as
  *       {@code best/NAME} and its optimizer state under {@code best.optim.*} / {@code best/optim/...}.</li>
  * </ul>
- * {@link #resume} gives the loop state back and copies parameters and optimizer state into a
- * fresh model, so a run resumed from a checkpoint continues exactly (with {@code --threads 1}).
+ * {@link #write} streams the live parameters and optimizer state into the file, and
+ * {@link #resume(Path, Trainable)} reads them back into a fresh model's own tables, both chunk by
+ * chunk (never a second copy in memory), so a checkpoint of a model as large as the heap allows
+ * works; a resumed run continues exactly (with {@code --threads 1}).
  */
 public final class Checkpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,10 +45,13 @@ public final class Checkpoint {
      * plus the optimizer state of {@code trainable} and the loop state.
      */
     public static ModelFile.Contents contents(ModelFile.Contents model, Trainable trainable, Trainer.State state) {
+        return contents(model, trainable.exportState(), state);
+    }
+
+    private static ModelFile.Contents contents(ModelFile.Contents model, OptimizerState st, Trainer.State state) {
         Map<String, String> meta = new LinkedHashMap<>(OptimizerState.withoutState(model.metadata()));
         List<Table> tables = new ArrayList<>();
         for (Table t : model.tables()) if (!OptimizerState.isStateTable(t) && !t.name().startsWith(BEST)) tables.add(t);
-        OptimizerState st = trainable.exportState();
         meta.putAll(st.metadata());
         tables.addAll(st.tables());
         meta.putAll(loopMetadata(state));
@@ -58,14 +63,24 @@ public final class Checkpoint {
         return new ModelFile.Contents(model.modelType(), model.configJson(), meta, model.idMaps(), tables);
     }
 
-    /** Writes {@link #contents} to {@code path} atomically. */
+    /**
+     * Writes {@link #contents} to {@code path} atomically, streaming: the parameters and the live
+     * optimizer state ({@link Trainable#stateView()}) go to the file chunk by chunk, no second copy
+     * of either is made. Call between epochs.
+     */
     public static void write(Path path, ModelFile.Contents model, Trainable trainable, Trainer.State state) {
-        ModelFile.write(path, contents(model, trainable, state));
+        OptimizerState view = trainable.stateView();
+        ModelFile.write(path, contents(model, view, state), view.streams());
     }
 
     /** Whether {@code c} is a checkpoint (has a loop state). */
     public static boolean isCheckpoint(ModelFile.Contents c) {
-        return c.metadata().containsKey(LOOP + "epoch");
+        return isCheckpoint(c.metadata());
+    }
+
+    /** Whether a model file's metadata holds a loop state (a checkpoint's). */
+    public static boolean isCheckpoint(Map<String, String> metadata) {
+        return metadata.containsKey(LOOP + "epoch");
     }
 
     /**
@@ -92,6 +107,47 @@ public final class Checkpoint {
     public static Trainer.State resume(String where, ModelFile.Contents c, Trainable into) {
         copyTables(where, c.tables(), into.parameters());
         if (OptimizerState.present(c.metadata())) into.importState(where, OptimizerState.from(c.metadata(), c.tables()));
+        into.parametersRestored();
+        return loopState(where, c);
+    }
+
+    /**
+     * {@link #resume(String, ModelFile.Contents, Trainable)} straight from the file: parameters and
+     * optimizer state are read chunk by chunk into {@code into}'s own tables ({@link
+     * Trainable#stateReader}; no second copy), the best snapshot (if any) into new tables.
+     * Mismatches are refused in one line naming the file; after a refusal {@code into} may be
+     * partly overwritten (discard it).
+     */
+    public static Trainer.State resume(Path path, Trainable into) {
+        String where = path.toString();
+        Map<String, Table> params = new LinkedHashMap<>();
+        for (Table t : into.parameters()) params.put(t.name(), t);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        OptimizerState.Reader[] reader = {null};
+        ModelFile.Contents c = ModelFile.read(path, h -> {
+            if (OptimizerState.present(h.metadata())) reader[0] = into.stateReader(where, h.metadata());
+            return new ModelFile.Placement() {
+                @Override public Table into(String name, Table.Kind kind, int rows, int dim) {
+                    Table p = params.get(name);
+                    if (p != null) {
+                        if (p.rows() != rows || p.dim() != dim) {
+                            throw new BadInputException(where + ": table '" + name + "' is " + rows + " x " + dim
+                                    + ", this data and configuration need " + p.rows() + " x " + p.dim());
+                        }
+                        seen.add(name);
+                        return p;
+                    }
+                    return reader[0] != null && OptimizerState.isStateName(name) ? reader[0].into(name, kind, rows, dim) : null;
+                }
+
+                @Override public ModelFile.Sink sink(String name, Table.Kind kind, int rows, int dim) {
+                    return reader[0] != null && OptimizerState.isStateName(name) ? reader[0].sink(name, kind, rows, dim) : null;
+                }
+            };
+        });
+        for (String n : params.keySet()) if (!seen.contains(n)) throw new BadInputException(where + ": no table '" + n + "'");
+        if (reader[0] != null) reader[0].finish();
+        else if (OptimizerState.present(c.metadata())) into.importState(where, OptimizerState.from(c.metadata(), c.tables()));
         into.parametersRestored();
         return loopState(where, c);
     }

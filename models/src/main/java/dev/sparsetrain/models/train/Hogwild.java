@@ -121,6 +121,12 @@ public final class Hogwild implements Trainable {
     public void importState(String where, OptimizerState state) { model.optimizer().importState(where, state); }
 
     @Override
+    public OptimizerState stateView() { return model.optimizer().stateView(); }
+
+    @Override
+    public OptimizerState.Reader stateReader(String where, java.util.Map<String, String> meta) { return model.optimizer().stateReader(where, meta); }
+
+    @Override
     public void parametersRestored() { model.parametersRestored(); }
 
     @Override

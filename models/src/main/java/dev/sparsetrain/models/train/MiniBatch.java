@@ -330,10 +330,20 @@ public final class MiniBatch implements Trainable, AutoCloseable {
      */
     @Override
     public OptimizerState exportState() {
+        return shards.exportState(stateExtra());
+    }
+
+    /** {@link #exportState()} as a live view over the shards' arrays (a checkpoint's, no copy). */
+    @Override
+    public OptimizerState stateView() {
+        return shards.stateView(stateExtra());
+    }
+
+    private Map<String, String> stateExtra() {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put(BATCHES_KEY, Long.toString(batchCounter));
         extra.put(SIGNATURE_KEY, signature);
-        return shards.exportState(extra);
+        return extra;
     }
 
     /**
@@ -342,7 +352,12 @@ public final class MiniBatch implements Trainable, AutoCloseable {
      */
     @Override
     public void importState(String where, OptimizerState state) {
-        Map<String, String> meta = state.metadata();
+        stateReader(where, state.metadata()).readAll(state);
+    }
+
+    /** Reads a checkpoint's state into the shards' own arrays (any thread count wrote it); the training signature is checked first. */
+    @Override
+    public OptimizerState.Reader stateReader(String where, Map<String, String> meta) {
         String have = meta.get(SIGNATURE_KEY);
         if (have == null) throw new BadInputException(where + ": no mini-batch training state (a saved model, not a checkpoint)");
         if (!signature.equals(have)) {
@@ -355,8 +370,7 @@ public final class MiniBatch implements Trainable, AutoCloseable {
         } catch (NumberFormatException | NullPointerException e) {
             throw new BadInputException(where + ": damaged mini-batch state (" + e.getMessage() + ")");
         }
-        shards.importState(where, state);
-        batchCounter = batches;
+        return shards.stateReader(where, meta, () -> batchCounter = batches);
     }
 
     @Override

@@ -121,51 +121,66 @@ final class OptimizerShards {
         return List.copyOf(out);
     }
 
-    /** The shards' states merged into one {@link OptimizerState}, plus {@code extra} metadata. */
+    /** The shards' states merged into one {@link OptimizerState} (copies), plus {@code extra} metadata. */
     OptimizerState exportState(Map<String, String> extra) {
+        return merged(extra, false);
+    }
+
+    /**
+     * The shards' states merged into one live view (each shard's {@link Optimizer#stateView()}:
+     * no copy), plus {@code extra} metadata: what a checkpoint writes. The same names, shapes and
+     * values as {@link #exportState}.
+     */
+    OptimizerState stateView(Map<String, String> extra) {
+        return merged(extra, true);
+    }
+
+    private OptimizerState merged(Map<String, String> extra, boolean view) {
         Map<String, String> meta = new LinkedHashMap<>();
         List<Table> tables = new ArrayList<>();
+        List<dev.sparsetrain.core.io.ModelFile.Stream> streams = new ArrayList<>();
         meta.put(OptimizerState.FORMAT_KEY, "1");
         List<String> names = new ArrayList<>();
         for (ParamGroup g : groups) names.add(g.name());
         meta.put("optim.groups", String.join(",", names));
         for (Optimizer o : shards) {
-            OptimizerState st = o.exportState();
+            OptimizerState st = view ? o.stateView() : o.exportState();
             for (var e : st.metadata().entrySet()) {
                 if (!e.getKey().equals(OptimizerState.FORMAT_KEY) && !e.getKey().equals("optim.groups")) meta.putIfAbsent(e.getKey(), e.getValue());
             }
             tables.addAll(st.tables());
+            streams.addAll(st.streams());
         }
         meta.putAll(extra);
-        return new OptimizerState(meta, tables);
+        return new OptimizerState(meta, tables, streams);
     }
 
     /**
      * Splits a merged state over this object's shards: each takes its tables' state and its
-     * groups' scalars. Every shard checks its whole state before changing anything; the layout
-     * follows from the groups and tables, so a later shard's mismatch means a damaged file.
+     * groups' scalars. Every array's name and shape is checked before anything changes.
      */
     void importState(String where, OptimizerState state) {
-        Map<String, String> meta = state.metadata();
+        stateReader(where, state.metadata(), () -> {}).readAll(state);
+    }
+
+    /**
+     * A reader of a merged state (metadata {@code meta}, e.g. a checkpoint's) straight into the
+     * shards' own arrays, whatever the shard count that wrote it: each array goes to the shard
+     * that holds its table, each shard checks its groups' metadata; {@code then} runs at the end.
+     */
+    OptimizerState.Reader stateReader(String where, Map<String, String> meta, Runnable then) {
         if (!OptimizerState.present(meta)) throw new BadInputException(where + ": no optimizer state");
-        OptimizerState[] states = new OptimizerState[shards.length];
-        for (int k = 0; k < shards.length; k++) {
+        List<OptimizerState.Reader> parts = new ArrayList<>();
+        for (Optimizer shard : shards) {
             Map<String, String> m = new LinkedHashMap<>();
             m.put(OptimizerState.FORMAT_KEY, meta.get(OptimizerState.FORMAT_KEY));
-            List<String> gs = shards[k].groupNames();
+            List<String> gs = shard.groupNames();
             m.put("optim.groups", String.join(",", gs));
             for (String g : gs) {
                 for (var e : meta.entrySet()) if (e.getKey().startsWith("optim." + g + ".")) m.put(e.getKey(), e.getValue());
             }
-            Set<String> own = new HashSet<>();
-            for (Table t : tables(k)) own.add(t.name());
-            List<Table> ts = new ArrayList<>();
-            for (Table t : state.tables()) {
-                String[] parts = t.name().split("/");
-                if (parts.length >= 3 && gs.contains(parts[1]) && own.contains(parts[2])) ts.add(t);
-            }
-            states[k] = new OptimizerState(m, ts);
+            parts.add(shard.stateReader(where, m));
         }
-        for (int k = 0; k < shards.length; k++) shards[k].importState(where, states[k]);
+        return OptimizerState.Reader.merge(where, parts, then);
     }
 }

@@ -44,6 +44,19 @@ public interface Trainable {
     default String begin(TrainerConfig loop, Trainer.State from) { return null; }
 
     /**
+     * The optimizer state as a live view over the optimizer's own arrays, for a checkpoint written
+     * at once (no copy; {@link Checkpoint#write}). Default: {@link #exportState()}.
+     */
+    default OptimizerState stateView() { return exportState(); }
+
+    /**
+     * A reader of saved state (metadata {@code meta}) straight into the optimizer's own arrays, for
+     * a checkpoint read chunk by chunk ({@link Checkpoint#resume(java.nio.file.Path, Trainable)}); null
+     * (the default): the state is read into new tables and given to {@link #importState}.
+     */
+    default OptimizerState.Reader stateReader(String where, java.util.Map<String, String> meta) { return null; }
+
+    /**
      * Trains epoch {@code epoch} (1-based) of {@code epochs}. A result whose loss is not finite
      * means the epoch diverged.
      */
