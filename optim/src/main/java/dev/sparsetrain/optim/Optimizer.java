@@ -488,9 +488,11 @@ public final class Optimizer {
 
     /**
      * Replaces this optimizer's state by {@code s} (from {@link #exportState()} or
-     * {@link #stateView()}, possibly through a model file). Everything is checked before anything
-     * is changed: the groups, each group's optimizer kind, hyperparameters, schedule, semantics and
-     * frozen flag, and the name and shape of every state array must match.
+     * {@link #stateView()}, possibly through a model file). The groups, each group's optimizer
+     * kind, hyperparameters, schedule, semantics and frozen flag, and the name and shape of every
+     * state array are checked before anything is changed; a damaged row count or catch-up stamp is
+     * refused as its array is read ({@link #stateReader}), when earlier arrays may already be
+     * overwritten: discard the optimizer then.
      *
      * @param where the checkpoint file (or other source) named in error messages
      * @throws BadInputException one line naming {@code where} and the mismatch

@@ -216,11 +216,12 @@ public final class VbprTrainer {
                 .withDivergenceRetries(cfg.autoBalance() ? 3 : 0);
     }
 
-    /** The per-sample settings of a run of {@code samples} per epoch over {@code loop}. */
+    /**
+     * The per-sample settings of a run of {@code samples} per epoch over {@code loop}; the rounds
+     * are {@link #hogwild()}'s dense batches, not the loop's {@code roundsPerEpoch}.
+     */
     private TrainerConfig perSample(TrainerConfig loop, long samples) {
-        int rounds = (int) Math.max(1, (samples + cfg.denseBatch() - 1) / cfg.denseBatch());
-        return loop.withSamplesPerEpoch(samples).withRoundsPerEpoch(rounds).withLossSampleEvery(1)
-                .withPositives(TrainerConfig.PositiveSampling.PAIRS);
+        return loop.withSamplesPerEpoch(samples).withLossSampleEvery(1).withPositives(TrainerConfig.PositiveSampling.PAIRS);
     }
 
     /**
