@@ -141,8 +141,8 @@ public final class TrainCommand implements Callable<Integer> {
         Split split = data.split(rd.all());
         Interactions train = split.train(), test = split.test();
         if (training.checkpoints.resume() != null) {
-            var contents = dev.sparsetrain.core.io.ModelFile.read(training.checkpoints.resume());
-            var ck = BprFiles.load(training.checkpoints.resume(), contents);
+            var ck = BprFiles.load(training.checkpoints.resume());   // optimizer state straight into the live arrays
+            var contents = ck.contents();
             m = ck.model();
             bc = m.config();
             from = Checkpoint.loopState(training.checkpoints.resume().toString(), contents);

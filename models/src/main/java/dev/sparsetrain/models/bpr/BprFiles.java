@@ -29,8 +29,12 @@ public final class BprFiles {
 
     private BprFiles() {}
 
-    /** A loaded model with its id maps and metadata. */
-    public record Loaded(BprModel model, IdMap users, IdMap items, Map<String, String> metadata) {
+    /**
+     * A loaded model with its id maps and metadata (without the optimizer's entries); {@code contents}
+     * is what the file held besides what went into the model: all its metadata and any table not
+     * the model's nor its optimizer's (a checkpoint's best snapshot, for {@code Checkpoint.loopState}).
+     */
+    public record Loaded(BprModel model, IdMap users, IdMap items, Map<String, String> metadata, ModelFile.Contents contents) {
         /** Epochs trained, from the metadata (0 when absent). */
         public int epoch() {
             String e = metadata.get("epoch");
@@ -102,11 +106,65 @@ public final class BprFiles {
         return new ModelFile.Contents(TYPE, configJson(m.config()), meta, maps, tables);
     }
 
+    /**
+     * Reads a model file or checkpoint straight into a model built from its header: the tables go
+     * chunk by chunk into the model's own tables and the optimizer state ({@code optim/...}) into
+     * the live optimizer's arrays through {@link dev.sparsetrain.optim.Optimizer#stateReader} (the
+     * click models' reader path; no second copy of either). Files written before optimizer state
+     * was saved load with a fresh optimizer. Damage (checksum, shapes, a state array that does not
+     * fit) is one line naming the file.
+     */
     public static Loaded load(Path path) {
-        return load(path, ModelFile.read(path));
+        String where = path.toString();
+        BprModel[] m = {null};
+        OptimizerState.Reader[] reader = {null};
+        Map<String, Table> own = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        ModelFile.Contents c = ModelFile.read(path, h -> {
+            m[0] = fromHeader(path, h);
+            for (Table t : List.of(m[0].users(), m[0].items(), m[0].itemBias())) own.put(t.name(), t);
+            if (OptimizerState.present(h.metadata())) reader[0] = m[0].optimizer().stateReader(where, h.metadata());
+            return new ModelFile.Placement() {
+                @Override public Table into(String name, Table.Kind kind, int rows, int dim) {
+                    Table t = own.get(name);
+                    if (t != null) {
+                        if (t.rows() != rows || t.dim() != dim) {
+                            throw new BadInputException(where + ": damaged BPR-MF model (table '" + name + "' is " + rows + " x " + dim
+                                    + ", its id maps and factors=" + m[0].config().factors() + " need " + t.rows() + " x " + t.dim() + ")");
+                        }
+                        seen.add(name);
+                        return t;
+                    }
+                    return reader[0] != null && OptimizerState.isStateName(name) ? reader[0].into(name, kind, rows, dim) : null;
+                }
+
+                @Override public ModelFile.Sink sink(String name, Table.Kind kind, int rows, int dim) {
+                    return reader[0] != null && OptimizerState.isStateName(name) ? reader[0].sink(name, kind, rows, dim) : null;
+                }
+            };
+        });
+        for (String n : own.keySet()) if (!seen.contains(n)) throw new BadInputException(where + ": damaged BPR-MF model (no table '" + n + "')");
+        if (reader[0] != null) reader[0].finish();
+        return new Loaded(m[0], IdMap.of(c.idMap("users")), IdMap.of(c.idMap("items")), OptimizerState.withoutState(c.metadata()), c);
     }
 
-    /** Builds the model from a file's already-read contents (so callers that inspect the model type first read it once). */
+    /** A model with zero tables shaped by a file's header (configuration, id maps), for {@link #load(Path)} to read into. */
+    private static BprModel fromHeader(Path path, ModelFile.Header h) {
+        if (!h.modelType().equals(TYPE)) {
+            throw new BadInputException(path + ": a '" + h.modelType() + "' model, not a BPR-MF model");
+        }
+        BprConfig cfg = parseConfig(h.configJson(), path.toString());
+        List<String> u = h.idMaps().get("users"), i = h.idMaps().get("items");
+        if (u == null || i == null) throw new BadInputException(path + ": damaged BPR-MF model (no 'users' or 'items' id map)");
+        return new BprModel(cfg, Table.embedding("users", u.size(), cfg.factors()), Table.embedding("items", i.size(), cfg.factors()),
+                Table.embedding("item_bias", i.size(), 1));
+    }
+
+    /**
+     * Builds the model from contents already read whole (a sharded part-file set, which holds no
+     * optimizer state): the tables are used as they are, the optimizer starts fresh. Read a file
+     * whose optimizer state matters (a checkpoint to resume) with {@link #load(Path)}.
+     */
     public static Loaded load(Path path, ModelFile.Contents c) {
         if (!c.modelType().equals(TYPE)) {
             throw new BadInputException(path + ": a '" + c.modelType() + "' model, not a BPR-MF model");
@@ -120,9 +178,6 @@ public final class BprFiles {
         if (users.size() != u.rows() || items.size() != i.rows()) {
             throw new BadInputException(path + ": damaged BPR-MF model (" + users.size() + " user ids for " + u.rows() + " rows)");
         }
-        BprModel model = new BprModel(cfg, u, i, b);
-        // files written before optimizer state was saved load with a fresh optimizer
-        if (OptimizerState.present(c.metadata())) model.optimizer().importState(path.toString(), OptimizerState.from(c.metadata(), c.tables()));
-        return new Loaded(model, users, items, OptimizerState.withoutState(c.metadata()));
+        return new Loaded(new BprModel(cfg, u, i, b), users, items, OptimizerState.withoutState(c.metadata()), c);
     }
 }
