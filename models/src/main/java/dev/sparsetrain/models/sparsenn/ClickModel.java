@@ -45,16 +45,10 @@ public final class ClickModel {
      * directory of id-partitioned part files ({@link ShardedModelFiles}, the sharded Spark trainer's).
      */
     public static ClickModel load(Path file) {
-        ModelFile.Contents c;
-        SparseNN m;
-        if (ShardedModelFiles.isSharded(file)) {
-            c = ShardedModelFiles.read(file);
-            m = SparseNN.fromContents(file, c);
-        } else {
-            SparseNNFile.Loaded l = SparseNNFile.read(file);   // tables straight into the model's own
-            c = l.contents();
-            m = l.model();
-        }
+        // tables straight into the model's own (a part-file set's sharded tables assembled in them)
+        SparseNNFile.Loaded l = ShardedModelFiles.isSharded(file) ? SparseNNFile.readParts(file) : SparseNNFile.read(file);
+        ModelFile.Contents c = l.contents();
+        SparseNN m = l.model();
         EncoderState st = EncoderState.restore(file.toString(), c.metadata(), c.idMaps());
         if (st == null) {
             throw new BadInputException(file + ": saved without a feature encoder (trained on synthetic data or by an older build);"

@@ -38,8 +38,9 @@ import java.util.zip.CRC32;
  * A row in no part file was never trained; its value is {@link RowInit}'s for {@code init.seed}.
  * Every file is a {@link ModelFile} (versioned, checksummed); the manifest also holds each part's
  * CRC-32, so a part file from another save or another shard layout is refused in one line
- * (exit code 2) naming both layouts. Loading assembles the whole model in memory (one machine
- * scores with it). Writers: {@link #writePart} per shard (on the executor that holds it), then
+ * (exit code 2) naming both layouts. Loading assembles the whole model in memory (one machine scores with it),
+ * in the model's own tables when the loader places them ({@link #read(Path, java.util.function.Function)}: no second copy).
+ * Writers: {@link #writePart} per shard (on the executor that holds it), then
  * {@link #writeManifest}; the caller writes into a temporary directory and renames it, so no reader
  * sees a half-written set.
  */
@@ -183,6 +184,19 @@ public final class ShardedModelFiles {
 
     /** Reads a part-file set into one model file's contents (every sparse table whole); bad sets are refused in one line. */
     public static ModelFile.Contents read(Path dir) {
+        return read(dir, null);
+    }
+
+    /**
+     * {@link #read(Path)} with each table where {@code placement} says, as {@link
+     * ModelFile#read(Path, java.util.function.Function)} does for one file (built from the dense
+     * file's header; null: every table new): a loader passes its model's own tables, so the sparse
+     * tables are assembled in place (rows never trained get {@link RowInit}'s values, the parts'
+     * rows are copied in one part at a time) and no second copy of the model exists. The returned
+     * contents list every table read into a table (the caller's or new). After a refusal the
+     * caller's tables may be partly overwritten: discard them.
+     */
+    public static ModelFile.Contents read(Path dir, java.util.function.Function<ModelFile.Header, ModelFile.Placement> placement) {
         Path mf = dir.resolve(MANIFEST);
         Properties p = manifest(dir);
         if (!"1".equals(p.getProperty("format"))) throw new BadInputException(mf + ": manifest format " + p.getProperty("format") + ", this build reads 1");
@@ -201,6 +215,10 @@ public final class ShardedModelFiles {
         } catch (IOException e) {
             throw new BadInputException(dir + ": cannot list (" + e.getMessage() + ")");
         }
+        Path df = dir.resolve(p.getProperty("dense.file", DENSE));
+        long wantDense = Long.parseLong(p.getProperty("dense.crc32", "-1"));
+        if (crc(df) != wantDense) throw new BadInputException(df + ": CRC-32 " + crc(df) + " differs from the manifest's " + wantDense);
+        ModelFile.Placement place = placement == null ? null : placement.apply(ModelFile.readHeader(df));
         long seed = Long.parseLong(p.getProperty("init.seed", "0"));
         double std = Double.parseDouble(p.getProperty("init.std", "0.05"));
         int T = integer(p, mf, "tables");
@@ -208,7 +226,11 @@ public final class ShardedModelFiles {
         for (int t = 0; t < T; t++) {
             String name = p.getProperty("table." + t + ".name");
             int rows = integer(p, mf, "table." + t + ".rows"), dim = integer(p, mf, "table." + t + ".dim");
-            Table x = Table.embedding(name, rows, dim);
+            Table x = place == null ? null : place.into(name, Table.Kind.EMBEDDING, rows, dim);
+            if (x != null && (x.rows() != rows || x.dim() != dim)) {
+                throw new BadInputException(mf + ": table '" + name + "' is " + rows + " x " + dim + ", the model needs " + x.rows() + " x " + x.dim());
+            }
+            if (x == null) x = Table.embedding(name, rows, dim);
             for (int r = 0; r < rows; r++) RowInit.fill(x.block(r), x.offset(r), dim, seed, t, r, name, std);
             sparse[t] = x;
         }
@@ -243,10 +265,7 @@ public final class ShardedModelFiles {
                 }
             }
         }
-        Path df = dir.resolve(p.getProperty("dense.file", DENSE));
-        long want = Long.parseLong(p.getProperty("dense.crc32", "-1"));
-        if (crc(df) != want) throw new BadInputException(df + ": CRC-32 " + crc(df) + " differs from the manifest's " + want);
-        ModelFile.Contents d = ModelFile.read(df);
+        ModelFile.Contents d = ModelFile.read(df, place == null ? null : h -> place);
         List<Table> all = new ArrayList<>(List.of(sparse));
         all.addAll(d.tables());
         return new ModelFile.Contents(d.modelType(), d.configJson(), d.metadata(), d.idMaps(), all);

@@ -87,8 +87,17 @@ final class SparseNNFile {
      * dev.sparsetrain.models.train.Trainable)} instead when its state is wanted.
      */
     static Loaded read(Path path) {
+        return read(path, place -> ModelFile.read(path, place));
+    }
+
+    /** {@link #read(Path)} for a directory of part files ({@link ShardedModelFiles#read(Path, java.util.function.Function)}): the sharded tables are assembled in the model's own. */
+    static Loaded readParts(Path dir) {
+        return read(dir, place -> ShardedModelFiles.read(dir, place));
+    }
+
+    private static Loaded read(Path path, java.util.function.Function<java.util.function.Function<ModelFile.Header, ModelFile.Placement>, ModelFile.Contents> reader) {
         SparseNN[] m = {null};
-        ModelFile.Contents c = ModelFile.read(path, h -> {
+        ModelFile.Contents c = reader.apply(h -> {
             m[0] = fromHeader(path, h);
             java.util.Map<String, Table> own = new java.util.LinkedHashMap<>();
             for (Table t : m[0].tables()) own.put(t.name(), t);

@@ -74,6 +74,13 @@ class ShardedModelFilesTest {
                 assertArrayEquals(want.tables().get(t).data(), got.tables().get(t).data(), 0f, want.tables().get(t).name());
             }
             assertEquals("v", ShardedModelFiles.read(d).metadata().get("k"));
+            // read with the model's placement (ClickModel.load's path): the same values, assembled in the model's own tables
+            SparseNNFile.Loaded placed = SparseNNFile.readParts(d);
+            for (int t = 0; t < want.tables().size(); t++) {
+                Table own = placed.model().tables().get(t);
+                assertArrayEquals(want.tables().get(t).data(), own.data(), 0f, own.name());
+                org.junit.jupiter.api.Assertions.assertSame(own, placed.contents().table(own.name()), "no second copy of " + own.name());
+            }
         }
     }
 
