@@ -177,6 +177,35 @@ public record OptimizerState(Map<String, String> metadata, List<Table> tables, L
     }
 
     /**
+     * Where a model file's tables go when it is read into a live model ({@link
+     * ModelFile#read(java.nio.file.Path, java.util.function.Function)}): a parameter table into the
+     * model's own table of its name in {@code params} (rows x dim checked, else one line naming
+     * {@code where}; {@code seen} collects the names placed), an {@code optim/...} array into the
+     * live optimizer's through {@code reader} (null: no state is read), anything else (a best
+     * snapshot, say) into a new table.
+     */
+    public static ModelFile.Placement placement(String where, Map<String, Table> params, java.util.Set<String> seen, Reader reader) {
+        return new ModelFile.Placement() {
+            @Override public Table into(String name, Table.Kind kind, int rows, int dim) {
+                Table p = params.get(name);
+                if (p != null) {
+                    if (p.rows() != rows || p.dim() != dim) {
+                        throw new BadInputException(where + ": table '" + name + "' is " + rows + " x " + dim
+                                + ", this data and configuration need " + p.rows() + " x " + p.dim());
+                    }
+                    seen.add(name);
+                    return p;
+                }
+                return reader != null && isStateName(name) ? reader.into(name, kind, rows, dim) : null;
+            }
+
+            @Override public ModelFile.Sink sink(String name, Table.Kind kind, int rows, int dim) {
+                return reader != null && isStateName(name) ? reader.sink(name, kind, rows, dim) : null;
+            }
+        };
+    }
+
+    /**
      * Reads a saved state into an optimizer's live arrays ({@link Optimizer#stateReader}): as a
      * {@link ModelFile.Placement} for the file's {@code optim/...} tables (kernel state into the
      * kernel's own tables, integer arrays decoded as they come), or from an {@link OptimizerState}

@@ -124,24 +124,7 @@ public final class BprFiles {
             m[0] = fromHeader(path, h);
             for (Table t : List.of(m[0].users(), m[0].items(), m[0].itemBias())) own.put(t.name(), t);
             if (OptimizerState.present(h.metadata())) reader[0] = m[0].optimizer().stateReader(where, h.metadata());
-            return new ModelFile.Placement() {
-                @Override public Table into(String name, Table.Kind kind, int rows, int dim) {
-                    Table t = own.get(name);
-                    if (t != null) {
-                        if (t.rows() != rows || t.dim() != dim) {
-                            throw new BadInputException(where + ": damaged BPR-MF model (table '" + name + "' is " + rows + " x " + dim
-                                    + ", its id maps and factors=" + m[0].config().factors() + " need " + t.rows() + " x " + t.dim() + ")");
-                        }
-                        seen.add(name);
-                        return t;
-                    }
-                    return reader[0] != null && OptimizerState.isStateName(name) ? reader[0].into(name, kind, rows, dim) : null;
-                }
-
-                @Override public ModelFile.Sink sink(String name, Table.Kind kind, int rows, int dim) {
-                    return reader[0] != null && OptimizerState.isStateName(name) ? reader[0].sink(name, kind, rows, dim) : null;
-                }
-            };
+            return OptimizerState.placement(where, own, seen, reader[0]);
         });
         for (String n : own.keySet()) if (!seen.contains(n)) throw new BadInputException(where + ": damaged BPR-MF model (no table '" + n + "')");
         if (reader[0] != null) reader[0].finish();

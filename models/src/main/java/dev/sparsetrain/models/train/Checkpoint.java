@@ -126,24 +126,7 @@ public final class Checkpoint {
         OptimizerState.Reader[] reader = {null};
         ModelFile.Contents c = ModelFile.read(path, h -> {
             if (OptimizerState.present(h.metadata())) reader[0] = into.stateReader(where, h.metadata());
-            return new ModelFile.Placement() {
-                @Override public Table into(String name, Table.Kind kind, int rows, int dim) {
-                    Table p = params.get(name);
-                    if (p != null) {
-                        if (p.rows() != rows || p.dim() != dim) {
-                            throw new BadInputException(where + ": table '" + name + "' is " + rows + " x " + dim
-                                    + ", this data and configuration need " + p.rows() + " x " + p.dim());
-                        }
-                        seen.add(name);
-                        return p;
-                    }
-                    return reader[0] != null && OptimizerState.isStateName(name) ? reader[0].into(name, kind, rows, dim) : null;
-                }
-
-                @Override public ModelFile.Sink sink(String name, Table.Kind kind, int rows, int dim) {
-                    return reader[0] != null && OptimizerState.isStateName(name) ? reader[0].sink(name, kind, rows, dim) : null;
-                }
-            };
+            return OptimizerState.placement(where, params, seen, reader[0]);
         });
         for (String n : params.keySet()) if (!seen.contains(n)) throw new BadInputException(where + ": no table '" + n + "'");
         if (reader[0] != null) reader[0].finish();
