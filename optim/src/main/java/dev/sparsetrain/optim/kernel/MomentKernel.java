@@ -41,17 +41,20 @@ abstract class MomentKernel extends FirstMomentKernel {
     }
 
     /**
-     * Adam's update with the denominator {@code c sqrt(v) + e}: {@link #updateMoments}, then
+     * Adam's update with the denominator {@code c sqrt(v) + e}: {@link #updateMoments}'s rule and then,
+     * in the same pass over the row,
      * {@code w -= stepSize m / (c sqrt(v) + e)}; records the squared update and the mean effective
      * rate {@code stepSize mean(1/den)} in {@code stats}. Eve passes its feedback-scaled c, RAdam
      * {@code (1, eps)} when rectified and {@code (0, 1)} (SGD with momentum) before. Allocation-free.
      */
     protected final void adamRow(int row, float[] w, int wo, float[] g, int go, float stepSize, float c, float e, GroupStats stats, int gi) {
-        updateMoments(row, g, go);
         int so = this.m.offset(row);
         float[] m = this.m.block(row), v = this.v.block(row);
-        float u2 = 0, inv = 0;
-        for (int i = 0; i < dim; i++) {
+        float a1 = 1 - b1, a2 = 1 - b2, u2 = 0, inv = 0;
+        for (int i = 0; i < dim; i++) {   // the moment pass of updateMoments, fused into the update's one pass over the row
+            float gv = g[go + i];
+            m[so + i] = b1 * m[so + i] + a1 * gv;
+            v[so + i] = b2 * v[so + i] + a2 * gv * gv;
             float den = c * (float) Math.sqrt(v[so + i]) + e;
             float up = stepSize * m[so + i] / den;
             w[wo + i] -= up;
