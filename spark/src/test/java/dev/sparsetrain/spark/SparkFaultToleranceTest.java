@@ -110,4 +110,17 @@ class SparkFaultToleranceTest {
         survivesLostBlocksOnlyWithACheckpointDirectory("SparseNN, sharded embeddings", () -> flat(ShardedCtrTrainer.train(sc, train,
                 ModelConfig.defaults(), tc, new ShardedCtrTrainer.Config(2, 3, 2, false), null, null).model().collect().tables()));
     }
+
+    @Test
+    void shardedBprSurvivesLostBlocksWithACheckpointDirectory() throws Exception {
+        Interactions train = SyntheticImplicit.generate(SyntheticImplicit.Config.defaults().withSize(400, 200, 20)).interactions();
+        SparkBprConfig cfg = SparkBprConfig.defaults().withEpochs(2).withPartitions(2);
+        // both factor tables, the biases and their optimizer state live in the cells checkpointed after every sub-epoch
+        survivesLostBlocksOnlyWithACheckpointDirectory("BPR-MF, sharded tables", () -> {
+            var res = ShardedBprTrainer.train(sc, train, cfg, null);
+            var m = res.model().collect();
+            res.model().release();
+            return flat(List.of(m.users(), m.items(), m.itemBias()));
+        });
+    }
 }
