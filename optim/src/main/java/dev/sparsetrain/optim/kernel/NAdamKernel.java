@@ -51,11 +51,12 @@ final class NAdamKernel extends MomentKernel {
         float cg = (float) (lr * (1 - mu) / (1 - p));
         float cm = (float) (lr * muNext / (1 - pn));
         float invBc2 = (float) (1 / bc2);
-        updateMoments(row, g, go);
-        float u2 = 0, inv = 0;
+        float a1 = 1 - b1, a2 = 1 - b2, u2 = 0, inv = 0;
         int k = 0;   // elements with a gradient history: the mean effective lr is over them
-        for (int i = 0; i < dim; i++) {
-            float gv = g[go + i], mv = m[so + i], vv = v[so + i];
+        for (int i = 0; i < dim; i++) {   // updateMoments's rule, fused into the update's one pass over the row
+            float gv = g[go + i];
+            float mv = m[so + i] = b1 * m[so + i] + a1 * gv;
+            float vv = v[so + i] = b2 * v[so + i] + a2 * gv * gv;
             float d = (float) Math.sqrt(vv * invBc2) + eps;
             float up = (cg * gv + cm * mv) / d;
             w[wo + i] -= up;
