@@ -216,8 +216,8 @@ public final class ShardedModelFiles {
             throw new BadInputException(dir + ": cannot list (" + e.getMessage() + ")");
         }
         Path df = dir.resolve(p.getProperty("dense.file", DENSE));
-        long wantDense = Long.parseLong(p.getProperty("dense.crc32", "-1"));
-        if (crc(df) != wantDense) throw new BadInputException(df + ": CRC-32 " + crc(df) + " differs from the manifest's " + wantDense);
+        long wantDense = Long.parseLong(p.getProperty("dense.crc32", "-1")), gotDense = crc(df);
+        if (gotDense != wantDense) throw new BadInputException(df + ": CRC-32 " + gotDense + " differs from the manifest's " + wantDense);
         ModelFile.Placement place = placement == null ? null : placement.apply(ModelFile.readHeader(df));
         long seed = Long.parseLong(p.getProperty("init.seed", "0"));
         double std = Double.parseDouble(p.getProperty("init.std", "0.05"));
