@@ -54,6 +54,7 @@ public final class Main implements Runnable {
 
     /** Builds the command line with the given writers (tests inject their own). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        dev.sparsetrain.options.FlagNames.install();
         CommandLine cl = new CommandLine(new Main());
         for (String c : new String[] {"evaluate", "recommend", "serve"}) SavedModelOptions.helpShowsRecordedDefaults(cl.getSubcommands().get(c).getCommandSpec());
         cl.setOut(out);

@@ -216,6 +216,9 @@ public final class VbprOptions {
 
     /** The configuration: defaults overridden by the options given. */
     public VbprConfig config() {
+        if (model != null && model.strip().toLowerCase(java.util.Locale.ROOT).matches("bpr|bpr-mf|bprmf")) {
+            throw new BadInputException("--model '" + model + "': BPR-MF is its own model, trained by 'train --model bpr'; VBPR's commands take vbpr or visual");
+        }
         Variant v = Variant.parse(model);
         if (!v.collaborative() && factors != null) {
             throw new BadInputException("--factors " + factors + ": --model " + model + " has no ID factors (items are scored by their features); use --visual-factors");

@@ -1,5 +1,7 @@
 package dev.sparsetrain.data;
 
+import dev.sparsetrain.core.Settings;
+
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -40,7 +42,7 @@ public record DelimitedFormat(String delimiter, int userColumn, int itemColumn, 
                     + ", must be -1 (none) or a column other than user and item");
         }
         if (timeColumn < -1 || (timeColumn >= 0 && (timeColumn == userColumn || timeColumn == itemColumn || timeColumn == weightColumn))) {
-            throw new dev.sparsetrain.core.BadInputException("--time-column " + timeColumn
+            throw new dev.sparsetrain.core.BadInputException(Settings.name("timeColumn") + " " + timeColumn
                     + ": must be a 0-based column other than user (" + userColumn + "), item (" + itemColumn + ") and weight ("
                     + weightColumn + ")");
         }
@@ -98,20 +100,20 @@ public record DelimitedFormat(String delimiter, int userColumn, int itemColumn, 
     /** As {@link #fromOptions(String, String, boolean, String)} with a 0-based time column ({@code --time-column}; -1: none). */
     public static DelimitedFormat fromOptions(String columns, String delimiter, boolean header, String charset, int timeColumn) {
         String[] c = columns.split(",");
-        if (c.length < 2 || c.length > 3) throw new dev.sparsetrain.core.BadInputException("--columns '" + columns + "': give user,item or user,item,weight (0-based)");
+        if (c.length < 2 || c.length > 3) throw new dev.sparsetrain.core.BadInputException(Settings.name("columns") + " '" + columns + "': give user,item or user,item,weight (0-based)");
         int[] v = {0, 0, -1};
         for (int k = 0; k < c.length; k++) {
             try {
                 v[k] = Integer.parseInt(c[k].trim());
             } catch (NumberFormatException e) {
-                throw new dev.sparsetrain.core.BadInputException("--columns '" + columns + "': '" + c[k] + "' is not a column number");
+                throw new dev.sparsetrain.core.BadInputException(Settings.name("columns") + " '" + columns + "': '" + c[k] + "' is not a column number");
             }
         }
         Charset cs;
         try {
             cs = Charset.forName(charset);
         } catch (IllegalArgumentException e) {
-            throw new dev.sparsetrain.core.BadInputException("--charset '" + charset + "': unknown encoding, use e.g. UTF-8 or ISO-8859-1");
+            throw new dev.sparsetrain.core.BadInputException(Settings.name("charset") + " '" + charset + "': unknown encoding, use e.g. UTF-8 or ISO-8859-1");
         }
         return new DelimitedFormat(parseDelimiter(delimiter), v[0], v[1], v[2], header, cs, timeColumn);
     }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.data;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -86,7 +88,7 @@ public final class InteractionReader {
                 String problem = split(line, ws, delim, fields, need);
                 if (problem != null && format.weightColumn() == need - 1 && format.timeColumn() < 0
                         && split(line, ws, delim, new String[need - 1], need - 1) == null) {
-                    problem += "; a file without a weight column needs --columns " + format.userColumn() + "," + format.itemColumn();
+                    problem += "; a file without a weight column needs " + Settings.name("columns") + " " + format.userColumn() + "," + format.itemColumn();
                 }
                 float w = 1f;
                 long t = 0;
@@ -113,12 +115,12 @@ public final class InteractionReader {
                     }
                 }
                 if (problem != null && pairs == 0 && skipped == 0 && below == 0 && !format.header() && problem.contains("is not a ")) {
-                    problem += "; if this line is a header, give --header";
+                    problem += "; if this line is a header, give " + Settings.name("header");
                 }
                 if (problem != null) {
                     String msg = problem + ": '" + clip(line) + "'";
                     if (!options.skipMalformed()) {
-                        throw BadInputException.at(name, lineNo, msg + " (use --skip-malformed to skip such lines)");
+                        throw BadInputException.at(name, lineNo, msg + " (use " + Settings.name("skipMalformed") + " to skip such lines)");
                     }
                     skipped++;
                     if (firstSkipped == null) firstSkipped = "line " + lineNo + ": " + msg;

@@ -1,5 +1,7 @@
 package dev.sparsetrain.data;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -64,7 +66,7 @@ public final class KnownDatasets {
         }
         Path dir = dataRoot.resolve(folder);
         if (!Files.isDirectory(dir)) {
-            throw new BadInputException("dataset '" + name + "': folder " + dir + " not found (set --data-root or SPARSETRAIN_DATA)");
+            throw new BadInputException("dataset '" + name + "': folder " + dir + " not found (set " + Settings.name("dataRoot") + " or SPARSETRAIN_DATA)");
         }
         return switch (folder) {
             case "movielens-100k" -> movieLens100k(dir, options);

@@ -1,5 +1,7 @@
 package dev.sparsetrain.data;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -43,7 +45,7 @@ public final class Splits {
     public static Split byName(String name, Interactions all, double testFraction, long seed) {
         String s = name.toLowerCase(java.util.Locale.ROOT);
         if ((s.equals("user-ratio") || s.equals("global-ratio") || s.equals("time-ratio")) && !(testFraction > 0 && testFraction < 1)) {
-            throw new dev.sparsetrain.core.BadInputException("--test-fraction " + testFraction + ": must be in (0, 1)");
+            throw new dev.sparsetrain.core.BadInputException(Settings.name("testFraction") + " " + testFraction + ": must be in (0, 1)");
         }
         return switch (s) {
             case "loo", "leave-one-out" -> leaveOneOut(all, seed);
@@ -94,7 +96,7 @@ public final class Splits {
         int n = all.size();
         int k = (int) Math.round(n * testFraction);
         if (k < 1 || k >= n) {
-            throw new BadInputException("--test-fraction " + testFraction + ": holds out " + k + " of " + n
+            throw new BadInputException(Settings.name("testFraction") + " " + testFraction + ": holds out " + k + " of " + n
                     + " pairs; time-ratio needs at least one pair in test and one in training");
         }
         long[] sorted = t.clone();
@@ -141,8 +143,8 @@ public final class Splits {
 
     private static long[] requireTimes(Interactions all, String split) {
         if (!all.hasTimes()) {
-            throw new BadInputException("--split " + split + ": the data has no timestamps (use ml-100k, ml-1m's ratings.dat, "
-                    + "or a file with --time-column N)");
+            throw new BadInputException(Settings.name("split") + " " + split + ": the data has no timestamps (use ml-100k, ml-1m's ratings.dat, "
+                    + "or a file with " + Settings.name("timeColumn") + " N)");
         }
         return all.times();
     }

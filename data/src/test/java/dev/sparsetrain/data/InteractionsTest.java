@@ -78,11 +78,11 @@ class InteractionsTest {
         Path f = write("pairs.tsv", "1\t10\n2\t11\n");
         var e = assertThrows(BadInputException.class, () -> InteractionReader.read(f, DelimitedFormat.tsv(), ReadOptions.defaults()));
         assertTrue(e.getMessage().startsWith(f + ":1: 2 columns, need at least 3"), e.getMessage());
-        assertTrue(e.getMessage().contains("without a weight column needs --columns 0,1"), e.getMessage());
+        assertTrue(e.getMessage().contains("without a weight column needs columns 0,1"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         Path g = write("one.tsv", "1\n");
         var e2 = assertThrows(BadInputException.class, () -> InteractionReader.read(g, DelimitedFormat.tsv(), ReadOptions.defaults()));
-        assertFalse(e2.getMessage().contains("--columns"), e2.getMessage());
+        assertFalse(e2.getMessage().contains("needs columns"), e2.getMessage());
         var r = InteractionReader.read(f, new DelimitedFormat("\t", 0, 1, -1, false, StandardCharsets.UTF_8), ReadOptions.defaults());
         assertEquals(2, r.interactions().size());
     }
@@ -91,10 +91,10 @@ class InteractionsTest {
     void aHeaderLineReadAsDataSuggestsHeader() throws IOException {
         Path f = write("h.tsv", "user\titem\trating\n1\t10\t5\n");
         var e = assertThrows(BadInputException.class, () -> InteractionReader.read(f, DelimitedFormat.tsv(), ReadOptions.defaults()));
-        assertTrue(e.getMessage().startsWith(f + ":1: rating 'rating' is not a number; if this line is a header, give --header"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + ":1: rating 'rating' is not a number; if this line is a header, give header"), e.getMessage());
         Path g = write("later.tsv", "1\t10\t5\n2\t11\tfive\n");
         var e2 = assertThrows(BadInputException.class, () -> InteractionReader.read(g, DelimitedFormat.tsv(), ReadOptions.defaults()));
-        assertFalse(e2.getMessage().contains("--header"), e2.getMessage());
+        assertFalse(e2.getMessage().contains("give header"), e2.getMessage());
         assertEquals(1, InteractionReader.read(f, DelimitedFormat.tsv().withHeader(true), ReadOptions.defaults()).interactions().size());
     }
 

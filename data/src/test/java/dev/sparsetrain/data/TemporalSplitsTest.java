@@ -79,8 +79,8 @@ class TemporalSplitsTest {
             if (ties > before) tiedUsers++;
         }
         Split tr = Splits.timeRatio(in, 0.2);
-        System.out.printf("ml-100k: times %d..%d; --split last: %d users have other ratings in the same second as the held-out one (%d pairs, "
-                + "tie to the higher item index); --split time-ratio 0.2 cuts at %d (%s)%n", min, max, tiedUsers, ties, tr.test().times().length > 0 ? minOf(tr.test().times()) : -1, Splits.coldSummary(tr));
+        System.out.printf("ml-100k: times %d..%d; split last: %d users have other ratings in the same second as the held-out one (%d pairs, "
+                + "tie to the higher item index); split time-ratio 0.2 cuts at %d (%s)%n", min, max, tiedUsers, ties, tr.test().times().length > 0 ? minOf(tr.test().times()) : -1, Splits.coldSummary(tr));
     }
 
     private static long minOf(long[] a) {
@@ -104,7 +104,7 @@ class TemporalSplitsTest {
         var e2 = assertThrows(BadInputException.class, () -> InteractionReader.read(shortLine, TIMED, ReadOptions.defaults()));
         assertTrue(e2.getMessage().contains("short.tsv:1") && e2.getMessage().contains("need at least 4"), e2.getMessage());
         var e3 = assertThrows(BadInputException.class, () -> new DelimitedFormat("\t", 0, 1, 2, false, StandardCharsets.UTF_8, 1));
-        assertTrue(e3.getMessage().startsWith("--time-column 1:"), e3.getMessage());
+        assertTrue(e3.getMessage().startsWith("timeColumn 1:"), e3.getMessage());
     }
 
     @Test
@@ -220,7 +220,7 @@ class TemporalSplitsTest {
         Interactions all = Interactions.of(3, new int[] {0, 1}, new int[] {1, 2});
         for (String k : new String[] {"last", "time-ratio"}) {
             var e = assertThrows(BadInputException.class, () -> Splits.byName(k, all, 0.5, 1));
-            assertTrue(e.getMessage().startsWith("--split " + k + ": the data has no timestamps"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("split " + k + ": the data has no timestamps"), e.getMessage());
         }
     }
 

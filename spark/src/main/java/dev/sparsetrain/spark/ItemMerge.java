@@ -1,5 +1,7 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.util.Locale;
 
@@ -51,7 +53,7 @@ public enum ItemMerge {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--merge '" + s + "': use sum, average or touched");
+            throw new BadInputException(Settings.name("merge") + " '" + s + "': use sum, average or touched");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.models.sparsenn.ShardedModelFiles;
 import java.io.IOException;
@@ -33,13 +35,13 @@ final class PartFiles {
      */
     static void save(Path dir, JavaPairRDD<Long, float[]> rows, int S, String[] tableNames, int[] dims, Manifest manifest) {
         Path abs = dir.toAbsolutePath();
-        if (Files.exists(abs)) throw new BadInputException("--save " + dir + ": exists; remove it or choose another directory (sharded models are directories)");
+        if (Files.exists(abs)) throw new BadInputException(Settings.name("save") + " " + dir + ": exists; remove it or choose another directory (sharded models are directories)");
         if (rows.getNumPartitions() != S) throw new IllegalArgumentException(rows.getNumPartitions() + " partitions for " + S + " shards");
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
         try {
             Files.createDirectories(tmp);
         } catch (IOException e) {
-            throw new BadInputException("--save " + dir + ": cannot create (" + e.getMessage() + ")");
+            throw new BadInputException(Settings.name("save") + " " + dir + ": cannot create (" + e.getMessage() + ")");
         }
         String where = tmp.toString();
         List<long[]> written = new ArrayList<>(rows.mapPartitionsWithIndex((s, it) -> {
@@ -64,7 +66,7 @@ final class PartFiles {
         try {
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new BadInputException("--save " + dir + ": cannot rename " + tmp + " (" + e.getMessage() + ")");
+            throw new BadInputException(Settings.name("save") + " " + dir + ": cannot rename " + tmp + " (" + e.getMessage() + ")");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.CtrMetrics;
@@ -83,9 +85,9 @@ public final class ShardedCtrTrainer {
      */
     public record Config(int partitions, int shards, int roundsPerPass, boolean refitBias) {
         public Config {
-            if (partitions < 0) throw new BadInputException("--spark-partitions " + partitions + ", must be >= 0 (0 = Spark's default parallelism)");
-            if (shards < 0) throw new BadInputException("--embedding-shards " + shards + ", must be >= 0 (0 = one per data partition)");
-            if (roundsPerPass < 1) throw new BadInputException("--syncs-per-pass " + roundsPerPass + ", must be >= 1");
+            if (partitions < 0) throw new BadInputException(Settings.name("sparkPartitions") + " " + partitions + ", must be >= 0 (0 = Spark's default parallelism)");
+            if (shards < 0) throw new BadInputException(Settings.name("embeddingShards") + " " + shards + ", must be >= 0 (0 = one per data partition)");
+            if (roundsPerPass < 1) throw new BadInputException(Settings.name("syncsPerPass") + " " + roundsPerPass + ", must be >= 1");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.train.TrainerConfig;
@@ -28,11 +30,11 @@ public record SparkBprConfig(Bpr bpr, int epochs, long seed, int partitions, int
         Objects.requireNonNull(bpr, "bpr");
         Objects.requireNonNull(merge, "merge");
         Objects.requireNonNull(positives, "positives");
-        if (epochs < 1 || epochs > 1_000_000) throw new BadInputException("--epochs: " + epochs + ", must be in [1, 1000000]");
-        if (partitions < 0 || partitions > 100_000) throw new BadInputException("--partitions: " + partitions + ", must be in [0, 100000] (0 = Spark's default parallelism)");
-        if (syncsPerEpoch < 1 || syncsPerEpoch > 10_000) throw new BadInputException("--syncs-per-epoch: " + syncsPerEpoch + ", must be in [1, 10000]");
+        if (epochs < 1 || epochs > 1_000_000) throw new BadInputException(Settings.name("epochs") + ": " + epochs + ", must be in [1, 1000000]");
+        if (partitions < 0 || partitions > 100_000) throw new BadInputException(Settings.name("partitions") + ": " + partitions + ", must be in [0, 100000] (0 = Spark's default parallelism)");
+        if (syncsPerEpoch < 1 || syncsPerEpoch > 10_000) throw new BadInputException(Settings.name("syncsPerEpoch") + ": " + syncsPerEpoch + ", must be in [1, 10000]");
         if (threadsPerPartition < 1 || threadsPerPartition > 1024) {
-            throw new BadInputException("--threads-per-partition: " + threadsPerPartition + ", must be in [1, 1024]");
+            throw new BadInputException(Settings.name("threadsPerPartition") + ": " + threadsPerPartition + ", must be in [1, 1024]");
         }
         bpr.config(); // validates the hyperparameters in BprConfig's own words
     }

@@ -347,6 +347,7 @@ public final class SparkBprMain implements Callable<Integer> {
      * one line and exit code 1 (stack traces when {@code verbose} says so).
      */
     static int execute(Object app, java.util.function.BooleanSupplier verbose, String[] args, PrintWriter out, PrintWriter err) {
+        dev.sparsetrain.options.FlagNames.install();
         CommandLine cl = new CommandLine(app);
         cl.setOut(out);
         cl.setErr(err);

@@ -1,5 +1,7 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.models.sparsenn.BiasRefit;
 
 import dev.sparsetrain.core.BadInputException;
@@ -97,8 +99,8 @@ public final class SparkCtrTrainer {
      */
     public record Config(int partitions, int roundsPerPass, ItemMerge merge, boolean refitBias) {
         public Config {
-            if (partitions < 0) throw new BadInputException("--spark-partitions " + partitions + ", must be >= 0 (0 = Spark's default parallelism)");
-            if (roundsPerPass < 1) throw new BadInputException("--syncs-per-pass " + roundsPerPass + ", must be >= 1");
+            if (partitions < 0) throw new BadInputException(Settings.name("sparkPartitions") + " " + partitions + ", must be >= 0 (0 = Spark's default parallelism)");
+            if (roundsPerPass < 1) throw new BadInputException(Settings.name("syncsPerPass") + " " + roundsPerPass + ", must be >= 1");
             if (merge == null) merge = ItemMerge.TOUCHED;
         }
 

@@ -1,5 +1,7 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.DelimitedFormat;
 import dev.sparsetrain.data.IdMap;
@@ -94,7 +96,7 @@ public final class SparkInput {
             Throwable root = e;
             while (!(root instanceof BadInputException) && root.getCause() != null && root.getCause() != root) root = root.getCause();
             if (root instanceof BadInputException b) throw b;
-            if (root instanceof java.io.IOException) throw new BadInputException("--input '" + uri + "': " + String.valueOf(root.getMessage()).replace('\n', ' '));
+            if (root instanceof java.io.IOException) throw new BadInputException(Settings.name("input") + " '" + uri + "': " + String.valueOf(root.getMessage()).replace('\n', ' '));
             throw e;
         }
     }
@@ -108,7 +110,7 @@ public final class SparkInput {
         try {
             lines = sc.textFile(uri, partitions);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--input '" + uri + "': " + e.getMessage());
+            throw new BadInputException(Settings.name("input") + " '" + uri + "': " + e.getMessage());
         }
         // A folder or glob of files (a job's part files) has a header line in every file, not only in
         // the first partition: the header is the input's first data-like line, and every line equal to it is dropped.
@@ -146,7 +148,7 @@ public final class SparkInput {
         try {
             List<String> us = new ArrayList<>(pairs.keys().distinct().collect());
             List<String> is = new ArrayList<>(pairs.values().distinct().collect());
-            if (us.isEmpty()) throw new BadInputException("--input '" + uri + "': no interactions");
+            if (us.isEmpty()) throw new BadInputException(Settings.name("input") + " '" + uri + "': no interactions");
             Collections.sort(us);
             Collections.sort(is);
             IdMap users = IdMap.of(us), items = IdMap.of(is);

@@ -189,7 +189,7 @@ public class CtrPredictCommandTest {
         Path synthetic = dir.resolve("synthetic.sptr");
         assertEquals(0, run("ctr-train", "--synthetic-rows", "200", "--quiet", "--threads", "1", "--save", synthetic.toString()).code());
         cases.put(List.of("--model", synthetic.toString(), "--data", f[1].toString()), synthetic + ": saved without a feature encoder "
-                + "(trained on synthetic data or by an older build); retrain with ctr-train --data FILE --save " + synthetic);
+                + "(trained on synthetic data or by an older build); train it again on a data file and save it");
         before = files(dir);
         for (var c : cases.entrySet()) {
             List<String> args = new java.util.ArrayList<>(List.of("ctr-predict", "--out", csv.toString()));

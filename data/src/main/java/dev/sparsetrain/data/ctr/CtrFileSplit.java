@@ -1,5 +1,7 @@
 package dev.sparsetrain.data.ctr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -41,9 +43,9 @@ public record CtrFileSplit(CtrData train, CtrData test, String description, Feat
                     + ", need at least 2 (one to train, one to test)");
         }
         int tr = trainRows != null ? trainRows : (int) (n * 0.8);
-        if (tr < 1 || tr >= n) throw new BadInputException("--train-rows " + tr + ", must be in [1, " + (n - 1) + "] (" + n + " rows read)");
+        if (tr < 1 || tr >= n) throw new BadInputException(Settings.name("trainRows") + " " + tr + ", must be in [1, " + (n - 1) + "] (" + n + " rows read)");
         int te = testRows != null ? testRows : n - tr;
-        if (te < 1 || tr + te > n) throw new BadInputException("--test-rows " + te + ", must be in [1, " + (n - tr) + "]");
+        if (te < 1 || tr + te > n) throw new BadInputException(Settings.name("testRows") + " " + te + ", must be in [1, " + (n - tr) + "]");
         String where = String.format("train rows 1-%d, test rows %d-%d (file order)", tr, tr + 1, tr + te);
         return encode(data, format, schema, raw, 0, tr, tr, tr + te, where, encoding);
     }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.data.ctr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -163,7 +165,7 @@ public final class CtrReader {
             if (fields != nc) {
                 problem = fields + " fields, expected " + expected;
                 if (fields == 1 && nc > 1) {
-                    problem += "; the line holds no " + (delim == '\t' ? "tab" : "'" + delim + "'") + " at all: wrong --format or --delimiter?";
+                    problem += "; the line holds no " + (delim == '\t' ? "tab" : "'" + delim + "'") + " at all: wrong " + Settings.name("format") + " or " + Settings.name("delimiter") + "?";
                 }
             } else {
                 starts[nc] = line.length() + 1;

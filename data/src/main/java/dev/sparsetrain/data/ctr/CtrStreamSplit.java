@@ -1,5 +1,7 @@
 package dev.sparsetrain.data.ctr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -60,7 +62,7 @@ public final class CtrStreamSplit {
         for (int c : schema.sparseColumns()) {
             if (schema.roles()[c] == CtrSchema.Role.MULTI) {
                 throw new BadInputException(data + ": column " + (c + 1) + " (" + schema.names()[c] + ") is multi-valued; streaming reads"
-                        + " single-valued sparse features only (drop --stream, or give the column the role sparse)");
+                        + " single-valued sparse features only (drop " + Settings.name("stream") + ", or give the column the role sparse)");
             }
         }
         long n = -1;
@@ -68,11 +70,11 @@ public final class CtrStreamSplit {
         if (n >= 0 && n < 2) throw new BadInputException(data + ": " + n + " data rows, need at least 2 (one to train, one to test)");
         long tr = trainRows != null ? trainRows : (long) (n * 0.8);
         if (tr < 1 || (n >= 0 && tr >= n)) {
-            throw new BadInputException("--train-rows " + tr + ", must be in [1, " + (n >= 0 ? n - 1 : "rows - 1") + "]"
+            throw new BadInputException(Settings.name("trainRows") + " " + tr + ", must be in [1, " + (n >= 0 ? n - 1 : "rows - 1") + "]"
                     + (n >= 0 ? " (" + n + " data lines)" : ""));
         }
         long te = testRows != null ? testRows : n - tr;
-        if (te < 1 || (n >= 0 && tr + te > n)) throw new BadInputException("--test-rows " + te + ", must be in [1, " + (n >= 0 ? n - tr : "rows") + "]");
+        if (te < 1 || (n >= 0 && tr + te > n)) throw new BadInputException(Settings.name("testRows") + " " + te + ", must be in [1, " + (n >= 0 ? n - tr : "rows") + "]");
         EncoderFitter fitter;
         CtrSchema named;
         long endLine, skipped;
@@ -87,7 +89,7 @@ public final class CtrStreamSplit {
                 int want = (int) Math.min(first ? 100_000 : BLOCK_ROWS * 4L, tr - fitter.rows());
                 CtrRawData b = in.next(want);
                 if (b.rows() == 0) {
-                    throw new BadInputException("--train-rows " + tr + ", but " + data + " has only " + fitter.rows() + " good rows"
+                    throw new BadInputException(Settings.name("trainRows") + " " + tr + ", but " + data + " has only " + fitter.rows() + " good rows"
                             + (in.skipped() > 0 ? " (" + in.skipped() + " bad rows skipped)" : ""));
                 }
                 if (first) wide = FeatureEncoder.wideDenseColumns(b, encoding.dense());

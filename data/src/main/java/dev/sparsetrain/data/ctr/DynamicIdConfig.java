@@ -1,5 +1,7 @@
 package dev.sparsetrain.data.ctr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.util.Locale;
 
@@ -33,10 +35,10 @@ public record DynamicIdConfig(int capacity, int admitAfter, Eviction eviction, l
 
     public DynamicIdConfig {
         if (capacity < 2) throw new BadInputException("dynamic ids: capacity " + capacity + ", must be >= 2 (one default row plus at least one id row)");
-        if (admitAfter < 1) throw new BadInputException("--admit-after " + admitAfter + ", must be >= 1 (1 = an id gets a row at first sight)");
-        if (eviction == null) throw new BadInputException("--evict missing, allowed: lfu, lfu:HALF_LIFE_STEPS, ttl:STEPS");
-        if (halfLifeSteps < 1) throw new BadInputException("--evict lfu:" + halfLifeSteps + ", the half-life must be >= 1 step");
-        if (eviction == Eviction.TTL && ttlSteps < 1) throw new BadInputException("--evict ttl:" + ttlSteps + ", the time-to-live must be >= 1 step");
+        if (admitAfter < 1) throw new BadInputException(Settings.name("admitAfter") + " " + admitAfter + ", must be >= 1 (1 = an id gets a row at first sight)");
+        if (eviction == null) throw new BadInputException(Settings.name("evict") + " missing, allowed: lfu, lfu:HALF_LIFE_STEPS, ttl:STEPS");
+        if (halfLifeSteps < 1) throw new BadInputException(Settings.name("evict") + " lfu:" + halfLifeSteps + ", the half-life must be >= 1 step");
+        if (eviction == Eviction.TTL && ttlSteps < 1) throw new BadInputException(Settings.name("evict") + " ttl:" + ttlSteps + ", the time-to-live must be >= 1 step");
     }
 
     /** Admission after {@code admitAfter} occurrences, LFU eviction with the default half-life. */
@@ -58,9 +60,9 @@ public record DynamicIdConfig(int capacity, int admitAfter, Eviction eviction, l
             if (e.startsWith("lfu:")) return new DynamicIdConfig(capacity, admitAfter, Eviction.LFU, Long.parseLong(e.substring(4)), 0);
             if (e.startsWith("ttl:")) return new DynamicIdConfig(capacity, admitAfter, Eviction.TTL, DEFAULT_HALF_LIFE, Long.parseLong(e.substring(4)));
         } catch (NumberFormatException x) {
-            throw new BadInputException("--evict '" + evict + "': the number is not an integer; " + allowed);
+            throw new BadInputException(Settings.name("evict") + " '" + evict + "': the number is not an integer; " + allowed);
         }
-        throw new BadInputException("--evict '" + evict + "', " + allowed);
+        throw new BadInputException(Settings.name("evict") + " '" + evict + "', " + allowed);
     }
 
     /** The {@code --evict} spelling of this configuration. */

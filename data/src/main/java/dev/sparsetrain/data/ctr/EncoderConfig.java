@@ -1,5 +1,7 @@
 package dev.sparsetrain.data.ctr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 
 /**
@@ -27,9 +29,9 @@ public record EncoderConfig(DenseTransform dense, int buckets, int minCount, lon
         if (ids == null) ids = IdSpec.legacy(minCount);
         // the dynamic tables' capacity is the bucket count (equal rows to hashing), whatever the caller put there
         ids = new IdSpec(ids.defaultMode(), ids.perFeature(), ids.dynamic().withCapacity(Math.max(2, buckets)));
-        if (ids.uses(IdMode.VOCAB) && minCount < 1) throw new BadInputException("encoder: vocabulary ids need minCount >= 1 (--min-count), got " + minCount);
+        if (ids.uses(IdMode.VOCAB) && minCount < 1) throw new BadInputException("encoder: vocabulary ids need minCount >= 1 (" + Settings.name("minCount") + "), got " + minCount);
         if (ids.uses(IdMode.DYNAMIC) && buckets < 2) {
-            throw new BadInputException("--buckets " + buckets + ": a dynamic table needs >= 2 rows (its default row and one id row)");
+            throw new BadInputException(Settings.name("buckets") + " " + buckets + ": a dynamic table needs >= 2 rows (its default row and one id row)");
         }
     }
 
@@ -67,7 +69,7 @@ public record EncoderConfig(DenseTransform dense, int buckets, int minCount, lon
             case DYNAMIC -> "dynamic tables (" + dynamicConfig() + ")";
         };
         if (ids.perFeature().isEmpty()) return base;
-        return base + "; per feature --ids " + ids.format() + (ids.uses(IdMode.DYNAMIC) && ids.defaultMode() != IdMode.DYNAMIC
+        return base + "; per feature " + Settings.name("ids") + " " + ids.format() + (ids.uses(IdMode.DYNAMIC) && ids.defaultMode() != IdMode.DYNAMIC
                 ? " (" + dynamicConfig() + ")" : "");
     }
 

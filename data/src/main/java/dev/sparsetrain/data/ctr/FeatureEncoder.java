@@ -1,5 +1,7 @@
 package dev.sparsetrain.data.ctr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 
 /**
@@ -161,7 +163,7 @@ public final class FeatureEncoder {
         String[] fnames = train.names();
         for (String named : config.ids().perFeature().keySet()) {
             if (!java.util.Arrays.asList(fnames).contains(named)) {
-                throw new BadInputException("--ids names feature '" + named + "', the data's sparse features are " + String.join(", ", fnames));
+                throw new BadInputException(Settings.name("ids") + " names feature '" + named + "', the data's sparse features are " + String.join(", ", fnames));
             }
         }
         boolean anyVocab = false;

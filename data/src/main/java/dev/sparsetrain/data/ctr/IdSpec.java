@@ -1,5 +1,7 @@
 package dev.sparsetrain.data.ctr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -18,7 +20,7 @@ import java.util.Map;
  */
 public record IdSpec(IdMode defaultMode, Map<String, IdMode> perFeature, DynamicIdConfig dynamic) {
     public IdSpec {
-        if (defaultMode == null) throw new BadInputException("--ids: default mode missing, allowed: hash, vocab, dynamic");
+        if (defaultMode == null) throw new BadInputException(Settings.name("ids") + ": default mode missing, allowed: hash, vocab, dynamic");
         perFeature = Map.copyOf(new LinkedHashMap<>(perFeature));
         if (dynamic == null) dynamic = DynamicIdConfig.lfu(2, 1);
     }
@@ -49,20 +51,20 @@ public record IdSpec(IdMode defaultMode, Map<String, IdMode> perFeature, Dynamic
      */
     public static IdSpec parse(String spec, DynamicIdConfig dynamic) {
         String allowed = "allowed: hash, vocab, dynamic, or per feature e.g. 'hash,C3=dynamic'";
-        if (spec == null || spec.isBlank()) throw new BadInputException("--ids is empty, " + allowed);
+        if (spec == null || spec.isBlank()) throw new BadInputException(Settings.name("ids") + " is empty, " + allowed);
         IdMode def = null;
         Map<String, IdMode> per = new LinkedHashMap<>();
         for (String part : spec.split(",")) {
             String p = part.trim();
             int eq = p.indexOf('=');
             if (eq < 0) {
-                if (def != null) throw new BadInputException("--ids '" + spec + "': two default modes ('" + def.optionName() + "' and '" + p + "'), " + allowed);
+                if (def != null) throw new BadInputException(Settings.name("ids") + " '" + spec + "': two default modes ('" + def.optionName() + "' and '" + p + "'), " + allowed);
                 def = mode(spec, p, allowed);
             } else {
                 String name = p.substring(0, eq).trim();
-                if (name.isEmpty()) throw new BadInputException("--ids '" + spec + "': entry '" + p + "' has no feature name, " + allowed);
+                if (name.isEmpty()) throw new BadInputException(Settings.name("ids") + " '" + spec + "': entry '" + p + "' has no feature name, " + allowed);
                 if (per.put(name, mode(spec, p.substring(eq + 1).trim(), allowed)) != null) {
-                    throw new BadInputException("--ids '" + spec + "': feature " + name + " given twice");
+                    throw new BadInputException(Settings.name("ids") + " '" + spec + "': feature " + name + " given twice");
                 }
             }
         }
@@ -73,7 +75,7 @@ public record IdSpec(IdMode defaultMode, Map<String, IdMode> perFeature, Dynamic
         try {
             return IdMode.valueOf(m.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--ids '" + spec + "': unknown mode '" + m + "', " + allowed);
+            throw new BadInputException(Settings.name("ids") + " '" + spec + "': unknown mode '" + m + "', " + allowed);
         }
     }
 

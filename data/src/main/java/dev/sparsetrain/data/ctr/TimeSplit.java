@@ -1,5 +1,7 @@
 package dev.sparsetrain.data.ctr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,8 +46,8 @@ import java.util.Set;
 public record TimeSplit(String spec, String column, boolean dayOfHour, int rowsPerPeriod, int trainFrom, int trainPeriods) {
 
     public TimeSplit {
-        if (trainFrom < 1) throw new BadInputException("--train-period " + trainFrom + ", must be >= 1");
-        if (trainPeriods < 1) throw new BadInputException("--train-periods " + trainPeriods + ", must be >= 1");
+        if (trainFrom < 1) throw new BadInputException(Settings.name("trainPeriod") + " " + trainFrom + ", must be >= 1");
+        if (trainPeriods < 1) throw new BadInputException(Settings.name("trainPeriods") + " " + trainPeriods + ", must be >= 1");
     }
 
     /**
@@ -55,7 +57,7 @@ public record TimeSplit(String spec, String column, boolean dayOfHour, int rowsP
     public static TimeSplit parse(String splitBy, int trainFrom, int trainPeriods) {
         String s = splitBy.strip();
         String allowed = "allowed: COLUMN (a time column, e.g. hour), COLUMN:day (YYMMDDHH keyed by day) or rows:K (periods of K rows)";
-        if (s.isEmpty()) throw new BadInputException("--split-by '': " + allowed);
+        if (s.isEmpty()) throw new BadInputException(Settings.name("splitBy") + " '': " + allowed);
         int colon = s.lastIndexOf(':');
         if (s.toLowerCase(Locale.ROOT).startsWith("rows:")) {
             int k;
@@ -64,12 +66,12 @@ public record TimeSplit(String spec, String column, boolean dayOfHour, int rowsP
             } catch (NumberFormatException e) {
                 k = -1;
             }
-            if (k < 1) throw new BadInputException("--split-by '" + splitBy + "': rows:K needs a whole number K >= 1 of rows per period");
+            if (k < 1) throw new BadInputException(Settings.name("splitBy") + " '" + splitBy + "': rows:K needs a whole number K >= 1 of rows per period");
             return new TimeSplit(s, null, false, k, trainFrom, trainPeriods);
         }
         if (colon >= 0) {
             String unit = s.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
-            if (!unit.equals("day") || colon == 0) throw new BadInputException("--split-by '" + splitBy + "': " + allowed);
+            if (!unit.equals("day") || colon == 0) throw new BadInputException(Settings.name("splitBy") + " '" + splitBy + "': " + allowed);
             return new TimeSplit(s, s.substring(0, colon).strip(), true, 0, trainFrom, trainPeriods);
         }
         return new TimeSplit(s, s, false, 0, trainFrom, trainPeriods);
@@ -118,7 +120,7 @@ public record TimeSplit(String spec, String column, boolean dayOfHour, int rowsP
             }
             for (int c = 0; c < names.length; c++) if (names[c].strip().replace("\"", "").equals(column)) idx = c;
             if (idx < 0) {
-                throw new BadInputException("--split-by " + spec + ": " + file + " has no column '" + column + "'; columns: "
+                throw new BadInputException(Settings.name("splitBy") + " " + spec + ": " + file + " has no column '" + column + "'; columns: "
                         + String.join(", ", names));
             }
             while ((line = in.readLine()) != null) {
@@ -127,12 +129,12 @@ public record TimeSplit(String spec, String column, boolean dayOfHour, int rowsP
                 if (line.isEmpty()) continue;
                 String v = field(line, schema.delimiter(), idx);
                 if (v == null) {
-                    throw new BadInputException(file + ":" + lineNo + ": no field " + (idx + 1) + " ('" + column + "') for --split-by");
+                    throw new BadInputException(file + ":" + lineNo + ": no field " + (idx + 1) + " ('" + column + "') for " + Settings.name("splitBy"));
                 }
                 v = v.strip();
                 if (dayOfHour) {
                     if (v.length() < 3) {
-                        throw new BadInputException(file + ":" + lineNo + ": " + column + " '" + v + "' for --split-by " + spec
+                        throw new BadInputException(file + ":" + lineNo + ": " + column + " '" + v + "' for " + Settings.name("splitBy") + " " + spec
                                 + ", expected YYMMDDHH");
                     }
                     v = v.substring(0, v.length() - 2);
@@ -140,7 +142,7 @@ public record TimeSplit(String spec, String column, boolean dayOfHour, int rowsP
                 if (!v.equals(prev)) {
                     if (!seen.add(v)) {
                         throw new BadInputException(file + ":" + lineNo + ": " + column + " '" + v + "' comes back after '" + prev
-                                + "'; --split-by " + spec + " needs the rows of each period together (the file in time order)");
+                                + "'; " + Settings.name("splitBy") + " " + spec + " needs the rows of each period together (the file in time order)");
                     }
                     starts.add(row);
                     keys.add(v);
@@ -149,8 +151,8 @@ public record TimeSplit(String spec, String column, boolean dayOfHour, int rowsP
                 row++;
             }
             if (row != rows) {
-                throw new BadInputException(file + ": " + row + " data lines but " + rows + " rows read (bad rows skipped?); --split-by "
-                        + spec + " needs every row; fix the file or use --split-by rows:K");
+                throw new BadInputException(file + ": " + row + " data lines but " + rows + " rows read (bad rows skipped?); " + Settings.name("splitBy") + " "
+                        + spec + " needs every row; fix the file or use " + Settings.name("splitBy") + " rows:K");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -187,12 +189,12 @@ public record TimeSplit(String spec, String column, boolean dayOfHour, int rowsP
     public int[] rows(Periods p, Path file) {
         int last = trainFrom + trainPeriods - 1;   // 1-based last training period
         if (p.count() < 2) {
-            throw new BadInputException("--split-by " + spec + ": every row of " + file + " has one " + (column == null ? "period" : column
-                    + (dayOfHour ? " day" : "") + " ('" + p.keys()[0] + "')") + ", a time split needs at least 2; use --split-by rows:K"
+            throw new BadInputException(Settings.name("splitBy") + " " + spec + ": every row of " + file + " has one " + (column == null ? "period" : column
+                    + (dayOfHour ? " day" : "") + " ('" + p.keys()[0] + "')") + ", a time split needs at least 2; use " + Settings.name("splitBy") + " rows:K"
                     + " (contiguous row ranges as periods, for a file in time order)");
         }
         if (last + 1 > p.count()) {
-            throw new BadInputException(String.format(Locale.ROOT, "--split-by %s: %d periods; --train-period %d with --train-periods %d"
+            throw new BadInputException(String.format(Locale.ROOT, Settings.name("splitBy") + " %s: %d periods; " + Settings.name("trainPeriod") + " %d with " + Settings.name("trainPeriods") + " %d"
                     + " leaves no following period to test on (need train-period + train-periods <= %d)", spec, p.count(), trainFrom,
                     trainPeriods, p.count()));
         }

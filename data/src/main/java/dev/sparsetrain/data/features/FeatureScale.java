@@ -1,5 +1,7 @@
 package dev.sparsetrain.data.features;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.data.ScaleCheck;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,7 @@ public final class FeatureScale {
     public static List<String> warnings(String source, ItemFeatures f, Preprocessing p) {
         List<ScaleCheck.Wide> wide = wideColumns(f, p);
         List<String> out = new ArrayList<>();
-        String fix = "use --feature-preprocessing log1p, standardize or l2-row (now " + p.cliName() + ")";
+        String fix = "use " + Settings.name("featurePreprocessing") + " log1p, standardize or l2-row (now " + p.cliName() + ")";
         for (int i = 0; i < Math.min(MAX_LINES, wide.size()); i++) {
             out.add("sparsetrain: warning: " + source + ": feature " + wide.get(i).describe(fix));
         }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.data.features;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.util.Locale;
 
@@ -38,7 +40,7 @@ public enum Preprocessing {
         for (Preprocessing p : values()) if (p.cliName.equals(k)) return p;
         if (k.equals("l2") || k.equals("l2row")) return L2_ROW;
         if (k.equals("maxabs")) return MAX_ABS;
-        throw new BadInputException("--feature-preprocessing '" + s + "': allowed none, log1p, standardize, l2-row, max-abs");
+        throw new BadInputException(Settings.name("featurePreprocessing") + " '" + s + "': allowed none, log1p, standardize, l2-row, max-abs");
     }
 
     @Override

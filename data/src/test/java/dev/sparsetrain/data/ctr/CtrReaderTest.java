@@ -49,7 +49,7 @@ class CtrReaderTest {
         assertEquals("mem.tsv:2: 4 fields, expected 5 fields (label, 2 dense, 2 sparse, 0 skipped)", e.getMessage());
         e = assertThrows(BadInputException.class, () -> read("1,3,4,a,b\n", SMALL, false));
         assertEquals("mem.tsv:1: 1 fields, expected 5 fields (label, 2 dense, 2 sparse, 0 skipped); the line holds no tab at all: "
-                + "wrong --format or --delimiter?", e.getMessage());
+                + "wrong format or delimiter?", e.getMessage());
         e = assertThrows(BadInputException.class, () -> read("1\t3\tabc\ta\tb\n", SMALL, false));
         assertEquals("mem.tsv:1: field 3 (I2) = 'abc' is not a number", e.getMessage());
         e = assertThrows(BadInputException.class, () -> read("1\t3\t4\ta\tb\n2\t3\t4\ta\tb\n", SMALL, false));

@@ -165,11 +165,11 @@ class DynamicIdMapTest {
 
     @Test
     void badSettingsAreRefusedInOneLine() {
-        assertEquals("--evict 'lru', allowed: lfu, lfu:HALF_LIFE_STEPS, ttl:STEPS (steps are mini-batches, e.g. ttl:500)",
+        assertEquals("evict 'lru', allowed: lfu, lfu:HALF_LIFE_STEPS, ttl:STEPS (steps are mini-batches, e.g. ttl:500)",
                 assertThrows(BadInputException.class, () -> DynamicIdConfig.parse(10, 1, "lru")).getMessage());
         assertTrue(assertThrows(BadInputException.class, () -> DynamicIdConfig.parse(10, 1, "ttl:x")).getMessage().contains("not an integer"));
         assertTrue(assertThrows(BadInputException.class, () -> DynamicIdConfig.parse(10, 1, "ttl:0")).getMessage().contains(">= 1"));
-        assertTrue(assertThrows(BadInputException.class, () -> DynamicIdConfig.parse(10, 0, "lfu")).getMessage().startsWith("--admit-after 0"));
+        assertTrue(assertThrows(BadInputException.class, () -> DynamicIdConfig.parse(10, 0, "lfu")).getMessage().startsWith("admitAfter 0"));
         assertTrue(assertThrows(BadInputException.class, () -> IdSpec.parse("hash,dynamic", null)).getMessage().contains("two default modes"));
         assertTrue(assertThrows(BadInputException.class, () -> IdSpec.parse("C3=cuckoo", null)).getMessage().contains("unknown mode 'cuckoo'"));
         IdSpec s = IdSpec.parse("hash,C3=dynamic", null);

@@ -85,7 +85,7 @@ class TimeSplitTest {
     void aFileOfOneHourIsRefusedNamingTheRowSplit() throws IOException {
         Path f = avazu("14102100x6");
         BadInputException e = assertThrows(BadInputException.class, () -> read(f, "hour", 1, 1));
-        assertTrue(e.getMessage().contains("one hour ('14102100')") && e.getMessage().contains("--split-by rows:K"), e.getMessage());
+        assertTrue(e.getMessage().contains("one hour ('14102100')") && e.getMessage().contains("splitBy rows:K"), e.getMessage());
     }
 
     @Test

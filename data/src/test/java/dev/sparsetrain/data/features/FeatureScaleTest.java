@@ -26,7 +26,7 @@ class FeatureScaleTest {
         List<String> raw = FeatureScale.warnings("feats.bin", features(), Preprocessing.NONE);
         assertEquals(1, raw.size(), raw.toString());
         assertTrue(raw.get(0).startsWith("sparsetrain: warning: feats.bin: feature column f1 spans 0..1.00e+05 (median non-zero |x| 4)"), raw.get(0));
-        assertTrue(raw.get(0).contains("use --feature-preprocessing log1p, standardize or l2-row (now none)"), raw.get(0));
+        assertTrue(raw.get(0).contains("use featurePreprocessing log1p, standardize or l2-row (now none)"), raw.get(0));
         for (Preprocessing p : new Preprocessing[] {Preprocessing.LOG1P, Preprocessing.L2_ROW, Preprocessing.MAX_ABS}) {
             assertEquals(List.of(), FeatureScale.warnings("feats.bin", features(), p), p.cliName());
         }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.sparsenn;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.data.ctr.CtrData;
@@ -52,7 +54,7 @@ public final class ClickModel {
         EncoderState st = EncoderState.restore(file.toString(), c.metadata(), c.idMaps());
         if (st == null) {
             throw new BadInputException(file + ": saved without a feature encoder (trained on synthetic data or by an older build);"
-                    + " retrain with ctr-train --data FILE --save " + file);
+                    + " train it again on a data file and save it");
         }
         if (!Arrays.equals(m.sparseNames(), st.encoder().names()) || !Arrays.equals(m.tableRows(), st.encoder().tableRows())
                 || m.numDense() != st.encoder().denseNames().length) {

@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.sparsenn;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.data.ctr.CtrBlockReader;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrStreamSplit;
@@ -31,7 +33,7 @@ public final class CtrStreamTrainer implements AutoCloseable {
 
     /** @param shuffleBuffer rows of the shuffle buffer ({@code --shuffle-buffer}) */
     public CtrStreamTrainer(SparseNN model, TrainConfig config, int shuffleBuffer) {
-        if (shuffleBuffer < 1) throw new dev.sparsetrain.core.BadInputException("--shuffle-buffer " + shuffleBuffer + ", must be >= 1 row");
+        if (shuffleBuffer < 1) throw new dev.sparsetrain.core.BadInputException(Settings.name("shuffleBuffer") + " " + shuffleBuffer + ", must be >= 1 row");
         this.model = model;
         this.config = config;
         this.shuffleBuffer = shuffleBuffer;
@@ -43,7 +45,7 @@ public final class CtrStreamTrainer implements AutoCloseable {
     /** The order each pass over {@code split}'s training rows takes (what {@link StreamOrder#describe()} prints). */
     public StreamOrder order(CtrStreamSplit split) {
         if (split.trainRows() > Integer.MAX_VALUE - 1) {
-            throw new dev.sparsetrain.core.BadInputException("--train-rows " + split.trainRows() + ": at most " + (Integer.MAX_VALUE - 1) + " rows per pass");
+            throw new dev.sparsetrain.core.BadInputException(Settings.name("trainRows") + " " + split.trainRows() + ": at most " + (Integer.MAX_VALUE - 1) + " rows per pass");
         }
         return new StreamOrder((int) split.trainRows(), config, shuffleBuffer);
     }

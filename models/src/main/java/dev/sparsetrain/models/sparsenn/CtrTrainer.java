@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.sparsenn;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.Progress;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.models.train.MiniBatch;
@@ -109,11 +111,11 @@ public final class CtrTrainer implements AutoCloseable {
     public Trainer.State resume(String where, dev.sparsetrain.core.io.ModelFile.Contents c) {
         if (!dev.sparsetrain.models.train.Checkpoint.isCheckpoint(c)) {
             throw new dev.sparsetrain.core.BadInputException(where
-                    + ": not a ctr-train checkpoint (no trainer state; a model saved with --save cannot be resumed)");
+                    + ": not a ctr-train checkpoint (no trainer state; a model saved with " + Settings.name("save") + " cannot be resumed)");
         }
         Trainer.State s = dev.sparsetrain.models.train.Checkpoint.resume(where, c, mode);
         if (s.epoch() > config.numPasses()) {
-            throw new dev.sparsetrain.core.BadInputException(where + ": checkpoint after " + s.epoch() + " passes, --passes is "
+            throw new dev.sparsetrain.core.BadInputException(where + ": checkpoint after " + s.epoch() + " passes, " + Settings.name("passes") + " is "
                     + config.numPasses() + " (must be >= the passes done)");
         }
         return s;
@@ -132,11 +134,11 @@ public final class CtrTrainer implements AutoCloseable {
     static Trainer.State resume(java.nio.file.Path path, dev.sparsetrain.models.train.MiniBatch mode, TrainConfig config) {
         if (!dev.sparsetrain.models.train.Checkpoint.isCheckpoint(dev.sparsetrain.core.io.ModelFile.readHeader(path).metadata())) {
             throw new dev.sparsetrain.core.BadInputException(path
-                    + ": not a ctr-train checkpoint (no trainer state; a model saved with --save cannot be resumed)");
+                    + ": not a ctr-train checkpoint (no trainer state; a model saved with " + Settings.name("save") + " cannot be resumed)");
         }
         Trainer.State s = dev.sparsetrain.models.train.Checkpoint.resume(path, mode);
         if (s.epoch() > config.numPasses()) {
-            throw new dev.sparsetrain.core.BadInputException(path + ": checkpoint after " + s.epoch() + " passes, --passes is "
+            throw new dev.sparsetrain.core.BadInputException(path + ": checkpoint after " + s.epoch() + " passes, " + Settings.name("passes") + " is "
                     + config.numPasses() + " (must be >= the passes done)");
         }
         return s;

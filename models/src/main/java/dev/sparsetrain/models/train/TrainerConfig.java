@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.train;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.util.Objects;
 
@@ -26,13 +28,13 @@ public record TrainerConfig(int epochs, int threads, long seed, long samplesPerE
                             int validateEvery, int checkpointEvery, int lossSampleEvery, PositiveSampling positives,
                             int divergenceRetries) {
     public TrainerConfig {
-        if (epochs < 1 || epochs > 1_000_000) throw new BadInputException("--epochs: " + epochs + ", must be in [1, 1000000]");
-        if (threads < 1 || threads > 1024) throw new BadInputException("--threads: " + threads + ", must be in [1, 1024]");
+        if (epochs < 1 || epochs > 1_000_000) throw new BadInputException(Settings.name("epochs") + ": " + epochs + ", must be in [1, 1000000]");
+        if (threads < 1 || threads > 1024) throw new BadInputException(Settings.name("threads") + ": " + threads + ", must be in [1, 1024]");
         if (samplesPerEpoch < 0) throw new BadInputException("samples per epoch: " + samplesPerEpoch + ", must be >= 0 (0 = one per pair)");
         if (roundsPerEpoch < 1) throw new BadInputException("rounds per epoch: " + roundsPerEpoch + ", must be >= 1");
-        if (patience < 0) throw new BadInputException("--patience: " + patience + ", must be >= 0 (0 = no early stopping)");
-        if (validateEvery < 1) throw new BadInputException("--validate-every: " + validateEvery + ", must be >= 1");
-        if (checkpointEvery < 0) throw new BadInputException("--checkpoint-every: " + checkpointEvery + ", must be >= 0 (0 = never)");
+        if (patience < 0) throw new BadInputException(Settings.name("patience") + ": " + patience + ", must be >= 0 (0 = no early stopping)");
+        if (validateEvery < 1) throw new BadInputException(Settings.name("validateEvery") + ": " + validateEvery + ", must be >= 1");
+        if (checkpointEvery < 0) throw new BadInputException(Settings.name("checkpointEvery") + ": " + checkpointEvery + ", must be >= 0 (0 = never)");
         if (lossSampleEvery < 1 || Integer.bitCount(lossSampleEvery) != 1) {
             throw new BadInputException("loss sample every: " + lossSampleEvery + ", must be a power of 2");
         }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.vbpr;
 
+import dev.sparsetrain.core.Settings;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,21 +80,21 @@ public final class Diagnosis {
             boolean dense = VbprModel.isDense(name);
             String clipKind = dense ? "global-norm" : "row-norm";
             if (f[g].nonFinite() > 0 || !Double.isFinite(x)) {
-                advice.add(String.format(Locale.ROOT, "group '%s': %d non-finite gradient entries; lower its learning rate (--lr-multiplier %s=0.01), "
-                        + "clip its gradient (--clip %s=%s:1), or preprocess the features", name, f[g].nonFinite(), name, name, clipKind));
+                advice.add(String.format(Locale.ROOT, "group '%s': %d non-finite gradient entries; lower its learning rate (" + Settings.name("lrMultiplier") + " %s=0.01), "
+                        + "clip its gradient (" + Settings.name("clip") + " %s=%s:1), or preprocess the features", name, f[g].nonFinite(), name, name, clipKind));
                 continue;
             }
             if (x == 0) {
                 // a multiplier cannot move a group whose update is exactly zero (e.g. LAMB's and LARS's
                 // trust ratio ||w|| / ||u|| on rows initialised to zero, as the biases are)
                 String rule = t.cfg.groups().get(name).rule();
-                advice.add(String.format(Locale.ROOT, "group '%s': does not move (update 0 with %s%s); give it another optimizer (--optimizer %s=sgd:0.05)",
+                advice.add(String.format(Locale.ROOT, "group '%s': does not move (update 0 with %s%s); give it another optimizer (" + Settings.name("optimizer") + " %s=sgd:0.05)",
                         name, rule, rule.equals("lamb") || rule.equals("lars_sgd") ? ", whose step is scaled by the weight norm, 0 for rows that start at 0" : "", name));
                 continue;
             }
             double mult = med / x;
             StringBuilder a = new StringBuilder(String.format(Locale.ROOT,
-                    "group '%s': update/weight %.3g is %.0fx %s the median %.3g; set its learning-rate multiplier to %.3g (--lr-multiplier %s=%.3g or --auto-balance)",
+                    "group '%s': update/weight %.3g is %.0fx %s the median %.3g; set its learning-rate multiplier to %.3g (" + Settings.name("lrMultiplier") + " %s=%.3g or " + Settings.name("autoBalance") + ")",
                     name, x, x > med ? x / med : med / x, x > med ? "above" : "below", med, mult * f[g].multiplier(), name, mult * f[g].multiplier()));
             // Clipping at the gradient norm that would put a plain-SGD group's ratio at the median
             // (its update is lr times its gradient); adaptive rules already normalise the step.
@@ -100,18 +102,18 @@ public final class Diagnosis {
             boolean plain = rule.equals("sgd") || rule.equals("momentum") || rule.equals("nesterov");
             // (a diverged probe's norms say nothing about a threshold: then the option without a number)
             String clip = !(x > med && plain) ? null
-                    : Double.isFinite(l1) && f[g].gradientNorm() > 0 ? String.format(Locale.ROOT, "--clip %s=%s:%.3g", name, clipKind, f[g].gradientNorm() * med / x)
-                    : "--clip " + name + "=" + clipKind + ":MAX";
+                    : Double.isFinite(l1) && f[g].gradientNorm() > 0 ? String.format(Locale.ROOT, Settings.name("clip") + " %s=%s:%.3g", name, clipKind, f[g].gradientNorm() * med / x)
+                    : Settings.name("clip") + " " + name + "=" + clipKind + ":MAX";
             if (dense && x > med) {
                 a.append(t.cfg.preprocessing() == dev.sparsetrain.data.features.Preprocessing.NONE
-                        ? "; its gradient scales with the raw feature values: use --feature-preprocessing l2-row (or standardize)"
+                        ? "; its gradient scales with the raw feature values: use " + Settings.name("featurePreprocessing") + " l2-row (or standardize)"
                                 + (clip != null ? ", or clip it (" + clip + ")" : "")
                         : clip != null ? "; or clip it (" + clip + "), or give it an adaptive optimizer such as adam, which bounds its step"
                         : "; or give it an adaptive optimizer such as adam, which bounds its step");
             } else if (clip != null) {
                 a.append("; or clip its gradient (").append(clip).append(")");
             } else if (dense) {
-                a.append("; E and beta' take one step per dense batch while rows take one per sample, so they need a larger rate (or a smaller --dense-batch)");
+                a.append("; E and beta' take one step per dense batch while rows take one per sample, so they need a larger rate (or a smaller " + Settings.name("denseBatch") + ")");
             }
             advice.add(a.toString());
         }

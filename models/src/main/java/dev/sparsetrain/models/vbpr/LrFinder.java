@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.vbpr;
 
+import dev.sparsetrain.core.Settings;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -90,7 +92,7 @@ public final class LrFinder {
         for (Curve c : curves) {
             if (minimumAtTop(c)) {
                 b.append(String.format(Locale.ROOT, "group '%s': the loss still fell at the top of the sweep (lr %.3g), so %.3g is not a measured "
-                        + "optimum; raise the top of --range to find where the loss turns%n", c.group(), c.lr()[c.lr().length - 1], c.suggested()));
+                        + "optimum; raise the top of " + Settings.name("range") + " to find where the loss turns%n", c.group(), c.lr()[c.lr().length - 1], c.suggested()));
             }
         }
         return b.toString();

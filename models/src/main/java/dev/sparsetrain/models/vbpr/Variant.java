@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.vbpr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import java.util.Locale;
 
@@ -25,9 +27,9 @@ public enum Variant {
         for (Variant v : values()) if (v.cliName.equals(k)) return v;
         if (k.equals("visual-only")) return VISUAL;
         if (k.equals("bpr") || k.equals("bpr-mf") || k.equals("bprmf")) {
-            throw new BadInputException("--model '" + s + "': BPR-MF is its own model, trained by 'train --model bpr'; VBPR's commands take vbpr or visual");
+            throw new BadInputException(Settings.name("model") + " '" + s + "': BPR-MF is its own model (BprModel); VBPR takes vbpr or visual");
         }
-        throw new BadInputException("--model '" + s + "': allowed vbpr, visual");
+        throw new BadInputException(Settings.name("model") + " '" + s + "': allowed vbpr, visual");
     }
 
     @Override

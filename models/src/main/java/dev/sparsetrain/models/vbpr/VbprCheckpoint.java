@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.vbpr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.data.features.Preprocessing;
@@ -95,7 +97,7 @@ public final class VbprCheckpoint {
         }
         Map<String, String> m = c.metadata();
         if (!"1".equals(m.get(MARK)) || !Checkpoint.isCheckpoint(c)) {
-            throw new BadInputException(where + ": a VBPR model without training state, not a checkpoint (write them with --checkpoint-every N)");
+            throw new BadInputException(where + ": a VBPR model without training state, not a checkpoint (write them with " + Settings.name("checkpointEvery") + " N)");
         }
         if (!OptimizerState.present(m)) throw new BadInputException(where + ": damaged VBPR checkpoint (no optimizer state)");
         try {

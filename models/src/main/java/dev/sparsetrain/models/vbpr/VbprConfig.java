@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.vbpr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.features.Preprocessing;
 import java.util.LinkedHashMap;
@@ -153,17 +155,17 @@ public record VbprConfig(Variant variant, int factors, int visualFactors, Prepro
                          boolean recordStats, double itemIdDropout) {
 
     public VbprConfig {
-        if (variant == null) throw new BadInputException("--model must be given (vbpr, visual)");
-        if (factors <= 0 || factors > 4096) throw new BadInputException("--factors " + factors + ": must be in [1, 4096]");
-        if (visualFactors <= 0 || visualFactors > 4096) throw new BadInputException("--visual-factors " + visualFactors + ": must be in [1, 4096]");
-        if (threads <= 0 || threads > 256) throw new BadInputException("--threads " + threads + ": must be in [1, 256]");
-        if (maxEpochs <= 0) throw new BadInputException("--epochs " + maxEpochs + ": must be > 0");
-        if (patience <= 0) throw new BadInputException("--patience " + patience + ": must be > 0");
-        if (denseBatch < threads) throw new BadInputException("--dense-batch " + denseBatch + ": must be >= --threads (" + threads + ")");
-        if (!(initStd > 0)) throw new BadInputException("--init-std " + initStd + ": must be > 0");
-        if (restarts <= 0 || restarts > 1000) throw new BadInputException("--restarts " + restarts + ": must be in [1, 1000]");
-        if (!(itemIdDropout >= 0 && itemIdDropout < 1)) throw new BadInputException("--item-id-dropout " + itemIdDropout + ": must be in [0, 1)");
-        if (!Double.isNaN(balanceTarget) && !(balanceTarget > 0)) throw new BadInputException("--balance-target " + balanceTarget + ": must be > 0");
+        if (variant == null) throw new BadInputException(Settings.name("model") + " must be given (vbpr, visual)");
+        if (factors <= 0 || factors > 4096) throw new BadInputException(Settings.name("factors") + " " + factors + ": must be in [1, 4096]");
+        if (visualFactors <= 0 || visualFactors > 4096) throw new BadInputException(Settings.name("visualFactors") + " " + visualFactors + ": must be in [1, 4096]");
+        if (threads <= 0 || threads > 256) throw new BadInputException(Settings.name("threads") + " " + threads + ": must be in [1, 256]");
+        if (maxEpochs <= 0) throw new BadInputException(Settings.name("epochs") + " " + maxEpochs + ": must be > 0");
+        if (patience <= 0) throw new BadInputException(Settings.name("patience") + " " + patience + ": must be > 0");
+        if (denseBatch < threads) throw new BadInputException(Settings.name("denseBatch") + " " + denseBatch + ": must be >= " + Settings.name("threads") + " (" + threads + ")");
+        if (!(initStd > 0)) throw new BadInputException(Settings.name("initStd") + " " + initStd + ": must be > 0");
+        if (restarts <= 0 || restarts > 1000) throw new BadInputException(Settings.name("restarts") + " " + restarts + ": must be in [1, 1000]");
+        if (!(itemIdDropout >= 0 && itemIdDropout < 1)) throw new BadInputException(Settings.name("itemIdDropout") + " " + itemIdDropout + ": must be in [0, 1)");
+        if (!Double.isNaN(balanceTarget) && !(balanceTarget > 0)) throw new BadInputException(Settings.name("balanceTarget") + " " + balanceTarget + ": must be > 0");
         groups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groups));
         for (String t : tableNames(variant)) {
             if (!groups.containsKey(t)) throw new BadInputException("group '" + t + "': no optimizer given");

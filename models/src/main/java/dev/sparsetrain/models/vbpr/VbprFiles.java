@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.vbpr;
 
+import dev.sparsetrain.core.Settings;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparsetrain.core.BadInputException;
@@ -154,10 +156,10 @@ public final class VbprFiles {
                 copy(path, c.table(ITEM_PROJECTION), items, m.visualFactors(), m.projections());
                 copy(path, c.table(ITEM_VISUAL_BIAS), items, 1, m.visualBiases());
             } else if (featuresRequired) {
-                throw new BadInputException(path + ": a " + v + " model needs the item features (--features)");
+                throw new BadInputException(path + ": a " + v + " model needs the item features (" + Settings.name("features") + ")");
             } else {
                 throw new BadInputException(path + ": a " + v + " model written without its item projections (an older file); "
-                        + "give the raw item features with --features to recompute them");
+                        + "give the raw item features with " + Settings.name("features") + " to recompute them");
             }
             for (Table t : m.tables()) copy(path, c.table(t.name()), t);
             if (rawFeatures != null) m.project(0, items);

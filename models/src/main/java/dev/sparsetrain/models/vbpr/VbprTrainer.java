@@ -1,5 +1,7 @@
 package dev.sparsetrain.models.vbpr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Progress;
 import dev.sparsetrain.core.Table;
@@ -129,7 +131,7 @@ public final class VbprTrainer {
      * minimum. Default: constant.
      */
     public VbprTrainer withSchedule(Schedule s) {
-        s.validate("--cosine-restarts");
+        s.validate(Settings.name("cosineRestarts"));
         this.schedule = s;
         return this;
     }
@@ -148,8 +150,8 @@ public final class VbprTrainer {
 
     /** Hands a checkpoint ({@link VbprCheckpoint.State}) to {@code sink} every {@code every} epochs (needs one restart). */
     public VbprTrainer withCheckpoints(int every, Checkpointer sink) {
-        if (every <= 0) throw new BadInputException("--checkpoint-every " + every + ": must be > 0");
-        if (cfg.restarts() != 1) throw new BadInputException("--checkpoint-every with --restarts " + cfg.restarts() + ": checkpoints need one run (--restarts 1)");
+        if (every <= 0) throw new BadInputException(Settings.name("checkpointEvery") + " " + every + ": must be > 0");
+        if (cfg.restarts() != 1) throw new BadInputException(Settings.name("checkpointEvery") + " with " + Settings.name("restarts") + " " + cfg.restarts() + ": checkpoints need one run (" + Settings.name("restarts") + " 1)");
         this.checkpointEvery = every;
         this.checkpointer = sink;
         return this;
@@ -165,7 +167,7 @@ public final class VbprTrainer {
         VbprConfig c = s.config();
         VbprConfig mine = cfg.withEpochs(c.maxEpochs(), c.patience()).withThreads(c.threads());
         if (!mine.equals(c)) throw new BadInputException(s.where() + ": a checkpoint of another configuration");
-        if (cfg.restarts() != 1) throw new BadInputException(s.where() + ": resuming needs --restarts 1");
+        if (cfg.restarts() != 1) throw new BadInputException(s.where() + ": resuming needs " + Settings.name("restarts") + " 1");
         if (!schedule.toString().equals(s.schedule())) {
             throw new BadInputException(s.where() + ": written with learning-rate schedule " + s.schedule() + ", resumed with " + schedule);
         }

@@ -1,5 +1,7 @@
 package dev.sparsetrain.studies.bpr;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.Interactions;
@@ -80,9 +82,9 @@ public final class OptimizerTour {
         public Config {
             if (semantics == null) semantics = SparseSemantics.LAZY;
             if (semantics == SparseSemantics.DENSE) {
-                throw new BadInputException("--semantics dense: the per-row path updates only touched rows; use lazy, lazy_rowwise_bias or catch_up");
+                throw new BadInputException(Settings.name("semantics") + " dense: the per-row path updates only touched rows; use lazy, lazy_rowwise_bias or catch_up");
             }
-            if (optimizers == null || optimizers.isEmpty()) throw new BadInputException("--optimizers: empty, give one or more of " + allowed());
+            if (optimizers == null || optimizers.isEmpty()) throw new BadInputException(Settings.name("optimizers") + ": empty, give one or more of " + allowed());
             List<String> canon = new ArrayList<>();
             for (String o : optimizers) canon.add(canonical(o));
             optimizers = List.copyOf(canon);
@@ -93,24 +95,24 @@ public final class OptimizerTour {
                     try {
                         n = canonical(e.getKey());
                     } catch (BadInputException bad) {
-                        throw new BadInputException("--lr " + e.getKey() + "=" + e.getValue() + ": unknown optimizer; allowed " + allowed());
+                        throw new BadInputException(Settings.name("lr") + " " + e.getKey() + "=" + e.getValue() + ": unknown optimizer; allowed " + allowed());
                     }
                     if (!optimizers.contains(n)) {   // it would be silently ignored
-                        throw new BadInputException("--lr " + e.getKey() + "=" + e.getValue() + ": " + n + " is not in --optimizers "
+                        throw new BadInputException(Settings.name("lr") + " " + e.getKey() + "=" + e.getValue() + ": " + n + " is not in " + Settings.name("optimizers") + " "
                                 + String.join(",", optimizers) + "; add it there or drop its rate");
                     }
                     double v = e.getValue();
-                    if (!(v > 0 && v <= 10)) throw new BadInputException("--lr " + e.getKey() + "=" + v + ": must be in (0, 10]");
+                    if (!(v > 0 && v <= 10)) throw new BadInputException(Settings.name("lr") + " " + e.getKey() + "=" + v + ": must be in (0, 10]");
                     r.put(n, v);
                 }
             }
             rates = Map.copyOf(r);
-            if (epochs < 1 || epochs > 10_000) throw new BadInputException("--epochs " + epochs + ": must be in [1, 10000]");
-            if (seeds < 1 || seeds > 1000) throw new BadInputException("--seeds " + seeds + ": must be in [1, 1000]");
-            if (factors < 1 || factors > 4096) throw new BadInputException("--factors " + factors + ": must be in [1, 4096]");
-            if (!(regularization >= 0 && regularization <= 10)) throw new BadInputException("--reg " + regularization + ": must be in [0, 10]");
-            if (validationUsers < 0) throw new BadInputException("--validation-users " + validationUsers + ": must be >= 0 (0 = all)");
-            if (bins < 2 || bins > 100) throw new BadInputException("--bins " + bins + ": must be in [2, 100]");
+            if (epochs < 1 || epochs > 10_000) throw new BadInputException(Settings.name("epochs") + " " + epochs + ": must be in [1, 10000]");
+            if (seeds < 1 || seeds > 1000) throw new BadInputException(Settings.name("seeds") + " " + seeds + ": must be in [1, 1000]");
+            if (factors < 1 || factors > 4096) throw new BadInputException(Settings.name("factors") + " " + factors + ": must be in [1, 4096]");
+            if (!(regularization >= 0 && regularization <= 10)) throw new BadInputException(Settings.name("reg") + " " + regularization + ": must be in [0, 10]");
+            if (validationUsers < 0) throw new BadInputException(Settings.name("validationUsers") + " " + validationUsers + ": must be >= 0 (0 = all)");
+            if (bins < 2 || bins > 100) throw new BadInputException(Settings.name("bins") + " " + bins + ": must be in [2, 100]");
         }
     }
 
@@ -125,7 +127,7 @@ public final class OptimizerTour {
         boolean sgdr = n.endsWith("+sgdr");
         String base = sgdr ? n.substring(0, n.length() - 5) : n;
         if (!Optimizers.NAMES.contains(base) || base.equals("ftrl")) {
-            throw new BadInputException("--optimizers '" + name + "': allowed " + allowed());
+            throw new BadInputException(Settings.name("optimizers") + " '" + name + "': allowed " + allowed());
         }
         return sgdr ? base + "+sgdr" : base;
     }

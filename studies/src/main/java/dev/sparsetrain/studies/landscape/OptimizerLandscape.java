@@ -1,5 +1,7 @@
 package dev.sparsetrain.studies.landscape;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.RowBatch;
 import dev.sparsetrain.core.Table;
@@ -58,28 +60,28 @@ public final class OptimizerLandscape {
     /** The experiment's settings; validated in the constructor (one line naming the option). */
     public record Config(List<String> problems, List<String> optimizers, int steps, int seeds, int restarts, int sweepStarts, long seed) {
         public Config {
-            if (problems == null || problems.isEmpty()) throw new BadInputException("--problems: none given, allowed " + String.join(", ", Surface.NAMES));
-            if (optimizers == null || optimizers.isEmpty()) throw new BadInputException("--optimizers: none given, allowed " + allowed());
+            if (problems == null || problems.isEmpty()) throw new BadInputException(Settings.name("problems") + ": none given, allowed " + String.join(", ", Surface.NAMES));
+            if (optimizers == null || optimizers.isEmpty()) throw new BadInputException(Settings.name("optimizers") + ": none given, allowed " + allowed());
             List<String> ps = new ArrayList<>();
             for (String p : problems) {
-                String n = Surface.of("--problems", p).name();
-                if (ps.contains(n)) throw new BadInputException("--problems '" + p + "': given twice");
+                String n = Surface.of(Settings.name("problems"), p).name();
+                if (ps.contains(n)) throw new BadInputException(Settings.name("problems") + " '" + p + "': given twice");
                 ps.add(n);
             }
             List<String> os = new ArrayList<>();
             for (String o : optimizers) {
                 String n = canonical(o);
-                if (os.contains(n)) throw new BadInputException("--optimizers '" + o + "': given twice");
+                if (os.contains(n)) throw new BadInputException(Settings.name("optimizers") + " '" + o + "': given twice");
                 os.add(n);
             }
             problems = List.copyOf(ps);
             optimizers = List.copyOf(os);
-            if (steps < 10 || steps > 1_000_000) throw new BadInputException("--steps " + steps + ": must be in [10, 1000000]");
-            if (seeds < 1 || seeds > 100_000) throw new BadInputException("--seeds " + seeds + ": must be in [1, 100000]");
+            if (steps < 10 || steps > 1_000_000) throw new BadInputException(Settings.name("steps") + " " + steps + ": must be in [10, 1000000]");
+            if (seeds < 1 || seeds > 100_000) throw new BadInputException(Settings.name("seeds") + " " + seeds + ": must be in [1, 100000]");
             if (restarts < 2 || restarts > steps / 5) {
-                throw new BadInputException("--restarts " + restarts + ": must be in [2, steps/5 = " + steps / 5 + "] (each restart gets steps/restarts steps)");
+                throw new BadInputException(Settings.name("restarts") + " " + restarts + ": must be in [2, steps/5 = " + steps / 5 + "] (each restart gets steps/restarts steps)");
             }
-            if (sweepStarts < 1 || sweepStarts > 10_000) throw new BadInputException("--sweep-starts " + sweepStarts + ": must be in [1, 10000]");
+            if (sweepStarts < 1 || sweepStarts > 10_000) throw new BadInputException(Settings.name("sweepStarts") + " " + sweepStarts + ": must be in [1, 10000]");
         }
 
         public static Config defaults() {
@@ -97,14 +99,14 @@ public final class OptimizerLandscape {
 
     /** Canonical optimizer name (any of the runtime's but ftrl); anything else is one line naming --optimizers. */
     public static String canonical(String name) {
-        String n = Optimizers.canonicalName("--optimizers", name);
-        if (n.equals("ftrl")) throw new BadInputException("--optimizers 'ftrl': not a gradient-descent step on a dense loss here; allowed " + allowed());
+        String n = Optimizers.canonicalName(Settings.name("optimizers"), name);
+        if (n.equals("ftrl")) throw new BadInputException(Settings.name("optimizers") + " 'ftrl': not a gradient-descent step on a dense loss here; allowed " + allowed());
         return n;
     }
 
     /** The runtime's chain for {@code name} at {@code lr}, PyTorch's other defaults (momentum and nesterov: 0.9). */
     public static Chain chain(String name, double lr) {
-        return Optimizers.fromPyTorch("--optimizers " + name, name, Map.of("lr", lr));
+        return Optimizers.fromPyTorch(Settings.name("optimizers") + " " + name, name, Map.of("lr", lr));
     }
 
     /**
@@ -209,7 +211,7 @@ public final class OptimizerLandscape {
         List<ProblemResult> out = new ArrayList<>();
         for (String p : c.problems()) {
             long t0 = System.nanoTime();
-            Surface s = Surface.of("--problems", p);
+            Surface s = Surface.of(Settings.name("problems"), p);
             SplittableRandom master = new SplittableRandom(c.seed());
             double[][] sweepStarts = starts(s, master.split(), c.sweepStarts());
             double[][][] evalStarts = new double[c.seeds()][][];

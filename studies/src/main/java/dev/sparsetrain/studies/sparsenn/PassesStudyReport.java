@@ -1,5 +1,7 @@
 package dev.sparsetrain.studies.sparsenn;
 
+import dev.sparsetrain.core.Settings;
+
 import dev.sparsetrain.metrics.ctr.Strata;
 import dev.sparsetrain.metrics.report.HtmlReport;
 import dev.sparsetrain.metrics.report.SvgChart;
@@ -102,7 +104,7 @@ public final class PassesStudyReport {
         }
         h.heading("How far the parameters move on each pass");
         h.paragraph("Update-to-weight ratio of a group over a pass: the norm of its updates over the norm of the rows they updated "
-                + "(per update for embedding rows, per step for the MLP), from the optimizer's own figures (ctr-train --diagnostics). "
+                + "(per update for embedding rows, per step for the MLP), from the optimizer's own figures (ctr-train " + Settings.name("diagnostics") + "). "
                 + "0 = the group did not move (frozen); series with a frozen pass are left out of the log-scale charts.");
         h.charts(List.of(embMove, mlpMove));
         h.table(List.of("variant", "pass", "embeddings update/weight", "mlp_weights update/weight"), moves);

@@ -50,7 +50,7 @@ class OptimizerTourTest {
     @Test
     void unknownOptimizerIsOneLine() {
         var e = assertThrows(BadInputException.class, () -> OptimizerTour.canonical("adamm"));
-        assertTrue(e.getMessage().startsWith("--optimizers 'adamm': allowed sgd,"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("optimizers 'adamm': allowed sgd,"), e.getMessage());
         assertEquals("adam+sgdr", OptimizerTour.canonical("Adam+SGDR"));
         assertThrows(BadInputException.class, () -> OptimizerTour.canonical("ftrl"));
     }
@@ -60,10 +60,10 @@ class OptimizerTourTest {
     void badRatesNameTheLrOption() {
         var unknown = assertThrows(BadInputException.class,
                 () -> new OptimizerTour.Config(List.of("adam"), Map.of("adamm", 0.1), 3, 1, 16, 0.0075, 42, 0, 6, null));
-        assertTrue(unknown.getMessage().startsWith("--lr adamm=0.1: unknown optimizer; allowed sgd,"), unknown.getMessage());
+        assertTrue(unknown.getMessage().startsWith("lr adamm=0.1: unknown optimizer; allowed sgd,"), unknown.getMessage());
         var notRun = assertThrows(BadInputException.class,
                 () -> new OptimizerTour.Config(List.of("adam"), Map.of("sgd", 0.1), 3, 1, 16, 0.0075, 42, 0, 6, null));
-        assertTrue(notRun.getMessage().startsWith("--lr sgd=0.1: sgd is not in --optimizers adam"), notRun.getMessage());
+        assertTrue(notRun.getMessage().startsWith("lr sgd=0.1: sgd is not in optimizers adam"), notRun.getMessage());
         // a rate for adam+sgdr is given as adam+sgdr
         new OptimizerTour.Config(List.of("adam+sgdr"), Map.of("Adam+SGDR", 0.003), 3, 1, 16, 0.0075, 42, 0, 6, null);
     }

@@ -66,8 +66,8 @@ class OptimizerLandscapeTest {
             if (lr >= 0.1) assertTrue(k > 0 && k < 100, "sgd lr " + lr + " reaches the threshold within 100 steps: " + k);
             System.out.printf("standardized line fit, sgd lr %.3g: final loss %.3g, threshold at step %d%n", lr, run.finalLoss(), k);
         }
-        String refusal = assertThrows(dev.sparsetrain.core.BadInputException.class, () -> Surface.of("--problems", "line fit")).getMessage();
-        assertTrue(refusal.startsWith("--problems 'line fit': allowed line_fit, line_fit_standardized,"), refusal);
+        String refusal = assertThrows(dev.sparsetrain.core.BadInputException.class, () -> Surface.of("problems", "line fit")).getMessage();
+        assertTrue(refusal.startsWith("problems 'line fit': allowed line_fit, line_fit_standardized,"), refusal);
     }
 
     @Test
@@ -130,13 +130,13 @@ class OptimizerLandscapeTest {
 
     @Test
     void badSettingsAreOneLine() {
-        assertMessage("--optimizers 'adamm': allowed sgd,", () -> new OptimizerLandscape.Config(List.of("rastrigin"), List.of("adamm"), 100, 1, 2, 1, 1));
-        assertMessage("--optimizers 'ftrl'", () -> new OptimizerLandscape.Config(List.of("rastrigin"), List.of("ftrl"), 100, 1, 2, 1, 1));
-        assertMessage("--problems 'bowl': allowed line_fit, line_fit_standardized, rosenbrock, rastrigin", () -> new OptimizerLandscape.Config(List.of("bowl"), List.of("sgd"), 100, 1, 2, 1, 1));
-        assertMessage("--steps 5", () -> new OptimizerLandscape.Config(List.of("rastrigin"), List.of("sgd"), 5, 1, 2, 1, 1));
-        assertMessage("--restarts 30: must be in [2, steps/5 = 20]", () -> new OptimizerLandscape.Config(List.of("rastrigin"), List.of("sgd"), 100, 1, 30, 1, 1));
-        assertMessage("--seeds 0", () -> new OptimizerLandscape.Config(List.of("rastrigin"), List.of("sgd"), 100, 0, 2, 1, 1));
-        assertMessage("--problems 'Rosenbrock': given twice", () -> new OptimizerLandscape.Config(List.of("rosenbrock", "Rosenbrock"), List.of("sgd"), 100, 1, 2, 1, 1));
+        assertMessage("optimizers 'adamm': allowed sgd,", () -> new OptimizerLandscape.Config(List.of("rastrigin"), List.of("adamm"), 100, 1, 2, 1, 1));
+        assertMessage("optimizers 'ftrl'", () -> new OptimizerLandscape.Config(List.of("rastrigin"), List.of("ftrl"), 100, 1, 2, 1, 1));
+        assertMessage("problems 'bowl': allowed line_fit, line_fit_standardized, rosenbrock, rastrigin", () -> new OptimizerLandscape.Config(List.of("bowl"), List.of("sgd"), 100, 1, 2, 1, 1));
+        assertMessage("steps 5", () -> new OptimizerLandscape.Config(List.of("rastrigin"), List.of("sgd"), 5, 1, 2, 1, 1));
+        assertMessage("restarts 30: must be in [2, steps/5 = 20]", () -> new OptimizerLandscape.Config(List.of("rastrigin"), List.of("sgd"), 100, 1, 30, 1, 1));
+        assertMessage("seeds 0", () -> new OptimizerLandscape.Config(List.of("rastrigin"), List.of("sgd"), 100, 0, 2, 1, 1));
+        assertMessage("problems 'Rosenbrock': given twice", () -> new OptimizerLandscape.Config(List.of("rosenbrock", "Rosenbrock"), List.of("sgd"), 100, 1, 2, 1, 1));
     }
 
     private static void assertMessage(String fragment, Runnable r) {

@@ -13,7 +13,7 @@ class SurfaceTest {
     @Test
     void gradientsMatchFiniteDifferences() {
         for (String name : Surface.NAMES) {
-            Surface s = Surface.of("--problems", name);
+            Surface s = Surface.of("problems", name);
             SplittableRandom rnd = new SplittableRandom(1);
             double[] g = new double[2];
             for (int k = 0; k < 200; k++) {
@@ -34,7 +34,7 @@ class SurfaceTest {
     @Test
     void theStatedMinimumIsAStationaryPointWithTheStatedValueAndNothingOnAFineGridIsLower() {
         for (String name : Surface.NAMES) {
-            Surface s = Surface.of("--problems", name);
+            Surface s = Surface.of("problems", name);
             double[] m = s.minimum(), g = new double[2];
             s.gradient(m[0], m[1], g);
             assertEquals(0, Math.hypot(g[0], g[1]), 1e-9, name + ": gradient at the minimum");
@@ -67,7 +67,7 @@ class SurfaceTest {
     @Test
     void rastriginsThresholdLiesBelowEveryOtherWell() {
         for (String name : new String[] {"rastrigin", "rastrigin_shallow"}) {
-            Surface.Rastrigin r = (Surface.Rastrigin) Surface.of("--problems", name);
+            Surface.Rastrigin r = (Surface.Rastrigin) Surface.of("problems", name);
             double local = r.bestLocalMinimum();
             // the well next to the minimum is a local minimum: gradient 0 at its bottom and higher around it
             assertTrue(local > 0.9 && local < 1, name + ": best local minimum " + local);
@@ -75,6 +75,6 @@ class SurfaceTest {
             // descent from the given start ends in the well of (2, -2), far above the threshold
             assertTrue(r.value(2, -2) > 10 * r.threshold());
         }
-        assertThrows(BadInputException.class, () -> Surface.of("--problems", "himmelblau"));
+        assertThrows(BadInputException.class, () -> Surface.of("problems", "himmelblau"));
     }
 }
