@@ -72,9 +72,20 @@ public final class SavedModelOptions {
         }
     }
 
-    /** Reads the file (or a directory of part files, the sharded Spark trainer's) once and checks that it is a recommender these commands serve. */
+    /**
+     * A model's header (type, configuration, metadata, id maps) with no tables: a single file's
+     * header only (its tables are read later straight into the model, {@link #load}), a directory
+     * of part files (the sharded Spark trainer's) read whole.
+     */
+    public static ModelFile.Contents header(Path model) {
+        if (dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(model)) return dev.sparsetrain.models.sparsenn.ShardedModelFiles.read(model);
+        ModelFile.Header h = ModelFile.readHeader(model);
+        return new ModelFile.Contents(h.modelType(), h.configJson(), h.metadata(), h.idMaps(), List.of());
+    }
+
+    /** The model's {@link #header}, checked to be a recommender these commands serve. */
     public static ModelFile.Contents read(Path model) {
-        ModelFile.Contents c = dev.sparsetrain.models.sparsenn.ShardedModelFiles.readAny(model);
+        ModelFile.Contents c = header(model);
         if (!c.modelType().equals(BprFiles.TYPE) && !c.modelType().equals(VbprFiles.TYPE)) {
             throw new BadInputException(model + ": a '" + c.modelType() + "' model; evaluate and recommend serve bpr, vbpr and visual models");
         }
@@ -118,11 +129,11 @@ public final class SavedModelOptions {
     }
 
     public static BprFiles.Loaded load(Path model, CommandLine.Model.CommandSpec spec) {
-        return load(model, dev.sparsetrain.models.sparsenn.ShardedModelFiles.readAny(model), spec);
+        return load(model, header(model), spec);
     }
 
     public static BprFiles.Loaded load(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec) {
-        BprFiles.Loaded l = BprFiles.load(model, c);
+        BprFiles.Loaded l = c.tables().isEmpty() ? BprFiles.load(model) : BprFiles.load(model, c);   // a single file: read into the model, no copy
         Map<String, String> dataMeta = new java.util.LinkedHashMap<>();
         for (var e : l.metadata().entrySet()) if (DATA_KEYS.contains(e.getKey())) dataMeta.put(e.getKey(), e.getValue());
         ConfigFile.apply(spec, dataMeta, model + " (metadata)", true);
@@ -167,6 +178,7 @@ public final class SavedModelOptions {
      */
     public static VbprServing vbpr(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec, ImplicitDataOptions data,
                             Path features, Integer syntheticDim) {
+        if (c.tables().isEmpty()) c = ModelFile.read(model);   // a header only (#header): VBPR reads its tables whole
         var pr = spec.commandLine().getParseResult();
         Map<String, String> meta = c.metadata();
         String where = model + " (metadata)";

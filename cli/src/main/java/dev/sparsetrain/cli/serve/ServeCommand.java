@@ -134,7 +134,7 @@ public final class ServeCommand implements Callable<Integer> {
             // a directory of part files (a sharded Spark trainer's): a click model is read by ClickModel.load, a BPR-MF set here
             boolean parts = dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(model);
             String type = parts ? dev.sparsetrain.models.sparsenn.ShardedModelFiles.modelType(model) : null;
-            ModelFile.Contents c = parts && type.equals(SparseNN.MODEL_TYPE) ? null : dev.sparsetrain.models.sparsenn.ShardedModelFiles.readAny(model);
+            ModelFile.Contents c = parts && type.equals(SparseNN.MODEL_TYPE) ? null : dev.sparsetrain.cli.SavedModelOptions.header(model);
             if (type == null) type = c.modelType();
             if (type.equals(BprFiles.TYPE) || type.equals(VbprFiles.TYPE)) {
                 RecommendCommand.Recommender r = RecommendCommand.load(model, c, spec, data, vbprFiles, false);
