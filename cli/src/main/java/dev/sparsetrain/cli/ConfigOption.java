@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 public final class ConfigOption {
     @Option(names = "--config", paramLabel = "FILE",
             description = "JSON or YAML file of option: value (names without dashes, e.g. 'passes: 3'); flags on the command line win.")
-    Path config;
+    public Path config;
 
     /** Sets every option of {@code spec} that the file names and the command line did not give. */
     public void apply(CommandSpec spec) {

@@ -11,6 +11,7 @@ import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.BprOptions;
+import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.VerboseOption;
@@ -67,8 +68,7 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item biases. Default: ${DEFAULT-VALUE}.")
     String biasOptimizer;
 
-    @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training pairs. Default: ${DEFAULT-VALUE}.")
-    int epochs;
+    @Mixin EpochsOption epochs = new EpochsOption(20);
 
     @Mixin SeedOption seed = new SeedOption(42);
 
@@ -277,7 +277,7 @@ public final class SparkBprMain implements Callable<Integer> {
         context.check();
         TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
         BprConfig b = bpr.config(optimizer, biasOptimizer);
-        return SparkBprConfig.defaults().withBpr(b).withEpochs(epochs).withSeed(seed.seed()).withPartitions(partitions)
+        return SparkBprConfig.defaults().withBpr(b).withEpochs(epochs.epochs()).withSeed(seed.seed()).withPartitions(partitions)
                 .withSyncsPerEpoch(syncsPerEpoch).withMerge(ItemMerge.parse(merge)).withPositives(p).withThreadsPerPartition(threadsPerPartition);
     }
 

@@ -1,6 +1,6 @@
 package dev.sparsetrain.cli.experiments;
 
-import dev.sparsetrain.cli.ConfigOption;
+import dev.sparsetrain.cli.ClickRunOptions;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.ctr.CtrData;
@@ -14,9 +14,7 @@ import dev.sparsetrain.data.ctr.IdSpec;
 import dev.sparsetrain.data.ctr.SyntheticCtr;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
-import dev.sparsetrain.options.ClickModelOptions;
 import dev.sparsetrain.options.DynamicIdOptions;
-import dev.sparsetrain.options.VerboseOption;
 import dev.sparsetrain.studies.dynamic.DynamicTablesStudy;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,10 +39,7 @@ public final class DynamicTablesCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Mixin ConfigOption configFile = new ConfigOption();
-    @Mixin ClickModelOptions model = new ClickModelOptions();
-    @Mixin dev.sparsetrain.options.ClickTrainOptions train = new dev.sparsetrain.options.ClickTrainOptions();
-    @Mixin dev.sparsetrain.options.ThreadsOption threads = new dev.sparsetrain.options.ThreadsOption();
+    @Mixin ClickRunOptions run = new ClickRunOptions();
     @Mixin DynamicIdOptions dynamic = new DynamicIdOptions();
 
     @Option(names = "--shared-data", paramLabel = "DIR", defaultValue = "../shared/data", description = "Folder holding criteo-kaggle-dac-head10k and avazu-head10k. Default: ${DEFAULT-VALUE}.")
@@ -65,13 +60,10 @@ public final class DynamicTablesCommand implements Callable<Integer> {
     @Option(names = "--synthetic-ids", defaultValue = "20000", description = "Distinct ids per synthetic feature (Zipf 1.05, Criteo shape: 26 sparse, 13 dense). Default: ${DEFAULT-VALUE}.")
     int syntheticIds;
 
-    @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
-
-    @Mixin VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() {
-        configFile.apply(spec);
+        run.configFile.apply(spec);
         PrintWriter out = spec.commandLine().getOut();
         if (seeds < 1) throw new BadInputException("--seeds " + seeds + ", must be >= 1");
         if (budgets.isEmpty()) throw new BadInputException("--budgets is empty");
@@ -79,8 +71,8 @@ public final class DynamicTablesCommand implements Callable<Integer> {
         if (syntheticRows < 100) throw new BadInputException("--synthetic-rows " + syntheticRows + ", must be >= 100");
         if (syntheticIds < 1) throw new BadInputException("--synthetic-ids " + syntheticIds + ", must be >= 1");
         DynamicIdConfig dyn = dynamic.config(2);
-        ModelConfig mc = model.config();
-        TrainConfig tc = train.config(1, threads.checked());
+        ModelConfig mc = run.model.config();
+        TrainConfig tc = run.trainConfig(1);
         int[] b = budgets.stream().mapToInt(Integer::intValue).toArray();
         long[] s = new long[seeds];
         for (int i = 0; i < seeds; i++) s[i] = tc.seed() + i;
@@ -100,7 +92,7 @@ public final class DynamicTablesCommand implements Callable<Integer> {
         for (DynamicTablesStudy.DataSet d : sets) {
             out.println("data " + d.name() + ": " + d.description());
             out.flush();
-            runs.addAll(DynamicTablesStudy.run(d, b, s, mc, tc, dyn, out, quiet.quiet()));
+            runs.addAll(DynamicTablesStudy.run(d, b, s, mc, tc, dyn, out, run.quiet.quiet()));
         }
         out.print(DynamicTablesStudy.table(runs));
         out.flush();

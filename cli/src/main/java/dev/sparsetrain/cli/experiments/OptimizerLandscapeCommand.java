@@ -62,8 +62,7 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
 
     @Mixin ReportOption report = new ReportOption("optimizer-landscape.html");
 
-    @Option(names = "--quiet", description = "No line per finished optimizer on stderr.")
-    boolean quiet;
+    @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
@@ -77,7 +76,7 @@ public final class OptimizerLandscapeCommand implements Callable<Integer> {
         OptimizerLandscape.Config c = new OptimizerLandscape.Config(problems == null || problems.isEmpty() ? Surface.NAMES : problems,
                 optimizers == null || optimizers.isEmpty() ? OptimizerLandscape.DEFAULT_OPTIMIZERS : optimizers, steps, seeds, restarts, sweepStarts, seed.seed());
         long t0 = System.nanoTime();
-        List<ProblemResult> results = OptimizerLandscape.run(c, quiet ? null : line -> {
+        List<ProblemResult> results = OptimizerLandscape.run(c, quiet.quiet() ? null : line -> {
             err.println(line);
             err.flush();
         });

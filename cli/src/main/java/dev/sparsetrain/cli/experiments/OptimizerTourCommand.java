@@ -80,8 +80,7 @@ public final class OptimizerTourCommand implements Callable<Integer> {
 
     @Mixin ReportOption report = new ReportOption("optimizer-tour.html");
 
-    @Option(names = "--quiet", description = "No line per finished run on stderr.")
-    boolean quiet;
+    @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
@@ -112,7 +111,7 @@ public final class OptimizerTourCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "split %s: %d fit pairs, %d validation, %d test; %d epochs, %d seeds from %d, %s semantics, one thread%n", data.splitName(), fit.size(),
                 validation.size(), test.size(), c.epochs(), c.seeds(), c.seed(), c.semantics().name().toLowerCase(Locale.ROOT));
         out.flush();
-        List<OptimizerTour.OptimizerResult> results = OptimizerTour.run(fit, validation, test, c, quiet ? null : line -> {
+        List<OptimizerTour.OptimizerResult> results = OptimizerTour.run(fit, validation, test, c, quiet.quiet() ? null : line -> {
             err.println(line);
             err.flush();
         });

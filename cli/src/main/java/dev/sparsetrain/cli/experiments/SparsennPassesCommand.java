@@ -1,6 +1,6 @@
 package dev.sparsetrain.cli.experiments;
 
-import dev.sparsetrain.cli.ConfigOption;
+import dev.sparsetrain.cli.ClickRunOptions;
 import dev.sparsetrain.cli.CtrOptions;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.core.BadInputException;
@@ -13,8 +13,6 @@ import dev.sparsetrain.metrics.report.HtmlReport;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
-import dev.sparsetrain.options.ClickModelOptions;
-import dev.sparsetrain.options.VerboseOption;
 import dev.sparsetrain.studies.sparsenn.PassesStudy;
 import dev.sparsetrain.studies.sparsenn.PassesStudyReport;
 import java.io.IOException;
@@ -39,12 +37,9 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Mixin ConfigOption configFile = new ConfigOption();
+    @Mixin ClickRunOptions run = new ClickRunOptions();
 
     @Mixin ClickDataOptions data = new ClickDataOptions();
-    @Mixin ClickModelOptions model = new ClickModelOptions();
-    @Mixin dev.sparsetrain.options.ClickTrainOptions train = new dev.sparsetrain.options.ClickTrainOptions();
-    @Mixin dev.sparsetrain.options.ThreadsOption threads = new dev.sparsetrain.options.ThreadsOption();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
     @Option(names = "--max-passes", defaultValue = "3", description = "Largest num_passes. Default: ${DEFAULT-VALUE}.")
@@ -59,20 +54,17 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @Option(names = "--report", defaultValue = "sparsenn-passes.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
     Path report;
 
-    @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
-
-    @Mixin VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() {
-        configFile.apply(spec);
+        run.configFile.apply(spec);
         PrintWriter out = spec.commandLine().getOut();
         if (maxPasses < 1) throw new BadInputException("--max-passes " + maxPasses + ", must be >= 1");
         if (evalsPerPass < 1) throw new BadInputException("--evals-per-pass " + evalsPerPass + ", must be >= 1");
         OutputPaths.requireFile("--report", report);
         strata.check(); // thresholds checked before any data is read
-        ModelConfig mc = model.config();
-        TrainConfig tc = train.config(1, threads.checked());
+        ModelConfig mc = run.model.config();
+        TrainConfig tc = run.trainConfig(1);
         ClickDataOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
         CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets() + ", --dim " + mc.embeddingDim());
@@ -103,7 +95,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         out.flush();
         List<PassesStudy.VariantResult> results = new ArrayList<>();
         for (PassesStudy.Variant v : chosen) {
-            Progress p = quiet.quiet() ? null : Progress.toStderr(v.name(), (long) tr.rows() * maxPasses);
+            Progress p = run.quiet.quiet() ? null : Progress.toStderr(v.name(), (long) tr.rows() * maxPasses);
             results.add(PassesStudy.run(v, tr, te, feature, st, maxPasses, evalsPerPass, p));
         }
         String table = PassesStudy.table(results);

@@ -1,6 +1,6 @@
 package dev.sparsetrain.cli.train;
 
-import dev.sparsetrain.cli.ConfigOption;
+import dev.sparsetrain.cli.ClickRunOptions;
 import dev.sparsetrain.cli.CtrOptions;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.core.Progress;
@@ -14,8 +14,6 @@ import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
-import dev.sparsetrain.options.ClickModelOptions;
-import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,12 +32,9 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Mixin ConfigOption configFile = new ConfigOption();
+    @Mixin ClickRunOptions run = new ClickRunOptions();
 
     @Mixin ClickDataOptions data = new ClickDataOptions();
-    @Mixin ClickModelOptions model = new ClickModelOptions();
-    @Mixin dev.sparsetrain.options.ClickTrainOptions train = new dev.sparsetrain.options.ClickTrainOptions();
-    @Mixin dev.sparsetrain.options.ThreadsOption threads = new dev.sparsetrain.options.ThreadsOption();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
     @Option(names = "--passes", defaultValue = "1", description = "num_passes over the training data. Default: ${DEFAULT-VALUE}.")
@@ -70,15 +65,12 @@ public final class CtrTrainCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin RunRecord.Options record = new RunRecord.Options();
 
-    @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
-
-    @Mixin VerboseOption verbose = new VerboseOption();
 
     @Mixin dev.sparsetrain.options.StreamOptions streamOptions = new dev.sparsetrain.options.StreamOptions();
 
     @Override
     public Integer call() {
-        configFile.apply(spec);
+        run.configFile.apply(spec);
         PrintWriter out = spec.commandLine().getOut();
         if (save != null) OutputPaths.requireFile("--save", save);
         // a log past memory (--stream, or auto for its size) trains streamed from disk
@@ -90,8 +82,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
         // are read straight into the model and optimizer below (no second copy), checksum included
         dev.sparsetrain.core.io.ModelFile.Header ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(resume);
         strata.check(); // thresholds checked before any data is read
-        ModelConfig mc = model.config();
-        TrainConfig tc = trainConfig();
+        ModelConfig mc = run.model.config();
+        TrainConfig tc = run.trainConfig(passes);
         ClickDataOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
         out.println("data: " + split.description());
@@ -130,7 +122,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                         + " passes; give --passes above " + start);
             }
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
-            Progress progress = quiet.quiet() ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
+            Progress progress = run.quiet.quiet() ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
             @SuppressWarnings("unchecked")
             java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats>[] dynBefore = new java.util.List[1];
             // after each pass (the spine's checkpointer): the pass's optimizer figures, then the checkpoint
@@ -194,11 +186,6 @@ public final class CtrTrainCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
-    }
-
-    /** The training options with {@code --passes} and {@code --threads}. */
-    TrainConfig trainConfig() {
-        return train.config(passes, threads.checked());
     }
 
     /**

@@ -106,8 +106,7 @@ final class RecOptions {
 
         @Mixin CheckpointOptions checkpoints = new CheckpointOptions();
 
-        @Option(names = "--quiet", description = "No progress line. Default: false.")
-        boolean quiet;
+        @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
 
         int threadCount() {
             return threads.threadsOrAvailable();

@@ -1,6 +1,5 @@
 package dev.sparsetrain.cli.train;
 
-import dev.sparsetrain.cli.CtrOptions;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Progress;
@@ -44,8 +43,8 @@ final class StreamedCtrTrain {
         if (c.checkpointDir != null) dev.sparsetrain.core.io.OutputPaths.requireFolder("--checkpoint-dir", c.checkpointDir);
         // the checkpoint's header before the data (a foreign file fails fast); its tables go straight into the model below
         dev.sparsetrain.core.io.ModelFile.Header ckpt = c.resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(c.resume);
-        ModelConfig mc = c.model.config();
-        TrainConfig tc = c.trainConfig();
+        ModelConfig mc = c.run.model.config();
+        TrainConfig tc = c.run.trainConfig(c.passes);
         int buffer = c.streamOptions.shuffleBuffer();
         long fit0 = System.nanoTime();
         CtrStreamSplit split = c.data.stream(c.collisionReport);
@@ -57,8 +56,7 @@ final class StreamedCtrTrain {
             out.print(enc.collisionReport() != null ? enc.collisionReport().format() : "collision report: not available\n");
         }
         int[] rows = enc.tableRows();
-        CtrOptions.checkEmbeddingSize(rows, mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(),
-                "--buckets " + c.data.buckets() + ", --dim " + mc.embeddingDim());
+        dev.sparsetrain.cli.CtrOptions.checkEmbeddingSize(rows, mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + c.data.buckets() + ", --dim " + mc.embeddingDim());
         SparseNN m = ckpt != null ? CtrTrainCommand.resumedModel(c.resume, ckpt, split.description(), mc, rows)
                 : new SparseNN(mc, enc.names(), rows, enc.denseNames().length, tc.seed());
         out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es)%n", mc.type(), mc.embeddingDim(), m.parameterCount(),
@@ -77,7 +75,7 @@ final class StreamedCtrTrain {
             }
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", c.resume, from.epoch(), tc.numPasses());
             out.flush();
-            Progress progress = c.quiet.quiet() ? null : Progress.toStderr("ctr-train (" + order.tag() + ")", split.trainRows() * (tc.numPasses() - from.epoch()));
+            Progress progress = c.run.quiet.quiet() ? null : Progress.toStderr("ctr-train (" + order.tag() + ")", split.trainRows() * (tc.numPasses() - from.epoch()));
             CtrEvaluation[] last = new CtrEvaluation[1];
             t.evaluateWithin(1, (p, seen, ne) -> {
                 if (progress != null) progress.clearLine();

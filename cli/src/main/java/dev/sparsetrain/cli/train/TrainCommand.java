@@ -1,6 +1,7 @@
 package dev.sparsetrain.cli.train;
 
 import dev.sparsetrain.cli.ConfigFile;
+import dev.sparsetrain.cli.ConfigOption;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.cli.SavedModelOptions;
 import dev.sparsetrain.core.BadInputException;
@@ -59,8 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file of option: value (names without dashes, e.g. 'factors: 64').")
-    Path config;
+    @Mixin ConfigOption configFile = new ConfigOption();
 
     @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
     @Mixin RecOptions.Bpr bpr = new RecOptions.Bpr();
@@ -106,7 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> fromFile = config != null ? ConfigFile.read(config) : null;
+        Map<String, String> fromFile = configFile.config != null ? ConfigFile.read(configFile.config) : null;
         String chosen = model;
         if (fromFile != null && fromFile.containsKey("model") && !spec.commandLine().getParseResult().hasMatchedOption("--model")) chosen = fromFile.get("model");
         if (chosen.equalsIgnoreCase("vbpr") || chosen.equalsIgnoreCase("visual")) {
@@ -114,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
             int at = args.indexOf("train");
             return VbprTrainCommand.run(at >= 0 ? args.subList(at + 1, args.size()) : args, spec, fromFile);
         }
-        if (fromFile != null) ConfigFile.apply(spec, fromFile, config.toString(), false);
+        if (fromFile != null) ConfigFile.apply(spec, fromFile, configFile.config.toString(), false);
         if (!unmatched.isEmpty()) throw new BadInputException("train: unknown option(s) " + unmatched + " for --model bpr");
         if (!model.equalsIgnoreCase("bpr")) {
             throw new BadInputException("--model '" + model + "': this build trains bpr here (vbpr and visual come with the VBPR command set)");
@@ -207,13 +207,13 @@ public final class TrainCommand implements Callable<Integer> {
             };
         }
         PrintStream err = System.err;
-        BiFunction<String, Long, Progress> progress = training.quiet ? null : (label, total) -> Progress.toStderr(label, total);
+        BiFunction<String, Long, Progress> progress = training.quiet.quiet() ? null : (label, total) -> Progress.toStderr(label, total);
         if (from.epoch() != startEpoch) from = Trainer.State.after(startEpoch);
         var res = new Trainer(tc).withValidator(validator).withCheckpointer(ck).withProgress(progress).fit(hogwild, from);
         err.flush();
         RunRecord.bpr(record, "BPR-MF on " + rd.name(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 training.validationMetric, res);
-        if (training.quiet) for (var es : res.history()) w.println("  " + es.line());
+        if (training.quiet.quiet()) for (var es : res.history()) w.println("  " + es.line());
         w.printf(Locale.ROOT, "trained %d epochs in %.2f s (training only): %s samples/s%s%n", res.history().size(), res.trainSeconds(),
                 Progress.human(res.samplesPerSecond()),
                 res.diverged() ? "; " + res.notes().get(res.notes().size() - 1) + (res.bestEpoch() > 0 ? String.format(Locale.ROOT, ", kept epoch %d", res.bestEpoch()) : "")

@@ -1,6 +1,7 @@
 package dev.sparsetrain.cli.train;
 
 import dev.sparsetrain.cli.ConfigFile;
+import dev.sparsetrain.cli.ConfigOption;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.cli.VbprOptions;
 import dev.sparsetrain.core.BadInputException;
@@ -40,14 +41,13 @@ public final class VbprTrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Model file (default runs/<model>-<data>.model).")
     Path out;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file of option: value (names without dashes); flags on the command line win.")
-    Path config;
+    @Mixin ConfigOption configFile = new ConfigOption();
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
     @picocli.CommandLine.Mixin RunRecord.Options record = new RunRecord.Options();
 
-    @Option(names = "--quiet") boolean quiet;
+    @Mixin dev.sparsetrain.options.QuietOption quiet = new dev.sparsetrain.options.QuietOption();
 
     @Mixin CheckpointOptions checkpoints = new CheckpointOptions();
 
@@ -72,7 +72,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
         } catch (CommandLine.ParameterException e) {
             throw new BadInputException("train --model " + c.opts.model + ": " + e.getMessage());
         }
-        if (fromFile != null) ConfigFile.apply(cl.getCommandSpec(), fromFile, String.valueOf(c.config), false);
+        if (fromFile != null) ConfigFile.apply(cl.getCommandSpec(), fromFile, String.valueOf(c.configFile.config), false);
         c.w = spec.commandLine().getOut();
         c.parsed = cl.getParseResult();
         return c.call();
@@ -101,7 +101,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
         }
         VbprTrainer t = new VbprTrainer(data, cfg);
         opts.applyMultipliers(t);
-        if (!quiet) t.logTo(s -> { w.println(s); w.flush(); });
+        if (!quiet.quiet()) t.logTo(s -> { w.println(s); w.flush(); });
         Map<String, String> dataMeta = new LinkedHashMap<>();
         dataMeta.put("dataset", data.name());
         dataMeta.putAll(ck != null ? dataOnly(ckMeta) : opts.dataMetadata());
