@@ -1,7 +1,6 @@
 package dev.sparsetrain.data;
 
 import dev.sparsetrain.core.Settings;
-
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

@@ -1,7 +1,6 @@
 package dev.sparsetrain.data;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.core.BadInputException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,7 +1,6 @@
 package dev.sparsetrain.spark;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.CtrMetrics;

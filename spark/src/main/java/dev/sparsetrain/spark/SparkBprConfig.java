@@ -1,7 +1,6 @@
 package dev.sparsetrain.spark;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.train.TrainerConfig;

@@ -1,7 +1,6 @@
 package dev.sparsetrain.spark;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.models.sparsenn.BiasRefit;
 
 import dev.sparsetrain.core.BadInputException;

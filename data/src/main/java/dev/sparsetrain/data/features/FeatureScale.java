@@ -1,7 +1,6 @@
 package dev.sparsetrain.data.features;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.data.ScaleCheck;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.sparsetrain.models.sparsenn;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.data.ctr.CtrData;

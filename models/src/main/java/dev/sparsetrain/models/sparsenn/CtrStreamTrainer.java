@@ -1,7 +1,6 @@
 package dev.sparsetrain.models.sparsenn;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.data.ctr.CtrBlockReader;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.data.ctr.CtrStreamSplit;

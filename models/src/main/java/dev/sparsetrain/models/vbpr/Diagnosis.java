@@ -1,7 +1,6 @@
 package dev.sparsetrain.models.vbpr;
 
 import dev.sparsetrain.core.Settings;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

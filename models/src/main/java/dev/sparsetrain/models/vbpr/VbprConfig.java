@@ -1,7 +1,6 @@
 package dev.sparsetrain.models.vbpr;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.features.Preprocessing;
 import java.util.LinkedHashMap;

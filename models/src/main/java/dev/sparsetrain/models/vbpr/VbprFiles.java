@@ -1,7 +1,6 @@
 package dev.sparsetrain.models.vbpr;
 
 import dev.sparsetrain.core.Settings;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparsetrain.core.BadInputException;

@@ -1,7 +1,6 @@
 package dev.sparsetrain.studies.bpr;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.Interactions;

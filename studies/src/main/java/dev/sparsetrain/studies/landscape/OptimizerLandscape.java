@@ -1,7 +1,6 @@
 package dev.sparsetrain.studies.landscape;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.RowBatch;
 import dev.sparsetrain.core.Table;

@@ -1,7 +1,6 @@
 package dev.sparsetrain.studies.sparsenn;
 
 import dev.sparsetrain.core.Settings;
-
 import dev.sparsetrain.metrics.ctr.Strata;
 import dev.sparsetrain.metrics.report.HtmlReport;
 import dev.sparsetrain.metrics.report.SvgChart;
