@@ -216,7 +216,7 @@ public final class VbprOptions {
 
     /** The configuration: defaults overridden by the options given. */
     public VbprConfig config() {
-        if (model != null && model.strip().toLowerCase(java.util.Locale.ROOT).matches("bpr|bpr-mf|bprmf")) {
+        if (model != null && Variant.namesBprMf(model)) {
             throw new BadInputException("--model '" + model + "': BPR-MF is its own model, trained by 'train --model bpr'; VBPR's commands take vbpr or visual");
         }
         Variant v = Variant.parse(model);

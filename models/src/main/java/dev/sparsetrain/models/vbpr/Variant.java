@@ -21,11 +21,17 @@ public enum Variant {
     public String cliName() { return cliName; }
     public boolean collaborative() { return this == VBPR; }
 
+    /** Whether {@code s} names BPR-MF ("bpr", "bpr-mf", "bprmf"), which is its own model, not a VBPR variant. */
+    public static boolean namesBprMf(String s) {
+        String k = s.strip().toLowerCase(Locale.ROOT);
+        return k.equals("bpr") || k.equals("bpr-mf") || k.equals("bprmf");
+    }
+
     public static Variant parse(String s) {
         String k = s.strip().toLowerCase(Locale.ROOT);
         for (Variant v : values()) if (v.cliName.equals(k)) return v;
         if (k.equals("visual-only")) return VISUAL;
-        if (k.equals("bpr") || k.equals("bpr-mf") || k.equals("bprmf")) {
+        if (namesBprMf(s)) {
             throw new BadInputException(Settings.name("model") + " '" + s + "': BPR-MF is its own model (BprModel); VBPR takes vbpr or visual");
         }
         throw new BadInputException(Settings.name("model") + " '" + s + "': allowed vbpr, visual");
