@@ -40,9 +40,11 @@ class ReportScreenshotTest {
      * Tall enough that each sample page fits whole with room to spare. A CI run once counted 167
      * blue pixels in the contour page's static picture where this machine counts about 525: the
      * missing ones were exactly the loss-per-step line near the old 900-pixel bottom edge, whether
-     * the page was laid out taller there or its last tiles were not yet painted. The taller window
-     * rules out the first. ({@code --run-all-compositor-stages-before-draw}, against the second,
-     * hangs Chromium 156 on the static page.)
+     * the page was laid out taller there or it was captured before it was fully painted. The
+     * taller window rules out the first; {@code --virtual-time-budget} on every screenshot (the
+     * page gets 2 s of virtual time, its loading and scripts done, before the capture) guards
+     * against the second. ({@code --run-all-compositor-stages-before-draw} hangs Chromium 156 on
+     * the static page.)
      */
     private static final int W = 1200, H = 1400;
     private static final Path OUT = Path.of("target", "report-screenshots").toAbsolutePath();
@@ -326,7 +328,7 @@ class ReportScreenshotTest {
 
     private static BufferedImage screenshot(Path html, Path png) throws Exception {
         Files.deleteIfExists(png);
-        run(List.of("--screenshot=" + png, "--window-size=" + W + "," + H, "--hide-scrollbars"), html);
+        run(List.of("--screenshot=" + png, "--window-size=" + W + "," + H, "--hide-scrollbars", "--virtual-time-budget=2000"), html);
         assertTrue(Files.isRegularFile(png), "chromium wrote no screenshot " + png);
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(W, img.getWidth(), "screenshot width");
