@@ -178,7 +178,6 @@ public final class SavedModelOptions {
      */
     public static VbprServing vbpr(Path model, ModelFile.Contents c, CommandLine.Model.CommandSpec spec, ImplicitDataOptions data,
                             Path features, Integer syntheticDim) {
-        if (c.tables().isEmpty()) c = ModelFile.read(model);   // a header only (#header): VBPR reads its tables whole
         var pr = spec.commandLine().getParseResult();
         Map<String, String> meta = c.metadata();
         String where = model + " (metadata)";
@@ -230,7 +229,10 @@ public final class SavedModelOptions {
             test = TiktokDiffmm.readPairs(dir.resolve("test.tsv"));
             name = dir.getFileName().toString();
         }
-        VbprFiles.Loaded l = VbprFiles.read(model, c, raw);
+        // served from the stored projections: the tables stream into the model; with raw features
+        // (files without projections) the file is read whole and the projections recomputed
+        VbprFiles.Loaded l = raw == null ? VbprFiles.read(model)
+                : VbprFiles.read(model, c.tables().isEmpty() ? ModelFile.read(model) : c, raw);
         int users = l.model().users(), items = l.model().items();
         for (FeatureDataset.Pairs p : new FeatureDataset.Pairs[] {train, val, test}) {
             for (int k = 0; k < p.size(); k++) {

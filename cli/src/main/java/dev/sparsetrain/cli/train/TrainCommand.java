@@ -95,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private void applyCheckpointOptions(Map<String, String> fromFile) {
         Map<String, String> recorded = new LinkedHashMap<>();
-        for (var e : dev.sparsetrain.core.io.ModelFile.read(training.checkpoints.resume()).metadata().entrySet()) {
+        for (var e : dev.sparsetrain.core.io.ModelFile.readHeader(training.checkpoints.resume()).metadata().entrySet()) {
             String k = e.getKey();
             if ((SavedModelOptions.DATA_KEYS.contains(k) || RESUMED_TRAINING.contains(k)) && (fromFile == null || !fromFile.containsKey(k))) {
                 recorded.put(k, e.getValue());

@@ -35,7 +35,7 @@ import java.util.Map;
 public final class Checkpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String LOOP = "loop.";
-    static final String BEST = "best/";
+    public static final String BEST = "best/";
     static final String BEST_META = "best.";
 
     private Checkpoint() {}

@@ -2,6 +2,7 @@ package dev.sparsetrain.models.vbpr;
 
 import dev.sparsetrain.core.Settings;
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.Table;
 import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.data.features.Preprocessing;
 import dev.sparsetrain.models.train.Checkpoint;
@@ -87,9 +88,19 @@ public final class VbprCheckpoint {
         ModelFile.write(path, new ModelFile.Contents(c.modelType(), c.configJson(), m, c.idMaps(), c.tables()));
     }
 
-    /** Reads a checkpoint; anything that is not one, or is damaged, is one line naming the file. */
+    /**
+     * Checks a checkpoint and reads what comes before its tables (configuration, loop state,
+     * multipliers): the whole file is read once to verify its checksum, without keeping a table,
+     * and the tables are read again later straight into the resumed trainer's model and live
+     * optimizer ({@link VbprTrainer#resumeFrom}; no second copy). The state's
+     * {@link State#contents()} therefore holds no tables. Anything that is not a checkpoint, or is
+     * damaged, is one line naming the file.
+     */
     public static State load(Path path) {
-        ModelFile.Contents c = ModelFile.read(path);
+        ModelFile.Contents c = ModelFile.read(path, h -> new ModelFile.Placement() {
+            @Override public Table into(String name, Table.Kind kind, int rows, int dim) { return null; }
+            @Override public ModelFile.Sink sink(String name, Table.Kind kind, int rows, int dim) { return (from, src, n) -> { }; }
+        });
         String where = path.toString();
         if (!c.modelType().equals(VbprFiles.TYPE)) {
             throw new BadInputException(where + ": a '" + c.modelType() + "' model file, not a VBPR checkpoint");
@@ -120,7 +131,9 @@ public final class VbprCheckpoint {
     /** The metadata of a checkpoint file that is not training state (data provenance, written by the caller). */
     public static Map<String, String> userMetadata(Path path) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (var e : Checkpoint.modelContents(ModelFile.read(path)).metadata().entrySet()) {
+        ModelFile.Header h = ModelFile.readHeader(path);   // metadata only: no table is read
+        for (var e : Checkpoint.modelContents(new ModelFile.Contents(h.modelType(), h.configJson(), h.metadata(), h.idMaps(), List.of()))
+                .metadata().entrySet()) {
             if (!e.getKey().startsWith("vbpr.")) out.put(e.getKey(), e.getValue());
         }
         return out;

@@ -106,11 +106,50 @@ public final class VbprFiles {
      * Reads a model for serving, without the item features: a visual model scores every item,
      * cold-start items included, from the stored {@code item_projection} and
      * {@code item_visual_bias} tables (files written before those tables existed need
-     * {@link #load(Path, ItemFeatures)}). The same as {@code read(path, ModelFile.read(path), null)};
-     * a damaged, truncated or foreign file is refused in one line.
+     * {@link #load(Path, ItemFeatures)}). Streaming: the header builds the model, and each table
+     * goes chunk by chunk straight into the model's own tables and projection arrays, so no second
+     * copy of the model exists; a checkpoint's optimizer state and best-epoch snapshot are checked
+     * (the file's checksum covers them) but not kept. A damaged, truncated or foreign file is
+     * refused in one line; nothing is returned then.
      */
     public static Loaded read(Path path) {
-        return read(path, ModelFile.read(path), null, false);
+        VbprModel[] m = {null};
+        Map<String, Table> own = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        ModelFile.Contents c = ModelFile.read(path, h -> {
+            Shape s = shape(path, h.modelType(), h.configJson());
+            m[0] = VbprModel.forServing(s.variant, s.users, s.items, s.k, s.kv, s.featureDim, null);
+            for (Table t : m[0].tables()) own.put(t.name(), t);
+            return new ModelFile.Placement() {
+                @Override
+                public Table into(String name, Table.Kind kind, int rows, int dim) {
+                    Table t = own.get(name);
+                    if (t == null) return null;
+                    check(path, name, rows, dim, t.rows(), t.dim());
+                    seen.add(name);
+                    return t;
+                }
+
+                @Override
+                public ModelFile.Sink sink(String name, Table.Kind kind, int rows, int dim) {
+                    float[] to = name.equals(ITEM_PROJECTION) ? m[0].projections() : name.equals(ITEM_VISUAL_BIAS) ? m[0].visualBiases() : null;
+                    if (to != null) {
+                        check(path, name, rows, dim, s.items, name.equals(ITEM_PROJECTION) ? m[0].visualFactors() : 1);
+                        seen.add(name);
+                        return (from, src, n) -> System.arraycopy(src, 0, to, (int) from, n);
+                    }
+                    // training state of a checkpoint: not needed to serve
+                    return dev.sparsetrain.optim.OptimizerState.isStateName(name) || name.startsWith(dev.sparsetrain.models.train.Checkpoint.BEST) ? (from, src, n) -> { } : null;
+                }
+            };
+        });
+        if (!seen.contains(ITEM_PROJECTION) || !seen.contains(ITEM_VISUAL_BIAS)) {
+            throw new BadInputException(path + ": a " + m[0].variant() + " model written without its item projections (an older file); "
+                    + "give the raw item features with " + Settings.name("features") + " to recompute them");
+        }
+        for (String n : own.keySet()) if (!seen.contains(n)) throw new BadInputException(path + ": damaged VBPR model (no table '" + n + "')");
+        m[0].transform(transform(path, c));
+        return new Loaded(m[0], idMap(path, c, "users", m[0].users()), idMap(path, c, "items", m[0].items()), c.metadata());
     }
 
     /**
@@ -124,59 +163,73 @@ public final class VbprFiles {
     }
 
     private static Loaded read(Path path, ModelFile.Contents c, ItemFeatures rawFeatures, boolean featuresRequired) {
-        if (!c.modelType().equals(TYPE)) throw new BadInputException(path + ": a '" + c.modelType() + "' model, not vbpr");
+        Shape s = shape(path, c.modelType(), c.configJson());
+        FeatureTransform tr = transform(path, c);
+        boolean stored = hasTable(c, ITEM_PROJECTION) && hasTable(c, ITEM_VISUAL_BIAS);
+        VbprModel m;
+        if (rawFeatures != null) {
+            rawFeatures.requireRows(s.items).requireDim(s.featureDim);
+            m = new VbprModel(s.variant, s.users, s.items, s.k, s.kv, tr.apply(rawFeatures), tr);
+        } else if (stored && !featuresRequired) {
+            m = VbprModel.forServing(s.variant, s.users, s.items, s.k, s.kv, s.featureDim, tr);
+            copy(path, c.table(ITEM_PROJECTION), s.items, m.visualFactors(), m.projections());
+            copy(path, c.table(ITEM_VISUAL_BIAS), s.items, 1, m.visualBiases());
+        } else if (featuresRequired) {
+            throw new BadInputException(path + ": a " + s.variant + " model needs the item features (" + Settings.name("features") + ")");
+        } else {
+            throw new BadInputException(path + ": a " + s.variant + " model written without its item projections (an older file); "
+                    + "give the raw item features with " + Settings.name("features") + " to recompute them");
+        }
+        for (Table t : m.tables()) copy(path, c.table(t.name()), t);
+        if (rawFeatures != null) m.project(0, s.items);
+        return new Loaded(m, idMap(path, c, "users", s.users), idMap(path, c, "items", s.items), c.metadata());
+    }
+
+    /** What a file's configuration says about the model's shape, checked. */
+    private record Shape(Variant variant, int users, int items, int k, int kv, int featureDim, Preprocessing preprocessing) {}
+
+    private static Shape shape(Path path, String modelType, String configJson) {
+        if (!modelType.equals(TYPE)) throw new BadInputException(path + ": a '" + modelType + "' model, not vbpr");
+        com.fasterxml.jackson.databind.JsonNode n;
         try {
-            var n = JSON.readTree(c.configJson());
-            for (String key : new String[] {"variant", "users", "items", "factors", "visualFactors", "featureDim", "preprocessing"}) {
-                if (n == null || !n.hasNonNull(key)) throw new BadInputException(path + ": damaged VBPR model (configuration lacks '" + key + "')");
-            }
-            Variant v;
-            try {
-                v = Variant.parse(n.get("variant").asText());
-            } catch (BadInputException e) {   // e.g. 'bpr', saved by VBPR's trainer in older builds
-                throw new BadInputException(path + ": model file of " + e.getMessage());
-            }
-            int users = n.get("users").asInt(), items = n.get("items").asInt(), fd = n.get("featureDim").asInt();
-            int k = Math.max(1, n.get("factors").asInt()), kv = Math.max(1, n.get("visualFactors").asInt());
-            if (users <= 0 || items <= 0 || fd <= 0) {
-                throw new BadInputException(path + ": damaged VBPR model (" + users + " users, " + items + " items, feature dim " + fd + ")");
-            }
-            Preprocessing p = Preprocessing.parse(n.get("preprocessing").asText());
-            boolean params = p == Preprocessing.STANDARDIZE || p == Preprocessing.MAX_ABS;
-            FeatureTransform tr = FeatureTransform.of(p, fd, params ? c.table("feature_shift").data() : new float[0],
-                    params ? c.table("feature_scale").data() : new float[0]);
-            boolean stored = hasTable(c, ITEM_PROJECTION) && hasTable(c, ITEM_VISUAL_BIAS);
-            VbprModel m;
-            if (rawFeatures != null) {
-                rawFeatures.requireRows(items).requireDim(fd);
-                m = new VbprModel(v, users, items, k, kv, tr.apply(rawFeatures), tr);
-            } else if (stored && !featuresRequired) {
-                m = VbprModel.forServing(v, users, items, k, kv, fd, tr);
-                copy(path, c.table(ITEM_PROJECTION), items, m.visualFactors(), m.projections());
-                copy(path, c.table(ITEM_VISUAL_BIAS), items, 1, m.visualBiases());
-            } else if (featuresRequired) {
-                throw new BadInputException(path + ": a " + v + " model needs the item features (" + Settings.name("features") + ")");
-            } else {
-                throw new BadInputException(path + ": a " + v + " model written without its item projections (an older file); "
-                        + "give the raw item features with " + Settings.name("features") + " to recompute them");
-            }
-            for (Table t : m.tables()) copy(path, c.table(t.name()), t);
-            if (rawFeatures != null) m.project(0, items);
-            IdMap um, im;
-            try {
-                um = IdMap.of(c.idMaps().containsKey("users") ? c.idMap("users") : indexIds(users));
-                im = IdMap.of(c.idMaps().containsKey("items") ? c.idMap("items") : indexIds(items));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException(path + ": damaged VBPR model (" + e.getMessage() + " in its id maps)");
-            }
-            if (um.size() != users || im.size() != items) {
-                throw new BadInputException(path + ": damaged VBPR model (" + um.size() + " user ids and " + im.size() + " item ids for "
-                        + users + " x " + items + ")");
-            }
-            return new Loaded(m, um, im, c.metadata());
+            n = JSON.readTree(configJson);
         } catch (java.io.IOException e) {
             throw new BadInputException(path + ": damaged configuration (" + e.getMessage() + ")");
         }
+        for (String key : new String[] {"variant", "users", "items", "factors", "visualFactors", "featureDim", "preprocessing"}) {
+            if (n == null || !n.hasNonNull(key)) throw new BadInputException(path + ": damaged VBPR model (configuration lacks '" + key + "')");
+        }
+        Variant v;
+        try {
+            v = Variant.parse(n.get("variant").asText());
+        } catch (BadInputException e) {   // e.g. 'bpr', saved by VBPR's trainer in older builds
+            throw new BadInputException(path + ": model file of " + e.getMessage());
+        }
+        int users = n.get("users").asInt(), items = n.get("items").asInt(), fd = n.get("featureDim").asInt();
+        if (users <= 0 || items <= 0 || fd <= 0) {
+            throw new BadInputException(path + ": damaged VBPR model (" + users + " users, " + items + " items, feature dim " + fd + ")");
+        }
+        return new Shape(v, users, items, Math.max(1, n.get("factors").asInt()), Math.max(1, n.get("visualFactors").asInt()), fd,
+                Preprocessing.parse(n.get("preprocessing").asText()));
+    }
+
+    /** The saved feature preprocessing (its two small tables, when the kind has parameters). */
+    private static FeatureTransform transform(Path path, ModelFile.Contents c) {
+        Shape s = shape(path, c.modelType(), c.configJson());
+        boolean params = s.preprocessing == Preprocessing.STANDARDIZE || s.preprocessing == Preprocessing.MAX_ABS;
+        return FeatureTransform.of(s.preprocessing, s.featureDim, params ? c.table("feature_shift").data() : new float[0],
+                params ? c.table("feature_scale").data() : new float[0]);
+    }
+
+    private static IdMap idMap(Path path, ModelFile.Contents c, String name, int n) {
+        IdMap m;
+        try {
+            m = IdMap.of(c.idMaps().containsKey(name) ? c.idMap(name) : indexIds(n));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(path + ": damaged VBPR model (" + e.getMessage() + " in its id maps)");
+        }
+        if (m.size() != n) throw new BadInputException(path + ": damaged VBPR model (" + m.size() + " " + name + " ids for " + n + " rows)");
+        return m;
     }
 
     /**
@@ -195,22 +248,19 @@ public final class VbprFiles {
     }
 
     private static void copy(Path path, Table s, Table into) {
-        check(path, s, into.rows(), into.dim());
+        check(path, s.name(), s.rows(), s.dim(), into.rows(), into.dim());
         into.copyFrom(s);   // any layouts, chunk by chunk
     }
 
-    private static void check(Path path, Table s, int rows, int dim) {
-        if (s.rows() != rows || s.dim() != dim) {
-            throw new BadInputException(path + ": damaged VBPR model (table '" + s.name() + "' is " + s.rows() + " x " + s.dim()
-                    + ", expected " + rows + " x " + dim + ")");
+    private static void check(Path path, String name, int rows, int dim, int wantRows, int wantDim) {
+        if (rows != wantRows || dim != wantDim) {
+            throw new BadInputException(path + ": damaged VBPR model (table '" + name + "' is " + rows + " x " + dim
+                    + ", expected " + wantRows + " x " + wantDim + ")");
         }
     }
 
     private static void copy(Path path, Table s, int rows, int dim, float[] into) {
-        if (s.rows() != rows || s.dim() != dim) {
-            throw new BadInputException(path + ": damaged VBPR model (table '" + s.name() + "' is " + s.rows() + " x " + s.dim()
-                    + ", expected " + rows + " x " + dim + ")");
-        }
+        check(path, s.name(), s.rows(), s.dim(), rows, dim);
         s.readRows(0, rows, into, 0);
     }
 }

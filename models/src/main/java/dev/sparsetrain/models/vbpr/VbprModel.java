@@ -60,7 +60,7 @@ public final class VbprModel {
     private final Variant variant;
     private final int users, items, k, kv, featureDim;
     private final ItemFeatures features;
-    private final FeatureTransform transform;
+    private FeatureTransform transform;   // set once more only by VbprFiles' streaming read (it follows the tables)
     final Table itemBias, userFactors, itemFactors, userVisual, projection, visualBias;
     private final float[] proj, vbias;
 
@@ -135,6 +135,12 @@ public final class VbprModel {
     public int featureDim() { return featureDim; }
     public ItemFeatures features() { return features; }
     public FeatureTransform transform() { return transform; }
+
+    /** The serving model's saved preprocessing, read after its tables ({@link VbprFiles#read(java.nio.file.Path)}). */
+    void transform(FeatureTransform t) {
+        if (!servingOnly()) throw new IllegalStateException("the preprocessing of a training model is fixed");
+        this.transform = t;
+    }
     public float[] projections() { return proj; }
     public float[] visualBiases() { return vbias; }
 

@@ -290,7 +290,9 @@ public final class VbprTrainer {
         Run run = (Run) trainable();
         Trainer.State start = Trainer.State.fresh();
         if (from != null) {
-            start = Checkpoint.resume(from.where(), from.contents(), run);
+            // a loaded checkpoint holds its header only: the tables stream from the file into the model and optimizer
+            start = from.contents().tables().isEmpty() ? Checkpoint.resume(java.nio.file.Path.of(from.where()), run)
+                    : Checkpoint.resume(from.where(), from.contents(), run);
             double[] b = from.baseMultipliers();
             System.arraycopy(b, 0, steps.base, 0, b.length);
         }
@@ -354,6 +356,7 @@ public final class VbprTrainer {
         @Override public List<Table> parameters() { return h().parameters(); }
         @Override public OptimizerState exportState() { return h().exportState(); }
         @Override public void importState(String where, OptimizerState s) { h().importState(where, s); }
+        @Override public OptimizerState.Reader stateReader(String where, Map<String, String> meta) { return h().stateReader(where, meta); }
         @Override public long samplesPerEpoch() { return h().samplesPerEpoch(); }
         @Override public void parametersRestored() { h().parametersRestored(); }
         @Override public String onDivergence(int e, List<GroupDiagnostics> d) { return h().onDivergence(e, d); }

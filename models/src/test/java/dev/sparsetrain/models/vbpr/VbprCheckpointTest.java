@@ -68,7 +68,45 @@ class VbprCheckpointTest {
 
         // a checkpoint is also a model file of its epoch
         VbprModel m = VbprFiles.load(dir.resolve("a3.ckpt"), DATA.features());
-        assertArrayEquals(three.contents().table(VbprModel.USER_FACTORS).data(), m.table(VbprModel.USER_FACTORS).data());
+        assertArrayEquals(ModelFile.read(dir.resolve("a3.ckpt")).table(VbprModel.USER_FACTORS).data(), m.table(VbprModel.USER_FACTORS).data());
+        assertTrue(three.contents().tables().isEmpty(), "a loaded checkpoint keeps no table: they stream into the resumed trainer");
+    }
+
+    /**
+     * The serving read streams the tables into the model: the same model as reading the file whole
+     * (tables, projections, preprocessing, id maps), and a checkpoint's optimizer state and best
+     * snapshot are verified but not kept.
+     */
+    @Test
+    void streamingServingReadEqualsTheWholeRead() {
+        VbprConfig cfg = config().withEpochs(2, 100);
+        new VbprTrainer(DATA, cfg).withCheckpoints(2, to("s")).fit();
+        Path ck = dir.resolve("s2.ckpt");
+        ModelFile.Contents whole = ModelFile.read(ck);
+        assertTrue(whole.tables().stream().anyMatch(t -> t.name().startsWith("optim/")), "the checkpoint holds optimizer state");
+        VbprFiles.Loaded a = VbprFiles.read(ck, whole, null), b = VbprFiles.read(ck);
+        for (Table t : a.model().tables()) assertArrayEquals(t.data(), b.model().table(t.name()).data(), t.name());
+        assertArrayEquals(a.model().projections(), b.model().projections());
+        assertArrayEquals(a.model().visualBiases(), b.model().visualBiases());
+        assertEquals(a.model().transform().kind(), b.model().transform().kind());
+        assertArrayEquals(a.model().transform().shift(), b.model().transform().shift());
+        assertArrayEquals(a.model().transform().scale(), b.model().transform().scale());
+        assertEquals(a.users().size(), b.users().size());
+        assertEquals(a.metadata(), b.metadata());
+        float[] sa = new float[DATA.items()], sb = new float[DATA.items()];
+        a.model().scorer().scoreAll(3, sa);
+        b.model().scorer().scoreAll(3, sb);
+        assertArrayEquals(sa, sb, "scores");
+
+        Path cut = dir.resolve("cut.model");
+        try {
+            byte[] bytes = Files.readAllBytes(ck);
+            bytes[bytes.length - 20] ^= 1;   // inside the last table: found at the checksum
+            Files.write(cut, bytes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertOneLine(assertThrows(BadInputException.class, () -> VbprFiles.read(cut)), "cut.model");
     }
 
     @Test
