@@ -60,6 +60,7 @@ public final class DynamicCheckpoint {
         private final String where;
         private final SparseNN model;
         private final long[][] words;
+        private Map<String, List<String>> idMaps = Map.of();
 
         Reader(String where, SparseNN model) {
             this.where = where;
@@ -75,6 +76,7 @@ public final class DynamicCheckpoint {
                         + "; an older checkpoint), so " + Settings.name("ids") + " dynamic cannot continue from it exactly; train from the start");
             }
             if (!FORMAT.equals(v)) throw new BadInputException(where + ": " + FORMAT_KEY + " " + v + ", this version reads " + FORMAT);
+            idMaps = h.idMaps();
             return new ModelFile.Placement() {
                 @Override public Table into(String name, Table.Kind kind, int rows, int dim) { return null; }
 
@@ -115,9 +117,10 @@ public final class DynamicCheckpoint {
         }
 
         /**
-         * Restores every dynamic table of the model from the state read (after the file's checksum
-         * was checked); a missing, damaged or foreign state, or one whose rows disagree with the
-         * checkpoint's id maps, is refused in one line naming the file and the feature.
+         * Replaces every dynamic table of the model (fresh, or built from the checkpoint's header)
+         * by the state read (call after the file's checksum was checked); a missing, damaged or
+         * foreign state, or one whose rows disagree with the checkpoint's id maps, is refused in
+         * one line naming the file and the feature.
          */
         void finish() {
             String[] names = model.sparseNames();
@@ -132,10 +135,12 @@ public final class DynamicCheckpoint {
                 } catch (IllegalArgumentException e) {
                     throw new BadInputException(at + ": " + e.getMessage());
                 }
-                boolean[] o1 = new boolean[m.capacity()], o2 = new boolean[m.capacity()];
-                long[] a = m.idsByRow(o1), b = served.idsByRow(o2);
-                for (int r = 0; r < a.length; r++) {
-                    if (o1[r] != o2[r] || a[r] != b[r]) {
+                List<String> saved = idMaps.get(SparseNNFile.DYN_PREFIX + f);
+                boolean[] occ = new boolean[m.capacity()];
+                long[] ids = m.idsByRow(occ);
+                if (saved == null || saved.size() != ids.length) throw new BadInputException(at + ": no id map " + SparseNNFile.DYN_PREFIX + f + " of " + ids.length + " rows");
+                for (int r = 1; r < ids.length; r++) {
+                    if (!saved.get(r).equals(occ[r] ? String.format("%016x", ids[r]) : SparseNNFile.FREE_ROW)) {
                         throw new BadInputException(at + ": the state and the id map " + SparseNNFile.DYN_PREFIX + f + " disagree at row " + r);
                     }
                 }
