@@ -116,8 +116,11 @@ public record OptimizerState(Map<String, String> metadata, List<Table> tables, L
         };
     }
 
-    /** A long per row as rows x 4 16-bit pieces, encoded while written. */
-    static ModelFile.Stream longStream(String name, long[] v) {
+    /**
+     * A long per row as rows x 4 16-bit pieces (high piece first), encoded while written: how a
+     * file of floats carries 64-bit integers exactly (also the dynamic tables' state).
+     */
+    public static ModelFile.Stream longStream(String name, long[] v) {
         return new Encoded(name, Table.Kind.DENSE, v.length, 4) {
             @Override public void get(long from, float[] dst, int n) {
                 for (int i = 0; i < n; i++) {
@@ -163,6 +166,14 @@ public record OptimizerState(Map<String, String> metadata, List<Table> tables, L
                 }
             }
         };
+    }
+
+    /**
+     * Decodes what {@link #longStream} wrote into {@code v} (one long per 4 floats) as it is read;
+     * a float that is not a 16-bit piece is refused in one line naming {@code where} and {@code table}.
+     */
+    public static ModelFile.Sink longSink(String where, String table, long[] v) {
+        return longDecoder(where, table, v);
     }
 
     /** Decodes rows x 4 pieces into {@code v}. */
@@ -333,7 +344,7 @@ public record OptimizerState(Map<String, String> metadata, List<Table> tables, L
 
     static int piece(float f, String where, String table) {
         int p = (int) f;
-        if (p != f || p < 0 || p > 0xffff) throw new BadInputException(where + ": damaged optimizer state (table '" + table + "' holds " + f + ", not a 16-bit piece)");
+        if (p != f || p < 0 || p > 0xffff) throw new BadInputException(where + ": damaged integer state (table '" + table + "' holds " + f + ", not a 16-bit piece)");
         return p;
     }
 

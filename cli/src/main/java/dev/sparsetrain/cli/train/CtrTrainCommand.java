@@ -90,12 +90,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
         if (collisionReport && split.encoder() != null) out.print(split.encoder().collisionReport().format());
         CtrOptions.checkEmbeddingSize(tr.tableRows(), mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + data.buckets() + ", --dim " + mc.embeddingDim());
         SparseNN m;
-        if (ckpt != null && tr.hasDynamic()) {
-            throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": resuming dynamic tables (--ids dynamic) is not supported: "
-                    + "their admission counts and eviction order are not checkpointed, so the run would not continue exactly");
-        }
         if (ckpt != null) {
-            m = resumedModel(resume, ckpt, split.description(), mc, tr.tableRows());
+            m = resumedModel(resume, ckpt, split.description(), mc, tr.tableRows(), tc.seed());
         } else {
             m = new SparseNN(mc, tr.names(), tr.tableRows(), tr.numDense(), tc.seed(), data.dynamicTables(tr));
         }
@@ -114,9 +110,11 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 out.printf("group %-12s %s, %s, %d tables%s%n", g.name(), g.chain().describe(), g.semantics(), g.tables().size(),
                         g.isFrozen() ? ", frozen" : "");
             }
+            java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats> dynBeforeStart = null;
             dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh()
                     : t.resume(resume);
             int start = from.epoch();
+            if (ckpt != null && m.hasDynamicIds()) dynBeforeStart = dev.sparsetrain.models.sparsenn.DynamicStats.of(m);   // the first resumed pass counts from here
             if (ckpt != null && start >= tc.numPasses()) {
                 throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": the checkpoint already holds " + start
                         + " passes; give --passes above " + start);
@@ -124,7 +122,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
             Progress progress = run.quiet.quiet() ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
             @SuppressWarnings("unchecked")
-            java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats>[] dynBefore = new java.util.List[1];
+            java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats>[] dynBefore = new java.util.List[] {dynBeforeStart};
             // after each pass (the spine's checkpointer): the pass's optimizer figures, then the checkpoint
             dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
                 int done = state.epoch();
@@ -221,8 +219,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
     }
 
     /** The model of checkpoint {@code ckpt} (its header), refused in one line when of other data or another model than this run's. */
-    static SparseNN resumedModel(java.nio.file.Path resume, dev.sparsetrain.core.io.ModelFile.Header ckpt, String data, ModelConfig mc, int[] tableRows) {
-        SparseNN m = SparseNN.fromHeader(resume, ckpt);
+    static SparseNN resumedModel(java.nio.file.Path resume, dev.sparsetrain.core.io.ModelFile.Header ckpt, String data, ModelConfig mc, int[] tableRows, long seed) {
+        SparseNN m = SparseNN.fromHeader(resume, ckpt, seed);
         String was = ckpt.metadata().get("data");
         if (!data.equals(was)) {
             throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": checkpoint of other data (" + was + "); this run: " + data);
@@ -242,7 +240,9 @@ public final class CtrTrainCommand implements Callable<Integer> {
         meta.put("train", tc.toString());
         if (encoder != null) encoder.addTo(meta);
         java.nio.file.Path f = dir.resolve(String.format(java.util.Locale.ROOT, "ctr-pass-%03d.ckpt", state.epoch()));
-        dev.sparsetrain.models.train.Checkpoint.write(f, m.contents(meta, encoder != null ? encoder.idMaps() : java.util.Map.of()), trainable, state);
+        // dynamic tables: their whole state beside the model, so that --resume continues them exactly
+        java.util.List<dev.sparsetrain.core.io.ModelFile.Stream> dyn = dev.sparsetrain.models.sparsenn.DynamicCheckpoint.streams(m, meta);
+        dev.sparsetrain.models.train.Checkpoint.write(f, m.contents(meta, encoder != null ? encoder.idMaps() : java.util.Map.of()), dyn, trainable, state);
         return f;
     }
 

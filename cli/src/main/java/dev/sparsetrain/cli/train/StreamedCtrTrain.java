@@ -57,7 +57,7 @@ final class StreamedCtrTrain {
         }
         int[] rows = enc.tableRows();
         dev.sparsetrain.cli.CtrOptions.checkEmbeddingSize(rows, mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + c.data.buckets() + ", --dim " + mc.embeddingDim());
-        SparseNN m = ckpt != null ? CtrTrainCommand.resumedModel(c.resume, ckpt, split.description(), mc, rows)
+        SparseNN m = ckpt != null ? CtrTrainCommand.resumedModel(c.resume, ckpt, split.description(), mc, rows, tc.seed())
                 : new SparseNN(mc, enc.names(), rows, enc.denseNames().length, tc.seed());
         out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es)%n", mc.type(), mc.embeddingDim(), m.parameterCount(),
                 tc.threads(), tc.batchSize(), tc.numPasses());

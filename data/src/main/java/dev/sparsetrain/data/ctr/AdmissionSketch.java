@@ -56,4 +56,33 @@ final class AdmissionSketch {
     }
 
     long bytes() { return 4L * counts.length; }
+
+    /** Counters per row (a power of two). */
+    int width() { return width; }
+
+    /** Additions since the last halving. */
+    long additions() { return additions; }
+
+    /** Longs {@link #exportTo} writes: two counters per long. */
+    int stateLongs() { return counts.length / 2; }
+
+    /** Writes every counter, two per long (high word first), from {@code out[at]} on. */
+    void exportTo(long[] out, int at) {
+        for (int i = 0; i < counts.length; i += 2) out[at + i / 2] = ((long) counts[i] << 32) | (counts[i + 1] & 0xffffffffL);
+    }
+
+    /**
+     * Restores what {@link #exportTo} wrote (and {@code additions}); a negative counter or an
+     * addition count past the halving point is refused ({@link IllegalArgumentException}).
+     */
+    void restore(long[] in, int at, long additions) {
+        if (additions < 0 || additions >= resetAfter) throw new IllegalArgumentException("admission sketch: " + additions + " additions, allowed 0 to " + (resetAfter - 1));
+        for (int i = 0; i < counts.length; i += 2) {
+            long w = in[at + i / 2];
+            counts[i] = (int) (w >>> 32);
+            counts[i + 1] = (int) w;
+            if (counts[i] < 0 || counts[i + 1] < 0) throw new IllegalArgumentException("admission sketch: a negative counter");
+        }
+        this.additions = additions;
+    }
 }

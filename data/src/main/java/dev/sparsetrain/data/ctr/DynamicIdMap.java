@@ -38,7 +38,7 @@ public final class DynamicIdMap {
     private final int capacity;
     private final double lambda;     // ln 2 / half-life
     private final boolean lfu;
-    private final LongIntMap idToRow = new LongIntMap(16);
+    private final LongIntMap idToRow;
     private final AdmissionSketch sketch;
     // per row, grown up to capacity: the id, decayed count at the last occurrence, last step, heap position (-1 = free)
     private long[] idOfRow = new long[16];
@@ -56,6 +56,12 @@ public final class DynamicIdMap {
     private long admissions, evictions, expirations, defaultHits, observations;
 
     public DynamicIdMap(DynamicIdConfig config) {
+        this(config, 16);
+    }
+
+    /** A map whose id table starts with room for {@code expected} ids (a restored map: the saved table's size). */
+    private DynamicIdMap(DynamicIdConfig config, int expected) {
+        this.idToRow = new LongIntMap(expected);
         this.config = config;
         this.capacity = config.capacity();
         this.lambda = Math.log(2) / config.halfLifeSteps();
@@ -288,6 +294,135 @@ public final class DynamicIdMap {
         }
         return out;
     }
+
+    /** First word of {@link #exportState()}: "DYN" and the layout version 1. */
+    static final long STATE_FORMAT = 0x44594e_01L;
+    private static final int HEADER = 22;
+
+    /**
+     * The whole mutable state, for a checkpoint from which training continues exactly (the
+     * saved model's {@link #idsByRow} only serves predictions). Call between batches (no
+     * pending {@link #reassigned} rows). Layout, one long each:
+     * <pre>
+     *   0  {@link #STATE_FORMAT}           1-5  capacity, admitAfter, eviction ordinal, halfLifeSteps, ttlSteps
+     *   6  nextRow   7 heapSize   8 freeSize   9-13 admissions, evictions, expirations, defaultHits, observations
+     *   14 slots of the id table   15-19 lengths of the row, heap, free, reassigned and scratch arrays (memory report)
+     *   20 sketch width (0: none)  21 sketch additions since its last halving
+     *   then per row r = 1 .. nextRow-1: id, raw bits of the decayed count, last step, heap position (-1: free)
+     *   then the free list in stack order, then the sketch's counters, two per long
+     * </pre>
+     * The heap array is not stored: {@code heap[pos[r]] = r} rebuilds it exactly.
+     */
+    public long[] exportState() {
+        if (reassignedSize != 0) throw new IllegalStateException("exportState during a batch: " + reassignedSize + " rows await their reset");
+        int rows = nextRow - 1;
+        long[] s = new long[HEADER + 4 * rows + freeSize + (sketch == null ? 0 : sketch.stateLongs())];
+        long[] h = {STATE_FORMAT, capacity, config.admitAfter(), config.eviction().ordinal(), config.halfLifeSteps(), config.ttlSteps(),
+                nextRow, heapSize, freeSize, admissions, evictions, expirations, defaultHits, observations, idToRow.slots(),
+                idOfRow.length, heap.length, free.length, reassigned.length, pinned.length,
+                sketch == null ? 0 : sketch.width(), sketch == null ? 0 : sketch.additions()};
+        System.arraycopy(h, 0, s, 0, HEADER);
+        int at = HEADER;
+        for (int r = 1; r < nextRow; r++) {
+            s[at++] = idOfRow[r];
+            s[at++] = Double.doubleToRawLongBits(count[r]);
+            s[at++] = last[r];
+            s[at++] = pos[r];
+        }
+        for (int i = 0; i < freeSize; i++) s[at++] = free[i];
+        if (sketch != null) sketch.exportTo(s, at);
+        return s;
+    }
+
+    /**
+     * The map {@link #exportState()} saved, bit for bit: every row's id, count, last step and heap
+     * position, the free list, the counters, the admission sketch and the sizes of every array,
+     * so that observing the same ids from here on gives the same rows, evictions and figures as
+     * the map that was saved. A state of another configuration, or one that is not a consistent
+     * map (ids owning two rows, a row both free and in the heap, a broken heap order), is refused.
+     *
+     * @throws IllegalArgumentException in one line saying what does not fit (the caller names the file)
+     */
+    public static DynamicIdMap restoreState(DynamicIdConfig config, long[] s) {
+        if (s.length < HEADER || s[0] != STATE_FORMAT) throw new IllegalArgumentException("not a dynamic id map state (format word or length)");
+        long[] want = {config.capacity(), config.admitAfter(), config.eviction().ordinal(), config.halfLifeSteps(), config.ttlSteps()};
+        for (int i = 0; i < want.length; i++) {
+            if (s[1 + i] != want[i]) {
+                throw new IllegalArgumentException("state of another dynamic table (capacity " + s[1] + ", admit after " + s[2] + ", eviction " + s[3]
+                        + ", half-life " + s[4] + ", ttl " + s[5] + "); this one: " + config);
+            }
+        }
+        int capacity = config.capacity();
+        long nextRow = s[6], heapSize = s[7], freeSize = s[8], slots = s[14];
+        long maxLen = Math.max(16, 2L * capacity);
+        if (nextRow < 1 || nextRow > capacity || heapSize < 0 || freeSize < 0 || heapSize + freeSize != nextRow - 1) {
+            throw new IllegalArgumentException("damaged dynamic id map state: next row " + nextRow + ", " + heapSize + " occupied and " + freeSize
+                    + " free rows (occupied + free must be next row - 1, next row within 1 .. " + capacity + ")");
+        }
+        if (slots < 32 || Long.bitCount(slots) != 1 || slots > 1 << 30 || 2 * heapSize > slots) {
+            throw new IllegalArgumentException("damaged dynamic id map state: id table of " + slots + " slots for " + heapSize + " ids");
+        }
+        for (int i = 15; i < 20; i++) {
+            long need = i == 15 ? nextRow : i == 16 ? heapSize : i == 17 ? freeSize : 0;
+            if (s[i] < Math.max(need, 1) || s[i] > maxLen) throw new IllegalArgumentException("damaged dynamic id map state: array length " + s[i] + " (word " + i + ")");
+        }
+        DynamicIdMap m = new DynamicIdMap(config, (int) (slots / 2));
+        long sketchLongs = m.sketch == null ? 0 : m.sketch.stateLongs();
+        if (s[20] != (m.sketch == null ? 0 : m.sketch.width())) throw new IllegalArgumentException("damaged dynamic id map state: admission sketch width " + s[20]);
+        if (s.length != HEADER + 4 * (nextRow - 1) + freeSize + sketchLongs) {
+            throw new IllegalArgumentException("damaged dynamic id map state: " + s.length + " words for " + (nextRow - 1) + " rows and " + freeSize + " free");
+        }
+        for (int i = 9; i < 14; i++) if (s[i] < 0) throw new IllegalArgumentException("damaged dynamic id map state: a negative counter");
+        m.nextRow = (int) nextRow;
+        m.heapSize = (int) heapSize;
+        m.freeSize = (int) freeSize;
+        m.admissions = s[9];
+        m.evictions = s[10];
+        m.expirations = s[11];
+        m.defaultHits = s[12];
+        m.observations = s[13];
+        m.idOfRow = new long[(int) s[15]];
+        m.count = new double[(int) s[15]];
+        m.last = new long[(int) s[15]];
+        m.pos = new int[(int) s[15]];
+        java.util.Arrays.fill(m.pos, -1);
+        m.heap = new int[(int) s[16]];
+        m.free = new int[(int) s[17]];
+        m.reassigned = new int[(int) s[18]];
+        m.pinned = new int[(int) s[19]];
+        int at = HEADER, occupied = 0;
+        for (int r = 1; r < nextRow; r++) {
+            m.idOfRow[r] = s[at++];
+            m.count[r] = Double.longBitsToDouble(s[at++]);
+            m.last[r] = s[at++];
+            long p = s[at++];
+            if (p < -1 || p >= heapSize) throw new IllegalArgumentException("damaged dynamic id map state: row " + r + " at heap position " + p);
+            if (p < 0) continue;
+            if (!(m.count[r] > 0) || Double.isInfinite(m.count[r])) throw new IllegalArgumentException("damaged dynamic id map state: row " + r + " count " + m.count[r]);
+            if (m.heap[(int) p] != 0) throw new IllegalArgumentException("damaged dynamic id map state: rows " + m.heap[(int) p] + " and " + r + " at heap position " + p);
+            m.heap[(int) p] = r;
+            m.pos[r] = (int) p;
+            occupied++;
+            int other = m.idToRow.get(m.idOfRow[r]);
+            if (other >= 0) throw new IllegalArgumentException("id " + String.format("%016x", m.idOfRow[r]) + " owns rows " + other + " and " + r);
+            m.idToRow.put(m.idOfRow[r], r);
+        }
+        if (occupied != heapSize) throw new IllegalArgumentException("damaged dynamic id map state: " + occupied + " rows in a heap of " + heapSize);
+        java.util.BitSet listed = new java.util.BitSet((int) nextRow);
+        for (int i = 0; i < freeSize; i++) {
+            long r = s[at++];
+            if (r < 1 || r >= nextRow || m.pos[(int) r] >= 0 || listed.get((int) r)) throw new IllegalArgumentException("damaged dynamic id map state: free row " + r + " is not an unused row");
+            m.free[i] = (int) r;
+            listed.set((int) r);
+        }
+        for (int i = 1; i < heapSize; i++) {
+            if (m.less(m.heap[i], m.heap[(i - 1) >>> 1])) throw new IllegalArgumentException("damaged dynamic id map state: heap order broken at position " + i);
+        }
+        if (m.sketch != null) m.sketch.restore(s, at, s[21]);
+        if (m.idToRow.slots() != slots) throw new IllegalArgumentException("damaged dynamic id map state: id table of " + slots + " slots");
+        return m;
+    }
+
 
     /**
      * Rebuilds a saved table: the same id -&gt; row assignment (so predictions are bit-identical),

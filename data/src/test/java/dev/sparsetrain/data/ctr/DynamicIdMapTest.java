@@ -1,5 +1,6 @@
 package dev.sparsetrain.data.ctr;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -148,6 +149,88 @@ class DynamicIdMapTest {
         int r = back.observe(99, 5);
         assertFalse(r == back.rowFor(11) || r == back.rowFor(13) || r == 0);
         assertNotEquals(0, back.rowFor(99));
+    }
+
+    /**
+     * exportState at step k, restoreState, then both maps observe the same stream: every row handed
+     * out, every reassigned row, every counter and the memory figure agree at every step, and both
+     * end in the same state (LFU with admission, TTL with admission; the sketch halves on the way).
+     */
+    @Test
+    void exportedStateContinuesExactly() {
+        DynamicIdConfig[] configs = {new DynamicIdConfig(40, 3, DynamicIdConfig.Eviction.LFU, 5, 0),
+                new DynamicIdConfig(40, 2, DynamicIdConfig.Eviction.TTL, 1000, 4), new DynamicIdConfig(12, 1, DynamicIdConfig.Eviction.LFU, 2, 0)};
+        for (DynamicIdConfig c : configs) {
+            DynamicIdMap a = new DynamicIdMap(c);
+            SplittableRandom rnd = new SplittableRandom(c.capacity() * 31L + c.admitAfter());
+            int steps = 300, k = 120, batch = 25;
+            long[][] stream = new long[steps + 1][batch];
+            for (int t = 1; t <= steps; t++) {
+                for (int i = 0; i < batch; i++) {   // a skewed draw over 1500 ids: heads recur, tails churn the sketch and the rows
+                    double u = rnd.nextDouble();
+                    stream[t][i] = 0x1234_0000_0000L + (long) (1500 * u * u * u);
+                }
+            }
+            for (int t = 1; t <= k; t++) step(a, t, stream[t]);
+            long[] saved = a.exportState();
+            DynamicIdMap b = DynamicIdMap.restoreState(c, saved);
+            assertArrayEquals(saved, b.exportState(), c + ": restored state exports the same words");
+            assertEquals(a.bytes(), b.bytes());
+            for (int t = k + 1; t <= steps; t++) {
+                int[] ra = step(a, t, stream[t]), rb = step(b, t, stream[t]);
+                assertArrayEquals(ra, rb, c + ", step " + t + ": rows and reassigned rows");
+                assertEquals(a.bytes(), b.bytes(), c + ", step " + t);
+            }
+            assertTrue(a.evictions() + a.expirations() > 0, c + ": the test stream evicts or expires (" + a.admissions() + " admissions)");
+            assertTrue(a.defaultHits() > 0 || c.admitAfter() == 1, c + ": the test stream waits for admission");
+            assertEquals(a.admissions(), b.admissions());
+            assertEquals(a.evictions(), b.evictions());
+            assertEquals(a.expirations(), b.expirations());
+            assertEquals(a.defaultHits(), b.defaultHits());
+            assertEquals(a.observations(), b.observations());
+            assertEquals(a.size(), b.size());
+            for (long id = 0x1234_0000_0000L; id < 0x1234_0000_0000L + 1500; id++) assertEquals(a.rowFor(id), b.rowFor(id));
+            for (int r = 0; r < c.capacity(); r++) {
+                assertEquals(a.occupied(r), b.occupied(r), "row " + r);
+                if (a.occupied(r)) assertEquals(a.idOf(r), b.idOf(r), "row " + r);
+            }
+            assertArrayEquals(a.exportState(), b.exportState(), c + ": same state at the end");
+        }
+    }
+
+    /** One training step: expiry, the batch's occurrences, the rows to reset (cleared); returns the rows then the reassigned rows. */
+    private static int[] step(DynamicIdMap m, long t, long[] ids) {
+        m.beginStep(t);
+        int[] out = new int[ids.length + m.capacity()];
+        for (int i = 0; i < ids.length; i++) out[i] = m.observe(ids[i], t);
+        for (int i = 0; i < m.reassignedCount(); i++) out[ids.length + i] = m.reassigned(i);
+        m.clearReassigned();
+        return out;
+    }
+
+    @Test
+    void aDamagedOrForeignStateIsRefused() {
+        DynamicIdConfig c = new DynamicIdConfig(10, 2, DynamicIdConfig.Eviction.LFU, 5, 0);
+        DynamicIdMap m = new DynamicIdMap(c);
+        for (int t = 1; t <= 20; t++) {
+            m.beginStep(t);
+            for (long id = 0; id < 14; id++) m.observe(id * (t % 3 + 1), t);
+            m.clearReassigned();
+        }
+        long[] s = m.exportState();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DynamicIdMap.restoreState(c.withCapacity(11), s)).getMessage()
+                .startsWith("state of another dynamic table"));
+        long[] format = s.clone();
+        format[0]++;
+        assertThrows(IllegalArgumentException.class, () -> DynamicIdMap.restoreState(c, format));
+        assertThrows(IllegalArgumentException.class, () -> DynamicIdMap.restoreState(c, java.util.Arrays.copyOf(s, s.length - 1)));
+        long[] twoAtOnePlace = s.clone();
+        twoAtOnePlace[22 + 3] = twoAtOnePlace[22 + 4 + 3];   // row 1 takes row 2's heap position
+        String msg = assertThrows(IllegalArgumentException.class, () -> DynamicIdMap.restoreState(c, twoAtOnePlace)).getMessage();
+        assertFalse(msg.contains("\n"), msg);
+        long[] sameId = s.clone();
+        sameId[22] = sameId[22 + 4];   // rows 1 and 2 owned by one id
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DynamicIdMap.restoreState(c, sameId)).getMessage().contains("owns rows"));
     }
 
     @Test

@@ -25,8 +25,10 @@ import java.util.SplittableRandom;
  *
  * <p>Checkpoints are the spine's ({@link dev.sparsetrain.models.train.Checkpoint}) over
  * {@link #trainable()}: model file, optimizer state (with the batch counter, which seeds the
- * dropout masks) and loop state; a resumed run sees the same sample order, dropout masks and
- * optimizer steps as one that never stopped.
+ * dropout masks and is the dynamic tables' step clock), loop state and the dynamic tables' whole
+ * state ({@link DynamicCheckpoint}, written by the caller beside the model); a resumed run sees the
+ * same sample order, dropout masks, id -&gt; row assignments and optimizer steps as one that never
+ * stopped.
  *
  * <p>Not thread-safe; {@link #close()} stops the worker team.
  */
@@ -112,7 +114,10 @@ public final class CtrTrainer implements AutoCloseable {
             throw new dev.sparsetrain.core.BadInputException(where
                     + ": not a ctr-train checkpoint (no trainer state; a model saved with " + Settings.name("save") + " cannot be resumed)");
         }
+        DynamicCheckpoint.Reader dyn = model.hasDynamicIds() ? new DynamicCheckpoint.Reader(where, model) : null;
+        if (dyn != null) dyn.readAll(c);
         Trainer.State s = dev.sparsetrain.models.train.Checkpoint.resume(where, c, mode);
+        if (dyn != null) dyn.finish();
         if (s.epoch() > config.numPasses()) {
             throw new dev.sparsetrain.core.BadInputException(where + ": checkpoint after " + s.epoch() + " passes, " + Settings.name("passes") + " is "
                     + config.numPasses() + " (must be >= the passes done)");
@@ -126,16 +131,25 @@ public final class CtrTrainer implements AutoCloseable {
      * optimizer (no second copy; build the model with {@link SparseNN#fromHeader}).
      */
     public Trainer.State resume(java.nio.file.Path path) {
-        return resume(path, mode, config);
+        if (!model.hasDynamicIds()) return resume(path, mode, config, null);
+        DynamicCheckpoint.Reader dyn = new DynamicCheckpoint.Reader(path.toString(), model);
+        Trainer.State s = resume(path, mode, config, dyn::placement);
+        dyn.finish();   // after the file's checksum
+        return s;
     }
 
     /** A click trainer's streaming resume ({@link #resume(java.nio.file.Path)}; also the streamed trainer's). */
     static Trainer.State resume(java.nio.file.Path path, dev.sparsetrain.models.train.MiniBatch mode, TrainConfig config) {
+        return resume(path, mode, config, null);
+    }
+
+    private static Trainer.State resume(java.nio.file.Path path, dev.sparsetrain.models.train.MiniBatch mode, TrainConfig config,
+                                        java.util.function.Function<dev.sparsetrain.core.io.ModelFile.Header, dev.sparsetrain.core.io.ModelFile.Placement> extra) {
         if (!dev.sparsetrain.models.train.Checkpoint.isCheckpoint(dev.sparsetrain.core.io.ModelFile.readHeader(path).metadata())) {
             throw new dev.sparsetrain.core.BadInputException(path
                     + ": not a ctr-train checkpoint (no trainer state; a model saved with " + Settings.name("save") + " cannot be resumed)");
         }
-        Trainer.State s = dev.sparsetrain.models.train.Checkpoint.resume(path, mode);
+        Trainer.State s = dev.sparsetrain.models.train.Checkpoint.resume(path, mode, extra);
         if (s.epoch() > config.numPasses()) {
             throw new dev.sparsetrain.core.BadInputException(path + ": checkpoint after " + s.epoch() + " passes, " + Settings.name("passes") + " is "
                     + config.numPasses() + " (must be >= the passes done)");

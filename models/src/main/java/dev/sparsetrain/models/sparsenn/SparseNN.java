@@ -192,6 +192,15 @@ public final class SparseNN {
     }
 
     /**
+     * {@link #fromHeader(Path, ModelFile.Header)} for the run of seed {@code seed}: a resumed run
+     * with dynamic tables reinitialises evicted rows from the run's seed, as the run that never
+     * stopped does.
+     */
+    public static SparseNN fromHeader(Path path, ModelFile.Header header, long seed) {
+        return SparseNNFile.fromHeader(path, header, seed);
+    }
+
+    /**
      * Builds the model held by contents already read from {@code path} (for callers that also need
      * the file's metadata and id maps); a file of another model type is refused in one line.
      */

@@ -19,7 +19,8 @@ import java.util.Map;
  * architecture and one id map {@code dyn.<f>} per dynamic feature with one entry per table row:
  * {@code "default"} for row 0, the owning id as 16 hex digits, or {@code "free"}. Loading rebuilds
  * the same id -&gt; row assignment, so predictions after a reload are bit-identical; the eviction
- * counts are not stored (training on from a loaded model starts them afresh).
+ * counts are not stored (training on from a loaded model starts them afresh). A checkpoint adds
+ * the whole state of each map ({@link DynamicCheckpoint}), from which training continues exactly.
  */
 final class SparseNNFile {
     private SparseNNFile() {}
@@ -131,6 +132,11 @@ final class SparseNNFile {
 
     /** The model a file's header describes (architecture, dynamic id maps), its tables freshly initialised. */
     static SparseNN fromHeader(Path path, ModelFile.Header c) {
+        return fromHeader(path, c, 0);
+    }
+
+    /** {@link #fromHeader(Path, ModelFile.Header)} with {@code seed} (it seeds the rows a dynamic table reinitialises after an eviction). */
+    static SparseNN fromHeader(Path path, ModelFile.Header c, long seed) {
         String MODEL_TYPE = SparseNN.MODEL_TYPE;
         if (!c.modelType().equals(MODEL_TYPE)) {
             throw new BadInputException(path + ": a '" + c.modelType() + "' model, expected '" + MODEL_TYPE + "'");
@@ -154,7 +160,7 @@ final class SparseNNFile {
                             dn.get(f).get("evict").asText());
                 }
             }
-            SparseNN m = new SparseNN(mc, names, tableRows, n.get("numDense").asInt(), 0, dyn);
+            SparseNN m = new SparseNN(mc, names, tableRows, n.get("numDense").asInt(), seed, dyn);
             if (dyn != null) {
                 for (int f = 0; f < names.length; f++) {
                     if (dyn[f] != null) m.sparseArch.dyn[f] = restoreMap(path, names[f], dyn[f], c.idMaps().get(DYN_PREFIX + f));

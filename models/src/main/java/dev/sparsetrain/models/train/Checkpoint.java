@@ -69,8 +69,20 @@ public final class Checkpoint {
      * of either is made. Call between epochs.
      */
     public static void write(Path path, ModelFile.Contents model, Trainable trainable, Trainer.State state) {
+        write(path, model, List.of(), trainable, state);
+    }
+
+    /**
+     * {@link #write(Path, ModelFile.Contents, Trainable, Trainer.State)} with {@code extra} written
+     * after the optimizer state: state of the model beyond its parameters that an exact resume
+     * needs (dynamic tables' id maps), read back through {@link #resume(Path, Trainable,
+     * java.util.function.Function)}.
+     */
+    public static void write(Path path, ModelFile.Contents model, List<? extends ModelFile.Stream> extra, Trainable trainable, Trainer.State state) {
         OptimizerState view = trainable.stateView();
-        ModelFile.write(path, contents(model, view, state), view.streams());
+        List<ModelFile.Stream> streams = new ArrayList<>(view.streams());
+        streams.addAll(extra);
+        ModelFile.write(path, contents(model, view, state), streams);
     }
 
     /** Whether {@code c} is a checkpoint (has a loop state). */
@@ -119,14 +131,37 @@ public final class Checkpoint {
      * partly overwritten (discard it).
      */
     public static Trainer.State resume(Path path, Trainable into) {
+        return resume(path, into, null);
+    }
+
+    /**
+     * {@link #resume(Path, Trainable)}, with {@code extra} (given the file's header, before any
+     * table is read; it may refuse the file there) placing the tables that are neither parameters
+     * nor optimizer state: a model's own state beyond its parameters (see {@link #write(Path,
+     * ModelFile.Contents, List, Trainable, Trainer.State)}). The file's checksum is checked only
+     * after every table is read: use what {@code extra} received after this returns.
+     */
+    public static Trainer.State resume(Path path, Trainable into, java.util.function.Function<ModelFile.Header, ModelFile.Placement> extra) {
         String where = path.toString();
         Map<String, Table> params = new LinkedHashMap<>();
         for (Table t : into.parameters()) params.put(t.name(), t);
         java.util.Set<String> seen = new java.util.HashSet<>();
         OptimizerState.Reader[] reader = {null};
         ModelFile.Contents c = ModelFile.read(path, h -> {
+            ModelFile.Placement more = extra == null ? null : extra.apply(h);
             if (OptimizerState.present(h.metadata())) reader[0] = into.stateReader(where, h.metadata());
-            return OptimizerState.placement(where, params, seen, reader[0]);
+            ModelFile.Placement base = OptimizerState.placement(where, params, seen, reader[0]);
+            return more == null ? base : new ModelFile.Placement() {
+                @Override public Table into(String name, Table.Kind kind, int rows, int dim) {
+                    Table t = base.into(name, kind, rows, dim);
+                    return t != null ? t : more.into(name, kind, rows, dim);
+                }
+
+                @Override public ModelFile.Sink sink(String name, Table.Kind kind, int rows, int dim) {
+                    ModelFile.Sink s = base.sink(name, kind, rows, dim);
+                    return s != null ? s : more.sink(name, kind, rows, dim);
+                }
+            };
         });
         for (String n : params.keySet()) if (!seen.contains(n)) throw new BadInputException(where + ": no table '" + n + "'");
         if (reader[0] != null) reader[0].finish();
