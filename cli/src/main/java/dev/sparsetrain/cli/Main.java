@@ -90,10 +90,46 @@ public final class Main implements Runnable {
 
     /** Runs with the given arguments and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        int code = commandLine(out, err).execute(args);
+        int code = commandLine(out, err).execute(routeTrainModel(args));
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * {@code train --model vbpr|visual ...}, on the command line or in the {@code --config} file,
+     * is {@code train vbpr ...}: the VBPR models are {@code train}'s subcommand
+     * ({@link dev.sparsetrain.cli.train.VbprTrainCommand}) and picocli then parses the arguments
+     * once, straight into it ({@code --model} stays among them: it picks vbpr or visual there).
+     * Anything else, a config file that cannot be read included, is left for the parse to judge.
+     */
+    public static String[] routeTrainModel(String[] args) {
+        if (args.length < 1 || !args[0].equals("train") || (args.length > 1 && args[1].equals("vbpr"))) return args;
+        String model = null, config = null;
+        for (int i = 1; i < args.length && !args[i].equals("--"); i++) {
+            String a = args[i];
+            if ((a.equals("--model") || a.equals("--config")) && i + 1 < args.length) {
+                if (a.equals("--model")) model = args[++i];
+                else config = args[++i];
+            } else if (a.startsWith("--model=")) {
+                model = a.substring("--model=".length());
+            } else if (a.startsWith("--config=")) {
+                config = a.substring("--config=".length());
+            }
+        }
+        if (model == null && config != null && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(config))) {
+            try {
+                model = ConfigFile.read(java.nio.file.Path.of(config)).get("model");
+            } catch (BadInputException e) {
+                return args;   // the command reads the file again and says what is wrong with it
+            }
+        }
+        if (model == null || !(model.equalsIgnoreCase("vbpr") || model.equalsIgnoreCase("visual"))) return args;
+        String[] routed = new String[args.length + 1];
+        routed[0] = "train";
+        routed[1] = "vbpr";
+        System.arraycopy(args, 1, routed, 2, args.length - 1);
+        return routed;
     }
 
     public static void main(String[] args) {

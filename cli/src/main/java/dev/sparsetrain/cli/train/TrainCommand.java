@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
  * Trains a recommender on implicit feedback, evaluates it by full ranking beside the popularity
  * baseline, and saves it. With no arguments it trains BPR-MF on the built-in synthetic data.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, subcommands = VbprTrainCommand.class,
         description = {"Trains a recommender (BPR-MF, VBPR or visual-only; --model selects) on implicit feedback, evaluates it by full ranking "
                 + "(AUC, Recall/NDCG/Precision/MAP@K, MRR, coverage) beside the popularity baseline, and saves it.",
                 "With no arguments: BPR-MF on built-in synthetic data (planted preferences), in seconds.",
@@ -55,10 +55,6 @@ public final class TrainCommand implements Callable<Integer> {
             + "--checkpoint-dir, --checkpoint-every, --resume, --out; see 'diagnose --help'), not BPR-MF's --lr/--reg/--bias-*. "
             + "evaluate and recommend read any of the three from the saved file. Default: ${DEFAULT-VALUE}.")
     String model;
-
-    /** Options of the VBPR models, handed over to {@link VbprTrainCommand}. */
-    @CommandLine.Unmatched
-    List<String> unmatched = new ArrayList<>();
 
     @Mixin ConfigOption configFile = new ConfigOption();
 
@@ -107,18 +103,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> fromFile = configFile.config != null ? ConfigFile.read(configFile.config) : null;
-        String chosen = model;
-        if (fromFile != null && fromFile.containsKey("model") && !spec.commandLine().getParseResult().hasMatchedOption("--model")) chosen = fromFile.get("model");
-        if (chosen.equalsIgnoreCase("vbpr") || chosen.equalsIgnoreCase("visual")) {
-            List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-            int at = args.indexOf("train");
-            return VbprTrainCommand.run(at >= 0 ? args.subList(at + 1, args.size()) : args, spec, fromFile);
-        }
+        // --model vbpr|visual never reaches here: Main routes it to the subcommand (train vbpr)
         if (fromFile != null) ConfigFile.apply(spec, fromFile, configFile.config.toString(), false);
-        if (!unmatched.isEmpty()) throw new BadInputException("train: unknown option(s) " + unmatched + " for --model bpr");
-        if (!model.equalsIgnoreCase("bpr")) {
-            throw new BadInputException("--model '" + model + "': this build trains bpr here (vbpr and visual come with the VBPR command set)");
-        }
+        if (!model.equalsIgnoreCase("bpr")) throw new BadInputException("--model '" + model + "': bpr, vbpr or visual");
         if (training.checkpoints.resume() != null) applyCheckpointOptions(fromFile);
         boolean exponentGiven = spec.commandLine().getParseResult().hasMatchedOption("--negative-exponent")
                 || (fromFile != null && fromFile.containsKey("negative-exponent"));

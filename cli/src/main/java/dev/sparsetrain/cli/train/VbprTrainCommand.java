@@ -31,11 +31,16 @@ import picocli.CommandLine.Option;
  * {@code sparsetrain train --model vbpr|visual ...}: trains VBPR or visual-only with the
  * {@link VbprOptions} (auto-balance, restarts, early stopping on validation), evaluates on test
  * (AUC, cold-start AUC, Recall@20, NDCG@20) and saves the model with its feature preprocessing.
- * Not a registered subcommand: {@link TrainCommand} hands its arguments over when {@code --model}
- * is vbpr or visual.
+ * {@code train}'s subcommand: {@code train vbpr [--model visual] ...}; {@code train --model
+ * vbpr|visual ...} (or a {@code --config} file saying so) is routed here before parsing
+ * ({@link dev.sparsetrain.cli.Main#run}), so the arguments are parsed once.
  */
-@Command(name = "train", description = "Trains VBPR or visual-only.")
+@Command(name = "vbpr", mixinStandardHelpOptions = true, description = "Trains VBPR or visual-only (--model vbpr|visual); "
+        + "'train --model vbpr|visual' comes here.")
 public final class VbprTrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin VbprOptions opts;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Model file (default runs/<model>-<data>.model).")
@@ -58,28 +63,11 @@ public final class VbprTrainCommand implements Callable<Integer> {
     PrintWriter w;
     CommandLine.ParseResult parsed;
 
-    /** Parses {@code args} (those given to train) and runs; bad options become one-line bad input. */
-    static int run(List<String> args, CommandLine.Model.CommandSpec spec) {
-        return run(args, spec, null);
-    }
-
-    /** As {@link #run(List, CommandLine.Model.CommandSpec)}, with the options of a --config file (command-line flags win). */
-    static int run(List<String> args, CommandLine.Model.CommandSpec spec, Map<String, String> fromFile) {
-        VbprTrainCommand c = new VbprTrainCommand();
-        CommandLine cl = new CommandLine(c);
-        try {
-            cl.parseArgs(args.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            throw new BadInputException("train --model " + c.opts.model + ": " + e.getMessage());
-        }
-        if (fromFile != null) ConfigFile.apply(cl.getCommandSpec(), fromFile, String.valueOf(c.configFile.config), false);
-        c.w = spec.commandLine().getOut();
-        c.parsed = cl.getParseResult();
-        return c.call();
-    }
-
     @Override
     public Integer call() {
+        if (configFile.config != null) ConfigFile.apply(spec, ConfigFile.read(configFile.config), configFile.config.toString(), false);
+        w = spec.commandLine().getOut();
+        parsed = spec.commandLine().getParseResult();
         if (out != null) OutputPaths.requireFile("--out", out);
         record.check();
         checkpoints.check();
@@ -128,7 +116,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
             }
         }
         VbprTrainer.Result r = t.fit();
-        RunRecord.vbpr(record, cfg.variant() + " on " + data.name(), "sparsetrain train " + String.join(" ", parsed.originalArgs()), r);
+        RunRecord.vbpr(record, cfg.variant() + " on " + data.name(), "sparsetrain " + String.join(" ", parsed.originalArgs()), r);
         var m = r.model().evaluate(data, data.test(), cfg.threads());
         w.printf(java.util.Locale.ROOT, "best epoch %d (validation AUC %.4f), %.0f samples/s%n", r.bestEpoch(), r.bestValidationAuc(), r.samplesPerSecond());
         w.println("test: " + m);

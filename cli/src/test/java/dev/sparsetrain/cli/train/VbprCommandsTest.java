@@ -1,5 +1,6 @@
 package dev.sparsetrain.cli.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,36 @@ class VbprCommandsTest {
         String line = r.err().strip();
         assertEquals(1, line.lines().count(), "one line: " + line);
         for (String f : fragments) assertTrue(line.contains(f), line + " should contain " + f);
+    }
+
+    /**
+     * {@code train --model vbpr|visual} (on the command line, as {@code --model=}, or in a config
+     * file) is routed to the subcommand {@code train vbpr} before picocli parses, so the arguments
+     * are parsed once; both spellings train the same model, and BPR-MF refuses VBPR's options.
+     */
+    @Test
+    void trainRoutesTheVbprModelsToItsSubcommandAndParsesOnce() throws IOException {
+        String[] rest = {"--data", "synthetic", "--synthetic-users", "60", "--synthetic-items", "40", "--synthetic-dim", "8", "--epochs", "1",
+                "--threads", "1", "--quiet"};
+        Path a = dir.resolve("a.model"), b = dir.resolve("b.model"), y = dir.resolve("v.yaml");
+        assertEquals(0, run(args(new String[] {"train", "--model", "visual"}, args(rest, "--out", a.toString()))).code());
+        Run sub = run(args(new String[] {"train", "vbpr", "--model=visual"}, args(rest, "--out", b.toString())));
+        assertEquals(0, sub.code(), sub.err());
+        var ma = dev.sparsetrain.models.vbpr.VbprFiles.read(a).model();
+        var mb = dev.sparsetrain.models.vbpr.VbprFiles.read(b).model();
+        for (var t : ma.tables()) assertArrayEquals(t.data(), mb.table(t.name()).data(), t.name());
+
+        assertArrayEquals(new String[] {"train", "vbpr", "--model=vbpr", "-x"}, Main.routeTrainModel(new String[] {"train", "--model=vbpr", "-x"}));
+        assertArrayEquals(new String[] {"train", "--model", "bpr"}, Main.routeTrainModel(new String[] {"train", "--model", "bpr"}));
+        Files.writeString(y, "model: vbpr\n");
+        assertArrayEquals(new String[] {"train", "vbpr", "--config", y.toString()}, Main.routeTrainModel(new String[] {"train", "--config", y.toString()}));
+
+        Run help = run("train", "--model", "vbpr", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("--visual-factors") && help.out().contains("--auto-balance"), "VBPR's own help: " + help.out());
+        assertTrue(run("train", "--help").out().contains("vbpr"), "train's help lists the subcommand");
+        assertBadInput(run("train", "--features", "f.npy"), "--features");
+        assertBadInput(run("train", "--model", "vbrp"), "--model 'vbrp'", "bpr, vbpr or visual");
     }
 
     @Test
