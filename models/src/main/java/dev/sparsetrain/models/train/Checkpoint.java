@@ -25,7 +25,10 @@ import java.util.Map;
  *       epoch and figure, validations since the best, retries, samples, seconds, history and
  *       notes as JSON;</li>
  *   <li>the best epoch's snapshot when it is not the current parameters: its tables as
- *       {@code best/NAME} and its optimizer state under {@code best.optim.*} / {@code best/optim/...}.</li>
+ *       {@code best/NAME} and its optimizer state under {@code best.optim.*} / {@code best/optim/...};</li>
+ *   <li>optionally, state of the model beyond its parameters that the caller writes and reads
+ *       beside them (a click model's dynamic tables: {@code dyn/...}, see
+ *       {@code sparsenn.DynamicCheckpoint}); it is not part of the best snapshot.</li>
  * </ul>
  * {@link #write} streams the live parameters and optimizer state into the file, and
  * {@link #resume(Path, Trainable)} reads them back into a fresh model's own tables, both chunk by
