@@ -42,6 +42,10 @@ public final class ShardedBprModel {
     public int numUsers() { return users; }
     public int numItems() { return items; }
     public int blocks() { return blocks; }
+    public int factors() { return cfg.bpr().factors(); }
+
+    /** The last sub-epoch's cells: user block b (and item block (b + P - 1) mod P) in partition b. */
+    JavaRDD<ShardedBprTrainer.Cell> cells() { return cells; }
 
     /** Every row as (table &lt;&lt; 40 | global id, weights), where its block lives. */
     JavaPairRDD<Long, float[]> rows() {

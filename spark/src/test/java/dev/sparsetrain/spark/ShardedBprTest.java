@@ -89,6 +89,76 @@ class ShardedBprTest {
     }
 
     @Test
+    void inputReadByTheExecutorsTrainsAsTheSameSplitOnTheDriverBitForBit(@TempDir Path dir) throws Exception {
+        Interactions all = SyntheticImplicit.generate(SyntheticImplicit.Config.defaults().withSize(500, 300, 20)).interactions();
+        Path f = SparkInputTest.write(all, dir.resolve("pairs.tsv"));
+        var d = SparkInput.read(sc, f.toString(), dev.sparsetrain.data.DelimitedFormat.tsv(), Double.NaN, 42, 2);
+        try {
+            Split s = d.collect();
+            for (BprConfig bc : List.of(BprConfig.defaults().withFactors(16),
+                    BprConfig.defaults().withFactors(16).withOptimizers("adagrad", "adagrad").withLearningRate(0.05).withBiasLearningRate(0.05))) {
+                var cfg = SparkBprConfig.defaults().withBpr(bc).withEpochs(3).withPartitions(2);
+                var driver = ShardedBprTrainer.train(sc, s.train(), cfg, null);
+                var input = ShardedBprTrainer.train(sc, d, cfg, null);
+                try {
+                    assertEquals(2, input.partitions());
+                    assertEquals(driver.samples(), input.samples());
+                    BprModel a = driver.model().collect(), b = input.model().collect();
+                    assertArrayEquals(a.users().data(), b.users().data(), bc.optimizer() + ": users");
+                    assertArrayEquals(a.items().data(), b.items().data(), bc.optimizer() + ": items");
+                    assertArrayEquals(a.itemBias().data(), b.itemBias().data(), bc.optimizer() + ": item biases");
+                    int[] ks = {10};
+                    var r = SparkInput.evaluate(sc, d, input.model(), ks);
+                    var o = dev.sparsetrain.metrics.ranking.RankingEvaluator.Options.defaults().withKs(ks);
+                    var ref = dev.sparsetrain.metrics.ranking.RankingEvaluator.evaluate(a, s.test(), List.of(s.train()), o);
+                    var pop = dev.sparsetrain.metrics.ranking.RankingEvaluator.evaluate(new dev.sparsetrain.metrics.ranking.PopularityScorer(s.train()),
+                            s.test(), List.of(s.train()), o);
+                    System.out.printf("--input sharded, 2 blocks, %s: AUC %.4f on the executors, %.4f on the driver; popularity %.4f / %.4f%n",
+                            bc.optimizer(), r[0].auc(), ref.auc(), r[1].auc(), pop.auc());
+                    assertEquals(ref.users(), r[0].users());
+                    assertEquals(ref.auc(), r[0].auc(), 1e-9);
+                    assertEquals(ref.value("ndcg@10"), r[0].value("ndcg@10"), 1e-9);
+                    assertEquals(pop.auc(), r[1].auc(), 1e-9);
+                } finally {
+                    driver.model().release();
+                    input.model().release();
+                }
+            }
+        } finally {
+            d.release();
+        }
+    }
+
+    @Test
+    void entryPointTrainsShardedFromInput(@TempDir Path dir) throws Exception {
+        Interactions all = SyntheticImplicit.generate(SyntheticImplicit.Config.defaults().withSize(400, 200, 20)).interactions();
+        Path f = SparkInputTest.write(all, dir.resolve("pairs.tsv"));
+        Path out = dir.resolve("m.parts");
+        java.io.StringWriter o = new java.io.StringWriter(), e = new java.io.StringWriter();
+        int code = SparkBprMain.run(new String[] {"--input", f.toUri().toString(), "--tables", "sharded", "--epochs", "3", "--factors", "8",
+                "--partitions", "2", "-k", "10", "--out", out.toString()}, new java.io.PrintWriter(o), new java.io.PrintWriter(e), sc);
+        System.out.print(o);
+        assertEquals(0, code, e.toString());
+        assertTrue(o.toString().contains("BPR-MF (Spark, sharded)") && o.toString().contains("evaluated on the executors"), o.toString());
+        var l = BprFiles.load(out, ShardedModelFiles.readAny(out));
+        assertEquals("sharded", l.metadata().get("spark-tables"));
+        assertEquals("loo-spark", l.metadata().get("split"));
+        assertEquals(f.toUri().toString(), l.metadata().get("data"));
+        assertEquals(all.numUsers(), l.users().size());
+        assertEquals(all.numItems(), l.items().size());
+        assertEquals(8, l.model().config().factors());
+        // more blocks than items: one line, exit code 2
+        Path tiny = dir.resolve("tiny.tsv");
+        Files.writeString(tiny, "u1\ta\t1\nu2\ta\t1\nu3\tb\t1\nu3\ta\t1\n");
+        java.io.StringWriter e2 = new java.io.StringWriter();
+        assertEquals(2, SparkBprMain.run(new String[] {"--input", tiny.toString(), "--tables", "sharded", "--partitions", "3", "--out", dir.resolve("t.parts").toString()},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(e2), sc));
+        assertEquals(1, e2.toString().lines().count(), e2.toString());
+        assertTrue(e2.toString().contains("--partitions 3") && e2.toString().contains("2 item(s)"), e2.toString());
+        assertTrue(!Files.exists(dir.resolve("t.parts")));
+    }
+
+    @Test
     void savedPartsReadBackAndAnotherLayoutIsRefused(@TempDir Path dir) throws Exception {
         Split s = small();
         var res = ShardedBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withEpochs(2).withPartitions(3), null);
