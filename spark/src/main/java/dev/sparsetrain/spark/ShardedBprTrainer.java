@@ -344,7 +344,7 @@ public final class ShardedBprTrainer {
     }
 
     /** The parameter table a state table belongs to: {@code optim/<group>/<table>/<slot>}. */
-    private static String tableOf(Table stateTable) {
+    static String tableOf(Table stateTable) {
         String[] p = stateTable.name().split("/");
         return p.length > 2 ? p[2] : "";
     }

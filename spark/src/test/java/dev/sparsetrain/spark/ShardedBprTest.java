@@ -187,6 +187,104 @@ class ShardedBprTest {
         assertTrue(e.getMessage().contains("4-shard layout") && e.getMessage().contains("3 shards"), e.getMessage());
     }
 
+    static Map<String, float[]> byName(dev.sparsetrain.optim.OptimizerState st) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (var t : st.tables()) out.put(t.name(), t.data());
+        return out;
+    }
+
+    static Map<String, String> optimKeys(Map<String, String> meta) {
+        Map<String, String> out = new LinkedHashMap<>();
+        meta.forEach((key, v) -> { if (key.startsWith("optim.")) out.put(key, v); });
+        return out;
+    }
+
+    @Test
+    void oneBlockSavesSingleMachineTrainingsOptimizerStateBitForBit(@TempDir Path dir) {
+        Split s = small();
+        int n = 0;
+        for (BprConfig bc : List.of(BprConfig.defaults().withOptimizers("adagrad", "adagrad").withLearningRate(0.05).withBiasLearningRate(0.05),
+                BprConfig.defaults().withOptimizers("adam", "adam").withLearningRate(0.01).withBiasLearningRate(0.01))) {
+            BprModel one = SparkBprTest.single(s.train(), 3, bc);
+            var res = ShardedBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withBpr(bc).withEpochs(3).withPartitions(1), null);
+            Path out = dir.resolve("one-" + n++ + ".parts");
+            try {
+                res.model().save(out, Map.of("model", "bpr"), ids(s));
+            } finally {
+                res.model().release();
+            }
+            var l = BprFiles.load(out, ShardedModelFiles.readAny(out));
+            var want = one.optimizer().exportState();
+            var got = l.model().optimizer().exportState();
+            assertEquals(optimKeys(want.metadata()), optimKeys(got.metadata()), bc.optimizer() + ": group scalars");
+            Map<String, float[]> w = byName(want), g = byName(got);
+            assertEquals(w.keySet(), g.keySet());
+            assertTrue(!w.isEmpty(), "an adaptive optimizer has state");
+            for (String name : w.keySet()) assertArrayEquals(w.get(name), g.get(name), bc.optimizer() + ": " + name);
+            assertArrayEquals(one.items().data(), l.model().items().data());
+        }
+    }
+
+    @Test
+    void blocksSaveEveryRowsOptimizerStateAndTheBlocksStepCounters(@TempDir Path dir) {
+        Split s = small();
+        int P = 2;
+        BprConfig bc = BprConfig.defaults().withFactors(16).withOptimizers("adagrad", "adagrad").withLearningRate(0.05).withBiasLearningRate(0.05);
+        var res = ShardedBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withBpr(bc).withEpochs(2).withPartitions(P), null);
+        Path out = dir.resolve("two.parts");
+        Map<String, float[]> want = new LinkedHashMap<>();
+        Map<String, String> block0 = null, block1 = null;
+        try {
+            // the state as the blocks hold it, put together on the driver by global row
+            for (var c : res.model().cells().collect()) {
+                if (c.users().block() == 0) block0 = c.users().state().metadata();
+                else block1 = c.users().state().metadata();
+                for (OptState st : new OptState[] {c.users().state(), c.items().state()}) {
+                    int base = st == c.users().state() ? c.users().block() : c.items().block();
+                    for (int t = 0; t < st.names().length; t++) {
+                        int rows = st.names()[t].contains("/users/") ? s.train().numUsers() : s.train().numItems(), dim = st.dims()[t];
+                        float[] all = want.computeIfAbsent(st.names()[t], x -> new float[rows * dim]);
+                        for (int r = 0; r < st.rows()[t]; r++) System.arraycopy(st.data()[t], r * dim, all, (base + P * r) * dim, dim);
+                    }
+                }
+            }
+            res.model().save(out, Map.of("model", "bpr"), ids(s));
+        } finally {
+            res.model().release();
+        }
+        var l = BprFiles.load(out, ShardedModelFiles.readAny(out));
+        var got = l.model().optimizer().exportState();
+        Map<String, float[]> g = byName(got);
+        assertEquals(want.keySet(), g.keySet());
+        for (String name : want.keySet()) assertArrayEquals(want.get(name), g.get(name), name);
+        assertEquals(block0, optimKeys(got.metadata()), "optim.* are user block 0's");
+        assertEquals(block0, block1, "BPR-MF's group scalars are the same in every block");
+        assertTrue(l.metadata().keySet().stream().noneMatch(x -> x.startsWith("spark-block-")), l.metadata().toString());
+        System.out.printf("2 blocks, AdaGrad: %d state tables saved and read back%n", g.size());
+        // a block's scalars that differ from block 0's are kept beside them
+        Map<String, String> m = ShardedBprModel.scalarsMetadata(List.of(Map.of("optim.g.step", "3", "optim.g.multiplier", "0.5"),
+                Map.of("optim.g.step", "5", "optim.g.multiplier", "0.5")));
+        assertEquals(Map.of("optim.g.step", "3", "optim.g.multiplier", "0.5", "spark-block-1.optim.g.step", "5"), m);
+        // plain SGD keeps no state: none is written, the set loads with a fresh optimizer
+        var sgd = ShardedBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withEpochs(1).withPartitions(P), null);
+        Path o2 = dir.resolve("sgd.parts");
+        try {
+            sgd.model().save(o2, Map.of("model", "bpr"), ids(s));
+        } finally {
+            sgd.model().release();
+        }
+        var c2 = ShardedModelFiles.readAny(o2);
+        assertTrue(c2.tables().stream().noneMatch(dev.sparsetrain.optim.OptimizerState::isStateTable));
+        assertTrue(c2.metadata().keySet().stream().noneMatch(x -> x.startsWith("optim.")));
+    }
+
+    static Map<String, List<String>> ids(Split s) {
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        ids.put("users", s.train().users().ids());
+        ids.put("items", s.train().items().ids());
+        return ids;
+    }
+
     @Test
     void movieLens100kTwoAndFourBlocksAgainstTheBroadcastTrainer() {
         Path dir = Datasets.require("movielens-100k");
