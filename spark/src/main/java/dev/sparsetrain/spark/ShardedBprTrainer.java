@@ -1,6 +1,7 @@
 package dev.sparsetrain.spark;
 
 import dev.sparsetrain.core.BadInputException;
+import dev.sparsetrain.core.Settings;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.IdMap;
 import dev.sparsetrain.data.Interactions;
@@ -70,8 +71,11 @@ import scala.Tuple2;
  * is checkpointed ({@link Rounds}), so with a checkpoint directory a lost executor's blocks are
  * read back from it.
  *
- * <p>Limits: the interactions are read on the driver ({@code --data}) and dealt to the user
- * blocks from there; initialisation replays the seed's whole random streams once per block
+ * <p>The interactions come either from the driver ({@code --data}: dealt to the user blocks
+ * there) or from the executors ({@link SparkInput}: each input partition is a user block and is
+ * cut into its cells where it lies; the driver sees only P x P pair counts).
+ *
+ * <p>Limits: initialisation replays the seed's whole random streams once per block
  * (P (U + I) k normal draws), which is what makes P = 1 equal to single-machine training.
  * Thread-safety: one {@code train} call at a time per context.
  */
@@ -87,6 +91,10 @@ public final class ShardedBprTrainer {
             implements Serializable {
         UserBlock with(float[] f, OptState s) {
             return new UserBlock(block, P, users, indptr, indices, samples, f, s);
+        }
+
+        UserBlock withSamples(long[] s) {
+            return new UserBlock(block, P, users, indptr, indices, s, factors, state);
         }
     }
 
@@ -104,13 +112,48 @@ public final class ShardedBprTrainer {
     /** Trains BPR-MF on {@code train} with user and item tables in {@code P} blocks each (P = partitions, capped by the users and items). */
     public static Result train(JavaSparkContext sc, Interactions train, SparkBprConfig cfg, Consumer<String> log) {
         if (train.size() == 0) throw new BadInputException("training set: no interactions");
-        int U = train.numUsers(), I = train.numItems(), k = cfg.bpr().factors();
+        int U = train.numUsers(), I = train.numItems();
         int P = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism(), Math.min(U, I)));
+        return train(sc, sc.parallelize(userBlocks(train, P), P), U, I, P, cfg, log);
+    }
+
+    /**
+     * Trains on data read and split by the executors ({@link SparkInput}): the input's partition b
+     * holds the users u with u mod P = b (its HashPartitioner), which is user block b, so each
+     * partition is cut into its cells where it lies ({@link #cut}); only the P x P pair counts of
+     * the cells come to the driver, for the triples per cell. The cells hold the pairs, in the
+     * order, that {@link #userBlocks} makes from the same split gathered on the driver, so the
+     * result is the same bit for bit. Every partition is one block: {@code d.partitions()} must not
+     * exceed the items (the users it cannot exceed).
+     */
+    public static Result train(JavaSparkContext sc, SparkInput.Prepared d, SparkBprConfig cfg, Consumer<String> log) {
+        if (d.trainPairs() == 0) throw new BadInputException("training set: no interactions");
+        int U = d.users().size(), I = d.items().size(), P = d.partitions();
+        if (P > I) {
+            throw new BadInputException(Settings.name("partitions") + " " + P + ": the input has " + I + " item(s) and sharded tables need one or more items per block; give at most " + I);
+        }
+        JavaRDD<UserBlock> cut = d.parts().map(p -> cut(p.partition(), P, p.users(), p.indptr(), p.indices()));
+        long[][] pairs = new long[P][];
+        for (long[] c : cut.map(ShardedBprTrainer::cellPairs).collect()) pairs[(int) c[P]] = Arrays.copyOf(c, P);
+        long[][] samples = samples(pairs);
+        return train(sc, cut.map(b -> b.withSamples(samples[b.block()])), U, I, P, cfg, log);
+    }
+
+    /** A block's pairs per cell (item block), with the block's index appended. */
+    private static long[] cellPairs(UserBlock b) {
+        long[] out = new long[b.P() + 1];
+        for (int c = 0; c < b.P(); c++) out[c] = b.indices()[c].length;
+        out[b.P()] = b.block();
+        return out;
+    }
+
+    /** The trainer proper: {@code blocks} holds user block b (cells and triples, no rows yet) in partition b. */
+    private static Result train(JavaSparkContext sc, JavaRDD<UserBlock> blocks, int U, int I, int P, SparkBprConfig cfg, Consumer<String> log) {
+        int k = cfg.bpr().factors();
         HashPartitioner byBlock = new HashPartitioner(P); // Integer keys 0..P-1 land in partitions 0..P-1
-        List<UserBlock> blocks = userBlocks(train, P);
         long seed = cfg.seed();
         double std = cfg.bpr().initStd();
-        JavaRDD<UserBlock> users = sc.parallelize(blocks, P).map(b -> b.with(initRows(seed, false, U, k, std, b.block(), P), null));
+        JavaRDD<UserBlock> users = blocks.map(b -> b.with(initRows(seed, false, U, k, std, b.block(), P), null));
         List<Integer> ids = new ArrayList<>();
         for (int c = 0; c < P; c++) ids.add(c);
         JavaPairRDD<Integer, ItemBlock> items = sc.parallelize(ids, P).mapToPair(c -> new Tuple2<>(c,
@@ -169,38 +212,73 @@ public final class ShardedBprTrainer {
 
     /** Deals the users' training items into P user blocks, each cut into P cells by item block (local item rows), with each cell's triples per epoch. */
     static List<UserBlock> userBlocks(Interactions train, int P) {
-        int U = train.numUsers();
-        long nnz = train.size();
         int[] ip = train.indptr(), idx = train.itemIndices();
         List<UserBlock> out = new ArrayList<>(P);
-        long assigned = 0, seen = 0;
         for (int b = 0; b < P; b++) {
-            int n = blockRows(U, b, P);
-            int[][] indptr = new int[P][n + 1], indices = new int[P][];
-            int[] fill = new int[P];
+            int n = blockRows(train.numUsers(), b, P);
+            int[] users = new int[n], indptr = new int[n + 1];
             for (int r = 0; r < n; r++) {
-                int u = b + P * r;
-                for (int x = ip[u]; x < ip[u + 1]; x++) fill[idx[x] % P]++;
+                users[r] = b + P * r;
+                indptr[r + 1] = indptr[r] + ip[users[r] + 1] - ip[users[r]];
             }
-            for (int c = 0; c < P; c++) indices[c] = new int[fill[c]];
-            Arrays.fill(fill, 0);
-            for (int r = 0; r < n; r++) {
-                int u = b + P * r;
-                for (int x = ip[u]; x < ip[u + 1]; x++) {
-                    int c = idx[x] % P;
-                    indices[c][fill[c]++] = idx[x] / P;   // ascending within a residue class, as the global row is
-                }
-                for (int c = 0; c < P; c++) indptr[c][r + 1] = fill[c];
+            int[] indices = new int[indptr[n]];
+            for (int r = 0; r < n; r++) System.arraycopy(idx, ip[users[r]], indices, indptr[r], indptr[r + 1] - indptr[r]);
+            out.add(cut(b, P, users, indptr, indices));
+        }
+        long[][] pairs = new long[P][];
+        for (UserBlock u : out) pairs[u.block()] = Arrays.copyOf(cellPairs(u), P);
+        long[][] samples = samples(pairs);
+        out.replaceAll(u -> u.withSamples(samples[u.block()]));
+        return out;
+    }
+
+    /**
+     * User block {@code b} cut into its P cells by item block: {@code users} are the block's users
+     * in ascending order (global indices, which must be b, b + P, b + 2P, ...: every user of the
+     * block, with or without items), {@code indptr}/{@code indices} their training items (global
+     * indices, ascending per user). A cell's items are local item rows ({@code i / P}), ascending
+     * within a user as the global ones are. The one cutting both the driver's data and the
+     * executors' input partitions go through, so that both give the same cells. No triples yet
+     * ({@link #samples} needs every block's counts).
+     */
+    static UserBlock cut(int b, int P, int[] users, int[] indptr, int[] indices) {
+        int n = users.length;
+        for (int r = 0; r < n; r++) {
+            if (users[r] != b + P * r) throw new IllegalStateException("user block " + b + " of " + P + ": row " + r + " holds user " + users[r]);
+        }
+        int[][] ptr = new int[P][n + 1], idx = new int[P][];
+        int[] fill = new int[P];
+        for (int x = 0; x < indptr[n]; x++) fill[indices[x] % P]++;
+        for (int c = 0; c < P; c++) idx[c] = new int[fill[c]];
+        Arrays.fill(fill, 0);
+        for (int r = 0; r < n; r++) {
+            for (int x = indptr[r]; x < indptr[r + 1]; x++) {
+                int c = indices[x] % P;
+                idx[c][fill[c]++] = indices[x] / P;
             }
-            long[] samples = new long[P];
-            for (int c = 0; c < P; c++) {
-                // cumulative rounding: the cells' triples add up to |train| exactly
-                seen += fill[c];
-                long upto = Math.round((double) train.size() * seen / nnz);
-                samples[c] = upto - assigned;
+            for (int c = 0; c < P; c++) ptr[c][r + 1] = fill[c];
+        }
+        return new UserBlock(b, P, n, ptr, idx, null, null, null);
+    }
+
+    /**
+     * Each cell's triples per epoch from the pair counts {@code pairs[b][c]} of every cell: its
+     * share of one epoch of |train| triples, by cumulative rounding over the cells in block-major
+     * order, so that the cells' triples add up to |train| exactly.
+     */
+    static long[][] samples(long[][] pairs) {
+        long nnz = 0;
+        for (long[] row : pairs) for (long x : row) nnz += x;
+        long[][] out = new long[pairs.length][];
+        long assigned = 0, seen = 0;
+        for (int b = 0; b < pairs.length; b++) {
+            out[b] = new long[pairs[b].length];
+            for (int c = 0; c < pairs[b].length; c++) {
+                seen += pairs[b][c];
+                long upto = Math.round((double) nnz * seen / nnz);
+                out[b][c] = upto - assigned;
                 assigned = upto;
             }
-            out.add(new UserBlock(b, P, n, indptr, indices, samples, null, null));
         }
         return out;
     }
@@ -266,7 +344,7 @@ public final class ShardedBprTrainer {
     }
 
     /** The parameter table a state table belongs to: {@code optim/<group>/<table>/<slot>}. */
-    private static String tableOf(Table stateTable) {
+    static String tableOf(Table stateTable) {
         String[] p = stateTable.name().split("/");
         return p.length > 2 ? p[2] : "";
     }

@@ -112,17 +112,14 @@ public final class SparkBprMain implements Callable<Integer> {
             case "sharded" -> true;
             default -> throw new BadInputException("--tables '" + tables + "': use broadcast or sharded");
         };
-        if (sharded && input != null) throw new BadInputException("--tables sharded reads --data on the driver; --input is read by the broadcast trainer only");
-        if (input != null) return distributed();
+        if (input != null) return distributed(sharded);
         SparkBprConfig cfg = config();
         ImplicitDataOptions.Loaded d = data.load();
         Split s = data.split(d.all());
         for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
         Path outPath = out != null ? out : Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + (sharded ? ".parts" : ".model"));
-        if (sharded && java.nio.file.Files.exists(outPath)) {
-            throw new BadInputException("--out " + outPath + ": exists; remove it or choose another directory (a sharded model is a directory of part files)");
-        }
-        if (!sharded) OutputPaths.requireFile("--out", outPath);   // before any training
+        if (sharded) requireNewDirectory(outPath);
+        else OutputPaths.requireFile("--out", outPath);   // before any training
         w.println(d.summary());
         w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%n", data.splitName(), s.train().size(), s.test().size());
         w.flush();
@@ -175,8 +172,12 @@ public final class SparkBprMain implements Callable<Integer> {
     static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
             "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]|spark://.+|yarn|k8s://.+");
 
-    /** --input: read, split, train and evaluate on the executors; the driver holds the id maps and the model. */
-    private int distributed() {
+    /**
+     * --input: read, split, train and evaluate on the executors; the driver holds the id maps and
+     * the model, or with {@code sharded} only the id maps and counts (the part files are written
+     * by the executors).
+     */
+    private int distributed(boolean sharded) {
         SparkBprConfig cfg = config();
         if (!data.data().equals("synthetic")) throw new BadInputException("--input and --data: give one (--input is read by the executors, --data by the driver)");
         if (!data.splitName().equalsIgnoreCase("loo")) {
@@ -188,47 +189,106 @@ public final class SparkBprMain implements Callable<Integer> {
         if (data.skipMalformed()) throw new BadInputException("--skip-malformed: --input stops at the first malformed line; read the file with --data to skip them");
         DelimitedFormat f = data.format();
         for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
-        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input.model");
-        OutputPaths.requireFile("--out", outPath);
+        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input" + (sharded ? ".parts" : ".model"));
+        if (sharded) requireNewDirectory(outPath);
+        else OutputPaths.requireFile("--out", outPath);
         JavaSparkContext sc = context.open(given, "sparsetrain BPR-MF");
         SparkInput.Prepared d = null;
         SparkBprTrainer.Trained t = null;
+        ShardedBprTrainer.Result sr = null;
         try {
             int P = cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism();
             d = SparkInput.read(sc, input, f, data.threshold() == null ? Double.NaN : data.threshold(), data.splitSeed(), P);
             w.println(SparkInput.describe(d, input));
-            w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, %d user partitions, %d sync(s) per epoch, merge %s, %d epochs, seed %d%n",
-                    sc.version(), sc.master(), cfg.bpr().factors(), d.partitions(), cfg.syncsPerEpoch(), cfg.merge().cliName(), cfg.epochs(), cfg.seed());
+            if (sharded) {
+                w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, sharded tables: %d user x %d item blocks (DSGD strata), %d epochs, seed %d%n",
+                        sc.version(), sc.master(), cfg.bpr().factors(), d.partitions(), d.partitions(), cfg.epochs(), cfg.seed());
+            } else {
+                w.printf(Locale.ROOT, "Spark %s, master %s: BPR-MF, %d factors, %d user partitions, %d sync(s) per epoch, merge %s, %d epochs, seed %d%n",
+                        sc.version(), sc.master(), cfg.bpr().factors(), d.partitions(), cfg.syncsPerEpoch(), cfg.merge().cliName(), cfg.epochs(), cfg.seed());
+            }
             w.flush();
-            t = SparkBprTrainer.train(sc, d, cfg, line -> {
-                w.println("  " + line);
-                w.flush();
-            });
-            var res = t.result();
-            w.printf(Locale.ROOT, "trained %d epochs in %.2f s on %d partitions (%.0f samples/s, broadcast and aggregation included)%n",
-                    res.history().size(), res.trainSeconds(), res.partitions(), res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
-            String warning = divergence(res.history());
-            if (warning != null) w.println(warning);
-            RankingReport[] r = SparkInput.evaluate(sc, d, t, ks);
-            w.print(RankingReport.table("BPR-MF (Spark)", r[0], "popularity", r[1]));
+            RankingReport[] r;
+            Map<String, String> meta;
+            if (sharded) {
+                sr = ShardedBprTrainer.train(sc, d, cfg, line -> {
+                    w.println("  " + line);
+                    w.flush();
+                });
+                meta = shardedTrained(cfg, sr);
+                inputMetadata(meta);
+                r = SparkInput.evaluate(sc, d, sr.model(), ks);
+            } else {
+                t = SparkBprTrainer.train(sc, d, cfg, line -> {
+                    w.println("  " + line);
+                    w.flush();
+                });
+                var res = t.result();
+                w.printf(Locale.ROOT, "trained %d epochs in %.2f s on %d partitions (%.0f samples/s, broadcast and aggregation included)%n",
+                        res.history().size(), res.trainSeconds(), res.partitions(), res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
+                String warning = divergence(res.history());
+                if (warning != null) w.println(warning);
+                meta = metadata(cfg, res.partitions());
+                inputMetadata(meta);
+                r = SparkInput.evaluate(sc, d, t, ks);
+            }
+            w.print(RankingReport.table(sharded ? "BPR-MF (Spark, sharded)" : "BPR-MF (Spark)", r[0], "popularity", r[1]));
             w.println("(evaluated on the executors; coverage is not combined across partitions)");
-            Map<String, String> meta = metadata(cfg, res.partitions());
-            for (String key : new String[] {"synthetic-users", "synthetic-items", "synthetic-seed", "test-fraction"}) meta.remove(key);
-            meta.put("data", input);
-            meta.put("delimiter", data.delimiter());
-            meta.put("columns", data.columns());
-            meta.put("header", Boolean.toString(data.header()));
-            meta.put("split", "loo-spark");
             meta.put("test-auc", String.format(Locale.ROOT, "%.6f", r[0].auc()));
-            BprFiles.save(outPath, res.model(), d.users(), d.items(), meta);
-            w.printf(Locale.ROOT, "saved %s%n", outPath);
+            if (sharded) {
+                Map<String, List<String>> ids = new LinkedHashMap<>();
+                ids.put("users", d.users().ids());
+                ids.put("items", d.items().ids());
+                sr.model().save(outPath, meta, ids);
+                w.printf(Locale.ROOT, "saved %s (%d part files and a manifest)%n", outPath, sr.partitions());
+            } else {
+                BprFiles.save(outPath, t.result().model(), d.users(), d.items(), meta);
+                w.printf(Locale.ROOT, "saved %s%n", outPath);
+            }
             w.flush();
             return 0;
         } finally {
+            if (sr != null) sr.model().release();
             if (t != null) t.release();
             if (d != null) d.release();
             if (given == null) sc.close();
         }
+    }
+
+    /** The metadata of an --input run: the input and its format instead of the synthetic settings, split loo-spark. */
+    private void inputMetadata(Map<String, String> meta) {
+        for (String key : new String[] {"synthetic-users", "synthetic-items", "synthetic-seed", "test-fraction"}) meta.remove(key);
+        meta.put("data", input);
+        meta.put("delimiter", data.delimiter());
+        meta.put("columns", data.columns());
+        meta.put("header", Boolean.toString(data.header()));
+        meta.put("split", "loo-spark");
+    }
+
+    /** A sharded model is a directory of part files: refused before any training if it exists. */
+    private static void requireNewDirectory(Path outPath) {
+        if (java.nio.file.Files.exists(outPath)) {
+            throw new BadInputException("--out " + outPath + ": exists; remove it or choose another directory (a sharded model is a directory of part files)");
+        }
+    }
+
+    /** Prints a sharded run's figures and returns its metadata (no merge settings: nothing is merged). */
+    private Map<String, String> shardedTrained(SparkBprConfig cfg, ShardedBprTrainer.Result res) {
+        long max = 0, sum = 0;
+        for (ShuffleBytes.Bytes x : res.shuffled()) {
+            max = Math.max(max, x.written());
+            sum += x.written();
+        }
+        w.printf(Locale.ROOT, "trained %d epochs in %.2f s on %d x %d blocks (%.0f samples/s); shuffled %s in all, at most %s in a sub-epoch%n",
+                res.history().size(), res.trainSeconds(), res.partitions(), res.partitions(),
+                res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0, ShuffleBytes.human(sum), ShuffleBytes.human(max));
+        String warning = divergence(res.history());
+        if (warning != null) w.println(warning);
+        Map<String, String> meta = metadata(cfg, res.partitions());
+        meta.put("spark-tables", "sharded");
+        meta.remove("spark-merge");
+        meta.remove("spark-syncs-per-epoch");
+        return meta;
     }
 
     /**
@@ -242,20 +302,7 @@ public final class SparkBprMain implements Callable<Integer> {
             w.flush();
         });
         try {
-            long max = 0, sum = 0;
-            for (ShuffleBytes.Bytes x : res.shuffled()) {
-                max = Math.max(max, x.written());
-                sum += x.written();
-            }
-            w.printf(Locale.ROOT, "trained %d epochs in %.2f s on %d x %d blocks (%.0f samples/s); shuffled %s in all, at most %s in a sub-epoch%n",
-                    res.history().size(), res.trainSeconds(), res.partitions(), res.partitions(),
-                    res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0, ShuffleBytes.human(sum), ShuffleBytes.human(max));
-            String warning = divergence(res.history());
-            if (warning != null) w.println(warning);
-            Map<String, String> meta = metadata(cfg, res.partitions());
-            meta.put("spark-tables", "sharded");
-            meta.remove("spark-merge");
-            meta.remove("spark-syncs-per-epoch");
+            Map<String, String> meta = shardedTrained(cfg, res);
             Map<String, List<String>> ids = new LinkedHashMap<>();
             ids.put("users", s.train().users().ids());
             ids.put("items", s.train().items().ids());
@@ -307,6 +354,7 @@ public final class SparkBprMain implements Callable<Integer> {
             JavaSparkContext sc = new JavaSparkContext(c);
             // every round unpersists the previous, locally checkpointed one, on purpose: Spark warns each time
             org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.spark.rdd.MapPartitionsRDD", org.apache.logging.log4j.Level.ERROR);
+            org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.spark.rdd.ZippedPartitionsRDD2", org.apache.logging.log4j.Level.ERROR); // the sharded trainer's rounds
             return sc;
         } catch (Exception e) { // Scala does not declare SparkException
             if (!(e instanceof org.apache.spark.SparkException) && !(e instanceof IllegalArgumentException)) throw e;

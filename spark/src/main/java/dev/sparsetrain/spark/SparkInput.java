@@ -312,36 +312,17 @@ public final class SparkInput {
         List<Figures[]> out = t.state().zipPartitions(d.parts(), (shards, parts) -> {
             List<Figures[]> res = new ArrayList<>();
             while (shards.hasNext() && parts.hasNext()) {
-                UserShard s = shards.next();
-                Part p = parts.next();
-                int n = p.users().length;
-                float[] one = new float[p.indices().length], onet = new float[p.testIndices().length];
-                Arrays.fill(one, 1f);
-                Arrays.fill(onet, 1f);
-                Interactions train = new Interactions(new IdMap(), new IdMap(), n, I, p.indptr(), p.indices(), one);
-                Interactions test = new Interactions(new IdMap(), new IdMap(), n, I, p.testIndptr(), p.testIndices(), onet);
-                float[] Q = table.value()[0], B = table.value()[1], P = s.userFactors();
-                Scorer model = new Scorer() {
-                    @Override public int numItems() { return I; }
-                    @Override public void scoreAll(int u, float[] o) {
-                        for (int i = 0; i < I; i++) o[i] = B[i] + dev.sparsetrain.core.Kernels.dot(P, u * k, Q, i * k, k);
-                    }
-                };
-                int[] c = counts.value();
-                Scorer pop = new Scorer() {
-                    @Override public int numItems() { return I; }
-                    @Override public void scoreAll(int u, float[] o) {
-                        for (int i = 0; i < I; i++) o[i] = c[i];
-                    }
-                };
-                RankingEvaluator.Options opt = RankingEvaluator.Options.defaults().withKs(ks).withThreads(1);
-                res.add(new Figures[] {Figures.of(RankingEvaluator.evaluate(model, test, List.of(train), opt)),
-                        Figures.of(RankingEvaluator.evaluate(pop, test, List.of(train), opt))});
+                res.add(figures(parts.next(), shards.next().userFactors(), table.value()[0], table.value()[1], k, I, counts.value(), ks));
             }
             return res.iterator();
         }).collect();
         table.destroy();
         counts.destroy();
+        return combine(out, ks, t0);
+    }
+
+    /** (model, popularity) over all partitions' figures, timed from {@code t0}. */
+    private static RankingReport[] combine(List<Figures[]> out, int[] ks, long t0) {
         List<Figures> a = new ArrayList<>(), b = new ArrayList<>();
         for (Figures[] f : out) {
             a.add(f[0]);
@@ -349,6 +330,86 @@ public final class SparkInput {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         return new RankingReport[] {Figures.combine(a, ks, secs), Figures.combine(b, ks, secs)};
+    }
+
+    /**
+     * One partition's figures (model, popularity) with the project's evaluator: {@code users}
+     * holds the part's user rows (local row r is {@code p.users()[r]}), {@code Q} and {@code B}
+     * the whole item table and biases, {@code counts} the items' training counts.
+     */
+    private static Figures[] figures(Part p, float[] users, float[] Q, float[] B, int k, int I, int[] counts, int[] ks) {
+        int n = p.users().length;
+        float[] one = new float[p.indices().length], onet = new float[p.testIndices().length];
+        Arrays.fill(one, 1f);
+        Arrays.fill(onet, 1f);
+        Interactions train = new Interactions(new IdMap(), new IdMap(), n, I, p.indptr(), p.indices(), one);
+        Interactions test = new Interactions(new IdMap(), new IdMap(), n, I, p.testIndptr(), p.testIndices(), onet);
+        Scorer model = new Scorer() {
+            @Override public int numItems() { return I; }
+            @Override public void scoreAll(int u, float[] o) {
+                for (int i = 0; i < I; i++) o[i] = B[i] + dev.sparsetrain.core.Kernels.dot(users, u * k, Q, i * k, k);
+            }
+        };
+        Scorer pop = new Scorer() {
+            @Override public int numItems() { return I; }
+            @Override public void scoreAll(int u, float[] o) {
+                for (int i = 0; i < I; i++) o[i] = counts[i];
+            }
+        };
+        RankingEvaluator.Options opt = RankingEvaluator.Options.defaults().withKs(ks).withThreads(1);
+        return new Figures[] {Figures.of(RankingEvaluator.evaluate(model, test, List.of(train), opt)),
+                Figures.of(RankingEvaluator.evaluate(pop, test, List.of(train), opt))};
+    }
+
+    /**
+     * Evaluates a model of {@link ShardedBprTrainer} trained on {@code d} against the held-out
+     * items, and the popularity baseline, on the executors; returns (model, popularity). Ranking
+     * all items needs the whole item table: each item block is shuffled to every partition (the
+     * item table P times, once), where it meets its user block (the last sub-epoch's cell lies in
+     * the input's partition of the same index). The driver holds only the item counts.
+     */
+    static RankingReport[] evaluate(JavaSparkContext sc, Prepared d, ShardedBprModel m, int[] ks) {
+        long t0 = System.nanoTime();
+        int P = m.blocks(), I = m.numItems(), k = m.factors();
+        if (P != d.partitions()) throw new IllegalArgumentException(P + " blocks for " + d.partitions() + " input partitions");
+        JavaRDD<float[][]> tables = m.cells().flatMapToPair(c -> {
+            List<Tuple2<Integer, ShardedBprTrainer.ItemBlock>> to = new ArrayList<>(P);
+            for (int b = 0; b < P; b++) to.add(new Tuple2<>(b, c.items()));
+            return to.iterator();
+        }).partitionBy(new HashPartitioner(P)).values().mapPartitions(it -> {
+            float[] Q = new float[I * k], B = new float[I];
+            while (it.hasNext()) {
+                ShardedBprTrainer.ItemBlock ib = it.next();
+                for (int r = 0; r < ib.items(); r++) {
+                    int i = ib.block() + P * r;
+                    System.arraycopy(ib.factors(), r * k, Q, i * k, k);
+                    B[i] = ib.bias()[r];
+                }
+            }
+            return Collections.singletonList(new float[][] {Q, B}).iterator();
+        });
+        JavaRDD<Tuple2<Part, float[]>> users = m.cells().zipPartitions(d.parts(), (ic, ip) -> {
+            List<Tuple2<Part, float[]>> res = new ArrayList<>();
+            while (ic.hasNext() && ip.hasNext()) {
+                ShardedBprTrainer.UserBlock ub = ic.next().users();
+                Part p = ip.next();
+                if (ub.block() != p.partition()) throw new IllegalStateException("user block " + ub.block() + " met input partition " + p.partition());
+                res.add(new Tuple2<>(p, ub.factors()));
+            }
+            return res.iterator();
+        });
+        Broadcast<int[]> counts = sc.broadcast(d.itemCounts());
+        List<Figures[]> out = users.zipPartitions(tables, (iu, it) -> {
+            List<Figures[]> res = new ArrayList<>();
+            while (iu.hasNext() && it.hasNext()) {
+                Tuple2<Part, float[]> u = iu.next();
+                float[][] t = it.next();
+                res.add(figures(u._1(), u._2(), t[0], t[1], k, I, counts.value(), ks));
+            }
+            return res.iterator();
+        }).collect();
+        counts.destroy();
+        return combine(out, ks, t0);
     }
 
     static String describe(Prepared d, String uri) {

@@ -89,6 +89,76 @@ class ShardedBprTest {
     }
 
     @Test
+    void inputReadByTheExecutorsTrainsAsTheSameSplitOnTheDriverBitForBit(@TempDir Path dir) throws Exception {
+        Interactions all = SyntheticImplicit.generate(SyntheticImplicit.Config.defaults().withSize(500, 300, 20)).interactions();
+        Path f = SparkInputTest.write(all, dir.resolve("pairs.tsv"));
+        var d = SparkInput.read(sc, f.toString(), dev.sparsetrain.data.DelimitedFormat.tsv(), Double.NaN, 42, 2);
+        try {
+            Split s = d.collect();
+            for (BprConfig bc : List.of(BprConfig.defaults().withFactors(16),
+                    BprConfig.defaults().withFactors(16).withOptimizers("adagrad", "adagrad").withLearningRate(0.05).withBiasLearningRate(0.05))) {
+                var cfg = SparkBprConfig.defaults().withBpr(bc).withEpochs(3).withPartitions(2);
+                var driver = ShardedBprTrainer.train(sc, s.train(), cfg, null);
+                var input = ShardedBprTrainer.train(sc, d, cfg, null);
+                try {
+                    assertEquals(2, input.partitions());
+                    assertEquals(driver.samples(), input.samples());
+                    BprModel a = driver.model().collect(), b = input.model().collect();
+                    assertArrayEquals(a.users().data(), b.users().data(), bc.optimizer() + ": users");
+                    assertArrayEquals(a.items().data(), b.items().data(), bc.optimizer() + ": items");
+                    assertArrayEquals(a.itemBias().data(), b.itemBias().data(), bc.optimizer() + ": item biases");
+                    int[] ks = {10};
+                    var r = SparkInput.evaluate(sc, d, input.model(), ks);
+                    var o = dev.sparsetrain.metrics.ranking.RankingEvaluator.Options.defaults().withKs(ks);
+                    var ref = dev.sparsetrain.metrics.ranking.RankingEvaluator.evaluate(a, s.test(), List.of(s.train()), o);
+                    var pop = dev.sparsetrain.metrics.ranking.RankingEvaluator.evaluate(new dev.sparsetrain.metrics.ranking.PopularityScorer(s.train()),
+                            s.test(), List.of(s.train()), o);
+                    System.out.printf("--input sharded, 2 blocks, %s: AUC %.4f on the executors, %.4f on the driver; popularity %.4f / %.4f%n",
+                            bc.optimizer(), r[0].auc(), ref.auc(), r[1].auc(), pop.auc());
+                    assertEquals(ref.users(), r[0].users());
+                    assertEquals(ref.auc(), r[0].auc(), 1e-9);
+                    assertEquals(ref.value("ndcg@10"), r[0].value("ndcg@10"), 1e-9);
+                    assertEquals(pop.auc(), r[1].auc(), 1e-9);
+                } finally {
+                    driver.model().release();
+                    input.model().release();
+                }
+            }
+        } finally {
+            d.release();
+        }
+    }
+
+    @Test
+    void entryPointTrainsShardedFromInput(@TempDir Path dir) throws Exception {
+        Interactions all = SyntheticImplicit.generate(SyntheticImplicit.Config.defaults().withSize(400, 200, 20)).interactions();
+        Path f = SparkInputTest.write(all, dir.resolve("pairs.tsv"));
+        Path out = dir.resolve("m.parts");
+        java.io.StringWriter o = new java.io.StringWriter(), e = new java.io.StringWriter();
+        int code = SparkBprMain.run(new String[] {"--input", f.toUri().toString(), "--tables", "sharded", "--epochs", "3", "--factors", "8",
+                "--partitions", "2", "-k", "10", "--out", out.toString()}, new java.io.PrintWriter(o), new java.io.PrintWriter(e), sc);
+        System.out.print(o);
+        assertEquals(0, code, e.toString());
+        assertTrue(o.toString().contains("BPR-MF (Spark, sharded)") && o.toString().contains("evaluated on the executors"), o.toString());
+        var l = BprFiles.load(out, ShardedModelFiles.readAny(out));
+        assertEquals("sharded", l.metadata().get("spark-tables"));
+        assertEquals("loo-spark", l.metadata().get("split"));
+        assertEquals(f.toUri().toString(), l.metadata().get("data"));
+        assertEquals(all.numUsers(), l.users().size());
+        assertEquals(all.numItems(), l.items().size());
+        assertEquals(8, l.model().config().factors());
+        // more blocks than items: one line, exit code 2
+        Path tiny = dir.resolve("tiny.tsv");
+        Files.writeString(tiny, "u1\ta\t1\nu2\ta\t1\nu3\tb\t1\nu3\ta\t1\n");
+        java.io.StringWriter e2 = new java.io.StringWriter();
+        assertEquals(2, SparkBprMain.run(new String[] {"--input", tiny.toString(), "--tables", "sharded", "--partitions", "3", "--out", dir.resolve("t.parts").toString()},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(e2), sc));
+        assertEquals(1, e2.toString().lines().count(), e2.toString());
+        assertTrue(e2.toString().contains("--partitions 3") && e2.toString().contains("2 item(s)"), e2.toString());
+        assertTrue(!Files.exists(dir.resolve("t.parts")));
+    }
+
+    @Test
     void savedPartsReadBackAndAnotherLayoutIsRefused(@TempDir Path dir) throws Exception {
         Split s = small();
         var res = ShardedBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withEpochs(2).withPartitions(3), null);
@@ -115,6 +185,104 @@ class ShardedBprTest {
         Files.move(out.resolve(ShardedModelFiles.partName(2, 3)), out.resolve(ShardedModelFiles.partName(2, 4)));
         var e = assertThrows(BadInputException.class, () -> ShardedModelFiles.readAny(out));
         assertTrue(e.getMessage().contains("4-shard layout") && e.getMessage().contains("3 shards"), e.getMessage());
+    }
+
+    static Map<String, float[]> byName(dev.sparsetrain.optim.OptimizerState st) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (var t : st.tables()) out.put(t.name(), t.data());
+        return out;
+    }
+
+    static Map<String, String> optimKeys(Map<String, String> meta) {
+        Map<String, String> out = new LinkedHashMap<>();
+        meta.forEach((key, v) -> { if (key.startsWith("optim.")) out.put(key, v); });
+        return out;
+    }
+
+    @Test
+    void oneBlockSavesSingleMachineTrainingsOptimizerStateBitForBit(@TempDir Path dir) {
+        Split s = small();
+        int n = 0;
+        for (BprConfig bc : List.of(BprConfig.defaults().withOptimizers("adagrad", "adagrad").withLearningRate(0.05).withBiasLearningRate(0.05),
+                BprConfig.defaults().withOptimizers("adam", "adam").withLearningRate(0.01).withBiasLearningRate(0.01))) {
+            BprModel one = SparkBprTest.single(s.train(), 3, bc);
+            var res = ShardedBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withBpr(bc).withEpochs(3).withPartitions(1), null);
+            Path out = dir.resolve("one-" + n++ + ".parts");
+            try {
+                res.model().save(out, Map.of("model", "bpr"), ids(s));
+            } finally {
+                res.model().release();
+            }
+            var l = BprFiles.load(out, ShardedModelFiles.readAny(out));
+            var want = one.optimizer().exportState();
+            var got = l.model().optimizer().exportState();
+            assertEquals(optimKeys(want.metadata()), optimKeys(got.metadata()), bc.optimizer() + ": group scalars");
+            Map<String, float[]> w = byName(want), g = byName(got);
+            assertEquals(w.keySet(), g.keySet());
+            assertTrue(!w.isEmpty(), "an adaptive optimizer has state");
+            for (String name : w.keySet()) assertArrayEquals(w.get(name), g.get(name), bc.optimizer() + ": " + name);
+            assertArrayEquals(one.items().data(), l.model().items().data());
+        }
+    }
+
+    @Test
+    void blocksSaveEveryRowsOptimizerStateAndTheBlocksStepCounters(@TempDir Path dir) {
+        Split s = small();
+        int P = 2;
+        BprConfig bc = BprConfig.defaults().withFactors(16).withOptimizers("adagrad", "adagrad").withLearningRate(0.05).withBiasLearningRate(0.05);
+        var res = ShardedBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withBpr(bc).withEpochs(2).withPartitions(P), null);
+        Path out = dir.resolve("two.parts");
+        Map<String, float[]> want = new LinkedHashMap<>();
+        Map<String, String> block0 = null, block1 = null;
+        try {
+            // the state as the blocks hold it, put together on the driver by global row
+            for (var c : res.model().cells().collect()) {
+                if (c.users().block() == 0) block0 = c.users().state().metadata();
+                else block1 = c.users().state().metadata();
+                for (OptState st : new OptState[] {c.users().state(), c.items().state()}) {
+                    int base = st == c.users().state() ? c.users().block() : c.items().block();
+                    for (int t = 0; t < st.names().length; t++) {
+                        int rows = st.names()[t].contains("/users/") ? s.train().numUsers() : s.train().numItems(), dim = st.dims()[t];
+                        float[] all = want.computeIfAbsent(st.names()[t], x -> new float[rows * dim]);
+                        for (int r = 0; r < st.rows()[t]; r++) System.arraycopy(st.data()[t], r * dim, all, (base + P * r) * dim, dim);
+                    }
+                }
+            }
+            res.model().save(out, Map.of("model", "bpr"), ids(s));
+        } finally {
+            res.model().release();
+        }
+        var l = BprFiles.load(out, ShardedModelFiles.readAny(out));
+        var got = l.model().optimizer().exportState();
+        Map<String, float[]> g = byName(got);
+        assertEquals(want.keySet(), g.keySet());
+        for (String name : want.keySet()) assertArrayEquals(want.get(name), g.get(name), name);
+        assertEquals(block0, optimKeys(got.metadata()), "optim.* are user block 0's");
+        assertEquals(block0, block1, "BPR-MF's group scalars are the same in every block");
+        assertTrue(l.metadata().keySet().stream().noneMatch(x -> x.startsWith("spark-block-")), l.metadata().toString());
+        System.out.printf("2 blocks, AdaGrad: %d state tables saved and read back%n", g.size());
+        // a block's scalars that differ from block 0's are kept beside them
+        Map<String, String> m = ShardedBprModel.scalarsMetadata(List.of(Map.of("optim.g.step", "3", "optim.g.multiplier", "0.5"),
+                Map.of("optim.g.step", "5", "optim.g.multiplier", "0.5")));
+        assertEquals(Map.of("optim.g.step", "3", "optim.g.multiplier", "0.5", "spark-block-1.optim.g.step", "5"), m);
+        // plain SGD keeps no state: none is written, the set loads with a fresh optimizer
+        var sgd = ShardedBprTrainer.train(sc, s.train(), SparkBprConfig.defaults().withEpochs(1).withPartitions(P), null);
+        Path o2 = dir.resolve("sgd.parts");
+        try {
+            sgd.model().save(o2, Map.of("model", "bpr"), ids(s));
+        } finally {
+            sgd.model().release();
+        }
+        var c2 = ShardedModelFiles.readAny(o2);
+        assertTrue(c2.tables().stream().noneMatch(dev.sparsetrain.optim.OptimizerState::isStateTable));
+        assertTrue(c2.metadata().keySet().stream().noneMatch(x -> x.startsWith("optim.")));
+    }
+
+    static Map<String, List<String>> ids(Split s) {
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        ids.put("users", s.train().users().ids());
+        ids.put("items", s.train().items().ids());
+        return ids;
     }
 
     @Test

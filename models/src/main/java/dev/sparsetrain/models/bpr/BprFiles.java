@@ -144,9 +144,11 @@ public final class BprFiles {
     }
 
     /**
-     * Builds the model from contents already read whole (a sharded part-file set, which holds no
-     * optimizer state): the tables are used as they are, the optimizer starts fresh. Read a file
-     * whose optimizer state matters (a checkpoint to resume) with {@link #load(Path)}.
+     * Builds the model from contents already read whole (a sharded part-file set): the tables are
+     * used as they are, and the optimizer state the contents hold ({@code optim.*} metadata and
+     * {@code optim/...} tables, which a sharded set of an adaptive optimizer carries) is imported
+     * into the model's optimizer; without it the optimizer starts fresh. A state that does not fit
+     * the model is one line naming the file.
      */
     public static Loaded load(Path path, ModelFile.Contents c) {
         if (!c.modelType().equals(TYPE)) {
@@ -161,6 +163,8 @@ public final class BprFiles {
         if (users.size() != u.rows() || items.size() != i.rows()) {
             throw new BadInputException(path + ": damaged BPR-MF model (" + users.size() + " user ids for " + u.rows() + " rows)");
         }
-        return new Loaded(new BprModel(cfg, u, i, b), users, items, OptimizerState.withoutState(c.metadata()), c);
+        BprModel m = new BprModel(cfg, u, i, b);
+        if (OptimizerState.present(c.metadata())) m.optimizer().importState(path.toString(), OptimizerState.from(c.metadata(), c.tables()));
+        return new Loaded(m, users, items, OptimizerState.withoutState(c.metadata()), c);
     }
 }
