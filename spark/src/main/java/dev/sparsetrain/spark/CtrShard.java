@@ -8,11 +8,11 @@ import dev.sparsetrain.models.sparsenn.CtrTrainer;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.models.train.Trainer;
 import java.io.Serializable;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * One partition of click-model training on Spark: its training rows, its seed, its optimizer state
@@ -27,6 +27,31 @@ final class CtrShard implements Serializable {
     record Spec(Boxed<ModelConfig> model, Boxed<TrainConfig> train, int roundsPerPass) implements Serializable {
         static Spec of(ModelConfig mc, TrainConfig tc, int roundsPerPass) {
             return new Spec(Boxed.of(mc), Boxed.of(tc), roundsPerPass);
+        }
+
+        /**
+         * The configuration of round {@code round}'s trainer for a partition seeded {@code seed}:
+         * one round is one "pass" of a trainer over the round's rows, already in order; the pass
+         * counter ({@code round}) keeps the trainer's per-pass logic and dropout streams in step.
+         */
+        TrainConfig roundConfig(long seed, int round) {
+            TrainConfig tc = train.get();
+            return tc.toBuilder().shuffle(TrainConfig.Shuffle.NONE).seed(seed).numPasses(round + 1)
+                    .freezeEmbeddingsAfter(tc.freezeEmbeddingsAfter() * roundsPerPass).passLrDecay(1).build();
+        }
+
+        /**
+         * Round {@code round} of {@code trainer} (built with {@link #roundConfig}, its state already
+         * imported) over {@code part}, with the learning-rate decay of the round's pass (the trainer
+         * counts rounds as passes).
+         */
+        void fit(CtrTrainer trainer, CtrData part, int round) {
+            TrainConfig tc = train.get();
+            if (tc.passLrDecay() != 1) {
+                int pass = round / roundsPerPass;
+                for (var g : trainer.parameterGroups()) trainer.trainable().setLearningRateMultiplier(g.name(), tc.learningRateMultiplier(g.name(), pass));
+            }
+            new Trainer(trainer.loop()).fit(trainer.trainable(part), Trainer.State.after(round));
         }
     }
 
@@ -66,13 +91,7 @@ final class CtrShard implements Serializable {
 
     final int partition;
     final long seed;
-    // the rows of CtrData (a record that is not Serializable)
-    private final String[] names, denseNames;
-    private final int rows;
-    private final byte[] labels;
-    private final float[] dense;
-    private final int[] tableRows;
-    private final int[][] offsets, ids;
+    private final PartitionRows data;
     private final OptState state;
     final Update update;
     /** Identifies the run, so that a cached model copy of another run is never reused. */
@@ -90,86 +109,49 @@ final class CtrShard implements Serializable {
     private static final java.util.concurrent.ConcurrentHashMap<Integer, java.lang.ref.SoftReference<Cached>> MODELS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    CtrShard(String run, int partition, long seed, CtrData d, OptState state, Update update) {
+    CtrShard(String run, PartitionRows data, OptState state, Update update) {
         this.run = run;
-        this.partition = partition;
-        this.seed = seed;
-        names = d.names();
-        denseNames = d.denseNames();
-        rows = d.rows();
-        labels = d.labels();
-        dense = d.dense();
-        tableRows = d.tableRows();
-        offsets = d.offsets();
-        ids = d.ids();
+        this.partition = data.partition;
+        this.seed = data.seed;
+        this.data = data;
         this.state = state;
         this.update = update;
     }
 
-    CtrData data() {
-        return new CtrData(names, denseNames, rows, labels, dense, tableRows, offsets, ids);
-    }
-
-    int rows() { return rows; }
+    int rows() { return data.rows(); }
 
     /**
      * Round {@code round} (0-based over the whole run) with the model {@code tables} (in
-     * {@link SparseNN#tables()} order): the partition's batches {@code [r * nb / R, (r + 1) * nb / R)}
-     * of pass {@code round / R} in the pass's shuffled order (the trainer's own shuffle, seeded by
-     * this partition's seed), trained by a {@link CtrTrainer} (with the configuration's threads) resumed from this
+     * {@link SparseNN#tables()} order): the partition's rows of the round
+     * ({@link PartitionRows#roundRows}), trained by a {@link CtrTrainer} (with the configuration's threads) resumed from this
      * partition's optimizer state.
      */
     CtrShard trainRound(float[][] tables, Spec spec, int round) {
         long t0 = System.nanoTime();
-        ModelConfig mc = spec.model().get();
-        TrainConfig tc = spec.train().get();
-        int R = spec.roundsPerPass(), pass = round / R, r = round % R;
-        CtrData d = data();
-        SparseNN m = model(mc, tables);
-        // the pass's order: the single-machine trainer's shuffle, replayed from the seed
-        int[] perm = new int[rows];
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int p = 0; p <= pass; p++) CtrTrainer.shuffle(perm, tc.shuffle(), tc.partitions(), rnd);
-        int bs = tc.batchSize(), nb = (rows + bs - 1) / bs;
-        int from = (int) Math.min(rows, (long) r * nb / R * bs), to = (int) Math.min(rows, (long) (r + 1) * nb / R * bs);
-        Update u;
-        OptState next = state;
-        if (from < to) {
-            CtrData part = d.select(Arrays.copyOfRange(perm, from, to));
-            // one round is one "pass" of a trainer over the round's rows, already in order; the
-            // pass counter (round) keeps the trainer's per-pass logic and dropout streams in step
-            TrainConfig local = tc.toBuilder().shuffle(TrainConfig.Shuffle.NONE).seed(seed).numPasses(round + 1)
-                    .freezeEmbeddingsAfter(tc.freezeEmbeddingsAfter() * R).passLrDecay(1).build();
-            double[] loss = new double[1];
-            long[] counts = new long[2];
-            try (CtrTrainer trainer = new CtrTrainer(m, local)) {
-                if (state != null) trainer.trainable().importState("partition " + partition, state.toState());
-                // --pass-lr-decay per pass, not per round (the local trainer counts rounds as passes)
-                if (tc.passLrDecay() != 1) {
-                    for (var g : trainer.parameterGroups()) trainer.trainable().setLearningRateMultiplier(g.name(), tc.learningRateMultiplier(g.name(), pass));
-                }
-                new dev.sparsetrain.models.train.Trainer(trainer.loop()).fit(trainer.trainable(part), dev.sparsetrain.models.train.Trainer.State.after(round));
-                // the summed loss itself (the driver's weighted mean), not recovered from NE, which
-                // is undefined for a round whose rows hold no click
-                loss[0] = trainer.lastTrainLossSum();
-                counts[0] = trainer.lastTrainSamples();
-                next = OptState.of(trainer.trainable().exportState());
-            }
-            long clicks = 0;
-            for (byte b : part.labels()) clicks += b;
-            counts[1] = clicks;
-            u = changes(partition, m, tables, loss[0], counts[0], counts[1], (System.nanoTime() - t0) / 1e9);
-        } else {
-            u = changes(partition, m, tables, 0, 0, 0, (System.nanoTime() - t0) / 1e9);
+        SparseNN m = model(spec.model().get(), tables);
+        CtrData part = data.roundRows(spec, round);
+        if (part == null) return new CtrShard(run, data, state, changes(partition, m, tables, 0, 0, 0, (System.nanoTime() - t0) / 1e9));
+        double loss;
+        long samples;
+        OptState next;
+        try (CtrTrainer trainer = new CtrTrainer(m, spec.roundConfig(seed, round))) {
+            if (state != null) trainer.trainable().importState("partition " + partition, state.toState());
+            spec.fit(trainer, part, round);
+            // the summed loss itself (the driver's weighted mean), not recovered from NE, which
+            // is undefined for a round whose rows hold no click
+            loss = trainer.lastTrainLossSum();
+            samples = trainer.lastTrainSamples();
+            next = OptState.of(trainer.trainable().exportState());
         }
-        return new CtrShard(run, partition, seed, d, next, u);
+        Update u = changes(partition, m, tables, loss, samples, PartitionRows.clicks(part), (System.nanoTime() - t0) / 1e9);
+        return new CtrShard(run, data, next, u);
     }
 
     /** This partition's cached model copy of this run (a new one if there is none), loaded with {@code tables}. */
     private SparseNN model(ModelConfig mc, float[][] tables) {
         var ref = MODELS.get(partition);
         Cached cached = ref == null ? null : ref.get();
-        SparseNN m = cached != null && cached.run().equals(run) ? cached.model() : new SparseNN(mc, names, tableRows, denseNames.length, seed);
+        SparseNN m = cached != null && cached.run().equals(run) ? cached.model() : new SparseNN(mc, data.data().names(), data.data().tableRows(), data.data().numDense(), seed);
         MODELS.put(partition, new java.lang.ref.SoftReference<>(new Cached(run, m)));
         List<Table> ts = m.tables();
         for (int t = 0; t < ts.size(); t++) ts.get(t).load(tables[t]);
@@ -182,7 +164,7 @@ final class CtrShard implements Serializable {
      * {@link BiasRefit}.
      */
     BiasRefit.Histogram logitHistogram(float[][] tables, Spec spec) {
-        return BiasRefit.Histogram.of(model(spec.model().get(), tables).predict(data()), labels);
+        return BiasRefit.Histogram.of(model(spec.model().get(), tables).predict(data.data()), data.data().labels());
     }
 
     /** The rows of each sparse table that differ from {@code before}, and every dense tensor. */

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * One data partition of the sharded click-model trainer ({@link ShardedCtrTrainer}): its training
@@ -38,31 +37,21 @@ final class ShardedCtrPart implements Serializable {
 
     final int partition;
     final long seed;
-    private final String[] names, denseNames;
-    private final int rows;
-    private final byte[] labels;
-    private final float[] dense;
-    private final int[] tableRows;
-    private final int[][] offsets, ids;
+    private final PartitionRows data;
+
+    ShardedCtrPart(PartitionRows data) {
+        this.partition = data.partition;
+        this.seed = data.seed;
+        this.data = data;
+    }
 
     ShardedCtrPart(int partition, long seed, CtrData d) {
-        this.partition = partition;
-        this.seed = seed;
-        names = d.names();
-        denseNames = d.denseNames();
-        rows = d.rows();
-        labels = d.labels();
-        dense = d.dense();
-        tableRows = d.tableRows();
-        offsets = d.offsets();
-        ids = d.ids();
+        this(new PartitionRows(partition, seed, d));
     }
 
-    CtrData data() {
-        return new CtrData(names, denseNames, rows, labels, dense, tableRows, offsets, ids);
-    }
+    CtrData data() { return data.data(); }
 
-    int rows() { return rows; }
+    int rows() { return data.rows(); }
 
     /** The key of row {@code id} of sparse table {@code table} (its index in {@link SparseNN#sparseTables()}). */
     static long key(int table, long id) {
@@ -76,17 +65,8 @@ final class ShardedCtrPart implements Serializable {
     /** The feature whose ids sparse table {@code t} is indexed by: FM has an embedding and a linear table per feature. */
     static int feature(int t, int numSparse) { return t % numSparse; }
 
-    /** What round {@code round} of this partition trains: its rows in the trainer's order (see {@link CtrShard#trainRound}), possibly none. */
-    CtrData roundRows(CtrShard.Spec spec, int round) {
-        TrainConfig tc = spec.train().get();
-        int R = spec.roundsPerPass(), pass = round / R, r = round % R;
-        int[] perm = new int[rows];
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int p = 0; p <= pass; p++) CtrTrainer.shuffle(perm, tc.shuffle(), tc.partitions(), rnd);
-        int bs = tc.batchSize(), nb = (rows + bs - 1) / bs;
-        int from = (int) Math.min(rows, (long) r * nb / R * bs), to = (int) Math.min(rows, (long) (r + 1) * nb / R * bs);
-        return from < to ? data().select(Arrays.copyOfRange(perm, from, to)) : null;
-    }
+    /** What round {@code round} of this partition trains, possibly nothing (null): {@link PartitionRows#roundRows}. */
+    CtrData roundRows(CtrShard.Spec spec, int round) { return data.roundRows(spec, round); }
 
     /** Distinct ids of each feature in {@code d}, ascending. */
     static int[][] distinctIds(CtrData d) {
@@ -159,25 +139,20 @@ final class ShardedCtrPart implements Serializable {
     RoundOut train(Map<Long, float[]> fetched, float[][] dense, OptState denseState, CtrShard.Spec spec, StateLayout layout,
                    int round) {
         long t0 = System.nanoTime();
-        ModelConfig mc = spec.model().get();
-        TrainConfig tc = spec.train().get();
-        int R = spec.roundsPerPass(), pass = round / R;
         CtrData part = roundRows(spec, round);
         if (part == null) return new RoundOut(partition, new long[0], new float[0][], dense, denseState, 0, 0, 0, (System.nanoTime() - t0) / 1e9, 0);
         int[][] u = distinctIds(part);
-        SparseNN m = compactModel(mc, names, denseNames.length, seed, u, fetched, dense, layout);
+        SparseNN m = compactModel(spec.model().get(), data.data().names(), data.data().numDense(), seed, u, fetched, dense, layout);
         CtrData local = compact(part, u);
-        TrainConfig ltc = tc.toBuilder().shuffle(TrainConfig.Shuffle.NONE).seed(seed).numPasses(round + 1)
-                .freezeEmbeddingsAfter(tc.freezeEmbeddingsAfter() * R).passLrDecay(1).build();
         List<Table> sparse = m.sparseTables();
-        int ns = names.length;
+        int ns = data.data().names().length;
         // the rows as they went in (weights + state), to send back only the changed ones
         float[][][] before = new float[sparse.size()][][];
         double loss;
         long samples;
         OptState nextDense;
         float[][][] after = new float[sparse.size()][][];
-        try (CtrTrainer trainer = new CtrTrainer(m, ltc)) {
+        try (CtrTrainer trainer = new CtrTrainer(m, spec.roundConfig(seed, round))) {
             OptimizerState fresh = trainer.trainable().exportState();
             Map<String, Table> freshByName = StateLayout.byName(fresh);
             for (int t = 0; t < sparse.size(); t++) {
@@ -186,11 +161,7 @@ final class ShardedCtrPart implements Serializable {
                 for (int j = 0; j < ids.length; j++) before[t][j] = layout.row(sparse.get(t), j, fetched.get(key(t, ids[j])), freshByName, t);
             }
             if (denseState != null) trainer.trainable().importState("partition " + partition, layout.state(fresh, denseState, before, m));
-            // --pass-lr-decay per pass, not per round (the local trainer counts rounds as passes), as CtrShard does
-            if (tc.passLrDecay() != 1) {
-                for (var g : trainer.parameterGroups()) trainer.trainable().setLearningRateMultiplier(g.name(), tc.learningRateMultiplier(g.name(), pass));
-            }
-            new dev.sparsetrain.models.train.Trainer(trainer.loop()).fit(trainer.trainable(local), dev.sparsetrain.models.train.Trainer.State.after(round));
+            spec.fit(trainer, local, round);
             loss = trainer.lastTrainLossSum();
             samples = trainer.lastTrainSamples();
             OptimizerState out = trainer.trainable().exportState();
@@ -215,29 +186,27 @@ final class ShardedCtrPart implements Serializable {
                 }
             }
         }
-        long clicks = 0;
-        for (byte b : part.labels()) clicks += b;
         List<Table> dt = m.denseTables();
         float[][] dv = new float[dt.size()][];
         for (int t = 0; t < dv.length; t++) dv[t] = dt.get(t).data().clone();
         long[] k = new long[keys.size()];
         for (int i = 0; i < k.length; i++) k[i] = keys.get(i);
-        return new RoundOut(partition, k, vals.toArray(new float[0][]), dv, nextDense, loss, samples, clicks, (System.nanoTime() - t0) / 1e9,
+        return new RoundOut(partition, k, vals.toArray(new float[0][]), dv, nextDense, loss, samples, PartitionRows.clicks(part), (System.nanoTime() - t0) / 1e9,
                 fetchedRows);
     }
 
     /** Predicted click probabilities of all this partition's rows under the fetched rows and {@code dense}. */
     float[] predict(Map<Long, float[]> fetched, float[][] dense, CtrShard.Spec spec, StateLayout layout) {
-        if (rows == 0) return new float[0];
+        if (data.rows() == 0) return new float[0];
         CtrData d = data();
         int[][] u = distinctIds(d);
-        SparseNN m = compactModel(spec.model().get(), names, denseNames.length, seed, u, fetched, dense, layout);
+        SparseNN m = compactModel(spec.model().get(), data.data().names(), data.data().numDense(), seed, u, fetched, dense, layout);
         return m.predict(compact(d, u));
     }
 
     /** This partition's share of {@link BiasRefit}: its rows' logits, binned, with their clicks. */
     BiasRefit.Histogram logitHistogram(Map<Long, float[]> fetched, float[][] dense, CtrShard.Spec spec, StateLayout layout) {
-        return BiasRefit.Histogram.of(predict(fetched, dense, spec, layout), labels);
+        return BiasRefit.Histogram.of(predict(fetched, dense, spec, layout), data.data().labels());
     }
 
     /**

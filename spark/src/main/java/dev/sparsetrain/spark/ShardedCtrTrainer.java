@@ -3,7 +3,6 @@ package dev.sparsetrain.spark;
 import dev.sparsetrain.core.Settings;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.ctr.CtrData;
-import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.models.sparsenn.BiasRefit;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
@@ -84,9 +83,8 @@ public final class ShardedCtrTrainer {
      */
     public record Config(int partitions, int shards, int roundsPerPass, boolean refitBias) {
         public Config {
-            if (partitions < 0) throw new BadInputException(Settings.name("sparkPartitions") + " " + partitions + ", must be >= 0 (0 = Spark's default parallelism)");
+            PartitionRows.check(partitions, roundsPerPass);
             if (shards < 0) throw new BadInputException(Settings.name("embeddingShards") + " " + shards + ", must be >= 0 (0 = one per data partition)");
-            if (roundsPerPass < 1) throw new BadInputException(Settings.name("syncsPerPass") + " " + roundsPerPass + ", must be >= 1");
         }
     }
 
@@ -127,7 +125,7 @@ public final class ShardedCtrTrainer {
     public static Result train(JavaSparkContext sc, CtrData train, ModelConfig mc, TrainConfig tc, Config cfg, PassHook hook,
                                Consumer<String> log) {
         if (train.rows() == 0) throw new BadInputException("training data has no rows");
-        int P = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism(), train.rows()));
+        int P = PartitionRows.count(cfg.partitions(), sc.defaultParallelism(), train.rows());
         int S = cfg.shards() > 0 ? cfg.shards() : P;
         long totalRows = 0;
         for (int r : train.tableRows()) totalRows += r;
@@ -135,12 +133,7 @@ public final class ShardedCtrTrainer {
         CtrShard.Spec spec = CtrShard.Spec.of(mc, tc, cfg.roundsPerPass());
         ShardedCtrPart.StateLayout layout = ShardedCtrPart.StateLayout.of(mc, train.names(), train.numDense(), tc, tc.seed());
         List<ShardedCtrPart> parts = new ArrayList<>(P);
-        for (int p = 0; p < P; p++) {
-            int[] idx = new int[(train.rows() - p + P - 1) / P];
-            for (int j = 0; j < idx.length; j++) idx[j] = p + j * P;
-            long seed = P == 1 ? tc.seed() : SparkBprTrainer.mix(tc.seed(), p + 1L);
-            parts.add(new ShardedCtrPart(p, seed, P == 1 ? train : train.select(idx)));
-        }
+        for (PartitionRows part : PartitionRows.split(train, P, tc.seed())) parts.add(new ShardedCtrPart(part));
         JavaRDD<ShardedCtrPart> data = sc.parallelize(parts, P);
         cut(sc, data.rdd());
         data.count();
@@ -148,10 +141,9 @@ public final class ShardedCtrTrainer {
         ShuffleBytes bytes = ShuffleBytes.on(sc);
         OptState[] states = new OptState[P];
         int R = cfg.roundsPerPass(), rounds = tc.numPasses() * R;
-        List<SparkCtrTrainer.PassStats> history = new ArrayList<>();
+        PassTally tally = new PassTally(R);
         List<RoundStats> roundStats = new ArrayList<>();
-        double total = 0, secs = 0, loss = 0, taskSecs = 0, shift = Double.NaN;
-        long samples = 0, passSamples = 0, clicks = 0;
+        double shift = Double.NaN;
         List<Broadcast<?>> previous = new ArrayList<>();
         try {
             for (int round = 0; round < rounds; round++) {
@@ -197,10 +189,7 @@ public final class ShardedCtrTrainer {
                 long fetchedRows = 0;
                 for (ShardedCtrPart.RoundOut o : summaries) {
                     states[o.partition()] = o.denseState();
-                    loss += o.lossSum();
-                    passSamples += o.samples();
-                    clicks += o.clicks();
-                    taskSecs += o.trainSeconds();
+                    tally.add(o.lossSum(), o.samples(), o.clicks(), o.trainSeconds());
                     fetchedRows += o.rowsFetched();
                 }
                 for (Broadcast<?> x : previous) x.destroy();
@@ -211,24 +200,17 @@ public final class ShardedCtrTrainer {
                 RoundStats rs = new RoundStats(round + 1, fetchedRows, nChanged, tableRows, bytes.total().minus(b0), s);
                 roundStats.add(rs);
                 if (log != null) log.accept(rs.line());
-                total += s;
-                secs += s;
-                if ((round + 1) % R == 0) {
-                    double h = passSamples == 0 ? 0 : CtrMetrics.entropy((double) clicks / passSamples);
-                    var ps = new SparkCtrTrainer.PassStats((round + 1) / R, passSamples, secs, h > 0 ? loss / passSamples / h : Double.NaN, taskSecs);
-                    history.add(ps);
-                    samples += passSamples;
+                var ps = tally.roundDone(round, s);
+                if (ps != null) {
                     if (log != null) log.accept(ps.line());
                     if (hook != null) hook.passDone(ps.pass(), model);
-                    secs = loss = taskSecs = 0;
-                    passSamples = clicks = 0;
                 }
             }
         } finally {
             for (Broadcast<?> x : previous) x.destroy();
             data.unpersist(false);
         }
-        return new Result(model, P, history, roundStats, total, samples, shift);
+        return new Result(model, P, tally.history(), roundStats, tally.totalSeconds(), tally.samples(), shift);
     }
 
     /** The rows a partition received, by key. */
@@ -296,17 +278,6 @@ public final class ShardedCtrTrainer {
         ShardedCtrPart.StateLayout layout = model.layout();
         BiasRefit.Histogram h = model.over(data, (part, rows, dense) -> List.of(part.logitHistogram(rows, dense, spec, layout)))
                 .reduce(BiasRefit.Histogram::plus);
-        double delta = h.shift(), rate = (double) h.clicks() / h.rows();
-        if (Double.isNaN(delta)) {
-            if (log != null) log.accept("bias re-fit skipped: " + h.whyNoShift());
-            return delta;
-        }
-        model.shiftBias(delta);
-        if (log != null) {
-            log.accept(String.format(Locale.ROOT, "bias re-fit: logit bias %+.4f (training rows: mean prediction %.4f -> %.4f, click rate %.4f)",
-                    delta, h.meanPrediction(0), h.meanPrediction(delta), rate));
-        }
-        return delta;
+        return PassTally.refit(h, model::shiftBias, log);
     }
-
 }

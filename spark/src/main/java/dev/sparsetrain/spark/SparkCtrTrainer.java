@@ -1,12 +1,10 @@
 package dev.sparsetrain.spark;
 
-import dev.sparsetrain.core.Settings;
 import dev.sparsetrain.models.sparsenn.BiasRefit;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.ctr.CtrData;
-import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.models.sparsenn.CtrTrainer;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
@@ -98,8 +96,7 @@ public final class SparkCtrTrainer {
      */
     public record Config(int partitions, int roundsPerPass, ItemMerge merge, boolean refitBias) {
         public Config {
-            if (partitions < 0) throw new BadInputException(Settings.name("sparkPartitions") + " " + partitions + ", must be >= 0 (0 = Spark's default parallelism)");
-            if (roundsPerPass < 1) throw new BadInputException(Settings.name("syncsPerPass") + " " + roundsPerPass + ", must be >= 1");
+            PartitionRows.check(partitions, roundsPerPass);
             if (merge == null) merge = ItemMerge.TOUCHED;
         }
 
@@ -155,23 +152,15 @@ public final class SparkCtrTrainer {
                                Consumer<String> log) {
         if (train.rows() == 0) throw new BadInputException("training data has no rows");
         ModelConfig mc = model.config();
-        int P = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism(), train.rows()));
+        int P = PartitionRows.count(cfg.partitions(), sc.defaultParallelism(), train.rows());
         List<CtrShard> shards = new ArrayList<>(P);
         String run = java.util.UUID.randomUUID().toString();
-        for (int p = 0; p < P; p++) {
-            int[] idx = new int[(train.rows() - p + P - 1) / P];
-            for (int j = 0; j < idx.length; j++) idx[j] = p + j * P;
-            // one partition draws exactly the shuffles and dropout masks of single-machine training
-            long seed = P == 1 ? tc.seed() : SparkBprTrainer.mix(tc.seed(), p + 1L);
-            shards.add(new CtrShard(run, p, seed, P == 1 ? train : train.select(idx), null, null));
-        }
+        for (PartitionRows part : PartitionRows.split(train, P, tc.seed())) shards.add(new CtrShard(run, part, null, null));
         CtrShard.Spec spec = CtrShard.Spec.of(mc, tc, cfg.roundsPerPass());
         JavaRDD<CtrShard> state = sc.parallelize(shards, P);
         List<Table> tables = model.tables();
         int R = cfg.roundsPerPass(), rounds = tc.numPasses() * R;
-        List<PassStats> history = new ArrayList<>();
-        double total = 0, secs = 0, loss = 0, taskSecs = 0;
-        long samples = 0, passSamples = 0, clicks = 0;
+        PassTally tally = new PassTally(R);
         Broadcast<float[][]> previous = null, current = null;
         double shift = Double.NaN;
         try {
@@ -193,24 +182,11 @@ public final class SparkCtrTrainer {
                 state = next;
                 Rounds.roundDone(round + 1);
                 if (round == rounds - 1 && cfg.refitBias()) shift = refitBias(sc, state, model, spec, log);
-                double s = (System.nanoTime() - t0) / 1e9;
-                total += s;
-                secs += s;
-                for (CtrShard.Update u : updates) {
-                    loss += u.lossSum();
-                    passSamples += u.samples();
-                    clicks += u.clicks();
-                    taskSecs += u.trainSeconds();
-                }
-                if ((round + 1) % R == 0) {
-                    double h = passSamples == 0 ? 0 : CtrMetrics.entropy((double) clicks / passSamples);
-                    PassStats ps = new PassStats((round + 1) / R, passSamples, secs, h > 0 ? loss / passSamples / h : Double.NaN, taskSecs);
-                    history.add(ps);
-                    samples += passSamples;
+                for (CtrShard.Update u : updates) tally.add(u.lossSum(), u.samples(), u.clicks(), u.trainSeconds());
+                PassStats ps = tally.roundDone(round, (System.nanoTime() - t0) / 1e9);
+                if (ps != null) {
                     if (log != null) log.accept(ps.line());
                     if (hook != null) hook.passDone(ps.pass(), model);
-                    secs = loss = taskSecs = 0;
-                    passSamples = clicks = 0;
                 }
             }
         } finally {
@@ -218,7 +194,7 @@ public final class SparkCtrTrainer {
             if (previous != null) previous.destroy();
             if (current != null && current != previous) current.destroy();   // a round that failed before its merge
         }
-        return new Result(model, P, history, total, samples, shift);
+        return new Result(model, P, tally.history(), tally.totalSeconds(), tally.samples(), shift);
     }
 
     /**
@@ -238,17 +214,7 @@ public final class SparkCtrTrainer {
         } finally {
             b.destroy();
         }
-        double delta = h.shift(), rate = (double) h.clicks() / h.rows();
-        if (Double.isNaN(delta)) {
-            if (log != null) log.accept("bias re-fit skipped: " + h.whyNoShift());
-            return delta;
-        }
-        BiasRefit.apply(model, delta);
-        if (log != null) {
-            log.accept(String.format(Locale.ROOT, "bias re-fit: logit bias %+.4f (training rows: mean prediction %.4f -> %.4f, click rate %.4f)",
-                    delta, h.meanPrediction(0), h.meanPrediction(delta), rate));
-        }
-        return delta;
+        return PassTally.refit(h, delta -> BiasRefit.apply(model, delta), log);
     }
 
     /**

@@ -81,12 +81,7 @@ class SparkCtrCalibrationTest {
         int P = cfg.partitions(), R = cfg.roundsPerPass();
         List<CtrShard> shards = new ArrayList<>();
         String run = UUID.randomUUID().toString();
-        for (int p = 0; p < P; p++) {
-            int[] idx = new int[(train.rows() - p + P - 1) / P];
-            for (int j = 0; j < idx.length; j++) idx[j] = p + j * P;
-            long seed = P == 1 ? tc.seed() : SparkBprTrainer.mix(tc.seed(), p + 1L);
-            shards.add(new CtrShard(run, p, seed, P == 1 ? train : train.select(idx), null, null));
-        }
+        for (PartitionRows part : PartitionRows.split(train, P, tc.seed())) shards.add(new CtrShard(run, part, null, null));
         CtrShard.Spec spec = CtrShard.Spec.of(mc, tc, R);
         List<Table> tables = model.tables();
         for (int round = 0; round < tc.numPasses() * R; round++) {

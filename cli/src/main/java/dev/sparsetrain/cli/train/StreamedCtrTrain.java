@@ -6,7 +6,7 @@ import dev.sparsetrain.core.Progress;
 import dev.sparsetrain.data.ctr.CtrStreamSplit;
 import dev.sparsetrain.data.ctr.FeatureEncoder;
 import dev.sparsetrain.metrics.ctr.CtrEvaluation;
-import dev.sparsetrain.models.sparsenn.CtrStreamTrainer;
+import dev.sparsetrain.models.sparsenn.CtrTrainer;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.StreamOrder;
@@ -17,7 +17,7 @@ import java.util.Locale;
 
 /**
  * {@code ctr-train --stream}: the run of {@link CtrTrainCommand} over a click log that stays on
- * disk ({@link CtrStreamTrainer}). Prints what the in-memory run prints (data, model, groups, per
+ * disk ({@link CtrTrainer#trainable(CtrStreamSplit, int)}). Prints what the in-memory run prints (data, model, groups, per
  * pass the training NE and the test NE, log loss, AUC and calibration, samples/s) plus the pass
  * order ({@link StreamOrder#describe()}) and the peak resident memory. The model is saved only
  * after the last pass and its test evaluation, so a run that fails mid-way writes nothing.
@@ -61,8 +61,8 @@ final class StreamedCtrTrain {
                 : new SparseNN(mc, enc.names(), rows, enc.denseNames().length, tc.seed());
         out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es)%n", mc.type(), mc.embeddingDim(), m.parameterCount(),
                 tc.threads(), tc.batchSize(), tc.numPasses());
-        try (CtrStreamTrainer t = new CtrStreamTrainer(m, tc, buffer)) {
-            StreamOrder order = t.order(split);
+        try (CtrTrainer t = new CtrTrainer(m, tc)) {
+            StreamOrder order = t.order(split, buffer);
             out.printf(Locale.ROOT, "order: %s; buffer %.1f MB%n", order.describe(),
                     order.bufferBytes(enc.denseNames().length, enc.names().length) / 1048576.0);
             for (dev.sparsetrain.optim.ParamGroup g : t.parameterGroups()) {
@@ -96,7 +96,7 @@ final class StreamedCtrTrain {
             };
             long train0 = System.nanoTime();
             var result = new dev.sparsetrain.models.train.Trainer(t.loop()).withCheckpointer(passDone)
-                    .withProgress(progress == null ? null : (label, total) -> progress).fit(t.trainable(split), from);
+                    .withProgress(progress == null ? null : (label, total) -> progress).fit(t.trainable(split, buffer), from);
             out.printf(Locale.ROOT, "training: %,.0f samples/s (reading, parsing and encoding overlapped with training; %.1f s of training steps, "
                     + "%.1f s wall with the evaluations)%n", result.samplesPerSecond(), result.trainSeconds(), (System.nanoTime() - train0) / 1e9);
             out.println("memory: " + peakMemory());

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Everything needed to re-encode raw click-log rows exactly as in training: the input format and
@@ -225,29 +227,22 @@ public record EncoderState(String format, CtrSchema schema, FeatureEncoder encod
         return v;
     }
 
-    private static int integer(String where, JsonNode n, String key) {
+    /** Field {@code key} of {@code n}, refused as damaged unless {@code ok} (it is {@code what}), read by {@code read}. */
+    private static <T> T typed(String where, JsonNode n, String key, Predicate<JsonNode> ok, String what, Function<JsonNode, T> read) {
         JsonNode v = field(where, n, key);
-        if (!v.isInt()) throw damaged(where, "'" + key + "' = " + v + " is not an integer");
-        return v.asInt();
+        if (!ok.test(v)) throw damaged(where, "'" + key + "' = " + v + " is not " + what);
+        return read.apply(v);
     }
+
+    private static int integer(String where, JsonNode n, String key) { return typed(where, n, key, JsonNode::isInt, "an integer", JsonNode::asInt); }
 
     private static long longValue(String where, JsonNode n, String key) {
-        JsonNode v = field(where, n, key);
-        if (!v.isIntegralNumber()) throw damaged(where, "'" + key + "' = " + v + " is not an integer");
-        return v.asLong();
+        return typed(where, n, key, JsonNode::isIntegralNumber, "an integer", JsonNode::asLong);
     }
 
-    private static boolean bool(String where, JsonNode n, String key) {
-        JsonNode v = field(where, n, key);
-        if (!v.isBoolean()) throw damaged(where, "'" + key + "' = " + v + " is not true/false");
-        return v.asBoolean();
-    }
+    private static boolean bool(String where, JsonNode n, String key) { return typed(where, n, key, JsonNode::isBoolean, "true/false", JsonNode::asBoolean); }
 
-    private static String text(String where, JsonNode n, String key) {
-        JsonNode v = field(where, n, key);
-        if (!v.isTextual()) throw damaged(where, "'" + key + "' = " + v + " is not a string");
-        return v.asText();
-    }
+    private static String text(String where, JsonNode n, String key) { return typed(where, n, key, JsonNode::isTextual, "a string", JsonNode::asText); }
 
     private static String[] strings(String where, JsonNode n, String key) {
         JsonNode v = field(where, n, key);

@@ -39,6 +39,25 @@ abstract class BprKernel {
         return x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
     }
 
+    /**
+     * The scalar update of elements {@code [from, k)} with gradient scale {@code g} (the vector
+     * kernel's tail, the scalar kernel's whole row) and of both biases; returns {@code loss}.
+     */
+    static double update(float[] P, int pu, float[] Qi, int qi, float[] Qj, int qj, float[] Bi, int bi, float[] Bj, int bj, int from, int k,
+                         float g, float lr, float reg, float lrb, float regb, double loss) {
+        float lg = lr * g, decay = 1f - lr * reg;
+        for (int f = from; f < k; f++) {
+            float p = P[pu + f], a = Qi[qi + f], b = Qj[qj + f];
+            P[pu + f] = decay * p + lg * (a - b);
+            Qi[qi + f] = decay * a + lg * p;
+            Qj[qj + f] = decay * b - lg * p;
+        }
+        float vi = Bi[bi], vj = Bj[bj];
+        Bi[bi] = vi + lrb * (g - regb * vi);
+        Bj[bj] = vj + lrb * (-g - regb * vj);
+        return loss;
+    }
+
     static final class Scalar extends BprKernel {
         @Override
         double step(float[] P, int pu, float[] Qi, int qi, float[] Qj, int qj, float[] Bi, int bi, float[] Bj, int bj, int k,
@@ -46,17 +65,7 @@ abstract class BprKernel {
             float x = Bi[bi] - Bj[bj];
             for (int f = 0; f < k; f++) x += P[pu + f] * (Qi[qi + f] - Qj[qj + f]);
             float g = (float) (1.0 / (1.0 + Math.exp(x)));
-            float lg = lr * g, decay = 1f - lr * reg;
-            for (int f = 0; f < k; f++) {
-                float p = P[pu + f], a = Qi[qi + f], b = Qj[qj + f];
-                P[pu + f] = decay * p + lg * (a - b);
-                Qi[qi + f] = decay * a + lg * p;
-                Qj[qj + f] = decay * b - lg * p;
-            }
-            float vi = Bi[bi], vj = Bj[bj];
-            Bi[bi] = vi + lrb * (g - regb * vi);
-            Bj[bj] = vj + lrb * (-g - regb * vj);
-            return wantLoss ? softplusNeg(x) : 0;
+            return update(P, pu, Qi, qi, Qj, qj, Bi, bi, Bj, bj, 0, k, g, lr, reg, lrb, regb, wantLoss ? softplusNeg(x) : 0);
         }
 
         @Override

@@ -68,15 +68,6 @@ final class PanamaBprKernel extends BprKernel {
             p.fma(vlg, a.mul(vdec)).intoArray(Qi, qi + f);
             p.fma(vnlg, b.mul(vdec)).intoArray(Qj, qj + f);
         }
-        for (; f < k; f++) {
-            float p = P[pu + f], a = Qi[qi + f], b = Qj[qj + f];
-            P[pu + f] = decay * p + lg * (a - b);
-            Qi[qi + f] = decay * a + lg * p;
-            Qj[qj + f] = decay * b - lg * p;
-        }
-        float vi = Bi[bi], vj = Bj[bj];
-        Bi[bi] = vi + lrb * (g - regb * vi);
-        Bj[bj] = vj + lrb * (-g - regb * vj);
-        return wantLoss ? softplusNeg(x) : 0;
+        return update(P, pu, Qi, qi, Qj, qj, Bi, bi, Bj, bj, f, k, g, lr, reg, lrb, regb, wantLoss ? softplusNeg(x) : 0);
     }
 }

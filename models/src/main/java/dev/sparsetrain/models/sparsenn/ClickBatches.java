@@ -1,19 +1,35 @@
 package dev.sparsetrain.models.sparsenn;
 
+import dev.sparsetrain.data.ctr.CtrBlockReader;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.models.train.MiniBatch;
 import dev.sparsetrain.optim.ParamGroup;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * A {@link SparseNN} (or LR/FM) as the spine's mini-batch mode trains it from rows in memory:
- * each pass laid out in its shuffled order ({@link PassOrder}); the step itself is
- * {@link ClickSteps}'. Dynamic tables map their ids here, in batch order.
+ * A {@link SparseNN} (or LR/FM) as the spine's mini-batch mode trains it, from either of two
+ * sources. Rows in memory ({@link #data(CtrData)}): each pass laid out in its shuffled order
+ * ({@link PassOrder}); dynamic tables map their ids here, in batch order. Rows streamed from disk
+ * ({@link #data(int, StreamOrder, Supplier, String[], String[], int[])}): each pass opens a reader, puts the rows
+ * through the pass's {@link StreamOrder}, and lays out one batch at a time ({@link #beforeBatch})
+ * in a reused batch that the workers then read. The step is {@link ClickSteps}' for both, so with
+ * an exact order the streamed model equals the in-memory one bit for bit.
  */
 final class ClickBatches extends ClickSteps {
-    private CtrData train, data;
+    /** In memory: the rows, and the order of each pass. */
+    private CtrData train;
     private PassOrder passes;
-    private int[] identity;
+    /** Streamed: rows per pass, their order, where a pass's reader comes from, the current pass. */
+    private int streamRows;
+    private StreamOrder order;
+    private Supplier<CtrBlockReader> opener;
+    private CtrBlockReader reader;
+    private StreamOrder.Pass pass;
+    /** What the workers read: the pass laid out (in memory) or the current batch, which starts at sample {@code batchFrom}. */
+    private CtrData data;
+    private int batchFrom;
+    private int[] identity = new int[0];
 
     ClickBatches(SparseNN model, TrainConfig config, List<ParamGroup> groups) {
         super(model, config, groups);
@@ -24,18 +40,47 @@ final class ClickBatches extends ClickSteps {
         if (train.rows() == 0) throw new dev.sparsetrain.core.BadInputException("training data has no rows");
         model.sparseArch.checkData(train);
         if (this.train == train) return;
+        closeReader();
+        this.opener = null;
         this.train = train;
         this.passes = new PassOrder(train.rows(), config);
-        this.identity = new int[train.rows()];
-        for (int i = 0; i < identity.length; i++) identity[i] = i;
+        identity(train.rows());
+    }
+
+    /**
+     * The rows the next passes train on, streamed: {@code rows} of them per pass, read by a fresh
+     * reader from {@code opener} each pass in {@code order}.
+     */
+    void data(int rows, StreamOrder order, Supplier<CtrBlockReader> opener, String[] names, String[] denseNames, int[] tableRows) {
+        if (rows == 0) throw new dev.sparsetrain.core.BadInputException("training data has no rows");
+        closeReader();
+        this.train = null;
+        this.streamRows = rows;
+        this.order = order;
+        this.opener = opener;
+        int b = config.batchSize(), ns = names.length, nd = denseNames.length;
+        data = new CtrData(names, denseNames, b, new byte[b], new float[b * nd], tableRows.clone(), new int[ns][], new int[ns][b]);
+        identity(b);
+    }
+
+    private void identity(int n) {
+        identity = new int[n];
+        for (int i = 0; i < n; i++) identity[i] = i;
     }
 
     @Override CtrData samples() { return data; }
     @Override int[] order() { return identity; }
-    @Override int offset(int from) { return from; }
+    @Override int offset(int from) { return from - batchFrom; }
 
     @Override
     public int beginEpoch(int epoch, MiniBatch trainer) {
+        if (opener != null) {
+            closeReader();
+            CtrBlockReader r = reader = opener.get();
+            pass = order.open(epoch, data.numDense(), data.numSparse(), r::next);
+            passMultipliers(trainer, epoch - 1);
+            return streamRows;
+        }
         if (train == null) throw new IllegalStateException("no training data");
         int[] perm = passes.pass(epoch);
         // Lay the pass out in its shuffled order (one copy per pass, ~160 bytes a Criteo row):
@@ -45,10 +90,28 @@ final class ClickBatches extends ClickSteps {
         return data.rows();
     }
 
-    /** Dynamic tables: admission and eviction over the batch's ids, in batch order (see {@link SparseArch#observe}). */
+    /** Streamed: lays out the batch's rows. */
+    @Override
+    public void beforeBatch(int from, int count) {
+        if (pass == null) return;
+        pass.fill(data, count);
+        batchFrom = from;
+        if (from + count == streamRows) {
+            pass = null;
+            closeReader();   // the pass's rows are all laid out; the next pass opens a new reader
+        }
+    }
+
+    /** Stops the current reader, if any (the end of a pass, or a failed one). */
+    void closeReader() {
+        if (reader != null) reader.close();
+        reader = null;
+    }
+
+    /** Dynamic tables (in memory): admission and eviction over the batch's ids, in batch order (see {@link SparseArch#observe}). */
     @Override
     public void beforeForward(long batch, int from, int count, MiniBatch trainer) {
-        if (model.sparseArch.dyn != null) model.sparseArch.observe(data, identity, from, count, batch, trainer.optimizers());
+        if (train != null && model.sparseArch.dyn != null) model.sparseArch.observe(data, identity, from, count, batch, trainer.optimizers());
     }
 
     /** Dynamic tables: ids owning a row, the maps' memory and the evictions so far. */

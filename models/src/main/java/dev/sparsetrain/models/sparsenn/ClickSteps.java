@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * What a click model's mini-batch step is, wherever its samples come from ({@link ClickBatches}
- * in memory, {@link StreamBatches} from disk): chunks run by per-worker {@link Workspace}s with
+ * What a click model's mini-batch step is, wherever its samples come from ({@link ClickBatches}:
+ * in memory or from disk): chunks run by per-worker {@link Workspace}s with
  * dropout masks drawn from a generator seeded by (seed, batch, chunk), the embedding-entropy
  * regularizer added to the summed batch gradient, the per-pass learning-rate multipliers
  * ({@link #passMultipliers}), and normalized entropy as the running figure. Subclasses say where

@@ -1,8 +1,13 @@
 package dev.sparsetrain.models.sparsenn;
 
-import dev.sparsetrain.core.Settings;
+import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Progress;
+import dev.sparsetrain.core.Settings;
+import dev.sparsetrain.core.io.ModelFile;
+import dev.sparsetrain.data.ctr.CtrBlockReader;
 import dev.sparsetrain.data.ctr.CtrData;
+import dev.sparsetrain.data.ctr.CtrStreamSplit;
+import dev.sparsetrain.models.train.Checkpoint;
 import dev.sparsetrain.models.train.MiniBatch;
 import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
@@ -10,7 +15,9 @@ import dev.sparsetrain.optim.GroupDiagnostics;
 import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.ParamGroup;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Multi-pass training of a {@link SparseNN} (or LR/FM) on the training spine: every pass is a
@@ -23,14 +30,23 @@ import java.util.SplittableRandom;
  * call: {@code new Trainer(t.loop()).fit(t.trainable(trainData))} ({@link #train} is a thin wrapper
  * over it with a hook and a progress line).
  *
- * <p>Checkpoints are the spine's ({@link dev.sparsetrain.models.train.Checkpoint}) over
+ * <p>The training rows can also stay on disk ({@link #trainable(CtrStreamSplit, int)}): each pass
+ * then reads them again from the file through a background reader ({@link CtrBlockReader}:
+ * parsing and encoding overlap training) and a bounded shuffle buffer ({@link StreamOrder}: exact
+ * when the pass, or each partition, fits the buffer; windowed otherwise). Memory: the model, the
+ * buffer, and a few blocks of 8,192 rows, whatever the log's size; evaluation streams too
+ * ({@link #evaluate}: {@link StreamingCtrMetrics}). With an exact order, the same configuration
+ * and the encoder fitted on the same rows, the result equals in-memory training's bit for bit (a
+ * test checks it).
+ *
+ * <p>Checkpoints are the spine's ({@link Checkpoint}) over
  * {@link #trainable()}: model file, optimizer state (with the batch counter, which seeds the
  * dropout masks and is the dynamic tables' step clock), loop state and the dynamic tables' whole
  * state ({@link DynamicCheckpoint}, written by the caller beside the model); a resumed run sees the
  * same sample order, dropout masks, id -&gt; row assignments and optimizer steps as one that never
  * stopped.
  *
- * <p>Not thread-safe; {@link #close()} stops the worker team.
+ * <p>Not thread-safe; {@link #close()} stops the worker team and any reader.
  */
 public final class CtrTrainer implements AutoCloseable {
     /** Samples per chunk inside a worker. */
@@ -68,17 +84,41 @@ public final class CtrTrainer implements AutoCloseable {
 
     /**
      * The spine's view of this trainer over the data of the last {@link #trainable(CtrData)} (or
-     * none yet): what {@link dev.sparsetrain.models.train.Checkpoint#write} saves and {@code resume} loads.
+     * none yet): what {@link Checkpoint#write} saves and {@code resume} loads.
      */
     public MiniBatch trainable() { return mode; }
 
     /**
      * The spine's view of this trainer over {@code train}, for {@code new Trainer(loop()).fit(...)}:
      * one pass over {@code train} per epoch (parameters, optimizer state, the mini-batch mode; also
-     * what {@link dev.sparsetrain.models.train.Checkpoint#write} saves).
+     * what {@link Checkpoint#write} saves).
      */
     public MiniBatch trainable(CtrData train) {
         batches.data(train);
+        return mode;
+    }
+
+    /** The order each pass over {@code split}'s training rows takes with a shuffle buffer of {@code shuffleBuffer} rows ({@link StreamOrder#describe()}). */
+    public StreamOrder order(CtrStreamSplit split, int shuffleBuffer) {
+        if (shuffleBuffer < 1) throw new BadInputException(Settings.name("shuffleBuffer") + " " + shuffleBuffer + ", must be >= 1 row");
+        if (split.trainRows() > Integer.MAX_VALUE - 1) {
+            throw new BadInputException(Settings.name("trainRows") + " " + split.trainRows() + ": at most " + (Integer.MAX_VALUE - 1) + " rows per pass");
+        }
+        return new StreamOrder((int) split.trainRows(), config, shuffleBuffer);
+    }
+
+    /**
+     * The spine's view of this trainer over {@code split}'s training rows, read from disk each
+     * pass in {@link #order}, for {@code new Trainer(loop()).fit(...)}; a failure of the reader (a
+     * bad row: one line, {@code file:line}) ends the run with that {@link BadInputException}
+     * ({@link #close()} stops the reader). Each pass's order depends only on the seed and the
+     * pass, so a resumed run ({@link #resume(java.nio.file.Path)}) continues exactly when the
+     * order is exact ({@link StreamOrder#exact()}).
+     */
+    public MiniBatch trainable(CtrStreamSplit split, int shuffleBuffer) {
+        StreamOrder order = order(split, shuffleBuffer);
+        var enc = split.encoder();
+        batches.data((int) split.trainRows(), order, split::train, enc.names(), enc.denseNames(), enc.tableRows());
         return mode;
     }
 
@@ -109,52 +149,43 @@ public final class CtrTrainer implements AutoCloseable {
      * and returns the loop state to continue from with {@code Trainer.fit(trainable(data), state)}; a saved model without
      * training state, or a checkpoint of another training configuration, is refused in one line.
      */
-    public Trainer.State resume(String where, dev.sparsetrain.core.io.ModelFile.Contents c) {
-        if (!dev.sparsetrain.models.train.Checkpoint.isCheckpoint(c)) {
-            throw new dev.sparsetrain.core.BadInputException(where
-                    + ": not a ctr-train checkpoint (no trainer state; a model saved with " + Settings.name("save") + " cannot be resumed)");
+    public Trainer.State resume(String where, ModelFile.Contents c) {
+        return resume(where, c.metadata(), () -> {
+            DynamicCheckpoint.Reader dyn = model.hasDynamicIds() ? new DynamicCheckpoint.Reader(where, model) : null;
+            if (dyn != null) dyn.readAll(c);
+            Trainer.State s = Checkpoint.resume(where, c, mode);
+            if (dyn != null) dyn.finish();
+            return s;
+        });
+    }
+
+    /** Loads a checkpoint by {@code load}, after refusing one without trainer state (its {@code metadata}) or of more passes than configured. */
+    private Trainer.State resume(String where, Map<String, String> metadata, Supplier<Trainer.State> load) {
+        if (!Checkpoint.isCheckpoint(metadata)) {
+            throw new BadInputException(where + ": not a ctr-train checkpoint (no trainer state; a model saved with " + Settings.name("save")
+                    + " cannot be resumed)");
         }
-        DynamicCheckpoint.Reader dyn = model.hasDynamicIds() ? new DynamicCheckpoint.Reader(where, model) : null;
-        if (dyn != null) dyn.readAll(c);
-        Trainer.State s = dev.sparsetrain.models.train.Checkpoint.resume(where, c, mode);
-        if (dyn != null) dyn.finish();
+        Trainer.State s = load.get();
         if (s.epoch() > config.numPasses()) {
-            throw new dev.sparsetrain.core.BadInputException(where + ": checkpoint after " + s.epoch() + " passes, " + Settings.name("passes") + " is "
+            throw new BadInputException(where + ": checkpoint after " + s.epoch() + " passes, " + Settings.name("passes") + " is "
                     + config.numPasses() + " (must be >= the passes done)");
         }
         return s;
     }
 
     /**
-     * {@link #resume(String, dev.sparsetrain.core.io.ModelFile.Contents)} straight from the file:
+     * {@link #resume(String, ModelFile.Contents)} straight from the file:
      * parameters and optimizer state are read chunk by chunk into this trainer's model and
      * optimizer (no second copy; build the model with {@link SparseNN#fromHeader}).
      */
     public Trainer.State resume(java.nio.file.Path path) {
-        if (!model.hasDynamicIds()) return resume(path, mode, config, null);
-        DynamicCheckpoint.Reader dyn = new DynamicCheckpoint.Reader(path.toString(), model);
-        Trainer.State s = resume(path, mode, config, dyn::placement);
-        dyn.finish();   // after the file's checksum
-        return s;
-    }
-
-    /** A click trainer's streaming resume ({@link #resume(java.nio.file.Path)}; also the streamed trainer's). */
-    static Trainer.State resume(java.nio.file.Path path, dev.sparsetrain.models.train.MiniBatch mode, TrainConfig config) {
-        return resume(path, mode, config, null);
-    }
-
-    private static Trainer.State resume(java.nio.file.Path path, dev.sparsetrain.models.train.MiniBatch mode, TrainConfig config,
-                                        java.util.function.Function<dev.sparsetrain.core.io.ModelFile.Header, dev.sparsetrain.core.io.ModelFile.Placement> extra) {
-        if (!dev.sparsetrain.models.train.Checkpoint.isCheckpoint(dev.sparsetrain.core.io.ModelFile.readHeader(path).metadata())) {
-            throw new dev.sparsetrain.core.BadInputException(path
-                    + ": not a ctr-train checkpoint (no trainer state; a model saved with " + Settings.name("save") + " cannot be resumed)");
-        }
-        Trainer.State s = dev.sparsetrain.models.train.Checkpoint.resume(path, mode, extra);
-        if (s.epoch() > config.numPasses()) {
-            throw new dev.sparsetrain.core.BadInputException(path + ": checkpoint after " + s.epoch() + " passes, " + Settings.name("passes") + " is "
-                    + config.numPasses() + " (must be >= the passes done)");
-        }
-        return s;
+        return resume(path.toString(), ModelFile.readHeader(path).metadata(), () -> {
+            if (!model.hasDynamicIds()) return Checkpoint.resume(path, mode);
+            DynamicCheckpoint.Reader dyn = new DynamicCheckpoint.Reader(path.toString(), model);
+            Trainer.State s = Checkpoint.resume(path, mode, dyn::placement);
+            dyn.finish();   // after the file's checksum
+            return s;
+        });
     }
 
     /** Calls {@code hook} after every {@code 1/evalsPerPass} of each pass of the next run (0 = never). */
@@ -188,8 +219,19 @@ public final class CtrTrainer implements AutoCloseable {
         return batches.predict(d, mode.workers());
     }
 
+    /** Streams every block of {@code reader} through the model and accumulates the figures (the reader is closed). */
+    public StreamingCtrMetrics evaluate(CtrBlockReader reader) {
+        StreamingCtrMetrics m = new StreamingCtrMetrics();
+        try (reader) {
+            CtrData b;
+            while ((b = reader.next()) != null) m.add(b.labels(), predict(b), b.rows());
+        }
+        return m;
+    }
+
     @Override
     public void close() {
+        batches.closeReader();
         mode.close();
     }
 }

@@ -7,8 +7,8 @@
  * data-parallel mode with one optimizer group per parameter kind
  * ({@link dev.sparsetrain.models.sparsenn.CtrTrainer}) and the
  * regularizers of the SparseNN multi-pass study, each its own switch
- * ({@link dev.sparsetrain.models.sparsenn.TrainConfig}). A log that stays on disk trains with
- * {@link dev.sparsetrain.models.sparsenn.CtrStreamTrainer}: the same model and spine, each pass read
+ * ({@link dev.sparsetrain.models.sparsenn.TrainConfig}). A log that stays on disk trains with the
+ * same trainer, model and spine ({@code CtrTrainer.trainable(CtrStreamSplit, int)}), each pass read
  * again through a bounded shuffle buffer ({@link dev.sparsetrain.models.sparsenn.StreamOrder}) and
  * evaluated streaming ({@link dev.sparsetrain.models.sparsenn.StreamingCtrMetrics}).
  */

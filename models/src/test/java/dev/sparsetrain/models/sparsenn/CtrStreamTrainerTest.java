@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The streamed trainer ({@link CtrStreamTrainer} over a {@link CtrStreamSplit}) against the
+ * The streamed trainer ({@link CtrTrainer} over a {@link CtrStreamSplit}) against the
  * in-memory one ({@link CtrTrainer} over a {@link CtrFileSplit}) on a small synthetic Criteo TSV
  * log that fits in memory: with an exact order (the buffer holds the pass, or each partition, or no
  * shuffle) the encoders and the trained models are identical bit for bit; with a buffer far
@@ -72,8 +72,8 @@ class CtrStreamTrainerTest {
         CtrStreamSplit s = CtrStreamSplit.fit(log, "criteo", CtrSchema.criteo(), false, TRAIN, null, enc, false);
         var e = s.encoder();
         SparseNN m = new SparseNN(model(), e.names(), e.tableRows(), e.denseNames().length, tc.seed());
-        try (CtrStreamTrainer t = new CtrStreamTrainer(m, tc, buffer)) {
-            new Trainer(t.loop()).fit(t.trainable(s));
+        try (CtrTrainer t = new CtrTrainer(m, tc)) {
+            new Trainer(t.loop()).fit(t.trainable(s, buffer));
             return new Run(m, t.evaluate(s.test()).result(Double.NaN));
         }
     }
@@ -214,8 +214,8 @@ class CtrStreamTrainerTest {
                 CtrStreamSplit s = CtrStreamSplit.fit(f, "criteo", CtrSchema.criteo(), false, TRAIN, null, encoding(), false);
                 var enc = s.encoder();
                 SparseNN m = new SparseNN(model(), enc.names(), enc.tableRows(), enc.denseNames().length, 1);
-                try (CtrStreamTrainer t = new CtrStreamTrainer(m, config(TrainConfig.Shuffle.ALL), 1000)) {
-                    new Trainer(t.loop()).fit(t.trainable(s));
+                try (CtrTrainer t = new CtrTrainer(m, config(TrainConfig.Shuffle.ALL))) {
+                    new Trainer(t.loop()).fit(t.trainable(s, 1000));
                     t.evaluate(s.test());
                 }
             });

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Streamed checkpoints: a streamed run ({@link CtrStreamTrainer}, exact order) checkpointed after
+ * Streamed checkpoints: a streamed run ({@link CtrTrainer#trainable(dev.sparsetrain.data.ctr.CtrStreamSplit, int)}, exact order) checkpointed after
  * pass 1 and resumed from the file for pass 2, with another thread count, ends with the
  * parameters of the uninterrupted in-memory run, bit for bit (uses {@link CtrStreamTrainerTest}'s
  * log and helpers).
@@ -34,21 +34,21 @@ class StreamedResumeTest {
         var e = s.encoder();
         Path ckpt = dir.resolve("pass-1.ckpt");
         SparseNN first = new SparseNN(CtrStreamTrainerTest.model(), e.names(), e.tableRows(), e.denseNames().length, tc.seed());
-        try (CtrStreamTrainer t = new CtrStreamTrainer(first, tc, buffer)) {
+        try (CtrTrainer t = new CtrTrainer(first, tc)) {
             new Trainer(t.loop()).withCheckpointer(state -> {
                 if (state.epoch() == 1) {
                     Checkpoint.write(ckpt, first.contents(Map.of(), Map.of()), t.trainable(), state);
                     throw new IllegalStateException("stop");
                 }
-            }).fit(t.trainable(s));
+            }).fit(t.trainable(s, buffer));
         } catch (IllegalStateException stopped) {
             // as a killed run
         }
         SparseNN resumed = SparseNN.fromHeader(ckpt, ModelFile.readHeader(ckpt));
-        try (CtrStreamTrainer t = new CtrStreamTrainer(resumed, tc.toBuilder().threads(1).build(), buffer)) {
+        try (CtrTrainer t = new CtrTrainer(resumed, tc.toBuilder().threads(1).build())) {
             Trainer.State from = t.resume(ckpt);
             assertEquals(1, from.epoch());
-            new Trainer(t.loop()).fit(t.trainable(s), from);
+            new Trainer(t.loop()).fit(t.trainable(s, buffer), from);
         }
         CtrStreamTrainerTest.assertSameParameters(mem.model(), resumed);
     }

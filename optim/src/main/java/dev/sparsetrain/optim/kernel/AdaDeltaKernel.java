@@ -16,8 +16,8 @@ final class AdaDeltaKernel extends RowKernel {
         rhoD = a.rho();
         rho = (float) a.rho();
         eps = (float) a.eps();
-        s = slots(rows, dim, 0f);
-        u = slots(rows, dim, 0f);
+        s = stateTable("square_avg", 0f);
+        u = stateTable("acc_delta", 0f);
     }
 
     @Override
@@ -53,15 +53,5 @@ final class AdaDeltaKernel extends RowKernel {
         }
     }
 
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put("square_avg", this.s);
-        s.put("acc_delta", u);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "square avg, delta avg: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? s : u).get(row, c); }
 }

@@ -18,7 +18,7 @@ final class AdafactorKernel extends RowKernel {
         d = a.d();
         weightDecay = a.weightDecay();
         eps1Sq = (float) (a.eps1() * a.eps1());
-        var = slots(rows, dim, 0f);
+        var = stateTable("variance", 0f);
     }
 
     @Override
@@ -53,8 +53,5 @@ final class AdafactorKernel extends RowKernel {
     /** The schedule of the moment depends on t and the in-kernel decay on w: idle steps are replayed. */
     @Override public boolean quiescent(int row) { return false; }
 
-    @Override public java.util.Map<String, Table> stateArrays() { return java.util.Map.of("variance", var); }
-    @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "variance: 1 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return var.get(row, c); }
 }

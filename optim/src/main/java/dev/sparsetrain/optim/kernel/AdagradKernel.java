@@ -16,7 +16,7 @@ final class AdagradKernel extends RowKernel {
         super(rows, dim);
         lrDecay = a.lrDecay();
         eps = (float) a.eps();
-        s = slots(rows, dim, (float) a.initialAccumulatorValue());
+        s = stateTable("sum", (float) a.initialAccumulatorValue());
     }
 
     @Override
@@ -29,14 +29,6 @@ final class AdagradKernel extends RowKernel {
     }
 
     @Override public boolean quiescent(int row) { return true; }
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put("sum", this.s);
-        return s;
-    }
 
-    @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "sum of squares: 1 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return s.get(row, c); }
 }

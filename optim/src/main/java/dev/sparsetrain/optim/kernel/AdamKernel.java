@@ -40,9 +40,9 @@ final class AdamKernel extends RowKernel {
         b2 = (float) b2d;
         eps = (float) a.eps();
         sparseEps = a.sparseEps();
-        m = slots(rows, dim, 0f);
-        v = slots(rows, dim, 0f);
-        vmax = a.amsgrad() ? slots(rows, dim, 0f) : null;
+        m = stateTable("m", 0f);
+        v = stateTable("v", 0f);
+        vmax = a.amsgrad() ? stateTable("vmax", 0f) : null;
         this.math = math;
     }
 
@@ -104,21 +104,5 @@ final class AdamKernel extends RowKernel {
         for (int i = 0; i < dim; i++) v[so + i] *= f;
     }
 
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put("m", m);
-        s.put("v", v);
-        if (vmax != null) s.put("vmax", vmax);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 4L * dim * (vmax != null ? 3 : 2); }
     @Override public String describeState() { return (vmax != null ? "m, v, vmax: 3" : "m, v: 2") + " x dim floats"; }
-
-    @Override
-    public float state(int slot, int row, int c) {
-        Table a = switch (slot) { case 0 -> m; case 1 -> v; default -> vmax; };
-        return a.get(row, c);
-    }
 }

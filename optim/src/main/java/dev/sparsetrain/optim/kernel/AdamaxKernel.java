@@ -10,8 +10,8 @@ final class AdamaxKernel extends FirstMomentKernel {
     private final Table u;
 
     AdamaxKernel(int rows, int dim, Adamax a) {
-        super(rows, dim, a.beta1(), a.beta2(), a.eps());
-        u = slots(rows, dim, 0f);
+        super(rows, dim, a.beta1(), a.beta2(), a.eps(), "exp_avg");
+        u = stateTable("exp_inf", 0f);
     }
 
     @Override
@@ -47,15 +47,5 @@ final class AdamaxKernel extends FirstMomentKernel {
         for (int i = 0; i < dim; i++) u[so + i] = Math.max(u[so + i] * f, eps);
     }
 
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put("exp_avg", m);
-        s.put("exp_inf", u);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "m, u: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : u).get(row, c); }
 }

@@ -15,7 +15,7 @@ final class AsgdKernel extends RowKernel {
         lambd = a.lambd();
         alpha = a.alpha();
         t0 = a.t0();
-        ax = slots(rows, dim, 0f);
+        ax = stateTable("ax", 0f);
     }
 
     @Override
@@ -40,8 +40,5 @@ final class AsgdKernel extends RowKernel {
     /** The average moves even when the weights do not: idle steps are replayed. */
     @Override public boolean quiescent(int row) { return false; }
 
-    @Override public java.util.Map<String, Table> stateArrays() { return java.util.Map.of("ax", ax); }
-    @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "ax: 1 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return ax.get(row, c); }
 }

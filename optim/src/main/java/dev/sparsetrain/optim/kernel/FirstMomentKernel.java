@@ -11,17 +11,17 @@ import dev.sparsetrain.core.Table;
 abstract class FirstMomentKernel extends RowKernel {
     protected final double b1d, b2d;
     protected final float b1, b2, eps;
-    /** First moments, {@code rows x dim}. */
+    /** First moments, {@code rows x dim}, exported as {@code mName}. */
     protected final Table m;
 
-    protected FirstMomentKernel(int rows, int dim, double beta1, double beta2, double eps) {
+    protected FirstMomentKernel(int rows, int dim, double beta1, double beta2, double eps, String mName) {
         super(rows, dim);
         this.b1d = beta1;
         this.b2d = beta2;
         this.b1 = (float) beta1;
         this.b2 = (float) beta2;
         this.eps = (float) eps;
-        this.m = slots(rows, dim, 0f);
+        this.m = stateTable(mName, 0f);
     }
 
     @Override public boolean quiescent(int row) { return allZero(m.block(row), m.offset(row), dim); }

@@ -15,8 +15,8 @@ final class FtrlKernel extends RowKernel {
         beta = f.beta();
         l1 = f.l1();
         l2 = f.l2();
-        z = slots(rows, dim, 0f);
-        n = slots(rows, dim, 0f);
+        z = stateTable("z", 0f);
+        n = stateTable("n", 0f);
     }
 
     @Override
@@ -62,15 +62,6 @@ final class FtrlKernel extends RowKernel {
         }
         return true;
     }
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put("z", z);
-        s.put("n", n);
-        return s;
-    }
 
-    @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "z, n: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? z : n).get(row, c); }
 }

@@ -17,7 +17,7 @@ final class LarsSgdKernel extends RowKernel {
         wdd = l.weightDecay();
         momentum = (float) l.momentum();
         wd = (float) wdd;
-        m = slots(rows, dim, 0f);
+        m = stateTable("momentum1", 0f);
     }
 
     @Override
@@ -43,8 +43,5 @@ final class LarsSgdKernel extends RowKernel {
 
     @Override public boolean quiescent(int row) { return wd == 0f && allZero(m.block(row), m.offset(row), dim); }
 
-    @Override public java.util.Map<String, Table> stateArrays() { return java.util.Map.of("momentum1", m); }
-    @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "momentum1: 1 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return m.get(row, c); }
 }

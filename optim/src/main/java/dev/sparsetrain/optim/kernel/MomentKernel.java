@@ -15,13 +15,10 @@ import dev.sparsetrain.optim.GroupStats;
 abstract class MomentKernel extends FirstMomentKernel {
     /** Second moments, {@code rows x dim}. */
     protected final Table v;
-    private final String mName, vName;
 
     protected MomentKernel(int rows, int dim, double beta1, double beta2, double eps, String mName, String vName) {
-        super(rows, dim, beta1, beta2, eps);
-        this.v = slots(rows, dim, 0f);
-        this.mName = mName;
-        this.vName = vName;
+        super(rows, dim, beta1, beta2, eps, mName);
+        this.v = stateTable(vName, 0f);
     }
 
     /**
@@ -71,16 +68,4 @@ abstract class MomentKernel extends FirstMomentKernel {
         float[] m = this.m.block(row), v = this.v.block(row);
         for (int i = 0; i < dim; i++) v[so + i] *= f;
     }
-
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put(mName, m);
-        s.put(vName, v);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 8L * dim; }
-
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? m : v).get(row, c); }
 }

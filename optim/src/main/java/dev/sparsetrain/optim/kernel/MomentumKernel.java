@@ -17,7 +17,7 @@ final class MomentumKernel extends RowKernel {
         mu = (float) s.momentum();
         damp = (float) (1 - s.dampening());
         nesterov = s.nesterov();
-        b = slots(rows, dim, 0f);
+        b = stateTable("momentum_buffer", 0f);
     }
 
     @Override
@@ -101,14 +101,5 @@ final class MomentumKernel extends RowKernel {
         return true;
     }
 
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put("momentum_buffer", b);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 4L * dim; }
     @Override public String describeState() { return "momentum buffer: 1 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return b.get(row, c); }
 }

@@ -12,8 +12,8 @@ final class PartialRowwiseAdamKernel extends FirstMomentKernel {
     private final float[] v;
 
     PartialRowwiseAdamKernel(int rows, int dim, PartialRowwiseAdam a) {
-        super(rows, dim, a.beta1(), a.beta2(), a.eps());
-        vT = new Table("momentum2", rows, 1, Table.Kind.EMBEDDING, Table.Layout.FLAT);
+        super(rows, dim, a.beta1(), a.beta2(), a.eps(), "momentum1");
+        vT = stateTable("momentum2", new Table("momentum2", rows, 1, Table.Kind.EMBEDDING, Table.Layout.FLAT));
         v = vT.data();
     }
 
@@ -40,15 +40,6 @@ final class PartialRowwiseAdamKernel extends FirstMomentKernel {
 
     @Override public void decayIdle(int row, long k) { v[row] *= (float) Math.pow(b2d, (double) k); }
 
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put("momentum1", m);
-        s.put("momentum2", vT);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 4L * dim + 4; }
     @Override public String describeState() { return "momentum1: dim floats, momentum2: 1 float per row"; }
     @Override public float state(int slot, int row, int c) { return slot == 0 ? m.get(row, c) : v[row]; }
 }

@@ -17,9 +17,9 @@ final class RmsPropKernel extends RowKernel {
         alpha = (float) r.alpha();
         eps = (float) r.eps();
         mom = (float) r.momentum();
-        s = slots(rows, dim, 0f);
-        a = r.centered() ? slots(rows, dim, 0f) : null;
-        b = r.momentum() != 0 ? slots(rows, dim, 0f) : null;
+        s = stateTable("square_avg", 0f);
+        a = r.centered() ? stateTable("grad_avg", 0f) : null;
+        b = r.momentum() != 0 ? stateTable("momentum_buffer", 0f) : null;
     }
 
     @Override
@@ -71,23 +71,5 @@ final class RmsPropKernel extends RowKernel {
         }
     }
 
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put("square_avg", this.s);
-        if (a != null) s.put("grad_avg", a);
-        if (b != null) s.put("momentum_buffer", b);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 4L * dim * (1 + (a != null ? 1 : 0) + (b != null ? 1 : 0)); }
     @Override public String describeState() { return "square avg" + (a != null ? ", grad avg" : "") + (b != null ? ", momentum" : "") + ": x dim floats"; }
-
-    /** Slots in order: s, then a (when centered), then b (with momentum). */
-    @Override
-    public float state(int slot, int row, int c) {
-        Table x = slot == 0 ? s : (slot == 1 && a != null) ? a : b;
-        if (x == null) throw new IndexOutOfBoundsException("rmsprop has no state slot " + slot);
-        return x.get(row, c);
-    }
 }

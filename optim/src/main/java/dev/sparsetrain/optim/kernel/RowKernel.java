@@ -36,6 +36,9 @@ import dev.sparsetrain.optim.transform.Sgd;
 public abstract class RowKernel {
     protected final int dim;
     protected final int rows;
+    /** The state tables by exported name, in the order the kernel made them; and the same as a list (slot numbers). */
+    private final java.util.Map<String, Table> state = new java.util.LinkedHashMap<>();
+    private final java.util.List<Table> slotTables = new java.util.ArrayList<>();
 
     protected RowKernel(int rows, int dim) {
         this.rows = rows;
@@ -85,18 +88,35 @@ public abstract class RowKernel {
      * AdaGrad. Empty for stateless kernels. Used to save and restore optimizer state;
      * every other value a kernel holds is a cache derived from its hyperparameters and the step.
      */
-    public java.util.Map<String, dev.sparsetrain.core.Table> stateArrays() {
-        return java.util.Map.of();
+    public java.util.Map<String, Table> stateArrays() {
+        return new java.util.LinkedHashMap<>(state);
     }
 
-    /** Bytes of state per row. */
-    public abstract long stateBytesPerRow();
+    /** Bytes of state per row: a float per column of each state table. */
+    public long stateBytesPerRow() {
+        long b = 0;
+        for (Table t : state.values()) b += 4L * t.dim();
+        return b;
+    }
 
     /** What the state is, for the memory report. */
     public abstract String describeState();
 
-    /** Reads state slot {@code slot} of element {@code c} of {@code row} (tests compare it with references). */
-    public abstract float state(int slot, int row, int c);
+    /**
+     * Reads state slot {@code slot} (the state tables in {@link #stateArrays} order) of element
+     * {@code c} of {@code row} (tests compare it with references).
+     */
+    public float state(int slot, int row, int c) { return slotTables.get(slot).get(row, c); }
+
+    /** A per-element state table ({@link #slots}) that {@link #stateArrays} exports as {@code name}. */
+    protected final Table stateTable(String name, float init) { return stateTable(name, slots(rows, dim, init)); }
+
+    /** {@code t}, exported by {@link #stateArrays} as {@code name} (after the tables registered before it). */
+    protected final Table stateTable(String name, Table t) {
+        state.put(name, t);
+        slotTables.add(t);
+        return t;
+    }
 
     /** Builds the kernel for an optimizer transform and a table of {@code rows x dim}. */
     public static RowKernel create(OptimizerTransform o, int rows, int dim) {

@@ -17,7 +17,7 @@ final class RowwiseAdagradKernel extends RowKernel {
     RowwiseAdagradKernel(int rows, int dim, RowwiseAdagrad a) {
         super(rows, dim);
         eps = (float) a.eps();
-        accT = new Table("momentum1", rows, 1, Table.Kind.EMBEDDING, Table.Layout.FLAT);
+        accT = stateTable("momentum1", new Table("momentum1", rows, 1, Table.Kind.EMBEDDING, Table.Layout.FLAT));
         acc = accT.data();
         java.util.Arrays.fill(acc, (float) a.initialAccumulatorValue());
     }
@@ -33,14 +33,6 @@ final class RowwiseAdagradKernel extends RowKernel {
     }
 
     @Override public boolean quiescent(int row) { return true; }
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put("momentum1", accT);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 4L; }
     @Override public String describeState() { return "accumulator: 1 float per row"; }
     @Override public float state(int slot, int row, int c) { return acc[row]; }
 }

@@ -16,8 +16,8 @@ final class RpropKernel extends RowKernel {
         etaPlus = (float) r.etaPlus();
         min = (float) r.stepSizeMin();
         max = (float) r.stepSizeMax();
-        prev = slots(rows, dim, 0f);
-        step = slots(rows, dim, 0f);
+        prev = stateTable("prev", 0f);
+        step = stateTable("step_size", 0f);
     }
 
     @Override
@@ -56,15 +56,5 @@ final class RpropKernel extends RowKernel {
         for (int i = 0; i < dim; i++) step[so + i] = Math.min(Math.max(step[so + i], min), max);
     }
 
-    @Override
-    public java.util.Map<String, Table> stateArrays() {
-        java.util.Map<String, Table> s = new java.util.LinkedHashMap<>();
-        s.put("prev", prev);
-        s.put("step_size", step);
-        return s;
-    }
-
-    @Override public long stateBytesPerRow() { return 8L * dim; }
     @Override public String describeState() { return "prev, step_size: 2 x dim floats"; }
-    @Override public float state(int slot, int row, int c) { return (slot == 0 ? prev : step).get(row, c); }
 }

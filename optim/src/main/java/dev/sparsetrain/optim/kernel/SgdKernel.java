@@ -29,7 +29,6 @@ final class SgdKernel extends RowKernel {
         Kernels.scale(w, wo, dim, (float) f);
         return true;
     }
-    @Override public long stateBytesPerRow() { return 0; }
     @Override public String describeState() { return "none"; }
     @Override public float state(int slot, int row, int c) { throw new IndexOutOfBoundsException("sgd has no state"); }
 }
