@@ -15,8 +15,8 @@ public interface KernelSupport {
     /** {@code a[ao+i] *= s}. */
     void scale(float[] a, int ao, int n, float s);
 
-    /** {@code sum_i a[ao+i]^2}. */
-    float squaredNorm(float[] a, int ao, int n);
+    /** {@code sum_i a[ao+i]^2}: {@link #dot} of the row with itself, in the same order. */
+    default float squaredNorm(float[] a, int ao, int n) { return dot(a, ao, a, ao, n); }
 
     /** {@code out[oo+i] = a[ao+i] - b[bo+i]}. */
     void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);

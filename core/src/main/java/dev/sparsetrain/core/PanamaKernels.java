@@ -85,11 +85,6 @@ public final class PanamaKernels implements KernelSupport {
     }
 
     @Override
-    public float squaredNorm(float[] a, int ao, int n) {
-        return dot(a, ao, a, ao, n);
-    }
-
-    @Override
     public void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         int bound = S.loopBound(n);

@@ -34,11 +34,6 @@ public final class ScalarKernels implements KernelSupport {
     }
 
     @Override
-    public float squaredNorm(float[] a, int ao, int n) {
-        return dot(a, ao, a, ao, n);
-    }
-
-    @Override
     public void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] - b[bo + i];
     }

@@ -1,5 +1,6 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.core.Seeds;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Settings;
 import dev.sparsetrain.data.ctr.CtrData;
@@ -55,7 +56,7 @@ final class PartitionRows implements Serializable {
         for (int p = 0; p < P; p++) {
             int[] idx = new int[(train.rows() - p + P - 1) / P];
             for (int j = 0; j < idx.length; j++) idx[j] = p + j * P;
-            long s = P == 1 ? seed : SparkBprTrainer.mix(seed, p + 1L);
+            long s = P == 1 ? seed : Seeds.mix(seed, p + 1L);
             parts.add(new PartitionRows(p, s, P == 1 ? train : train.select(idx)));
         }
         return parts;

@@ -1,5 +1,6 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.core.Seeds;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Settings;
 import dev.sparsetrain.core.Table;
@@ -325,7 +326,7 @@ public final class ShardedBprTrainer {
         float[] ones = new float[ub.indices()[c].length];
         Arrays.fill(ones, 1f);
         Interactions local = new Interactions(new IdMap(), new IdMap(), ub.users(), ib.items(), ub.indptr()[c], ub.indices()[c], ones);
-        long seed = P == 1 ? cfg.seed() : SparkBprTrainer.mix(cfg.seed(), (long) ub.block() * P + c + 1);
+        long seed = P == 1 ? cfg.seed() : Seeds.mix(cfg.seed(), (long) ub.block() * P + c + 1);
         TrainerConfig tc = TrainerConfig.defaults().withEpochs(round).withThreads(cfg.threadsPerPartition())
                 .withSeed(seed).withSamplesPerEpoch(mine).withPositives(cfg.positives());
         Trainer.Result res = new Trainer(tc).fit(Hogwild.of(new UserShard.EpochSchedule(model, epoch, cfg.epochs()), local, NegativeSampler.uniform(local)),

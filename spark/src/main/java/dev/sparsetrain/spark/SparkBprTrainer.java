@@ -1,5 +1,6 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.core.Seeds;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.models.bpr.BprModel;
@@ -240,7 +241,7 @@ public final class SparkBprTrainer {
             long s = positives == TrainerConfig.PositiveSampling.USERS
                     ? Math.round((double) train.size() * count[p] / active) : nnz[p];
             // one partition draws exactly the streams of single-machine training with one thread
-            long seed = P == 1 ? cfg.seed() : mix(cfg.seed(), p + 1L);
+            long seed = P == 1 ? cfg.seed() : Seeds.mix(cfg.seed(), p + 1L);
             out.add(new UserShard(p, seed, gu, indptr, indices, train.numItems(), s, f, null, null, 0, 0, 0, null));
         }
         return out;
@@ -295,13 +296,5 @@ public final class SparkBprTrainer {
                 for (int x = i * k, e = x + k; x < e; x++) Q[x] += w * dq[x];
             }
         }
-    }
-
-    /** SplitMix64 finaliser: decorrelates seeds of partitions. */
-    static long mix(long seed, long salt) {
-        long z = seed + salt * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparsetrain.spark;
 
+import dev.sparsetrain.core.Seeds;
 import dev.sparsetrain.core.Settings;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.DelimitedFormat;
@@ -192,7 +193,7 @@ public final class SparkInput {
             Arrays.sort(items);
             held[r] = -1;
             if (items.length >= 2) {
-                int h = new SplittableRandom(SparkBprTrainer.mix(splitSeed, users[r] + 1L)).nextInt(items.length);
+                int h = new SplittableRandom(Seeds.mix(splitSeed, users[r] + 1L)).nextInt(items.length);
                 held[r] = items[h];
                 int[] rest = new int[items.length - 1];
                 System.arraycopy(items, 0, rest, 0, h);
@@ -257,7 +258,7 @@ public final class SparkInput {
             }
             // every user keeps at least one training item, so the users with items are all users
             long s = byUser ? Math.round((double) total * active / U) : p.trainPairs();
-            long ps = P == 1 ? seed : SparkBprTrainer.mix(seed, p.partition() + 1L);
+            long ps = P == 1 ? seed : Seeds.mix(seed, p.partition() + 1L);
             return new UserShard(p.partition(), ps, p.users(), p.indptr(), p.indices(), I, s, f, null, null, 0, 0, 0, null);
         });
     }

@@ -140,12 +140,7 @@ public final class MappedModel implements AutoCloseable {
                     throw new BadInputException(name + ": damaged or truncated model file (table '" + tName + "' claims " + rows + " x " + dim
                             + " floats, " + in.left() + " bytes left)");
                 }
-                Table.Kind tk;
-                try {
-                    tk = Table.Kind.valueOf(kind);
-                } catch (IllegalArgumentException e) {
-                    throw new BadInputException(name + ": damaged model file (table '" + tName + "' has unknown kind '" + kind + "')");
-                }
+                Table.Kind tk = ModelFile.kind(name, tName, kind);
                 tables.put(tName, new MappedTable(tName, tk, rows, dim, f.asSlice(in.pos, bytes)));
                 in.pos += bytes;
             }

@@ -289,12 +289,7 @@ public final class ModelFile {
                 if (rows <= 0 || dim <= 0 || (long) rows * dim * 4 > size) {
                     throw new BadInputException(name + ": damaged model file (table '" + tName + "' claims " + rows + " x " + dim + ")");
                 }
-                Table.Kind tk;
-                try {
-                    tk = Table.Kind.valueOf(kind);
-                } catch (IllegalArgumentException e) {
-                    throw new BadInputException(name + ": damaged model file (table '" + tName + "' has unknown kind '" + kind + "')");
-                }
+                Table.Kind tk = kind(name, tName, kind);
                 Table t = place == null ? null : place.into(tName, tk, rows, dim);
                 Sink sink = place == null || t != null ? null : place.sink(tName, tk, rows, dim);
                 if (t != null && (t.rows() != rows || t.dim() != dim)) {
@@ -368,6 +363,15 @@ public final class ModelFile {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
+    }
+
+    /** Table {@code table}'s kind as file {@code name} spells it ({@code kind}); an unknown one is a damaged file. */
+    static Table.Kind kind(String name, String table, String kind) {
+        try {
+            return Table.Kind.valueOf(kind);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(name + ": damaged model file (table '" + table + "' has unknown kind '" + kind + "')");
+        }
     }
 
     private static String str(DataInputStream in, String name, long size) throws IOException {

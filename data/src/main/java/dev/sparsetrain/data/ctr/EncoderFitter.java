@@ -109,36 +109,16 @@ public final class EncoderFitter {
                 if (!countIds) continue;
                 long[] keys = counts[f].keysArray();
                 distinct[f] = keys.length;
-                LongIntMap perBucket = new LongIntMap(Math.max(4, keys.length));
-                for (long k : keys) perBucket.add(FeatureEncoder.bucket(k, config.buckets(), config.hashSeed()), 1);
-                used[f] = perBucket.size();
-                long share = 0;
-                for (long k : keys) if (perBucket.get(FeatureEncoder.bucket(k, config.buckets(), config.hashSeed())) > 1) share++;
-                sharing[f] = share;
+                FeatureEncoder.hashedUse(keys, config.buckets(), config.hashSeed(), f, used, sharing);
                 continue;
             }
-            // the in-memory fit's rule (FeatureEncoder#fit): ids seen >= minCount times get rows
-            // 1..V by decreasing count, ties in slot order; at most buckets - 1 of them
-            LongIntMap c = counts[f];
-            long[] keys = c.keysArray();
+            // the in-memory fit's rule (FeatureEncoder#vocabulary)
+            long[] keys = counts[f].keysArray();
             distinct[f] = keys.length;
-            int kept = 0;
-            for (long k : keys) if (c.get(k) >= config.minCount()) kept++;
-            long[] keep = new long[kept];
-            int p = 0;
-            for (long k : keys) if (c.get(k) >= config.minCount()) keep[p++] = k;
-            long[] order = new long[kept];
-            for (int i = 0; i < kept; i++) order[i] = ((long) (Integer.MAX_VALUE - c.get(keep[i])) << 32) | i;
-            java.util.Arrays.sort(order);
-            int cap = config.buckets() - 1;
-            int v = Math.min(kept, cap);
-            LongIntMap map = new LongIntMap(Math.max(4, v));
-            for (int i = 0; i < v; i++) map.put(keep[(int) order[i]], i + 1);
+            LongIntMap map = FeatureEncoder.vocabulary(counts[f], keys, config.minCount(), config.buckets());
             vocab[f] = map;
-            tableRows[f] = Math.max(1, v + 1);
-            int oov = keys.length - v;
-            used[f] = v + (oov > 0 ? 1 : 0);
-            sharing[f] = oov > 1 ? oov : 0;
+            tableRows[f] = Math.max(1, map.size() + 1);
+            FeatureEncoder.vocabularyUse(keys.length, map.size(), f, used, sharing);
             counts[f] = null;   // free the counts as soon as the vocabulary stands
         }
         CollisionReport rep = countIds ? new CollisionReport(names.clone(), distinct, tableRows.clone(), used, sharing) : null;

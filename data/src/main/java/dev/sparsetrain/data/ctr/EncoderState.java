@@ -244,25 +244,25 @@ public record EncoderState(String format, CtrSchema schema, FeatureEncoder encod
 
     private static String text(String where, JsonNode n, String key) { return typed(where, n, key, JsonNode::isTextual, "a string", JsonNode::asText); }
 
-    private static String[] strings(String where, JsonNode n, String key) {
+    /** List field {@code key} of {@code n}, refused as damaged unless every entry passes {@code ok} (is {@code what}). */
+    private static JsonNode list(String where, JsonNode n, String key, Predicate<JsonNode> ok, String what) {
         JsonNode v = field(where, n, key);
         if (!v.isArray()) throw damaged(where, "'" + key + "' is not a list");
+        for (int i = 0; i < v.size(); i++) if (!ok.test(v.get(i))) throw damaged(where, "'" + key + "' entry " + i + " is not " + what);
+        return v;
+    }
+
+    private static String[] strings(String where, JsonNode n, String key) {
+        JsonNode v = list(where, n, key, JsonNode::isTextual, "a string");
         String[] out = new String[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!v.get(i).isTextual()) throw damaged(where, "'" + key + "' entry " + i + " is not a string");
-            out[i] = v.get(i).asText();
-        }
+        for (int i = 0; i < out.length; i++) out[i] = v.get(i).asText();
         return out;
     }
 
     private static float[] floats(String where, JsonNode n, String key) {
-        JsonNode v = field(where, n, key);
-        if (!v.isArray()) throw damaged(where, "'" + key + "' is not a list");
+        JsonNode v = list(where, n, key, JsonNode::isNumber, "a number");
         float[] out = new float[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!v.get(i).isNumber()) throw damaged(where, "'" + key + "' entry " + i + " is not a number");
-            out[i] = v.get(i).decimalValue().floatValue(); // correctly rounded: the float written
-        }
+        for (int i = 0; i < out.length; i++) out[i] = v.get(i).decimalValue().floatValue(); // correctly rounded: the float written
         return out;
     }
 }

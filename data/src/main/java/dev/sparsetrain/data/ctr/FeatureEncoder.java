@@ -182,41 +182,55 @@ public final class FeatureEncoder {
                 used[f] = Math.min(keys.length, config.buckets() - 1L) + (keys.length > config.buckets() - 1L ? 1 : 0);
                 sharing[f] = keys.length > config.buckets() - 1L ? keys.length - (config.buckets() - 1L) : 0;
             } else if (mode == IdMode.VOCAB) {
-                // Vocabulary: frequent ids get rows 1..V in order of decreasing count (ties by hash, deterministic).
-                int kept = 0;
-                for (long k : keys) if (counts.get(k) >= config.minCount()) kept++;
-                long[] keep = new long[kept];
-                int p = 0;
-                for (long k : keys) if (counts.get(k) >= config.minCount()) keep[p++] = k;
-                // sort by count desc: pack (count, index)
-                long[] order = new long[kept];
-                for (int i = 0; i < kept; i++) order[i] = ((long) (Integer.MAX_VALUE - counts.get(keep[i])) << 32) | i;
-                java.util.Arrays.sort(order);
-                int cap = config.buckets() - 1;
-                LongIntMap map = new LongIntMap(Math.max(4, Math.min(kept, cap)));
-                for (int i = 0; i < Math.min(kept, cap); i++) map.put(keep[(int) order[i]], i + 1);
-                vocab[f] = map;
-                rows[f] = Math.max(1, Math.min(kept, cap) + 1);
-                // Ids below minCount or over the cap share the out-of-vocabulary row 0 (counted as sharing).
-                int oov = keys.length - Math.min(kept, cap);
-                used[f] = Math.min(kept, cap) + (oov > 0 ? 1 : 0);
-                sharing[f] = oov > 1 ? oov : 0;
+                vocab[f] = vocabulary(counts, keys, config.minCount(), config.buckets());
+                rows[f] = Math.max(1, vocab[f].size() + 1);
+                vocabularyUse(keys.length, vocab[f].size(), f, used, sharing);
             } else {
-                int b = config.buckets();
-                rows[f] = b;
-                LongIntMap perBucket = new LongIntMap(Math.max(4, keys.length));
-                for (long k : keys) perBucket.add(bucket(k, b, config.hashSeed()), 1);
-                used[f] = perBucket.size();
-                long share = 0;
-                for (long k : keys) {
-                    int c = perBucket.get(bucket(k, b, config.hashSeed()));
-                    if (c > 1) share++;
-                }
-                sharing[f] = share;
+                rows[f] = config.buckets();
+                hashedUse(keys, config.buckets(), config.hashSeed(), f, used, sharing);
             }
         }
         CollisionReport rep = new CollisionReport(train.names(), distinct, rows, used, sharing);
         return new FeatureEncoder(config, train.names(), train.denseNames(), mean, std, vocab, rows, rep);
+    }
+
+    /**
+     * The vocabulary rule of every fit, in memory and streamed ({@link EncoderFitter}): the ids of
+     * {@code keys} seen at least {@code minCount} times in {@code counts} get rows 1..V in order of
+     * decreasing count (ties in the order of {@code keys}, deterministic), at most
+     * {@code buckets - 1} of them; the others share the out-of-vocabulary row 0.
+     */
+    static LongIntMap vocabulary(LongIntMap counts, long[] keys, int minCount, int buckets) {
+        int kept = 0;
+        for (long k : keys) if (counts.get(k) >= minCount) kept++;
+        long[] keep = new long[kept];
+        int p = 0;
+        for (long k : keys) if (counts.get(k) >= minCount) keep[p++] = k;
+        // sort by count desc: pack (count, index)
+        long[] order = new long[kept];
+        for (int i = 0; i < kept; i++) order[i] = ((long) (Integer.MAX_VALUE - counts.get(keep[i])) << 32) | i;
+        java.util.Arrays.sort(order);
+        int v = Math.min(kept, buckets - 1);
+        LongIntMap map = new LongIntMap(Math.max(4, v));
+        for (int i = 0; i < v; i++) map.put(keep[(int) order[i]], i + 1);
+        return map;
+    }
+
+    /** Sets feature f's rows used and ids sharing a row ({@link CollisionReport}): {@code distinct} ids, {@code v} of them in the vocabulary. */
+    static void vocabularyUse(long distinct, int v, int f, long[] used, long[] sharing) {
+        long oov = distinct - v;
+        used[f] = v + (oov > 0 ? 1 : 0);
+        sharing[f] = oov > 1 ? oov : 0;
+    }
+
+    /** Sets feature f's buckets used and ids sharing a bucket with another ({@link CollisionReport}) when {@code keys} are hashed. */
+    static void hashedUse(long[] keys, int buckets, long hashSeed, int f, long[] used, long[] sharing) {
+        LongIntMap perBucket = new LongIntMap(Math.max(4, keys.length));
+        for (long k : keys) perBucket.add(bucket(k, buckets, hashSeed), 1);
+        used[f] = perBucket.size();
+        long share = 0;
+        for (long k : keys) if (perBucket.get(bucket(k, buckets, hashSeed)) > 1) share++;
+        sharing[f] = share;
     }
 
     /**

@@ -49,9 +49,6 @@ import java.util.function.Supplier;
  * <p>Not thread-safe; {@link #close()} stops the worker team and any reader.
  */
 public final class CtrTrainer implements AutoCloseable {
-    /** Samples per chunk inside a worker. */
-    static final int CHUNK = MiniBatch.CHUNK;
-
     /**
      * Called at evaluation points; {@code passes} is the (fractional) number of passes done and
      * {@code runningTrainNe} the training NE (loss before each step) over the samples since the
@@ -126,10 +123,8 @@ public final class CtrTrainer implements AutoCloseable {
      * The spine's settings for this configuration: {@code numPasses} epochs, its threads and
      * seed, a checkpoint after every pass (when the trainer has a checkpointer).
      */
-    public TrainerConfig loop() { return loop(config); }
-
-    static TrainerConfig loop(TrainConfig c) {
-        return TrainerConfig.defaults().withEpochs(c.numPasses()).withThreads(c.threads()).withSeed(c.seed()).withCheckpointEvery(1);
+    public TrainerConfig loop() {
+        return TrainerConfig.defaults().withEpochs(config.numPasses()).withThreads(config.threads()).withSeed(config.seed()).withCheckpointEvery(1);
     }
 
     /**

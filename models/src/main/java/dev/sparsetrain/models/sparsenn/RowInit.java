@@ -1,5 +1,6 @@
 package dev.sparsetrain.models.sparsenn;
 
+import dev.sparsetrain.core.Seeds;
 import dev.sparsetrain.core.Table;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -13,8 +14,7 @@ import java.util.SplittableRandom;
  *   lin.&lt;f&gt; row id:  0                                  (as {@link SparseNN}'s linear tables)
  * </pre>
  * {@code table} is the table's index among {@link SparseNN#sparseTables()}; {@code mix} is
- * SplitMix64's finaliser (Steele, Lea, Flood, "Fast splittable pseudorandom number generators",
- * OOPSLA 2014) applied twice. The distribution is {@link SparseNN}'s (N(0, initStd)), the values are
+ * SplitMix64's finaliser ({@link Seeds#mix}) applied twice. The distribution is {@link SparseNN}'s (N(0, initStd)), the values are
  * not: {@link #apply} rewrites a model's sparse tables with them, so that a single-machine run can
  * start from exactly the parameters of a sharded one. Stateless and thread-safe; allocation-free
  * apart from the generator.
@@ -33,7 +33,8 @@ public final class RowInit {
             java.util.Arrays.fill(dst, off, off + dim, 0f);
             return;
         }
-        SplittableRandom r = new SplittableRandom(mix(mix(seed ^ 0x5DEECE66DL, table), id));
+        // salts table + 1 and id + 1, so that table 0 and id 0 mix too
+        SplittableRandom r = new SplittableRandom(Seeds.mix(Seeds.mix(seed ^ 0x5DEECE66DL, table + 1L), id + 1));
         for (int k = 0; k < dim; k++) dst[off + k] = (float) (r.nextGaussian() * std);
     }
 
@@ -50,13 +51,5 @@ public final class RowInit {
             }
         }
         return m;
-    }
-
-    /** SplitMix64's finaliser of {@code a + golden * (b + 1)}. */
-    static long mix(long a, long b) {
-        long z = a + 0x9E3779B97F4A7C15L * (b + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

@@ -154,17 +154,10 @@ public final class Hogwild implements Trainable {
 
     /** The per-thread streams of an epoch: a function of (seed, epoch) only. */
     static SplittableRandom[] streams(long seed, int epoch, int threads) {
-        SplittableRandom g = new SplittableRandom(mix(seed, epoch));
+        SplittableRandom g = new SplittableRandom(dev.sparsetrain.core.Seeds.mix(seed, epoch));
         SplittableRandom[] r = new SplittableRandom[threads];
         for (int t = 0; t < threads; t++) r[t] = g.split();
         return r;
-    }
-
-    static long mix(long seed, long epoch) {
-        long z = seed + epoch * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private double runEpoch(PairwiseModel.Worker[] workers, int epoch, long perEpoch, long stepBase, Progress progress,
