@@ -102,7 +102,7 @@ public final class ShardedVbprTrainer {
     public static Result train(JavaSparkContext sc, FeatureDataset data, VbprConfig cfg, int partitions, Consumer<String> log) {
         if (cfg.autoBalance()) {
             throw new BadInputException(Settings.name("autoBalance") + ": not on Spark (its probe trains the whole model on one machine); give "
-                    + Settings.name("noAutoBalance") + " and per-group rates (" + Settings.name("optimizer") + ", " + Settings.name("lrMultiplier") + ")");
+                    + Settings.name("noAutoBalance") + " and per-group rates (" + Settings.name("optimizer") + ")");
         }
         if (cfg.restarts() != 1) throw new BadInputException(Settings.name("restarts") + " " + cfg.restarts() + ": not on Spark; give 1");
         if (data.train().size() == 0) throw new BadInputException(data.name() + ": no training pairs");
