@@ -82,6 +82,24 @@ class ShardedVbprTest {
     }
 
     @Test
+    void twoBlocksCarryRowAndDenseOptimizerStateAndRepeat() {
+        VbprConfig cfg = config(4).withGroup(VbprModel.ITEM_FACTORS, GroupSpec.adam(0.01, 1e-4)).withGroup(VbprModel.ITEM_BIAS, GroupSpec.adagrad(0.05, 0))
+                .withGroup(VbprModel.USER_VISUAL, GroupSpec.adagrad(0.05, 1e-3));
+        var a = ShardedVbprTrainer.train(sc, DATA, cfg, 2, null);
+        VbprModel ma = a.model().collect();
+        a.model().release();
+        var b = ShardedVbprTrainer.train(sc, DATA, cfg, 2, null);
+        VbprModel mb = b.model().collect();
+        b.model().release();
+        for (Table t : ma.tables()) {
+            assertArrayEquals(t.data(), mb.table(t.name()).data(), "two runs: " + t.name());   // one thread per task: deterministic
+            for (float x : t.data()) assertTrue(Float.isFinite(x), t.name());
+        }
+        double auc = ma.evaluate(DATA, DATA.test(), 1).auc();
+        assertTrue(auc > 0.55, "AUC " + auc);
+    }
+
+    @Test
     void autoBalanceIsRefusedInOneLine() {
         var ex = assertThrows(BadInputException.class, () -> ShardedVbprTrainer.train(sc, DATA, config(1).withAutoBalance(true, Double.NaN), 2, null));
         assertFalse(ex.getMessage().contains("\n"));
