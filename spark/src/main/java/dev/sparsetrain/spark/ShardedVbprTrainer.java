@@ -63,8 +63,10 @@ import scala.Tuple2;
  * multipliers) live with the user block. Sampling as in {@link ShardedBprTrainer}: a cell draws
  * {@code |train| nnz(cell) / nnz} triples (pairs uniformly, the negative uniform over the item
  * block's items that the user did not interact with, cold-start items included); one epoch draws
- * |train| triples in all. E and beta' take a step per {@code denseBatch} samples of a task, so an
- * epoch makes about as many dense steps as on one machine in all, spread over P copies.
+ * |train| triples in all. E and beta' take a step per {@code denseBatch} samples of a task, the
+ * last one shorter, so an epoch makes {@code sum over cells of ceil(triples / denseBatch)} dense
+ * steps spread over P copies: as many as on one machine while the cells are large, more once a
+ * cell holds fewer than {@code denseBatch} triples (tiktok-diffmm with 4 blocks: 16 against 8).
  *
  * <p>With P = 1 there is one cell, the whole data, and each epoch is one {@link VbprCell} call
  * with the seed, streams and steps of single-machine {@code VbprTrainer} epoch e with one thread,

@@ -134,7 +134,7 @@ public final class SparkVbprMain implements Callable<Integer> {
             });
             VbprModel m = res.model().collect();
             res.model().release();
-            ColdStart.Figures test = m.evaluate(d, d.test(), threadsPerPartition);
+            ColdStart.Figures test = m.evaluate(d, d.test(), Runtime.getRuntime().availableProcessors());   // on the driver; the figures do not depend on the threads
             w.printf(Locale.ROOT, "trained %d epoch(s) in %.2f s on %d blocks (%.0f samples/s)%n", res.history().size(), res.trainSeconds(), res.partitions(),
                     res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
             w.println("test: " + test);

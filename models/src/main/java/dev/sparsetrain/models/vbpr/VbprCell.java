@@ -48,7 +48,7 @@ public final class VbprCell {
         return VbprModel.ITEM_BIAS.equals(name) || VbprModel.ITEM_FACTORS.equals(name);
     }
 
-    /** The width of a table's rows: K, K', 1 (item bias), F (a row of E's transpose is not stored: E is K' x F, beta' 1 x F). */
+    /** The width of a table's rows: 1 (item bias), K, K', or F for E (K' x F) and beta' (1 x F). */
     public static int width(VbprConfig cfg, String name, int featureDim) {
         return switch (name) {
             case VbprModel.ITEM_BIAS -> 1;
