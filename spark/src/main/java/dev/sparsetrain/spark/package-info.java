@@ -9,9 +9,11 @@
  * single-machine {@code CtrTrainer} in every task, either broadcasting the model each round or, with
  * {@link dev.sparsetrain.spark.ShardedCtrTrainer}, keeping the embedding rows and their optimizer
  * state in an RDD partitioned by id, fetched by a join per round and reduced by id (the driver
- * never holds a table; {@link dev.sparsetrain.spark.ShardedCtrModel} scores and saves part files). The model math,
+ * never holds a table; {@link dev.sparsetrain.spark.ShardedCtrModel} scores and saves part files). BPR-MF
+ * ({@link dev.sparsetrain.spark.ShardedBprTrainer}) and VBPR ({@link dev.sparsetrain.spark.ShardedVbprTrainer},
+ * entry point {@link dev.sparsetrain.spark.SparkVbprMain}) can also shard both factor tables by DSGD strata. The model math,
  * optimizer runtime, samplers, evaluation and model files are the single-machine ones of
- * {@code dev.sparsetrain.models.bpr} and {@code .sparsenn}; Spark is a {@code provided} dependency and never enters the
+ * {@code dev.sparsetrain.models.bpr}, {@code .vbpr} and {@code .sparsenn}; Spark is a {@code provided} dependency and never enters the
  * command-line jar.
  */
 package dev.sparsetrain.spark;

@@ -123,4 +123,16 @@ class SparkFaultToleranceTest {
             return flat(List.of(m.users(), m.items(), m.itemBias()));
         });
     }
+
+    @Test
+    void shardedVbprSurvivesLostBlocksWithACheckpointDirectory() throws Exception {
+        var cfg = ShardedVbprTest.config(2);
+        // the user and item rows, their optimizer state and the features live in the cells checkpointed after every sub-epoch; E and beta' on the driver
+        survivesLostBlocksOnlyWithACheckpointDirectory("VBPR, sharded tables", () -> {
+            var res = ShardedVbprTrainer.train(sc, ShardedVbprTest.DATA, cfg, 2, null);
+            var m = res.model().collect();
+            res.model().release();
+            return flat(m.tables());
+        });
+    }
 }

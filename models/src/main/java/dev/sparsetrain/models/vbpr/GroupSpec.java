@@ -26,7 +26,7 @@ import java.util.Locale;
  * @param l2        &gt;= 0
  * @param clip      gradient clipping, {@link Clip#NONE} for none
  */
-public record GroupSpec(OptimizerSpec optimizer, double l2, Clip clip) {
+public record GroupSpec(OptimizerSpec optimizer, double l2, Clip clip) implements java.io.Serializable {
 
     /** How a group's gradient is clipped before its update. */
     public enum ClipKind {
@@ -43,7 +43,7 @@ public record GroupSpec(OptimizerSpec optimizer, double l2, Clip clip) {
     }
 
     /** A clipping rule: its kind and threshold ({@code max} &gt; 0 unless the kind is NONE). */
-    public record Clip(ClipKind kind, double max) {
+    public record Clip(ClipKind kind, double max) implements java.io.Serializable {
         public static final Clip NONE = new Clip(ClipKind.NONE, 0);
 
         public Clip {

@@ -151,7 +151,7 @@ import java.util.Map;
 public record VbprConfig(Variant variant, int factors, int visualFactors, Preprocessing preprocessing,
                          Map<String, GroupSpec> groups, int threads, int maxEpochs, int patience, int denseBatch,
                          long seed, double initStd, boolean autoBalance, double balanceTarget, int restarts,
-                         boolean recordStats, double itemIdDropout) {
+                         boolean recordStats, double itemIdDropout) implements java.io.Serializable {
 
     public VbprConfig {
         if (variant == null) throw new BadInputException(Settings.name("model") + " must be given (vbpr, visual)");
