@@ -240,7 +240,7 @@ public final class ShardedVbprTrainer {
         float[] ones = new float[cb.indices()[c].length];
         Arrays.fill(ones, 1f);
         Interactions local = new Interactions(new IdMap(), new IdMap(), cb.users(), ib.items(), cb.indptr()[c], cb.indices()[c], ones);
-        long seed = P == 1 ? cfg.seed() : SparkBprTrainer.mix(cfg.seed(), (long) cb.block() * P + c + 1);
+        long seed = P == 1 ? cfg.seed() : dev.sparsetrain.core.Seeds.mix(cfg.seed(), (long) cb.block() * P + c + 1);
         ItemFeatures f = new ItemFeatures("item block " + c, ib.items(), F, ib.features());
         VbprCell.Result r = VbprCell.train(cfg, cb.users(), ib.items(), f, tables, state, local, seed, round, mine);
         List<Table> mineU = new ArrayList<>(), mineI = new ArrayList<>();
