@@ -11,6 +11,7 @@ import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.models.sparsenn.ClickModel;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
+import dev.sparsetrain.options.ModelFileOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -47,8 +48,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by ctr-train --save. Required.")
-    Path model;
+    @Mixin ModelFileOption modelFile = new ModelFileOption();
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Click log to score, in the saved model's format; every "
             + "row is scored. With the label column (0 or 1) NE, logloss, AUC and calibration are printed; a file whose first row has one "
@@ -83,6 +83,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         OutputPaths.requireFile("--out", out);
+        Path model = modelFile.file();
         ClickModel cm = ClickModel.load(model);
         SparseNN m = cm.model();
         EncoderState st = cm.encoder();
@@ -124,7 +125,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
     }
 
     private void refuse(String given, String saved) {
-        throw new BadInputException(given + " contradicts the model " + model + ", which was trained with " + saved
+        throw new BadInputException(given + " contradicts the model " + modelFile.file() + ", which was trained with " + saved
                 + "; omit the option (the saved value is used)");
     }
 
