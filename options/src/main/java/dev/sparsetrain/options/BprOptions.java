@@ -2,17 +2,15 @@ package dev.sparsetrain.options;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.models.bpr.BprConfig;
-import dev.sparsetrain.models.train.TrainerConfig;
-import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
  * BPR-MF hyperparameters: {@code --factors}, {@code --lr}, {@code --reg}, {@code --bias-lr},
- * {@code --bias-reg}, {@code --init-std}, {@code --final-lr} (defaults: {@link BprConfig#defaults()}).
- * The optimizer names are not here: {@code sparsetrain train --optimizer} also takes VBPR's
- * per-group form, {@code SparkBprMain --optimizer} one name whose state stays per partition, so each
- * entry point declares them and hands them to {@link #config(String, String)}, which
- * {@link BprConfig} checks. Mixed into {@code sparsetrain train} and {@code SparkBprMain}.
+ * {@code --bias-reg}, {@code --init-std}, {@code --final-lr}, {@code --bias-optimizer} (defaults:
+ * {@link BprConfig#defaults()}). The factor group's {@code --optimizer} is not here:
+ * {@code sparsetrain train --optimizer} also takes VBPR's per-group form, {@code SparkBprMain
+ * --optimizer} one name whose state stays per partition, so each entry point declares it and hands
+ * it to {@link #config(String)}, which {@link BprConfig} checks. Mixed into {@code sparsetrain train} and {@code SparkBprMain}.
  * Not thread-safe (filled by picocli).
  */
 public final class BprOptions {
@@ -39,12 +37,15 @@ public final class BprOptions {
     @Option(names = "--final-lr", defaultValue = "0.1", description = "Learning rates decay linearly to this fraction in the last epoch (1 = constant). Default: ${DEFAULT-VALUE}.")
     private double finalLr = D.finalLearningRate();
 
+    @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item-bias group (a name or spec, as --optimizer). Default: ${DEFAULT-VALUE}.")
+    private String biasOptimizer = "sgd";
+
     /**
-     * The BPR-MF configuration with these hyperparameters and the given optimizers (names, or
-     * specs such as {@code adam:0.01,beta2=0.99}), checked once by {@link BprConfig} and
-     * {@link dev.sparsetrain.optim.OptimizerSpec}; a refusal names the flag.
+     * The BPR-MF configuration with these hyperparameters and the factor group's {@code optimizer}
+     * (a name, or a spec such as {@code adam:0.01,beta2=0.99}), checked once by {@link BprConfig}
+     * and {@link dev.sparsetrain.optim.OptimizerSpec}; a refusal names the flag.
      */
-    public BprConfig config(String optimizer, String biasOptimizer) {
+    public BprConfig config(String optimizer) {
         try {
             return BprConfig.of(factors.factors(), lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
         } catch (BadInputException e) {
@@ -64,14 +65,5 @@ public final class BprOptions {
             if (message.startsWith(f[0])) return f[1] + message.substring(f[0].length() - 1);
         }
         return message;
-    }
-
-    /** {@code --positives}: users (a user uniformly, then one of its items) or pairs (a training pair uniformly). */
-    public static TrainerConfig.PositiveSampling positives(String positives) {
-        return switch (positives.toLowerCase(Locale.ROOT)) {
-            case "users" -> TrainerConfig.PositiveSampling.USERS;
-            case "pairs" -> TrainerConfig.PositiveSampling.PAIRS;
-            default -> throw new BadInputException("--positives '" + positives + "': use users or pairs");
-        };
     }
 }

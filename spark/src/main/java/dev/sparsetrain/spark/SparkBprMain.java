@@ -13,6 +13,7 @@ import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.BprOptions;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.PositivesOption;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
@@ -65,15 +66,11 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimizer of the factor group (adaptive ones keep their state per partition; item moments are not averaged). Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
-    @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item biases. Default: ${DEFAULT-VALUE}.")
-    String biasOptimizer;
-
     @Mixin EpochsOption epochs = new EpochsOption(20);
 
     @Mixin SeedOption seed = new SeedOption(42);
 
-    @Option(names = "--positives", defaultValue = "users", description = "users or pairs, as 'sparsetrain train'. Default: ${DEFAULT-VALUE}.")
-    String positives;
+    @Mixin PositivesOption positives = new PositivesOption();
 
     @Option(names = "--partitions", defaultValue = "0", description = "User partitions, one task each per round (0 = Spark's default parallelism). Default: ${DEFAULT-VALUE}.")
     int partitions;
@@ -275,8 +272,8 @@ public final class SparkBprMain implements Callable<Integer> {
 
     SparkBprConfig config() {
         context.check();
-        TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
-        BprConfig b = bpr.config(optimizer, biasOptimizer);
+        TrainerConfig.PositiveSampling p = positives.sampling();
+        BprConfig b = bpr.config(optimizer);
         return SparkBprConfig.defaults().withBpr(b).withEpochs(epochs.epochs()).withSeed(seed.seed()).withPartitions(partitions)
                 .withSyncsPerEpoch(syncsPerEpoch).withMerge(ItemMerge.parse(merge)).withPositives(p).withThreadsPerPartition(threadsPerPartition);
     }
@@ -321,7 +318,7 @@ public final class SparkBprMain implements Callable<Integer> {
         m.putAll(data.metadata());
         m.put("epochs", Integer.toString(cfg.epochs()));
         m.put("seed", Long.toString(cfg.seed()));
-        m.put("positives", positives.toLowerCase(Locale.ROOT));
+        m.put("positives", positives.given().toLowerCase(Locale.ROOT));
         m.put("negatives", "uniform");
         m.put("trainer", "spark");
         m.put("spark-partitions", Integer.toString(partitions));
