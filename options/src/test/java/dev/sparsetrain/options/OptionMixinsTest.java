@@ -124,6 +124,23 @@ class OptionMixinsTest {
         assertEquals("--positives 'all': use users or pairs", assertThrows(BadInputException.class, () -> PositivesOption.parse("all")).getMessage());
     }
 
+    @Command(name = "fit")
+    static final class Fit {
+        @Mixin ClickFitOptions fit;
+        Fit(boolean refitByDefault) { fit = new ClickFitOptions(refitByDefault); }
+    }
+
+    /** --refit-bias keeps each command's default when absent; given, it means on, and --no-refit-bias off, whatever the default. */
+    @Test
+    void refitBiasTakesTheCommandsDefault() {
+        for (boolean d : new boolean[] {false, true}) {
+            assertEquals(d, parse(new Fit(d)).fit.refitBias());
+            assertTrue(parse(new Fit(d), "--refit-bias").fit.refitBias());
+            assertEquals(false, parse(new Fit(d), "--no-refit-bias").fit.refitBias());
+        }
+        assertEquals(3, parse(new Fit(true), "--passes", "3").fit.passes());
+    }
+
     /** Without --format, a file that starts with Avazu's header is read as Avazu; anything else keeps the criteo default. */
     @Test
     void avazuIsRecognisedByItsHeader(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {

@@ -78,11 +78,7 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--syncs-per-epoch", defaultValue = "1", description = "Item-table synchronisations per epoch. Default: ${DEFAULT-VALUE}.")
     int syncsPerEpoch;
 
-    @Option(names = "--merge", defaultValue = "touched", description = "How item changes of the partitions combine: touched (mean over the partitions that moved the row), average (over all partitions) or sum (faster on short runs, can diverge with many partitions unless --syncs-per-epoch is raised). Default: ${DEFAULT-VALUE}.")
-    String merge;
-
-    @Option(names = "--threads-per-partition", defaultValue = "1", description = "Hogwild threads inside one task. Default: ${DEFAULT-VALUE}.")
-    int threadsPerPartition;
+    @Mixin PartitionOptions tasks = new PartitionOptions();
 
     @Option(names = "--tables", defaultValue = "broadcast", description = "broadcast (the item table broadcast every round, the driver holds the model) or sharded (DSGD strata: user and item tables in P blocks on the executors, no merge, saved as part files; see ShardedBprTrainer). Default: ${DEFAULT-VALUE}.")
     String tables;
@@ -275,7 +271,7 @@ public final class SparkBprMain implements Callable<Integer> {
         TrainerConfig.PositiveSampling p = positives.sampling();
         BprConfig b = bpr.config(optimizer);
         return SparkBprConfig.defaults().withBpr(b).withEpochs(epochs.epochs()).withSeed(seed.seed()).withPartitions(partitions)
-                .withSyncsPerEpoch(syncsPerEpoch).withMerge(ItemMerge.parse(merge)).withPositives(p).withThreadsPerPartition(threadsPerPartition);
+                .withSyncsPerEpoch(syncsPerEpoch).withMerge(tasks.merge()).withPositives(p).withThreadsPerPartition(tasks.threadsPerPartition());
     }
 
     /** Refuses a --master URL Spark 4 would not accept (null: none given). */

@@ -14,6 +14,7 @@ import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
+import dev.sparsetrain.options.ClickFitOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,14 +38,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Mixin ClickDataOptions data = new ClickDataOptions();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
-    @Option(names = "--passes", defaultValue = "1", description = "num_passes over the training data. Default: ${DEFAULT-VALUE}.")
-    int passes;
-
     @Option(names = "--collision-report", description = "Print distinct ids, rows used and ids sharing a row per feature.")
     boolean collisionReport;
-
-    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, the fitted feature encoder with format, dense statistics and hashing settings or vocabularies, metadata; atomic); score new rows with ctr-predict. Default: not saved.")
-    java.nio.file.Path save;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint after every pass: DIR/ctr-pass-NNN.ckpt holds the model and encoder (ctr-predict reads it like a --save file) plus every optimizer's state and the pass count, for --resume. Default: none.")
     java.nio.file.Path checkpointDir;
@@ -57,11 +52,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
             + "flagging a group whose update-to-weight ratio is more than 10x from the median of the groups. Default: false.")
     boolean diagnostics;
 
-    @Option(names = "--refit-bias", description = "After the last pass, shift the output bias so that the mean prediction on the training rows "
-            + "equals their click rate (calibration in the large; BiasRefit, as Spark training does by default), then print the test figures "
-            + "again. Measured on the Criteo head, 1 pass, 5 seeds: SparseNN NE 0.8912 -> 0.8859, LR 0.8979 -> 0.8941; it hurts a model that "
-            + "has memorised its training rows (several passes). Default: false.")
-    boolean refitBias;
+    @Mixin ClickFitOptions fit = new ClickFitOptions(false);
 
     @picocli.CommandLine.Mixin RunRecord.Options record = new RunRecord.Options();
 
@@ -72,7 +63,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
     public Integer call() {
         run.configFile.apply(spec);
         PrintWriter out = spec.commandLine().getOut();
-        if (save != null) OutputPaths.requireFile("--save", save);
+        if (fit.save() != null) OutputPaths.requireFile("--save", fit.save());
         // a log past memory (--stream, or auto for its size) trains streamed from disk
         dev.sparsetrain.options.StreamOptions.Decision streamed = streamOptions.decide(data);
         if (streamed.stream()) return StreamedCtrTrain.run(this, out, streamed);
@@ -83,7 +74,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
         dev.sparsetrain.core.io.ModelFile.Header ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(resume);
         strata.check(); // thresholds checked before any data is read
         ModelConfig mc = run.model.config();
-        TrainConfig tc = run.trainConfig(passes);
+        TrainConfig tc = run.trainConfig(fit.passes());
         ClickDataOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
         out.println("data: " + split.description());
@@ -160,7 +151,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
             RunRecord.ctr(record, mc.type() + " on " + split.description(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                     passes, t.passDiagnostics());
             double delta = Double.NaN;
-            if (refitBias) {
+            if (fit.refitBias()) {
                 var h = dev.sparsetrain.models.sparsenn.BiasRefit.Histogram.of(t.predict(tr), tr.labels());
                 delta = h.shift();
                 if (Double.isNaN(delta)) {
@@ -172,7 +163,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                     CtrOptions.printStrata(out, "  test", st.evaluate(te.labels(), t.predict(te), imp, te.clickRate()));
                 }
             }
-            if (save != null) {
+            if (fit.save() != null) {
                 float[] pred = t.predict(te);
                 java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
                 meta.put("data", split.description());
@@ -181,8 +172,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 meta.put("test", CtrMetrics.evaluate(te.labels(), pred, Double.NaN).format());
                 // the whole fitted encoder (schema, dense statistics, hashing settings or vocabularies): ctr-predict re-applies it
                 if (split.state() != null) split.state().addTo(meta);
-                m.save(save, meta, split.state() != null ? split.state().idMaps() : java.util.Map.of());
-                out.println("saved: " + save.toAbsolutePath());
+                m.save(fit.save(), meta, split.state() != null ? split.state().idMaps() : java.util.Map.of());
+                out.println("saved: " + fit.save().toAbsolutePath());
             }
         }
         return ExitCodes.OK;

@@ -44,7 +44,7 @@ final class StreamedCtrTrain {
         // the checkpoint's header before the data (a foreign file fails fast); its tables go straight into the model below
         dev.sparsetrain.core.io.ModelFile.Header ckpt = c.resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(c.resume);
         ModelConfig mc = c.run.model.config();
-        TrainConfig tc = c.run.trainConfig(c.passes);
+        TrainConfig tc = c.run.trainConfig(c.fit.passes());
         int buffer = c.streamOptions.shuffleBuffer();
         long fit0 = System.nanoTime();
         CtrStreamSplit split = c.data.stream(c.collisionReport);
@@ -100,14 +100,14 @@ final class StreamedCtrTrain {
             out.printf(Locale.ROOT, "training: %,.0f samples/s (reading, parsing and encoding overlapped with training; %.1f s of training steps, "
                     + "%.1f s wall with the evaluations)%n", result.samplesPerSecond(), result.trainSeconds(), (System.nanoTime() - train0) / 1e9);
             out.println("memory: " + peakMemory());
-            if (c.save != null) {
+            if (c.fit.save() != null) {
                 java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
                 meta.put("data", split.description());
                 meta.put("train", tc.toString());
                 if (last[0] != null) meta.put("test", last[0].format());
                 split.state().addTo(meta);
-                m.save(c.save, meta, split.state().idMaps());
-                out.println("saved: " + c.save.toAbsolutePath());
+                m.save(c.fit.save(), meta, split.state().idMaps());
+                out.println("saved: " + c.fit.save().toAbsolutePath());
             }
         }
         return ExitCodes.OK;
