@@ -22,8 +22,8 @@ public final class BprOptions {
     @Option(names = "--lr", defaultValue = "0.15", description = "Learning rate of the factor group (users, items). Default: ${DEFAULT-VALUE}.")
     private double lr = D.learningRate();
 
-    @Option(names = "--reg", defaultValue = "0.0075", description = "L2 on the touched user and item factor rows. Default: ${DEFAULT-VALUE}.")
-    private double reg = D.regularization();
+    @picocli.CommandLine.Mixin
+    private RegOption reg = new RegOption();
 
     @Option(names = "--bias-lr", defaultValue = "0.005", description = "Learning rate of the item-bias group. Default: ${DEFAULT-VALUE}.")
     private double biasLr = D.biasLearningRate();
@@ -47,7 +47,7 @@ public final class BprOptions {
      */
     public BprConfig config(String optimizer) {
         try {
-            return BprConfig.of(factors.factors(), lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
+            return BprConfig.of(factors.factors(), lr, reg.reg(), biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
         } catch (BadInputException e) {
             throw new BadInputException(flagged(e.getMessage()));
         }

@@ -15,6 +15,7 @@ import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
 import dev.sparsetrain.options.ClickFitOptions;
+import dev.sparsetrain.options.DiagnosticsOption;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -47,10 +48,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue from a checkpoint of --checkpoint-dir with the same data and options (only --passes, now the total, and --threads may change): the run continues as if it had not stopped.")
     java.nio.file.Path resume;
 
-    @Option(names = "--diagnostics", description = "After every pass, print each parameter group's optimizer figures over the pass "
-            + "(gradient and update norms, update-to-weight ratio, mean effective learning rate, fraction of rows touched), "
-            + "flagging a group whose update-to-weight ratio is more than 10x from the median of the groups. Default: false.")
-    boolean diagnostics;
+    @Mixin DiagnosticsOption diagnostics = new DiagnosticsOption();
 
     @Mixin ClickFitOptions fit = new ClickFitOptions(false);
 
@@ -120,8 +118,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
             dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
                 int done = state.epoch();
                 if (progress != null) progress.clearLine();
-                if (diagnostics) printDiagnostics(out, done, t.passDiagnostics().getLast());
-                if (diagnostics && m.hasDynamicIds()) {
+                if (diagnostics.on()) printDiagnostics(out, done, t.passDiagnostics().getLast());
+                if (diagnostics.on() && m.hasDynamicIds()) {
                     java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats> now = dev.sparsetrain.models.sparsenn.DynamicStats.of(m);
                     out.printf("pass %d dynamic tables (map = id map, row bookkeeping and admission sketch; rows = the feature's parameter rows; "
                             + "counters over the pass):%n", done);

@@ -88,7 +88,7 @@ final class StreamedCtrTrain {
             });
             dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
                 if (progress != null) progress.clearLine();
-                if (c.diagnostics) CtrTrainCommand.printDiagnostics(out, state.epoch(), t.passDiagnostics().getLast());
+                if (c.diagnostics.on()) CtrTrainCommand.printDiagnostics(out, state.epoch(), t.passDiagnostics().getLast());
                 if (c.checkpointDir != null) {
                     out.println("checkpoint: " + CtrTrainCommand.writeCheckpoint(c.checkpointDir, m, split.description(), tc, split.state(), t.trainable(), state));
                 }
