@@ -11,6 +11,7 @@ import dev.sparsetrain.models.vbpr.GroupSpec;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.ThreadsOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,8 +72,7 @@ public final class VbprOptions {
     @Option(names = "--balance-target", description = "Target update/weight ratio for --auto-balance (default: the median of the groups).")
     Double balanceTarget;
 
-    @Option(names = "--threads", description = "Worker threads (default 2).")
-    public Integer threads;
+    @Mixin public ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--epochs", description = "Maximum epochs (default 100; early stopping on validation AUC).")
     public Integer epochs;
@@ -235,7 +235,7 @@ public final class VbprOptions {
             c = c.withFactors(factors == null ? c.factors() : factors, visualFactors == null ? c.visualFactors() : visualFactors);
         }
         if (preprocessing != null) c = c.withPreprocessing(Preprocessing.parse(preprocessing));
-        if (threads != null) c = c.withThreads(threads);
+        if (threads.given() != null) c = c.withThreads(threads.given());
         if (epochs != null || patience != null) c = c.withEpochs(epochs == null ? c.maxEpochs() : epochs, patience == null ? c.patience() : patience);
         if (denseBatch != null) c = c.withDenseBatch(denseBatch);
         if (restarts != null) c = c.withRestarts(restarts);

@@ -11,6 +11,7 @@ import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.BprOptions;
+import dev.sparsetrain.options.CutoffsOption;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
 import dev.sparsetrain.options.PositivesOption;
@@ -83,8 +84,7 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--tables", defaultValue = "broadcast", description = "broadcast (the item table broadcast every round, the driver holds the model) or sharded (DSGD strata: user and item tables in P blocks on the executors, no merge, saved as part files; see ShardedBprTrainer). Default: ${DEFAULT-VALUE}.")
     String tables;
 
-    @Option(names = {"-k", "--k"}, split = ",", defaultValue = "5,10,20", description = "Cut-offs of the ranking metrics. Default: ${DEFAULT-VALUE}.")
-    int[] ks;
+    @Mixin CutoffsOption ks = new CutoffsOption();
 
     @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (on the driver). Default: runs/bpr-spark-<data>.model.")
     Path out;
@@ -110,7 +110,7 @@ public final class SparkBprMain implements Callable<Integer> {
         SparkBprConfig cfg = config();
         ImplicitDataOptions.Loaded d = data.load();
         Split s = data.split(d.all());
-        for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
+        ks.checked();
         Path outPath = out != null ? out : Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + (sharded ? ".parts" : ".model"));
         if (sharded && java.nio.file.Files.exists(outPath)) {
             throw new BadInputException("--out " + outPath + ": exists; remove it or choose another directory (a sharded model is a directory of part files)");
@@ -139,7 +139,7 @@ public final class SparkBprMain implements Callable<Integer> {
                     res.history().size(), res.trainSeconds(), res.partitions(), res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
             String warning = divergence(res.history());
             if (warning != null) w.println(warning);
-            RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks);
+            RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks.ks());
             RankingReport r = RankingEvaluator.evaluate(res.model(), s.test(), List.of(s.train()), eo);
             RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), eo);
             w.print(RankingReport.table("BPR-MF (Spark)", r, "popularity", pop));
@@ -180,7 +180,7 @@ public final class SparkBprMain implements Callable<Integer> {
         if (!data.charset().equalsIgnoreCase("UTF-8")) throw new BadInputException("--charset '" + data.charset() + "': --input reads UTF-8 only");
         if (data.skipMalformed()) throw new BadInputException("--skip-malformed: --input stops at the first malformed line; read the file with --data to skip them");
         DelimitedFormat f = data.format();
-        for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
+        ks.checked();
         Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input.model");
         OutputPaths.requireFile("--out", outPath);
         JavaSparkContext sc = context.open(given, "sparsetrain BPR-MF");
@@ -202,7 +202,7 @@ public final class SparkBprMain implements Callable<Integer> {
                     res.history().size(), res.trainSeconds(), res.partitions(), res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
             String warning = divergence(res.history());
             if (warning != null) w.println(warning);
-            RankingReport[] r = SparkInput.evaluate(sc, d, t, ks);
+            RankingReport[] r = SparkInput.evaluate(sc, d, t, ks.ks());
             w.print(RankingReport.table("BPR-MF (Spark)", r[0], "popularity", r[1]));
             w.println("(evaluated on the executors; coverage is not combined across partitions)");
             Map<String, String> meta = metadata(cfg, res.partitions());
@@ -258,7 +258,7 @@ public final class SparkBprMain implements Callable<Integer> {
         }
         w.printf(Locale.ROOT, "saved %s (%d part files and a manifest)%n", outPath, res.partitions());
         var l = BprFiles.load(outPath, dev.sparsetrain.models.sparsenn.ShardedModelFiles.readAny(outPath));
-        RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks);
+        RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks.ks());
         RankingReport r = RankingEvaluator.evaluate(l.model(), s.test(), List.of(s.train()), eo);
         RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), eo);
         w.print(RankingReport.table("BPR-MF (Spark, sharded)", r, "popularity", pop));

@@ -192,7 +192,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
     VbprConfig resumedConfig(VbprCheckpoint.State ck) {
         VbprConfig c = ck.config();
         c = c.withEpochs(opts.epochs != null ? opts.epochs : c.maxEpochs(), opts.patience != null ? opts.patience : c.patience());
-        if (opts.threads != null) c = c.withThreads(opts.threads);
+        if (opts.threads.given() != null) c = c.withThreads(opts.threads.given());
         return c;
     }
 }
