@@ -14,6 +14,7 @@ import dev.sparsetrain.options.BprOptions;
 import dev.sparsetrain.options.CutoffsOption;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.ModelOutOption;
 import dev.sparsetrain.options.PositivesOption;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.VerboseOption;
@@ -86,8 +87,7 @@ public final class SparkBprMain implements Callable<Integer> {
 
     @Mixin CutoffsOption ks = new CutoffsOption();
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (on the driver). Default: runs/bpr-spark-<data>.model.")
-    Path out;
+    @Mixin ModelOutOption out = new ModelOutOption();
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
@@ -111,7 +111,7 @@ public final class SparkBprMain implements Callable<Integer> {
         ImplicitDataOptions.Loaded d = data.load();
         Split s = data.split(d.all());
         ks.checked();
-        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + (sharded ? ".parts" : ".model"));
+        Path outPath = out.or(Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + (sharded ? ".parts" : ".model")));
         if (sharded && java.nio.file.Files.exists(outPath)) {
             throw new BadInputException("--out " + outPath + ": exists; remove it or choose another directory (a sharded model is a directory of part files)");
         }
@@ -181,7 +181,7 @@ public final class SparkBprMain implements Callable<Integer> {
         if (data.skipMalformed()) throw new BadInputException("--skip-malformed: --input stops at the first malformed line; read the file with --data to skip them");
         DelimitedFormat f = data.format();
         ks.checked();
-        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input.model");
+        Path outPath = out.or(Path.of("runs", "bpr-spark-input.model"));
         OutputPaths.requireFile("--out", outPath);
         JavaSparkContext sc = context.open(given, "sparsetrain BPR-MF");
         SparkInput.Prepared d = null;

@@ -22,6 +22,7 @@ import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.CutoffsOption;
 import dev.sparsetrain.options.DiagnosticsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.ModelOutOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -69,8 +70,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin CutoffsOption ks = new CutoffsOption();
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Model file to write. Default: runs/<model>-<data>.model.")
-    Path out;
+    @Mixin ModelOutOption out = new ModelOutOption();
 
     @Option(names = "--export-npy", paramLabel = "DIR", description = "Also write users.npy, items.npy and item_bias.npy (float32) into DIR.")
     Path exportNpy;
@@ -125,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (exponentGiven && !training.negatives.equalsIgnoreCase("popularity")) {
             throw new BadInputException("--negative-exponent applies to --negatives popularity only; --negatives is " + training.negatives);
         }
-        if (out != null) OutputPaths.requireFile("--out", out);
+        if (out.given() != null) OutputPaths.requireFile("--out", out.given());
         record.check();
         if (exportNpy != null) OutputPaths.requireFolder("--export-npy", exportNpy);
         training.checkpoints.check();
@@ -178,7 +178,7 @@ public final class TrainCommand implements Callable<Integer> {
                 m.usesFusedKernel() ? "fused " + BprModel.kernelName() + " SGD" : "generic optimizer", tc.threads(), tc.seed(), tc.epochs());
         w.flush();
 
-        Path outPath = out != null ? out : Path.of("runs", "bpr-" + safe(rd.name()) + ".model");
+        Path outPath = out.or(Path.of("runs", "bpr-" + safe(rd.name()) + ".model"));
         meta.put("model", "bpr");
         meta.putAll(data.metadata());
         meta.putAll(training.metadata());

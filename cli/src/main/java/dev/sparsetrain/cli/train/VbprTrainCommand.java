@@ -13,6 +13,7 @@ import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
 import dev.sparsetrain.options.CheckpointOptions;
+import dev.sparsetrain.options.ModelOutOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,8 +39,7 @@ import picocli.CommandLine.Option;
 public final class VbprTrainCommand implements Callable<Integer> {
     @Mixin VbprOptions opts;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Model file (default runs/<model>-<data>.model).")
-    Path out;
+    @Mixin ModelOutOption out = new ModelOutOption();
 
     @Mixin ConfigOption configFile = new ConfigOption();
 
@@ -80,7 +80,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (out != null) OutputPaths.requireFile("--out", out);
+        if (out.given() != null) OutputPaths.requireFile("--out", out.given());
         record.check();
         checkpoints.check();
         VbprCheckpoint.State ck = checkpoints.resume() != null ? VbprCheckpoint.load(checkpoints.resume()) : null;
@@ -141,7 +141,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
                         g.gradientNorm(), g.updateNorm(), g.updateToWeight(), g.effectiveLr(), g.multiplier());
             }
         }
-        Path file = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-" + data.name() + ".model");
+        Path file = out.or(Path.of("runs", cfg.variant().cliName() + "-" + data.name() + ".model"));
         Map<String, String> meta = new LinkedHashMap<>(dataMeta);   // evaluate and recommend re-read the split from these
         meta.put("bestEpoch", Integer.toString(r.bestEpoch()));
         meta.put("validationAuc", Double.toString(r.bestValidationAuc()));
