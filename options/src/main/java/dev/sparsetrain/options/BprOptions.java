@@ -31,8 +31,8 @@ public final class BprOptions {
     @Option(names = "--bias-reg", defaultValue = "0.0", description = "L2 on the touched item biases (biases are excluded from L2 by default). Default: ${DEFAULT-VALUE}.")
     private double biasReg = D.biasRegularization();
 
-    @Option(names = "--init-std", defaultValue = "0.1", description = "Factors start as N(0, std^2); biases at 0. Default: ${DEFAULT-VALUE}.")
-    private double initStd = D.initStd();
+    @picocli.CommandLine.Mixin
+    private InitStdOption initStd = new InitStdOption(D.initStd());
 
     @Option(names = "--final-lr", defaultValue = "0.1", description = "Learning rates decay linearly to this fraction in the last epoch (1 = constant). Default: ${DEFAULT-VALUE}.")
     private double finalLr = D.finalLearningRate();
@@ -47,7 +47,7 @@ public final class BprOptions {
      */
     public BprConfig config(String optimizer) {
         try {
-            return BprConfig.of(factors.factors(), lr, reg.reg(), biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
+            return BprConfig.of(factors.factors(), lr, reg.reg(), biasLr, biasReg, initStd.initStd(), finalLr, optimizer, biasOptimizer);
         } catch (BadInputException e) {
             throw new BadInputException(flagged(e.getMessage()));
         }

@@ -51,8 +51,8 @@ public final class ClickDataOptions {
     @Option(names = "--header", description = "The --format schema file has a header line.")
     private boolean header;
 
-    @Option(names = "--skip-bad", description = "Skip and count bad rows instead of stopping at the first (exit code 2).")
-    private boolean skipBad;
+    @picocli.CommandLine.Mixin
+    private SkipBadOption skipBad = new SkipBadOption();
 
     @Option(names = "--train-rows", description = "First N rows train (file order). Default: 80%% of the rows.")
     private Integer trainRows;
@@ -181,8 +181,8 @@ public final class ClickDataOptions {
         }
         CtrSchema s = schema(fmt, schema, delimiter, header);
         TimeSplit ts = timeSplit();   // refuses --train-period(s) without --split-by, and --train-rows beside it
-        var f = ts == null ? CtrFileSplit.read(data, fmt, s, skipBad, trainRows, testRows, encoder())
-                : CtrFileSplit.read(data, fmt, s, skipBad, ts, encoder());
+        var f = ts == null ? CtrFileSplit.read(data, fmt, s, skipBad.on(), trainRows, testRows, encoder())
+                : CtrFileSplit.read(data, fmt, s, skipBad.on(), ts, encoder());
         // seed 003's scale warning: one line per dense column that would reach the model spanning orders of magnitude
         for (var w : f.wideDense()) {
             System.err.println("sparsetrain: warning: " + data + ": " + w.describe("use --dense log1p (or log1p_standardize)"));
@@ -317,7 +317,7 @@ public final class ClickDataOptions {
     public dev.sparsetrain.data.ctr.CtrStreamSplit stream(boolean countIds) {
         if (data == null) throw new BadInputException("--stream reads a click log given with --data");
         String fmt = streamFormat();
-        var f = dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, schema(fmt, schema, delimiter, header), skipBad, trainRows, testRows,
+        var f = dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, schema(fmt, schema, delimiter, header), skipBad.on(), trainRows, testRows,
                 encoder(), countIds);
         for (var w : f.wideDense()) {
             System.err.println("sparsetrain: warning: " + data + ": " + w.describe("use --dense log1p (or log1p_standardize)"));

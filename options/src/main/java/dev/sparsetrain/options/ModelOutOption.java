@@ -16,6 +16,8 @@ public final class ModelOutOption {
     /** The file given, or {@code fallback} when absent. */
     public Path or(Path fallback) { return out != null ? out : fallback; }
 
-    /** The file given, null when absent. */
-    public Path given() { return out; }
+    /** Refuses a given file that cannot be written (a missing or unwritable folder) before training; absent is fine. */
+    public void check() {
+        if (out != null) dev.sparsetrain.core.io.OutputPaths.requireFile("--out", out);
+    }
 }

@@ -24,4 +24,11 @@ public final class ThreadsOption {
         if (threads != null) dev.sparsetrain.core.Checks.atLeast("--threads", threads, 1);
         return threadsOrAvailable();
     }
+
+    /** Refuses a given count outside [1, {@code max}] in one line naming {@code --threads} (absent is fine). */
+    public void checkAtMost(int max) {
+        if (threads != null && (threads < 1 || threads > max)) {
+            throw new dev.sparsetrain.core.BadInputException("--threads " + threads + ": must be in [1, " + max + "]");
+        }
+    }
 }

@@ -17,7 +17,6 @@ import dev.sparsetrain.studies.sparsenn.PassesStudy;
 import dev.sparsetrain.studies.sparsenn.PassesStudyReport;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -120,7 +120,7 @@ public final class ServeCommand implements Callable<Integer> {
     Server start() {
         Path model = modelFile.file();
         if (port < 0 || port > 65535) throw new BadInputException("--port " + port + ": must be in [0, 65535]");
-        if (threads.given() != null && (threads.given() < 1 || threads.given() > 256)) throw new BadInputException("--threads " + threads.given() + ": must be in [1, 256]");
+        threads.checkAtMost(256);
         if (maxK < 1) throw new BadInputException("--max-k " + maxK + ": must be >= 1");
         Handler handler;
         String kind, endpoints;

@@ -23,7 +23,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Evaluates a saved recommender on held-out interactions. The model kind comes from the file:

@@ -13,7 +13,6 @@ import dev.sparsetrain.options.PositivesOption;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.ThreadsOption;
 import dev.sparsetrain.options.ValidationUsersOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +34,6 @@ final class RecOptions {
      * {@code --optimizer} here also takes VBPR's per-group form.
      */
     static final class Bpr {
-        private static final BprConfig D = BprConfig.defaults();
-
         @Mixin BprOptions hyperparameters = new BprOptions();
 
         @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "NAME|GROUP=SPEC[:L2]",

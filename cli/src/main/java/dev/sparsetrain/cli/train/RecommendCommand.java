@@ -10,7 +10,6 @@ import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.IdMap;
 import dev.sparsetrain.data.Interactions;
-import dev.sparsetrain.data.Split;
 import dev.sparsetrain.metrics.ranking.Recommendations;
 import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.metrics.ranking.TopK;
@@ -104,7 +103,7 @@ public final class RecommendCommand implements Callable<Integer> {
         boolean batch = who.user == null;
         if (!batch && out != null) throw new BadInputException("--out: only with --users FILE or --all-users (--user prints a table)");
         if (!batch && threads.given() != null) throw new BadInputException("--threads: only with --users FILE or --all-users");
-        if (threads.given() != null && (threads.given() < 1 || threads.given() > 256)) throw new BadInputException("--threads " + threads.given() + ": must be in [1, 256]");
+        threads.checkAtMost(256);
         if (who.usersFile != null && !Files.isReadable(who.usersFile)) throw new BadInputException("--users " + who.usersFile + ": no such readable file");
         if (out != null) OutputPaths.requireFile("--out", out);
         PrintWriter w = spec.commandLine().getOut();

@@ -125,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (exponentGiven && !training.negatives.equalsIgnoreCase("popularity")) {
             throw new BadInputException("--negative-exponent applies to --negatives popularity only; --negatives is " + training.negatives);
         }
-        if (out.given() != null) OutputPaths.requireFile("--out", out.given());
+        out.check();
         record.check();
         if (exportNpy != null) OutputPaths.requireFolder("--export-npy", exportNpy);
         training.checkpoints.check();

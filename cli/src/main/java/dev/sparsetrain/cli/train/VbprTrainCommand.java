@@ -5,7 +5,6 @@ import dev.sparsetrain.cli.ConfigOption;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.cli.VbprOptions;
 import dev.sparsetrain.core.BadInputException;
-import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprCheckpoint;
@@ -26,7 +25,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code sparsetrain train --model vbpr|visual ...}: trains VBPR or visual-only with the
@@ -80,7 +78,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (out.given() != null) OutputPaths.requireFile("--out", out.given());
+        out.check();
         record.check();
         checkpoints.check();
         VbprCheckpoint.State ck = checkpoints.resume() != null ? VbprCheckpoint.load(checkpoints.resume()) : null;
