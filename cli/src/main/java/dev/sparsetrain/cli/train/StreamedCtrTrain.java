@@ -33,7 +33,7 @@ final class StreamedCtrTrain {
         var pr = c.spec.commandLine().getParseResult();
         for (String o : new String[] {"--refit-bias", "--strata-feature", "--rare-below", "--frequent-from",
                 "--history", "--report", "--split-by"}) {
-            if (pr.hasMatchedOption(o)) {
+            if (o.equals("--refit-bias") ? c.fit.refitBias() : pr.hasMatchedOption(o)) {   // --no-refit-bias asks for nothing
                 throw new BadInputException(o + " is not available with a streamed click log (--stream" + (decision.note() != null
                         ? ", chosen automatically for this log's size" : "") + "); drop " + o + (decision.note() != null ? "" : " or --stream"));
             }
