@@ -90,8 +90,8 @@ public final class ClickDataOptions {
     @Option(names = "--dense", defaultValue = "log1p", description = "Dense transform: none, log1p, standardize, log1p_standardize. Default: ${DEFAULT-VALUE}.")
     private String dense;
 
-    @Option(names = "--synthetic-rows", defaultValue = "100000", description = "Synthetic training rows (without --data); test rows are half as many. Default: ${DEFAULT-VALUE}.")
-    private int syntheticRows;
+    @picocli.CommandLine.Mixin
+    private SyntheticRowsOption syntheticRows = new SyntheticRowsOption(100_000);
 
     @Option(names = "--synthetic-shape", defaultValue = "study", description = "study (one user and one ad feature, 20,000 ids each, as in the SparseNN study) or criteo (26 sparse x --buckets ids, 13 dense). Default: ${DEFAULT-VALUE}.")
     private String syntheticShape;
@@ -327,14 +327,15 @@ public final class ClickDataOptions {
     }
 
     private Split synthetic(long seed) {
-        if (syntheticRows < 10) throw new BadInputException("--synthetic-rows " + syntheticRows + ", must be >= 10");
+        int rows = syntheticRows.rows();
+        if (rows < 10) throw new BadInputException("--synthetic-rows " + rows + ", must be >= 10");
         SyntheticCtr.Config c = switch (syntheticShape.toLowerCase(Locale.ROOT)) {
             case "study" -> SyntheticCtr.Config.study(seed);
             case "criteo" -> SyntheticCtr.Config.criteoShaped(buckets, seed);
             default -> throw new BadInputException("--synthetic-shape '" + syntheticShape + "', allowed: study, criteo");
         };
         SyntheticCtr gen = new SyntheticCtr(c);
-        SyntheticCtr.Sample tr = gen.generate(syntheticRows, seed + 1), te = gen.generate(Math.max(5, syntheticRows / 2), seed + 2);
+        SyntheticCtr.Sample tr = gen.generate(rows, seed + 1), te = gen.generate(Math.max(5, rows / 2), seed + 2);
         String desc = String.format("synthetic (%s shape): %d sparse features x %d power-law ids (Zipf %.2f), %d dense, planted "
                 + "FM click model of rank %d; %d train rows, %d test rows, seed %d", syntheticShape, c.numSparse(), c.cardinality(),
                 c.zipfExponent(), c.numDense(), c.latentDim(), tr.data().rows(), te.data().rows(), seed);

@@ -17,7 +17,7 @@ public final class ClickFitOptions {
     // No defaultValue: the field's initial value is the command's default; fallbackValue makes --refit-bias mean on either way.
     @Option(names = "--refit-bias", negatable = true, fallbackValue = "true",
             description = "After the last pass, shift the output bias so that the mean prediction on the training rows equals their click rate "
-                    + "(calibration in the large; BiasRefit), then print the test figures again. Measured on the Criteo head, 1 pass, 5 seeds: "
+                    + "(calibration in the large; BiasRefit; ctr-train then prints the test figures again). Measured on the Criteo head, 1 pass, 5 seeds: "
                     + "SparseNN NE 0.8912 -> 0.8859, LR 0.8979 -> 0.8941; it hurts a model that has memorised its training rows (several passes). "
                     + "Default: ${DEFAULT-VALUE}.")
     private boolean refitBias;
