@@ -177,8 +177,8 @@ public final class VbprTrainCommand implements Callable<Integer> {
         opts.data = meta.get("data");
         if (meta.containsKey("features")) opts.features = Path.of(meta.get("features"));
         try {
-            if (meta.containsKey("synthetic-users")) opts.syntheticUsers = Integer.parseInt(meta.get("synthetic-users"));
-            if (meta.containsKey("synthetic-items")) opts.syntheticItems = Integer.parseInt(meta.get("synthetic-items"));
+            opts.syntheticSize.set(meta.containsKey("synthetic-users") ? Integer.parseInt(meta.get("synthetic-users")) : opts.syntheticSize.users(),
+                    meta.containsKey("synthetic-items") ? Integer.parseInt(meta.get("synthetic-items")) : opts.syntheticSize.items());
             if (meta.containsKey("synthetic-dim")) opts.syntheticDim = Integer.parseInt(meta.get("synthetic-dim"));
             if (meta.containsKey("synthetic-seed")) opts.seed.set(Long.parseLong(meta.get("synthetic-seed")));
         } catch (NumberFormatException e) {
