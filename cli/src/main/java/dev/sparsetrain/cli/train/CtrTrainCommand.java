@@ -16,6 +16,7 @@ import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
 import dev.sparsetrain.options.ClickFitOptions;
 import dev.sparsetrain.options.DiagnosticsOption;
+import dev.sparsetrain.options.ResumeOption;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -45,8 +46,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint after every pass: DIR/ctr-pass-NNN.ckpt holds the model and encoder (ctr-predict reads it like a --save file) plus every optimizer's state and the pass count, for --resume. Default: none.")
     java.nio.file.Path checkpointDir;
 
-    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue from a checkpoint of --checkpoint-dir with the same data and options (only --passes, now the total, and --threads may change): the run continues as if it had not stopped.")
-    java.nio.file.Path resume;
+    @Mixin ResumeOption resumeFrom = new ResumeOption();
 
     @Mixin DiagnosticsOption diagnostics = new DiagnosticsOption();
 
@@ -69,6 +69,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
         if (checkpointDir != null) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);   // created by the first write
         // read (and check) the checkpoint's header before the data: a foreign file fails fast; its tables
         // are read straight into the model and optimizer below (no second copy), checksum included
+        java.nio.file.Path resume = resumeFrom.checkpoint();
         dev.sparsetrain.core.io.ModelFile.Header ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(resume);
         strata.check(); // thresholds checked before any data is read
         ModelConfig mc = run.model.config();

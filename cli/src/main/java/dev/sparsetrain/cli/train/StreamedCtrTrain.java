@@ -42,7 +42,8 @@ final class StreamedCtrTrain {
         if (decision.note() != null) out.println(decision.note());
         if (c.checkpointDir != null) dev.sparsetrain.core.io.OutputPaths.requireFolder("--checkpoint-dir", c.checkpointDir);
         // the checkpoint's header before the data (a foreign file fails fast); its tables go straight into the model below
-        dev.sparsetrain.core.io.ModelFile.Header ckpt = c.resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(c.resume);
+        java.nio.file.Path resume = c.resumeFrom.checkpoint();
+        dev.sparsetrain.core.io.ModelFile.Header ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(resume);
         ModelConfig mc = c.run.model.config();
         TrainConfig tc = c.run.trainConfig(c.fit.passes());
         int buffer = c.streamOptions.shuffleBuffer();
@@ -57,7 +58,7 @@ final class StreamedCtrTrain {
         }
         int[] rows = enc.tableRows();
         dev.sparsetrain.cli.CtrOptions.checkEmbeddingSize(rows, mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + c.data.buckets() + ", --dim " + mc.embeddingDim());
-        SparseNN m = ckpt != null ? CtrTrainCommand.resumedModel(c.resume, ckpt, split.description(), mc, rows)
+        SparseNN m = ckpt != null ? CtrTrainCommand.resumedModel(resume, ckpt, split.description(), mc, rows)
                 : new SparseNN(mc, enc.names(), rows, enc.denseNames().length, tc.seed());
         out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es)%n", mc.type(), mc.embeddingDim(), m.parameterCount(),
                 tc.threads(), tc.batchSize(), tc.numPasses());
@@ -69,11 +70,11 @@ final class StreamedCtrTrain {
                 out.printf("group %-12s %s, %s, %d tables%s%n", g.name(), g.chain().describe(), g.semantics(), g.tables().size(),
                         g.isFrozen() ? ", frozen" : "");
             }
-            dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh() : t.resume(c.resume);
+            dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh() : t.resume(resume);
             if (ckpt != null && from.epoch() >= tc.numPasses()) {
-                throw new BadInputException("--resume " + c.resume + ": the checkpoint already holds " + from.epoch() + " passes; give --passes above " + from.epoch());
+                throw new BadInputException("--resume " + resume + ": the checkpoint already holds " + from.epoch() + " passes; give --passes above " + from.epoch());
             }
-            if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", c.resume, from.epoch(), tc.numPasses());
+            if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, from.epoch(), tc.numPasses());
             out.flush();
             Progress progress = c.run.quiet.quiet() ? null : Progress.toStderr("ctr-train (" + order.tag() + ")", split.trainRows() * (tc.numPasses() - from.epoch()));
             CtrEvaluation[] last = new CtrEvaluation[1];
