@@ -11,6 +11,8 @@ import dev.sparsetrain.models.vbpr.GroupSpec;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.SyntheticSizeOptions;
+import dev.sparsetrain.options.ThreadsOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,8 +73,7 @@ public final class VbprOptions {
     @Option(names = "--balance-target", description = "Target update/weight ratio for --auto-balance (default: the median of the groups).")
     Double balanceTarget;
 
-    @Option(names = "--threads", description = "Worker threads (default 2).")
-    public Integer threads;
+    @Mixin public ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--epochs", description = "Maximum epochs (default 100; early stopping on validation AUC).")
     public Integer epochs;
@@ -97,11 +98,7 @@ public final class VbprOptions {
 
     @Mixin public SeedOption seed = new SeedOption(42);
 
-    @Option(names = "--synthetic-items", defaultValue = "2000", description = "Items of the synthetic set (default ${DEFAULT-VALUE}).")
-    public int syntheticItems;
-
-    @Option(names = "--synthetic-users", defaultValue = "3000", description = "Users of the synthetic set (default ${DEFAULT-VALUE}).")
-    public int syntheticUsers;
+    @Mixin public SyntheticSizeOptions syntheticSize = new SyntheticSizeOptions(3000, 2000);
 
     @Option(names = "--synthetic-dim", defaultValue = "4096", description = "Feature dimension of the synthetic set (default ${DEFAULT-VALUE}).")
     public int syntheticDim;
@@ -124,7 +121,7 @@ public final class VbprOptions {
         }
         if (synthetic) {
             SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed.seed());
-            return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticUsers, syntheticItems, syntheticDim, d.styles(), d.latent(),
+            return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticSize.users(), syntheticSize.items(), syntheticDim, d.styles(), d.latent(),
                     d.magnitude(), d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), d.seed()));
         }
         Path dir = Path.of(data);
@@ -194,8 +191,8 @@ public final class VbprOptions {
         m.put("data", Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : data);
         if (features != null) m.put("features", features.toAbsolutePath().normalize().toString());
         if (data.equals("synthetic") || data.startsWith("synthetic-")) {
-            m.put("synthetic-users", Integer.toString(syntheticUsers));
-            m.put("synthetic-items", Integer.toString(syntheticItems));
+            m.put("synthetic-users", Integer.toString(syntheticSize.users()));
+            m.put("synthetic-items", Integer.toString(syntheticSize.items()));
             m.put("synthetic-dim", Integer.toString(syntheticDim));
             m.put("synthetic-seed", Long.toString(seed.seed()));
         }
@@ -235,7 +232,7 @@ public final class VbprOptions {
             c = c.withFactors(factors == null ? c.factors() : factors, visualFactors == null ? c.visualFactors() : visualFactors);
         }
         if (preprocessing != null) c = c.withPreprocessing(Preprocessing.parse(preprocessing));
-        if (threads != null) c = c.withThreads(threads);
+        if (threads.given() != null) c = c.withThreads(threads.given());
         if (epochs != null || patience != null) c = c.withEpochs(epochs == null ? c.maxEpochs() : epochs, patience == null ? c.patience() : patience);
         if (denseBatch != null) c = c.withDenseBatch(denseBatch);
         if (restarts != null) c = c.withRestarts(restarts);

@@ -2,17 +2,15 @@ package dev.sparsetrain.options;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.models.bpr.BprConfig;
-import dev.sparsetrain.models.train.TrainerConfig;
-import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
  * BPR-MF hyperparameters: {@code --factors}, {@code --lr}, {@code --reg}, {@code --bias-lr},
- * {@code --bias-reg}, {@code --init-std}, {@code --final-lr} (defaults: {@link BprConfig#defaults()}).
- * The optimizer names are not here: {@code sparsetrain train --optimizer} also takes VBPR's
- * per-group form, {@code SparkBprMain --optimizer} one name whose state stays per partition, so each
- * entry point declares them and hands them to {@link #config(String, String)}, which
- * {@link BprConfig} checks. Mixed into {@code sparsetrain train} and {@code SparkBprMain}.
+ * {@code --bias-reg}, {@code --init-std}, {@code --final-lr}, {@code --bias-optimizer} (defaults:
+ * {@link BprConfig#defaults()}). The factor group's {@code --optimizer} is not here:
+ * {@code sparsetrain train --optimizer} also takes VBPR's per-group form, {@code SparkBprMain
+ * --optimizer} one name whose state stays per partition, so each entry point declares it and hands
+ * it to {@link #config(String)}, which {@link BprConfig} checks. Mixed into {@code sparsetrain train} and {@code SparkBprMain}.
  * Not thread-safe (filled by picocli).
  */
 public final class BprOptions {
@@ -24,8 +22,8 @@ public final class BprOptions {
     @Option(names = "--lr", defaultValue = "0.15", description = "Learning rate of the factor group (users, items). Default: ${DEFAULT-VALUE}.")
     private double lr = D.learningRate();
 
-    @Option(names = "--reg", defaultValue = "0.0075", description = "L2 on the touched user and item factor rows. Default: ${DEFAULT-VALUE}.")
-    private double reg = D.regularization();
+    @picocli.CommandLine.Mixin
+    private RegOption reg = new RegOption();
 
     @Option(names = "--bias-lr", defaultValue = "0.005", description = "Learning rate of the item-bias group. Default: ${DEFAULT-VALUE}.")
     private double biasLr = D.biasLearningRate();
@@ -33,20 +31,23 @@ public final class BprOptions {
     @Option(names = "--bias-reg", defaultValue = "0.0", description = "L2 on the touched item biases (biases are excluded from L2 by default). Default: ${DEFAULT-VALUE}.")
     private double biasReg = D.biasRegularization();
 
-    @Option(names = "--init-std", defaultValue = "0.1", description = "Factors start as N(0, std^2); biases at 0. Default: ${DEFAULT-VALUE}.")
-    private double initStd = D.initStd();
+    @picocli.CommandLine.Mixin
+    private InitStdOption initStd = new InitStdOption(D.initStd());
 
     @Option(names = "--final-lr", defaultValue = "0.1", description = "Learning rates decay linearly to this fraction in the last epoch (1 = constant). Default: ${DEFAULT-VALUE}.")
     private double finalLr = D.finalLearningRate();
 
+    @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item-bias group (a name or spec, as --optimizer). Default: ${DEFAULT-VALUE}.")
+    private String biasOptimizer = "sgd";
+
     /**
-     * The BPR-MF configuration with these hyperparameters and the given optimizers (names, or
-     * specs such as {@code adam:0.01,beta2=0.99}), checked once by {@link BprConfig} and
-     * {@link dev.sparsetrain.optim.OptimizerSpec}; a refusal names the flag.
+     * The BPR-MF configuration with these hyperparameters and the factor group's {@code optimizer}
+     * (a name, or a spec such as {@code adam:0.01,beta2=0.99}), checked once by {@link BprConfig}
+     * and {@link dev.sparsetrain.optim.OptimizerSpec}; a refusal names the flag.
      */
-    public BprConfig config(String optimizer, String biasOptimizer) {
+    public BprConfig config(String optimizer) {
         try {
-            return BprConfig.of(factors.factors(), lr, reg, biasLr, biasReg, initStd, finalLr, optimizer, biasOptimizer);
+            return BprConfig.of(factors.factors(), lr, reg.reg(), biasLr, biasReg, initStd.initStd(), finalLr, optimizer, biasOptimizer);
         } catch (BadInputException e) {
             throw new BadInputException(flagged(e.getMessage()));
         }
@@ -64,14 +65,5 @@ public final class BprOptions {
             if (message.startsWith(f[0])) return f[1] + message.substring(f[0].length() - 1);
         }
         return message;
-    }
-
-    /** {@code --positives}: users (a user uniformly, then one of its items) or pairs (a training pair uniformly). */
-    public static TrainerConfig.PositiveSampling positives(String positives) {
-        return switch (positives.toLowerCase(Locale.ROOT)) {
-            case "users" -> TrainerConfig.PositiveSampling.USERS;
-            case "pairs" -> TrainerConfig.PositiveSampling.PAIRS;
-            default -> throw new BadInputException("--positives '" + positives + "': use users or pairs");
-        };
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --checkpoint-every}, {@code --checkpoint-dir} and {@code --resume} of {@code train}, for
+ * {@code --checkpoint-every}, {@code --checkpoint-dir} and {@code --resume} ({@link ResumeOption}) of {@code train}, for
  * BPR-MF and (handed over) VBPR and visual alike. Not thread-safe (filled by picocli).
  */
 public final class CheckpointOptions {
@@ -16,8 +16,8 @@ public final class CheckpointOptions {
     @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints", description = "Folder of the checkpoints. Default: ${DEFAULT-VALUE}.")
     private Path checkpointDir;
 
-    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue training from a checkpoint file (its model configuration and epoch, and, unless given again, its seed, data, split and sampling options as recorded in it; --model vbpr|visual: also its data, and only --epochs, --patience, --threads may change). With --threads 1 the result equals the uninterrupted run bit for bit.")
-    private Path resume;
+    @picocli.CommandLine.Mixin
+    private ResumeOption resume = new ResumeOption();
 
     /** {@code --checkpoint-every}: epochs between checkpoints, 0 = never. */
     public int every() { return checkpointEvery; }
@@ -26,7 +26,7 @@ public final class CheckpointOptions {
     public Path dir() { return checkpointDir; }
 
     /** {@code --resume}: the checkpoint to continue, null when not given. */
-    public Path resume() { return resume; }
+    public Path resume() { return resume.checkpoint(); }
 
     /** Refuses a negative {@code --checkpoint-every}, and a {@code --checkpoint-dir} that cannot be made, before training. */
     public void check() {

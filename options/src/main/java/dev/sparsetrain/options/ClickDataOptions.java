@@ -51,8 +51,8 @@ public final class ClickDataOptions {
     @Option(names = "--header", description = "The --format schema file has a header line.")
     private boolean header;
 
-    @Option(names = "--skip-bad", description = "Skip and count bad rows instead of stopping at the first (exit code 2).")
-    private boolean skipBad;
+    @picocli.CommandLine.Mixin
+    private SkipBadOption skipBad = new SkipBadOption();
 
     @Option(names = "--train-rows", description = "First N rows train (file order). Default: 80%% of the rows.")
     private Integer trainRows;
@@ -90,8 +90,8 @@ public final class ClickDataOptions {
     @Option(names = "--dense", defaultValue = "log1p", description = "Dense transform: none, log1p, standardize, log1p_standardize. Default: ${DEFAULT-VALUE}.")
     private String dense;
 
-    @Option(names = "--synthetic-rows", defaultValue = "100000", description = "Synthetic training rows (without --data); test rows are half as many. Default: ${DEFAULT-VALUE}.")
-    private int syntheticRows;
+    @picocli.CommandLine.Mixin
+    private SyntheticRowsOption syntheticRows = new SyntheticRowsOption(100_000);
 
     @Option(names = "--synthetic-shape", defaultValue = "study", description = "study (one user and one ad feature, 20,000 ids each, as in the SparseNN study) or criteo (26 sparse x --buckets ids, 13 dense). Default: ${DEFAULT-VALUE}.")
     private String syntheticShape;
@@ -170,24 +170,19 @@ public final class ClickDataOptions {
     public Split load(long seed) {
         refuseIgnoredOptions();
         if (data == null) return synthetic(seed);
-        String fmt = given("--format") || !format.equalsIgnoreCase("criteo") ? format : detectFormat(data, format);   // a --config file may set it
-        if (!fmt.equalsIgnoreCase("schema")) {
-            for (String o : new String[] {"--schema", "--delimiter", "--header"}) {
-                if (given(o)) {
-                    throw new BadInputException(o + " applies to --format schema only; " + data + " is read as " + fmt.toLowerCase(Locale.ROOT)
-                            + (fmt.equalsIgnoreCase(format) ? "" : " (recognised from its first line)") + ", whose columns are fixed");
-                }
-            }
-        }
+        String fmt = resolvedFormat();
         CtrSchema s = schema(fmt, schema, delimiter, header);
         TimeSplit ts = timeSplit();   // refuses --train-period(s) without --split-by, and --train-rows beside it
-        var f = ts == null ? CtrFileSplit.read(data, fmt, s, skipBad, trainRows, testRows, encoder())
-                : CtrFileSplit.read(data, fmt, s, skipBad, ts, encoder());
+        var f = ts == null ? CtrFileSplit.read(data, fmt, s, skipBad.on(), trainRows, testRows, encoder())
+                : CtrFileSplit.read(data, fmt, s, skipBad.on(), ts, encoder());
         // seed 003's scale warning: one line per dense column that would reach the model spanning orders of magnitude
-        for (var w : f.wideDense()) {
-            System.err.println("sparsetrain: warning: " + data + ": " + w.describe("use --dense log1p (or log1p_standardize)"));
-        }
+        warnWide(f.wideDense());
         return new Split(f.train(), f.test(), f.description(), f.encoder(), null, f.state());
+    }
+
+    /** Seed 003's scale warning: one line on stderr per dense column that would reach the model spanning orders of magnitude. */
+    private void warnWide(java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wide) {
+        for (var w : wide) System.err.println("sparsetrain: warning: " + data + ": " + w.describe("use --dense log1p (or log1p_standardize)"));
     }
 
     /** {@code --split-by} with its periods, refusing the file-order options beside it; null without {@code --split-by}. */
@@ -293,15 +288,22 @@ public final class ClickDataOptions {
 
     /** The format and schema of {@code --data} as {@link #load} resolves them (options for the other source refused). */
     private CtrSchema streamSchema() {
-        return schema(streamFormat(), schema, delimiter, header);
+        refuseIgnoredOptions();
+        return schema(resolvedFormat(), schema, delimiter, header);
     }
 
-    private String streamFormat() {
-        refuseIgnoredOptions();
+    /**
+     * {@code --format} of {@code --data}, recognised from the file's first line when not given (a
+     * {@code --config} file may set it); the schema options are refused for a format with fixed columns.
+     */
+    private String resolvedFormat() {
         String fmt = given("--format") || !format.equalsIgnoreCase("criteo") ? format : detectFormat(data, format);
         if (!fmt.equalsIgnoreCase("schema")) {
             for (String o : new String[] {"--schema", "--delimiter", "--header"}) {
-                if (given(o)) throw new BadInputException(o + " applies to --format schema only; " + data + " is read as " + fmt.toLowerCase(Locale.ROOT));
+                if (given(o)) {
+                    throw new BadInputException(o + " applies to --format schema only; " + data + " is read as " + fmt.toLowerCase(Locale.ROOT)
+                            + (fmt.equalsIgnoreCase(format) ? "" : " (recognised from its first line)") + ", whose columns are fixed");
+                }
             }
         }
         return fmt;
@@ -316,38 +318,34 @@ public final class ClickDataOptions {
      */
     public dev.sparsetrain.data.ctr.CtrStreamSplit stream(boolean countIds) {
         if (data == null) throw new BadInputException("--stream reads a click log given with --data");
-        String fmt = streamFormat();
-        var f = dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, schema(fmt, schema, delimiter, header), skipBad, trainRows, testRows,
+        refuseIgnoredOptions();
+        String fmt = resolvedFormat();
+        var f = dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, schema(fmt, schema, delimiter, header), skipBad.on(), trainRows, testRows,
                 encoder(), countIds);
-        for (var w : f.wideDense()) {
-            System.err.println("sparsetrain: warning: " + data + ": " + w.describe("use --dense log1p (or log1p_standardize)"));
-        }
+        warnWide(f.wideDense());
         return f;
     }
 
     private Split synthetic(long seed) {
-        if (syntheticRows < 10) throw new BadInputException("--synthetic-rows " + syntheticRows + ", must be >= 10");
+        int rows = syntheticRows.rows();
+        if (rows < 10) throw new BadInputException("--synthetic-rows " + rows + ", must be >= 10");
         SyntheticCtr.Config c = switch (syntheticShape.toLowerCase(Locale.ROOT)) {
             case "study" -> SyntheticCtr.Config.study(seed);
             case "criteo" -> SyntheticCtr.Config.criteoShaped(buckets, seed);
             default -> throw new BadInputException("--synthetic-shape '" + syntheticShape + "', allowed: study, criteo");
         };
         SyntheticCtr gen = new SyntheticCtr(c);
-        SyntheticCtr.Sample tr = gen.generate(syntheticRows, seed + 1), te = gen.generate(Math.max(5, syntheticRows / 2), seed + 2);
-        if (ids != null) {
-            // the planted ids are exact: --ids hash hashes them into --buckets rows, dynamic gives them dynamic tables of --buckets rows
-            IdSpec spec = idSpec();
-            if (spec.uses(IdMode.VOCAB)) throw new BadInputException("--ids vocab applies to a click log given with --data; synthetic ids are exact already");
-            CtrData trd = syntheticIds(tr.data(), spec), ted = syntheticIds(te.data(), spec);
-            String desc = String.format("synthetic (%s shape): %d sparse features x %d power-law ids (Zipf %.2f), %d dense, planted "
-                    + "FM click model of rank %d; %d train rows, %d test rows, seed %d; --ids %s, %d rows per table%s", syntheticShape, c.numSparse(),
-                    c.cardinality(), c.zipfExponent(), c.numDense(), c.latentDim(), trd.rows(), ted.rows(), seed, spec.format(), buckets,
-                    spec.uses(IdMode.DYNAMIC) ? " (" + spec.dynamic().withCapacity(buckets) + ")" : "");
-            return new Split(trd, ted, desc, null, te.probability(), null);
-        }
+        SyntheticCtr.Sample tr = gen.generate(rows, seed + 1), te = gen.generate(Math.max(5, rows / 2), seed + 2);
         String desc = String.format("synthetic (%s shape): %d sparse features x %d power-law ids (Zipf %.2f), %d dense, planted "
                 + "FM click model of rank %d; %d train rows, %d test rows, seed %d", syntheticShape, c.numSparse(), c.cardinality(),
                 c.zipfExponent(), c.numDense(), c.latentDim(), tr.data().rows(), te.data().rows(), seed);
-        return new Split(tr.data(), te.data(), desc, null, te.probability(), null);
+        if (ids == null) return new Split(tr.data(), te.data(), desc, null, te.probability(), null);
+        // the planted ids are exact: --ids hash hashes them into --buckets rows, dynamic gives them dynamic tables of --buckets rows
+        IdSpec spec = idSpec();
+        if (spec.uses(IdMode.VOCAB)) throw new BadInputException("--ids vocab applies to a click log given with --data; synthetic ids are exact already");
+        CtrData trd = syntheticIds(tr.data(), spec), ted = syntheticIds(te.data(), spec);   // as many rows as generated
+        desc += String.format("; --ids %s, %d rows per table%s", spec.format(), buckets,
+                spec.uses(IdMode.DYNAMIC) ? " (" + spec.dynamic().withCapacity(buckets) + ")" : "");
+        return new Split(trd, ted, desc, null, te.probability(), null);
     }
 }

@@ -20,8 +20,8 @@ public final class ClickModelOptions {
     @Option(names = "--model", defaultValue = "sparsenn", description = "sparsenn, logistic or fm. Default: ${DEFAULT-VALUE}.")
     private String type;
 
-    @Option(names = "--dim", defaultValue = "16", description = "Embedding dimension. Default: ${DEFAULT-VALUE}.")
-    private int dim;
+    @picocli.CommandLine.Mixin
+    private DimOption dim = new DimOption();
 
     @Option(names = "--bottom", defaultValue = "64", description = "Bottom MLP hidden widths, comma-separated (a projection to --dim follows). Default: ${DEFAULT-VALUE}.")
     private String bottom;
@@ -32,8 +32,8 @@ public final class ClickModelOptions {
     @Option(names = "--interaction", defaultValue = "dot", description = "dot (pairwise dot products) or concat. Default: ${DEFAULT-VALUE}.")
     private String interaction;
 
-    @Option(names = "--init-std", defaultValue = "0.05", description = "Std of the embedding initialisation. Default: ${DEFAULT-VALUE}.")
-    private double initStd;
+    @picocli.CommandLine.Mixin
+    private InitStdOption initStd = new InitStdOption(0.05);
 
     @Spec(Spec.Target.MIXEE)
     private CommandSpec mixee;
@@ -51,7 +51,7 @@ public final class ClickModelOptions {
             case "concat", "cat" -> ModelConfig.Interaction.CONCAT;
             default -> throw new BadInputException("--interaction '" + interaction + "', allowed: dot, concat");
         };
-        ModelConfig mc = new ModelConfig(t, dim, widths("--bottom", bottom), widths("--top", top), i, initStd);
+        ModelConfig mc = new ModelConfig(t, dim.dim(), widths("--bottom", bottom), widths("--top", top), i, initStd.initStd());
         refuseOptionsTheModelLacks(mc);
         return mc;
     }

@@ -12,4 +12,10 @@ public final class CutoffsOption {
 
     /** The cut-offs given, else 5, 10, 20 (checked by the evaluator). */
     public int[] ks() { return ks; }
+
+    /** The cut-offs, each below 1 refused in one line here (for a caller that evaluates far from the evaluator's own check). */
+    public int[] checked() {
+        for (int k : ks) if (k < 1) throw new dev.sparsetrain.core.BadInputException("-k " + k + ": cut-offs must be >= 1");
+        return ks;
+    }
 }

@@ -86,11 +86,8 @@ public final class ImplicitDataOptions {
     @Option(names = "--split-seed", defaultValue = "42", description = "Seed of the split. Default: ${DEFAULT-VALUE}.")
     private long splitSeed;
 
-    @Option(names = "--synthetic-users", defaultValue = "3000", description = "Users of the synthetic data. Default: ${DEFAULT-VALUE}.")
-    private int syntheticUsers;
-
-    @Option(names = "--synthetic-items", defaultValue = "1500", description = "Items of the synthetic data. Default: ${DEFAULT-VALUE}.")
-    private int syntheticItems;
+    @picocli.CommandLine.Mixin
+    private SyntheticSizeOptions synthetic = new SyntheticSizeOptions(3000, 1500);
 
     @Option(names = "--synthetic-seed", defaultValue = "42", description = "Seed of the synthetic data. Default: ${DEFAULT-VALUE}.")
     private long syntheticSeed;
@@ -209,9 +206,9 @@ public final class ImplicitDataOptions {
 
     public long splitSeed() { return splitSeed; }
 
-    public int syntheticUsers() { return syntheticUsers; }
+    public int syntheticUsers() { return synthetic.users(); }
 
-    public int syntheticItems() { return syntheticItems; }
+    public int syntheticItems() { return synthetic.items(); }
 
     public long syntheticSeed() { return syntheticSeed; }
 
@@ -262,8 +259,8 @@ public final class ImplicitDataOptions {
         }
         if (isSynthetic()) {
             SyntheticImplicit.Config base = SyntheticImplicit.Config.defaults().withSeed(syntheticSeed);
-            int mean = Math.max(5, Math.min(base.meanItemsPerUser(), syntheticItems / 2));
-            var c = base.withSize(syntheticUsers, syntheticItems, mean);
+            int mean = Math.max(5, Math.min(base.meanItemsPerUser(), synthetic.items() / 2));
+            var c = base.withSize(synthetic.users(), synthetic.items(), mean);
             var g = SyntheticImplicit.generate(c);
             return new Loaded("synthetic", g.interactions(), Map.of(),
                     String.format(Locale.ROOT, "synthetic: %d users x %d items, %d pairs (rank-%d planted preferences, Zipf %.1f popularity, seed %d)",
@@ -356,8 +353,8 @@ public final class ImplicitDataOptions {
         m.put("test-fraction", Double.toString(testFraction));
         m.put("split-seed", Long.toString(splitSeed));
         if (isSynthetic()) {
-            m.put("synthetic-users", Integer.toString(syntheticUsers));
-            m.put("synthetic-items", Integer.toString(syntheticItems));
+            m.put("synthetic-users", Integer.toString(synthetic.users()));
+            m.put("synthetic-items", Integer.toString(synthetic.items()));
             m.put("synthetic-seed", Long.toString(syntheticSeed));
         }
         return m;

@@ -52,7 +52,7 @@ class CommonOptionsTest {
         assertTrue(clicks.contains("Master seed (initialisation, sampling, random starts); with one thread a run repeats bit for bit. Default: 1."), clicks);
         String help = usage(new Recommender()).replaceAll("\\s+", " ");
         assertTrue(help.contains("--verbose") && help.contains("Stack traces on errors."), help);
-        assertTrue(help.contains("Worker threads. Default: the available processors."), help);
+        assertTrue(help.contains("Worker threads. Default: the available processors; 2 for VBPR and visual-only"), help);
     }
 
     @Command(name = "holder")

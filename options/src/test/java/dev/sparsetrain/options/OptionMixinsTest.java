@@ -21,6 +21,7 @@ class OptionMixinsTest {
     static final class Bpr {
         @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
         @Mixin BprOptions bpr = new BprOptions();
+        @Mixin PositivesOption positives = new PositivesOption();
     }
 
     @Command(name = "ctr")
@@ -43,7 +44,7 @@ class OptionMixinsTest {
     @Test
     void defaultsAreTheConfigRecordsDefaults() {
         Bpr b = parse(new Bpr());
-        assertEquals(BprConfig.defaults(), b.bpr.config("sgd", "sgd"));
+        assertEquals(BprConfig.defaults(), b.bpr.config("sgd"));
         assertEquals("synthetic", b.data.data());
         assertEquals("loo", b.data.metadata().get("split"));
         Ctr c = parse(new Ctr());
@@ -55,8 +56,11 @@ class OptionMixinsTest {
 
     @Test
     void valuesReachTheConfigs() {
-        Bpr b = parse(new Bpr(), "--factors", "8", "--lr", "0.05", "--final-lr", "1", "--split", "user-ratio", "--test-fraction", "0.3");
-        BprConfig bc = b.bpr.config("adam", "sgd");
+        Bpr b = parse(new Bpr(), "--factors", "8", "--lr", "0.05", "--final-lr", "1", "--split", "user-ratio", "--test-fraction", "0.3",
+                "--bias-optimizer", "adagrad", "--positives", "pairs");
+        BprConfig bc = b.bpr.config("adam");
+        assertEquals(dev.sparsetrain.optim.OptimizerSpec.Kind.ADAGRAD, bc.biasOptimizer().kind());
+        assertEquals(TrainerConfig.PositiveSampling.PAIRS, b.positives.sampling());
         assertEquals(8, bc.factors());
         assertEquals(0.05, bc.learningRate());
         assertEquals(1.0, bc.finalLearningRate());
@@ -70,7 +74,7 @@ class OptionMixinsTest {
         assertEquals("rowwise_adagrad:0.05", tc.optimizer("embeddings").toString());
         assertEquals("rowwise_adagrad:0.05", tc.optimizer("linear").toString());
         assertEquals(1e-4, tc.mlpL2());
-        assertEquals(TrainerConfig.PositiveSampling.PAIRS, BprOptions.positives("Pairs"));
+        assertEquals(TrainerConfig.PositiveSampling.PAIRS, PositivesOption.parse("Pairs"));
     }
 
     /** --optimizer GROUP=SPEC sets one group (or all) with every hyperparameter; the --emb/--mlp aliases go through the same parser. */
@@ -117,7 +121,24 @@ class OptionMixinsTest {
         Bpr b = parse(new Bpr(), "--split", "u1");
         assertEquals("--split u1: the official folds exist only for --data ml-100k",
                 assertThrows(BadInputException.class, () -> b.data.split(b.data.load().all())).getMessage());
-        assertEquals("--positives 'all': use users or pairs", assertThrows(BadInputException.class, () -> BprOptions.positives("all")).getMessage());
+        assertEquals("--positives 'all': use users or pairs", assertThrows(BadInputException.class, () -> PositivesOption.parse("all")).getMessage());
+    }
+
+    @Command(name = "fit")
+    static final class Fit {
+        @Mixin ClickFitOptions fit;
+        Fit(boolean refitByDefault) { fit = new ClickFitOptions(refitByDefault); }
+    }
+
+    /** --refit-bias keeps each command's default when absent; given, it means on, and --no-refit-bias off, whatever the default. */
+    @Test
+    void refitBiasTakesTheCommandsDefault() {
+        for (boolean d : new boolean[] {false, true}) {
+            assertEquals(d, parse(new Fit(d)).fit.refitBias());
+            assertTrue(parse(new Fit(d), "--refit-bias").fit.refitBias());
+            assertEquals(false, parse(new Fit(d), "--no-refit-bias").fit.refitBias());
+        }
+        assertEquals(3, parse(new Fit(true), "--passes", "3").fit.passes());
     }
 
     /** Without --format, a file that starts with Avazu's header is read as Avazu; anything else keeps the criteo default. */

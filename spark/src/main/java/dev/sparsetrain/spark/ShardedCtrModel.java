@@ -1,6 +1,5 @@
 package dev.sparsetrain.spark;
 
-import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.models.sparsenn.BiasRefit;

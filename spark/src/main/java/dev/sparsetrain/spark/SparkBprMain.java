@@ -11,8 +11,11 @@ import dev.sparsetrain.models.bpr.BprConfig;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.BprOptions;
+import dev.sparsetrain.options.CutoffsOption;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.ModelOutOption;
+import dev.sparsetrain.options.PositivesOption;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
@@ -65,15 +68,11 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimizer of the factor group (adaptive ones keep their state per partition; item moments are not averaged). Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
-    @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item biases. Default: ${DEFAULT-VALUE}.")
-    String biasOptimizer;
-
     @Mixin EpochsOption epochs = new EpochsOption(20);
 
     @Mixin SeedOption seed = new SeedOption(42);
 
-    @Option(names = "--positives", defaultValue = "users", description = "users or pairs, as 'sparsetrain train'. Default: ${DEFAULT-VALUE}.")
-    String positives;
+    @Mixin PositivesOption positives = new PositivesOption();
 
     @Option(names = "--partitions", defaultValue = "0", description = "User partitions, one task each per round (0 = Spark's default parallelism). Default: ${DEFAULT-VALUE}.")
     int partitions;
@@ -81,20 +80,14 @@ public final class SparkBprMain implements Callable<Integer> {
     @Option(names = "--syncs-per-epoch", defaultValue = "1", description = "Item-table synchronisations per epoch. Default: ${DEFAULT-VALUE}.")
     int syncsPerEpoch;
 
-    @Option(names = "--merge", defaultValue = "touched", description = "How item changes of the partitions combine: touched (mean over the partitions that moved the row), average (over all partitions) or sum (faster on short runs, can diverge with many partitions unless --syncs-per-epoch is raised). Default: ${DEFAULT-VALUE}.")
-    String merge;
-
-    @Option(names = "--threads-per-partition", defaultValue = "1", description = "Hogwild threads inside one task. Default: ${DEFAULT-VALUE}.")
-    int threadsPerPartition;
+    @Mixin PartitionOptions tasks = new PartitionOptions();
 
     @Option(names = "--tables", defaultValue = "broadcast", description = "broadcast (the item table broadcast every round, the driver holds the model) or sharded (DSGD strata: user and item tables in P blocks on the executors, no merge, saved as part files; see ShardedBprTrainer). Default: ${DEFAULT-VALUE}.")
     String tables;
 
-    @Option(names = {"-k", "--k"}, split = ",", defaultValue = "5,10,20", description = "Cut-offs of the ranking metrics. Default: ${DEFAULT-VALUE}.")
-    int[] ks;
+    @Mixin CutoffsOption ks = new CutoffsOption();
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (on the driver). Default: runs/bpr-spark-<data>.model.")
-    Path out;
+    @Mixin ModelOutOption out = new ModelOutOption();
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
@@ -116,8 +109,8 @@ public final class SparkBprMain implements Callable<Integer> {
         SparkBprConfig cfg = config();
         ImplicitDataOptions.Loaded d = data.load();
         Split s = data.split(d.all());
-        for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
-        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + (sharded ? ".parts" : ".model"));
+        ks.checked();
+        Path outPath = out.or(Path.of("runs", "bpr-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + (sharded ? ".parts" : ".model")));
         if (sharded) requireNewDirectory(outPath);
         else OutputPaths.requireFile("--out", outPath);   // before any training
         w.println(d.summary());
@@ -143,7 +136,7 @@ public final class SparkBprMain implements Callable<Integer> {
                     res.history().size(), res.trainSeconds(), res.partitions(), res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
             String warning = divergence(res.history());
             if (warning != null) w.println(warning);
-            RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks);
+            RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks.ks());
             RankingReport r = RankingEvaluator.evaluate(res.model(), s.test(), List.of(s.train()), eo);
             RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), eo);
             w.print(RankingReport.table("BPR-MF (Spark)", r, "popularity", pop));
@@ -188,8 +181,8 @@ public final class SparkBprMain implements Callable<Integer> {
         if (!data.charset().equalsIgnoreCase("UTF-8")) throw new BadInputException("--charset '" + data.charset() + "': --input reads UTF-8 only");
         if (data.skipMalformed()) throw new BadInputException("--skip-malformed: --input stops at the first malformed line; read the file with --data to skip them");
         DelimitedFormat f = data.format();
-        for (int k : ks) if (k < 1) throw new BadInputException("-k " + k + ": cut-offs must be >= 1");
-        Path outPath = out != null ? out : Path.of("runs", "bpr-spark-input" + (sharded ? ".parts" : ".model"));
+        ks.checked();
+        Path outPath = out.or(Path.of("runs", "bpr-spark-input" + (sharded ? ".parts" : ".model")));
         if (sharded) requireNewDirectory(outPath);
         else OutputPaths.requireFile("--out", outPath);
         JavaSparkContext sc = context.open(given, "sparsetrain BPR-MF");
@@ -217,7 +210,7 @@ public final class SparkBprMain implements Callable<Integer> {
                 });
                 meta = shardedTrained(cfg, sr);
                 inputMetadata(meta);
-                r = SparkInput.evaluate(sc, d, sr.model(), ks);
+                r = SparkInput.evaluate(sc, d, sr.model(), ks.ks());
             } else {
                 t = SparkBprTrainer.train(sc, d, cfg, line -> {
                     w.println("  " + line);
@@ -230,7 +223,7 @@ public final class SparkBprMain implements Callable<Integer> {
                 if (warning != null) w.println(warning);
                 meta = metadata(cfg, res.partitions());
                 inputMetadata(meta);
-                r = SparkInput.evaluate(sc, d, t, ks);
+                r = SparkInput.evaluate(sc, d, t, ks.ks());
             }
             w.print(RankingReport.table(sharded ? "BPR-MF (Spark, sharded)" : "BPR-MF (Spark)", r[0], "popularity", r[1]));
             w.println("(evaluated on the executors; coverage is not combined across partitions)");
@@ -312,7 +305,7 @@ public final class SparkBprMain implements Callable<Integer> {
         }
         w.printf(Locale.ROOT, "saved %s (%d part files and a manifest)%n", outPath, res.partitions());
         var l = BprFiles.load(outPath, dev.sparsetrain.models.sparsenn.ShardedModelFiles.readAny(outPath));
-        RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks);
+        RankingEvaluator.Options eo = RankingEvaluator.Options.defaults().withKs(ks.ks());
         RankingReport r = RankingEvaluator.evaluate(l.model(), s.test(), List.of(s.train()), eo);
         RankingReport pop = RankingEvaluator.evaluate(new PopularityScorer(s.train()), s.test(), List.of(s.train()), eo);
         w.print(RankingReport.table("BPR-MF (Spark, sharded)", r, "popularity", pop));
@@ -322,10 +315,10 @@ public final class SparkBprMain implements Callable<Integer> {
 
     SparkBprConfig config() {
         context.check();
-        TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
-        BprConfig b = bpr.config(optimizer, biasOptimizer);
+        TrainerConfig.PositiveSampling p = positives.sampling();
+        BprConfig b = bpr.config(optimizer);
         return SparkBprConfig.defaults().withBpr(b).withEpochs(epochs.epochs()).withSeed(seed.seed()).withPartitions(partitions)
-                .withSyncsPerEpoch(syncsPerEpoch).withMerge(ItemMerge.parse(merge)).withPositives(p).withThreadsPerPartition(threadsPerPartition);
+                .withSyncsPerEpoch(syncsPerEpoch).withMerge(tasks.merge()).withPositives(p).withThreadsPerPartition(tasks.threadsPerPartition());
     }
 
     /** Refuses a --master URL Spark 4 would not accept (null: none given). */
@@ -369,7 +362,7 @@ public final class SparkBprMain implements Callable<Integer> {
         m.putAll(data.metadata());
         m.put("epochs", Integer.toString(cfg.epochs()));
         m.put("seed", Long.toString(cfg.seed()));
-        m.put("positives", positives.toLowerCase(Locale.ROOT));
+        m.put("positives", positives.given().toLowerCase(Locale.ROOT));
         m.put("negatives", "uniform");
         m.put("trainer", "spark");
         m.put("spark-partitions", Integer.toString(partitions));

@@ -7,11 +7,11 @@ import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
+import dev.sparsetrain.options.ClickFitOptions;
 import dev.sparsetrain.options.ClickModelOptions;
 import dev.sparsetrain.options.ClickTrainOptions;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -51,8 +51,7 @@ public final class SparkCtrMain implements Callable<Integer> {
 
     @Mixin ClickTrainOptions train = new ClickTrainOptions();
 
-    @Option(names = "--passes", defaultValue = "1", description = "num_passes over the training data. Default: ${DEFAULT-VALUE}.")
-    int passes;
+    @Mixin ClickFitOptions fit = new ClickFitOptions(true);
 
     @Option(names = "--spark-partitions", defaultValue = "0", description = "Row partitions, one task each per round (0 = Spark's default parallelism; --partitions is the shuffle's). Default: ${DEFAULT-VALUE}.")
     int sparkPartitions;
@@ -60,13 +59,7 @@ public final class SparkCtrMain implements Callable<Integer> {
     @Option(names = "--syncs-per-pass", defaultValue = "4", description = "Model synchronisations (broadcast, train, merge) per pass. Default: ${DEFAULT-VALUE}.")
     int syncsPerPass;
 
-    @Option(names = "--merge", defaultValue = "touched", description = "How the partitions' embedding rows combine: touched (mean over the partitions that changed the row), average or sum; dense tensors are averaged. Default: ${DEFAULT-VALUE}.")
-    String merge;
-
-    @Option(names = "--refit-bias", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "After the last merge, shift the output bias so the mean prediction on the training rows equals their click rate "
-                    + "(model averaging moves the intercept about 1/P as far per pass; see BiasRefit). Default: on.")
-    boolean refitBias;
+    @Mixin PartitionOptions tasks = new PartitionOptions();
 
     @Option(names = "--embeddings", defaultValue = "broadcast", description = "broadcast (every round sends every table to every partition; the driver holds the model) "
             + "or sharded (rows partitioned by id across the executors with their optimizer state, fetched by a join each round; the driver never holds a table; "
@@ -75,12 +68,6 @@ public final class SparkCtrMain implements Callable<Integer> {
 
     @Option(names = "--embedding-shards", defaultValue = "0", description = "With --embeddings sharded: partitions of the embedding rows (0 = --spark-partitions). Default: ${DEFAULT-VALUE}.")
     int embeddingShards;
-
-    @Option(names = "--threads-per-partition", defaultValue = "1", description = "Worker threads inside one task (the result does not depend on it). Default: ${DEFAULT-VALUE}.")
-    int threadsPerPartition;
-
-    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model with the fitted encoder (atomic); score new rows with 'sparsetrain ctr-predict'. Default: not saved.")
-    Path save;
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
@@ -96,7 +83,7 @@ public final class SparkCtrMain implements Callable<Integer> {
         context.check();
         ModelConfig mc = model.config();
         TrainConfig tc = trainConfig();
-        SparkCtrTrainer.Config cfg = new SparkCtrTrainer.Config(sparkPartitions, syncsPerPass, ItemMerge.parse(merge), refitBias);
+        SparkCtrTrainer.Config cfg = new SparkCtrTrainer.Config(sparkPartitions, syncsPerPass, tasks.merge(), fit.refitBias());
         boolean sharded = switch (embeddings.trim().toLowerCase(Locale.ROOT)) {
             case "broadcast" -> false;
             case "sharded" -> true;
@@ -108,14 +95,14 @@ public final class SparkCtrMain implements Callable<Integer> {
                 throw new dev.sparsetrain.core.BadInputException("--merge " + cfg.merge().cliName()
                         + " with --embeddings sharded: sharded rows are the mean over the partitions that changed them (touched), weights and optimizer state alike");
             }
-            scfg = new ShardedCtrTrainer.Config(sparkPartitions, embeddingShards, syncsPerPass, refitBias);
-            if (save != null && java.nio.file.Files.exists(save)) {
-                throw new dev.sparsetrain.core.BadInputException("--save " + save + ": exists; remove it or choose another directory (sharded models are directories)");
+            scfg = new ShardedCtrTrainer.Config(sparkPartitions, embeddingShards, syncsPerPass, fit.refitBias());
+            if (fit.save() != null && java.nio.file.Files.exists(fit.save())) {
+                throw new dev.sparsetrain.core.BadInputException("--save " + fit.save() + ": exists; remove it or choose another directory (sharded models are directories)");
             }
         } else if (embeddingShards != 0) {
             throw new dev.sparsetrain.core.BadInputException("--embedding-shards " + embeddingShards + ": only with --embeddings sharded");
-        } else if (save != null) {
-            OutputPaths.requireFile("--save", save);   // before any training
+        } else if (fit.save() != null) {
+            OutputPaths.requireFile("--save", fit.save());   // before any training
         }
         data.refuseDynamicIds("the Spark trainer");
         ClickDataOptions.Split s = data.load(tc.seed());
@@ -140,11 +127,11 @@ public final class SparkCtrMain implements Callable<Integer> {
             }, this::line);
             w.printf(Locale.ROOT, "trained %d pass(es) in %.2f s on %d partitions (%.0f samples/s, broadcasts and merges included)%n",
                     r.history().size(), r.trainSeconds(), r.partitions(), r.trainSeconds() > 0 ? r.samples() / r.trainSeconds() : 0);
-            if (save != null) {
+            if (fit.save() != null) {
                 Map<String, String> meta = meta(s, tc, last[0], "spark", r.partitions(), cfg.roundsPerPass(), r.biasShift());
                 meta.put("spark-merge", cfg.merge().cliName());
-                r.model().save(save, meta, s.state() != null ? s.state().idMaps() : Map.of());
-                w.println("saved: " + save.toAbsolutePath());
+                r.model().save(fit.save(), meta, s.state() != null ? s.state().idMaps() : Map.of());
+                w.println("saved: " + fit.save().toAbsolutePath());
             }
             w.flush();
             return 0;
@@ -170,11 +157,11 @@ public final class SparkCtrMain implements Callable<Integer> {
         w.printf(Locale.ROOT, "trained %d pass(es) in %.2f s on %d partitions, %d embedding shards (%.0f samples/s); %d rows exist; shuffled per round: read %s, written %s%n",
                 r.history().size(), r.trainSeconds(), r.partitions(), r.model().shards(), r.trainSeconds() > 0 ? r.samples() / r.trainSeconds() : 0,
                 r.rounds().isEmpty() ? 0 : r.rounds().get(r.rounds().size() - 1).tableRows(), ShuffleBytes.human(read / n), ShuffleBytes.human(written / n));
-        if (save != null) {
+        if (fit.save() != null) {
             Map<String, String> meta = meta(s, tc, last[0], "spark-sharded", r.partitions(), cfg.roundsPerPass(), r.biasShift());
             meta.put("spark-embedding-shards", Integer.toString(r.model().shards()));
-            r.model().save(save, meta, s.state() != null ? s.state().idMaps() : Map.of());
-            w.println("saved: " + save.toAbsolutePath() + " (" + r.model().shards() + " part files and a manifest)");
+            r.model().save(fit.save(), meta, s.state() != null ? s.state().idMaps() : Map.of());
+            w.println("saved: " + fit.save().toAbsolutePath() + " (" + r.model().shards() + " part files and a manifest)");
         }
         w.flush();
         return 0;
@@ -205,8 +192,8 @@ public final class SparkCtrMain implements Callable<Integer> {
     TrainConfig trainConfig() {
         // checked here on the driver by option name: the trainer builds its optimizers inside the
         // Spark tasks, where a bad value would fail every task with Spark's stack traces
-        Checks.atLeast("--threads-per-partition", threadsPerPartition, 1);
-        return train.config(passes, threadsPerPartition);
+        Checks.atLeast("--threads-per-partition", tasks.threadsPerPartition(), 1);
+        return train.config(fit.passes(), tasks.threadsPerPartition());
     }
 
     /**

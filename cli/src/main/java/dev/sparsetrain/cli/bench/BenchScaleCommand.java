@@ -12,6 +12,7 @@ import dev.sparsetrain.optim.Optimizer;
 import dev.sparsetrain.optim.Optimizers;
 import dev.sparsetrain.optim.ParamGroup;
 import dev.sparsetrain.optim.StateMemory;
+import dev.sparsetrain.options.DimOption;
 import dev.sparsetrain.options.SeedOption;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -78,8 +79,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "150000000", description = "Part a: table rows. Default: ${DEFAULT-VALUE}.")
     int rows;
 
-    @Option(names = "--dim", defaultValue = "16", description = "Embedding width (both parts). Default: ${DEFAULT-VALUE}.")
-    int dim;
+    @Mixin DimOption dimension = new DimOption();
 
     @Option(names = "--steps", defaultValue = "300", description = "Part a: mini-batch steps. Default: ${DEFAULT-VALUE}.")
     int steps;
@@ -107,6 +107,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        int dim = dimension.dim();
         if (dim < 1) throw new BadInputException("--dim " + dim + ": must be >= 1");
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "benchmark scale --part %s: heap -Xmx %s (%s for large arrays), %d cores, layout property %s%n", part,
@@ -123,6 +124,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
     /** Part a: a big table with row-wise AdaGrad trains on a skewed Criteo-shaped id stream. */
     private void partA(PrintWriter w) {
+        int dim = dimension.dim();
         if (rows < FIELDS * 10) throw new BadInputException("--rows " + rows + ": must be >= " + FIELDS * 10);
         if (steps < 10 || batch < 1) throw new BadInputException("--steps must be >= 10 and --batch >= 1");
         // refuse before allocating anything: table + row-wise AdaGrad state + the runtime's per-row counters
@@ -202,6 +204,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
     /** Part b: 3e9 floats created, updated, saved, dropped, reloaded, mapped; checksums compared. */
     private void partB(PrintWriter w) throws IOException {
+        int dim = dimension.dim();
         if (floats % dim != 0 || floats / dim > Integer.MAX_VALUE) {
             throw new BadInputException("--floats " + floats + ": must be a multiple of --dim " + dim + " with at most " + Integer.MAX_VALUE + " rows");
         }

@@ -13,6 +13,7 @@ import dev.sparsetrain.models.sparsenn.CtrTrainer;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
+import dev.sparsetrain.options.DimOption;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.ThreadsOption;
 import dev.sparsetrain.options.VerboseOption;
@@ -99,8 +100,7 @@ public final class BenchSparsennCommand implements Callable<Integer> {
                     + "Default: uncapped for dlrm-kaggle, --buckets for small.")
     List<String> rowsPerTable;
 
-    @Option(names = "--dim", defaultValue = "16", description = "Embedding dimension. Default: ${DEFAULT-VALUE}.")
-    int dim;
+    @Mixin DimOption dimension = new DimOption();
 
     @Option(names = "--bottom", paramLabel = "W[,W...]", split = ",", description = "Hidden widths of the bottom MLP (the projection to --dim is added). "
             + "Default: 64 (small), 512,256,64 (dlrm-kaggle).")
@@ -142,6 +142,7 @@ public final class BenchSparsennCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        int dim = dimension.dim();
         PrintWriter out = spec.commandLine().getOut();
         boolean dlrm = arch == Arch.dlrm_kaggle;
         int nRows = rows != null ? rows : dlrm ? 100_000 : 500_000;
@@ -173,6 +174,7 @@ public final class BenchSparsennCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter out, boolean dlrm, int nRows, int nPasses, int[] batches, Long cap) throws IOException {
+        int dim = dimension.dim();
         int t = threads.threadsOrAvailable();
         long g0 = System.nanoTime();
         CtrData d, test;
@@ -329,6 +331,7 @@ public final class BenchSparsennCommand implements Callable<Integer> {
 
     /** This command's options for one cap (everything given explicitly, so the child runs the same benchmark). */
     List<String> childArgs(long cap) {
+        int dim = dimension.dim();
         List<String> a = new ArrayList<>(List.of("--arch", arch.name().replace('_', '-'), "--rows-per-table", Long.toString(cap), "--dim",
                 Integer.toString(dim), "--seed", Long.toString(seed.seed())));
         if (rows != null) a.addAll(List.of("--rows", rows.toString()));

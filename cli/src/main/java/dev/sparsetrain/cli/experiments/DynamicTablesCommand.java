@@ -15,6 +15,7 @@ import dev.sparsetrain.data.ctr.SyntheticCtr;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.DynamicIdOptions;
+import dev.sparsetrain.options.SyntheticRowsOption;
 import dev.sparsetrain.studies.dynamic.DynamicTablesStudy;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -54,8 +55,7 @@ public final class DynamicTablesCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds per budget and arm (model initialisation and pass order). Default: ${DEFAULT-VALUE}.")
     int seeds;
 
-    @Option(names = "--synthetic-rows", defaultValue = "40000", description = "Synthetic training rows (test rows: half as many). Default: ${DEFAULT-VALUE}.")
-    int syntheticRows;
+    @Mixin SyntheticRowsOption syntheticRows = new SyntheticRowsOption(40_000);
 
     @Option(names = "--synthetic-ids", defaultValue = "20000", description = "Distinct ids per synthetic feature (Zipf 1.05, Criteo shape: 26 sparse, 13 dense). Default: ${DEFAULT-VALUE}.")
     int syntheticIds;
@@ -68,7 +68,7 @@ public final class DynamicTablesCommand implements Callable<Integer> {
         if (seeds < 1) throw new BadInputException("--seeds " + seeds + ", must be >= 1");
         if (budgets.isEmpty()) throw new BadInputException("--budgets is empty");
         for (int b : budgets) if (b < 2) throw new BadInputException("--budgets " + b + ", every budget must be >= 2 rows");
-        if (syntheticRows < 100) throw new BadInputException("--synthetic-rows " + syntheticRows + ", must be >= 100");
+        if (syntheticRows.rows() < 100) throw new BadInputException("--synthetic-rows " + syntheticRows.rows() + ", must be >= 100");
         if (syntheticIds < 1) throw new BadInputException("--synthetic-ids " + syntheticIds + ", must be >= 1");
         DynamicIdConfig dyn = dynamic.config(2);
         ModelConfig mc = run.model.config();
@@ -119,7 +119,7 @@ public final class DynamicTablesCommand implements Callable<Integer> {
 
     private DynamicTablesStudy.DataSet synthetic(long seed) {
         SyntheticCtr gen = new SyntheticCtr(SyntheticCtr.Config.criteoShaped(syntheticIds, seed));
-        CtrData tr = gen.generate(syntheticRows, seed + 1).data(), te = gen.generate(syntheticRows / 2, seed + 2).data();
+        CtrData tr = gen.generate(syntheticRows.rows(), seed + 1).data(), te = gen.generate(syntheticRows.rows() / 2, seed + 2).data();
         boolean[] all = new boolean[tr.numSparse()];
         java.util.Arrays.fill(all, true);
         String desc = String.format(Locale.ROOT, "synthetic Criteo shape: 26 sparse features x %d power-law ids (Zipf 1.05), 13 dense, planted FM "

@@ -10,6 +10,7 @@ import dev.sparsetrain.optim.SparseSemantics;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.FactorsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.RegOption;
 import dev.sparsetrain.options.ReportOption;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.ValidationUsersOption;
@@ -64,8 +65,7 @@ public final class OptimizerTourCommand implements Callable<Integer> {
 
     @Mixin FactorsOption factors = new FactorsOption();
 
-    @Option(names = "--reg", defaultValue = "0.0075", description = "Coupled L2 on the touched factor rows. Default: ${DEFAULT-VALUE}.")
-    double reg;
+    @Mixin RegOption reg = new RegOption();
 
     @Option(names = "--semantics", defaultValue = "lazy",
             description = "Sparse semantics of the factor group: lazy (torch SparseAdam / sparse Adagrad: idle rows untouched, bias correction with the group's step), "
@@ -98,7 +98,7 @@ public final class OptimizerTourCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         report.check();
         OptimizerTour.Config c = new OptimizerTour.Config(optimizers == null || optimizers.isEmpty() ? OptimizerTour.DEFAULT_OPTIMIZERS : optimizers,
-                rates, epochs.epochs(), seeds, factors.factors(), reg, seed.seed(), validationUsers.validationUsers(), bins, semantics());
+                rates, epochs.epochs(), seeds, factors.factors(), reg.reg(), seed.seed(), validationUsers.validationUsers(), bins, semantics());
         if (!spec.commandLine().getParseResult().hasMatchedOption("--data")) {
             Path ml = data.root().resolve(KnownDatasets.folderOf("ml-100k"));
             if (Files.isDirectory(ml)) spec.findOption("--data").setValue("ml-100k");

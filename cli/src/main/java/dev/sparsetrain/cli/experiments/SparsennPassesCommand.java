@@ -5,7 +5,6 @@ import dev.sparsetrain.cli.CtrOptions;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Progress;
-import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.ctr.CtrData;
 import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.metrics.ctr.Strata;
@@ -13,13 +12,11 @@ import dev.sparsetrain.metrics.report.HtmlReport;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
+import dev.sparsetrain.options.ReportOption;
 import dev.sparsetrain.studies.sparsenn.PassesStudy;
 import dev.sparsetrain.studies.sparsenn.PassesStudyReport;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -51,8 +48,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
     @Option(names = "--variants", split = ",", description = "Subset of: none, mlp_l2, emb_l2, max_norm, const_norm, sparse_dropout, max_entropy, mlp_dropout, freeze_emb, low_lr, emb_low_lr, mlp_low_lr, pass_lr_decay, dim_4, buckets_div10, buckets_div100, defaults (the training options of this command line, regularizers kept). Default: all.")
     List<String> variants;
 
-    @Option(names = "--report", defaultValue = "sparsenn-passes.html", description = "HTML report to write. Default: ${DEFAULT-VALUE}.")
-    Path report;
+    @Mixin ReportOption report = new ReportOption("sparsenn-passes.html");
 
 
     @Override
@@ -61,7 +57,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (maxPasses < 1) throw new BadInputException("--max-passes " + maxPasses + ", must be >= 1");
         if (evalsPerPass < 1) throw new BadInputException("--evals-per-pass " + evalsPerPass + ", must be >= 1");
-        OutputPaths.requireFile("--report", report);
+        report.check();
         strata.check(); // thresholds checked before any data is read
         ModelConfig mc = run.model.config();
         TrainConfig tc = run.trainConfig(1);
@@ -102,7 +98,7 @@ public final class SparsennPassesCommand implements Callable<Integer> {
         out.print(table);
         out.flush();
         writeReport(split, tr, feature, st, sizes, planted, results, table);
-        out.println("report: " + report.toAbsolutePath());
+        out.println("report: " + report.path().toAbsolutePath());
         return ExitCodes.OK;
     }
 
@@ -110,10 +106,6 @@ public final class SparsennPassesCommand implements Callable<Integer> {
                              List<PassesStudy.VariantResult> results, String table) {
         HtmlReport h = PassesStudyReport.build(split.description(), tr.names()[feature], st, sizes, planted, maxPasses, results, table,
                 String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        try {
-            h.write(report);
-        } catch (IOException e) {
-            throw new BadInputException("--report " + report + ": cannot write (" + e.getMessage() + ")");
-        }
+        report.write(h);
     }
 }

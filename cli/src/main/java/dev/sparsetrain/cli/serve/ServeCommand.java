@@ -16,6 +16,8 @@ import dev.sparsetrain.models.sparsenn.ClickModel;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.MmapOption;
+import dev.sparsetrain.options.ModelFileOption;
 import dev.sparsetrain.options.ThreadsOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.ByteArrayOutputStream;
@@ -76,8 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by train or ctr-train --save.")
-    Path model;
+    @Mixin ModelFileOption modelFile = new ModelFileOption();
 
     @Option(names = "--port", defaultValue = "8080", description = "TCP port; 0 picks a free one (printed). Default: ${DEFAULT-VALUE}.")
     int port;
@@ -85,9 +86,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (0.0.0.0: every interface). Default: ${DEFAULT-VALUE}.")
     String host;
 
-    @Option(names = "--mmap", description = "BPR-MF: serve from the model file mapped read-only into memory instead of loading its tables onto the heap "
-            + "(same answers; chosen by itself when the file is larger than half of -Xmx). Default: false.")
-    boolean mmap;
+    @Mixin MmapOption mmap = new MmapOption();
 
     @Mixin ThreadsOption threads = new ThreadsOption();
 
@@ -106,7 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Server s = start();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("serving %s (%s) on http://%s:%d/  %s%n", model, s.kind, host.contains(":") ? "[" + host + "]" : host, s.port(), s.endpoints);
+        out.printf("serving %s (%s) on http://%s:%d/  %s%n", modelFile.file(), s.kind, host.contains(":") ? "[" + host + "]" : host, s.port(), s.endpoints);
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -119,12 +118,13 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Loads the model and starts listening; the caller stops the returned server. Bad options or files throw one line. */
     Server start() {
+        Path model = modelFile.file();
         if (port < 0 || port > 65535) throw new BadInputException("--port " + port + ": must be in [0, 65535]");
-        if (threads.given() != null && (threads.given() < 1 || threads.given() > 256)) throw new BadInputException("--threads " + threads.given() + ": must be in [1, 256]");
+        threads.checkAtMost(256);
         if (maxK < 1) throw new BadInputException("--max-k " + maxK + ": must be >= 1");
         Handler handler;
         String kind, endpoints;
-        if (RecommendCommand.useMmap(mmap, model)) {
+        if (mmap.use(model)) {
             // a BPR-MF model served from the mapped file: nothing but its header on the heap
             RecommendCommand.Recommender r = RecommendCommand.loadMapped(model, spec, data, false);
             handler = new RecommendHandler(r, maxK);
@@ -182,7 +182,7 @@ public final class ServeCommand implements Callable<Integer> {
         for (var o : pr.matchedOptions()) {
             String n = o.longestName();
             if (!List.of("--model", "--port", "--host", "--threads", "--verbose").contains(n)) {
-                throw new BadInputException(n + ": does not apply to " + model + ", a click model (it carries its own encoder)");
+                throw new BadInputException(n + ": does not apply to " + modelFile.file() + ", a click model (it carries its own encoder)");
             }
         }
     }

@@ -11,15 +11,15 @@ import dev.sparsetrain.metrics.ctr.CtrMetrics;
 import dev.sparsetrain.models.sparsenn.ClickModel;
 import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
+import dev.sparsetrain.options.ModelFileOption;
+import dev.sparsetrain.options.SkipBadOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -47,8 +47,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by ctr-train --save. Required.")
-    Path model;
+    @Mixin ModelFileOption modelFile = new ModelFileOption();
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Click log to score, in the saved model's format; every "
             + "row is scored. With the label column (0 or 1) NE, logloss, AUC and calibration are printed; a file whose first row has one "
@@ -59,8 +58,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
             description = "CSV of row (1-based data row, skipped rows not counted), probability and label (when present); written atomically. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = "--skip-bad", description = "Skip and count bad rows instead of stopping at the first (exit code 2). Default: off.")
-    boolean skipBad;
+    @Mixin SkipBadOption skipBad = new SkipBadOption();
 
     @Option(names = "--format", description = "Only checked: must equal the saved format (criteo, avazu or schema). Default: the saved one.")
     String format;
@@ -83,13 +81,14 @@ public final class CtrPredictCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         OutputPaths.requireFile("--out", out);
+        Path model = modelFile.file();
         ClickModel cm = ClickModel.load(model);
         SparseNN m = cm.model();
         EncoderState st = cm.encoder();
         checkOptions(m, st);
         // a file whose first data line has one field fewer than the schema lacks the label column (rows to score)
         boolean labelled = cm.hasLabels(data);
-        CtrRawData raw = cm.read(data, skipBad);
+        CtrRawData raw = cm.read(data, skipBad.on());
         if (raw.rows() == 0) {
             throw new BadInputException(data + ": 0 data rows" + (raw.skipped() > 0 ? " (" + raw.skipped() + " bad rows skipped)" : "")
                     + ", nothing to score");
@@ -124,7 +123,7 @@ public final class CtrPredictCommand implements Callable<Integer> {
     }
 
     private void refuse(String given, String saved) {
-        throw new BadInputException(given + " contradicts the model " + model + ", which was trained with " + saved
+        throw new BadInputException(given + " contradicts the model " + modelFile.file() + ", which was trained with " + saved
                 + "; omit the option (the saved value is used)");
     }
 

@@ -14,6 +14,9 @@ import dev.sparsetrain.models.sparsenn.ModelConfig;
 import dev.sparsetrain.models.sparsenn.SparseNN;
 import dev.sparsetrain.models.sparsenn.TrainConfig;
 import dev.sparsetrain.options.ClickDataOptions;
+import dev.sparsetrain.options.ClickFitOptions;
+import dev.sparsetrain.options.DiagnosticsOption;
+import dev.sparsetrain.options.ResumeOption;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,31 +40,17 @@ public final class CtrTrainCommand implements Callable<Integer> {
     @Mixin ClickDataOptions data = new ClickDataOptions();
     @Mixin CtrOptions.StrataOptions strata = new CtrOptions.StrataOptions();
 
-    @Option(names = "--passes", defaultValue = "1", description = "num_passes over the training data. Default: ${DEFAULT-VALUE}.")
-    int passes;
-
     @Option(names = "--collision-report", description = "Print distinct ids, rows used and ids sharing a row per feature.")
     boolean collisionReport;
-
-    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (ModelFile: parameters, architecture, the fitted feature encoder with format, dense statistics and hashing settings or vocabularies, metadata; atomic); score new rows with ctr-predict. Default: not saved.")
-    java.nio.file.Path save;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write a checkpoint after every pass: DIR/ctr-pass-NNN.ckpt holds the model and encoder (ctr-predict reads it like a --save file) plus every optimizer's state, the dynamic tables' state (--ids dynamic) and the pass count, for --resume. Default: none.")
     java.nio.file.Path checkpointDir;
 
-    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue from a checkpoint of --checkpoint-dir with the same data and options (only --passes, now the total, and --threads may change): the run continues as if it had not stopped.")
-    java.nio.file.Path resume;
+    @Mixin ResumeOption resumeFrom = new ResumeOption();
 
-    @Option(names = "--diagnostics", description = "After every pass, print each parameter group's optimizer figures over the pass "
-            + "(gradient and update norms, update-to-weight ratio, mean effective learning rate, fraction of rows touched), "
-            + "flagging a group whose update-to-weight ratio is more than 10x from the median of the groups. Default: false.")
-    boolean diagnostics;
+    @Mixin DiagnosticsOption diagnostics = new DiagnosticsOption();
 
-    @Option(names = "--refit-bias", description = "After the last pass, shift the output bias so that the mean prediction on the training rows "
-            + "equals their click rate (calibration in the large; BiasRefit, as Spark training does by default), then print the test figures "
-            + "again. Measured on the Criteo head, 1 pass, 5 seeds: SparseNN NE 0.8912 -> 0.8859, LR 0.8979 -> 0.8941; it hurts a model that "
-            + "has memorised its training rows (several passes). Default: false.")
-    boolean refitBias;
+    @Mixin ClickFitOptions fit = new ClickFitOptions(false);
 
     @picocli.CommandLine.Mixin RunRecord.Options record = new RunRecord.Options();
 
@@ -72,7 +61,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
     public Integer call() {
         run.configFile.apply(spec);
         PrintWriter out = spec.commandLine().getOut();
-        if (save != null) OutputPaths.requireFile("--save", save);
+        if (fit.save() != null) OutputPaths.requireFile("--save", fit.save());
         // a log past memory (--stream, or auto for its size) trains streamed from disk
         dev.sparsetrain.options.StreamOptions.Decision streamed = streamOptions.decide(data);
         if (streamed.stream()) return StreamedCtrTrain.run(this, out, streamed);
@@ -80,10 +69,11 @@ public final class CtrTrainCommand implements Callable<Integer> {
         if (checkpointDir != null) OutputPaths.requireFolder("--checkpoint-dir", checkpointDir);   // created by the first write
         // read (and check) the checkpoint's header before the data: a foreign file fails fast; its tables
         // are read straight into the model and optimizer below (no second copy), checksum included
+        java.nio.file.Path resume = resumeFrom.checkpoint();
         dev.sparsetrain.core.io.ModelFile.Header ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(resume);
         strata.check(); // thresholds checked before any data is read
         ModelConfig mc = run.model.config();
-        TrainConfig tc = run.trainConfig(passes);
+        TrainConfig tc = run.trainConfig(fit.passes());
         ClickDataOptions.Split split = data.load(tc.seed());
         CtrData tr = split.train(), te = split.test();
         out.println("data: " + split.description());
@@ -127,8 +117,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
             dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
                 int done = state.epoch();
                 if (progress != null) progress.clearLine();
-                if (diagnostics) printDiagnostics(out, done, t.passDiagnostics().getLast());
-                if (diagnostics && m.hasDynamicIds()) {
+                if (diagnostics.on()) printDiagnostics(out, done, t.passDiagnostics().getLast());
+                if (diagnostics.on() && m.hasDynamicIds()) {
                     java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats> now = dev.sparsetrain.models.sparsenn.DynamicStats.of(m);
                     out.printf("pass %d dynamic tables (map = id map, row bookkeeping and admission sketch; rows = the feature's parameter rows; "
                             + "counters over the pass):%n", done);
@@ -158,7 +148,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
             RunRecord.ctr(record, mc.type() + " on " + split.description(), "sparsetrain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                     passes, t.passDiagnostics());
             double delta = Double.NaN;
-            if (refitBias) {
+            if (fit.refitBias()) {
                 var h = dev.sparsetrain.models.sparsenn.BiasRefit.Histogram.of(t.predict(tr), tr.labels());
                 delta = h.shift();
                 if (Double.isNaN(delta)) {
@@ -170,7 +160,7 @@ public final class CtrTrainCommand implements Callable<Integer> {
                     CtrOptions.printStrata(out, "  test", st.evaluate(te.labels(), t.predict(te), imp, te.clickRate()));
                 }
             }
-            if (save != null) {
+            if (fit.save() != null) {
                 float[] pred = t.predict(te);
                 java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
                 meta.put("data", split.description());
@@ -179,8 +169,8 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 meta.put("test", CtrMetrics.evaluate(te.labels(), pred, Double.NaN).format());
                 // the whole fitted encoder (schema, dense statistics, hashing settings or vocabularies): ctr-predict re-applies it
                 if (split.state() != null) split.state().addTo(meta);
-                m.save(save, meta, split.state() != null ? split.state().idMaps() : java.util.Map.of());
-                out.println("saved: " + save.toAbsolutePath());
+                m.save(fit.save(), meta, split.state() != null ? split.state().idMaps() : java.util.Map.of());
+                out.println("saved: " + fit.save().toAbsolutePath());
             }
         }
         return ExitCodes.OK;

@@ -12,6 +12,7 @@ import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.options.CutoffsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.ModelFileOption;
 import dev.sparsetrain.options.ThreadsOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
@@ -22,7 +23,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Evaluates a saved recommender on held-out interactions. The model kind comes from the file:
@@ -38,8 +38,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by train (any --model).")
-    Path model;
+    @Mixin ModelFileOption modelFile = new ModelFileOption();
 
     @Mixin ImplicitDataOptions data = new ImplicitDataOptions();
 
@@ -54,6 +53,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
+        Path model = modelFile.file();
         ModelFile.Contents c = SavedModelOptions.read(model);
         SavedModelOptions.refuseForeignOptions(spec, model, c);
         RankingEvaluator.Options o = RankingEvaluator.Options.defaults().withKs(ks.ks());
@@ -74,6 +74,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** VBPR / visual-only / BPR-MF of the VBPR package: the test split, training items excluded, as at the end of training. */
     private int vbpr(PrintWriter w, ModelFile.Contents c, RankingEvaluator.Options o) {
+        Path model = modelFile.file();
         var v = SavedModelOptions.vbpr(model, c, spec, data, vbprFiles.features, vbprFiles.syntheticDim);
         SavedModelOptions.check(v.test(), "--data " + v.dataName() + " (test.tsv)");
         w.println(v.describe(model));

@@ -9,10 +9,10 @@ import dev.sparsetrain.options.BprOptions;
 import dev.sparsetrain.options.CheckpointOptions;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.PositivesOption;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.ThreadsOption;
 import dev.sparsetrain.options.ValidationUsersOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +34,6 @@ final class RecOptions {
      * {@code --optimizer} here also takes VBPR's per-group form.
      */
     static final class Bpr {
-        private static final BprConfig D = BprConfig.defaults();
-
         @Mixin BprOptions hyperparameters = new BprOptions();
 
         @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "NAME|GROUP=SPEC[:L2]",
@@ -44,11 +42,8 @@ final class RecOptions {
                         + "--model vbpr|visual: GROUP=SPEC[:L2], repeatable, one per parameter group (or all=...), any optimizer of the runtime; see 'diagnose --help'.")
         List<String> optimizer = new ArrayList<>(List.of("sgd"));
 
-        @Option(names = "--bias-optimizer", defaultValue = "sgd", description = "Optimizer of the item-bias group (same choices). Default: ${DEFAULT-VALUE}.")
-        String biasOptimizer = "sgd";
-
         BprConfig config() {
-            return hyperparameters.config(singleOptimizer(), biasOptimizer);
+            return hyperparameters.config(singleOptimizer());
         }
 
         /** BPR-MF's one optimizer name; the per-group form (VBPR's) or a repeated option is refused in one line. */
@@ -76,9 +71,7 @@ final class RecOptions {
 
         @Mixin SeedOption seed = new SeedOption(42);
 
-        @Option(names = "--positives", defaultValue = "users",
-                description = "users: draw a user uniformly then one of its items; pairs: draw a training pair uniformly. Default: ${DEFAULT-VALUE}.")
-        String positives;
+        @Mixin PositivesOption positives = new PositivesOption();
 
         @Option(names = "--negatives", defaultValue = "uniform",
                 description = "uniform over the user's non-interacted items, or popularity (count^--negative-exponent). Default: ${DEFAULT-VALUE}.")
@@ -113,7 +106,7 @@ final class RecOptions {
         }
 
         TrainerConfig config() {
-            TrainerConfig.PositiveSampling p = BprOptions.positives(positives);
+            TrainerConfig.PositiveSampling p = positives.sampling();
             return TrainerConfig.defaults().withEpochs(epochs.epochs()).withThreads(threadCount()).withSeed(seed.seed()).withPatience(patience)
                     .withValidateEvery(validateEvery).withCheckpointEvery(checkpoints.every()).withPositives(p);
         }
@@ -135,7 +128,7 @@ final class RecOptions {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("epochs", Integer.toString(epochs.epochs()));
             m.put("seed", Long.toString(seed.seed()));
-            m.put("positives", positives);
+            m.put("positives", positives.given());
             m.put("negatives", negatives);
             m.put("negative-exponent", Double.toString(negativeExponent));
             m.put("negative-collision", negativeCollision);

@@ -10,12 +10,13 @@ import dev.sparsetrain.core.io.ModelFile;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.IdMap;
 import dev.sparsetrain.data.Interactions;
-import dev.sparsetrain.data.Split;
 import dev.sparsetrain.metrics.ranking.Recommendations;
 import dev.sparsetrain.metrics.ranking.Scorer;
 import dev.sparsetrain.metrics.ranking.TopK;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.MmapOption;
+import dev.sparsetrain.options.ModelFileOption;
 import dev.sparsetrain.options.ThreadsOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.BufferedWriter;
@@ -58,8 +59,7 @@ public final class RecommendCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file written by train (any --model).")
-    Path model;
+    @Mixin ModelFileOption model = new ModelFileOption();
 
     /** Exactly one of the three ways to name the users. */
     static final class Who {
@@ -87,9 +87,7 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "--users/--all-users: write the TSV here (atomically). Default: stdout.")
     Path out;
 
-    @Option(names = "--mmap", description = "BPR-MF: score from the model file mapped read-only into memory instead of loading its tables onto the heap "
-            + "(same top-K; for models larger than the heap, chosen by itself when the file is larger than half of -Xmx). Default: false.")
-    boolean mmap;
+    @Mixin MmapOption mmap = new MmapOption();
 
     @Mixin ThreadsOption threads = new ThreadsOption();
 
@@ -105,11 +103,12 @@ public final class RecommendCommand implements Callable<Integer> {
         boolean batch = who.user == null;
         if (!batch && out != null) throw new BadInputException("--out: only with --users FILE or --all-users (--user prints a table)");
         if (!batch && threads.given() != null) throw new BadInputException("--threads: only with --users FILE or --all-users");
-        if (threads.given() != null && (threads.given() < 1 || threads.given() > 256)) throw new BadInputException("--threads " + threads.given() + ": must be in [1, 256]");
+        threads.checkAtMost(256);
         if (who.usersFile != null && !Files.isReadable(who.usersFile)) throw new BadInputException("--users " + who.usersFile + ": no such readable file");
         if (out != null) OutputPaths.requireFile("--out", out);
         PrintWriter w = spec.commandLine().getOut();
-        Recommender r = useMmap(mmap, model) ? loadMapped(model, spec, data, includeSeen) : load(model, SavedModelOptions.read(model), spec, data, vbprFiles, includeSeen);
+        Path file = model.file();
+        Recommender r = mmap.use(file) ? loadMapped(file, spec, data, includeSeen) : load(file, SavedModelOptions.read(file), spec, data, vbprFiles, includeSeen);
         if (batch) return serve(r.scorer(), r.users(), r.items(), r.train(), r.title());
         int u = userIndex(r.users(), who.user, "--user '" + who.user + "'");
         float[] scores = new float[r.items().size()];
@@ -143,18 +142,6 @@ public final class RecommendCommand implements Callable<Integer> {
         return new Recommender(l.model(), l.users(), l.items(), train, rd.hasTitles() ? rd::title : null, SavedModelOptions.kindLabel(c));
     }
 
-    /**
-     * Whether to serve {@code model} memory-mapped: when asked ({@code --mmap}), or when the file is
-     * larger than half of the heap (-Xmx), where loading it would not leave room to work.
-     */
-    public static boolean useMmap(boolean asked, Path model) {
-        if (asked) return true;
-        try {
-            return Files.isRegularFile(model) && Files.size(model) > Runtime.getRuntime().maxMemory() / 2;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     /**
      * A BPR-MF model file served memory-mapped ({@link MappedModel}, checksum verified by

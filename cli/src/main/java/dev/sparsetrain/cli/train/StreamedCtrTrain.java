@@ -33,7 +33,7 @@ final class StreamedCtrTrain {
         var pr = c.spec.commandLine().getParseResult();
         for (String o : new String[] {"--refit-bias", "--strata-feature", "--rare-below", "--frequent-from",
                 "--history", "--report", "--split-by"}) {
-            if (pr.hasMatchedOption(o)) {
+            if (o.equals("--refit-bias") ? c.fit.refitBias() : pr.hasMatchedOption(o)) {   // --no-refit-bias asks for nothing
                 throw new BadInputException(o + " is not available with a streamed click log (--stream" + (decision.note() != null
                         ? ", chosen automatically for this log's size" : "") + "); drop " + o + (decision.note() != null ? "" : " or --stream"));
             }
@@ -42,9 +42,10 @@ final class StreamedCtrTrain {
         if (decision.note() != null) out.println(decision.note());
         if (c.checkpointDir != null) dev.sparsetrain.core.io.OutputPaths.requireFolder("--checkpoint-dir", c.checkpointDir);
         // the checkpoint's header before the data (a foreign file fails fast); its tables go straight into the model below
-        dev.sparsetrain.core.io.ModelFile.Header ckpt = c.resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(c.resume);
+        java.nio.file.Path resume = c.resumeFrom.checkpoint();
+        dev.sparsetrain.core.io.ModelFile.Header ckpt = resume == null ? null : dev.sparsetrain.core.io.ModelFile.readHeader(resume);
         ModelConfig mc = c.run.model.config();
-        TrainConfig tc = c.run.trainConfig(c.passes);
+        TrainConfig tc = c.run.trainConfig(c.fit.passes());
         int buffer = c.streamOptions.shuffleBuffer();
         long fit0 = System.nanoTime();
         CtrStreamSplit split = c.data.stream(c.collisionReport);
@@ -57,7 +58,7 @@ final class StreamedCtrTrain {
         }
         int[] rows = enc.tableRows();
         dev.sparsetrain.cli.CtrOptions.checkEmbeddingSize(rows, mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + c.data.buckets() + ", --dim " + mc.embeddingDim());
-        SparseNN m = ckpt != null ? CtrTrainCommand.resumedModel(c.resume, ckpt, split.description(), mc, rows, tc.seed())
+        SparseNN m = ckpt != null ? CtrTrainCommand.resumedModel(resume, ckpt, split.description(), mc, rows, tc.seed())
                 : new SparseNN(mc, enc.names(), rows, enc.denseNames().length, tc.seed());
         out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es)%n", mc.type(), mc.embeddingDim(), m.parameterCount(),
                 tc.threads(), tc.batchSize(), tc.numPasses());
@@ -69,11 +70,11 @@ final class StreamedCtrTrain {
                 out.printf("group %-12s %s, %s, %d tables%s%n", g.name(), g.chain().describe(), g.semantics(), g.tables().size(),
                         g.isFrozen() ? ", frozen" : "");
             }
-            dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh() : t.resume(c.resume);
+            dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh() : t.resume(resume);
             if (ckpt != null && from.epoch() >= tc.numPasses()) {
-                throw new BadInputException("--resume " + c.resume + ": the checkpoint already holds " + from.epoch() + " passes; give --passes above " + from.epoch());
+                throw new BadInputException("--resume " + resume + ": the checkpoint already holds " + from.epoch() + " passes; give --passes above " + from.epoch());
             }
-            if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", c.resume, from.epoch(), tc.numPasses());
+            if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, from.epoch(), tc.numPasses());
             out.flush();
             Progress progress = c.run.quiet.quiet() ? null : Progress.toStderr("ctr-train (" + order.tag() + ")", split.trainRows() * (tc.numPasses() - from.epoch()));
             CtrEvaluation[] last = new CtrEvaluation[1];
@@ -88,7 +89,7 @@ final class StreamedCtrTrain {
             });
             dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
                 if (progress != null) progress.clearLine();
-                if (c.diagnostics) CtrTrainCommand.printDiagnostics(out, state.epoch(), t.passDiagnostics().getLast());
+                if (c.diagnostics.on()) CtrTrainCommand.printDiagnostics(out, state.epoch(), t.passDiagnostics().getLast());
                 if (c.checkpointDir != null) {
                     out.println("checkpoint: " + CtrTrainCommand.writeCheckpoint(c.checkpointDir, m, split.description(), tc, split.state(), t.trainable(), state));
                 }
@@ -100,14 +101,14 @@ final class StreamedCtrTrain {
             out.printf(Locale.ROOT, "training: %,.0f samples/s (reading, parsing and encoding overlapped with training; %.1f s of training steps, "
                     + "%.1f s wall with the evaluations)%n", result.samplesPerSecond(), result.trainSeconds(), (System.nanoTime() - train0) / 1e9);
             out.println("memory: " + peakMemory());
-            if (c.save != null) {
+            if (c.fit.save() != null) {
                 java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
                 meta.put("data", split.description());
                 meta.put("train", tc.toString());
                 if (last[0] != null) meta.put("test", last[0].format());
                 split.state().addTo(meta);
-                m.save(c.save, meta, split.state().idMaps());
-                out.println("saved: " + c.save.toAbsolutePath());
+                m.save(c.fit.save(), meta, split.state().idMaps());
+                out.println("saved: " + c.fit.save().toAbsolutePath());
             }
         }
         return ExitCodes.OK;

@@ -20,7 +20,9 @@ import dev.sparsetrain.models.train.Hogwild;
 import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
 import dev.sparsetrain.options.CutoffsOption;
+import dev.sparsetrain.options.DiagnosticsOption;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.ModelOutOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -64,14 +66,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin CutoffsOption ks = new CutoffsOption();
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Model file to write. Default: runs/<model>-<data>.model.")
-    Path out;
+    @Mixin ModelOutOption out = new ModelOutOption();
 
     @Option(names = "--export-npy", paramLabel = "DIR", description = "Also write users.npy, items.npy and item_bias.npy (float32) into DIR.")
     Path exportNpy;
 
-    @Option(names = "--diagnostics", description = "Print per-group optimizer diagnostics (gradient/update norms, update-to-weight ratio, effective lr, rows touched, non-finite gradients); uses the generic per-row optimizer path (slower than the fused SGD kernel). Default: false.")
-    boolean diagnostics;
+    @Mixin DiagnosticsOption diagnostics = new DiagnosticsOption();
 
     @Mixin RunRecord.Options record = new RunRecord.Options();
 
@@ -112,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (exponentGiven && !training.negatives.equalsIgnoreCase("popularity")) {
             throw new BadInputException("--negative-exponent applies to --negatives popularity only; --negatives is " + training.negatives);
         }
-        if (out != null) OutputPaths.requireFile("--out", out);
+        out.check();
         record.check();
         if (exportNpy != null) OutputPaths.requireFolder("--export-npy", exportNpy);
         training.checkpoints.check();
@@ -156,7 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
             validation = v.test();
         }
         if (m == null) m = new BprModel(fit.numUsers(), fit.numItems(), bc, tc.seed());
-        if (diagnostics) m.collectDiagnostics(true);
+        if (diagnostics.on()) m.collectDiagnostics(true);
         w.printf(Locale.ROOT, "split %s: %d training pairs, %d held out%s%n", data.splitName(), fit.size(), test.size(),
                 validation == null ? "" : ", " + validation.size() + " for validation (early stopping on " + training.validationMetric + ")");
         if (data.splitName().equalsIgnoreCase("time-ratio")) w.println(dev.sparsetrain.data.Splits.coldSummary(new Split(fit, test)));
@@ -165,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
                 m.usesFusedKernel() ? "fused " + BprModel.kernelName() + " SGD" : "generic optimizer", tc.threads(), tc.seed(), tc.epochs());
         w.flush();
 
-        Path outPath = out != null ? out : Path.of("runs", "bpr-" + safe(rd.name()) + ".model");
+        Path outPath = out.or(Path.of("runs", "bpr-" + safe(rd.name()) + ".model"));
         meta.put("model", "bpr");
         meta.putAll(data.metadata());
         meta.putAll(training.metadata());
@@ -205,7 +205,7 @@ public final class TrainCommand implements Callable<Integer> {
                 Progress.human(res.samplesPerSecond()),
                 res.diverged() ? "; " + res.notes().get(res.notes().size() - 1) + (res.bestEpoch() > 0 ? String.format(Locale.ROOT, ", kept epoch %d", res.bestEpoch()) : "")
                 : res.stoppedEarly() ? String.format(Locale.ROOT, "; stopped early, kept epoch %d (%s %.4f)", res.bestEpoch(), training.validationMetric, res.bestValidation()) : "");
-        if (diagnostics) {
+        if (diagnostics.on()) {
             w.println("optimizer diagnostics over the run:");
             for (var g : m.optimizer().diagnostics()) w.println("  " + g.describe());
         }

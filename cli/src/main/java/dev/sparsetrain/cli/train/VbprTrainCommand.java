@@ -5,7 +5,6 @@ import dev.sparsetrain.cli.ConfigOption;
 import dev.sparsetrain.cli.ExitCodes;
 import dev.sparsetrain.cli.VbprOptions;
 import dev.sparsetrain.core.BadInputException;
-import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprCheckpoint;
@@ -13,6 +12,7 @@ import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprTrainer;
 import dev.sparsetrain.options.CheckpointOptions;
+import dev.sparsetrain.options.ModelOutOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,7 +25,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code sparsetrain train --model vbpr|visual ...}: trains VBPR or visual-only with the
@@ -43,8 +42,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
 
     @Mixin VbprOptions opts;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Model file (default runs/<model>-<data>.model).")
-    Path out;
+    @Mixin ModelOutOption out = new ModelOutOption();
 
     @Mixin ConfigOption configFile = new ConfigOption();
 
@@ -68,7 +66,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
         if (configFile.config != null) ConfigFile.apply(spec, ConfigFile.read(configFile.config), configFile.config.toString(), false);
         w = spec.commandLine().getOut();
         parsed = spec.commandLine().getParseResult();
-        if (out != null) OutputPaths.requireFile("--out", out);
+        out.check();
         record.check();
         checkpoints.check();
         VbprCheckpoint.State ck = checkpoints.resume() != null ? VbprCheckpoint.load(checkpoints.resume()) : null;
@@ -129,7 +127,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
                         g.gradientNorm(), g.updateNorm(), g.updateToWeight(), g.effectiveLr(), g.multiplier());
             }
         }
-        Path file = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-" + data.name() + ".model");
+        Path file = out.or(Path.of("runs", cfg.variant().cliName() + "-" + data.name() + ".model"));
         Map<String, String> meta = new LinkedHashMap<>(dataMeta);   // evaluate and recommend re-read the split from these
         meta.put("bestEpoch", Integer.toString(r.bestEpoch()));
         meta.put("validationAuc", Double.toString(r.bestValidationAuc()));
@@ -167,8 +165,8 @@ public final class VbprTrainCommand implements Callable<Integer> {
         opts.data = meta.get("data");
         if (meta.containsKey("features")) opts.features = Path.of(meta.get("features"));
         try {
-            if (meta.containsKey("synthetic-users")) opts.syntheticUsers = Integer.parseInt(meta.get("synthetic-users"));
-            if (meta.containsKey("synthetic-items")) opts.syntheticItems = Integer.parseInt(meta.get("synthetic-items"));
+            opts.syntheticSize.set(meta.containsKey("synthetic-users") ? Integer.parseInt(meta.get("synthetic-users")) : opts.syntheticSize.users(),
+                    meta.containsKey("synthetic-items") ? Integer.parseInt(meta.get("synthetic-items")) : opts.syntheticSize.items());
             if (meta.containsKey("synthetic-dim")) opts.syntheticDim = Integer.parseInt(meta.get("synthetic-dim"));
             if (meta.containsKey("synthetic-seed")) opts.seed.set(Long.parseLong(meta.get("synthetic-seed")));
         } catch (NumberFormatException e) {
@@ -180,7 +178,7 @@ public final class VbprTrainCommand implements Callable<Integer> {
     VbprConfig resumedConfig(VbprCheckpoint.State ck) {
         VbprConfig c = ck.config();
         c = c.withEpochs(opts.epochs != null ? opts.epochs : c.maxEpochs(), opts.patience != null ? opts.patience : c.patience());
-        if (opts.threads != null) c = c.withThreads(opts.threads);
+        if (opts.threads.given() != null) c = c.withThreads(opts.threads.given());
         return c;
     }
 }

@@ -90,6 +90,8 @@ class CtrStreamCommandTest {
         CliRun r = CliRun.of("ctr-train", "--data", f.toString(), "--stream", "--refit-bias", "--quiet");
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("--refit-bias is not available with a streamed click log"), r.err());
+        CliRun off = CliRun.of("ctr-train", "--data", f.toString(), "--stream", "--no-refit-bias", "--quiet");   // asks for nothing streamed lacks
+        assertEquals(ExitCodes.OK, off.code(), off.err());
         CliRun s = CliRun.of("ctr-train", "--stream", "--quiet");
         assertEquals(ExitCodes.BAD_INPUT, s.code());
         assertTrue(s.err().contains("--stream reads a click log given with --data"), s.err());
