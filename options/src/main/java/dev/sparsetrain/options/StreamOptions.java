@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --stream} and {@code --shuffle-buffer}: whether a click log is read whole into memory or
- * streamed from disk pass by pass ({@code models.sparsenn.CtrStreamTrainer}), and the streamed
+ * streamed from disk pass by pass ({@code models.sparsenn.CtrTrainer#trainable(dev.sparsetrain.data.ctr.CtrStreamSplit, int)}), and the streamed
  * passes' shuffle buffer. {@code auto} (the default) streams when the log's estimated in-memory
  * size ({@link ClickDataOptions#estimatedInMemoryBytes()}) exceeds {@link #HEAP_FRACTION} of the
  * heap, and says so in one line. Not thread-safe (filled by picocli).
