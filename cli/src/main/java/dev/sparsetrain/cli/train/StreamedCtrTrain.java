@@ -22,7 +22,8 @@ import java.util.Locale;
  * order ({@link StreamOrder#describe()}) and the peak resident memory. The model is saved only
  * after the last pass and its test evaluation, so a run that fails mid-way writes nothing.
  * Checkpoints ({@code --checkpoint-dir}, after each pass) and {@code --resume} work as in memory
- * (the same file; each pass's order depends only on the seed and the pass). Options that need
+ * (the same file; each pass's order depends only on the seed and the pass), dynamic tables
+ * ({@code --ids dynamic}) included: their maps are filled in batch order as in memory. Options that need
  * every row in memory (per-stratum figures, the bias re-fit, run records, {@code --split-by}) are
  * refused in one line.
  */
@@ -38,7 +39,6 @@ final class StreamedCtrTrain {
                         ? ", chosen automatically for this log's size" : "") + "); drop " + o + (decision.note() != null ? "" : " or --stream"));
             }
         }
-        c.data.refuseDynamicIds("ctr-train --stream (its one-pass encoder fit does not carry raw ids yet)");
         if (decision.note() != null) out.println(decision.note());
         if (c.checkpointDir != null) dev.sparsetrain.core.io.OutputPaths.requireFolder("--checkpoint-dir", c.checkpointDir);
         // the checkpoint's header before the data (a foreign file fails fast); its tables go straight into the model below
@@ -58,13 +58,15 @@ final class StreamedCtrTrain {
         int[] rows = enc.tableRows();
         dev.sparsetrain.cli.CtrOptions.checkEmbeddingSize(rows, mc.type() == ModelConfig.Type.LOGISTIC ? 1 : mc.embeddingDim(), "--buckets " + c.data.buckets() + ", --dim " + mc.embeddingDim());
         SparseNN m = ckpt != null ? CtrTrainCommand.resumedModel(c.resume, ckpt, split.description(), mc, rows, tc.seed())
-                : new SparseNN(mc, enc.names(), rows, enc.denseNames().length, tc.seed());
+                : new SparseNN(mc, enc.names(), rows, enc.denseNames().length, tc.seed(), enc.dynamicTables());
         out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es)%n", mc.type(), mc.embeddingDim(), m.parameterCount(),
                 tc.threads(), tc.batchSize(), tc.numPasses());
         try (CtrTrainer t = new CtrTrainer(m, tc)) {
             StreamOrder order = t.order(split, buffer);
+            int dynamicFeatures = 0;
+            for (boolean d : enc.dynamicFeatures()) if (d) dynamicFeatures++;
             out.printf(Locale.ROOT, "order: %s; buffer %.1f MB%n", order.describe(),
-                    order.bufferBytes(enc.denseNames().length, enc.names().length) / 1048576.0);
+                    order.bufferBytes(enc.denseNames().length, enc.names().length, dynamicFeatures) / 1048576.0);
             for (dev.sparsetrain.optim.ParamGroup g : t.parameterGroups()) {
                 out.printf("group %-12s %s, %s, %d tables%s%n", g.name(), g.chain().describe(), g.semantics(), g.tables().size(),
                         g.isFrozen() ? ", frozen" : "");
@@ -74,6 +76,7 @@ final class StreamedCtrTrain {
                 throw new BadInputException("--resume " + c.resume + ": the checkpoint already holds " + from.epoch() + " passes; give --passes above " + from.epoch());
             }
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", c.resume, from.epoch(), tc.numPasses());
+            CtrTrainCommand.DynamicDiagnostics dyn = new CtrTrainCommand.DynamicDiagnostics(m, ckpt != null);
             out.flush();
             Progress progress = c.run.quiet.quiet() ? null : Progress.toStderr("ctr-train (" + order.tag() + ")", split.trainRows() * (tc.numPasses() - from.epoch()));
             CtrEvaluation[] last = new CtrEvaluation[1];
@@ -89,6 +92,7 @@ final class StreamedCtrTrain {
             dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
                 if (progress != null) progress.clearLine();
                 if (c.diagnostics) CtrTrainCommand.printDiagnostics(out, state.epoch(), t.passDiagnostics().getLast());
+                if (c.diagnostics) dyn.print(out, state.epoch());
                 if (c.checkpointDir != null) {
                     out.println("checkpoint: " + CtrTrainCommand.writeCheckpoint(c.checkpointDir, m, split.description(), tc, split.state(), t.trainable(), state));
                 }
@@ -99,6 +103,7 @@ final class StreamedCtrTrain {
                     .withProgress(progress == null ? null : (label, total) -> progress).fit(t.trainable(split, buffer), from);
             out.printf(Locale.ROOT, "training: %,.0f samples/s (reading, parsing and encoding overlapped with training; %.1f s of training steps, "
                     + "%.1f s wall with the evaluations)%n", result.samplesPerSecond(), result.trainSeconds(), (System.nanoTime() - train0) / 1e9);
+            if (m.hasDynamicIds()) out.println("dynamic tables: " + CtrTrainCommand.dynamicSummary(dev.sparsetrain.models.sparsenn.DynamicStats.of(m)));
             out.println("memory: " + peakMemory());
             if (c.save != null) {
                 java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();

@@ -67,6 +67,54 @@ class CtrStreamCommandTest {
     }
 
     @Test
+    void streamedDynamicTablesTrainTheInMemoryRunsModelAndResume(@TempDir Path dir) throws Exception {
+        Path f = generate(dir, 3000);
+        // tables of 150 rows for ~200 ids a feature, admitted at the 2nd occurrence: ids are admitted and evicted all along
+        String[] common = concat(twoPasses(f), "--ids", "dynamic,C2=hash", "--admit-after", "2", "--diagnostics");
+        common[java.util.Arrays.asList(common).indexOf("--buckets") + 1] = "150";
+        Path memModel = dir.resolve("mem.model"), stModel = dir.resolve("st.model"), resModel = dir.resolve("res.model");
+        CliRun mem = CliRun.of(concat(common, "--stream", "off", "--save", memModel.toString()));
+        Path ck = dir.resolve("ck");
+        CliRun st = CliRun.of(concat(common, "--stream", "--checkpoint-dir", ck.toString(), "--save", stModel.toString()));
+        assertEquals(ExitCodes.OK, mem.code(), mem.err());
+        assertEquals(ExitCodes.OK, st.code(), st.err());
+        assertTrue(st.out().contains("dynamic tables (dynamic capacity 150, admit after 2"), st.out());
+        assertEquals(dynamicLines(mem.out()), dynamicLines(st.out()), "the same admissions, evictions and default-row share per pass");
+        assertTrue(dynamicLines(st.out()).stream().anyMatch(l -> l.startsWith("dynamic tables: 25 features")), st.out());
+        assertSameTestFigures(mem.out(), st.out(), 2);
+        CliRun res = CliRun.of(concat(common, "--stream", "--resume", ck.resolve("ctr-pass-001.ckpt").toString(), "--save", resModel.toString()));
+        assertEquals(ExitCodes.OK, res.code(), res.err());
+        Matcher a = TEST_NE.matcher(mem.out()), b = TEST_NE.matcher(res.out());
+        assertTrue(a.find() && a.find() && b.find(), mem.out() + "\n---\n" + res.out());
+        assertEquals(a.group(2), b.group(2), "pass 2 test NE after the resume");
+        // the streamed model's tables and id maps are the in-memory model's
+        var x = dev.sparsetrain.core.io.ModelFile.read(memModel);
+        for (Path p : new Path[] {stModel, resModel}) {
+            var y = dev.sparsetrain.core.io.ModelFile.read(p);
+            assertEquals(x.idMaps(), y.idMaps(), p + ": id maps");
+            assertEquals(x.tables().size(), y.tables().size());
+            for (int i = 0; i < x.tables().size(); i++) assertArrayEquals(x.tables().get(i).data(), y.tables().get(i).data(), p + ": " + x.tables().get(i).name());
+        }
+    }
+
+    /** The per-pass dynamic-table figures and the run's summary line. */
+    static java.util.List<String> dynamicLines(String out) {
+        return out.lines().filter(l -> l.startsWith("dynamic tables: ") || l.matches("\\s+C\\d+ .*")).toList();
+    }
+
+    /** Test rows, NE and log loss equal (same model), AUC within 1e-4 (the streamed one is a histogram's), over {@code passes} passes. */
+    static void assertSameTestFigures(String mem, String st, int passes) {
+        Matcher a = TEST_NE.matcher(mem), b = TEST_NE.matcher(st);
+        for (int pass = 1; pass <= passes; pass++) {
+            assertTrue(a.find() && b.find(), mem + "\n---\n" + st);
+            assertEquals(a.group(1), b.group(1), "test rows");
+            assertEquals(a.group(2), b.group(2), "NE (same order: the same model)");
+            assertEquals(a.group(3), b.group(3), "logloss");
+            assertEquals(Double.parseDouble(a.group(4)), Double.parseDouble(b.group(4)), 1e-4, "AUC");
+        }
+    }
+
+    @Test
     void badRowMidStreamIsOneLineAndWritesNoModel(@TempDir Path dir) throws Exception {
         Path f = generate(dir, 3000);
         java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(f));

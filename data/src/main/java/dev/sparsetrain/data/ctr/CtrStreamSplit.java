@@ -103,8 +103,7 @@ public final class CtrStreamSplit {
         String desc = String.format(Locale.ROOT, "%s: streamed, %s; train rows 1-%d, test rows %d-%d (file order)%s; %s", data,
                 n >= 0 ? n + " data lines" : "rows not counted", tr, tr + 1, tr + te,
                 skipped > 0 ? " (" + skipped + " bad training rows skipped, first: " + firstSkipped + ")" : "",
-                encoding.minCount() > 0 ? "vocabulary min count " + encoding.minCount() + ", cap " + encoding.buckets()
-                        : "hashing into " + encoding.buckets() + " buckets");
+                encoding.describeIds());
         return new CtrStreamSplit(data, named, skipBad, tr, te, endLine, enc, new EncoderState(format.toLowerCase(Locale.ROOT), named, enc),
                 desc, wide);
     }

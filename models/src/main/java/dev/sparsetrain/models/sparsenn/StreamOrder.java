@@ -33,7 +33,9 @@ import java.util.function.Supplier;
  * </ul>
  * Memory: the buffer, {@code min(B, largest segment)} rows of {@code 1 + 4 numDense + 4 numSparse}
  * bytes (157 bytes a Criteo row: 157 MB for the default million), plus a permutation of as many
- * ints. Single-valued sparse features only. Not thread-safe.
+ * ints, plus 8 bytes a row per dynamic feature ({@code --ids dynamic}: the raw id travels with the
+ * row, since its table row is only assigned when the batch trains). Single-valued sparse features
+ * only. Not thread-safe.
  */
 public final class StreamOrder {
     private final TrainConfig.Shuffle mode;
@@ -89,12 +91,24 @@ public final class StreamOrder {
     }
 
     /** Bytes of the buffer and its permutation for {@code numDense} / {@code numSparse} features. */
-    public long bufferBytes(int numDense, int numSparse) {
-        return (long) window * (1 + 4L * numDense + 4L * numSparse + 4);
+    public long bufferBytes(int numDense, int numSparse) { return bufferBytes(numDense, numSparse, 0); }
+
+    /** Bytes of the buffer and its permutation, with {@code numDynamic} of the sparse features dynamic (a raw id each). */
+    public long bufferBytes(int numDense, int numSparse, int numDynamic) {
+        return (long) window * (1 + 4L * numDense + 4L * numSparse + 8L * numDynamic + 4);
     }
 
-    /** Pass {@code pass} (1-based) over the blocks {@code blocks} delivers in file order (null at the end). */
+    /** Pass {@code pass} (1-based) over the blocks {@code blocks} delivers in file order (null at the end), without dynamic features. */
     Pass open(int pass, int numDense, int numSparse, Supplier<CtrData> blocks) {
+        return open(pass, numDense, new boolean[numSparse], blocks);
+    }
+
+    /**
+     * Pass {@code pass} (1-based) over the blocks {@code blocks} delivers in file order (null at
+     * the end); the features flagged in {@code dynamic} carry their raw ids ({@link CtrData#rawIds})
+     * into the rows handed out, beside their fallback rows.
+     */
+    Pass open(int pass, int numDense, boolean[] dynamic, Supplier<CtrData> blocks) {
         SplittableRandom rnd;
         if (exact) {
             rnd = new SplittableRandom(seed);
@@ -107,7 +121,7 @@ public final class StreamOrder {
         } else {
             rnd = new SplittableRandom(CtrRawData.mix64(seed * 0x9E3779B97F4A7C15L + pass));
         }
-        return new Pass(rnd, numDense, numSparse, blocks);
+        return new Pass(rnd, numDense, dynamic, blocks);
     }
 
     /** One pass: hands out the rows in the pass's order, batch by batch. */
@@ -118,6 +132,10 @@ public final class StreamOrder {
         private final byte[] wl;
         private final float[] wd;
         private final int[] wi;
+        /** Dynamic features: their indices, and the buffered rows' raw ids (row-major, nr per row). */
+        private final int[] dyn;
+        private final int nr;
+        private final long[] wr;
         private final int[] perm;
         private CtrData blk;
         private int bp;
@@ -126,14 +144,21 @@ public final class StreamOrder {
         private boolean draining;
         private long out;          // rows handed out
 
-        Pass(SplittableRandom rnd, int nd, int ns, Supplier<CtrData> blocks) {
+        Pass(SplittableRandom rnd, int nd, boolean[] dynamic, Supplier<CtrData> blocks) {
             this.rnd = rnd;
             this.nd = nd;
-            this.ns = ns;
+            this.ns = dynamic.length;
             this.blocks = blocks;
+            int k = 0;
+            for (boolean d : dynamic) if (d) k++;
+            dyn = new int[k];
+            k = 0;
+            for (int f = 0; f < dynamic.length; f++) if (dynamic[f]) dyn[k++] = f;
+            nr = k;
             wl = new byte[window];
             wd = new float[window * nd];
             wi = new int[window * ns];
+            wr = new long[window * nr];
             perm = new int[window];
         }
 
@@ -145,6 +170,9 @@ public final class StreamOrder {
                 if (blk == null) return false;
                 for (int f = 0; f < ns; f++) {
                     if (blk.offsets()[f] != null) throw new BadInputException("feature '" + blk.names()[f] + "' is multi-valued; streaming trains single-valued features only");
+                }
+                for (int f : dyn) {
+                    if (!blk.isDynamic(f)) throw new IllegalStateException("feature '" + blk.names()[f] + "' is dynamic, but the block carries no raw ids");
                 }
             }
             return true;
@@ -161,6 +189,10 @@ public final class StreamOrder {
             int[][] ids = blk.ids();
             int o = slot * ns;
             for (int f = 0; f < ns; f++) wi[o + f] = ids[f][bp];
+            if (nr > 0) {
+                long[][] raw = blk.rawIds();
+                for (int q = 0; q < nr; q++) wr[slot * nr + q] = raw[dyn[q]][bp];
+            }
             bp++;
             incoming++;
         }
@@ -171,6 +203,10 @@ public final class StreamOrder {
             int[][] ids = dst.ids();
             int o = slot * ns;
             for (int f = 0; f < ns; f++) ids[f][k] = wi[o + f];
+            if (nr > 0) {
+                long[][] raw = dst.rawIds();
+                for (int q = 0; q < nr; q++) raw[dyn[q]][k] = wr[slot * nr + q];
+            }
         }
 
         private void emitIncoming(CtrData dst, int k) {
@@ -178,6 +214,7 @@ public final class StreamOrder {
             if (nd > 0) System.arraycopy(blk.dense(), bp * nd, dst.dense(), k * nd, nd);
             int[][] src = blk.ids(), ids = dst.ids();
             for (int f = 0; f < ns; f++) ids[f][k] = src[f][bp];
+            for (int f : dyn) dst.rawIds()[f][k] = blk.rawIds()[f][bp];
             bp++;
             incoming++;
         }
