@@ -2,6 +2,8 @@ package dev.sparsetrain.models.sparsenn;
 
 import dev.sparsetrain.data.ctr.CtrBlockReader;
 import dev.sparsetrain.data.ctr.CtrData;
+import dev.sparsetrain.data.ctr.DynamicIdConfig;
+import dev.sparsetrain.data.ctr.DynamicIdMap;
 import dev.sparsetrain.models.train.MiniBatch;
 import dev.sparsetrain.optim.ParamGroup;
 import java.util.List;
@@ -131,6 +133,27 @@ final class ClickBatches extends ClickSteps {
     public void beforeForward(long batch, int from, int count, MiniBatch trainer) {
         if (model.sparseArch.dyn == null) return;
         if (train != null || opener != null) model.sparseArch.observe(data, identity, offset(from), count, batch, trainer.optimizers());
+    }
+
+    /**
+     * Dynamic tables: a copy of every map's whole state ({@link DynamicIdMap#exportState}), put
+     * back as new maps ({@link DynamicIdMap#restoreState}) when the spine restores a snapshot, so
+     * that the best epoch's (or an undone epoch's start) rows are read through that moment's maps.
+     */
+    @Override
+    public Runnable captureExtraState() {
+        DynamicIdMap[] dyn = model.sparseArch.dyn;
+        if (dyn == null) return null;
+        long[][] state = new long[dyn.length][];
+        DynamicIdConfig[] config = new DynamicIdConfig[dyn.length];
+        for (int f = 0; f < dyn.length; f++) {
+            if (dyn[f] == null) continue;
+            state[f] = dyn[f].exportState();
+            config[f] = dyn[f].config();
+        }
+        return () -> {
+            for (int f = 0; f < state.length; f++) if (state[f] != null) dyn[f] = DynamicIdMap.restoreState(config[f], state[f]);
+        };
     }
 
     /** Dynamic tables: ids owning a row, the maps' memory and the evictions so far. */
