@@ -23,22 +23,23 @@ import java.util.Locale;
  * after the last pass and its test evaluation, so a run that fails mid-way writes nothing.
  * Checkpoints ({@code --checkpoint-dir}, after each pass) and {@code --resume} work as in memory
  * (the same file; each pass's order depends only on the seed and the pass), dynamic tables
- * ({@code --ids dynamic}) included: their maps are filled in batch order as in memory. Options that need
- * every row in memory (per-stratum figures, the bias re-fit, run records, {@code --split-by}) are
- * refused in one line.
+ * ({@code --ids dynamic}) included: their maps are filled in batch order as in memory. The run
+ * record ({@code --history}, {@code --report}) holds the same per-pass figures as in memory. Options that need
+ * every row in memory (per-stratum figures, the bias re-fit, {@code --split-by}) are refused in one
+ * line.
  */
 final class StreamedCtrTrain {
     private StreamedCtrTrain() {}
 
     static int run(CtrTrainCommand c, PrintWriter out, StreamOptions.Decision decision) {
         var pr = c.spec.commandLine().getParseResult();
-        for (String o : new String[] {"--refit-bias", "--strata-feature", "--rare-below", "--frequent-from",
-                "--history", "--report", "--split-by"}) {
+        for (String o : new String[] {"--refit-bias", "--strata-feature", "--rare-below", "--frequent-from", "--split-by"}) {
             if (pr.hasMatchedOption(o)) {
                 throw new BadInputException(o + " is not available with a streamed click log (--stream" + (decision.note() != null
                         ? ", chosen automatically for this log's size" : "") + "); drop " + o + (decision.note() != null ? "" : " or --stream"));
             }
         }
+        c.record.check();
         if (decision.note() != null) out.println(decision.note());
         if (c.checkpointDir != null) dev.sparsetrain.core.io.OutputPaths.requireFolder("--checkpoint-dir", c.checkpointDir);
         // the checkpoint's header before the data (a foreign file fails fast); its tables go straight into the model below
@@ -80,11 +81,13 @@ final class StreamedCtrTrain {
             out.flush();
             Progress progress = c.run.quiet.quiet() ? null : Progress.toStderr("ctr-train (" + order.tag() + ")", split.trainRows() * (tc.numPasses() - from.epoch()));
             CtrEvaluation[] last = new CtrEvaluation[1];
+            java.util.List<RunRecord.Pass> passes = new java.util.ArrayList<>();
             t.evaluateWithin(1, (p, seen, ne) -> {
                 if (progress != null) progress.clearLine();
                 long t0 = System.nanoTime();
                 CtrEvaluation e = t.evaluate(split.test()).result(Double.NaN);
                 last[0] = e;
+                passes.add(new RunRecord.Pass((int) Math.round(p), ne, new CtrEvaluation[] {null, null, null, e}));
                 out.printf("pass %d: train running NE %.4f%n", Math.round(p), ne);
                 out.printf(Locale.ROOT, "  test  all      %s (streamed, %.1f s)%n", e.format(), (System.nanoTime() - t0) / 1e9);
                 out.flush();
@@ -105,6 +108,8 @@ final class StreamedCtrTrain {
                     + "%.1f s wall with the evaluations)%n", result.samplesPerSecond(), result.trainSeconds(), (System.nanoTime() - train0) / 1e9);
             if (m.hasDynamicIds()) out.println("dynamic tables: " + CtrTrainCommand.dynamicSummary(dev.sparsetrain.models.sparsenn.DynamicStats.of(m)));
             out.println("memory: " + peakMemory());
+            RunRecord.ctr(c.record, mc.type() + " on " + split.description(), "sparsetrain " + String.join(" ", pr.originalArgs()), passes,
+                    t.passDiagnostics());
             if (c.save != null) {
                 java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
                 meta.put("data", split.description());

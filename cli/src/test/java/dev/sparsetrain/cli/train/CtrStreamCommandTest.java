@@ -97,6 +97,37 @@ class CtrStreamCommandTest {
         }
     }
 
+    @Test
+    void streamedRunsWriteTheInMemoryRunsHistoryAndReport(@TempDir Path dir) throws Exception {
+        Path f = generate(dir, 3000);
+        Path hm = dir.resolve("mem.csv"), hs = dir.resolve("st.csv"), report = dir.resolve("st.html");
+        CliRun mem = CliRun.of(concat(twoPasses(f), "--stream", "off", "--history", hm.toString()));
+        CliRun st = CliRun.of(concat(twoPasses(f), "--stream", "--history", hs.toString(), "--report", report.toString()));
+        assertEquals(ExitCodes.OK, mem.code(), mem.err());
+        assertEquals(ExitCodes.OK, st.code(), st.err());
+        java.util.List<String> a = Files.readAllLines(hm), b = Files.readAllLines(hs);
+        assertEquals(3, b.size(), "header and 2 passes");
+        assertEquals(a.get(0), b.get(0), "the same columns");
+        java.util.List<String> cols = java.util.List.of(a.get(0).split(","));
+        for (int r = 1; r <= 2; r++) {
+            String[] x = a.get(r).split(",", -1), y = b.get(r).split(",", -1);
+            for (int c = 0; c < cols.size(); c++) {
+                String name = cols.get(c);
+                if (name.startsWith("test_rare") || name.startsWith("test_medium") || name.startsWith("test_frequent")) {
+                    assertEquals("", y[c], name + ": no strata measured when streamed");
+                } else if (name.equals("test_all_auc")) {
+                    assertEquals(Double.parseDouble(x[c]), Double.parseDouble(y[c]), 1e-4, name);   // the streamed AUC: a histogram's
+                } else if (name.startsWith("test_all")) {
+                    assertEquals(Double.parseDouble(x[c]), Double.parseDouble(y[c]), 1e-9, name);
+                } else {
+                    assertEquals(x[c], y[c], "pass " + r + " " + name + ": the same model, the same optimizer figures");
+                }
+            }
+        }
+        String html = Files.readString(report);
+        assertTrue(html.contains("<svg") && html.contains("Test NE per stratum"), html.length() + " chars");
+    }
+
     /** The per-pass dynamic-table figures and the run's summary line. */
     static java.util.List<String> dynamicLines(String out) {
         return out.lines().filter(l -> l.startsWith("dynamic tables: ") || l.matches("\\s+C\\d+ .*")).toList();
