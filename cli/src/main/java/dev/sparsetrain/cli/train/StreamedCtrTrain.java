@@ -24,22 +24,24 @@ import java.util.Locale;
  * Checkpoints ({@code --checkpoint-dir}, after each pass) and {@code --resume} work as in memory
  * (the same file; each pass's order depends only on the seed and the pass), dynamic tables
  * ({@code --ids dynamic}) included: their maps are filled in batch order as in memory. The run
- * record ({@code --history}, {@code --report}) holds the same per-pass figures as in memory. Options that need
- * every row in memory (per-stratum figures, the bias re-fit, {@code --split-by}) are refused in one
- * line.
+ * record ({@code --history}, {@code --report}) holds the same per-pass figures as in memory.
+ * Per-stratum figures are measured when a strata option is given ({@link StreamedStrata}: one
+ * more streamed read of the training and of the test rows before training). Options that need
+ * every row in memory (the bias re-fit, {@code --split-by}) are refused in one line.
  */
 final class StreamedCtrTrain {
     private StreamedCtrTrain() {}
 
     static int run(CtrTrainCommand c, PrintWriter out, StreamOptions.Decision decision) {
         var pr = c.spec.commandLine().getParseResult();
-        for (String o : new String[] {"--refit-bias", "--strata-feature", "--rare-below", "--frequent-from", "--split-by"}) {
+        for (String o : new String[] {"--refit-bias", "--split-by"}) {
             if (pr.hasMatchedOption(o)) {
                 throw new BadInputException(o + " is not available with a streamed click log (--stream" + (decision.note() != null
                         ? ", chosen automatically for this log's size" : "") + "); drop " + o + (decision.note() != null ? "" : " or --stream"));
             }
         }
         c.record.check();
+        c.strata.check();   // thresholds checked before any data is read
         if (decision.note() != null) out.println(decision.note());
         if (c.checkpointDir != null) dev.sparsetrain.core.io.OutputPaths.requireFolder("--checkpoint-dir", c.checkpointDir);
         // the checkpoint's header before the data (a foreign file fails fast); its tables go straight into the model below
@@ -62,6 +64,15 @@ final class StreamedCtrTrain {
                 : new SparseNN(mc, enc.names(), rows, enc.denseNames().length, tc.seed(), enc.dynamicTables());
         out.printf("model: %s dim %d, %,d parameters; %d threads, batch %d, %d pass(es)%n", mc.type(), mc.embeddingDim(), m.parameterCount(),
                 tc.threads(), tc.batchSize(), tc.numPasses());
+        StreamedStrata strata = null;
+        if (c.strata.given()) {
+            long s0 = System.nanoTime();
+            strata = StreamedStrata.fit(c.strata, split);
+            out.println(c.strata.describe(strata.name, strata.strata, strata.sizes));
+            out.printf(Locale.ROOT, "strata: training impressions counted and test rows tallied in one streamed read of each, %.1f s%n",
+                    (System.nanoTime() - s0) / 1e9);
+        }
+        StreamedStrata st = strata;
         try (CtrTrainer t = new CtrTrainer(m, tc)) {
             StreamOrder order = t.order(split, buffer);
             int dynamicFeatures = 0;
@@ -85,10 +96,14 @@ final class StreamedCtrTrain {
             t.evaluateWithin(1, (p, seen, ne) -> {
                 if (progress != null) progress.clearLine();
                 long t0 = System.nanoTime();
-                CtrEvaluation e = t.evaluate(split.test()).result(Double.NaN);
+                CtrEvaluation[] s = st != null ? st.evaluate(t, split.test())
+                        : new CtrEvaluation[] {null, null, null, t.evaluate(split.test()).result(Double.NaN)};
+                CtrEvaluation e = s[3];
                 last[0] = e;
-                passes.add(new RunRecord.Pass((int) Math.round(p), ne, new CtrEvaluation[] {null, null, null, e}));
+                passes.add(new RunRecord.Pass((int) Math.round(p), ne, s));
                 out.printf("pass %d: train running NE %.4f%n", Math.round(p), ne);
+                String[] names = {"rare", "medium", "frequent"};
+                for (int k = 0; k < 3; k++) if (s[k] != null) out.printf("  test  %-8s %s%n", names[k], s[k].format());
                 out.printf(Locale.ROOT, "  test  all      %s (streamed, %.1f s)%n", e.format(), (System.nanoTime() - t0) / 1e9);
                 out.flush();
             });

@@ -128,6 +128,46 @@ class CtrStreamCommandTest {
         assertTrue(html.contains("<svg") && html.contains("Test NE per stratum"), html.length() + " chars");
     }
 
+    static final Pattern STRATUM = Pattern.compile("test  (rare|medium|frequent|all) +n=(\\d+) ctr=(\\S+) NE=(\\S+) logloss=(\\S+) AUC=(\\S+)");
+
+    @Test
+    void streamedStrataAreTheInMemoryRunsStrata(@TempDir Path dir) throws Exception {
+        Path f = generate(dir, 3000);
+        // a named feature with thresholds from the data; thresholds given with the feature chosen from the data
+        for (String[] strata : new String[][] {{"--strata-feature", "C3"}, {"--rare-below", "3", "--frequent-from", "20"}}) {
+            CtrRunPair r = new CtrRunPair(concat(twoPasses(f), strata));
+            String describe = r.mem.lines().filter(l -> l.startsWith("strata by training impressions")).findFirst().orElseThrow();
+            assertTrue(r.st.contains(describe + "\n"), describe + "\n---\n" + r.st);
+            Matcher a = STRATUM.matcher(r.mem), b = STRATUM.matcher(r.st);
+            int lines = 0;
+            while (a.find()) {
+                assertTrue(b.find(), r.st);
+                assertEquals(a.group(1), b.group(1));
+                assertEquals(a.group(2), b.group(2), a.group(1) + " rows");
+                assertEquals(a.group(3), b.group(3), a.group(1) + " click rate");
+                assertEquals(a.group(4), b.group(4), a.group(1) + " NE");
+                assertEquals(a.group(5), b.group(5), a.group(1) + " logloss");
+                assertEquals(Double.parseDouble(a.group(6)), Double.parseDouble(b.group(6)), 2e-4, a.group(1) + " AUC");
+                lines++;
+            }
+            assertEquals(8, lines, "4 strata lines a pass, 2 passes");
+            assertFalse(b.find());
+        }
+    }
+
+    /** The same ctr-train in memory and streamed, both succeeding. */
+    record CtrRunPair(String mem, String st) {
+        CtrRunPair(String[] args) {
+            this(run(concat(args, "--stream", "off")), run(concat(args, "--stream")));
+        }
+
+        static String run(String[] args) {
+            CliRun r = CliRun.of(args);
+            assertEquals(ExitCodes.OK, r.code(), r.err());
+            return r.out();
+        }
+    }
+
     /** The per-pass dynamic-table figures and the run's summary line. */
     static java.util.List<String> dynamicLines(String out) {
         return out.lines().filter(l -> l.startsWith("dynamic tables: ") || l.matches("\\s+C\\d+ .*")).toList();
