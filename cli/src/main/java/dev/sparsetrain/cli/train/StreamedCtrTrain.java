@@ -27,14 +27,15 @@ import java.util.Locale;
  * record ({@code --history}, {@code --report}) holds the same per-pass figures as in memory.
  * Per-stratum figures are measured when a strata option is given ({@link StreamedStrata}: one
  * more streamed read of the training and of the test rows before training). Options that need
- * every row in memory (the bias re-fit, {@code --split-by}) are refused in one line.
+ * every row in memory ({@code --split-by}) are refused in one line. {@code --refit-bias} costs one
+ * more streamed pass over the training rows after the last pass.
  */
 final class StreamedCtrTrain {
     private StreamedCtrTrain() {}
 
     static int run(CtrTrainCommand c, PrintWriter out, StreamOptions.Decision decision) {
         var pr = c.spec.commandLine().getParseResult();
-        for (String o : new String[] {"--refit-bias", "--split-by"}) {
+        for (String o : new String[] {"--split-by"}) {
             if (pr.hasMatchedOption(o)) {
                 throw new BadInputException(o + " is not available with a streamed click log (--stream" + (decision.note() != null
                         ? ", chosen automatically for this log's size" : "") + "); drop " + o + (decision.note() != null ? "" : " or --stream"));
@@ -125,10 +126,12 @@ final class StreamedCtrTrain {
             out.println("memory: " + peakMemory());
             RunRecord.ctr(c.record, mc.type() + " on " + split.description(), "sparsetrain " + String.join(" ", pr.originalArgs()), passes,
                     t.passDiagnostics());
+            double delta = c.refitBias ? refitBias(t, m, split, st, last, out) : Double.NaN;
             if (c.save != null) {
                 java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
                 meta.put("data", split.description());
                 meta.put("train", tc.toString());
+                if (!Double.isNaN(delta)) meta.put("bias-refit-shift", String.format(Locale.ROOT, "%.6g", delta));
                 if (last[0] != null) meta.put("test", last[0].format());
                 split.state().addTo(meta);
                 m.save(c.save, meta, split.state().idMaps());
@@ -136,6 +139,41 @@ final class StreamedCtrTrain {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * {@code --refit-bias} over a streamed log: one more streamed pass predicts the training rows
+     * in file order into the logit histogram ({@link dev.sparsetrain.models.sparsenn.BiasRefit.Accumulator},
+     * the in-memory run's histogram bit for bit), the shift is applied and the test rows are
+     * evaluated again (into {@code last[0]}). Returns the shift, NaN when skipped.
+     */
+    private static double refitBias(CtrTrainer t, SparseNN m, CtrStreamSplit split, StreamedStrata st, CtrEvaluation[] last, PrintWriter out) {
+        long r0 = System.nanoTime();
+        var acc = new dev.sparsetrain.models.sparsenn.BiasRefit.Accumulator();
+        try (var reader = split.train()) {
+            dev.sparsetrain.data.ctr.CtrData b;
+            while ((b = reader.next()) != null) acc.add(t.predict(b), b.labels(), b.rows());
+        }
+        var h = acc.histogram();
+        double delta = h.shift();
+        if (Double.isNaN(delta)) {
+            out.println("bias re-fit: skipped (" + h.whyNoShift() + ")");
+            return delta;
+        }
+        dev.sparsetrain.models.sparsenn.BiasRefit.apply(m, delta);
+        out.printf(Locale.ROOT, "bias re-fit: every logit shifted by %+.4f (mean training prediction = training click rate %.4f; one streamed pass over the training rows, %.1f s)%n",
+                delta, (double) h.clicks() / h.rows(), (System.nanoTime() - r0) / 1e9);
+        CtrEvaluation[] s = st != null ? st.evaluate(t, split.test())
+                : new CtrEvaluation[] {null, null, null, t.evaluate(split.test()).result(Double.NaN)};
+        printTest(out, s);
+        last[0] = s[3];
+        return delta;
+    }
+
+    /** The test lines: each measured stratum, then all rows. */
+    private static void printTest(PrintWriter out, CtrEvaluation[] s) {
+        String[] names = {"rare", "medium", "frequent", "all"};
+        for (int k = 0; k < 4; k++) if (s[k] != null) out.printf("  test  %-8s %s%n", names[k], s[k].format());
     }
 
     /** Peak resident set (VmHWM of /proc/self/status) and the heap's maximum. */
