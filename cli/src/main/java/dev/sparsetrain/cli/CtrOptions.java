@@ -21,7 +21,7 @@ public final class CtrOptions {
      * rows split as close to thirds as the counts allow), so that no stratum is empty.
      */
     public static final class StrataOptions {
-        @Option(names = "--strata-feature", description = "Sparse feature whose training impressions define rare/medium/frequent. Default: the one with most distinct ids in training among those whose test rows can fill three strata.")
+        @Option(names = "--strata-feature", description = "Sparse feature whose training impressions define rare/medium/frequent. Default: the one with most distinct ids in training among those whose test rows can fill three strata. A streamed run (--stream) measures strata only when this, --rare-below or --frequent-from is given (one more read of the training and the test rows).")
         String feature;
 
         @Option(names = "--rare-below", description = "Ids with fewer training impressions are rare. Default: chosen from the data so that rare, medium and frequent each hold about a third of the test rows (printed).")
