@@ -123,10 +123,10 @@ final class StreamedCtrTrain {
             out.printf(Locale.ROOT, "training: %,.0f samples/s (reading, parsing and encoding overlapped with training; %.1f s of training steps, "
                     + "%.1f s wall with the evaluations)%n", result.samplesPerSecond(), result.trainSeconds(), (System.nanoTime() - train0) / 1e9);
             if (m.hasDynamicIds()) out.println("dynamic tables: " + CtrTrainCommand.dynamicSummary(dev.sparsetrain.models.sparsenn.DynamicStats.of(m)));
-            out.println("memory: " + peakMemory());
             RunRecord.ctr(c.record, mc.type() + " on " + split.description(), "sparsetrain " + String.join(" ", pr.originalArgs()), passes,
                     t.passDiagnostics());
             double delta = c.refitBias ? refitBias(t, m, split, st, last, out) : Double.NaN;
+            out.println("memory: " + peakMemory());
             if (c.save != null) {
                 java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
                 meta.put("data", split.description());
