@@ -78,8 +78,11 @@ final class StreamedCtrTrain {
             StreamOrder order = t.order(split, buffer);
             int dynamicFeatures = 0;
             for (boolean d : enc.dynamicFeatures()) if (d) dynamicFeatures++;
-            out.printf(Locale.ROOT, "order: %s; buffer %.1f MB%n", order.describe(),
-                    order.bufferBytes(enc.denseNames().length, enc.names().length, dynamicFeatures) / 1048576.0);
+            boolean multi = false;
+            for (boolean v : split.multiValued()) multi |= v;
+            out.printf(Locale.ROOT, "order: %s; buffer %.1f MB%s%n", order.describe(),
+                    order.bufferBytes(enc.denseNames().length, enc.names().length, dynamicFeatures) / 1048576.0,
+                    multi ? " plus the multi-valued features' ids (an array per buffered row: about 16 bytes and 4 an id)" : "");
             for (dev.sparsetrain.optim.ParamGroup g : t.parameterGroups()) {
                 out.printf("group %-12s %s, %s, %d tables%s%n", g.name(), g.chain().describe(), g.semantics(), g.tables().size(),
                         g.isFrozen() ? ", frozen" : "");

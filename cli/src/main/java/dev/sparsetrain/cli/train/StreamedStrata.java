@@ -49,7 +49,7 @@ final class StreamedStrata {
                 for (int f = 0; f < ns; f++) {
                     if (counts[f] == null) continue;
                     int[] ids = b.ids()[f], c = counts[f];
-                    for (int i = 0; i < b.rows(); i++) c[ids[i]]++;
+                    for (int i = 0; i < b.rows(); i++) for (int j = b.begin(f, i); j < b.end(f, i); j++) c[ids[j]]++;   // every id of the row
                 }
             }
         }
@@ -68,7 +68,7 @@ final class StreamedStrata {
                     if (counts[f] == null) continue;
                     int[] ids = b.ids()[f], c = counts[f], v = values[f];
                     long[] t = tally[f];
-                    for (int i = 0; i < b.rows(); i++) t[java.util.Arrays.binarySearch(v, c[ids[i]])]++;
+                    for (int i = 0; i < b.rows(); i++) t[java.util.Arrays.binarySearch(v, impressions(b, f, i, c))]++;
                 }
             }
         }
@@ -77,6 +77,12 @@ final class StreamedStrata {
         int feature = named >= 0 ? named : o.featureIndex(names, counts, test);
         Strata st = o.strata(test[feature], names[feature]);
         return new StreamedStrata(feature, names[feature], st, st.sizes(test[feature]), counts[feature]);
+    }
+
+    /** The training impressions of row {@code i}'s id of feature {@code f} (a multi-valued feature's first id; 0 for none), as {@link CtrData#impressionsPerRow}. */
+    private static int impressions(CtrData b, int f, int i, int[] counts) {
+        int j = b.begin(f, i);
+        return j < b.end(f, i) ? counts[b.ids()[f][j]] : 0;
     }
 
     /** The distinct values of {@code counts} and 0, ascending. */
@@ -97,9 +103,8 @@ final class StreamedStrata {
             while ((b = reader.next()) != null) {
                 float[] p = t.predict(b);
                 byte[] y = b.labels();
-                int[] ids = b.ids()[feature];
                 all.add(y, p, b.rows());
-                for (int i = 0; i < b.rows(); i++) per[strata.of(counts[ids[i]])].add(y[i], p[i]);
+                for (int i = 0; i < b.rows(); i++) per[strata.of(impressions(b, feature, i, counts))].add(y[i], p[i]);
             }
         }
         double bg = all.result(Double.NaN).clickRate();

@@ -182,6 +182,36 @@ class CtrStreamCommandTest {
         return out.lines().filter(l -> l.matches("  test  (rare|medium|frequent|all) .*")).toList();
     }
 
+    @Test
+    void multiValuedColumnsStreamToTheInMemoryRunsFigures(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("multi.tsv");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder m = new StringBuilder();
+            int k = r.nextInt(5);
+            double logit = -1;
+            for (int j = 0; j < k; j++) {
+                int t = (int) Math.floor(Math.pow(r.nextDouble(), 2) * 100);
+                if (t < 10) logit += 0.5;
+                m.append(j > 0 ? "|" : "").append("t").append(t);
+            }
+            sb.append(r.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0).append('\t').append(r.nextInt(20)).append('\t').append("a")
+                    .append(r.nextInt(40)).append('\t').append(m).append('\n');
+        }
+        Files.writeString(f, sb.toString());
+        CtrRunPair p = new CtrRunPair(new String[] {"ctr-train", "--data", f.toString(), "--format", "schema", "--schema", "label,dense,sparse,multi",
+                "--ids", "hash,C2=dynamic", "--buckets", "50", "--dim", "4", "--bottom", "8", "--top", "8", "--passes", "2", "--threads", "2",
+                "--strata-feature", "C2", "--quiet"});
+        assertTrue(p.st().contains("multi-valued features' ids"), p.st());
+        java.util.List<String> x = strataLines(p.mem()), y = strataLines(p.st());
+        assertEquals(8, x.size());
+        assertEquals(8, y.size());
+        for (int i = 0; i < 8; i++) {
+            assertEquals(x.get(i).replaceAll(" AUC=\\S+", ""), y.get(i).replaceAll(" AUC=\\S+", "").replace(" (streamed", "").replaceAll(", [0-9.]+ s\\)$", ""));
+        }
+    }
+
     /** The same ctr-train in memory and streamed, both succeeding. */
     record CtrRunPair(String mem, String st) {
         CtrRunPair(String[] args) {

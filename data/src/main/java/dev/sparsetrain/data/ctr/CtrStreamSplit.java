@@ -14,8 +14,8 @@ import java.util.Locale;
  * ({@link EncoderFitter}); {@link #train} and {@link #test} then open background readers
  * ({@link CtrBlockReader}) of encoded blocks, as often as there are passes and evaluations.
  *
- * <p>Only single-valued sparse features stream (Criteo, Avazu): a schema with a multi-valued
- * column is refused in one line. Immutable after {@link #fit}; each reader is used by one thread.
+ * <p>Multi-valued columns (schema role multi) stream like single-valued ones: the blocks carry
+ * their offsets ({@link #multiValued()}). Immutable after {@link #fit}; each reader is used by one thread.
  */
 public final class CtrStreamSplit {
     /** Rows per encoded block handed from the reader thread to the trainer. */
@@ -58,12 +58,6 @@ public final class CtrStreamSplit {
     public static CtrStreamSplit fit(Path data, String format, CtrSchema schema, boolean skipBad, Integer trainRows, Integer testRows,
                                      EncoderConfig encoding, boolean countIds) {
         CtrLogStream.check(data);
-        for (int c : schema.sparseColumns()) {
-            if (schema.roles()[c] == CtrSchema.Role.MULTI) {
-                throw new BadInputException(data + ": column " + (c + 1) + " (" + schema.names()[c] + ") is multi-valued; streaming reads"
-                        + " single-valued sparse features only (drop " + Settings.name("stream") + ", or give the column the role sparse)");
-            }
-        }
         long n = -1;
         if (trainRows == null || testRows == null) n = CtrLogStream.countDataLines(data, schema);
         if (n >= 0 && n < 2) throw new BadInputException(data + ": " + n + " data rows, need at least 2 (one to train, one to test)");
@@ -119,6 +113,14 @@ public final class CtrStreamSplit {
     public long trainEndLine() { return trainEndLine; }
 
     public FeatureEncoder encoder() { return encoder; }
+
+    /** Per sparse feature (encoder order): whether its column is multi-valued (schema role multi: several ids a row). */
+    public boolean[] multiValued() {
+        int[] cols = schema.sparseColumns();
+        boolean[] out = new boolean[cols.length];
+        for (int f = 0; f < cols.length; f++) out[f] = schema.roles()[cols[f]] == CtrSchema.Role.MULTI;
+        return out;
+    }
 
     public EncoderState state() { return state; }
 

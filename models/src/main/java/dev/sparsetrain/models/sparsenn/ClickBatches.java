@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * A {@link SparseNN} (or LR/FM) as the spine's mini-batch mode trains it, from either of two
  * sources. Rows in memory ({@link #data(CtrData)}): each pass laid out in its shuffled order
  * ({@link PassOrder}); dynamic tables map their ids here, in batch order. Rows streamed from disk
- * ({@link #data(int, StreamOrder, Supplier, String[], String[], int[], boolean[])}): each pass opens a reader, puts the rows
+ * ({@link #data(int, StreamOrder, Supplier, String[], String[], int[], boolean[], boolean[])}): each pass opens a reader, puts the rows
  * through the pass's {@link StreamOrder}, and lays out one batch at a time ({@link #beforeBatch})
  * in a reused batch that the workers then read. Dynamic tables map their ids in batch order for
  * both sources ({@link #beforeForward}: a streamed batch carries its dynamic features' raw ids). The
@@ -30,7 +30,7 @@ final class ClickBatches extends ClickSteps {
     private Supplier<CtrBlockReader> opener;
     private CtrBlockReader reader;
     private StreamOrder.Pass pass;
-    private boolean[] dynamic;
+    private boolean[] dynamic, multi;
     /** What the workers read: the pass laid out (in memory) or the current batch, which starts at sample {@code batchFrom}. */
     private CtrData data;
     private int batchFrom;
@@ -56,10 +56,11 @@ final class ClickBatches extends ClickSteps {
     /**
      * The rows the next passes train on, streamed: {@code rows} of them per pass, read by a fresh
      * reader from {@code opener} each pass in {@code order}; the features flagged in {@code dynamic}
-     * (null: none) carry raw ids for the model's dynamic tables.
+     * (null: none) carry raw ids for the model's dynamic tables; those flagged in {@code multi}
+     * (null: none) are multi-valued.
      */
     void data(int rows, StreamOrder order, Supplier<CtrBlockReader> opener, String[] names, String[] denseNames, int[] tableRows,
-              boolean[] dynamic) {
+              boolean[] dynamic, boolean[] multi) {
         if (rows == 0) throw new dev.sparsetrain.core.BadInputException("training data has no rows");
         closeReader();
         this.train = null;
@@ -68,13 +69,19 @@ final class ClickBatches extends ClickSteps {
         this.opener = opener;
         int b = config.batchSize(), ns = names.length, nd = denseNames.length;
         this.dynamic = dynamic == null ? new boolean[ns] : dynamic.clone();
+        this.multi = multi == null ? new boolean[ns] : multi.clone();
         long[][] raw = null;
+        int[][] offsets = new int[ns][], ids = new int[ns][];
         for (int f = 0; f < ns; f++) {
+            // a multi-valued feature: offsets per row, and id arrays that grow with the batch's ids (StreamOrder)
+            int cap = this.multi[f] ? 2 * b : b;
+            if (this.multi[f]) offsets[f] = new int[b + 1];
+            ids[f] = new int[cap];
             if (!this.dynamic[f]) continue;
             if (raw == null) raw = new long[ns][];
-            raw[f] = new long[b];
+            raw[f] = new long[cap];
         }
-        data = new CtrData(names, denseNames, b, new byte[b], new float[b * nd], tableRows.clone(), new int[ns][], new int[ns][b], raw);
+        data = new CtrData(names, denseNames, b, new byte[b], new float[b * nd], tableRows.clone(), offsets, ids, raw);
         model.sparseArch.checkData(data);
         identity(b);
     }
@@ -93,7 +100,7 @@ final class ClickBatches extends ClickSteps {
         if (opener != null) {
             closeReader();
             CtrBlockReader r = reader = opener.get();
-            pass = order.open(epoch, data.numDense(), dynamic, r::next);
+            pass = order.open(epoch, data.numDense(), dynamic, multi, r::next);
             passMultipliers(trainer, epoch - 1);
             return streamRows;
         }
