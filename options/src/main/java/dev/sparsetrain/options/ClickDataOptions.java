@@ -308,8 +308,8 @@ public final class ClickDataOptions {
     }
 
     /**
-     * The click log of {@code --data} split like {@link #load} splits it (same row ranges), but
-     * left on disk: the encoder fitted in one streaming pass over the training rows
+     * The click log of {@code --data} split like {@link #load} splits it (same row ranges, in file
+     * order or in time with {@code --split-by}), but left on disk: the encoder fitted in one streaming pass over the training rows
      * ({@link dev.sparsetrain.data.ctr.CtrStreamSplit}); scale warnings on stderr as {@link #load}.
      *
      * @param countIds also count distinct ids under hashing (the collision report)
@@ -317,8 +317,10 @@ public final class ClickDataOptions {
     public dev.sparsetrain.data.ctr.CtrStreamSplit stream(boolean countIds) {
         if (data == null) throw new BadInputException("--stream reads a click log given with --data");
         String fmt = streamFormat();
-        var f = dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, schema(fmt, schema, delimiter, header), skipBad, trainRows, testRows,
-                encoder(), countIds);
+        TimeSplit ts = timeSplit();   // refuses --train-period(s) without --split-by, and --train-rows beside it
+        CtrSchema s = schema(fmt, schema, delimiter, header);
+        var f = ts == null ? dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, s, skipBad, trainRows, testRows, encoder(), countIds)
+                : dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, s, skipBad, ts, encoder(), countIds);
         for (var w : f.wideDense()) {
             System.err.println("sparsetrain: warning: " + data + ": " + w.describe("use --dense log1p (or log1p_standardize)"));
         }

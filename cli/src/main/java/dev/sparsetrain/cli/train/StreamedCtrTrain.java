@@ -26,21 +26,15 @@ import java.util.Locale;
  * ({@code --ids dynamic}) included: their maps are filled in batch order as in memory. The run
  * record ({@code --history}, {@code --report}) holds the same per-pass figures as in memory.
  * Per-stratum figures are measured when a strata option is given ({@link StreamedStrata}: one
- * more streamed read of the training and of the test rows before training). Options that need
- * every row in memory ({@code --split-by}) are refused in one line. {@code --refit-bias} costs one
- * more streamed pass over the training rows after the last pass.
+ * more streamed read of the training and of the test rows before training). {@code --refit-bias} costs one
+ * more streamed pass over the training rows after the last pass. A time split ({@code --split-by})
+ * streams its training periods and the following one.
  */
 final class StreamedCtrTrain {
     private StreamedCtrTrain() {}
 
     static int run(CtrTrainCommand c, PrintWriter out, StreamOptions.Decision decision) {
         var pr = c.spec.commandLine().getParseResult();
-        for (String o : new String[] {"--split-by"}) {
-            if (pr.hasMatchedOption(o)) {
-                throw new BadInputException(o + " is not available with a streamed click log (--stream" + (decision.note() != null
-                        ? ", chosen automatically for this log's size" : "") + "); drop " + o + (decision.note() != null ? "" : " or --stream"));
-            }
-        }
         c.record.check();
         c.strata.check();   // thresholds checked before any data is read
         if (decision.note() != null) out.println(decision.note());

@@ -212,6 +212,40 @@ class CtrStreamCommandTest {
         }
     }
 
+    @Test
+    void timeSplitsStreamToTheInMemoryRunsFigures(@TempDir Path dir) throws Exception {
+        Path f = generate(dir, 3000);
+        // periods of 1,000 rows: train on the second, test on the third (the training rows do not start at the first row)
+        CtrRunPair rows = new CtrRunPair(concat(twoPasses(f), "--split-by", "rows:1000", "--train-period", "2", "--strata-feature", "C1"));
+        assertTrue(rows.st().contains("time split by rows:1000 (3 periods, each a day of 1000 rows; the file taken to be in time order): train period 2 "
+                + "(rows 1001-2000), test the following period 3 (rows 2001-3000)"), rows.st());
+        assertSameStrataLines(rows, 8);
+        // a time column (hour, the rows of each value together): train on hours 1-2, test on hour 3
+        Path h = dir.resolve("hours.csv");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        StringBuilder sb = new StringBuilder("click,hour,site,app\n");
+        for (int i = 0; i < 1500; i++) {
+            int site = r.nextInt(30), app = r.nextInt(12);
+            sb.append(r.nextDouble() < (site < 5 ? 0.5 : 0.15) ? 1 : 0).append(',').append(14102100 + i / 500).append(",s").append(site).append(",a")
+                    .append(app).append('\n');
+        }
+        Files.writeString(h, sb.toString());
+        CtrRunPair hours = new CtrRunPair(new String[] {"ctr-train", "--data", h.toString(), "--format", "schema", "--schema", "label,skip,sparse*2",
+                "--delimiter", "comma", "--header", "--split-by", "hour", "--train-periods", "2", "--buckets", "64", "--dim", "4", "--bottom", "8",
+                "--top", "8", "--passes", "2", "--threads", "2", "--strata-feature", "site", "--quiet"});
+        assertTrue(hours.st().contains("train periods 14102100..14102101 (rows 1-1000), test the following period 14102102 (rows 1001-1500)"), hours.st());
+        assertSameStrataLines(hours, 8);
+    }
+
+    static void assertSameStrataLines(CtrRunPair p, int lines) {
+        java.util.List<String> x = strataLines(p.mem()), y = strataLines(p.st());
+        assertEquals(lines, x.size(), p.mem());
+        assertEquals(lines, y.size(), p.st());
+        for (int i = 0; i < lines; i++) {
+            assertEquals(x.get(i).replaceAll(" AUC=\\S+", ""), y.get(i).replaceAll(" AUC=\\S+", "").replace(" (streamed", "").replaceAll(", [0-9.]+ s\\)$", ""));
+        }
+    }
+
     /** The same ctr-train in memory and streamed, both succeeding. */
     record CtrRunPair(String mem, String st) {
         CtrRunPair(String[] args) {
@@ -263,9 +297,9 @@ class CtrStreamCommandTest {
     @Test
     void optionsThatNeedTheWholeLogAreRefused(@TempDir Path dir) {
         Path f = generate(dir, 500);
-        CliRun r = CliRun.of("ctr-train", "--data", f.toString(), "--stream", "--split-by", "rows:100", "--quiet");
+        CliRun r = CliRun.of("ctr-train", "--data", f.toString(), "--stream", "--split-by", "rows:100", "--skip-bad", "--quiet");
         assertEquals(ExitCodes.BAD_INPUT, r.code());
-        assertTrue(r.err().contains("--split-by is not available with a streamed click log"), r.err());
+        assertTrue(r.err().contains("--split-by rows:100 with --skip-bad: a streamed time split cuts its periods over the data lines"), r.err());
         CliRun s = CliRun.of("ctr-train", "--stream", "--quiet");
         assertEquals(ExitCodes.BAD_INPUT, s.code());
         assertTrue(s.err().contains("--stream reads a click log given with --data"), s.err());
