@@ -21,7 +21,7 @@ public final class CtrOptions {
      * rows split as close to thirds as the counts allow), so that no stratum is empty.
      */
     public static final class StrataOptions {
-        @Option(names = "--strata-feature", description = "Sparse feature whose training impressions define rare/medium/frequent. Default: the one with most distinct ids in training among those whose test rows can fill three strata.")
+        @Option(names = "--strata-feature", description = "Sparse feature whose training impressions define rare/medium/frequent. Default: the one with most distinct ids in training among those whose test rows can fill three strata. A streamed run (--stream) measures strata only when this, --rare-below or --frequent-from is given (one more read of the training and the test rows).")
         String feature;
 
         @Option(names = "--rare-below", description = "Ids with fewer training impressions are rare. Default: chosen from the data so that rare, medium and frequent each hold about a third of the test rows (printed).")
@@ -45,7 +45,10 @@ public final class CtrOptions {
          * The strata for test rows with training impressions {@code imp}: the given thresholds, or
          * balanced ones; refused in one line when the feature's counts cannot fill three strata.
          */
-        public Strata strata(int[] imp, String featureName) {
+        public Strata strata(int[] imp, String featureName) { return strata(Strata.Histogram.of(imp), featureName); }
+
+        /** {@link #strata(int[], String)} from the test rows' impressions tallied (a streamed run's). */
+        public Strata strata(Strata.Histogram imp, String featureName) {
             check();
             if (fixed()) {
                 return new Strata(rareBelow != null ? rareBelow : Strata.defaults().rareBelow(),
@@ -86,14 +89,55 @@ public final class CtrOptions {
             return best >= 0 ? best : any;
         }
 
-        private boolean fills(int[] imp) {
+        private boolean fills(int[] imp) { return fills(Strata.Histogram.of(imp)); }
+
+        private boolean fills(Strata.Histogram imp) {
             if (!fixed()) return Strata.balanced(imp) != null;
-            for (int n : strata(imp, "").sizes(imp)) if (n == 0) return false;
+            for (long n : strata(imp, "").sizes(imp)) if (n == 0) return false;
             return true;
+        }
+
+        /** Whether a strata option was given: a streamed run measures strata only then (it costs a pass over the training and the test rows). */
+        public boolean given() { return feature != null || fixed(); }
+
+        /** The index of {@code --strata-feature} among {@code names}, or -1 when not given; an unknown name is refused in one line. */
+        public int namedFeature(String[] names) {
+            if (feature == null) return -1;
+            for (int f = 0; f < names.length; f++) if (names[f].equals(feature)) return f;
+            throw new BadInputException("--strata-feature '" + feature + "', known: " + String.join(", ", names));
+        }
+
+        /**
+         * {@link #featureIndex(CtrData, CtrData)} from tallies (a streamed run's): {@code trainCounts[f]}
+         * the training impressions of each row of feature f's table, {@code test[f]} the test rows
+         * tallied by them; the same choice as from the rows.
+         */
+        public int featureIndex(String[] names, int[][] trainCounts, Strata.Histogram[] test) {
+            int named = namedFeature(names);
+            if (named >= 0) return named;
+            int best = -1, bestDistinct = -1, any = 0, anyDistinct = -1;
+            for (int f = 0; f < names.length; f++) {
+                int d = 0;
+                for (int c : trainCounts[f]) if (c > 0) d++;
+                if (d > anyDistinct) {
+                    anyDistinct = d;
+                    any = f;
+                }
+                if (d > bestDistinct && fills(test[f])) {
+                    bestDistinct = d;
+                    best = f;
+                }
+            }
+            return best >= 0 ? best : any;
         }
 
         /** One line: the feature, the thresholds (given or from the data) and the test rows per stratum. */
         public String describe(String featureName, Strata st, int[] sizes) {
+            return describe(featureName, st, java.util.Arrays.stream(sizes).asLongStream().toArray());
+        }
+
+        /** {@link #describe(String, Strata, int[])} with the sizes of a streamed run. */
+        public String describe(String featureName, Strata st, long[] sizes) {
             return String.format(Locale.ROOT, "strata by training impressions of %s: rare < %d <= medium < %d <= frequent (%s); test rows"
                     + " per stratum: rare %d, medium %d, frequent %d", featureName, st.rareBelow(), st.frequentFrom(),
                     fixed() ? "thresholds given" : "thresholds from the data: test rows split closest to thirds", sizes[0], sizes[1], sizes[2]);

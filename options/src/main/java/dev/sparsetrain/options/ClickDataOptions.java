@@ -310,8 +310,8 @@ public final class ClickDataOptions {
     }
 
     /**
-     * The click log of {@code --data} split like {@link #load} splits it (same row ranges), but
-     * left on disk: the encoder fitted in one streaming pass over the training rows
+     * The click log of {@code --data} split like {@link #load} splits it (same row ranges, in file
+     * order or in time with {@code --split-by}), but left on disk: the encoder fitted in one streaming pass over the training rows
      * ({@link dev.sparsetrain.data.ctr.CtrStreamSplit}); scale warnings on stderr as {@link #load}.
      *
      * @param countIds also count distinct ids under hashing (the collision report)
@@ -320,8 +320,10 @@ public final class ClickDataOptions {
         if (data == null) throw new BadInputException("--stream reads a click log given with --data");
         refuseIgnoredOptions();
         String fmt = resolvedFormat();
-        var f = dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, schema(fmt, schema, delimiter, header), skipBad.on(), trainRows, testRows,
-                encoder(), countIds);
+        TimeSplit ts = timeSplit();   // refuses --train-period(s) without --split-by, and --train-rows beside it
+        CtrSchema s = schema(fmt, schema, delimiter, header);
+        var f = ts == null ? dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, s, skipBad.on(), trainRows, testRows, encoder(), countIds)
+                : dev.sparsetrain.data.ctr.CtrStreamSplit.fit(data, fmt, s, skipBad.on(), ts, encoder(), countIds);
         warnWide(f.wideDense());
         return f;
     }

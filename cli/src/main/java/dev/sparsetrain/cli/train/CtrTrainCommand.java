@@ -100,31 +100,22 @@ public final class CtrTrainCommand implements Callable<Integer> {
                 out.printf("group %-12s %s, %s, %d tables%s%n", g.name(), g.chain().describe(), g.semantics(), g.tables().size(),
                         g.isFrozen() ? ", frozen" : "");
             }
-            java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats> dynBeforeStart = null;
             dev.sparsetrain.models.train.Trainer.State from = ckpt == null ? dev.sparsetrain.models.train.Trainer.State.fresh()
                     : t.resume(resume);
             int start = from.epoch();
-            if (ckpt != null && m.hasDynamicIds()) dynBeforeStart = dev.sparsetrain.models.sparsenn.DynamicStats.of(m);   // the first resumed pass counts from here
+            DynamicDiagnostics dyn = new DynamicDiagnostics(m, ckpt != null);
             if (ckpt != null && start >= tc.numPasses()) {
                 throw new dev.sparsetrain.core.BadInputException("--resume " + resume + ": the checkpoint already holds " + start
                         + " passes; give --passes above " + start);
             }
             if (ckpt != null) out.printf("resumed: %s after %d of %d passes%n", resume, start, tc.numPasses());
             Progress progress = run.quiet.quiet() ? null : Progress.toStderr("ctr-train", (long) tr.rows() * (tc.numPasses() - start));
-            @SuppressWarnings("unchecked")
-            java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats>[] dynBefore = new java.util.List[] {dynBeforeStart};
             // after each pass (the spine's checkpointer): the pass's optimizer figures, then the checkpoint
             dev.sparsetrain.models.train.Trainer.Checkpointer passDone = state -> {
                 int done = state.epoch();
                 if (progress != null) progress.clearLine();
                 if (diagnostics.on()) printDiagnostics(out, done, t.passDiagnostics().getLast());
-                if (diagnostics.on() && m.hasDynamicIds()) {
-                    java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats> now = dev.sparsetrain.models.sparsenn.DynamicStats.of(m);
-                    out.printf("pass %d dynamic tables (map = id map, row bookkeeping and admission sketch; rows = the feature's parameter rows; "
-                            + "counters over the pass):%n", done);
-                    out.print(dev.sparsetrain.models.sparsenn.DynamicStats.format(dev.sparsetrain.models.sparsenn.DynamicStats.since(now, dynBefore[0])));
-                    dynBefore[0] = now;
-                }
+                if (diagnostics.on()) dyn.print(out, done);
                 if (checkpointDir != null) {
                     out.println("checkpoint: " + writeCheckpoint(checkpointDir, m, split.description(), tc, split.state(), t.trainable(), state));
                 }
@@ -193,6 +184,31 @@ public final class CtrTrainCommand implements Callable<Integer> {
             out.printf(java.util.Locale.ROOT, "  %-12s %8d %11.4g %12.4g %13.4g %11.4g %8.4f  %s%s%n", g.group(), g.steps(), g.gradientNorm(),
                     g.updateNorm(), g.updateToWeightRatio(), g.meanEffectiveLr(), g.fractionRowsTouched(), flag,
                     g.nonFiniteGradients() > 0 ? ", " + g.nonFiniteGradients() + " non-finite gradients skipped" : "");
+        }
+    }
+
+    /**
+     * The dynamic tables' figures of each pass ({@code --diagnostics}): counters over the pass, so
+     * the figures of the last printed pass (or of the resumed checkpoint) are kept. Nothing for a
+     * model without dynamic tables.
+     */
+    static final class DynamicDiagnostics {
+        private final SparseNN model;
+        private java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats> before;
+
+        /** @param resumed the model holds a checkpoint's maps: the first pass counts from them */
+        DynamicDiagnostics(SparseNN model, boolean resumed) {
+            this.model = model;
+            if (resumed && model.hasDynamicIds()) before = dev.sparsetrain.models.sparsenn.DynamicStats.of(model);
+        }
+
+        void print(PrintWriter out, int pass) {
+            if (!model.hasDynamicIds()) return;
+            java.util.List<dev.sparsetrain.models.sparsenn.DynamicStats> now = dev.sparsetrain.models.sparsenn.DynamicStats.of(model);
+            out.printf("pass %d dynamic tables (map = id map, row bookkeeping and admission sketch; rows = the feature's parameter rows; "
+                    + "counters over the pass):%n", pass);
+            out.print(dev.sparsetrain.models.sparsenn.DynamicStats.format(dev.sparsetrain.models.sparsenn.DynamicStats.since(now, before)));
+            before = now;
         }
     }
 

@@ -133,7 +133,11 @@ final class RunRecord {
 
     // ------------------------------------------------------------------ click models
 
-    /** One evaluated pass of ctr-train: training running NE and the test figures per stratum (rare, medium, frequent, all). */
+    /**
+     * One evaluated pass of ctr-train: training running NE and the test figures per stratum (rare,
+     * medium, frequent, all); a stratum not measured (a streamed run without strata) is null, its
+     * cells empty and its curve left out.
+     */
     record Pass(int pass, double trainNe, CtrEvaluation[] test) {}
 
     static void ctr(Options o, String title, String command, List<Pass> passes, List<List<GroupDiagnostics>> diagnostics) {
@@ -156,6 +160,10 @@ final class RunRecord {
             row[1] = ps.trainNe();
             int c = 2;
             for (CtrEvaluation e : ps.test()) {
+                if (e == null) {
+                    c += 4;
+                    continue;
+                }
                 row[c++] = e.ne();
                 row[c++] = e.auc();
                 row[c++] = e.calibration();
@@ -179,10 +187,10 @@ final class RunRecord {
         double[] x = col(rows, 0);
         HtmlReport h = start(title, command);
         SvgChart ne = new SvgChart("Test NE per stratum", "pass", "NE");
-        for (int s = 0; s < 4; s++) ne.series(s < 3 ? Strata.NAMES[s] : "all", x, col(rows, 2 + 4 * s));
+        for (int s = 0; s < 4; s++) if (measured(col(rows, 2 + 4 * s))) ne.series(s < 3 ? Strata.NAMES[s] : "all", x, col(rows, 2 + 4 * s));
         ne.series("training (running)", x, col(rows, 1), true);
         SvgChart auc = new SvgChart("Test AUC per stratum", "pass", "AUC");
-        for (int s = 0; s < 4; s++) auc.series(s < 3 ? Strata.NAMES[s] : "all", x, col(rows, 3 + 4 * s));
+        for (int s = 0; s < 4; s++) if (measured(col(rows, 3 + 4 * s))) auc.series(s < 3 ? Strata.NAMES[s] : "all", x, col(rows, 3 + 4 * s));
         List<SvgChart> charts = new ArrayList<>(List.of(ne, auc));
         SvgChart ratio = new SvgChart("Update-to-weight ratio per group", "pass", "update / weight").logY(true);
         for (int g = 0; g < groups.size(); g++) {
@@ -231,6 +239,12 @@ final class RunRecord {
             fy[k++] = y[i];
         }
         return new double[][] {fx, fy};
+    }
+
+    /** Whether some pass measured this column (a stratum a streamed run did not measure is all NaN). */
+    private static boolean measured(double[] v) {
+        for (double x : v) if (!Double.isNaN(x)) return true;
+        return false;
     }
 
     private static boolean positive(double[] v) {

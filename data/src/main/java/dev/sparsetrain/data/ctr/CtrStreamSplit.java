@@ -14,8 +14,8 @@ import java.util.Locale;
  * ({@link EncoderFitter}); {@link #train} and {@link #test} then open background readers
  * ({@link CtrBlockReader}) of encoded blocks, as often as there are passes and evaluations.
  *
- * <p>Only single-valued sparse features stream (Criteo, Avazu): a schema with a multi-valued
- * column is refused in one line. Immutable after {@link #fit}; each reader is used by one thread.
+ * <p>Multi-valued columns (schema role multi) stream like single-valued ones: the blocks carry
+ * their offsets ({@link #multiValued()}). Immutable after {@link #fit}; each reader is used by one thread.
  */
 public final class CtrStreamSplit {
     /** Rows per encoded block handed from the reader thread to the trainer. */
@@ -26,13 +26,13 @@ public final class CtrStreamSplit {
     private final Path file;
     private final CtrSchema schema;
     private final boolean skipBad;
-    private final long trainRows, testRows, trainEndLine;
+    private final long trainRows, testRows, trainStartLine, trainEndLine;
     private final FeatureEncoder encoder;
     private final EncoderState state;
     private final String description;
     private final java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wideDense;
 
-    private CtrStreamSplit(Path file, CtrSchema schema, boolean skipBad, long trainRows, long testRows, long trainEndLine,
+    private CtrStreamSplit(Path file, CtrSchema schema, boolean skipBad, long trainRows, long testRows, long trainStartLine, long trainEndLine,
                            FeatureEncoder encoder, EncoderState state, String description,
                            java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wideDense) {
         this.file = file;
@@ -40,6 +40,7 @@ public final class CtrStreamSplit {
         this.skipBad = skipBad;
         this.trainRows = trainRows;
         this.testRows = testRows;
+        this.trainStartLine = trainStartLine;
         this.trainEndLine = trainEndLine;
         this.encoder = encoder;
         this.state = state;
@@ -58,12 +59,6 @@ public final class CtrStreamSplit {
     public static CtrStreamSplit fit(Path data, String format, CtrSchema schema, boolean skipBad, Integer trainRows, Integer testRows,
                                      EncoderConfig encoding, boolean countIds) {
         CtrLogStream.check(data);
-        for (int c : schema.sparseColumns()) {
-            if (schema.roles()[c] == CtrSchema.Role.MULTI) {
-                throw new BadInputException(data + ": column " + (c + 1) + " (" + schema.names()[c] + ") is multi-valued; streaming reads"
-                        + " single-valued sparse features only (drop " + Settings.name("stream") + ", or give the column the role sparse)");
-            }
-        }
         long n = -1;
         if (trainRows == null || testRows == null) n = CtrLogStream.countDataLines(data, schema);
         if (n >= 0 && n < 2) throw new BadInputException(data + ": " + n + " data rows, need at least 2 (one to train, one to test)");
@@ -74,13 +69,51 @@ public final class CtrStreamSplit {
         }
         long te = testRows != null ? testRows : n - tr;
         if (te < 1 || (n >= 0 && tr + te > n)) throw new BadInputException(Settings.name("testRows") + " " + te + ", must be in [1, " + (n >= 0 ? n - tr : "rows") + "]");
+        return fitRange(data, format, schema, skipBad, 0, tr, te, n, String.format(Locale.ROOT, "train rows 1-%d, test rows %d-%d (file order)",
+                tr, tr + 1, tr + te), encoding, countIds);
+    }
+
+    /**
+     * {@link #fit(Path, String, CtrSchema, boolean, Integer, Integer, EncoderConfig, boolean)} for a
+     * time split ({@link TimeSplit}, {@code --split-by}): the data lines are counted, the periods
+     * cut as in memory (a time column: one more read of that column), and the training periods'
+     * rows (which need not start at the first row) and the following period's stream. The periods
+     * are cut over data lines, so every row must be good: {@code skipBad} is refused in one line.
+     */
+    public static CtrStreamSplit fit(Path data, String format, CtrSchema schema, boolean skipBad, TimeSplit split, EncoderConfig encoding,
+                                     boolean countIds) {
+        CtrLogStream.check(data);
+        if (skipBad) {
+            throw new BadInputException(Settings.name("splitBy") + " " + split.spec() + " with " + Settings.name("skipBad") + ": a streamed time split cuts "
+                    + "its periods over the data lines, so every row must be good; drop " + Settings.name("skipBad") + " or " + Settings.name("stream"));
+        }
+        long n = CtrLogStream.countDataLines(data, schema);
+        if (n < 2) throw new BadInputException(data + ": " + n + " data rows, need at least 2 (one to train, one to test)");
+        if (n > Integer.MAX_VALUE - 1) throw new BadInputException(Settings.name("splitBy") + " " + split.spec() + ": " + data + " has " + n + " data lines, at most " + (Integer.MAX_VALUE - 1));
+        TimeSplit.Periods p = split.periods(data, schema, (int) n);
+        int[] r = split.rows(p, data);
+        return fitRange(data, format, schema, skipBad, r[0], r[1] - r[0], r[3] - r[2], n, split.describe(p, r), encoding, countIds);
+    }
+
+    /**
+     * Skips the first {@code skip} good rows, fits the encoder on the next {@code tr}; the test rows
+     * are the {@code te} after them. {@code where} describes the split, {@code n} the data lines (-1: not counted).
+     */
+    private static CtrStreamSplit fitRange(Path data, String format, CtrSchema schema, boolean skipBad, long skip, long tr, long te, long n,
+                                           String where, EncoderConfig encoding, boolean countIds) {
         EncoderFitter fitter;
         CtrSchema named;
-        long endLine, skipped;
+        long startLine, endLine, skipped;
         String firstSkipped;
         java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wide = java.util.List.of();
         try (CtrLogStream in = new CtrLogStream(data, schema, skipBad)) {
             named = in.schema();
+            for (long left = skip; left > 0; ) {
+                CtrRawData b = in.next((int) Math.min(BLOCK_ROWS * 4L, left));
+                if (b.rows() == 0) throw new BadInputException(data + ": ended after " + (skip - left) + " rows, before the training rows (row " + (skip + 1) + ")");
+                left -= b.rows();
+            }
+            startLine = in.line();
             fitter = new EncoderFitter(encoding, named.sparseNames(), named.denseNames(), countIds);
             boolean first = true;
             while (fitter.rows() < tr) {
@@ -89,7 +122,7 @@ public final class CtrStreamSplit {
                 CtrRawData b = in.next(want);
                 if (b.rows() == 0) {
                     throw new BadInputException(Settings.name("trainRows") + " " + tr + ", but " + data + " has only " + fitter.rows() + " good rows"
-                            + (in.skipped() > 0 ? " (" + in.skipped() + " bad rows skipped)" : ""));
+                            + (skip > 0 ? " after row " + skip : "") + (in.skipped() > 0 ? " (" + in.skipped() + " bad rows skipped)" : ""));
                 }
                 if (first) wide = FeatureEncoder.wideDenseColumns(b, encoding.dense());
                 first = false;
@@ -100,12 +133,9 @@ public final class CtrStreamSplit {
             firstSkipped = in.firstSkipped();
         }
         FeatureEncoder enc = fitter.finish();
-        String desc = String.format(Locale.ROOT, "%s: streamed, %s; train rows 1-%d, test rows %d-%d (file order)%s; %s", data,
-                n >= 0 ? n + " data lines" : "rows not counted", tr, tr + 1, tr + te,
-                skipped > 0 ? " (" + skipped + " bad training rows skipped, first: " + firstSkipped + ")" : "",
-                encoding.minCount() > 0 ? "vocabulary min count " + encoding.minCount() + ", cap " + encoding.buckets()
-                        : "hashing into " + encoding.buckets() + " buckets");
-        return new CtrStreamSplit(data, named, skipBad, tr, te, endLine, enc, new EncoderState(format.toLowerCase(Locale.ROOT), named, enc),
+        String desc = String.format(Locale.ROOT, "%s: streamed, %s; %s%s; %s", data, n >= 0 ? n + " data lines" : "rows not counted", where,
+                skipped > 0 ? " (" + skipped + " bad training rows skipped, first: " + firstSkipped + ")" : "", encoding.describeIds());
+        return new CtrStreamSplit(data, named, skipBad, tr, te, startLine, endLine, enc, new EncoderState(format.toLowerCase(Locale.ROOT), named, enc),
                 desc, wide);
     }
 
@@ -121,6 +151,14 @@ public final class CtrStreamSplit {
 
     public FeatureEncoder encoder() { return encoder; }
 
+    /** Per sparse feature (encoder order): whether its column is multi-valued (schema role multi: several ids a row). */
+    public boolean[] multiValued() {
+        int[] cols = schema.sparseColumns();
+        boolean[] out = new boolean[cols.length];
+        for (int f = 0; f < cols.length; f++) out[f] = schema.roles()[cols[f]] == CtrSchema.Role.MULTI;
+        return out;
+    }
+
     public EncoderState state() { return state; }
 
     public String description() { return description; }
@@ -128,9 +166,9 @@ public final class CtrStreamSplit {
     /** The first block's dense columns that reach the model spanning orders of magnitude ({@link FeatureEncoder#wideDenseColumns}). */
     public java.util.List<dev.sparsetrain.data.ScaleCheck.Wide> wideDense() { return wideDense; }
 
-    /** A reader of the training rows in file order (exactly {@link #trainRows()} of them, or a one-line refusal). */
+    /** A reader of the training rows in file order (exactly {@link #trainRows()} of them from the first training row, or a one-line refusal). */
     public CtrBlockReader train() {
-        return new CtrBlockReader(file, schema, skipBad, 0, trainRows, true, encoder, BLOCK_ROWS, QUEUE_BLOCKS);
+        return new CtrBlockReader(file, schema, skipBad, trainStartLine, trainRows, true, encoder, BLOCK_ROWS, QUEUE_BLOCKS);
     }
 
     /** A reader of the test rows in file order (up to {@link #testRows()}). */

@@ -14,9 +14,12 @@ package dev.sparsetrain.data.ctr;
  *       ids), about 26 bytes per id, not O(rows): a minimum-count vocabulary cannot be exact with
  *       less (a count sketch or lossy counting, Manku and Motwani 2002, would bound it further at
  *       the price of exactness; not done);</li>
- *   <li>for hashing: nothing but the row count, unless {@code countIds} asks for the
- *       {@link CollisionReport} (which needs the distinct ids, O(distinct ids) again).</li>
+ *   <li>for hashing and for dynamic tables ({@link IdMode#DYNAMIC}: rows are assigned while
+ *       training, the encoder only keeps the raw ids): nothing but the row count, unless
+ *       {@code countIds} asks for the {@link CollisionReport} (which needs the distinct ids,
+ *       O(distinct ids) again).</li>
  * </ul>
+ * Each feature follows its own mode ({@link EncoderConfig#modeOf}), as in {@link FeatureEncoder#fit}.
  * Not thread-safe.
  */
 public final class EncoderFitter {
@@ -26,6 +29,7 @@ public final class EncoderFitter {
     private final double[] sum, sum2;
     private final long[] count;
     private final LongIntMap[] counts;
+    private final IdMode[] modes;
     private long rows;
 
     /**
@@ -39,12 +43,25 @@ public final class EncoderFitter {
         DenseTransform t = config.dense();
         log = t == DenseTransform.LOG1P || t == DenseTransform.LOG1P_STANDARDIZE;
         standardize = t == DenseTransform.STANDARDIZE || t == DenseTransform.LOG1P_STANDARDIZE;
-        this.countIds = countIds || config.minCount() > 0;
+        for (String named : config.ids().perFeature().keySet()) {
+            if (!java.util.Arrays.asList(names).contains(named)) {
+                throw new dev.sparsetrain.core.BadInputException(dev.sparsetrain.core.Settings.name("ids") + " names feature '" + named
+                        + "', the data's sparse features are " + String.join(", ", names));
+            }
+        }
         int nd = denseNames.length;
         sum = new double[nd];
         sum2 = new double[nd];
         count = new long[nd];
         counts = new LongIntMap[names.length];
+        modes = new IdMode[names.length];
+        boolean vocab = false;
+        for (int f = 0; f < counts.length; f++) {
+            modes[f] = config.modeOf(names[f]);
+            vocab |= modes[f] == IdMode.VOCAB;
+        }
+        // a vocabulary counts its ids anyway: the collision report then covers every feature, as the in-memory fit's
+        this.countIds = countIds || vocab;
         if (this.countIds) for (int f = 0; f < counts.length; f++) counts[f] = new LongIntMap(1024);
     }
 
@@ -76,11 +93,10 @@ public final class EncoderFitter {
                 count[j] = c;
             }
         }
-        if (countIds) {
-            for (int f = 0; f < names.length; f++) {
-                LongIntMap m = counts[f];
-                for (long t : block.tokens()[f]) m.add(t, 1);
-            }
+        for (int f = 0; f < names.length; f++) {
+            LongIntMap m = counts[f];
+            if (m == null) continue;
+            for (long t : block.tokens()[f]) m.add(t, 1);
         }
         rows += n;
     }
@@ -101,10 +117,23 @@ public final class EncoderFitter {
             }
         }
         int[] tableRows = new int[ns];
-        LongIntMap[] vocab = config.minCount() > 0 ? new LongIntMap[ns] : null;
+        boolean anyVocab = false;
+        for (IdMode m : modes) anyVocab |= m == IdMode.VOCAB;
+        LongIntMap[] vocab = anyVocab ? new LongIntMap[ns] : null;
         long[] distinct = new long[ns], used = new long[ns], sharing = new long[ns];
         for (int f = 0; f < ns; f++) {
-            if (vocab == null) {
+            if (modes[f] == IdMode.DYNAMIC) {
+                // as FeatureEncoder#fit: rows are assigned while training; at most buckets - 1 ids
+                // own one at a time, so at least the rest share the default row
+                tableRows[f] = config.buckets();
+                if (!countIds) continue;
+                long k = counts[f].size();
+                distinct[f] = k;
+                used[f] = Math.min(k, config.buckets() - 1L) + (k > config.buckets() - 1L ? 1 : 0);
+                sharing[f] = k > config.buckets() - 1L ? k - (config.buckets() - 1L) : 0;
+                continue;
+            }
+            if (modes[f] == IdMode.HASH) {
                 tableRows[f] = config.buckets();
                 if (!countIds) continue;
                 long[] keys = counts[f].keysArray();

@@ -32,29 +32,28 @@ public record Strata(int rareBelow, int frequentFrom) {
      * {@link #defaults()} leave strata empty on small or skewed logs (the Avazu head's device_ip:
      * 1,849 / 150 / 0 test rows). Returns null when fewer than 3 distinct counts exist.
      */
-    public static Strata balanced(int[] impressions) {
-        int[] v = impressions.clone();
-        java.util.Arrays.sort(v);
-        int n = v.length;
-        // distinct values u[k] and cum[k] = rows with a count below u[k]
-        int[] u = new int[n], cum = new int[n + 1];
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            if (i == 0 || v[i] != v[i - 1]) {
-                u[k] = v[i];
-                cum[k] = i;
-                k++;
-            }
-        }
-        cum[k] = n;
+    public static Strata balanced(int[] impressions) { return balanced(Histogram.of(impressions)); }
+
+    /**
+     * {@link #balanced(int[])} from the rows' impression counts tallied ({@link Histogram}), for
+     * rows that are streamed and never all in memory: the same thresholds as from the rows.
+     */
+    public static Strata balanced(Histogram h) {
+        int[] u = h.values();
+        long[] r = h.rows();
+        int k = u.length;
+        // cum[j] = rows with a count below u[j]
+        long[] cum = new long[k + 1];
+        for (int j = 0; j < k; j++) cum[j + 1] = cum[j] + r[j];
+        long n = cum[k];
         if (k < 3) return null;
         double best = Double.POSITIVE_INFINITY;
         int ba = -1, bb = -1;
         for (int a = 1; a < k - 1; a++) {
-            double r = (double) cum[a] / n - 1.0 / 3;
+            double ra = (double) cum[a] / n - 1.0 / 3;
             for (int b = a + 1; b < k; b++) {
                 double m = (double) (cum[b] - cum[a]) / n - 1.0 / 3, f = (double) (n - cum[b]) / n - 1.0 / 3;
-                double e = r * r + m * m + f * f;
+                double e = ra * ra + m * m + f * f;
                 if (e < best) {
                     best = e;
                     ba = a;
@@ -63,6 +62,63 @@ public record Strata(int rareBelow, int frequentFrom) {
             }
         }
         return new Strata(Math.max(1, u[ba]), u[bb]);
+    }
+
+    /** Rows per stratum (rare, medium, frequent) of the tallied rows {@code h}. */
+    public long[] sizes(Histogram h) {
+        long[] out = new long[3];
+        for (int j = 0; j < h.values().length; j++) out[of(h.values()[j])] += h.rows()[j];
+        return out;
+    }
+
+    /**
+     * Evaluated rows tallied by the training impressions of their id: {@code values} the distinct
+     * counts in ascending order, {@code rows[j]} how many rows have count {@code values[j]} (each
+     * at least 1). What {@link #balanced(Histogram)} needs, in memory proportional to the distinct
+     * counts instead of the rows.
+     */
+    public record Histogram(int[] values, long[] rows) {
+        public Histogram {
+            if (values.length != rows.length) throw new IllegalArgumentException(values.length + " values but " + rows.length + " row counts");
+            for (int j = 0; j < values.length; j++) {
+                if (rows[j] < 1 || (j > 0 && values[j] <= values[j - 1])) {
+                    throw new IllegalArgumentException("histogram: values must ascend strictly and every count be >= 1 (at " + j + ")");
+                }
+            }
+        }
+
+        /** The histogram of one count per row. */
+        public static Histogram of(int[] impressions) {
+            int[] v = impressions.clone();
+            java.util.Arrays.sort(v);
+            int k = 0;
+            for (int i = 0; i < v.length; i++) if (i == 0 || v[i] != v[i - 1]) k++;
+            int[] u = new int[k];
+            long[] r = new long[k];
+            int j = -1;
+            for (int i = 0; i < v.length; i++) {
+                if (i == 0 || v[i] != v[i - 1]) u[++j] = v[i];
+                r[j]++;
+            }
+            return new Histogram(u, r);
+        }
+
+        /**
+         * The histogram of {@code tally[j]} rows with count {@code candidates[j]} ({@code candidates}
+         * ascending and distinct), leaving out counts no row has.
+         */
+        public static Histogram ofTally(int[] candidates, long[] tally) {
+            int k = 0;
+            for (long t : tally) if (t > 0) k++;
+            int[] u = new int[k];
+            long[] r = new long[k];
+            for (int j = 0, p = 0; j < tally.length; j++) {
+                if (tally[j] == 0) continue;
+                u[p] = candidates[j];
+                r[p++] = tally[j];
+            }
+            return new Histogram(u, r);
+        }
     }
 
     /** Rows per stratum (rare, medium, frequent) of {@code impressions}. */

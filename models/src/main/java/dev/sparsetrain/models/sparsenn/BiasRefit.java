@@ -41,23 +41,9 @@ public final class BiasRefit {
     public record Histogram(long[] count, double[] sum, long clicks, long nonFinite) implements Serializable {
         /** The histogram of predictions {@code p} (probabilities) with their click labels. */
         public static Histogram of(float[] p, byte[] labels) {
-            long[] n = new long[BINS];
-            double[] s = new double[BINS];
-            long clicks = 0, nonFinite = 0;
-            for (int i = 0; i < p.length; i++) {
-                if (!(p[i] >= 0 && p[i] <= 1)) {   // NaN: without this it would land in bin 0 and poison every sum
-                    nonFinite++;
-                    continue;
-                }
-                double q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
-                double z = Math.log(q / (1 - q));
-                int b = (int) Math.floor((z + LIMIT) / (2 * LIMIT) * BINS);
-                b = Math.max(0, Math.min(BINS - 1, b));
-                n[b]++;
-                s[b] += z;
-                clicks += labels[i];
-            }
-            return new Histogram(n, s, clicks, nonFinite);
+            Accumulator a = new Accumulator();
+            a.add(p, labels, p.length);
+            return a.histogram();
         }
 
         /** The histogram of both sets of rows. */
@@ -122,6 +108,38 @@ public final class BiasRefit {
             if (clicks == rows) return "the training rows are all clicks";
             return null;
         }
+    }
+
+    /**
+     * A {@link Histogram} built block after block of rows that are streamed (a training log on
+     * disk), summing in row order: over the same rows in the same order it is the histogram of
+     * {@link Histogram#of} over all of them at once, bit for bit (merging per-block histograms
+     * with {@link Histogram#plus} would add the sums in another order). Not thread-safe.
+     */
+    public static final class Accumulator {
+        private final long[] n = new long[BINS];
+        private final double[] s = new double[BINS];
+        private long clicks, nonFinite;
+
+        /** Adds rows {@code [0, rows)} of predictions {@code p} (probabilities) with their click labels. */
+        public void add(float[] p, byte[] labels, int rows) {
+            for (int i = 0; i < rows; i++) {
+                if (!(p[i] >= 0 && p[i] <= 1)) {   // NaN: without this it would land in bin 0 and poison every sum
+                    nonFinite++;
+                    continue;
+                }
+                double q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
+                double z = Math.log(q / (1 - q));
+                int b = (int) Math.floor((z + LIMIT) / (2 * LIMIT) * BINS);
+                b = Math.max(0, Math.min(BINS - 1, b));
+                n[b]++;
+                s[b] += z;
+                clicks += labels[i];
+            }
+        }
+
+        /** The histogram of the rows added so far. */
+        public Histogram histogram() { return new Histogram(n.clone(), s.clone(), clicks, nonFinite); }
     }
 
     /** The table holding the bias added to every logit: {@code bias.b} (LR, FM) or {@code top.M.b} (SparseNN). */

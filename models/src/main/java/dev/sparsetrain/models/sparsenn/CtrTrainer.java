@@ -115,7 +115,7 @@ public final class CtrTrainer implements AutoCloseable {
     public MiniBatch trainable(CtrStreamSplit split, int shuffleBuffer) {
         StreamOrder order = order(split, shuffleBuffer);
         var enc = split.encoder();
-        batches.data((int) split.trainRows(), order, split::train, enc.names(), enc.denseNames(), enc.tableRows());
+        batches.data((int) split.trainRows(), order, split::train, enc.names(), enc.denseNames(), enc.tableRows(), enc.dynamicFeatures(), split.multiValued());
         return mode;
     }
 

@@ -33,7 +33,10 @@ import java.util.function.Supplier;
  * </ul>
  * Memory: the buffer, {@code min(B, largest segment)} rows of {@code 1 + 4 numDense + 4 numSparse}
  * bytes (157 bytes a Criteo row: 157 MB for the default million), plus a permutation of as many
- * ints. Single-valued sparse features only. Not thread-safe.
+ * ints, plus 8 bytes a row per dynamic feature ({@code --ids dynamic}: the raw id travels with the
+ * row, since its table row is only assigned when the batch trains). A multi-valued feature's ids
+ * (and raw ids) are kept per buffered row in an array of their own (about 16 bytes plus 4 an id),
+ * and laid into the batch with its offsets. Not thread-safe.
  */
 public final class StreamOrder {
     private final TrainConfig.Shuffle mode;
@@ -89,12 +92,25 @@ public final class StreamOrder {
     }
 
     /** Bytes of the buffer and its permutation for {@code numDense} / {@code numSparse} features. */
-    public long bufferBytes(int numDense, int numSparse) {
-        return (long) window * (1 + 4L * numDense + 4L * numSparse + 4);
+    public long bufferBytes(int numDense, int numSparse) { return bufferBytes(numDense, numSparse, 0); }
+
+    /** Bytes of the buffer and its permutation, with {@code numDynamic} of the sparse features dynamic (a raw id each). */
+    public long bufferBytes(int numDense, int numSparse, int numDynamic) {
+        return (long) window * (1 + 4L * numDense + 4L * numSparse + 8L * numDynamic + 4);
     }
 
-    /** Pass {@code pass} (1-based) over the blocks {@code blocks} delivers in file order (null at the end). */
+    /** Pass {@code pass} (1-based) over the blocks {@code blocks} delivers in file order (null at the end), without dynamic features. */
     Pass open(int pass, int numDense, int numSparse, Supplier<CtrData> blocks) {
+        return open(pass, numDense, new boolean[numSparse], new boolean[numSparse], blocks);
+    }
+
+    /**
+     * Pass {@code pass} (1-based) over the blocks {@code blocks} delivers in file order (null at
+     * the end); the features flagged in {@code dynamic} carry their raw ids ({@link CtrData#rawIds})
+     * into the rows handed out, beside their fallback rows; those flagged in {@code multi} are
+     * multi-valued (offsets in the blocks and in the batch).
+     */
+    Pass open(int pass, int numDense, boolean[] dynamic, boolean[] multi, Supplier<CtrData> blocks) {
         SplittableRandom rnd;
         if (exact) {
             rnd = new SplittableRandom(seed);
@@ -107,7 +123,7 @@ public final class StreamOrder {
         } else {
             rnd = new SplittableRandom(CtrRawData.mix64(seed * 0x9E3779B97F4A7C15L + pass));
         }
-        return new Pass(rnd, numDense, numSparse, blocks);
+        return new Pass(rnd, numDense, dynamic, multi, blocks);
     }
 
     /** One pass: hands out the rows in the pass's order, batch by batch. */
@@ -118,6 +134,18 @@ public final class StreamOrder {
         private final byte[] wl;
         private final float[] wd;
         private final int[] wi;
+        /** Single-valued features: their indices. */
+        private final int[] single;
+        /** Single-valued dynamic features: their indices, and the buffered rows' raw ids (row-major, nr per row). */
+        private final int[] dyn;
+        private final int nr;
+        private final long[] wr;
+        /** Multi-valued features: their indices, whether dynamic, and per buffered row their ids and raw ids (row-major, nm per row). */
+        private final int[] mv;
+        private final boolean[] mvDynamic;
+        private final int nm;
+        private final int[][] wm;
+        private final long[][] wmr;
         private final int[] perm;
         private CtrData blk;
         private int bp;
@@ -126,14 +154,33 @@ public final class StreamOrder {
         private boolean draining;
         private long out;          // rows handed out
 
-        Pass(SplittableRandom rnd, int nd, int ns, Supplier<CtrData> blocks) {
+        Pass(SplittableRandom rnd, int nd, boolean[] dynamic, boolean[] multi, Supplier<CtrData> blocks) {
             this.rnd = rnd;
             this.nd = nd;
-            this.ns = ns;
+            this.ns = dynamic.length;
             this.blocks = blocks;
+            java.util.List<Integer> sg = new java.util.ArrayList<>(), dy = new java.util.ArrayList<>(), mu = new java.util.ArrayList<>();
+            for (int f = 0; f < ns; f++) {
+                if (multi[f]) {
+                    mu.add(f);
+                } else {
+                    sg.add(f);
+                    if (dynamic[f]) dy.add(f);
+                }
+            }
+            single = sg.stream().mapToInt(Integer::intValue).toArray();
+            dyn = dy.stream().mapToInt(Integer::intValue).toArray();
+            mv = mu.stream().mapToInt(Integer::intValue).toArray();
+            nr = dyn.length;
+            nm = mv.length;
+            mvDynamic = new boolean[nm];
+            for (int q = 0; q < nm; q++) mvDynamic[q] = dynamic[mv[q]];
             wl = new byte[window];
             wd = new float[window * nd];
             wi = new int[window * ns];
+            wr = new long[window * nr];
+            wm = new int[window * nm][];
+            wmr = new long[window * nm][];
             perm = new int[window];
         }
 
@@ -143,8 +190,17 @@ public final class StreamOrder {
                 blk = blocks.get();
                 bp = 0;
                 if (blk == null) return false;
-                for (int f = 0; f < ns; f++) {
-                    if (blk.offsets()[f] != null) throw new BadInputException("feature '" + blk.names()[f] + "' is multi-valued; streaming trains single-valued features only");
+                for (int f : single) {
+                    if (blk.offsets()[f] != null) throw new IllegalStateException("feature '" + blk.names()[f] + "' is multi-valued in the block, single-valued in the pass");
+                }
+                for (int f : mv) {
+                    if (blk.offsets()[f] == null) throw new IllegalStateException("feature '" + blk.names()[f] + "' is single-valued in the block, multi-valued in the pass");
+                }
+                for (int f : dyn) {
+                    if (!blk.isDynamic(f)) throw new IllegalStateException("feature '" + blk.names()[f] + "' is dynamic, but the block carries no raw ids");
+                }
+                for (int q = 0; q < nm; q++) {
+                    if (mvDynamic[q] && !blk.isDynamic(mv[q])) throw new IllegalStateException("feature '" + blk.names()[mv[q]] + "' is dynamic, but the block carries no raw ids");
                 }
             }
             return true;
@@ -160,9 +216,33 @@ public final class StreamOrder {
             if (nd > 0) System.arraycopy(blk.dense(), bp * nd, wd, slot * nd, nd);
             int[][] ids = blk.ids();
             int o = slot * ns;
-            for (int f = 0; f < ns; f++) wi[o + f] = ids[f][bp];
+            for (int f : single) wi[o + f] = ids[f][bp];
+            if (nr > 0) {
+                long[][] raw = blk.rawIds();
+                for (int q = 0; q < nr; q++) wr[slot * nr + q] = raw[dyn[q]][bp];
+            }
+            for (int q = 0; q < nm; q++) {
+                int f = mv[q], b = blk.begin(f, bp), e = blk.end(f, bp);
+                wm[slot * nm + q] = java.util.Arrays.copyOfRange(ids[f], b, e);
+                if (mvDynamic[q]) wmr[slot * nm + q] = java.util.Arrays.copyOfRange(blk.rawIds()[f], b, e);
+            }
             bp++;
             incoming++;
+        }
+
+        /** Lays {@code n} ids (and raw ids, when {@code raw} is not null) of multi-valued feature {@code f} into row {@code k} of {@code dst}, after its rows before k. */
+        private void putMulti(CtrData dst, int k, int f, int[] src, int from, long[] raw, int n) {
+            int[] off = dst.offsets()[f];
+            if (k == 0) off[0] = 0;
+            int at = off[k];
+            if (dst.ids()[f].length < at + n) dst.ids()[f] = java.util.Arrays.copyOf(dst.ids()[f], Math.max(2 * dst.ids()[f].length, at + n));
+            System.arraycopy(src, from, dst.ids()[f], at, n);
+            if (raw != null) {
+                long[][] r = dst.rawIds();
+                if (r[f].length < at + n) r[f] = java.util.Arrays.copyOf(r[f], Math.max(2 * r[f].length, at + n));
+                System.arraycopy(raw, from, r[f], at, n);
+            }
+            off[k + 1] = at + n;
         }
 
         private void emitSlot(int slot, CtrData dst, int k) {
@@ -170,14 +250,27 @@ public final class StreamOrder {
             if (nd > 0) System.arraycopy(wd, slot * nd, dst.dense(), k * nd, nd);
             int[][] ids = dst.ids();
             int o = slot * ns;
-            for (int f = 0; f < ns; f++) ids[f][k] = wi[o + f];
+            for (int f : single) ids[f][k] = wi[o + f];
+            if (nr > 0) {
+                long[][] raw = dst.rawIds();
+                for (int q = 0; q < nr; q++) raw[dyn[q]][k] = wr[slot * nr + q];
+            }
+            for (int q = 0; q < nm; q++) {
+                int[] m = wm[slot * nm + q];
+                putMulti(dst, k, mv[q], m, 0, mvDynamic[q] ? wmr[slot * nm + q] : null, m.length);
+            }
         }
 
         private void emitIncoming(CtrData dst, int k) {
             dst.labels()[k] = blk.labels()[bp];
             if (nd > 0) System.arraycopy(blk.dense(), bp * nd, dst.dense(), k * nd, nd);
             int[][] src = blk.ids(), ids = dst.ids();
-            for (int f = 0; f < ns; f++) ids[f][k] = src[f][bp];
+            for (int f : single) ids[f][k] = src[f][bp];
+            for (int f : dyn) dst.rawIds()[f][k] = blk.rawIds()[f][bp];
+            for (int q = 0; q < nm; q++) {
+                int f = mv[q], b = blk.begin(f, bp);
+                putMulti(dst, k, f, src[f], b, mvDynamic[q] ? blk.rawIds()[f] : null, blk.end(f, bp) - b);
+            }
             bp++;
             incoming++;
         }

@@ -29,21 +29,23 @@ public final class StreamingCtrMetrics {
 
     /** Adds samples {@code [0, n)} of {@code labels} and {@code predictions}. */
     public void add(byte[] labels, float[] predictions, int n) {
-        for (int i = 0; i < n; i++) {
-            float q = predictions[i];
-            double p = Math.min(1 - EPS, Math.max(EPS, q));
-            sumP += q;
-            int b = Float.floatToIntBits(Math.min(1f, Math.max(0f, q)) + 0.0f) >>> SHIFT;
-            if (labels[i] != 0) {
-                clicks++;
-                logLoss -= Math.log(p);
-                pos[b]++;
-            } else {
-                logLoss -= Math.log(1 - p);
-                neg[b]++;
-            }
+        for (int i = 0; i < n; i++) add(labels[i], predictions[i]);
+    }
+
+    /** Adds one sample (the figures of a subset of a block's rows, e.g. one stratum's). */
+    public void add(byte label, float q) {
+        double p = Math.min(1 - EPS, Math.max(EPS, q));
+        sumP += q;
+        int b = Float.floatToIntBits(Math.min(1f, Math.max(0f, q)) + 0.0f) >>> SHIFT;
+        if (label != 0) {
+            clicks++;
+            logLoss -= Math.log(p);
+            pos[b]++;
+        } else {
+            logLoss -= Math.log(1 - p);
+            neg[b]++;
         }
-        count += n;
+        count++;
     }
 
     public long count() { return count; }

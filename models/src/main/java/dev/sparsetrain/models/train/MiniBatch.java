@@ -82,6 +82,9 @@ public final class MiniBatch implements Trainable, AutoCloseable {
          */
         default void beforeForward(long batch, int from, int count, MiniBatch trainer) {}
 
+        /** {@link Trainable#captureExtraState()} of the model: null (the default) when it has none. */
+        default Runnable captureExtraState() { return null; }
+
         /** Extra text for the progress line (e.g. a dynamic table's ids and memory); empty by default. */
         default String progressNote() { return ""; }
 
@@ -323,6 +326,10 @@ public final class MiniBatch implements Trainable, AutoCloseable {
         }
         shards.step(k);
     }
+
+    /** The model's extra state ({@link Model#captureExtraState()}), for the spine's snapshots. */
+    @Override
+    public Runnable captureExtraState() { return model.captureExtraState(); }
 
     /**
      * The shards' states merged into one {@link OptimizerState} (as one optimizer over every table

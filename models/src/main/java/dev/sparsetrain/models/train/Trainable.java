@@ -20,7 +20,9 @@ import java.util.List;
  *       a fixed order, one optimizer step per batch.</li>
  * </ul>
  * Snapshots and checkpoints are generic: they copy {@link #parameters()} and
- * {@link #exportState()}, so a model needs no snapshot code of its own.
+ * {@link #exportState()}, so a model needs no snapshot code of its own; a model with state beyond
+ * both (the click models' dynamic id maps) hands the in-memory snapshots a copy of it through
+ * {@link #captureExtraState()}.
  */
 public interface Trainable {
 
@@ -64,6 +66,16 @@ public interface Trainable {
 
     /** Samples an epoch will process, for the progress line (0 when unknown). */
     default long samplesPerEpoch() { return 0; }
+
+    /**
+     * State that is neither a parameter table nor optimizer state but must move with them when the
+     * spine's in-memory snapshots ({@link Trainer.Snapshot}: the best epoch under a validator, the
+     * start of an epoch that may diverge) put an earlier moment back: e.g. the id -&gt; row maps
+     * of dynamic embedding tables, without which the best epoch's rows would be read through the
+     * last epoch's maps. Returns an action that restores a copy taken now (it may run more than
+     * once), or null (the default) when the model has no such state. Called between epochs.
+     */
+    default Runnable captureExtraState() { return null; }
 
     /** Called after the spine copied parameters back (best epoch, undone epoch, checkpoint): refresh caches. */
     default void parametersRestored() {}

@@ -142,19 +142,27 @@ public final class Trainer {
         }
     }
 
-    /** Parameters and optimizer state at one moment (the best epoch, or an epoch's start). */
-    public record Snapshot(List<Table> tables, OptimizerState optimizer) {
-        /** Deep copies of the model's parameters and its optimizer state. */
+    /**
+     * Parameters, optimizer state and the model's extra state ({@link Trainable#captureExtraState},
+     * null when it has none) at one moment (the best epoch, or an epoch's start). A snapshot read
+     * back from a checkpoint carries no extra state.
+     */
+    public record Snapshot(List<Table> tables, OptimizerState optimizer, Runnable extra) {
+        /** Parameters and optimizer state without extra state. */
+        public Snapshot(List<Table> tables, OptimizerState optimizer) { this(tables, optimizer, null); }
+
+        /** Deep copies of the model's parameters, its optimizer state and its extra state. */
         public static Snapshot of(Trainable m) {
             List<Table> copies = new ArrayList<>();
             for (Table t : m.parameters()) copies.add(t.copy());
-            return new Snapshot(List.copyOf(copies), m.exportState());
+            return new Snapshot(List.copyOf(copies), m.exportState(), m.captureExtraState());
         }
 
-        /** Copies this snapshot back into {@code m} (same table names and shapes). */
+        /** Copies this snapshot back into {@code m} (same table names and shapes), extra state included. */
         public void restoreInto(Trainable m, String where) {
             Checkpoint.copyTables(where, tables, m.parameters());
             m.importState(where, optimizer);
+            if (extra != null) extra.run();
             m.parametersRestored();
         }
     }
