@@ -34,6 +34,7 @@ final class StreamedCtrTrain {
     private StreamedCtrTrain() {}
 
     static int run(CtrTrainCommand c, PrintWriter out, StreamOptions.Decision decision) {
+        var pr = c.spec.commandLine().getParseResult();
         c.record.check();
         c.strata.check();   // thresholds checked before any data is read
         if (decision.note() != null) out.println(decision.note());
