@@ -45,8 +45,8 @@ import picocli.CommandLine.Option;
  * The model options are {@code train --model vbpr}'s names and defaults where they apply
  * (--model, --factors, --visual-factors, --feature-preprocessing, --optimizer GROUP=SPEC[:L2],
  * --dense-batch, --epochs, --seed); there is no validation or early stopping (--epochs is the
- * number of epochs), and --auto-balance is refused (its probe trains the whole model on one
- * machine): the groups train at the rates given. Bad input ends with one line on stderr and exit code 2.
+ * number of epochs). --auto-balance (on by default, as for {@code train}) probes in one task per
+ * cell of the first stratum, so no party holds the whole model ({@link ShardedVbprTrainer#balance}). Bad input ends with one line on stderr and exit code 2.
  */
 @Command(name = "sparsetrain-spark-vbpr", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains VBPR on Apache Spark (DSGD strata: user and item tables in P blocks on the executors; E and beta' averaged), "
@@ -96,9 +96,13 @@ public final class SparkVbprMain implements Callable<Integer> {
     @Option(names = "--threads-per-partition", defaultValue = "1", description = "Hogwild threads inside one task. Default: ${DEFAULT-VALUE}.")
     int threadsPerPartition;
 
-    @Option(names = "--auto-balance", negatable = true, defaultValue = "false", fallbackValue = "true",
-            description = "Refused on Spark: the probe trains the whole model on one machine. Default: off.")
+    @Option(names = "--auto-balance", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Set per-group learning-rate multipliers from a probe so every group's update/weight ratio meets the target, as 'train --model vbpr' "
+                    + "does; on Spark the probe runs in one task per cell of the first stratum and the multipliers are their geometric mean. Default: on.")
     boolean autoBalance;
+
+    @Option(names = "--balance-target", description = "Target update/weight ratio for --auto-balance (default: the median of the groups).")
+    Double balanceTarget;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (on the driver). Default: runs/<model>-spark-<data>.model.")
     Path out;
@@ -145,6 +149,7 @@ public final class SparkVbprMain implements Callable<Integer> {
             meta.put("testAuc", Double.toString(test.auc()));
             meta.put("testColdAuc", Double.toString(test.coldAuc()));
             meta.put("seed", Long.toString(cfg.seed()));
+            meta.put("notes", res.balance() == null ? "" : res.balance().describe());
             VbprFiles.save(outPath, m, cfg, meta);
             w.println("saved " + outPath);
             w.flush();
@@ -154,16 +159,16 @@ public final class SparkVbprMain implements Callable<Integer> {
         }
     }
 
-    /** The configuration: VBPR's defaults for the variant with the options given, auto-balance off, one run, no early stopping. */
+    /** The configuration: VBPR's defaults for the variant with the options given (auto-balance on unless --no-auto-balance), one run, no early stopping. */
     VbprConfig config() {
-        if (autoBalance) {
-            throw new BadInputException("--auto-balance: not on Spark (its probe trains the whole model on one machine); the groups train at the rates of --optimizer");
+        if (balanceTarget != null && !(balanceTarget > 0 && balanceTarget < Double.POSITIVE_INFINITY)) {
+            throw new BadInputException("--balance-target " + balanceTarget + ": must be a finite number > 0 (omit it for the median of the groups)");
         }
         Variant v = Variant.parse(model);
         if (threadsPerPartition < 1) throw new BadInputException("--threads-per-partition " + threadsPerPartition + ": must be >= 1");
         VbprConfig c = VbprConfig.defaults(v).withFactors(factors, visualFactors).withPreprocessing(Preprocessing.parse(preprocessing))
                 .withThreads(threadsPerPartition).withEpochs(epochs.epochs(), Math.max(1, epochs.epochs())).withDenseBatch(denseBatch)
-                .withSeed(seed.seed()).withAutoBalance(false, Double.NaN);
+                .withSeed(seed.seed()).withAutoBalance(autoBalance, balanceTarget == null ? Double.NaN : balanceTarget);
         Map<String, GroupSpec> g = new LinkedHashMap<>(c.groups());
         List<String> groups = List.of(VbprConfig.tableNames(Variant.VBPR));
         for (String o : optimizers) {

@@ -2,11 +2,8 @@ package dev.sparsetrain.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.SyntheticVisual;
@@ -26,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * VBPR with DSGD-sharded tables ({@link ShardedVbprTrainer}) in local[2]: one block is
  * single-machine training bit for bit (per-row and dense optimizer state included), two blocks
- * train to an AUC near single-machine training's, and auto-balance is refused in one line.
+ * train to an AUC near single-machine training's, and auto-balance from the cells' probe
+ * is single-machine auto-balance with one block.
  */
 class ShardedVbprTest {
     static final FeatureDataset DATA = SyntheticVisual.generate(new SyntheticVisual.Config(300, 200, 48, 6, 8, 40, 1, 1, 0.08, 5));
@@ -99,21 +97,54 @@ class ShardedVbprTest {
         assertTrue(auc > 0.55, "AUC " + auc);
     }
 
+    /** Single-machine auto-balanced training (probe in the trainable's begin, then the epochs) without validation: the reference. */
     @Test
-    void autoBalanceIsRefusedInOneLine() {
-        var ex = assertThrows(BadInputException.class, () -> ShardedVbprTrainer.train(sc, DATA, config(1).withAutoBalance(true, Double.NaN), 2, null));
-        assertFalse(ex.getMessage().contains("\n"));
-        assertTrue(ex.getMessage().contains("autoBalance") || ex.getMessage().contains("auto-balance"), ex.getMessage());
+    void oneBlockAutoBalanceIsSingleMachineAutoBalanceBitForBit() {
+        for (VbprConfig cfg : List.of(config(3).withAutoBalance(true, Double.NaN), config(2).withVariant(Variant.VISUAL).withAutoBalance(true, Double.NaN))) {
+            VbprTrainer t = new VbprTrainer(DATA, cfg);
+            new Trainer(t.loop()).fit(t.trainable());
+            VbprModel one = t.model();
+            var res = ShardedVbprTrainer.train(sc, DATA, cfg, 1, null);
+            VbprModel m = res.model().collect();
+            res.model().release();
+            // the optimizer keeps a multiplier as a float: the trainer's read-back is the probe's choice rounded
+            for (int g = 0; g < t.multipliers().length; g++) {
+                assertEquals((float) t.multipliers()[g], (float) res.balance().multipliers()[g], cfg.variant() + ": multiplier " + g);
+            }
+            boolean moved = false;
+            for (double x : res.balance().multipliers()) moved |= x != 1;
+            assertTrue(moved, "auto-balance left every multiplier at 1: the test would not see it");
+            for (Table tb : one.tables()) assertArrayEquals(tb.data(), m.table(tb.name()).data(), cfg.variant() + " auto-balanced: " + tb.name());
+            assertArrayEquals(one.projections(), m.projections());
+        }
     }
 
     @Test
-    void entryPointRefusesAutoBalanceInOneLine() {
-        for (String[] args : List.of(new String[] {"--data", "synthetic", "--auto-balance"}, new String[] {"--optimizer", "gamma=sgd:0.1"})) {
+    void twoBlocksAutoBalanceFromTheirCells() {
+        VbprConfig cfg = config(20).withAutoBalance(true, Double.NaN);
+        var res = ShardedVbprTrainer.train(sc, DATA, cfg, 2, null);
+        ColdStart.Figures p = res.model().collect().evaluate(DATA, DATA.test(), 1);
+        res.model().release();
+        VbprTrainer t = new VbprTrainer(DATA, cfg);
+        new Trainer(t.loop()).fit(t.trainable());
+        ColdStart.Figures s = t.model().evaluate(DATA, DATA.test(), 1);
+        System.out.printf(Locale.ROOT, "VBPR synthetic 300 x 200, 20 epochs, auto-balance: single machine %s AUC %.4f cold %.4f; P=2 %s AUC %.4f cold %.4f%n",
+                java.util.Arrays.toString(t.multipliers()), s.auc(), s.coldAuc(), res.balance().describe(), p.auc(), p.coldAuc());
+        for (int g = 0; g < t.multipliers().length; g++) {
+            double ratio = res.balance().multipliers()[g] / t.multipliers()[g];
+            assertTrue(ratio > 0.1 && ratio < 10, res.balance().groups()[g] + ": cells' multiplier " + res.balance().multipliers()[g] + " vs " + t.multipliers()[g]);
+        }
+        assertTrue(Math.abs(p.auc() - s.auc()) < 0.03, "P=2 AUC " + p.auc() + " vs single machine " + s.auc());
+    }
+
+    @Test
+    void entryPointRefusesABadGroupInOneLine() {
+        for (String[] args : List.of(new String[] {"--data", "synthetic", "--balance-target", "-1"}, new String[] {"--optimizer", "gamma=sgd:0.1"})) {
             java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
             int code = SparkVbprMain.run(args, new java.io.PrintWriter(out), new java.io.PrintWriter(err), sc);
             assertEquals(2, code, err.toString());
             assertEquals(1, err.toString().strip().lines().count(), err.toString());
-            assertTrue(err.toString().contains(args[args.length - 1].startsWith("--") ? "--auto-balance" : "unknown group 'gamma'"), err.toString());
+            assertTrue(err.toString().contains(args[args.length - 1].equals("-1") ? "--balance-target" : "unknown group 'gamma'"), err.toString());
         }
     }
 
