@@ -2,8 +2,11 @@ package dev.sparsetrain.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.SyntheticVisual;
@@ -157,8 +160,87 @@ class ShardedVbprTest {
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().contains("test: AUC"), out.toString());
         var loaded = dev.sparsetrain.models.vbpr.VbprFiles.read(file);
+        assertTrue(java.nio.file.Files.isRegularFile(file), "a name ending in .model is one file");
         assertEquals("spark-sharded", loaded.metadata().get("trainer"));
         assertEquals("300", loaded.metadata().get("synthetic-users"));
         assertTrue(Double.parseDouble(loaded.metadata().get("testAuc")) > 0.5);
+    }
+
+    /** Every user's scores over every item, bit for bit. */
+    static void assertSameScores(VbprModel want, VbprModel got, String what) {
+        float[] a = new float[want.items()], b = new float[got.items()];
+        for (int u = 0; u < want.users(); u++) {
+            want.scorer().scoreAll(u, a);
+            got.scorer().scoreAll(u, b);
+            assertArrayEquals(a, b, what + ": user " + u);
+        }
+    }
+
+    @Test
+    void partFilesReadBackWithTheCollectedModelsScores(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        for (VbprConfig cfg : List.of(config(3).withAutoBalance(true, Double.NaN).withPreprocessing(dev.sparsetrain.data.features.Preprocessing.STANDARDIZE),
+                config(2).withVariant(Variant.VISUAL))) {
+            var res = ShardedVbprTrainer.train(sc, DATA, cfg, 2, null);
+            VbprModel m = res.model().collect();
+            java.nio.file.Path set = dir.resolve(cfg.variant().cliName() + "-parts");
+            res.model().save(set, java.util.Map.of("data", "synthetic"));
+            res.model().release();
+            assertTrue(java.nio.file.Files.exists(set.resolve(dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(1, 2))));
+            var loaded = dev.sparsetrain.models.vbpr.VbprFiles.read(set);
+            assertEquals("synthetic", loaded.metadata().get("data"));
+            VbprModel back = loaded.model();
+            for (Table t : back.tables()) assertArrayEquals(m.table(t.name()).data(), t.data(), cfg.variant() + " set: " + t.name());
+            assertArrayEquals(m.projections(), back.projections(), cfg.variant() + ": item projections");
+            assertArrayEquals(m.visualBiases(), back.visualBiases(), cfg.variant() + ": item visual biases");
+            assertSameScores(m, back, cfg.variant() + " set vs collected");
+            // and the single file of the collected model reads back the same
+            java.nio.file.Path file = dir.resolve(cfg.variant().cliName() + ".model");
+            dev.sparsetrain.models.vbpr.VbprFiles.save(file, m, cfg, java.util.Map.of());
+            assertSameScores(dev.sparsetrain.models.vbpr.VbprFiles.read(file).model(), back, cfg.variant() + " set vs single file");
+        }
+    }
+
+    @Test
+    void aPartOfAnotherLayoutOrSaveIsRefusedInOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        VbprConfig cfg = config(1);
+        java.nio.file.Path two = dir.resolve("two"), three = dir.resolve("three"), other = dir.resolve("other");
+        for (var x : List.of(List.of(two, 2, 42L), List.of(three, 3, 42L), List.of(other, 2, 7L))) {
+            var res = ShardedVbprTrainer.train(sc, DATA, cfg.withSeed((Long) x.get(2)), (Integer) x.get(1), null);
+            res.model().save((java.nio.file.Path) x.get(0), java.util.Map.of());
+            res.model().release();
+        }
+        String p0 = dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(0, 2);
+        // a part of a 3-shard layout dropped beside the 2-shard set
+        java.nio.file.Files.copy(three.resolve(dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(0, 3)),
+                two.resolve(dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(0, 3)));
+        var ex = assertThrows(BadInputException.class, () -> dev.sparsetrain.models.vbpr.VbprFiles.read(two));
+        assertFalse(ex.getMessage().contains("\n"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("3-shard layout"), ex.getMessage());
+        java.nio.file.Files.delete(two.resolve(dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(0, 3)));
+        dev.sparsetrain.models.vbpr.VbprFiles.read(two);   // whole again
+        // shard 0 of another save of the same layout
+        java.nio.file.Files.copy(other.resolve(p0), two.resolve(p0), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ex = assertThrows(BadInputException.class, () -> dev.sparsetrain.models.vbpr.VbprFiles.read(two));
+        assertFalse(ex.getMessage().contains("\n"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("CRC-32"), ex.getMessage());
+    }
+
+    @Test
+    void entryPointWritesPartFilesUnlessTheNameEndsInModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String[] test = new String[2];
+        for (String name : new String[] {"v", "v.model"}) {
+            java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+            int code = SparkVbprMain.run(new String[] {"--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "48",
+                    "--epochs", "2", "--partitions", "2", "--dense-batch", "512", "--out", dir.resolve(name).toString()}, new java.io.PrintWriter(out), new java.io.PrintWriter(err), sc);
+            assertEquals(0, code, err.toString());
+            test[name.endsWith(".model") ? 1 : 0] = out.toString().lines().filter(l -> l.startsWith("test: ")).findFirst().orElseThrow();
+        }
+        assertTrue(dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(dir.resolve("v")));
+        assertEquals(test[1], test[0], "the set read back evaluates as the collected model");
+        assertEquals("spark-sharded", dev.sparsetrain.models.vbpr.VbprFiles.read(dir.resolve("v")).metadata().get("trainer"));
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        int code = SparkVbprMain.run(new String[] {"--data", "synthetic", "--out", dir.resolve("v").toString()}, new java.io.PrintWriter(out), new java.io.PrintWriter(err), sc);
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("exists"), err.toString());
     }
 }
