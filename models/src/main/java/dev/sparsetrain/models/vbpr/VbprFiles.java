@@ -88,6 +88,63 @@ public final class VbprFiles {
         return new ModelFile.Contents(TYPE, c.toString(), metadata, maps, tables);
     }
 
+    /**
+     * Writes {@code m} as a part-file set of {@code S} shards on one machine, the layout the
+     * sharded Spark trainer writes from its executors (key {@code t << 40 | id} of
+     * {@link #shardedTables} in shard {@code ShardedModelFiles.shardOf(key, S)}): for tests and
+     * for turning a single file into a set. {@code dir} is created (it must not exist) and
+     * filled in a temporary sibling first, so no reader sees half a set.
+     */
+    public static void saveParts(Path dir, VbprModel m, VbprConfig cfg, Map<String, String> metadata, int S) {
+        if (java.nio.file.Files.exists(dir)) throw new BadInputException(dir + ": exists; a part-file set is written into a new directory");
+        ModelFile.Contents all = contents(m, cfg, metadata, List.of());
+        String[] names = shardedTables(m.variant());
+        int T = names.length;
+        int[] dims = new int[T], rows = new int[T];
+        List<List<Long>> keys = new ArrayList<>();
+        for (int s = 0; s < S; s++) keys.add(new ArrayList<>());
+        for (int t = 0; t < T; t++) {
+            Table x = all.table(names[t]);
+            dims[t] = x.dim();
+            rows[t] = x.rows();
+            for (long id = 0; id < x.rows(); id++) {
+                long key = (long) t << 40 | id;
+                keys.get(ShardedModelFiles.shardOf(key, S)).add(key);
+            }
+        }
+        Path tmp = dir.toAbsolutePath().resolveSibling(dir.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
+        try {
+            java.nio.file.Files.createDirectories(tmp);
+        } catch (java.io.IOException e) {
+            throw new BadInputException(dir + ": cannot create (" + e.getMessage() + ")");
+        }
+        long[] nRows = new long[S], crc = new long[S];
+        for (int s = 0; s < S; s++) {
+            List<Long> ks = keys.get(s);
+            long[] k = new long[ks.size()];
+            float[][] v = new float[k.length][];
+            for (int j = 0; j < k.length; j++) {
+                k[j] = ks.get(j);
+                Table x = all.table(names[(int) (k[j] >>> 40)]);
+                int id = (int) (k[j] & ((1L << 40) - 1));
+                v[j] = new float[x.dim()];
+                x.readRows(id, 1, v[j], 0);
+            }
+            nRows[s] = k.length;
+            crc[s] = ShardedModelFiles.writePart(tmp, s, S, names, dims, k, v);
+        }
+        List<Table> rest = new ArrayList<>();
+        java.util.Set<String> sharded = java.util.Set.of(names);
+        for (Table t : all.tables()) if (!sharded.contains(t.name())) rest.add(t);
+        ModelFile.Contents header = new ModelFile.Contents(TYPE, all.configJson(), all.metadata(), all.idMaps(), rest);
+        ShardedModelFiles.writeManifest(tmp, header, names, rows, dims, cfg.initStd(), S, nRows, crc, cfg.seed());
+        try {
+            java.nio.file.Files.move(tmp, dir.toAbsolutePath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new BadInputException(dir + ": cannot rename " + tmp + " (" + e.getMessage() + ")");
+        }
+    }
+
     /** The configuration JSON of a file (shape, preprocessing, groups). */
     private static ObjectNode config(VbprConfig cfg, Variant variant, int users, int items, int featureDim, FeatureTransform tr) {
         ObjectNode c = JSON.createObjectNode();
