@@ -83,8 +83,8 @@ import scala.Tuple2;
  *
  * <p>Limits: the data is read and dealt on the driver (the features too: the transform is fitted
  * there); restarts, early stopping and validation per epoch are not offered (the entry point evaluates once at the end);
- * the trained model is collected to the driver to be evaluated and saved as one VBPR file
- * ({@link ShardedVbprModel#collect}). Thread-safety: one {@code train} call at a time per context.
+ * the trained model is saved as part files from the executors ({@link ShardedVbprModel#save}) or
+ * collected to the driver ({@link ShardedVbprModel#collect}); no optimizer state is saved. Thread-safety: one {@code train} call at a time per context.
  */
 public final class ShardedVbprTrainer {
     private ShardedVbprTrainer() {}

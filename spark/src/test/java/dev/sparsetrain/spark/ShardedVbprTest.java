@@ -243,4 +243,19 @@ class ShardedVbprTest {
         assertEquals(2, code, err.toString());
         assertTrue(err.toString().contains("exists"), err.toString());
     }
+
+    @Test
+    void entryPointBalancesByDefaultAndNotWhenTold(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        for (boolean off : new boolean[] {false, true}) {
+            java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+            List<String> args = new java.util.ArrayList<>(List.of("--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200",
+                    "--synthetic-dim", "48", "--epochs", "1", "--partitions", "2", "--dense-batch", "512", "--out", dir.resolve("m" + off).toString()));
+            if (off) args.add("--no-auto-balance");
+            int code = SparkVbprMain.run(args.toArray(String[]::new), new java.io.PrintWriter(out), new java.io.PrintWriter(err), sc);
+            assertEquals(0, code, err.toString());
+            assertEquals(!off, out.toString().contains("auto-balance (target update/weight"), out.toString());
+            String notes = dev.sparsetrain.models.vbpr.VbprFiles.read(dir.resolve("m" + off)).metadata().get("notes");
+            assertEquals(!off, notes.startsWith("auto-balance"), notes);
+        }
+    }
 }
