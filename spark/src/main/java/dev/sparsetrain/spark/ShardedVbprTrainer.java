@@ -126,8 +126,11 @@ public final class ShardedVbprTrainer {
             itemList.add(new Items(c, n, null, null, f, null));
         }
         List<ShardedBprTrainer.UserBlock> blocks = ShardedBprTrainer.userBlocks(train, P);
+        long tb = System.nanoTime();
         AutoBalance.Choice balance = cfg.autoBalance() ? balance(sc, cfg, blocks, itemList, F) : null;
-        if (balance != null && log != null) log.accept(balance.describe());
+        if (balance != null && log != null) {
+            log.accept(balance.describe() + String.format(Locale.ROOT, "; probed in %d cell(s), %.2f s", P, (System.nanoTime() - tb) / 1e9));
+        }
         final double[] mult = balance == null ? null : balance.multipliers();
         boolean collab = cfg.variant().collaborative();
         JavaRDD<Users> users = sc.parallelize(blocks, P).map(b -> new Users(b,

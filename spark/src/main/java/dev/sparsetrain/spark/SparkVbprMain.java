@@ -166,7 +166,7 @@ public final class SparkVbprMain implements Callable<Integer> {
                 // the executors write the rows; the driver then reads the set back to evaluate it, as evaluate would
                 res.model().save(outPath, meta);
                 res.model().release();
-                w.println("saved " + outPath + " (" + res.partitions() + " part files)");
+                w.println("saved " + outPath + " (" + res.partitions() + " part file" + (res.partitions() == 1 ? "" : "s") + ")");
                 m = VbprFiles.read(outPath).model();
             }
             ColdStart.Figures test = m.evaluate(d, d.test(), Runtime.getRuntime().availableProcessors());   // on the driver; the figures do not depend on the threads
