@@ -75,10 +75,16 @@ public final class SavedModelOptions {
     /**
      * A model's header (type, configuration, metadata, id maps) with no tables: a single file's
      * header only (its tables are read later straight into the model, {@link #load}), a directory
-     * of part files (the sharded Spark trainer's) read whole.
+     * of part files (the sharded Spark trainers') read whole for BPR-MF, and for VBPR its header
+     * file only ({@code VbprFiles.read} assembles the parts into the model later).
      */
     public static ModelFile.Contents header(Path model) {
-        if (dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(model)) return dev.sparsetrain.models.sparsenn.ShardedModelFiles.read(model);
+        if (dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(model)) {
+            if (!VbprFiles.TYPE.equals(dev.sparsetrain.models.sparsenn.ShardedModelFiles.modelType(model))) {
+                return dev.sparsetrain.models.sparsenn.ShardedModelFiles.read(model);
+            }
+            model = model.resolve(dev.sparsetrain.models.sparsenn.ShardedModelFiles.DENSE);
+        }
         ModelFile.Header h = ModelFile.readHeader(model);
         return new ModelFile.Contents(h.modelType(), h.configJson(), h.metadata(), h.idMaps(), List.of());
     }
@@ -232,7 +238,7 @@ public final class SavedModelOptions {
         // served from the stored projections: the tables stream into the model; with raw features
         // (files without projections) the file is read whole and the projections recomputed
         VbprFiles.Loaded l = raw == null ? VbprFiles.read(model)
-                : VbprFiles.read(model, c.tables().isEmpty() ? ModelFile.read(model) : c, raw);
+                : VbprFiles.read(model, c.tables().isEmpty() ? dev.sparsetrain.models.sparsenn.ShardedModelFiles.readAny(model) : c, raw);
         int users = l.model().users(), items = l.model().items();
         for (FeatureDataset.Pairs p : new FeatureDataset.Pairs[] {train, val, test}) {
             for (int k = 0; k < p.size(); k++) {

@@ -8,6 +8,7 @@ import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.FeatureTransform;
 import dev.sparsetrain.data.features.ItemFeatures;
+import dev.sparsetrain.models.vbpr.AutoBalance;
 import dev.sparsetrain.models.vbpr.VbprCell;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprModel;
@@ -68,23 +69,29 @@ import scala.Tuple2;
  * steps spread over P copies: as many as on one machine while the cells are large, more once a
  * cell holds fewer than {@code denseBatch} triples (tiktok-diffmm with 4 blocks: 16 against 8).
  *
+ * <p>Auto-balance ({@code cfg.autoBalance()}, on by default): before the first epoch the probe
+ * runs in P tasks, one per cell of the first stratum, each on a model of its cell's size
+ * ({@link #balance}); only the groups' multipliers come back, and every cell trains with their
+ * geometric mean. There is no divergence guard (single-machine training divides a runaway
+ * group's multiplier and redoes the epoch; here a diverged epoch stays).
+ *
  * <p>With P = 1 there is one cell, the whole data, and each epoch is one {@link VbprCell} call
- * with the seed, streams and steps of single-machine {@code VbprTrainer} epoch e with one thread,
- * auto-balance off and no validation (nothing is averaged): the model is the same bit for bit
- * ({@code ShardedVbprTest}).
+ * with the seed, streams and steps of single-machine {@code VbprTrainer} epoch e with one thread
+ * and no validation (nothing is averaged), and the probe is single-machine auto-balance's on the
+ * same model: the model is the same bit for bit, with auto-balance on or off, as long as no
+ * epoch diverges ({@code ShardedVbprTest}).
  *
  * <p>Limits: the data is read and dealt on the driver (the features too: the transform is fitted
- * there); auto-balance is refused (its probe trains the whole model on one machine), as are
- * restarts, early stopping and validation per epoch (the entry point evaluates once at the end);
- * the trained model is collected to the driver to be evaluated and saved as one VBPR file
- * ({@link ShardedVbprModel#collect}). Thread-safety: one {@code train} call at a time per context.
+ * there); restarts, early stopping and validation per epoch are not offered (the entry point evaluates once at the end);
+ * the trained model is saved as part files from the executors ({@link ShardedVbprModel#save}) or
+ * collected to the driver ({@link ShardedVbprModel#collect}); no optimizer state is saved. Thread-safety: one {@code train} call at a time per context.
  */
 public final class ShardedVbprTrainer {
     private ShardedVbprTrainer() {}
 
     /** The trained model (sharded on the executors, E and beta' on the driver) and the run's figures; {@code shuffled} holds the bytes of each sub-epoch. */
     public record Result(ShardedVbprModel model, int partitions, List<SparkBprTrainer.EpochStats> history, double trainSeconds, long samples,
-                         ShuffleBytes.Bytes[] shuffled) {}
+                         ShuffleBytes.Bytes[] shuffled, AutoBalance.Choice balance) {}
 
     /** A user block: its cells (pairs by item block, triples per cell), gamma_u and theta_u rows (local row r is user block + P r), its optimizer state. */
     record Users(ShardedBprTrainer.UserBlock cells, float[] gamma, float[] theta, OptState state) implements Serializable {}
@@ -102,10 +109,6 @@ public final class ShardedVbprTrainer {
      * parallelism; capped by the users and items); {@code cfg.threads()} threads per task.
      */
     public static Result train(JavaSparkContext sc, FeatureDataset data, VbprConfig cfg, int partitions, Consumer<String> log) {
-        if (cfg.autoBalance()) {
-            throw new BadInputException(Settings.name("autoBalance") + ": not on Spark (its probe trains the whole model on one machine); give "
-                    + Settings.name("noAutoBalance") + " and per-group rates (" + Settings.name("optimizer") + ")");
-        }
         if (cfg.restarts() != 1) throw new BadInputException(Settings.name("restarts") + " " + cfg.restarts() + ": not on Spark; give 1");
         if (data.train().size() == 0) throw new BadInputException(data.name() + ": no training pairs");
         Interactions train = data.interactions(data.train());
@@ -122,8 +125,15 @@ public final class ShardedVbprTrainer {
             for (int r = 0; r < n; r++) System.arraycopy(features.values(), (c + P * r) * F, f, r * F, F);
             itemList.add(new Items(c, n, null, null, f, null));
         }
+        List<ShardedBprTrainer.UserBlock> blocks = ShardedBprTrainer.userBlocks(train, P);
+        long tb = System.nanoTime();
+        AutoBalance.Choice balance = cfg.autoBalance() ? balance(sc, cfg, blocks, itemList, F) : null;
+        if (balance != null && log != null) {
+            log.accept(balance.describe() + String.format(Locale.ROOT, "; probed in %d cell(s), %.2f s", P, (System.nanoTime() - tb) / 1e9));
+        }
+        final double[] mult = balance == null ? null : balance.multipliers();
         boolean collab = cfg.variant().collaborative();
-        JavaRDD<Users> users = sc.parallelize(ShardedBprTrainer.userBlocks(train, P), P).map(b -> new Users(b,
+        JavaRDD<Users> users = sc.parallelize(blocks, P).map(b -> new Users(b,
                 collab ? VbprCell.initialRows(cfg, U, I, VbprModel.USER_FACTORS, b.block(), P) : null,
                 VbprCell.initialRows(cfg, U, I, VbprModel.USER_VISUAL, b.block(), P), null));
         JavaPairRDD<Integer, Items> items = sc.parallelize(itemList, P).mapToPair(it -> new Tuple2<>(it.block(), new Items(it.block(), it.items(),
@@ -157,7 +167,7 @@ public final class ShardedVbprTrainer {
                         if (ib.block() != (ub.cells().block() + shift) % P) {
                             throw new IllegalStateException("item block " + ib.block() + " met user block " + ub.cells().block());
                         }
-                        return List.of(trainCell(ub, ib, E, B, cfg, F, round)).iterator();
+                        return List.of(trainCell(ub, ib, E, B, cfg, F, round, mult)).iterator();
                     });
                     Rounds.checkpoint(sc, next);
                     List<Tuple2<Integer, Cell>> got = new ArrayList<>(next.map(c -> new Tuple2<>(c.users().cells().block(),
@@ -197,7 +207,51 @@ public final class ShardedVbprTrainer {
             if (cells != null) cells.unpersist(false);
             throw ex;
         }
-        return new Result(new ShardedVbprModel(cfg, U, I, P, cells, projection, visualBias, features, transform), P, history, total, samples, shuffled);
+        return new Result(new ShardedVbprModel(cfg, U, I, P, cells, projection, visualBias, features, transform), P, history, total, samples, shuffled, balance);
+    }
+
+    /**
+     * Auto-balance without a whole model: the probe ({@link VbprCell#balance}) runs in P tasks,
+     * one per cell of the first stratum (user block b x item block b), each on a model of its
+     * cell's size; only the multipliers come back. The run's multiplier of a group is the
+     * geometric mean of the cells' (multipliers act as factors on a rate, and the cells are
+     * samples of the same ratios), in block order; with one cell it is that cell's as it is, so
+     * P = 1 is single-machine auto-balance bit for bit. Null when no cell held a pair (cannot
+     * happen for non-empty training data, which the caller checked).
+     */
+    static AutoBalance.Choice balance(JavaSparkContext sc, VbprConfig cfg, List<ShardedBprTrainer.UserBlock> blocks, List<Items> items, int F) {
+        int P = blocks.size();
+        List<Tuple2<ShardedBprTrainer.UserBlock, Items>> diagonal = new ArrayList<>(P);
+        for (int b = 0; b < P; b++) diagonal.add(new Tuple2<>(blocks.get(b), items.get(b)));
+        List<AutoBalance.Choice> got = new ArrayList<>();
+        for (AutoBalance.Choice c : sc.parallelize(diagonal, P).map(t -> {
+            ShardedBprTrainer.UserBlock cb = t._1();
+            Items ib = t._2();
+            int c0 = ib.block();
+            float[] ones = new float[cb.indices()[c0].length];
+            Arrays.fill(ones, 1f);
+            Interactions local = new Interactions(new IdMap(), new IdMap(), cb.users(), ib.items(), cb.indptr()[c0], cb.indices()[c0], ones);
+            return VbprCell.balance(cfg, new ItemFeatures("item block " + c0, ib.items(), F, ib.features()), local);
+        }).collect()) {
+            if (c != null) got.add(c);
+        }
+        if (got.isEmpty()) return null;
+        if (got.size() == 1) return got.get(0);
+        int n = got.get(0).multipliers().length;
+        double[] m = new double[n], r = new double[n];
+        double target = 0;
+        for (AutoBalance.Choice c : got) {
+            target += Math.log(c.target());
+            for (int g = 0; g < n; g++) {
+                m[g] += Math.log(c.multipliers()[g]);
+                r[g] += Math.log(c.ratios()[g]);
+            }
+        }
+        for (int g = 0; g < n; g++) {
+            m[g] = Math.exp(m[g] / got.size());
+            r[g] = Math.exp(r[g] / got.size());
+        }
+        return new AutoBalance.Choice(got.get(0).groups(), r, Math.exp(target / got.size()), m);
     }
 
     /**
@@ -222,7 +276,7 @@ public final class ShardedVbprTrainer {
      *
      * @param round 1-based global sub-epoch (the spine's streams and step indices are keyed by it)
      */
-    static Cell trainCell(Users ub, Items ib, float[] E, float[] B, VbprConfig cfg, int F, int round) {
+    static Cell trainCell(Users ub, Items ib, float[] E, float[] B, VbprConfig cfg, int F, int round, double[] multipliers) {
         ShardedBprTrainer.UserBlock cb = ub.cells();
         int c = ib.block(), P = cb.P();
         long mine = cb.samples()[c];
@@ -242,7 +296,7 @@ public final class ShardedVbprTrainer {
         Interactions local = new Interactions(new IdMap(), new IdMap(), cb.users(), ib.items(), cb.indptr()[c], cb.indices()[c], ones);
         long seed = P == 1 ? cfg.seed() : dev.sparsetrain.core.Seeds.mix(cfg.seed(), (long) cb.block() * P + c + 1);
         ItemFeatures f = new ItemFeatures("item block " + c, ib.items(), F, ib.features());
-        VbprCell.Result r = VbprCell.train(cfg, cb.users(), ib.items(), f, tables, state, local, seed, round, mine);
+        VbprCell.Result r = VbprCell.train(cfg, cb.users(), ib.items(), f, tables, state, local, seed, round, mine, multipliers);
         List<Table> mineU = new ArrayList<>(), mineI = new ArrayList<>();
         for (Table t : r.state().tables()) (VbprCell.itemTable(ShardedBprTrainer.tableOf(t)) ? mineI : mineU).add(t);
         OptState us = OptState.of(new OptimizerState(r.state().metadata(), mineU)), is = OptState.of(new OptimizerState(Map.of(), mineI));

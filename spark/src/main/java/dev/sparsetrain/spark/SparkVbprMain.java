@@ -34,23 +34,26 @@ import picocli.CommandLine.Option;
  * (the synthetic set with planted visual structure, or a folder with train/val/test.tsv and
  * image_feat.npy such as tiktok-diffmm), trains with {@link ShardedVbprTrainer} (DSGD strata: the
  * user and item tables sharded over the executors, E and beta' averaged on the driver), then
- * collects the model to the driver to print test AUC and cold-start AUC and save an ordinary VBPR
- * model file that {@code ./sparsetrain evaluate --model FILE} and {@code recommend} read (the
- * file records the data the way {@code sparsetrain train --model vbpr} does).
+ * saves it: by default as a directory of id-partitioned part files that the executors write
+ * ({@link ShardedVbprModel#save}), or, when {@code --out} ends in {@code .model}, as one ordinary
+ * VBPR file from the model collected to the driver. {@code ./sparsetrain evaluate --model DIR|FILE},
+ * {@code recommend} and {@code serve} read both (they record the data the way
+ * {@code sparsetrain train --model vbpr} does). Test AUC and cold-start AUC are printed from the
+ * saved set read back on the driver (or the collected model); only the single file records them.
  *
  * <pre>
  *   spark-submit --class dev.sparsetrain.spark.SparkVbprMain --master local[2] spark/target/sparsetrain-spark.jar \
- *       --data ../shared/data/tiktok-diffmm --epochs 20 --partitions 2 --out runs/vbpr-spark.model
+ *       --data ../shared/data/tiktok-diffmm --epochs 20 --partitions 2 --out runs/vbpr-spark
  * </pre>
  * The model options are {@code train --model vbpr}'s names and defaults where they apply
  * (--model, --factors, --visual-factors, --feature-preprocessing, --optimizer GROUP=SPEC[:L2],
  * --dense-batch, --epochs, --seed); there is no validation or early stopping (--epochs is the
- * number of epochs), and --auto-balance is refused (its probe trains the whole model on one
- * machine): the groups train at the rates given. Bad input ends with one line on stderr and exit code 2.
+ * number of epochs). --auto-balance (on by default, as for {@code train}) probes in one task per
+ * cell of the first stratum, so no party holds the whole model ({@link ShardedVbprTrainer#balance}). Bad input ends with one line on stderr and exit code 2.
  */
 @Command(name = "sparsetrain-spark-vbpr", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains VBPR on Apache Spark (DSGD strata: user and item tables in P blocks on the executors; E and beta' averaged), "
-                + "evaluates it on the driver and saves a model file that 'sparsetrain evaluate' and 'recommend' read.")
+                + "saves it as part files (or one FILE.model) that 'sparsetrain evaluate', 'recommend' and 'serve' read, and evaluates it on the driver.")
 public final class SparkVbprMain implements Callable<Integer> {
     @Mixin SparkContextOptions context = new SparkContextOptions();
 
@@ -96,11 +99,17 @@ public final class SparkVbprMain implements Callable<Integer> {
     @Option(names = "--threads-per-partition", defaultValue = "1", description = "Hogwild threads inside one task. Default: ${DEFAULT-VALUE}.")
     int threadsPerPartition;
 
-    @Option(names = "--auto-balance", negatable = true, defaultValue = "false", fallbackValue = "true",
-            description = "Refused on Spark: the probe trains the whole model on one machine. Default: off.")
+    @Option(names = "--auto-balance", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Set per-group learning-rate multipliers from a probe so every group's update/weight ratio meets the target, as 'train --model vbpr' "
+                    + "does; on Spark the probe runs in one task per cell of the first stratum and the multipliers are their geometric mean. Default: on.")
     boolean autoBalance;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (on the driver). Default: runs/<model>-spark-<data>.model.")
+    @Option(names = "--balance-target", description = "Target update/weight ratio for --auto-balance (default: the median of the groups).")
+    Double balanceTarget;
+
+    @Option(names = "--out", paramLabel = "DIR|FILE.model", description = "Where to save: a directory of part files written by the executors (any name not ending in .model; "
+            + "must not exist, on a file system the driver and executors share), or FILE.model: one VBPR file, the model collected to the driver. "
+            + "Default: runs/<model>-spark-<data> (part files).")
     Path out;
 
     @Mixin VerboseOption verbose = new VerboseOption();
@@ -118,8 +127,17 @@ public final class SparkVbprMain implements Callable<Integer> {
         VbprConfig cfg = config();
         if (partitions < 0) throw new BadInputException("--partitions " + partitions + ": must be >= 0 (0 = Spark's default parallelism)");
         FeatureDataset d = load();
-        Path outPath = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".model");
-        OutputPaths.requireFile("--out", outPath);   // before any training
+        Path outPath = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_"));
+        boolean single = singleFile(outPath);
+        if (single) {
+            OutputPaths.requireFile("--out", outPath);   // before any training
+        } else {
+            if (Files.exists(outPath)) {
+                throw new BadInputException("--out " + outPath + ": exists; remove it or choose another directory (a sharded model is a directory of part files; "
+                        + "a name ending in .model writes one file)");
+            }
+            OutputPaths.requireFolder("--out", outPath);
+        }
         w.println(d);
         w.flush();
         JavaSparkContext sc = context.open(given, "sparsetrain VBPR");
@@ -132,21 +150,33 @@ public final class SparkVbprMain implements Callable<Integer> {
                 w.println("  " + line);
                 w.flush();
             });
-            VbprModel m = res.model().collect();
-            res.model().release();
-            ColdStart.Figures test = m.evaluate(d, d.test(), Runtime.getRuntime().availableProcessors());   // on the driver; the figures do not depend on the threads
-            w.printf(Locale.ROOT, "trained %d epoch(s) in %.2f s on %d blocks (%.0f samples/s)%n", res.history().size(), res.trainSeconds(), res.partitions(),
-                    res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
-            w.println("test: " + test);
             Map<String, String> meta = dataMetadata();
             meta.put("trainer", "spark-sharded");
             meta.put("spark-partitions", Integer.toString(res.partitions()));
             meta.put("epochs", Integer.toString(cfg.maxEpochs()));
-            meta.put("testAuc", Double.toString(test.auc()));
-            meta.put("testColdAuc", Double.toString(test.coldAuc()));
             meta.put("seed", Long.toString(cfg.seed()));
-            VbprFiles.save(outPath, m, cfg, meta);
-            w.println("saved " + outPath);
+            meta.put("notes", res.balance() == null ? "" : res.balance().describe());
+            w.printf(Locale.ROOT, "trained %d epoch(s) in %.2f s on %d blocks (%.0f samples/s)%n", res.history().size(), res.trainSeconds(), res.partitions(),
+                    res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
+            VbprModel m;
+            if (single) {
+                m = res.model().collect();
+                res.model().release();
+            } else {
+                // the executors write the rows; the driver then reads the set back to evaluate it, as evaluate would
+                res.model().save(outPath, meta);
+                res.model().release();
+                w.println("saved " + outPath + " (" + res.partitions() + " part file" + (res.partitions() == 1 ? "" : "s") + ")");
+                m = VbprFiles.read(outPath).model();
+            }
+            ColdStart.Figures test = m.evaluate(d, d.test(), Runtime.getRuntime().availableProcessors());   // on the driver; the figures do not depend on the threads
+            w.println("test: " + test);
+            if (single) {
+                meta.put("testAuc", Double.toString(test.auc()));
+                meta.put("testColdAuc", Double.toString(test.coldAuc()));
+                VbprFiles.save(outPath, m, cfg, meta);
+                w.println("saved " + outPath);
+            }
             w.flush();
             return 0;
         } finally {
@@ -154,16 +184,21 @@ public final class SparkVbprMain implements Callable<Integer> {
         }
     }
 
-    /** The configuration: VBPR's defaults for the variant with the options given, auto-balance off, one run, no early stopping. */
+    /** The output rule: a name ending in {@code .model} is one VBPR file (the model collected to the driver), anything else a directory of part files. */
+    static boolean singleFile(Path out) {
+        return out.getFileName() != null && out.getFileName().toString().endsWith(".model");
+    }
+
+    /** The configuration: VBPR's defaults for the variant with the options given (auto-balance on unless --no-auto-balance), one run, no early stopping. */
     VbprConfig config() {
-        if (autoBalance) {
-            throw new BadInputException("--auto-balance: not on Spark (its probe trains the whole model on one machine); the groups train at the rates of --optimizer");
+        if (balanceTarget != null && !(balanceTarget > 0 && balanceTarget < Double.POSITIVE_INFINITY)) {
+            throw new BadInputException("--balance-target " + balanceTarget + ": must be a finite number > 0 (omit it for the median of the groups)");
         }
         Variant v = Variant.parse(model);
         if (threadsPerPartition < 1) throw new BadInputException("--threads-per-partition " + threadsPerPartition + ": must be >= 1");
         VbprConfig c = VbprConfig.defaults(v).withFactors(factors, visualFactors).withPreprocessing(Preprocessing.parse(preprocessing))
                 .withThreads(threadsPerPartition).withEpochs(epochs.epochs(), Math.max(1, epochs.epochs())).withDenseBatch(denseBatch)
-                .withSeed(seed.seed()).withAutoBalance(false, Double.NaN);
+                .withSeed(seed.seed()).withAutoBalance(autoBalance, balanceTarget == null ? Double.NaN : balanceTarget);
         Map<String, GroupSpec> g = new LinkedHashMap<>(c.groups());
         List<String> groups = List.of(VbprConfig.tableNames(Variant.VBPR));
         for (String o : optimizers) {

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * VBPR with DSGD-sharded tables ({@link ShardedVbprTrainer}) in local[2]: one block is
  * single-machine training bit for bit (per-row and dense optimizer state included), two blocks
- * train to an AUC near single-machine training's, and auto-balance is refused in one line.
+ * train to an AUC near single-machine training's, and auto-balance from the cells' probe
+ * is single-machine auto-balance with one block.
  */
 class ShardedVbprTest {
     static final FeatureDataset DATA = SyntheticVisual.generate(new SyntheticVisual.Config(300, 200, 48, 6, 8, 40, 1, 1, 0.08, 5));
@@ -99,21 +100,54 @@ class ShardedVbprTest {
         assertTrue(auc > 0.55, "AUC " + auc);
     }
 
+    /** Single-machine auto-balanced training (probe in the trainable's begin, then the epochs) without validation: the reference. */
     @Test
-    void autoBalanceIsRefusedInOneLine() {
-        var ex = assertThrows(BadInputException.class, () -> ShardedVbprTrainer.train(sc, DATA, config(1).withAutoBalance(true, Double.NaN), 2, null));
-        assertFalse(ex.getMessage().contains("\n"));
-        assertTrue(ex.getMessage().contains("autoBalance") || ex.getMessage().contains("auto-balance"), ex.getMessage());
+    void oneBlockAutoBalanceIsSingleMachineAutoBalanceBitForBit() {
+        for (VbprConfig cfg : List.of(config(3).withAutoBalance(true, Double.NaN), config(2).withVariant(Variant.VISUAL).withAutoBalance(true, Double.NaN))) {
+            VbprTrainer t = new VbprTrainer(DATA, cfg);
+            new Trainer(t.loop()).fit(t.trainable());
+            VbprModel one = t.model();
+            var res = ShardedVbprTrainer.train(sc, DATA, cfg, 1, null);
+            VbprModel m = res.model().collect();
+            res.model().release();
+            // the optimizer keeps a multiplier as a float: the trainer's read-back is the probe's choice rounded
+            for (int g = 0; g < t.multipliers().length; g++) {
+                assertEquals((float) t.multipliers()[g], (float) res.balance().multipliers()[g], cfg.variant() + ": multiplier " + g);
+            }
+            boolean moved = false;
+            for (double x : res.balance().multipliers()) moved |= x != 1;
+            assertTrue(moved, "auto-balance left every multiplier at 1: the test would not see it");
+            for (Table tb : one.tables()) assertArrayEquals(tb.data(), m.table(tb.name()).data(), cfg.variant() + " auto-balanced: " + tb.name());
+            assertArrayEquals(one.projections(), m.projections());
+        }
     }
 
     @Test
-    void entryPointRefusesAutoBalanceInOneLine() {
-        for (String[] args : List.of(new String[] {"--data", "synthetic", "--auto-balance"}, new String[] {"--optimizer", "gamma=sgd:0.1"})) {
+    void twoBlocksAutoBalanceFromTheirCells() {
+        VbprConfig cfg = config(20).withAutoBalance(true, Double.NaN);
+        var res = ShardedVbprTrainer.train(sc, DATA, cfg, 2, null);
+        ColdStart.Figures p = res.model().collect().evaluate(DATA, DATA.test(), 1);
+        res.model().release();
+        VbprTrainer t = new VbprTrainer(DATA, cfg);
+        new Trainer(t.loop()).fit(t.trainable());
+        ColdStart.Figures s = t.model().evaluate(DATA, DATA.test(), 1);
+        System.out.printf(Locale.ROOT, "VBPR synthetic 300 x 200, 20 epochs, auto-balance: single machine %s AUC %.4f cold %.4f; P=2 %s AUC %.4f cold %.4f%n",
+                java.util.Arrays.toString(t.multipliers()), s.auc(), s.coldAuc(), res.balance().describe(), p.auc(), p.coldAuc());
+        for (int g = 0; g < t.multipliers().length; g++) {
+            double ratio = res.balance().multipliers()[g] / t.multipliers()[g];
+            assertTrue(ratio > 0.1 && ratio < 10, res.balance().groups()[g] + ": cells' multiplier " + res.balance().multipliers()[g] + " vs " + t.multipliers()[g]);
+        }
+        assertTrue(Math.abs(p.auc() - s.auc()) < 0.03, "P=2 AUC " + p.auc() + " vs single machine " + s.auc());
+    }
+
+    @Test
+    void entryPointRefusesABadGroupInOneLine() {
+        for (String[] args : List.of(new String[] {"--data", "synthetic", "--balance-target", "-1"}, new String[] {"--optimizer", "gamma=sgd:0.1"})) {
             java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
             int code = SparkVbprMain.run(args, new java.io.PrintWriter(out), new java.io.PrintWriter(err), sc);
             assertEquals(2, code, err.toString());
             assertEquals(1, err.toString().strip().lines().count(), err.toString());
-            assertTrue(err.toString().contains(args[args.length - 1].startsWith("--") ? "--auto-balance" : "unknown group 'gamma'"), err.toString());
+            assertTrue(err.toString().contains(args[args.length - 1].equals("-1") ? "--balance-target" : "unknown group 'gamma'"), err.toString());
         }
     }
 
@@ -126,8 +160,102 @@ class ShardedVbprTest {
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().contains("test: AUC"), out.toString());
         var loaded = dev.sparsetrain.models.vbpr.VbprFiles.read(file);
+        assertTrue(java.nio.file.Files.isRegularFile(file), "a name ending in .model is one file");
         assertEquals("spark-sharded", loaded.metadata().get("trainer"));
         assertEquals("300", loaded.metadata().get("synthetic-users"));
         assertTrue(Double.parseDouble(loaded.metadata().get("testAuc")) > 0.5);
+    }
+
+    /** Every user's scores over every item, bit for bit. */
+    static void assertSameScores(VbprModel want, VbprModel got, String what) {
+        float[] a = new float[want.items()], b = new float[got.items()];
+        for (int u = 0; u < want.users(); u++) {
+            want.scorer().scoreAll(u, a);
+            got.scorer().scoreAll(u, b);
+            assertArrayEquals(a, b, what + ": user " + u);
+        }
+    }
+
+    @Test
+    void partFilesReadBackWithTheCollectedModelsScores(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        for (VbprConfig cfg : List.of(config(3).withAutoBalance(true, Double.NaN).withPreprocessing(dev.sparsetrain.data.features.Preprocessing.STANDARDIZE),
+                config(2).withVariant(Variant.VISUAL))) {
+            var res = ShardedVbprTrainer.train(sc, DATA, cfg, 2, null);
+            VbprModel m = res.model().collect();
+            java.nio.file.Path set = dir.resolve(cfg.variant().cliName() + "-parts");
+            res.model().save(set, java.util.Map.of("data", "synthetic"));
+            res.model().release();
+            assertTrue(java.nio.file.Files.exists(set.resolve(dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(1, 2))));
+            var loaded = dev.sparsetrain.models.vbpr.VbprFiles.read(set);
+            assertEquals("synthetic", loaded.metadata().get("data"));
+            VbprModel back = loaded.model();
+            for (Table t : back.tables()) assertArrayEquals(m.table(t.name()).data(), t.data(), cfg.variant() + " set: " + t.name());
+            assertArrayEquals(m.projections(), back.projections(), cfg.variant() + ": item projections");
+            assertArrayEquals(m.visualBiases(), back.visualBiases(), cfg.variant() + ": item visual biases");
+            assertSameScores(m, back, cfg.variant() + " set vs collected");
+            // and the single file of the collected model reads back the same
+            java.nio.file.Path file = dir.resolve(cfg.variant().cliName() + ".model");
+            dev.sparsetrain.models.vbpr.VbprFiles.save(file, m, cfg, java.util.Map.of());
+            assertSameScores(dev.sparsetrain.models.vbpr.VbprFiles.read(file).model(), back, cfg.variant() + " set vs single file");
+        }
+    }
+
+    @Test
+    void aPartOfAnotherLayoutOrSaveIsRefusedInOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        VbprConfig cfg = config(1);
+        java.nio.file.Path two = dir.resolve("two"), three = dir.resolve("three"), other = dir.resolve("other");
+        for (var x : List.of(List.of(two, 2, 42L), List.of(three, 3, 42L), List.of(other, 2, 7L))) {
+            var res = ShardedVbprTrainer.train(sc, DATA, cfg.withSeed((Long) x.get(2)), (Integer) x.get(1), null);
+            res.model().save((java.nio.file.Path) x.get(0), java.util.Map.of());
+            res.model().release();
+        }
+        String p0 = dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(0, 2);
+        // a part of a 3-shard layout dropped beside the 2-shard set
+        java.nio.file.Files.copy(three.resolve(dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(0, 3)),
+                two.resolve(dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(0, 3)));
+        var ex = assertThrows(BadInputException.class, () -> dev.sparsetrain.models.vbpr.VbprFiles.read(two));
+        assertFalse(ex.getMessage().contains("\n"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("3-shard layout"), ex.getMessage());
+        java.nio.file.Files.delete(two.resolve(dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(0, 3)));
+        dev.sparsetrain.models.vbpr.VbprFiles.read(two);   // whole again
+        // shard 0 of another save of the same layout
+        java.nio.file.Files.copy(other.resolve(p0), two.resolve(p0), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ex = assertThrows(BadInputException.class, () -> dev.sparsetrain.models.vbpr.VbprFiles.read(two));
+        assertFalse(ex.getMessage().contains("\n"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("CRC-32"), ex.getMessage());
+    }
+
+    @Test
+    void entryPointWritesPartFilesUnlessTheNameEndsInModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String[] test = new String[2];
+        for (String name : new String[] {"v", "v.model"}) {
+            java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+            int code = SparkVbprMain.run(new String[] {"--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-dim", "48",
+                    "--epochs", "2", "--partitions", "2", "--dense-batch", "512", "--out", dir.resolve(name).toString()}, new java.io.PrintWriter(out), new java.io.PrintWriter(err), sc);
+            assertEquals(0, code, err.toString());
+            test[name.endsWith(".model") ? 1 : 0] = out.toString().lines().filter(l -> l.startsWith("test: ")).findFirst().orElseThrow();
+        }
+        assertTrue(dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(dir.resolve("v")));
+        assertEquals(test[1], test[0], "the set read back evaluates as the collected model");
+        assertEquals("spark-sharded", dev.sparsetrain.models.vbpr.VbprFiles.read(dir.resolve("v")).metadata().get("trainer"));
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        int code = SparkVbprMain.run(new String[] {"--data", "synthetic", "--out", dir.resolve("v").toString()}, new java.io.PrintWriter(out), new java.io.PrintWriter(err), sc);
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("exists"), err.toString());
+    }
+
+    @Test
+    void entryPointBalancesByDefaultAndNotWhenTold(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        for (boolean off : new boolean[] {false, true}) {
+            java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+            List<String> args = new java.util.ArrayList<>(List.of("--data", "synthetic", "--synthetic-users", "300", "--synthetic-items", "200",
+                    "--synthetic-dim", "48", "--epochs", "1", "--partitions", "2", "--dense-batch", "512", "--out", dir.resolve("m" + off).toString()));
+            if (off) args.add("--no-auto-balance");
+            int code = SparkVbprMain.run(args.toArray(String[]::new), new java.io.PrintWriter(out), new java.io.PrintWriter(err), sc);
+            assertEquals(0, code, err.toString());
+            assertEquals(!off, out.toString().contains("auto-balance (target update/weight"), out.toString());
+            String notes = dev.sparsetrain.models.vbpr.VbprFiles.read(dir.resolve("m" + off)).metadata().get("notes");
+            assertEquals(!off, notes.startsWith("auto-balance"), notes);
+        }
     }
 }

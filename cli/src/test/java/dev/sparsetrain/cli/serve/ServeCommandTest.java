@@ -28,7 +28,7 @@ import picocli.CommandLine;
  */
 class ServeCommandTest {
     @TempDir static Path dir;
-    static Path bpr, vbpr;
+    static Path bpr, vbpr, vbprParts;
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,6 +42,11 @@ class ServeCommandTest {
         Run v = run("train", "--model", "vbpr", "--data", "synthetic", "--synthetic-users", "120", "--synthetic-items", "80",
                 "--synthetic-dim", "16", "--epochs", "1", "--threads", "1", "--seed", "7", "--quiet", "--out", vbpr.toString());
         assertEquals(0, v.code(), v.err());
+        // the same model as a part-file set, as the sharded Spark trainer saves VBPR
+        vbprParts = dir.resolve("vbpr-parts");
+        var l = dev.sparsetrain.models.vbpr.VbprFiles.read(vbpr);
+        dev.sparsetrain.models.vbpr.VbprFiles.saveParts(vbprParts, l.model(),
+                dev.sparsetrain.models.vbpr.VbprConfig.defaults(dev.sparsetrain.models.vbpr.Variant.VBPR), l.metadata(), 2);
     }
 
     static ServeCommand.Server start(String... args) {
@@ -66,7 +71,7 @@ class ServeCommandTest {
 
     @Test
     void recommendAnswersEqualRecommendsRows() throws Exception {
-        for (Path model : new Path[] {bpr, vbpr}) {
+        for (Path model : new Path[] {bpr, vbpr, vbprParts}) {
             Path tsv = dir.resolve(model.getFileName() + ".tsv");
             Run all = run("recommend", "--model", model.toString(), "--all-users", "-k", "4", "--out", tsv.toString());
             assertEquals(0, all.code(), all.err());
@@ -94,6 +99,7 @@ class ServeCommandTest {
                 assertTrue(get(s, "/recommend?user=1&k=80").body().get("items").size() < 80);
             }
         }
+        assertEquals(Files.readAllLines(dir.resolve("vbpr.model.tsv")), Files.readAllLines(dir.resolve("vbpr-parts.tsv")), "the set recommends as the file");
     }
 
     @Test

@@ -351,4 +351,38 @@ class VbprCommandsTest {
         assertTrue(r.out().contains("samples/s"), r.out());
         assertTrue(r.out().contains("samples per CPU-second of the process") && r.out().contains("machine load"), r.out());
     }
+
+    /** A VBPR part-file set (as the sharded Spark trainer saves it) serves as the one file does. */
+    @Test
+    void evaluateAndRecommendReadAVbprPartFileSet(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("v.model"), set = dir.resolve("v-parts");
+        assertEquals(0, run(args(new String[] {"train", "--model", "vbpr"}, args(SMALL, "--epochs", "2", "--out", file.toString()))).code());
+        var loaded = dev.sparsetrain.models.vbpr.VbprFiles.read(file);
+        var cfg = dev.sparsetrain.models.vbpr.VbprConfig.defaults(dev.sparsetrain.models.vbpr.Variant.VBPR).withFactors(32, 32);
+        dev.sparsetrain.models.vbpr.VbprFiles.saveParts(set, loaded.model(), cfg, loaded.metadata(), 3);
+        assertTrue(dev.sparsetrain.models.sparsenn.ShardedModelFiles.isSharded(set));
+        Run a = run("evaluate", "--model", file.toString()), b = run("evaluate", "--model", set.toString());
+        assertEquals(0, b.code(), b.err());
+        // the same figures (the line with the evaluation's wall time aside)
+        assertEquals(a.out().replace(file.toString(), "M").replaceAll("items, [0-9.]+ s\\)", "items)"),
+                b.out().replace(set.toString(), "M").replaceAll("items, [0-9.]+ s\\)", "items)"));
+        Run ra = run("recommend", "--model", file.toString(), "--user", "3", "-k", "10"), rb = run("recommend", "--model", set.toString(), "--user", "3", "-k", "10");
+        assertEquals(0, rb.code(), rb.err());
+        assertEquals(ra.out().replace(file.toString(), "M"), rb.out().replace(set.toString(), "M"));
+        // a part of another save is refused in one line
+        Path other = dir.resolve("w-parts");
+        var cfg2 = cfg.withSeed(7);
+        var m2 = loaded.model().copy();
+        m2.table(dev.sparsetrain.models.vbpr.VbprModel.USER_VISUAL).data()[0] += 1;
+        dev.sparsetrain.models.vbpr.VbprFiles.saveParts(other, m2, cfg2, loaded.metadata(), 3);
+        String p0 = dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(0, 3);
+        for (int s = 0; s < 3; s++) {
+            String ps = dev.sparsetrain.models.sparsenn.ShardedModelFiles.partName(s, 3);
+            if (java.util.Arrays.equals(Files.readAllBytes(set.resolve(ps)), Files.readAllBytes(other.resolve(ps)))) continue;
+            Files.copy(other.resolve(ps), set.resolve(ps), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertBadInput(run("evaluate", "--model", set.toString()), "CRC-32", "another save");
+            return;
+        }
+        throw new AssertionError("no part differs between the two saves (" + p0 + ")");
+    }
 }

@@ -17,8 +17,8 @@ import java.util.Locale;
  */
 public final class AutoBalance {
 
-    /** What auto-balance chose. */
-    public record Choice(String[] groups, double[] ratios, double target, double[] multipliers) {
+    /** What auto-balance chose (serializable: a sharded trainer returns it from a task). */
+    public record Choice(String[] groups, double[] ratios, double target, double[] multipliers) implements java.io.Serializable {
         public String describe() {
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "auto-balance (target update/weight %.3g):", target));
             for (int g = 0; g < groups.length; g++) {

@@ -4,7 +4,9 @@ import dev.sparsetrain.core.Kernels;
 import dev.sparsetrain.core.Table;
 import dev.sparsetrain.data.Interactions;
 import dev.sparsetrain.data.NegativeSampler;
+import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.ItemFeatures;
+import dev.sparsetrain.data.features.Preprocessing;
 import dev.sparsetrain.models.train.Hogwild;
 import dev.sparsetrain.models.train.Trainer;
 import dev.sparsetrain.models.train.TrainerConfig;
@@ -68,13 +70,22 @@ public final class VbprCell {
      * @param tables every table of the variant by name (row-major; copied in, not written)
      * @param state  the optimizer state to start from, or null for a fresh optimizer; its tables
      *               may be a subset (a fresh optimizer's fill the rest), its metadata the group scalars
+     * @param multipliers the groups' learning-rate multipliers in {@link VbprConfig#tableNames} order
+     *               (auto-balance's, {@link #balance}), or null for 1; a {@code state} with group
+     *               scalars carries them too, and those win (they are the same once set)
      */
     public static Result train(VbprConfig cfg, int users, int items, ItemFeatures features, Map<String, float[]> tables,
-                               OptimizerState state, Interactions cell, long seed, int epoch, long samples) {
+                               OptimizerState state, Interactions cell, long seed, int epoch, long samples, double[] multipliers) {
         VbprModel m = new VbprModel(cfg.variant(), users, items, cfg.factors(), cfg.visualFactors(), features, null);
         for (Table t : m.tables()) t.load(tables.get(t.name()));
         m.project(0, items);
         VbprSteps steps = new VbprSteps(m, cfg, seed);
+        if (multipliers != null) {
+            if (multipliers.length != VbprConfig.tableNames(cfg.variant()).length) {
+                throw new IllegalArgumentException(multipliers.length + " multipliers for " + VbprConfig.tableNames(cfg.variant()).length + " groups");
+            }
+            for (int g = 0; g < multipliers.length; g++) steps.setMultiplier(g, multipliers[g]);
+        }
         if (state != null) steps.optimizer.importState("cell of " + users + " users x " + items + " items", join(steps.optimizer.exportState(), state));
         TrainerConfig tc = TrainerConfig.defaults().withEpochs(epoch).withThreads(cfg.threads()).withSeed(seed).withDivergenceRetries(0)
                 .withSamplesPerEpoch(samples).withLossSampleEvery(1).withPositives(TrainerConfig.PositiveSampling.PAIRS);
@@ -84,6 +95,32 @@ public final class VbprCell {
         for (Table t : m.tables()) out.put(t.name(), t.data());
         double loss = r.finalLoss();
         return new Result(out, steps.optimizer.exportState(), Double.isNaN(loss) ? 0 : loss * r.samples(), r.samples(), r.trainSeconds());
+    }
+
+    /**
+     * Auto-balance's probe ({@link AutoBalance#balance}, the one single-machine training runs in
+     * {@code VbprTrainer}'s first {@code begin}) on one cell: a {@link VbprTrainer} over the cell's
+     * users, items, pairs and (already preprocessed) features, started from
+     * {@link VbprModel#initialize} for {@code cfg.seed()} on the cell's size. Only the multipliers
+     * leave the cell, so a sharded trainer can balance without anyone holding the whole model.
+     *
+     * <p>With the whole data as the cell this is exactly single-machine auto-balance: the features
+     * are the ones the trainer would preprocess (the probe's configuration says
+     * {@link dev.sparsetrain.data.features.Preprocessing#NONE}, which leaves them as they are), the
+     * pairs are the same CSR, so the initialisation, the probe's samples and hence the
+     * multipliers are the same bit for bit. A smaller cell gives the ratios of a model of the
+     * cell's size over {@code min(50,000, cell pairs)} samples per probe phase.
+     *
+     * @return null when the cell holds no pair
+     */
+    public static AutoBalance.Choice balance(VbprConfig cfg, ItemFeatures preprocessed, Interactions cell) {
+        if (cell.size() == 0) return null;
+        int[] us = cell.userOfEntry();
+        FeatureDataset.Pairs pairs = new FeatureDataset.Pairs(us.clone(), cell.itemIndices().clone());
+        FeatureDataset.Pairs none = new FeatureDataset.Pairs(new int[0], new int[0]);
+        FeatureDataset d = new FeatureDataset("cell", cell.numUsers(), cell.numItems(), pairs, none, none, preprocessed);
+        VbprTrainer t = new VbprTrainer(d, cfg.withPreprocessing(Preprocessing.NONE));
+        return AutoBalance.balance(t, cfg.balanceTarget());
     }
 
     /** A fresh optimizer's state for a model of {@code users} x {@code items} rows (what a block that never trained holds). */

@@ -10,6 +10,7 @@ import dev.sparsetrain.data.IdMap;
 import dev.sparsetrain.data.features.FeatureTransform;
 import dev.sparsetrain.data.features.ItemFeatures;
 import dev.sparsetrain.data.features.Preprocessing;
+import dev.sparsetrain.models.sparsenn.ShardedModelFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +35,11 @@ import java.util.Map;
  * themselves are not stored (their terms may forbid it); {@link #load(Path, ItemFeatures)}
  * recomputes the projections from raw features with the saved preprocessing, which also reads
  * files written before the projections were stored.
+ *
+ * <p>A model too large for one machine to write is saved as id-partitioned part files instead
+ * ({@code ShardedModelFiles}, by the sharded Spark trainer): {@link #shardedTables} (the user and
+ * item rows and the two serving tables) in the parts, everything else in the {@link #header}.
+ * {@link #read(Path)} takes either form.
  */
 public final class VbprFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,17 +62,7 @@ public final class VbprFiles {
 
     /** What {@link #save} writes: the model's own contents (a checkpoint adds the spine's state to them). */
     static ModelFile.Contents contents(VbprModel m, VbprConfig cfg, Map<String, String> metadata, List<Table> extra) {
-        ObjectNode c = JSON.createObjectNode();
-        c.put("variant", m.variant().cliName());
-        c.put("users", m.users());
-        c.put("items", m.items());
-        c.put("factors", cfg.factors());
-        c.put("visualFactors", cfg.visualFactors());
-        c.put("featureDim", m.featureDim());
-        c.put("preprocessing", m.transform() == null ? "none" : m.transform().kind().cliName());
-        c.put("itemIdDropout", cfg.itemIdDropout());   // training-only; recorded for provenance
-        ObjectNode g = c.putObject("groups");
-        cfg.groups().forEach((k, v) -> g.put(k, v.toString()));
+        ObjectNode c = config(cfg, m.variant(), m.users(), m.items(), m.featureDim(), m.transform());
         List<Table> tables = new ArrayList<>(m.tables());
         if (m.transform() != null && m.transform().shift().length > 0) {
             tables.add(Table.dense("feature_shift", 1, m.featureDim()).load(m.transform().shift()));
@@ -92,6 +88,121 @@ public final class VbprFiles {
         return new ModelFile.Contents(TYPE, c.toString(), metadata, maps, tables);
     }
 
+    /**
+     * Writes {@code m} as a part-file set of {@code S} shards on one machine, the layout the
+     * sharded Spark trainer writes from its executors (key {@code t << 40 | id} of
+     * {@link #shardedTables} in shard {@code ShardedModelFiles.shardOf(key, S)}): for tests and
+     * for turning a single file into a set. {@code dir} is created (it must not exist) and
+     * filled in a temporary sibling first, so no reader sees half a set.
+     */
+    public static void saveParts(Path dir, VbprModel m, VbprConfig cfg, Map<String, String> metadata, int S) {
+        if (java.nio.file.Files.exists(dir)) throw new BadInputException(dir + ": exists; a part-file set is written into a new directory");
+        ModelFile.Contents all = contents(m, cfg, metadata, List.of());
+        String[] names = shardedTables(m.variant());
+        int T = names.length;
+        int[] dims = new int[T], rows = new int[T];
+        List<List<Long>> keys = new ArrayList<>();
+        for (int s = 0; s < S; s++) keys.add(new ArrayList<>());
+        for (int t = 0; t < T; t++) {
+            Table x = all.table(names[t]);
+            dims[t] = x.dim();
+            rows[t] = x.rows();
+            for (long id = 0; id < x.rows(); id++) {
+                long key = (long) t << 40 | id;
+                keys.get(ShardedModelFiles.shardOf(key, S)).add(key);
+            }
+        }
+        Path tmp = dir.toAbsolutePath().resolveSibling(dir.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
+        try {
+            java.nio.file.Files.createDirectories(tmp);
+        } catch (java.io.IOException e) {
+            throw new BadInputException(dir + ": cannot create (" + e.getMessage() + ")");
+        }
+        long[] nRows = new long[S], crc = new long[S];
+        for (int s = 0; s < S; s++) {
+            List<Long> ks = keys.get(s);
+            long[] k = new long[ks.size()];
+            float[][] v = new float[k.length][];
+            for (int j = 0; j < k.length; j++) {
+                k[j] = ks.get(j);
+                Table x = all.table(names[(int) (k[j] >>> 40)]);
+                int id = (int) (k[j] & ((1L << 40) - 1));
+                v[j] = new float[x.dim()];
+                x.readRows(id, 1, v[j], 0);
+            }
+            nRows[s] = k.length;
+            crc[s] = ShardedModelFiles.writePart(tmp, s, S, names, dims, k, v);
+        }
+        List<Table> rest = new ArrayList<>();
+        java.util.Set<String> sharded = java.util.Set.of(names);
+        for (Table t : all.tables()) if (!sharded.contains(t.name())) rest.add(t);
+        ModelFile.Contents header = new ModelFile.Contents(TYPE, all.configJson(), all.metadata(), all.idMaps(), rest);
+        ShardedModelFiles.writeManifest(tmp, header, names, rows, dims, cfg.initStd(), S, nRows, crc, cfg.seed());
+        try {
+            java.nio.file.Files.move(tmp, dir.toAbsolutePath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new BadInputException(dir + ": cannot rename " + tmp + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The configuration JSON of a file (shape, preprocessing, groups). */
+    private static ObjectNode config(VbprConfig cfg, Variant variant, int users, int items, int featureDim, FeatureTransform tr) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("variant", variant.cliName());
+        c.put("users", users);
+        c.put("items", items);
+        c.put("factors", cfg.factors());
+        c.put("visualFactors", cfg.visualFactors());
+        c.put("featureDim", featureDim);
+        c.put("preprocessing", tr == null ? "none" : tr.kind().cliName());
+        c.put("itemIdDropout", cfg.itemIdDropout());   // training-only; recorded for provenance
+        ObjectNode g = c.putObject("groups");
+        cfg.groups().forEach((k, v) -> g.put(k, v.toString()));
+        return c;
+    }
+
+    /**
+     * The tables a part-file set ({@code ShardedModelFiles}) holds sharded, in key order
+     * ({@code table << 40 | id}): the variant's user and item rows, then the serving form
+     * {@link #ITEM_PROJECTION} and {@link #ITEM_VISUAL_BIAS}, one row per item.
+     */
+    public static String[] shardedTables(Variant v) {
+        return v.collaborative()
+                ? new String[] {VbprModel.USER_FACTORS, VbprModel.USER_VISUAL, VbprModel.ITEM_FACTORS, VbprModel.ITEM_BIAS, ITEM_PROJECTION, ITEM_VISUAL_BIAS}
+                : new String[] {VbprModel.USER_VISUAL, ITEM_PROJECTION, ITEM_VISUAL_BIAS};
+    }
+
+    /** The row width of a {@link #shardedTables} table. */
+    public static int shardedDim(VbprConfig cfg, String table) {
+        return switch (table) {
+            case ITEM_PROJECTION -> cfg.visualFactors();
+            case ITEM_VISUAL_BIAS -> 1;
+            default -> VbprCell.width(cfg, table, 0);
+        };
+    }
+
+    /**
+     * The header of a part-file set ({@code dense.model} of {@code ShardedModelFiles}): what
+     * {@link #save} writes minus the {@link #shardedTables}, i.e. the configuration, metadata, id
+     * maps, E ({@code projection}, K' x F), beta' ({@code visualBias}, F) and the fitted
+     * preprocessing's tables. {@link #read(Path)} reads such a set as it reads one file.
+     */
+    public static ModelFile.Contents header(VbprConfig cfg, int users, int items, int featureDim, FeatureTransform tr, float[] projection,
+                                            float[] visualBias, Map<String, String> metadata) {
+        ObjectNode c = config(cfg, cfg.variant(), users, items, featureDim, tr);
+        List<Table> tables = new ArrayList<>();
+        tables.add(Table.dense(VbprModel.PROJECTION, cfg.visualFactors(), featureDim).load(projection));
+        tables.add(Table.dense(VbprModel.VISUAL_BIAS, 1, featureDim).load(visualBias));
+        if (tr != null && tr.shift().length > 0) {
+            tables.add(Table.dense("feature_shift", 1, featureDim).load(tr.shift()));
+            tables.add(Table.dense("feature_scale", 1, featureDim).load(tr.scale()));
+        }
+        Map<String, List<String>> maps = new LinkedHashMap<>();
+        maps.put("users", indexIds(users));
+        maps.put("items", indexIds(items));
+        return new ModelFile.Contents(TYPE, c.toString(), metadata, maps, tables);
+    }
+
     /** Loads a model; {@code rawFeatures} (unpreprocessed, one row per item) is required for visual variants. */
     public static VbprModel load(Path path, ItemFeatures rawFeatures) {
         ModelFile.Contents c = ModelFile.read(path);
@@ -110,13 +221,19 @@ public final class VbprFiles {
      * goes chunk by chunk straight into the model's own tables and projection arrays, so no second
      * copy of the model exists; a checkpoint's optimizer state and best-epoch snapshot are checked
      * (the file's checksum covers them) but not kept. A damaged, truncated or foreign file is
-     * refused in one line; nothing is returned then.
+     * refused in one line; nothing is returned then. {@code path} may also be a directory of part
+     * files ({@code ShardedModelFiles}, as the sharded Spark trainer saves), read the same way: a
+     * part of another save or another shard layout is refused in one line.
      */
     public static Loaded read(Path path) {
         VbprModel[] m = {null};
         Map<String, Table> own = new LinkedHashMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
-        ModelFile.Contents c = ModelFile.read(path, h -> {
+        boolean parts = ShardedModelFiles.isSharded(path);
+        if (parts && !TYPE.equals(ShardedModelFiles.modelType(path))) {
+            throw new BadInputException(path + ": a part-file set of a '" + ShardedModelFiles.modelType(path) + "' model, not vbpr");
+        }
+        java.util.function.Function<ModelFile.Header, ModelFile.Placement> placement = h -> {
             Shape s = shape(path, h.modelType(), h.configJson());
             m[0] = VbprModel.forServing(s.variant, s.users, s.items, s.k, s.kv, s.featureDim, null);
             for (Table t : m[0].tables()) own.put(t.name(), t);
@@ -142,7 +259,18 @@ public final class VbprFiles {
                     return dev.sparsetrain.optim.OptimizerState.isStateName(name) || name.startsWith(dev.sparsetrain.models.train.Checkpoint.BEST) ? (from, src, n) -> { } : null;
                 }
             };
-        });
+        };
+        // a part-file set: the row tables are assembled in the model's own tables; the item projections come back as tables
+        ModelFile.Contents c = parts ? ShardedModelFiles.read(path, placement) : ModelFile.read(path, placement);
+        if (parts) {
+            for (String n : new String[] {ITEM_PROJECTION, ITEM_VISUAL_BIAS}) {
+                if (seen.contains(n) || !hasTable(c, n)) continue;
+                Table t = c.table(n);
+                boolean p = n.equals(ITEM_PROJECTION);
+                copy(path, t, m[0].items(), p ? m[0].visualFactors() : 1, p ? m[0].projections() : m[0].visualBiases());
+                seen.add(n);
+            }
+        }
         if (!seen.contains(ITEM_PROJECTION) || !seen.contains(ITEM_VISUAL_BIAS)) {
             throw new BadInputException(path + ": a " + m[0].variant() + " model written without its item projections (an older file); "
                     + "give the raw item features with " + Settings.name("features") + " to recompute them");
