@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -103,7 +102,13 @@ public final class ShardedBprTrainer {
     record ItemBlock(int block, int items, float[] factors, float[] bias, OptState state) implements Serializable {}
 
     /** A stratum's cell after training: the two blocks and the task's figures. */
-    record Cell(UserBlock users, ItemBlock items, double lossSum, long samples, double seconds) implements Serializable {}
+    record Cell(UserBlock users, ItemBlock items, double lossSum, long samples, double seconds) implements DsgdStrata.Cell<UserBlock, ItemBlock> {}
+
+    /** The block indices of the strata schedule. */
+    private static final DsgdStrata.Blocks<UserBlock, ItemBlock> BLOCKS = new DsgdStrata.Blocks<>() {
+        @Override public int userBlock(UserBlock u) { return u.block(); }
+        @Override public int itemBlock(ItemBlock i) { return i.block(); }
+    };
 
     /** Rows of block {@code b} of {@code n} ids dealt by residue mod P. */
     static int blockRows(int n, int b, int P) {
@@ -151,7 +156,6 @@ public final class ShardedBprTrainer {
     /** The trainer proper: {@code blocks} holds user block b (cells and triples, no rows yet) in partition b. */
     private static Result train(JavaSparkContext sc, JavaRDD<UserBlock> blocks, int U, int I, int P, SparkBprConfig cfg, Consumer<String> log) {
         int k = cfg.bpr().factors();
-        HashPartitioner byBlock = new HashPartitioner(P); // Integer keys 0..P-1 land in partitions 0..P-1
         long seed = cfg.seed();
         double std = cfg.bpr().initStd();
         JavaRDD<UserBlock> users = blocks.map(b -> b.with(initRows(seed, false, U, k, std, b.block(), P), null));
@@ -159,56 +163,16 @@ public final class ShardedBprTrainer {
         for (int c = 0; c < P; c++) ids.add(c);
         JavaPairRDD<Integer, ItemBlock> items = sc.parallelize(ids, P).mapToPair(c -> new Tuple2<>(c,
                 new ItemBlock(c, blockRows(I, c, P), initRows(seed, true, I, k, std, c, P), new float[blockRows(I, c, P)], null)));
-        ShuffleBytes bytes = ShuffleBytes.on(sc);
-        List<SparkBprTrainer.EpochStats> history = new ArrayList<>();
-        ShuffleBytes.Bytes[] shuffled = new ShuffleBytes.Bytes[cfg.epochs() * P];
-        JavaRDD<Cell> cells = null;
-        double total = 0;
-        long samples = 0;
-        try {
-            for (int e = 1; e <= cfg.epochs(); e++) {
-                double secs = 0, lossSum = 0, taskSecs = 0;
-                long n = 0, epochBytes = 0;
-                for (int s = 0; s < P; s++) {
-                    long t0 = System.nanoTime();
-                    ShuffleBytes.Bytes before = bytes.total();
-                    final int shift = s, round = (e - 1) * P + s + 1, epoch = e;
-                    if (cells != null) {
-                        users = cells.map(Cell::users);
-                        items = cells.mapToPair(c -> new Tuple2<>(Math.floorMod(c.items().block() - shift, P), c.items()));
-                    }
-                    JavaRDD<ItemBlock> moved = items.partitionBy(byBlock).values();
-                    JavaRDD<Cell> next = users.zipPartitions(moved, (iu, ii) -> {
-                        UserBlock ub = iu.next();
-                        ItemBlock ib = ii.next();
-                        if (ib.block() != (ub.block() + shift) % P) throw new IllegalStateException("item block " + ib.block() + " met user block " + ub.block());
-                        return List.of(trainCell(ub, ib, cfg, round, epoch)).iterator();
-                    });
-                    Rounds.checkpoint(sc, next);
+        DsgdStrata.Run<Cell> run = DsgdStrata.run(sc, P, cfg.epochs(), users, items, BLOCKS,
+                round -> (ub, ib) -> trainCell(ub, ib, cfg, round, (round - 1) / P + 1),
+                next -> {
+                    double[] sum = new double[3];
                     for (double[] f : next.map(c -> new double[] {c.lossSum(), c.samples(), c.seconds()}).collect()) {
-                        lossSum += f[0];
-                        n += (long) f[1];
-                        taskSecs += f[2];
+                        for (int q = 0; q < 3; q++) sum[q] += f[q];
                     }
-                    if (cells != null) cells.unpersist(false);
-                    cells = next;
-                    ShuffleBytes.Bytes b = bytes.total().minus(before);
-                    shuffled[round - 1] = b;
-                    epochBytes += b.written();
-                    Rounds.roundDone(round);
-                    secs += (System.nanoTime() - t0) / 1e9;
-                }
-                total += secs;
-                samples += n;
-                var es = new SparkBprTrainer.EpochStats(e, n, secs, n == 0 ? Double.NaN : lossSum / n, taskSecs);
-                history.add(es);
-                if (log != null) log.accept(es.line() + String.format(Locale.ROOT, ", shuffled %s in %d sub-epoch(s)", ShuffleBytes.human(epochBytes), P));
-            }
-        } catch (RuntimeException ex) {
-            if (cells != null) cells.unpersist(false);
-            throw ex;
-        }
-        return new Result(new ShardedBprModel(sc, cfg, U, I, P, cells), P, history, total, samples, shuffled);
+                    return sum;
+                }, log);
+        return new Result(new ShardedBprModel(sc, cfg, U, I, P, run.cells()), P, run.history(), run.seconds(), run.samples(), run.shuffled());
     }
 
     /** Deals the users' training items into P user blocks, each cut into P cells by item block (local item rows), with each cell's triples per epoch. */

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -101,7 +100,13 @@ public final class ShardedVbprTrainer {
 
     /** A stratum's cell after training: the two blocks, the task's E and beta', and its figures. */
     record Cell(Users users, Items items, float[] projection, float[] visualBias, double lossSum, long samples, double seconds)
-            implements Serializable {}
+            implements DsgdStrata.Cell<Users, Items> {}
+
+    /** The block indices of the strata schedule. */
+    private static final DsgdStrata.Blocks<Users, Items> BLOCKS = new DsgdStrata.Blocks<>() {
+        @Override public int userBlock(Users u) { return u.cells().block(); }
+        @Override public int itemBlock(Items i) { return i.block(); }
+    };
 
     /**
      * Trains {@code cfg.variant()} on {@code data}'s training pairs for {@code cfg.maxEpochs()} epochs
@@ -139,75 +144,35 @@ public final class ShardedVbprTrainer {
         JavaPairRDD<Integer, Items> items = sc.parallelize(itemList, P).mapToPair(it -> new Tuple2<>(it.block(), new Items(it.block(), it.items(),
                 collab ? VbprCell.initialRows(cfg, U, I, VbprModel.ITEM_FACTORS, it.block(), P) : null,
                 collab ? new float[it.items()] : null, it.features(), null)));
-        HashPartitioner byBlock = new HashPartitioner(P);   // Integer keys 0..P-1 land in partitions 0..P-1
-        ShuffleBytes bytes = ShuffleBytes.on(sc);
-        List<SparkBprTrainer.EpochStats> history = new ArrayList<>();
-        ShuffleBytes.Bytes[] shuffled = new ShuffleBytes.Bytes[cfg.maxEpochs() * P];
-        JavaRDD<Cell> cells = null;
-        float[] projection = e0, visualBias = b0;
-        double total = 0;
-        long samples = 0;
-        try {
-            for (int e = 1; e <= cfg.maxEpochs(); e++) {
-                double secs = 0, lossSum = 0, taskSecs = 0;
-                long n = 0, epochBytes = 0;
-                for (int s = 0; s < P; s++) {
-                    long t0 = System.nanoTime();
-                    ShuffleBytes.Bytes before = bytes.total();
-                    final int shift = s, round = (e - 1) * P + s + 1;
-                    final float[] E = projection, B = visualBias;
-                    if (cells != null) {
-                        users = cells.map(Cell::users);
-                        items = cells.mapToPair(c -> new Tuple2<>(Math.floorMod(c.items().block() - shift, P), c.items()));
-                    }
-                    JavaRDD<Items> moved = items.partitionBy(byBlock).values();
-                    JavaRDD<Cell> next = users.zipPartitions(moved, (iu, ii) -> {
-                        Users ub = iu.next();
-                        Items ib = ii.next();
-                        if (ib.block() != (ub.cells().block() + shift) % P) {
-                            throw new IllegalStateException("item block " + ib.block() + " met user block " + ub.cells().block());
-                        }
-                        return List.of(trainCell(ub, ib, E, B, cfg, F, round, mult)).iterator();
-                    });
-                    Rounds.checkpoint(sc, next);
-                    List<Tuple2<Integer, Cell>> got = new ArrayList<>(next.map(c -> new Tuple2<>(c.users().cells().block(),
-                            new Cell(null, null, c.samples() > 0 ? c.projection() : null, c.samples() > 0 ? c.visualBias() : null,
-                                    c.lossSum(), c.samples(), c.seconds()))).collect());
-                    got.sort(java.util.Comparator.comparingInt(Tuple2::_1));
-                    List<float[]> es = new ArrayList<>(), bs = new ArrayList<>();
-                    for (var g : got) {
-                        Cell c = g._2();
-                        lossSum += c.lossSum();
-                        n += c.samples();
-                        taskSecs += c.seconds();
-                        if (c.projection() != null) {
-                            es.add(c.projection());
-                            bs.add(c.visualBias());
-                        }
-                    }
-                    if (!es.isEmpty()) {
-                        projection = mean(es);
-                        visualBias = mean(bs);
-                    }
-                    if (cells != null) cells.unpersist(false);
-                    cells = next;
-                    ShuffleBytes.Bytes b = bytes.total().minus(before);
-                    shuffled[round - 1] = b;
-                    epochBytes += b.written();
-                    Rounds.roundDone(round);
-                    secs += (System.nanoTime() - t0) / 1e9;
+        float[][] dense = {e0, b0};   // E and beta' of the driver: every round's cells start from them, then their mean
+        DsgdStrata.Run<Cell> run = DsgdStrata.run(sc, P, cfg.maxEpochs(), users, items, BLOCKS, round -> {
+            final float[] E = dense[0], B = dense[1];
+            return (ub, ib) -> trainCell(ub, ib, E, B, cfg, F, round, mult);
+        }, next -> {
+            List<Tuple2<Integer, Cell>> got = new ArrayList<>(next.map(c -> new Tuple2<>(c.users().cells().block(),
+                    new Cell(null, null, c.samples() > 0 ? c.projection() : null, c.samples() > 0 ? c.visualBias() : null,
+                            c.lossSum(), c.samples(), c.seconds()))).collect());
+            got.sort(java.util.Comparator.comparingInt(Tuple2::_1));
+            double[] sum = new double[3];
+            List<float[]> es = new ArrayList<>(), bs = new ArrayList<>();
+            for (var g : got) {
+                Cell c = g._2();
+                sum[0] += c.lossSum();
+                sum[1] += c.samples();
+                sum[2] += c.seconds();
+                if (c.projection() != null) {
+                    es.add(c.projection());
+                    bs.add(c.visualBias());
                 }
-                total += secs;
-                samples += n;
-                var es = new SparkBprTrainer.EpochStats(e, n, secs, n == 0 ? Double.NaN : lossSum / n, taskSecs);
-                history.add(es);
-                if (log != null) log.accept(es.line() + String.format(Locale.ROOT, ", shuffled %s in %d sub-epoch(s)", ShuffleBytes.human(epochBytes), P));
             }
-        } catch (RuntimeException ex) {
-            if (cells != null) cells.unpersist(false);
-            throw ex;
-        }
-        return new Result(new ShardedVbprModel(cfg, U, I, P, cells, projection, visualBias, features, transform), P, history, total, samples, shuffled, balance);
+            if (!es.isEmpty()) {
+                dense[0] = mean(es);
+                dense[1] = mean(bs);
+            }
+            return sum;
+        }, log);
+        return new Result(new ShardedVbprModel(cfg, U, I, P, run.cells(), dense[0], dense[1], features, transform), P, run.history(), run.seconds(),
+                run.samples(), run.shuffled(), balance);
     }
 
     /**
