@@ -13,6 +13,7 @@ import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.SyntheticSizeOptions;
 import dev.sparsetrain.options.ThreadsOption;
+import dev.sparsetrain.options.VbprOptimizerOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,16 +48,7 @@ public final class VbprOptions {
     @Option(names = "--feature-preprocessing", description = "none, log1p, standardize, l2-row, max-abs (default l2-row).")
     String preprocessing;
 
-    /** The rule names of {@code --optimizer}, straight from the optimizer runtime (for the help text). */
-    static final class RuleNames implements Iterable<String> {
-        @Override public java.util.Iterator<String> iterator() { return dev.sparsetrain.optim.OptimizerSpec.Kind.names().iterator(); }
-    }
-
-    @Option(names = "--optimizer", paramLabel = "GROUP=SPEC[:L2]", completionCandidates = RuleNames.class, description = "GROUP=SPEC[:L2] for one group (repeatable); groups: item_bias, user_factors, item_factors, user_visual, visual_projection, visual_bias, or 'all'; "
-            + "SPEC is NAME[:LR][,KEY=VALUE]... as PyTorch names them (e.g. adam:0.001,beta2=0.99; ftrl: LR is alpha), NAME one of ${COMPLETION-CANDIDATES}; unset values keep PyTorch's defaults. "
-            + "Sparse rows update lazily (Adam family: per-row bias correction), E and beta' densely. "
-            + "Defaults: item_bias, user_factors, item_factors, user_visual=sgd:0.05:0.001; visual_projection, visual_bias=adam:0.001.")
-    List<String> optimizers = new ArrayList<>();
+    @Mixin public VbprOptimizerOption optimizers = new VbprOptimizerOption();
 
     @Option(names = "--clip", paramLabel = "GROUP=KIND:MAX", description = "Gradient clipping for one group (repeatable; GROUP may be 'all'), "
             + "applied to the raw gradient before L2 and the optimizer: value:MAX (each element into [-MAX, MAX]), row-norm:MAX (each "
@@ -241,29 +233,7 @@ public final class VbprOptions {
         if (autoBalance != null || balanceTarget != null) {
             c = c.withAutoBalance(autoBalance == null ? c.autoBalance() : autoBalance, balanceTarget == null ? c.balanceTarget() : balanceTarget);
         }
-        Map<String, GroupSpec> g = new LinkedHashMap<>(c.groups());
-        for (String o : optimizers) {
-            int eq = o.indexOf('=');
-            if (eq <= 0) {
-                throw new BadInputException("--optimizer '" + o + "': --model " + model + " takes GROUP=SPEC[:L2] per group (repeatable), e.g. visual_projection=adam:0.001,beta2=0.99 or all=sgd:0.05:0.001"
-                        + (eq < 0 && o.indexOf(':') < 0 ? "; a bare optimizer name is the form of train --model bpr" : ""));
-            }
-            String group = o.substring(0, eq);
-            GroupSpec spec;
-            try {
-                spec = GroupSpec.parse(o.substring(eq + 1));
-            } catch (BadInputException e) {
-                throw new BadInputException("--optimizer '" + o + "': group '" + group + "': " + e.getMessage());
-            }
-            if (group.equals("all")) {
-                for (String t : VbprConfig.tableNames(Variant.VBPR)) g.put(t, spec);
-            } else if (List.of(VbprConfig.tableNames(Variant.VBPR)).contains(group)) {
-                g.put(group, spec);
-            } else {
-                throw new BadInputException("--optimizer '" + o + "': unknown group '" + group + "'; groups: "
-                        + String.join(", ", VbprConfig.tableNames(Variant.VBPR)) + ", all");
-            }
-        }
+        Map<String, GroupSpec> g = optimizers.apply(c.groups());
         for (String o : clips) {
             int eq = o.indexOf('='), colon = o.indexOf(':', eq + 1);
             if (eq <= 0 || colon < 0) throw new BadInputException("--clip '" + o + "': expected GROUP=KIND:MAX, e.g. visual_bias=global-norm:1 or all=row-norm:5");

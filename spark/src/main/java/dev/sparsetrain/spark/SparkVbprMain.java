@@ -7,20 +7,18 @@ import dev.sparsetrain.data.features.Preprocessing;
 import dev.sparsetrain.data.features.SyntheticVisual;
 import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.metrics.ranking.ColdStart;
-import dev.sparsetrain.models.vbpr.GroupSpec;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprModel;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.VbprOptimizerOption;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,9 +77,7 @@ public final class SparkVbprMain implements Callable<Integer> {
     @Option(names = "--feature-preprocessing", defaultValue = "l2-row", description = "none, log1p, standardize, l2-row, max-abs (fitted once on the driver). Default: ${DEFAULT-VALUE}.")
     String preprocessing;
 
-    @Option(names = "--optimizer", paramLabel = "GROUP=SPEC[:L2]", description = "One group's optimizer (repeatable; GROUP one of item_bias, user_factors, item_factors, "
-            + "user_visual, visual_projection, visual_bias, or all), as 'train --model vbpr'. Default: SGD 0.05 (L2 1e-3) on the rows, Adam 1e-3 on E and beta'.")
-    List<String> optimizers = new ArrayList<>();
+    @Mixin VbprOptimizerOption optimizers = new VbprOptimizerOption();
 
     @Option(names = "--dense-batch", defaultValue = "8192", description = "Samples of one task between dense updates of E and beta'. Default: ${DEFAULT-VALUE}.")
     int denseBatch;
@@ -164,24 +160,7 @@ public final class SparkVbprMain implements Callable<Integer> {
         VbprConfig c = VbprConfig.defaults(v).withFactors(factors, visualFactors).withPreprocessing(Preprocessing.parse(preprocessing))
                 .withThreads(threadsPerPartition).withEpochs(epochs.epochs(), Math.max(1, epochs.epochs())).withDenseBatch(denseBatch)
                 .withSeed(seed.seed()).withAutoBalance(false, Double.NaN);
-        Map<String, GroupSpec> g = new LinkedHashMap<>(c.groups());
-        List<String> groups = List.of(VbprConfig.tableNames(Variant.VBPR));
-        for (String o : optimizers) {
-            int eq = o.indexOf('=');
-            if (eq <= 0) throw new BadInputException("--optimizer '" + o + "': expected GROUP=SPEC[:L2], e.g. visual_projection=adam:0.001 or all=sgd:0.05:0.001");
-            String group = o.substring(0, eq);
-            if (!group.equals("all") && !groups.contains(group)) {
-                throw new BadInputException("--optimizer '" + o + "': unknown group '" + group + "'; groups: " + String.join(", ", groups) + ", all");
-            }
-            GroupSpec spec;
-            try {
-                spec = GroupSpec.parse(o.substring(eq + 1));
-            } catch (BadInputException e) {
-                throw new BadInputException("--optimizer '" + o + "': group '" + group + "': " + e.getMessage());
-            }
-            for (String t : group.equals("all") ? groups : List.of(group)) g.put(t, spec);
-        }
-        return c.withGroups(g);
+        return c.withGroups(optimizers.apply(c.groups()));
     }
 
     /** The data set: synthetic (as 'train --model vbpr --data synthetic' makes it for the seed) or a tiktok-diffmm style folder. */
