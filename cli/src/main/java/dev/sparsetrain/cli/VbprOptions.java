@@ -13,7 +13,7 @@ import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.options.SeedOption;
 import dev.sparsetrain.options.SyntheticSizeOptions;
 import dev.sparsetrain.options.ThreadsOption;
-import dev.sparsetrain.options.VbprOptimizerOption;
+import dev.sparsetrain.options.VbprModelOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,19 +36,7 @@ public final class VbprOptions {
     @Option(names = "--features", description = "Item features: .npy (float16/float32/float64, little-endian, C order, 2-d), raw little-endian float32 (.bin/.f32/.raw, row count = items) or text 'id v1 v2 ...'. Default: image_feat.npy in --data.")
     public Path features;
 
-    @Option(names = "--model", defaultValue = "vbpr", description = "vbpr or visual (BPR-MF: train --model bpr). Default: ${DEFAULT-VALUE}.")
-    public String model;
-
-    @Option(names = "--factors", description = "K, user/item factors (default 32).")
-    Integer factors;
-
-    @Option(names = "--visual-factors", description = "K', visual factors (default 32).")
-    Integer visualFactors;
-
-    @Option(names = "--feature-preprocessing", description = "none, log1p, standardize, l2-row, max-abs (default l2-row).")
-    String preprocessing;
-
-    @Mixin public VbprOptimizerOption optimizers = new VbprOptimizerOption();
+    @Mixin public VbprModelOptions model = new VbprModelOptions();
 
     @Option(names = "--clip", paramLabel = "GROUP=KIND:MAX", description = "Gradient clipping for one group (repeatable; GROUP may be 'all'), "
             + "applied to the raw gradient before L2 and the optimizer: value:MAX (each element into [-MAX, MAX]), row-norm:MAX (each "
@@ -72,9 +60,6 @@ public final class VbprOptions {
 
     @Option(names = "--patience", description = "Epochs without validation improvement before stopping (default 10).")
     public Integer patience;
-
-    @Option(names = "--dense-batch", description = "Samples between dense updates of E and beta' (default 8192).")
-    Integer denseBatch;
 
     @Option(names = "--restarts", description = "Train from N seeds, keep the best on validation (default 1).")
     Integer restarts;
@@ -164,11 +149,11 @@ public final class VbprOptions {
     private void warnScale(String source, ItemFeatures f) {
         Variant v;
         try {
-            v = Variant.parse(model);
+            v = model.variant();
         } catch (BadInputException e) {
             return;   // config() names the bad --model
         }
-        Preprocessing p = preprocessing != null ? Preprocessing.parse(preprocessing) : VbprConfig.defaults(v).preprocessing();
+        Preprocessing p = model.preprocessing(v);
         for (String line : dev.sparsetrain.data.features.FeatureScale.warnings(source, f, p)) System.err.println(line);
     }
 
@@ -205,13 +190,7 @@ public final class VbprOptions {
 
     /** The configuration: defaults overridden by the options given. */
     public VbprConfig config() {
-        if (model != null && Variant.namesBprMf(model)) {
-            throw new BadInputException("--model '" + model + "': BPR-MF is its own model, trained by 'train --model bpr'; VBPR's commands take vbpr or visual");
-        }
-        Variant v = Variant.parse(model);
-        if (!v.collaborative() && factors != null) {
-            throw new BadInputException("--factors " + factors + ": --model " + model + " has no ID factors (items are scored by their features); use --visual-factors");
-        }
+        Variant v = model.variant();
         if (v != Variant.VBPR && itemIdDropout != null && itemIdDropout != 0) {
             throw new BadInputException("--item-id-dropout " + itemIdDropout + ": applies to --model vbpr only (it drops the item ID part and keeps the visual part)");
         }
@@ -220,20 +199,16 @@ public final class VbprOptions {
             throw new BadInputException("--balance-target " + balanceTarget + ": must be a finite number > 0 (omit it for the median of the groups)");
         }
         VbprConfig c = VbprConfig.defaults(v);
-        if (factors != null || visualFactors != null) {
-            c = c.withFactors(factors == null ? c.factors() : factors, visualFactors == null ? c.visualFactors() : visualFactors);
-        }
-        if (preprocessing != null) c = c.withPreprocessing(Preprocessing.parse(preprocessing));
         if (threads.given() != null) c = c.withThreads(threads.given());
         if (epochs != null || patience != null) c = c.withEpochs(epochs == null ? c.maxEpochs() : epochs, patience == null ? c.patience() : patience);
-        if (denseBatch != null) c = c.withDenseBatch(denseBatch);
         if (restarts != null) c = c.withRestarts(restarts);
         c = c.withSeed(seed.seed());
         if (itemIdDropout != null) c = c.withItemIdDropout(itemIdDropout);
         if (autoBalance != null || balanceTarget != null) {
             c = c.withAutoBalance(autoBalance == null ? c.autoBalance() : autoBalance, balanceTarget == null ? c.balanceTarget() : balanceTarget);
         }
-        Map<String, GroupSpec> g = optimizers.apply(c.groups());
+        c = model.apply(c);
+        Map<String, GroupSpec> g = new LinkedHashMap<>(c.groups());
         for (String o : clips) {
             int eq = o.indexOf('='), colon = o.indexOf(':', eq + 1);
             if (eq <= 0 || colon < 0) throw new BadInputException("--clip '" + o + "': expected GROUP=KIND:MAX, e.g. visual_bias=global-norm:1 or all=row-norm:5");

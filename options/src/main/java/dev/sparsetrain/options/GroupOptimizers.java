@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The one reader of per-group optimizer values, {@code GROUP=SPEC} or {@code GROUP=SPEC[:L2]}
  * ({@code embeddings=adam:0.01,beta2=0.99}, {@code all=sgd:0.05:0.001}), for every model with
- * parameter groups: VBPR ({@link VbprOptimizerOption}, on the command line and on Spark) and the
+ * parameter groups: VBPR ({@link VbprModelOptions}, on the command line and on Spark) and the
  * click models ({@link ClickTrainOptions}). SPEC is {@link OptimizerSpec}'s text, the L2 (where the
  * model has one) read as {@link GroupSpec#parse} reads it, so a value means the same wherever it
  * is typed. One set of checks, each refusal one line that starts with the option and the value:

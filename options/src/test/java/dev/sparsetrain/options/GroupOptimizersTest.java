@@ -71,20 +71,20 @@ class GroupOptimizersTest {
 
     @Command(name = "vbpr")
     static final class Vbpr {
-        @Mixin VbprOptimizerOption optimizers = new VbprOptimizerOption();
+        @Mixin VbprModelOptions model = new VbprModelOptions();
     }
 
     @Test
     void vbprsOptionReplacesTheGroupsItNames() {
         Vbpr v = new Vbpr();
         new CommandLine(v).parseArgs("--optimizer", "visual_projection=nadam:0.002", "--optimizer", "all=rmsprop:0.003", "--optimizer", "item_bias=sgd:0.05:0.001");
-        Map<String, GroupSpec> g = v.optimizers.apply(VbprConfig.defaultGroups());
+        Map<String, GroupSpec> g = v.model.apply(VbprConfig.defaults(Variant.VBPR)).groups();
         assertEquals(List.of(VbprConfig.tableNames(Variant.VBPR)), List.copyOf(g.keySet()));
         assertEquals(GroupSpec.parse("sgd:0.05:0.001"), g.get("item_bias"));
         assertEquals(GroupSpec.parse("nadam:0.002"), g.get("visual_projection"));
         assertEquals(GroupSpec.parse("rmsprop:0.003"), g.get("user_factors"));
         Vbpr none = new Vbpr();
         new CommandLine(none).parseArgs();
-        assertEquals(VbprConfig.defaultGroups(), none.optimizers.apply(VbprConfig.defaultGroups()), "nothing given: the defaults");
+        assertEquals(VbprConfig.defaults(Variant.VISUAL), none.model.apply(VbprConfig.defaults(Variant.VISUAL)), "nothing given: the defaults");
     }
 }

@@ -3,17 +3,16 @@ package dev.sparsetrain.spark;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.features.FeatureDataset;
-import dev.sparsetrain.data.features.Preprocessing;
 import dev.sparsetrain.data.features.SyntheticVisual;
 import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.metrics.ranking.ColdStart;
-import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprModel;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.SeedOption;
-import dev.sparsetrain.options.VbprOptimizerOption;
+import dev.sparsetrain.options.SyntheticSizeOptions;
+import dev.sparsetrain.options.VbprModelOptions;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -56,31 +55,12 @@ public final class SparkVbprMain implements Callable<Integer> {
             + "and image_feat.npy (e.g. ../shared/data/tiktok-diffmm). Read on the driver. Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--synthetic-users", defaultValue = "3000", description = "Users of the synthetic set. Default: ${DEFAULT-VALUE}.")
-    int syntheticUsers;
-
-    @Option(names = "--synthetic-items", defaultValue = "2000", description = "Items of the synthetic set. Default: ${DEFAULT-VALUE}.")
-    int syntheticItems;
+    @Mixin SyntheticSizeOptions syntheticSize = new SyntheticSizeOptions(3000, 2000);
 
     @Option(names = "--synthetic-dim", defaultValue = "4096", description = "Feature dimension of the synthetic set. Default: ${DEFAULT-VALUE}.")
     int syntheticDim;
 
-    @Option(names = "--model", defaultValue = "vbpr", description = "vbpr or visual. Default: ${DEFAULT-VALUE}.")
-    String model;
-
-    @Option(names = "--factors", defaultValue = "32", description = "K, user/item factors. Default: ${DEFAULT-VALUE}.")
-    int factors;
-
-    @Option(names = "--visual-factors", defaultValue = "32", description = "K', visual factors. Default: ${DEFAULT-VALUE}.")
-    int visualFactors;
-
-    @Option(names = "--feature-preprocessing", defaultValue = "l2-row", description = "none, log1p, standardize, l2-row, max-abs (fitted once on the driver). Default: ${DEFAULT-VALUE}.")
-    String preprocessing;
-
-    @Mixin VbprOptimizerOption optimizers = new VbprOptimizerOption();
-
-    @Option(names = "--dense-batch", defaultValue = "8192", description = "Samples of one task between dense updates of E and beta'. Default: ${DEFAULT-VALUE}.")
-    int denseBatch;
+    @Mixin VbprModelOptions model = new VbprModelOptions();
 
     @Mixin EpochsOption epochs = new EpochsOption(20);
 
@@ -155,12 +135,9 @@ public final class SparkVbprMain implements Callable<Integer> {
         if (autoBalance) {
             throw new BadInputException("--auto-balance: not on Spark (its probe trains the whole model on one machine); the groups train at the rates of --optimizer");
         }
-        Variant v = Variant.parse(model);
         if (threadsPerPartition < 1) throw new BadInputException("--threads-per-partition " + threadsPerPartition + ": must be >= 1");
-        VbprConfig c = VbprConfig.defaults(v).withFactors(factors, visualFactors).withPreprocessing(Preprocessing.parse(preprocessing))
-                .withThreads(threadsPerPartition).withEpochs(epochs.epochs(), Math.max(1, epochs.epochs())).withDenseBatch(denseBatch)
-                .withSeed(seed.seed()).withAutoBalance(false, Double.NaN);
-        return c.withGroups(optimizers.apply(c.groups()));
+        return model.apply(VbprConfig.defaults(model.variant()).withThreads(threadsPerPartition).withEpochs(epochs.epochs(), Math.max(1, epochs.epochs()))
+                .withSeed(seed.seed()).withAutoBalance(false, Double.NaN));
     }
 
     /** The data set: synthetic (as 'train --model vbpr --data synthetic' makes it for the seed) or a tiktok-diffmm style folder. */
@@ -168,7 +145,7 @@ public final class SparkVbprMain implements Callable<Integer> {
         if (data.equals("synthetic")) {
             SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed.seed());
             try {
-                return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticUsers, syntheticItems, syntheticDim, d.styles(), d.latent(),
+                return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticSize.users(), syntheticSize.items(), syntheticDim, d.styles(), d.latent(),
                         d.magnitude(), d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), d.seed()));
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("--synthetic-users/--synthetic-items/--synthetic-dim: " + e.getMessage());
@@ -191,8 +168,8 @@ public final class SparkVbprMain implements Callable<Integer> {
         Path dir = Path.of(data);
         m.put("data", Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : data);
         if (data.equals("synthetic")) {
-            m.put("synthetic-users", Integer.toString(syntheticUsers));
-            m.put("synthetic-items", Integer.toString(syntheticItems));
+            m.put("synthetic-users", Integer.toString(syntheticSize.users()));
+            m.put("synthetic-items", Integer.toString(syntheticSize.items()));
             m.put("synthetic-dim", Integer.toString(syntheticDim));
             m.put("synthetic-seed", Long.toString(seed.seed()));
         }

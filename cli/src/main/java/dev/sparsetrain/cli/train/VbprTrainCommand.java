@@ -158,8 +158,8 @@ public final class VbprTrainCommand implements Callable<Integer> {
             throw new BadInputException("--resume " + checkpoints.resume() + ": " + String.join(", ", refused) + " cannot change on resume (data and configuration come from the checkpoint; "
                     + "allowed: --epochs, --patience, --threads, --cosine-restarts, --checkpoint-every, --checkpoint-dir, --out, --history, --report)");
         }
-        if (parsed.hasMatchedOption("--model") && Variant.parse(opts.model) != ck.config().variant()) {
-            throw new BadInputException("--resume " + checkpoints.resume() + ": a " + ck.config().variant() + " checkpoint, not --model " + opts.model);
+        if (parsed.hasMatchedOption("--model") && Variant.parse(opts.model.name()) != ck.config().variant()) {
+            throw new BadInputException("--resume " + checkpoints.resume() + ": a " + ck.config().variant() + " checkpoint, not --model " + opts.model.name());
         }
         if (!meta.containsKey("data")) throw new BadInputException("--resume " + checkpoints.resume() + ": the checkpoint does not record its data");
         opts.data = meta.get("data");
