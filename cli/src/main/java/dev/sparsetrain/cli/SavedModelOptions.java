@@ -13,6 +13,7 @@ import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprModel;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.VbprDataOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -219,7 +220,7 @@ public final class SavedModelOptions {
             name = fd.name();
         } else {
             Path dir = Path.of(d);
-            if (!Files.isDirectory(dir)) dir = VbprOptions.locateShared(d);
+            if (!Files.isDirectory(dir)) dir = VbprDataOptions.locateShared(d);
             if (dir == null) throw new BadInputException("--data '" + d + "': not a folder and not a dataset under ../shared/data");
             for (String f : new String[] {"train.tsv", "val.tsv", "test.tsv"}) {
                 if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");

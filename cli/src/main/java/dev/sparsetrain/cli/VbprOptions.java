@@ -2,20 +2,14 @@ package dev.sparsetrain.cli;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.features.FeatureDataset;
-import dev.sparsetrain.data.features.FeatureReader;
-import dev.sparsetrain.data.features.ItemFeatures;
 import dev.sparsetrain.data.features.Preprocessing;
-import dev.sparsetrain.data.features.SyntheticVisual;
-import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.models.vbpr.GroupSpec;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.options.SeedOption;
-import dev.sparsetrain.options.SyntheticSizeOptions;
 import dev.sparsetrain.options.ThreadsOption;
+import dev.sparsetrain.options.VbprDataOptions;
 import dev.sparsetrain.options.VbprModelOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,12 +23,7 @@ import picocli.CommandLine.Option;
  * {@link VbprConfig#defaults}.
  */
 public final class VbprOptions {
-    @Option(names = "--data", defaultValue = "tiktok-diffmm", description = "A folder with train.tsv, val.tsv, test.tsv ('user<TAB>item', 0-based) and item features; "
-            + "a dataset name under ../shared/data (tiktok-diffmm); or 'synthetic' (4,096-d CNN-like features). Default: ${DEFAULT-VALUE}.")
-    public String data;
-
-    @Option(names = "--features", description = "Item features: .npy (float16/float32/float64, little-endian, C order, 2-d), raw little-endian float32 (.bin/.f32/.raw, row count = items) or text 'id v1 v2 ...'. Default: image_feat.npy in --data.")
-    public Path features;
+    @Mixin public VbprDataOptions data = new VbprDataOptions("tiktok-diffmm");
 
     @Mixin public VbprModelOptions model = new VbprModelOptions();
 
@@ -75,118 +64,23 @@ public final class VbprOptions {
 
     @Mixin public SeedOption seed = new SeedOption(42);
 
-    @Mixin public SyntheticSizeOptions syntheticSize = new SyntheticSizeOptions(3000, 2000);
-
-    @Option(names = "--synthetic-dim", defaultValue = "4096", description = "Feature dimension of the synthetic set (default ${DEFAULT-VALUE}).")
-    public int syntheticDim;
-
     /** The command this is mixed into: tells which options were typed. */
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
     picocli.CommandLine.Model.CommandSpec mixee;
 
-    /** Loads the data set named by --data/--features. */
+    /** Loads the data set named by --data/--features, with the scale warnings for the --feature-preprocessing of --model. */
     public FeatureDataset load() {
-        boolean synthetic = data.equals("synthetic") || data.startsWith("synthetic-");
-        if (synthetic && features != null) {
-            throw new BadInputException("--features " + features + ": --data " + data + " generates its own item features; give --data FOLDER to use a feature file");
-        }
-        var typed = mixee != null && mixee.commandLine() != null ? mixee.commandLine().getParseResult() : null;
-        for (String o : new String[] {"--synthetic-users", "--synthetic-items", "--synthetic-dim"}) {
-            if (!synthetic && typed != null && typed.hasMatchedOption(o)) {
-                throw new BadInputException(o + ": applies to --data synthetic only; the data is " + data);
-            }
-        }
-        if (synthetic) {
-            SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed.seed());
-            return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticSize.users(), syntheticSize.items(), syntheticDim, d.styles(), d.latent(),
-                    d.magnitude(), d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), d.seed()));
-        }
-        Path dir = Path.of(data);
-        if (!Files.isDirectory(dir)) {
-            Path shared = locateShared(data);
-            if (shared == null) throw new BadInputException("--data '" + data + "': not a folder, not a dataset under ../shared/data, not 'synthetic'");
-            dir = shared;
-        }
-        for (String f : new String[] {"train.tsv", "val.tsv", "test.tsv"}) {
-            if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");
-        }
-        if (features == null) {
-            if (Files.exists(dir.resolve("image_feat.npy")) || Files.exists(dir.resolve("image_feat_f32le.bin"))) {
-                FeatureDataset ds = TiktokDiffmm.load(dir);
-                warnScale(dir.toString(), ds.features());
-                return ds;
-            }
-            throw new BadInputException("--data " + dir + ": no image_feat.npy; give the item features with --features FILE");
-        }
-        if (!Files.exists(features)) throw new BadInputException("--features " + features + ": no such file");
-        FeatureDataset.Pairs train = TiktokDiffmm.readPairs(dir.resolve("train.tsv")), val = TiktokDiffmm.readPairs(dir.resolve("val.tsv")),
-                test = TiktokDiffmm.readPairs(dir.resolve("test.tsv"));
-        int users = 0, items = 0;
-        for (FeatureDataset.Pairs p : new FeatureDataset.Pairs[] {train, val, test}) {
-            for (int u : p.users()) users = Math.max(users, u + 1);
-            for (int i : p.items()) items = Math.max(items, i + 1);
-        }
-        ItemFeatures f;
-        if (FeatureReader.Format.of(features) == FeatureReader.Format.TEXT) {
-            FeatureReader.Text t = FeatureReader.readText(features);
-            int n = Math.max(items, t.features().rows());
-            List<String> ids = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) ids.add(Integer.toString(i));
-            f = t.alignTo(ids);
-        } else {
-            f = FeatureReader.read(features, FeatureReader.Format.of(features) == FeatureReader.Format.RAW_F32 ? items : 0);
-            if (f.rows() < items) f.requireRows(items);
-        }
-        warnScale(features.toString(), f);
-        return new FeatureDataset(dir.getFileName().toString(), users, f.rows(), train, val, test, f);
-    }
-
-    /**
-     * Seed 003's scale warning for item features: one line on standard error per feature column
-     * that reaches the model spanning orders of magnitude under the chosen --feature-preprocessing
-     * (FeatureScale); nothing for a model that reads no features.
-     */
-    private void warnScale(String source, ItemFeatures f) {
-        Variant v;
+        Preprocessing scale;
         try {
-            v = model.variant();
+            scale = model.preprocessing(model.variant());
         } catch (BadInputException e) {
-            return;   // config() names the bad --model
+            scale = null;   // config() names the bad --model
         }
-        Preprocessing p = model.preprocessing(v);
-        for (String line : dev.sparsetrain.data.features.FeatureScale.warnings(source, f, p)) System.err.println(line);
+        return data.load(seed.seed(), mixee != null && mixee.commandLine() != null ? mixee.commandLine().getParseResult() : null, scale);
     }
 
-    /**
-     * Where the data came from, for the model file's metadata (folders made absolute), so that
-     * evaluate and recommend can re-read the same split: data, features, synthetic-users,
-     * synthetic-items, synthetic-dim, synthetic-seed.
-     */
-    public Map<String, String> dataMetadata() {
-        Map<String, String> m = new LinkedHashMap<>();
-        Path dir = Path.of(data);
-        m.put("data", Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : data);
-        if (features != null) m.put("features", features.toAbsolutePath().normalize().toString());
-        if (data.equals("synthetic") || data.startsWith("synthetic-")) {
-            m.put("synthetic-users", Integer.toString(syntheticSize.users()));
-            m.put("synthetic-items", Integer.toString(syntheticSize.items()));
-            m.put("synthetic-dim", Integer.toString(syntheticDim));
-            m.put("synthetic-seed", Long.toString(seed.seed()));
-        }
-        return m;
-    }
-
-    static Path locateShared(String name) {
-        Path d = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 6 && d != null; i++, d = d.getParent()) {
-            for (Path c : new Path[] {d.resolve("shared/data").resolve(name), d.resolveSibling("shared").resolve("data").resolve(name)}) {
-                if (Files.isDirectory(c)) return c;
-            }
-        }
-        String p = System.getProperty("sparsetrain.data");
-        if (p != null && Files.isDirectory(Path.of(p, name))) return Path.of(p, name);
-        return null;
-    }
+    /** Where the data came from, for the model file's metadata ({@link VbprDataOptions#metadata}). */
+    public Map<String, String> dataMetadata() { return data.metadata(seed.seed()); }
 
     /** The configuration: defaults overridden by the options given. */
     public VbprConfig config() {

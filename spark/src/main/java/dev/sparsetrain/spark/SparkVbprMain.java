@@ -3,21 +3,17 @@ package dev.sparsetrain.spark;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.features.FeatureDataset;
-import dev.sparsetrain.data.features.SyntheticVisual;
-import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.metrics.ranking.ColdStart;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprModel;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.SeedOption;
-import dev.sparsetrain.options.SyntheticSizeOptions;
+import dev.sparsetrain.options.VbprDataOptions;
 import dev.sparsetrain.options.VbprModelOptions;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,14 +47,7 @@ import picocli.CommandLine.Option;
 public final class SparkVbprMain implements Callable<Integer> {
     @Mixin SparkContextOptions context = new SparkContextOptions();
 
-    @Option(names = "--data", defaultValue = "synthetic", description = "synthetic, or a folder with train.tsv, val.tsv, test.tsv ('user<TAB>item', 0-based) "
-            + "and image_feat.npy (e.g. ../shared/data/tiktok-diffmm). Read on the driver. Default: ${DEFAULT-VALUE}.")
-    String data;
-
-    @Mixin SyntheticSizeOptions syntheticSize = new SyntheticSizeOptions(3000, 2000);
-
-    @Option(names = "--synthetic-dim", defaultValue = "4096", description = "Feature dimension of the synthetic set. Default: ${DEFAULT-VALUE}.")
-    int syntheticDim;
+    @Mixin VbprDataOptions data = new VbprDataOptions("synthetic");
 
     @Mixin VbprModelOptions model = new VbprModelOptions();
 
@@ -93,7 +82,7 @@ public final class SparkVbprMain implements Callable<Integer> {
         context.check();
         VbprConfig cfg = config();
         if (partitions < 0) throw new BadInputException("--partitions " + partitions + ": must be >= 0 (0 = Spark's default parallelism)");
-        FeatureDataset d = load();
+        FeatureDataset d = data.load(seed.seed(), null, cfg.preprocessing());
         Path outPath = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".model");
         OutputPaths.requireFile("--out", outPath);   // before any training
         w.println(d);
@@ -114,7 +103,7 @@ public final class SparkVbprMain implements Callable<Integer> {
             w.printf(Locale.ROOT, "trained %d epoch(s) in %.2f s on %d blocks (%.0f samples/s)%n", res.history().size(), res.trainSeconds(), res.partitions(),
                     res.trainSeconds() > 0 ? res.samples() / res.trainSeconds() : 0);
             w.println("test: " + test);
-            Map<String, String> meta = dataMetadata();
+            Map<String, String> meta = data.metadata(seed.seed());
             meta.put("trainer", "spark-sharded");
             meta.put("spark-partitions", Integer.toString(res.partitions()));
             meta.put("epochs", Integer.toString(cfg.maxEpochs()));
@@ -138,42 +127,6 @@ public final class SparkVbprMain implements Callable<Integer> {
         if (threadsPerPartition < 1) throw new BadInputException("--threads-per-partition " + threadsPerPartition + ": must be >= 1");
         return model.apply(VbprConfig.defaults(model.variant()).withThreads(threadsPerPartition).withEpochs(epochs.epochs(), Math.max(1, epochs.epochs()))
                 .withSeed(seed.seed()).withAutoBalance(false, Double.NaN));
-    }
-
-    /** The data set: synthetic (as 'train --model vbpr --data synthetic' makes it for the seed) or a tiktok-diffmm style folder. */
-    FeatureDataset load() {
-        if (data.equals("synthetic")) {
-            SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed.seed());
-            try {
-                return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticSize.users(), syntheticSize.items(), syntheticDim, d.styles(), d.latent(),
-                        d.magnitude(), d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), d.seed()));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--synthetic-users/--synthetic-items/--synthetic-dim: " + e.getMessage());
-            }
-        }
-        Path dir = Path.of(data);
-        if (!Files.isDirectory(dir)) throw new BadInputException("--data '" + data + "': not a folder and not 'synthetic'");
-        for (String f : new String[] {"train.tsv", "val.tsv", "test.tsv"}) {
-            if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");
-        }
-        if (!Files.exists(dir.resolve("image_feat.npy")) && !Files.exists(dir.resolve("image_feat_f32le.bin"))) {
-            throw new BadInputException("--data " + dir + ": no image_feat.npy (the item features)");
-        }
-        return TiktokDiffmm.load(dir);
-    }
-
-    /** Where the data came from, in the keys 'sparsetrain evaluate' reads back (as 'train --model vbpr' writes them). */
-    Map<String, String> dataMetadata() {
-        Map<String, String> m = new LinkedHashMap<>();
-        Path dir = Path.of(data);
-        m.put("data", Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : data);
-        if (data.equals("synthetic")) {
-            m.put("synthetic-users", Integer.toString(syntheticSize.users()));
-            m.put("synthetic-items", Integer.toString(syntheticSize.items()));
-            m.put("synthetic-dim", Integer.toString(syntheticDim));
-            m.put("synthetic-seed", Long.toString(seed.seed()));
-        }
-        return m;
     }
 
     /**
