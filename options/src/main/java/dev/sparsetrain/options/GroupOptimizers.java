@@ -23,8 +23,14 @@ import java.util.Map;
  * {@code all=rmsprop:0.003 visual_projection=adam:0.001} and the reverse mean the same. A config
  * file's list arrives split at every comma: a piece whose key is no group ({@code beta2=0.99}) is
  * joined back to the value before it.
+ *
+ * @param option   the option's name, first in every message ({@code --optimizer})
+ * @param groups   the model's groups, in the order of the result
+ * @param withL2   whether a value may end in {@code :L2}
+ * @param example  two example values, for the message of a value without {@code GROUP=}
+ * @param bareHint appended to that message when the value has no ':' either (a bare name), or ""
  */
-public final class GroupOptimizers {
+public record GroupOptimizers(String option, List<String> groups, boolean withL2, String example, String bareHint) {
     /** The optimizer names, straight from the optimizer runtime (an option's completion candidates, for its help text). */
     public static final class Names implements Iterable<String> {
         @Override public Iterator<String> iterator() { return OptimizerSpec.Kind.names().iterator(); }
@@ -39,29 +45,9 @@ public final class GroupOptimizers {
      */
     public record Choice(OptimizerSpec spec, double l2, String where) {}
 
-    private final String option;
-    private final List<String> groups;
-    private final boolean withL2;
-    private final String example;
-    private final String bareHint;
-
-    /**
-     * @param option   the option's name, first in every message ({@code --optimizer})
-     * @param groups   the model's groups, in the order of the result
-     * @param withL2   whether a value may end in {@code :L2}
-     * @param example  two example values, for the message of a value without {@code GROUP=}
-     * @param bareHint appended to that message when the value has no ':' either (a bare name), or ""
-     */
-    public GroupOptimizers(String option, List<String> groups, boolean withL2, String example, String bareHint) {
-        this.option = option;
-        this.groups = List.copyOf(groups);
-        this.withL2 = withL2;
-        this.example = example;
-        this.bareHint = bareHint;
+    public GroupOptimizers {
+        groups = List.copyOf(groups);
     }
-
-    /** {@code GROUP=SPEC[:L2]} or {@code GROUP=SPEC}, as this option takes it. */
-    public String form() { return withL2 ? "GROUP=SPEC[:L2]" : "GROUP=SPEC"; }
 
     /** Each group the values set, in the order of the groups, to its choice; groups not set are absent. */
     public Map<String, Choice> parse(List<String> values) {
@@ -71,7 +57,7 @@ public final class GroupOptimizers {
             String where = option + " '" + v + "'";
             int eq = v.indexOf('=');
             if (eq <= 0) {
-                throw new BadInputException(where + ": expected " + form() + ", one group each (repeatable), e.g. " + example + "; groups: "
+                throw new BadInputException(where + ": expected " + (withL2 ? "GROUP=SPEC[:L2]" : "GROUP=SPEC") + ", one group each (repeatable), e.g. " + example + "; groups: "
                         + allowed() + (eq < 0 && v.indexOf(':') < 0 ? bareHint : ""));
             }
             String group = v.substring(0, eq).strip();

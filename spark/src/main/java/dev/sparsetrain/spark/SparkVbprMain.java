@@ -35,9 +35,10 @@ import picocli.CommandLine.Option;
  *   spark-submit --class dev.sparsetrain.spark.SparkVbprMain --master local[2] spark/target/sparsetrain-spark.jar \
  *       --data ../shared/data/tiktok-diffmm --epochs 20 --partitions 2 --out runs/vbpr-spark.model
  * </pre>
- * The model options are {@code train --model vbpr}'s names and defaults where they apply
- * (--model, --factors, --visual-factors, --feature-preprocessing, --optimizer GROUP=SPEC[:L2],
- * --dense-batch, --epochs, --seed); there is no validation or early stopping (--epochs is the
+ * The data and model options are {@code train --model vbpr}'s own declarations
+ * ({@link VbprDataOptions}: --data, default synthetic here, --features, --synthetic-*;
+ * {@link VbprModelOptions}: --model, --factors, --visual-factors, --feature-preprocessing,
+ * --optimizer GROUP=SPEC[:L2], --dense-batch), with --epochs and --seed; there is no validation or early stopping (--epochs is the
  * number of epochs), and --auto-balance is refused (its probe trains the whole model on one
  * machine): the groups train at the rates given. Bad input ends with one line on stderr and exit code 2.
  */
