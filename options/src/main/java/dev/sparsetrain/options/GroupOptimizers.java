@@ -77,22 +77,11 @@ public record GroupOptimizers(String option, List<String> groups, boolean withL2
         return out;
     }
 
-    /** The SPEC (and L2) of one value, read and checked, or one line naming the value and the group. */
+    /** The SPEC (and L2) of one value, read and checked by {@link GroupSpec} (learning rate &gt; 0), or one line naming the value and the group. */
     private Choice choice(String where, String group, String text) {
         try {
-            OptimizerSpec spec;
-            double l2 = 0;
-            if (withL2) {
-                GroupSpec g = GroupSpec.parse(text);
-                spec = g.optimizer();
-                l2 = g.l2();
-            } else {
-                spec = OptimizerSpec.parse(text);
-            }
-            if (!(spec.learningRate() > 0)) {
-                throw new BadInputException(spec.kind().text() + " " + spec.kind().learningRateKey() + "=" + spec.learningRate() + ", must be > 0");
-            }
-            return new Choice(spec, l2, where);
+            GroupSpec g = withL2 ? GroupSpec.parse(text) : new GroupSpec(OptimizerSpec.parse(text), 0, null);
+            return new Choice(g.optimizer(), g.l2(), where);
         } catch (BadInputException e) {
             throw new BadInputException(where + ": group '" + group + "': " + e.getMessage());
         }

@@ -62,7 +62,7 @@ class GroupOptimizersTest {
         assertEquals("--optimizer 'adam:0.1': expected GROUP=SPEC, one group each (repeatable), e.g. a=adam:0.1 or all=sgd:0.1; groups: a, b, c, all",
                 refusal(NO_L2, "adam:0.1"));
         assertEquals("--optimizer 'd=adam': unknown group 'd', groups: a, b, c, all", refusal(NO_L2, "d=adam"));
-        assertEquals("--optimizer 'a=sgd:0': group 'a': sgd lr=0.0, must be > 0", refusal(NO_L2, "a=sgd:0"));
+        assertEquals("--optimizer 'a=sgd:0': group 'a': sgd lr=0.0, must be a finite number > 0", refusal(NO_L2, "a=sgd:0"));
         assertTrue(refusal(WITH_L2, "all=sgd:0").startsWith("--optimizer 'all=sgd:0': group 'all': sgd lr=0.0, must be"));
         assertEquals("--optimizer 'a=sgd:0.1:x': group 'a': L2 'x' in 'sgd:0.1:x', must be a number >= 0", refusal(WITH_L2, "a=sgd:0.1:x"));
         assertEquals("--optimizer 'a=adam' and --optimizer 'a=sgd:0.1' both set group 'a'; drop one", refusal(NO_L2, "a=sgd:0.1", "a=adam"));
