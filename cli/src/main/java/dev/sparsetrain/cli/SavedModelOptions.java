@@ -7,12 +7,12 @@ import dev.sparsetrain.data.Split;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.FeatureReader;
 import dev.sparsetrain.data.features.ItemFeatures;
-import dev.sparsetrain.data.features.SyntheticVisual;
 import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprModel;
 import dev.sparsetrain.options.ImplicitDataOptions;
+import dev.sparsetrain.options.VbprDataOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -211,21 +211,17 @@ public final class SavedModelOptions {
             int si = pr.hasMatchedOption("--synthetic-items") ? data.syntheticItems() : metaInt(meta, "synthetic-items", 2000, where);
             int sd = syntheticDim != null ? syntheticDim : metaInt(meta, "synthetic-dim", 4096, where);
             long seed = pr.hasMatchedOption("--synthetic-seed") ? data.syntheticSeed() : metaLong(meta, "synthetic-seed", 42, where);
-            SyntheticVisual.Config def = SyntheticVisual.Config.defaults(seed);
-            FeatureDataset fd;
-            try {
-                fd = SyntheticVisual.generate(new SyntheticVisual.Config(su, si, sd, def.styles(), def.latent(), def.magnitude(),
-                        def.collaborativeWeight(), def.visualWeight(), def.coldFraction(), seed));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("synthetic data: " + e.getMessage());
-            }
+            VbprDataOptions o = new VbprDataOptions(d);
+            o.syntheticSize.set(su, si);
+            o.syntheticDim = sd;
+            FeatureDataset fd = o.load(seed, null, null);   // the set the model was trained on
             train = fd.train();
             val = fd.validation();
             test = fd.test();
             name = fd.name();
         } else {
             Path dir = Path.of(d);
-            if (!Files.isDirectory(dir)) dir = VbprOptions.locateShared(d);
+            if (!Files.isDirectory(dir)) dir = VbprDataOptions.locateShared(d);
             if (dir == null) throw new BadInputException("--data '" + d + "': not a folder and not a dataset under ../shared/data");
             for (String f : new String[] {"train.tsv", "val.tsv", "test.tsv"}) {
                 if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");

@@ -2,19 +2,14 @@ package dev.sparsetrain.cli;
 
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.data.features.FeatureDataset;
-import dev.sparsetrain.data.features.FeatureReader;
-import dev.sparsetrain.data.features.ItemFeatures;
 import dev.sparsetrain.data.features.Preprocessing;
-import dev.sparsetrain.data.features.SyntheticVisual;
-import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.models.vbpr.GroupSpec;
 import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.options.SeedOption;
-import dev.sparsetrain.options.SyntheticSizeOptions;
 import dev.sparsetrain.options.ThreadsOption;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.sparsetrain.options.VbprDataOptions;
+import dev.sparsetrain.options.VbprModelOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,35 +23,9 @@ import picocli.CommandLine.Option;
  * {@link VbprConfig#defaults}.
  */
 public final class VbprOptions {
-    @Option(names = "--data", defaultValue = "tiktok-diffmm", description = "A folder with train.tsv, val.tsv, test.tsv ('user<TAB>item', 0-based) and item features; "
-            + "a dataset name under ../shared/data (tiktok-diffmm); or 'synthetic' (4,096-d CNN-like features). Default: ${DEFAULT-VALUE}.")
-    public String data;
+    @Mixin public VbprDataOptions data = new VbprDataOptions("tiktok-diffmm");
 
-    @Option(names = "--features", description = "Item features: .npy (float16/float32/float64, little-endian, C order, 2-d), raw little-endian float32 (.bin/.f32/.raw, row count = items) or text 'id v1 v2 ...'. Default: image_feat.npy in --data.")
-    public Path features;
-
-    @Option(names = "--model", defaultValue = "vbpr", description = "vbpr or visual (BPR-MF: train --model bpr). Default: ${DEFAULT-VALUE}.")
-    public String model;
-
-    @Option(names = "--factors", description = "K, user/item factors (default 32).")
-    Integer factors;
-
-    @Option(names = "--visual-factors", description = "K', visual factors (default 32).")
-    Integer visualFactors;
-
-    @Option(names = "--feature-preprocessing", description = "none, log1p, standardize, l2-row, max-abs (default l2-row).")
-    String preprocessing;
-
-    /** The rule names of {@code --optimizer}, straight from the optimizer runtime (for the help text). */
-    static final class RuleNames implements Iterable<String> {
-        @Override public java.util.Iterator<String> iterator() { return dev.sparsetrain.optim.OptimizerSpec.Kind.names().iterator(); }
-    }
-
-    @Option(names = "--optimizer", paramLabel = "GROUP=SPEC[:L2]", completionCandidates = RuleNames.class, description = "GROUP=SPEC[:L2] for one group (repeatable); groups: item_bias, user_factors, item_factors, user_visual, visual_projection, visual_bias, or 'all'; "
-            + "SPEC is NAME[:LR][,KEY=VALUE]... as PyTorch names them (e.g. adam:0.001,beta2=0.99; ftrl: LR is alpha), NAME one of ${COMPLETION-CANDIDATES}; unset values keep PyTorch's defaults. "
-            + "Sparse rows update lazily (Adam family: per-row bias correction), E and beta' densely. "
-            + "Defaults: item_bias, user_factors, item_factors, user_visual=sgd:0.05:0.001; visual_projection, visual_bias=adam:0.001.")
-    List<String> optimizers = new ArrayList<>();
+    @Mixin public VbprModelOptions model = new VbprModelOptions();
 
     @Option(names = "--clip", paramLabel = "GROUP=KIND:MAX", description = "Gradient clipping for one group (repeatable; GROUP may be 'all'), "
             + "applied to the raw gradient before L2 and the optimizer: value:MAX (each element into [-MAX, MAX]), row-norm:MAX (each "
@@ -81,9 +50,6 @@ public final class VbprOptions {
     @Option(names = "--patience", description = "Epochs without validation improvement before stopping (default 10).")
     public Integer patience;
 
-    @Option(names = "--dense-batch", description = "Samples between dense updates of E and beta' (default 8192).")
-    Integer denseBatch;
-
     @Option(names = "--restarts", description = "Train from N seeds, keep the best on validation (default 1).")
     Integer restarts;
 
@@ -98,128 +64,27 @@ public final class VbprOptions {
 
     @Mixin public SeedOption seed = new SeedOption(42);
 
-    @Mixin public SyntheticSizeOptions syntheticSize = new SyntheticSizeOptions(3000, 2000);
-
-    @Option(names = "--synthetic-dim", defaultValue = "4096", description = "Feature dimension of the synthetic set (default ${DEFAULT-VALUE}).")
-    public int syntheticDim;
-
     /** The command this is mixed into: tells which options were typed. */
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
     picocli.CommandLine.Model.CommandSpec mixee;
 
-    /** Loads the data set named by --data/--features. */
+    /** Loads the data set named by --data/--features, with the scale warnings for the --feature-preprocessing of --model. */
     public FeatureDataset load() {
-        boolean synthetic = data.equals("synthetic") || data.startsWith("synthetic-");
-        if (synthetic && features != null) {
-            throw new BadInputException("--features " + features + ": --data " + data + " generates its own item features; give --data FOLDER to use a feature file");
-        }
-        var typed = mixee != null && mixee.commandLine() != null ? mixee.commandLine().getParseResult() : null;
-        for (String o : new String[] {"--synthetic-users", "--synthetic-items", "--synthetic-dim"}) {
-            if (!synthetic && typed != null && typed.hasMatchedOption(o)) {
-                throw new BadInputException(o + ": applies to --data synthetic only; the data is " + data);
-            }
-        }
-        if (synthetic) {
-            SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed.seed());
-            return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticSize.users(), syntheticSize.items(), syntheticDim, d.styles(), d.latent(),
-                    d.magnitude(), d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), d.seed()));
-        }
-        Path dir = Path.of(data);
-        if (!Files.isDirectory(dir)) {
-            Path shared = locateShared(data);
-            if (shared == null) throw new BadInputException("--data '" + data + "': not a folder, not a dataset under ../shared/data, not 'synthetic'");
-            dir = shared;
-        }
-        for (String f : new String[] {"train.tsv", "val.tsv", "test.tsv"}) {
-            if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");
-        }
-        if (features == null) {
-            if (Files.exists(dir.resolve("image_feat.npy")) || Files.exists(dir.resolve("image_feat_f32le.bin"))) {
-                FeatureDataset ds = TiktokDiffmm.load(dir);
-                warnScale(dir.toString(), ds.features());
-                return ds;
-            }
-            throw new BadInputException("--data " + dir + ": no image_feat.npy; give the item features with --features FILE");
-        }
-        if (!Files.exists(features)) throw new BadInputException("--features " + features + ": no such file");
-        FeatureDataset.Pairs train = TiktokDiffmm.readPairs(dir.resolve("train.tsv")), val = TiktokDiffmm.readPairs(dir.resolve("val.tsv")),
-                test = TiktokDiffmm.readPairs(dir.resolve("test.tsv"));
-        int users = 0, items = 0;
-        for (FeatureDataset.Pairs p : new FeatureDataset.Pairs[] {train, val, test}) {
-            for (int u : p.users()) users = Math.max(users, u + 1);
-            for (int i : p.items()) items = Math.max(items, i + 1);
-        }
-        ItemFeatures f;
-        if (FeatureReader.Format.of(features) == FeatureReader.Format.TEXT) {
-            FeatureReader.Text t = FeatureReader.readText(features);
-            int n = Math.max(items, t.features().rows());
-            List<String> ids = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) ids.add(Integer.toString(i));
-            f = t.alignTo(ids);
-        } else {
-            f = FeatureReader.read(features, FeatureReader.Format.of(features) == FeatureReader.Format.RAW_F32 ? items : 0);
-            if (f.rows() < items) f.requireRows(items);
-        }
-        warnScale(features.toString(), f);
-        return new FeatureDataset(dir.getFileName().toString(), users, f.rows(), train, val, test, f);
-    }
-
-    /**
-     * Seed 003's scale warning for item features: one line on standard error per feature column
-     * that reaches the model spanning orders of magnitude under the chosen --feature-preprocessing
-     * (FeatureScale); nothing for a model that reads no features.
-     */
-    private void warnScale(String source, ItemFeatures f) {
-        Variant v;
+        Preprocessing scale;
         try {
-            v = Variant.parse(model);
+            scale = model.preprocessing(model.variant());
         } catch (BadInputException e) {
-            return;   // config() names the bad --model
+            scale = null;   // config() names the bad --model
         }
-        Preprocessing p = preprocessing != null ? Preprocessing.parse(preprocessing) : VbprConfig.defaults(v).preprocessing();
-        for (String line : dev.sparsetrain.data.features.FeatureScale.warnings(source, f, p)) System.err.println(line);
+        return data.load(seed.seed(), mixee != null && mixee.commandLine() != null ? mixee.commandLine().getParseResult() : null, scale);
     }
 
-    /**
-     * Where the data came from, for the model file's metadata (folders made absolute), so that
-     * evaluate and recommend can re-read the same split: data, features, synthetic-users,
-     * synthetic-items, synthetic-dim, synthetic-seed.
-     */
-    public Map<String, String> dataMetadata() {
-        Map<String, String> m = new LinkedHashMap<>();
-        Path dir = Path.of(data);
-        m.put("data", Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : data);
-        if (features != null) m.put("features", features.toAbsolutePath().normalize().toString());
-        if (data.equals("synthetic") || data.startsWith("synthetic-")) {
-            m.put("synthetic-users", Integer.toString(syntheticSize.users()));
-            m.put("synthetic-items", Integer.toString(syntheticSize.items()));
-            m.put("synthetic-dim", Integer.toString(syntheticDim));
-            m.put("synthetic-seed", Long.toString(seed.seed()));
-        }
-        return m;
-    }
-
-    static Path locateShared(String name) {
-        Path d = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 6 && d != null; i++, d = d.getParent()) {
-            for (Path c : new Path[] {d.resolve("shared/data").resolve(name), d.resolveSibling("shared").resolve("data").resolve(name)}) {
-                if (Files.isDirectory(c)) return c;
-            }
-        }
-        String p = System.getProperty("sparsetrain.data");
-        if (p != null && Files.isDirectory(Path.of(p, name))) return Path.of(p, name);
-        return null;
-    }
+    /** Where the data came from, for the model file's metadata ({@link VbprDataOptions#metadata}). */
+    public Map<String, String> dataMetadata() { return data.metadata(seed.seed()); }
 
     /** The configuration: defaults overridden by the options given. */
     public VbprConfig config() {
-        if (model != null && Variant.namesBprMf(model)) {
-            throw new BadInputException("--model '" + model + "': BPR-MF is its own model, trained by 'train --model bpr'; VBPR's commands take vbpr or visual");
-        }
-        Variant v = Variant.parse(model);
-        if (!v.collaborative() && factors != null) {
-            throw new BadInputException("--factors " + factors + ": --model " + model + " has no ID factors (items are scored by their features); use --visual-factors");
-        }
+        Variant v = model.variant();
         if (v != Variant.VBPR && itemIdDropout != null && itemIdDropout != 0) {
             throw new BadInputException("--item-id-dropout " + itemIdDropout + ": applies to --model vbpr only (it drops the item ID part and keeps the visual part)");
         }
@@ -228,42 +93,16 @@ public final class VbprOptions {
             throw new BadInputException("--balance-target " + balanceTarget + ": must be a finite number > 0 (omit it for the median of the groups)");
         }
         VbprConfig c = VbprConfig.defaults(v);
-        if (factors != null || visualFactors != null) {
-            c = c.withFactors(factors == null ? c.factors() : factors, visualFactors == null ? c.visualFactors() : visualFactors);
-        }
-        if (preprocessing != null) c = c.withPreprocessing(Preprocessing.parse(preprocessing));
         if (threads.given() != null) c = c.withThreads(threads.given());
         if (epochs != null || patience != null) c = c.withEpochs(epochs == null ? c.maxEpochs() : epochs, patience == null ? c.patience() : patience);
-        if (denseBatch != null) c = c.withDenseBatch(denseBatch);
         if (restarts != null) c = c.withRestarts(restarts);
         c = c.withSeed(seed.seed());
         if (itemIdDropout != null) c = c.withItemIdDropout(itemIdDropout);
         if (autoBalance != null || balanceTarget != null) {
             c = c.withAutoBalance(autoBalance == null ? c.autoBalance() : autoBalance, balanceTarget == null ? c.balanceTarget() : balanceTarget);
         }
+        c = model.apply(c);
         Map<String, GroupSpec> g = new LinkedHashMap<>(c.groups());
-        for (String o : optimizers) {
-            int eq = o.indexOf('=');
-            if (eq <= 0) {
-                throw new BadInputException("--optimizer '" + o + "': --model " + model + " takes GROUP=SPEC[:L2] per group (repeatable), e.g. visual_projection=adam:0.001,beta2=0.99 or all=sgd:0.05:0.001"
-                        + (eq < 0 && o.indexOf(':') < 0 ? "; a bare optimizer name is the form of train --model bpr" : ""));
-            }
-            String group = o.substring(0, eq);
-            GroupSpec spec;
-            try {
-                spec = GroupSpec.parse(o.substring(eq + 1));
-            } catch (BadInputException e) {
-                throw new BadInputException("--optimizer '" + o + "': group '" + group + "': " + e.getMessage());
-            }
-            if (group.equals("all")) {
-                for (String t : VbprConfig.tableNames(Variant.VBPR)) g.put(t, spec);
-            } else if (List.of(VbprConfig.tableNames(Variant.VBPR)).contains(group)) {
-                g.put(group, spec);
-            } else {
-                throw new BadInputException("--optimizer '" + o + "': unknown group '" + group + "'; groups: "
-                        + String.join(", ", VbprConfig.tableNames(Variant.VBPR)) + ", all");
-            }
-        }
         for (String o : clips) {
             int eq = o.indexOf('='), colon = o.indexOf(':', eq + 1);
             if (eq <= 0 || colon < 0) throw new BadInputException("--clip '" + o + "': expected GROUP=KIND:MAX, e.g. visual_bias=global-norm:1 or all=row-norm:5");

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
  * Click-model training options, declared once for every click trainer ({@code sparsetrain
  * ctr-train}, {@code experiment sparsenn-passes}, {@code experiment dynamic-tables} and
  * {@code SparkCtrMain}): {@code --batch}, {@code --shuffle}, {@code --partitions} (the shuffle's),
- * {@code --seed}, each group's optimizer ({@code --optimizer GROUP=SPEC}, SPEC read by
- * {@link OptimizerSpec#parse(String)}; {@code --emb-optimizer}/{@code --emb-lr} and
+ * {@code --seed}, each group's optimizer ({@code --optimizer GROUP=SPEC}, read by
+ * {@link GroupOptimizers} as VBPR's is; {@code --emb-optimizer}/{@code --emb-lr} and
  * {@code --mlp-optimizer}/{@code --mlp-lr} set the embedding or the MLP groups through the same
  * parser), L2, dropout, clipping, row constraints, the entropy regularizer, freezing and the
  * per-pass learning-rate decay; defaults as {@link TrainConfig#defaults()}. {@link #config(int, int)}
@@ -39,17 +39,16 @@ public final class ClickTrainOptions {
 
     @Mixin private SeedOption seed = new SeedOption(1);
 
-    /** The optimizer names of {@code --optimizer}, straight from the optimizer runtime (for the help text). */
-    static final class Names implements Iterable<String> {
-        @Override public java.util.Iterator<String> iterator() { return OptimizerSpec.Kind.names().iterator(); }
-    }
-
-    @Option(names = "--optimizer", paramLabel = "GROUP=SPEC", completionCandidates = Names.class, description = "The optimizer of one group "
-            + "(repeatable): GROUP is embeddings (emb.* rows), linear (LR/FM per-id weights), mlp_weights, mlp_biases or all; SPEC is "
+    @Option(names = "--optimizer", paramLabel = "GROUP=SPEC", completionCandidates = GroupOptimizers.Names.class, description = "The optimizer of one group "
+            + "(repeatable): GROUP is embeddings (emb.* rows), linear (LR/FM per-id weights), mlp_weights, mlp_biases or all (the groups not named on their own); SPEC is "
             + "NAME[:LR][,KEY=VALUE]... as PyTorch names them (e.g. adam:0.001,beta2=0.99; ftrl: LR is alpha), NAME one of "
             + "${COMPLETION-CANDIDATES}; unset values keep PyTorch's defaults. Default: embeddings, linear=rowwise_adagrad:0.05; "
             + "mlp_weights, mlp_biases=adam:0.003.")
     private List<String> optimizers = new ArrayList<>();
+
+    /** The reader of {@code --optimizer}'s values. */
+    private static final GroupOptimizers OPTIMIZER = new GroupOptimizers("--optimizer", TrainConfig.GROUPS, false,
+            "embeddings=adam:0.01 or all=sgd:0.1", "");
 
     @Option(names = "--emb-optimizer", paramLabel = "NAME", description = "Optimizer of the embeddings and linear groups, at --emb-lr "
             + "(--optimizer sets the other hyperparameters). Default: rowwise_adagrad.")
@@ -149,27 +148,17 @@ public final class ClickTrainOptions {
 
     /**
      * The optimizer of each group these options set, in order: the {@code --emb-*} and
-     * {@code --mlp-*} aliases, then every {@code --optimizer GROUP=SPEC}; a group set twice is
-     * refused. Every SPEC is read by {@link OptimizerSpec#parse(String)} and checked by
-     * {@link TrainConfig#checkOptimizer}, the option in front of the message.
+     * {@code --mlp-*} aliases (read by {@link OptimizerSpec#parse(String)}, checked by
+     * {@link TrainConfig#checkOptimizer}), then the groups {@code --optimizer GROUP=SPEC} sets
+     * (read and checked by {@link GroupOptimizers}); a group an alias and {@code --optimizer} both
+     * set is refused. The option is in front of every message.
      */
     private Map<String, OptimizerSpec> optimizers() {
         Map<String, OptimizerSpec> out = new LinkedHashMap<>();
         Map<String, String> setBy = new LinkedHashMap<>();
         alias(out, setBy, TrainConfig.EMBEDDING_GROUPS, "--emb-optimizer", embOptimizer, "--emb-lr", embLr);
         alias(out, setBy, TrainConfig.MLP_GROUPS, "--mlp-optimizer", mlpOptimizer, "--mlp-lr", mlpLr);
-        for (String o : joinSplitSpecs(optimizers)) {
-            int eq = o.indexOf('=');
-            String where = "--optimizer '" + o + "'";
-            if (eq <= 0) {
-                throw new BadInputException(where + ": expected GROUP=SPEC, e.g. embeddings=adam:0.01 or all=sgd:0.1; groups: "
-                        + String.join(", ", TrainConfig.GROUPS) + ", all");
-            }
-            String group = o.substring(0, eq).strip();
-            List<String> groups = group.equals("all") ? TrainConfig.GROUPS : List.of(group);
-            OptimizerSpec spec = spec(where, groups, o.substring(eq + 1));
-            for (String g : groups) put(out, setBy, g, spec, where);
-        }
+        OPTIMIZER.parse(optimizers).forEach((g, c) -> put(out, setBy, g, c.spec(), c.where()));
         return out;
     }
 
@@ -197,22 +186,6 @@ public final class ClickTrainOptions {
         String before = setBy.put(group, where);
         if (before != null) throw new BadInputException(where + " and " + before + " both set group '" + group + "'; drop one");
         out.put(group, spec);
-    }
-
-    /**
-     * The {@code --optimizer} values with the pieces of a SPEC that a config file's comma split
-     * cut off ({@code beta2=0.99}: its key is no group) joined back to the value before them.
-     */
-    private static List<String> joinSplitSpecs(List<String> values) {
-        List<String> out = new ArrayList<>();
-        for (String v : values) {
-            int eq = v.indexOf('=');
-            String key = eq < 0 ? v : v.substring(0, eq).strip();
-            boolean group = key.equals("all") || TrainConfig.GROUPS.contains(key);
-            if (!group && !out.isEmpty() && eq > 0) out.set(out.size() - 1, out.getLast() + "," + v);
-            else out.add(v);
-        }
-        return out;
     }
 
     /** A regularizer of a frozen group would never act: refused rather than silently ignored. */

@@ -103,7 +103,7 @@ class OptionMixinsTest {
         assertEquals("--mlp-lr 0.0: group 'mlp_weights': adam lr=0.0, must be > 0", refusal(train, "--mlp-lr", "0"));
         assertEquals("--optimizer 'embedings=adam': unknown group 'embedings', groups: embeddings, linear, mlp_weights, mlp_biases, all",
                 refusal(train, "--optimizer", "embedings=adam"));
-        assertEquals("--optimizer 'embeddings=adam:0.1,beta2=2': adam beta2=2.0, must be in [0, 1)", refusal(train, "--optimizer", "embeddings=adam:0.1,beta2=2"));
+        assertEquals("--optimizer 'embeddings=adam:0.1,beta2=2': group 'embeddings': adam beta2=2.0, must be in [0, 1)", refusal(train, "--optimizer", "embeddings=adam:0.1,beta2=2"));
         assertEquals("--optimizer 'embeddings=adam' and --emb-optimizer 'sgd' both set group 'embeddings'; drop one",
                 refusal(train, "--emb-optimizer", "sgd", "--optimizer", "embeddings=adam"));
         assertEquals("--sparse-dropout 1.0: must be in [0, 1) (0 = off)", refusal(train, "--sparse-dropout", "1"));

@@ -3,24 +3,18 @@ package dev.sparsetrain.spark;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.core.io.OutputPaths;
 import dev.sparsetrain.data.features.FeatureDataset;
-import dev.sparsetrain.data.features.Preprocessing;
-import dev.sparsetrain.data.features.SyntheticVisual;
-import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.metrics.ranking.ColdStart;
-import dev.sparsetrain.models.vbpr.GroupSpec;
-import dev.sparsetrain.models.vbpr.Variant;
 import dev.sparsetrain.models.vbpr.VbprConfig;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprModel;
 import dev.sparsetrain.options.EpochsOption;
 import dev.sparsetrain.options.SeedOption;
+import dev.sparsetrain.options.VbprDataOptions;
+import dev.sparsetrain.options.VbprModelOptions;
 import dev.sparsetrain.options.VerboseOption;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,11 +39,13 @@ import picocli.CommandLine.Option;
  *   spark-submit --class dev.sparsetrain.spark.SparkVbprMain --master local[2] spark/target/sparsetrain-spark.jar \
  *       --data ../shared/data/tiktok-diffmm --epochs 20 --partitions 2 --out runs/vbpr-spark
  * </pre>
- * The model options are {@code train --model vbpr}'s names and defaults where they apply
- * (--model, --factors, --visual-factors, --feature-preprocessing, --optimizer GROUP=SPEC[:L2],
- * --dense-batch, --epochs, --seed); there is no validation or early stopping (--epochs is the
- * number of epochs). --auto-balance (on by default, as for {@code train}) probes in one task per
- * cell of the first stratum, so no party holds the whole model ({@link ShardedVbprTrainer#balance}). Bad input ends with one line on stderr and exit code 2.
+ * The data and model options are {@code train --model vbpr}'s own declarations
+ * ({@link VbprDataOptions}: --data, default synthetic here, --features, --synthetic-*;
+ * {@link VbprModelOptions}: --model, --factors, --visual-factors, --feature-preprocessing,
+ * --optimizer GROUP=SPEC[:L2], --dense-batch), with --epochs and --seed; there is no validation or
+ * early stopping (--epochs is the number of epochs). --auto-balance (on by default, as for
+ * {@code train}) probes in one task per cell of the first stratum, so no party holds the whole
+ * model ({@link ShardedVbprTrainer#balance}). Bad input ends with one line on stderr and exit code 2.
  */
 @Command(name = "sparsetrain-spark-vbpr", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains VBPR on Apache Spark (DSGD strata: user and item tables in P blocks on the executors; E and beta' averaged), "
@@ -57,37 +53,9 @@ import picocli.CommandLine.Option;
 public final class SparkVbprMain implements Callable<Integer> {
     @Mixin SparkContextOptions context = new SparkContextOptions();
 
-    @Option(names = "--data", defaultValue = "synthetic", description = "synthetic, or a folder with train.tsv, val.tsv, test.tsv ('user<TAB>item', 0-based) "
-            + "and image_feat.npy (e.g. ../shared/data/tiktok-diffmm). Read on the driver. Default: ${DEFAULT-VALUE}.")
-    String data;
+    @Mixin VbprDataOptions data = new VbprDataOptions("synthetic");
 
-    @Option(names = "--synthetic-users", defaultValue = "3000", description = "Users of the synthetic set. Default: ${DEFAULT-VALUE}.")
-    int syntheticUsers;
-
-    @Option(names = "--synthetic-items", defaultValue = "2000", description = "Items of the synthetic set. Default: ${DEFAULT-VALUE}.")
-    int syntheticItems;
-
-    @Option(names = "--synthetic-dim", defaultValue = "4096", description = "Feature dimension of the synthetic set. Default: ${DEFAULT-VALUE}.")
-    int syntheticDim;
-
-    @Option(names = "--model", defaultValue = "vbpr", description = "vbpr or visual. Default: ${DEFAULT-VALUE}.")
-    String model;
-
-    @Option(names = "--factors", defaultValue = "32", description = "K, user/item factors. Default: ${DEFAULT-VALUE}.")
-    int factors;
-
-    @Option(names = "--visual-factors", defaultValue = "32", description = "K', visual factors. Default: ${DEFAULT-VALUE}.")
-    int visualFactors;
-
-    @Option(names = "--feature-preprocessing", defaultValue = "l2-row", description = "none, log1p, standardize, l2-row, max-abs (fitted once on the driver). Default: ${DEFAULT-VALUE}.")
-    String preprocessing;
-
-    @Option(names = "--optimizer", paramLabel = "GROUP=SPEC[:L2]", description = "One group's optimizer (repeatable; GROUP one of item_bias, user_factors, item_factors, "
-            + "user_visual, visual_projection, visual_bias, or all), as 'train --model vbpr'. Default: SGD 0.05 (L2 1e-3) on the rows, Adam 1e-3 on E and beta'.")
-    List<String> optimizers = new ArrayList<>();
-
-    @Option(names = "--dense-batch", defaultValue = "8192", description = "Samples of one task between dense updates of E and beta'. Default: ${DEFAULT-VALUE}.")
-    int denseBatch;
+    @Mixin VbprModelOptions model = new VbprModelOptions();
 
     @Mixin EpochsOption epochs = new EpochsOption(20);
 
@@ -126,7 +94,7 @@ public final class SparkVbprMain implements Callable<Integer> {
         context.check();
         VbprConfig cfg = config();
         if (partitions < 0) throw new BadInputException("--partitions " + partitions + ": must be >= 0 (0 = Spark's default parallelism)");
-        FeatureDataset d = load();
+        FeatureDataset d = data.load(seed.seed(), null, cfg.preprocessing());
         Path outPath = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_"));
         boolean single = singleFile(outPath);
         if (single) {
@@ -150,7 +118,7 @@ public final class SparkVbprMain implements Callable<Integer> {
                 w.println("  " + line);
                 w.flush();
             });
-            Map<String, String> meta = dataMetadata();
+            Map<String, String> meta = data.metadata(seed.seed());
             meta.put("trainer", "spark-sharded");
             meta.put("spark-partitions", Integer.toString(res.partitions()));
             meta.put("epochs", Integer.toString(cfg.maxEpochs()));
@@ -194,65 +162,9 @@ public final class SparkVbprMain implements Callable<Integer> {
         if (balanceTarget != null && !(balanceTarget > 0 && balanceTarget < Double.POSITIVE_INFINITY)) {
             throw new BadInputException("--balance-target " + balanceTarget + ": must be a finite number > 0 (omit it for the median of the groups)");
         }
-        Variant v = Variant.parse(model);
         if (threadsPerPartition < 1) throw new BadInputException("--threads-per-partition " + threadsPerPartition + ": must be >= 1");
-        VbprConfig c = VbprConfig.defaults(v).withFactors(factors, visualFactors).withPreprocessing(Preprocessing.parse(preprocessing))
-                .withThreads(threadsPerPartition).withEpochs(epochs.epochs(), Math.max(1, epochs.epochs())).withDenseBatch(denseBatch)
-                .withSeed(seed.seed()).withAutoBalance(autoBalance, balanceTarget == null ? Double.NaN : balanceTarget);
-        Map<String, GroupSpec> g = new LinkedHashMap<>(c.groups());
-        List<String> groups = List.of(VbprConfig.tableNames(Variant.VBPR));
-        for (String o : optimizers) {
-            int eq = o.indexOf('=');
-            if (eq <= 0) throw new BadInputException("--optimizer '" + o + "': expected GROUP=SPEC[:L2], e.g. visual_projection=adam:0.001 or all=sgd:0.05:0.001");
-            String group = o.substring(0, eq);
-            if (!group.equals("all") && !groups.contains(group)) {
-                throw new BadInputException("--optimizer '" + o + "': unknown group '" + group + "'; groups: " + String.join(", ", groups) + ", all");
-            }
-            GroupSpec spec;
-            try {
-                spec = GroupSpec.parse(o.substring(eq + 1));
-            } catch (BadInputException e) {
-                throw new BadInputException("--optimizer '" + o + "': group '" + group + "': " + e.getMessage());
-            }
-            for (String t : group.equals("all") ? groups : List.of(group)) g.put(t, spec);
-        }
-        return c.withGroups(g);
-    }
-
-    /** The data set: synthetic (as 'train --model vbpr --data synthetic' makes it for the seed) or a tiktok-diffmm style folder. */
-    FeatureDataset load() {
-        if (data.equals("synthetic")) {
-            SyntheticVisual.Config d = SyntheticVisual.Config.defaults(seed.seed());
-            try {
-                return SyntheticVisual.generate(new SyntheticVisual.Config(syntheticUsers, syntheticItems, syntheticDim, d.styles(), d.latent(),
-                        d.magnitude(), d.collaborativeWeight(), d.visualWeight(), d.coldFraction(), d.seed()));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--synthetic-users/--synthetic-items/--synthetic-dim: " + e.getMessage());
-            }
-        }
-        Path dir = Path.of(data);
-        if (!Files.isDirectory(dir)) throw new BadInputException("--data '" + data + "': not a folder and not 'synthetic'");
-        for (String f : new String[] {"train.tsv", "val.tsv", "test.tsv"}) {
-            if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");
-        }
-        if (!Files.exists(dir.resolve("image_feat.npy")) && !Files.exists(dir.resolve("image_feat_f32le.bin"))) {
-            throw new BadInputException("--data " + dir + ": no image_feat.npy (the item features)");
-        }
-        return TiktokDiffmm.load(dir);
-    }
-
-    /** Where the data came from, in the keys 'sparsetrain evaluate' reads back (as 'train --model vbpr' writes them). */
-    Map<String, String> dataMetadata() {
-        Map<String, String> m = new LinkedHashMap<>();
-        Path dir = Path.of(data);
-        m.put("data", Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : data);
-        if (data.equals("synthetic")) {
-            m.put("synthetic-users", Integer.toString(syntheticUsers));
-            m.put("synthetic-items", Integer.toString(syntheticItems));
-            m.put("synthetic-dim", Integer.toString(syntheticDim));
-            m.put("synthetic-seed", Long.toString(seed.seed()));
-        }
-        return m;
+        return model.apply(VbprConfig.defaults(model.variant()).withThreads(threadsPerPartition).withEpochs(epochs.epochs(), Math.max(1, epochs.epochs()))
+                .withSeed(seed.seed()).withAutoBalance(autoBalance, balanceTarget == null ? Double.NaN : balanceTarget));
     }
 
     /**

@@ -42,8 +42,8 @@ public final class BenchVbprCommand implements Callable<Integer> {
         if (warmup < 0 || measure < 1) throw new BadInputException("--warmup-epochs >= 0 and --measure-epochs >= 1 required");
         PrintWriter out = spec.commandLine().getOut();
         bench(out, opts.load());
-        if (!noSynthetic && !opts.data.startsWith("synthetic")) {
-            opts.data = "synthetic";
+        if (!noSynthetic && !opts.data.data.startsWith("synthetic")) {
+            opts.data.data = "synthetic";
             bench(out, opts.load());
         }
         return ExitCodes.OK;

@@ -62,10 +62,10 @@ public final class LrFindCommand implements Callable<Integer> {
         try {
             Files.createDirectories(out);
             LrFinderReport.csv(curves).write(out.resolve("lr-find.csv"));
-            var chart = LrFinderReport.chart(curves, "lr-find on " + data.name() + " (" + opts.model + ")");
+            var chart = LrFinderReport.chart(curves, "lr-find on " + data.name() + " (" + opts.model.name() + ")");
             chart.write(out.resolve("lr-find.svg"));
             // the same curves, interactive (hover values, zoom, legend toggling), the suggestions marked
-            new dev.sparsetrain.metrics.report.HtmlReport("lr-find on " + data.name() + " (" + opts.model + ")").chart(chart)
+            new dev.sparsetrain.metrics.report.HtmlReport("lr-find on " + data.name() + " (" + opts.model.name() + ")").chart(chart)
                     .write(out.resolve("lr-find.html"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

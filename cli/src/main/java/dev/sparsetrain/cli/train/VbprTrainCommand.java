@@ -158,16 +158,16 @@ public final class VbprTrainCommand implements Callable<Integer> {
             throw new BadInputException("--resume " + checkpoints.resume() + ": " + String.join(", ", refused) + " cannot change on resume (data and configuration come from the checkpoint; "
                     + "allowed: --epochs, --patience, --threads, --cosine-restarts, --checkpoint-every, --checkpoint-dir, --out, --history, --report)");
         }
-        if (parsed.hasMatchedOption("--model") && Variant.parse(opts.model) != ck.config().variant()) {
-            throw new BadInputException("--resume " + checkpoints.resume() + ": a " + ck.config().variant() + " checkpoint, not --model " + opts.model);
+        if (parsed.hasMatchedOption("--model") && Variant.parse(opts.model.name()) != ck.config().variant()) {
+            throw new BadInputException("--resume " + checkpoints.resume() + ": a " + ck.config().variant() + " checkpoint, not --model " + opts.model.name());
         }
         if (!meta.containsKey("data")) throw new BadInputException("--resume " + checkpoints.resume() + ": the checkpoint does not record its data");
-        opts.data = meta.get("data");
-        if (meta.containsKey("features")) opts.features = Path.of(meta.get("features"));
+        opts.data.data = meta.get("data");
+        if (meta.containsKey("features")) opts.data.features = Path.of(meta.get("features"));
         try {
-            opts.syntheticSize.set(meta.containsKey("synthetic-users") ? Integer.parseInt(meta.get("synthetic-users")) : opts.syntheticSize.users(),
-                    meta.containsKey("synthetic-items") ? Integer.parseInt(meta.get("synthetic-items")) : opts.syntheticSize.items());
-            if (meta.containsKey("synthetic-dim")) opts.syntheticDim = Integer.parseInt(meta.get("synthetic-dim"));
+            opts.data.syntheticSize.set(meta.containsKey("synthetic-users") ? Integer.parseInt(meta.get("synthetic-users")) : opts.data.syntheticSize.users(),
+                    meta.containsKey("synthetic-items") ? Integer.parseInt(meta.get("synthetic-items")) : opts.data.syntheticSize.items());
+            if (meta.containsKey("synthetic-dim")) opts.data.syntheticDim = Integer.parseInt(meta.get("synthetic-dim"));
             if (meta.containsKey("synthetic-seed")) opts.seed.set(Long.parseLong(meta.get("synthetic-seed")));
         } catch (NumberFormatException e) {
             throw new BadInputException(checkpoints.resume() + ": damaged VBPR checkpoint (data metadata: " + e.getMessage() + ")");
