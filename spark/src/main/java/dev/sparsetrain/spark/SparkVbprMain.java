@@ -82,6 +82,9 @@ public final class SparkVbprMain implements Callable<Integer> {
 
     @Mixin VerboseOption verbose = new VerboseOption();
 
+    /** This command: tells which options were typed (a --synthetic-* option with real data is refused). */
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     private final JavaSparkContext given;
     private PrintWriter w;
 
@@ -94,7 +97,7 @@ public final class SparkVbprMain implements Callable<Integer> {
         context.check();
         VbprConfig cfg = config();
         if (partitions < 0) throw new BadInputException("--partitions " + partitions + ": must be >= 0 (0 = Spark's default parallelism)");
-        FeatureDataset d = data.load(seed.seed(), null, cfg.preprocessing());
+        FeatureDataset d = data.load(seed.seed(), spec != null ? spec.commandLine().getParseResult() : null, cfg.preprocessing());
         Path outPath = out != null ? out : Path.of("runs", cfg.variant().cliName() + "-spark-" + d.name().replaceAll("[^A-Za-z0-9._-]", "_"));
         boolean single = singleFile(outPath);
         if (single) {

@@ -122,6 +122,7 @@ class ShardedVbprTest {
         }
     }
 
+    /** Auto-balance, and the data and model options train --model vbpr shares with this entry point: one line, exit code 2. */
     @Test
     void twoBlocksAutoBalanceFromTheirCells() {
         VbprConfig cfg = config(20).withAutoBalance(true, Double.NaN);
@@ -141,13 +142,21 @@ class ShardedVbprTest {
     }
 
     @Test
-    void entryPointRefusesABadGroupInOneLine() {
-        for (String[] args : List.of(new String[] {"--data", "synthetic", "--balance-target", "-1"}, new String[] {"--optimizer", "gamma=sgd:0.1"})) {
+    void entryPointRefusesBadOptionsInOneLine() {
+        String[][] cases = {
+            {"--data", "synthetic", "--balance-target", "-1", "--balance-target"},
+            {"--optimizer", "gamma=sgd:0.1", "unknown group 'gamma'"},
+            {"--optimizer", "adam", "--optimizer 'adam': expected GROUP=SPEC[:L2]"},
+            {"--model", "visual", "--factors", "8", "--factors 8: --model visual has no ID factors"},
+            {"--data", "no-such-folder", "--synthetic-users", "100", "--synthetic-users: applies to --data synthetic only"},
+        };
+        for (String[] c : cases) {
+            String[] args = java.util.Arrays.copyOf(c, c.length - 1);
             java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
             int code = SparkVbprMain.run(args, new java.io.PrintWriter(out), new java.io.PrintWriter(err), sc);
             assertEquals(2, code, err.toString());
             assertEquals(1, err.toString().strip().lines().count(), err.toString());
-            assertTrue(err.toString().contains(args[args.length - 1].equals("-1") ? "--balance-target" : "unknown group 'gamma'"), err.toString());
+            assertTrue(err.toString().contains(c[c.length - 1]), err.toString());
         }
     }
 
