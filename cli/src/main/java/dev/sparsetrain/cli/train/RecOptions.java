@@ -33,12 +33,17 @@ final class RecOptions {
      * BPR-MF hyperparameters (shared with the Spark entry point) and the optimizer names, whose
      * {@code --optimizer} here also takes VBPR's per-group form.
      */
+    /** BPR-MF's optimizer names, from the runtime ({@link BprConfig#optimizerNames}), for the help and completion. */
+    static final class BprNames implements Iterable<String> {
+        @Override public java.util.Iterator<String> iterator() { return BprConfig.optimizerNames().iterator(); }
+    }
+
     static final class Bpr {
         @Mixin BprOptions hyperparameters = new BprOptions();
 
-        @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "NAME|GROUP=SPEC[:L2]",
+        @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "NAME|GROUP=SPEC[:L2]", completionCandidates = BprNames.class,
                 description = "--model bpr: optimizer of the factor group, a name (sgd: the fused fast kernel) or a spec NAME[:LR][,KEY=VALUE]... such as adam:0.01,beta2=0.99 (a spec's rate wins over --lr); names: "
-                        + "sgd, momentum, nesterov, adagrad, rowwise_adagrad, rmsprop, adadelta, adam, amsgrad, adamw, adamax, nadam, sparse_adam, radam, rprop, asgd, adafactor, eve, lamb, lars_sgd, partial_rowwise_adam. Default: ${DEFAULT-VALUE}. "
+                        + "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}. "
                         + "--model vbpr|visual: GROUP=SPEC[:L2], repeatable, one per parameter group (or all=...), any optimizer of the runtime; see 'diagnose --help'.")
         List<String> optimizer = new ArrayList<>(List.of("sgd"));
 

@@ -3,6 +3,7 @@ package dev.sparsetrain.models.bpr;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.optim.Chain;
 import dev.sparsetrain.optim.OptimizerSpec;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -64,9 +65,14 @@ public record BprConfig(int factors, OptimizerSpec optimizer, double regularizat
 
     private static void checkKind(String what, OptimizerSpec s) {
         if (s.kind() == OptimizerSpec.Kind.FTRL) {
-            throw new BadInputException(what + ": 'ftrl' trains click models' sparse linear weights, not BPR-MF's factors; use another of "
-                    + OptimizerSpec.Kind.names());
+            throw new BadInputException(what + ": 'ftrl' trains click models' sparse linear weights, not BPR-MF's factors; use one of "
+                    + String.join(", ", optimizerNames()));
         }
+    }
+
+    /** The optimizers BPR-MF's groups take: every one of the runtime but FTRL (a sparse linear model's). */
+    public static List<String> optimizerNames() {
+        return OptimizerSpec.Kind.names().stream().filter(n -> !n.equals("ftrl")).toList();
     }
 
     private static void check(String name, double v, double lo, double hi, boolean loInclusive) {
