@@ -87,6 +87,11 @@ public final class SparkBprMain implements Callable<Integer> {
 
     @Mixin CutoffsOption ks = new CutoffsOption();
 
+    @Option(names = "--eval-users", paramLabel = "N", defaultValue = "0",
+            description = "With --input: rank all items for a sample of about N users with held-out items (each kept with probability N/users, by a hash of "
+                    + "its index and --seed), not for every user: full ranking costs users x items x factors. 0 = every user. Default: ${DEFAULT-VALUE}.")
+    int evalUsers;
+
     @Mixin ModelOutOption out = new ModelOutOption();
 
     @Mixin VerboseOption verbose = new VerboseOption();
@@ -105,7 +110,11 @@ public final class SparkBprMain implements Callable<Integer> {
             case "sharded" -> true;
             default -> throw new BadInputException("--tables '" + tables + "': use broadcast or sharded");
         };
+        if (evalUsers < 0) throw new BadInputException("--eval-users " + evalUsers + ": must be >= 0 (0 = every user)");
         if (input != null) return distributed(sharded);
+        if (evalUsers != 0) {
+            throw new BadInputException("--eval-users applies with --input (the executors' evaluation); with --data the driver evaluates every user");
+        }
         SparkBprConfig cfg = config();
         ImplicitDataOptions.Loaded d = data.load();
         Split s = data.split(d.all());
@@ -210,7 +219,7 @@ public final class SparkBprMain implements Callable<Integer> {
                 });
                 meta = shardedTrained(cfg, sr);
                 inputMetadata(meta);
-                r = SparkInput.evaluate(sc, d, sr.model(), ks.ks());
+                r = SparkInput.evaluate(sc, d, sr.model(), ks.ks(), evalUsers, cfg.seed());
             } else {
                 t = SparkBprTrainer.train(sc, d, cfg, line -> {
                     w.println("  " + line);
@@ -223,10 +232,11 @@ public final class SparkBprMain implements Callable<Integer> {
                 if (warning != null) w.println(warning);
                 meta = metadata(cfg, res.partitions());
                 inputMetadata(meta);
-                r = SparkInput.evaluate(sc, d, t, ks.ks());
+                r = SparkInput.evaluate(sc, d, t, ks.ks(), evalUsers, cfg.seed());
             }
             w.print(RankingReport.table(sharded ? "BPR-MF (Spark, sharded)" : "BPR-MF (Spark)", r[0], "popularity", r[1]));
-            w.println("(evaluated on the executors; coverage is not combined across partitions)");
+            w.println("(evaluated on the executors" + (evalUsers > 0 && evalUsers < d.users().size() ? ", over a sample of " + r[0].users() + " users" : "")
+                    + "; coverage is not combined across partitions)");
             meta.put("test-auc", String.format(Locale.ROOT, "%.6f", r[0].auc()));
             if (sharded) {
                 Map<String, List<String>> ids = new LinkedHashMap<>();

@@ -305,7 +305,16 @@ public final class SparkInput {
      * popularity baseline (training counts), with the project's evaluator; returns (model, popularity).
      */
     static RankingReport[] evaluate(JavaSparkContext sc, Prepared d, SparkBprTrainer.Trained t, int[] ks) {
+        return evaluate(sc, d, t, ks, 0, 0);
+    }
+
+    /**
+     * As {@link #evaluate(JavaSparkContext, Prepared, SparkBprTrainer.Trained, int[])}, over a
+     * sample of about {@code sampleUsers} of the users with held-out items ({@link #sampled}; 0 = all).
+     */
+    static RankingReport[] evaluate(JavaSparkContext sc, Prepared d, SparkBprTrainer.Trained t, int[] ks, int sampleUsers, long seed) {
         long t0 = System.nanoTime();
+        final double keep = keepFraction(d, sampleUsers);
         BprModel m = t.result().model();
         int k = m.config().factors(), I = m.numItems();
         Broadcast<float[][]> table = sc.broadcast(new float[][] {m.items().data().clone(), m.itemBias().data().clone()});
@@ -313,13 +322,43 @@ public final class SparkInput {
         List<Figures[]> out = t.state().zipPartitions(d.parts(), (shards, parts) -> {
             List<Figures[]> res = new ArrayList<>();
             while (shards.hasNext() && parts.hasNext()) {
-                res.add(figures(parts.next(), shards.next().userFactors(), table.value()[0], table.value()[1], k, I, counts.value(), ks));
+                res.add(figures(sampled(parts.next(), keep, seed), shards.next().userFactors(), table.value()[0], table.value()[1], k, I, counts.value(), ks));
             }
             return res.iterator();
         }).collect();
         table.destroy();
         counts.destroy();
         return combine(out, ks, t0);
+    }
+
+    /** The share of users a sample of {@code sampleUsers} keeps: 1 for 0 (all) or at least every user. */
+    private static double keepFraction(Prepared d, int sampleUsers) {
+        if (sampleUsers < 0) throw new IllegalArgumentException("sampleUsers " + sampleUsers);
+        int U = d.users().size();
+        return sampleUsers == 0 || sampleUsers >= U ? 1.0 : (double) sampleUsers / U;
+    }
+
+    /**
+     * {@code p} with the held-out items of the users outside the sample removed: user u stays when
+     * {@code mix(seed, u)}, read as a uniform number in [0, 1), is below {@code keep}. The draw
+     * depends on the user's global index only, so it is the same whatever the partitioning, and
+     * about {@code keep} of the users stay; their training items are untouched (they are still
+     * excluded from the ranking). {@code keep} 1 returns {@code p} itself.
+     */
+    static Part sampled(Part p, double keep, long seed) {
+        if (keep >= 1) return p;
+        int n = p.users().length;
+        int[] ip = new int[n + 1];
+        int[] idx = new int[p.testIndices().length];
+        int m = 0;
+        for (int r = 0; r < n; r++) {
+            double draw = (dev.sparsetrain.core.Seeds.mix(seed, p.users()[r] + 1L) >>> 11) * 0x1.0p-53;
+            if (draw < keep) {
+                for (int x = p.testIndptr()[r]; x < p.testIndptr()[r + 1]; x++) idx[m++] = p.testIndices()[x];
+            }
+            ip[r + 1] = m;
+        }
+        return new Part(p.partition(), p.users(), p.indptr(), p.indices(), ip, Arrays.copyOf(idx, m));
     }
 
     /** (model, popularity) over all partitions' figures, timed from {@code t0}. */
@@ -370,7 +409,13 @@ public final class SparkInput {
      * the input's partition of the same index). The driver holds only the item counts.
      */
     static RankingReport[] evaluate(JavaSparkContext sc, Prepared d, ShardedBprModel m, int[] ks) {
+        return evaluate(sc, d, m, ks, 0, 0);
+    }
+
+    /** As {@link #evaluate(JavaSparkContext, Prepared, ShardedBprModel, int[])}, over a sample of about {@code sampleUsers} users (0 = all). */
+    static RankingReport[] evaluate(JavaSparkContext sc, Prepared d, ShardedBprModel m, int[] ks, int sampleUsers, long seed) {
         long t0 = System.nanoTime();
+        final double keep = keepFraction(d, sampleUsers);
         int P = m.blocks(), I = m.numItems(), k = m.factors();
         if (P != d.partitions()) throw new IllegalArgumentException(P + " blocks for " + d.partitions() + " input partitions");
         JavaRDD<float[][]> tables = m.cells().flatMapToPair(c -> {
@@ -405,7 +450,7 @@ public final class SparkInput {
             while (iu.hasNext() && it.hasNext()) {
                 Tuple2<Part, float[]> u = iu.next();
                 float[][] t = it.next();
-                res.add(figures(u._1(), u._2(), t[0], t[1], k, I, counts.value(), ks));
+                res.add(figures(sampled(u._1(), keep, seed), u._2(), t[0], t[1], k, I, counts.value(), ks));
             }
             return res.iterator();
         }).collect();

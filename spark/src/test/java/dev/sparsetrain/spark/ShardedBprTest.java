@@ -136,10 +136,10 @@ class ShardedBprTest {
         Path out = dir.resolve("m.parts");
         java.io.StringWriter o = new java.io.StringWriter(), e = new java.io.StringWriter();
         int code = SparkBprMain.run(new String[] {"--input", f.toUri().toString(), "--tables", "sharded", "--epochs", "3", "--factors", "8",
-                "--partitions", "2", "-k", "10", "--out", out.toString()}, new java.io.PrintWriter(o), new java.io.PrintWriter(e), sc);
+                "--partitions", "2", "-k", "10", "--eval-users", "150", "--out", out.toString()}, new java.io.PrintWriter(o), new java.io.PrintWriter(e), sc);
         System.out.print(o);
         assertEquals(0, code, e.toString());
-        assertTrue(o.toString().contains("BPR-MF (Spark, sharded)") && o.toString().contains("evaluated on the executors"), o.toString());
+        assertTrue(o.toString().contains("BPR-MF (Spark, sharded)") && o.toString().contains("evaluated on the executors, over a sample of "), o.toString());
         var l = BprFiles.load(out, ShardedModelFiles.readAny(out));
         assertEquals("sharded", l.metadata().get("spark-tables"));
         assertEquals("loo-spark", l.metadata().get("split"));
@@ -156,6 +156,14 @@ class ShardedBprTest {
         assertEquals(1, e2.toString().lines().count(), e2.toString());
         assertTrue(e2.toString().contains("--partitions 3") && e2.toString().contains("2 item(s)"), e2.toString());
         assertTrue(!Files.exists(dir.resolve("t.parts")));
+        // --eval-users is the executors' evaluation's: refused with --data, and below 0
+        for (String[] bad : List.of(new String[] {"--eval-users", "10", "--out", dir.resolve("d.model").toString()},
+                new String[] {"--input", tiny.toString(), "--eval-users", "-1"})) {
+            java.io.StringWriter e3 = new java.io.StringWriter();
+            assertEquals(2, SparkBprMain.run(bad, new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(e3), sc));
+            assertEquals(1, e3.toString().lines().count(), e3.toString());
+            assertTrue(e3.toString().contains("--eval-users"), e3.toString());
+        }
     }
 
     @Test

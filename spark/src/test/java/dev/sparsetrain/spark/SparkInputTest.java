@@ -78,6 +78,16 @@ class SparkInputTest {
                 assertEquals(driver.auc(), r[0].auc(), 1e-9);
                 assertEquals(driver.mrr(), r[0].mrr(), 1e-9);
                 assertEquals(driver.value("ndcg@10"), r[0].value("ndcg@10"), 1e-9);
+                // a sample of the users: about N of them, the same ones for a seed, close to the full figure; N >= users is all of them
+                RankingReport[] part = SparkInput.evaluate(sc, d, t, ks, 500, 7), again = SparkInput.evaluate(sc, d, t, ks, 500, 7);
+                double expected = 500.0 * driver.users() / d.users().size();
+                System.out.printf("--eval-users 500: %d users evaluated (expected about %.0f), AUC %.4f against %.4f for all%n",
+                        part[0].users(), expected, part[0].auc(), r[0].auc());
+                assertTrue(part[0].users() > 0.75 * expected && part[0].users() < 1.25 * expected, part[0].users() + " users, expected about " + expected);
+                assertEquals(part[0].users(), again[0].users());
+                assertEquals(part[0].auc(), again[0].auc());
+                assertEquals(r[0].auc(), part[0].auc(), 0.03);
+                assertEquals(r[0].auc(), SparkInput.evaluate(sc, d, t, ks, d.users().size(), 7)[0].auc());
                 assertEquals(driver.value("recall@10"), r[0].value("recall@10"), 1e-9);
                 assertEquals(pop.auc(), r[1].auc(), 1e-9);
                 assertTrue(r[0].auc() > r[1].auc() + 0.1, "well above popularity");
