@@ -7,7 +7,6 @@ import dev.sparsetrain.data.Split;
 import dev.sparsetrain.data.features.FeatureDataset;
 import dev.sparsetrain.data.features.FeatureReader;
 import dev.sparsetrain.data.features.ItemFeatures;
-import dev.sparsetrain.data.features.TiktokDiffmm;
 import dev.sparsetrain.models.bpr.BprFiles;
 import dev.sparsetrain.models.vbpr.VbprFiles;
 import dev.sparsetrain.models.vbpr.VbprModel;
@@ -223,12 +222,10 @@ public final class SavedModelOptions {
             Path dir = Path.of(d);
             if (!Files.isDirectory(dir)) dir = VbprDataOptions.locateShared(d);
             if (dir == null) throw new BadInputException("--data '" + d + "': not a folder and not a dataset under ../shared/data");
-            for (String f : new String[] {"train.tsv", "val.tsv", "test.tsv"}) {
-                if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");
-            }
-            train = TiktokDiffmm.readPairs(dir.resolve("train.tsv"));
-            val = TiktokDiffmm.readPairs(dir.resolve("val.tsv"));
-            test = TiktokDiffmm.readPairs(dir.resolve("test.tsv"));
+            FeatureDataset.Pairs[] splits = VbprDataOptions.readSplits(dir);
+            train = splits[0];
+            val = splits[1];
+            test = splits[2];
             name = dir.getFileName().toString();
         }
         // served from the stored projections: the tables stream into the model; with raw features

@@ -78,9 +78,7 @@ public final class VbprDataOptions {
             if (shared == null) throw new BadInputException("--data '" + data + "': not a folder, not a dataset under ../shared/data, not 'synthetic'");
             dir = shared;
         }
-        for (String f : new String[] {"train.tsv", "val.tsv", "test.tsv"}) {
-            if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");
-        }
+        requireSplits(dir);
         if (features == null) {
             if (Files.exists(dir.resolve("image_feat.npy")) || Files.exists(dir.resolve("image_feat_f32le.bin"))) {
                 FeatureDataset ds = TiktokDiffmm.load(dir);
@@ -90,8 +88,8 @@ public final class VbprDataOptions {
             throw new BadInputException("--data " + dir + ": no image_feat.npy; give the item features with --features FILE");
         }
         if (!Files.exists(features)) throw new BadInputException("--features " + features + ": no such file");
-        FeatureDataset.Pairs train = TiktokDiffmm.readPairs(dir.resolve("train.tsv")), val = TiktokDiffmm.readPairs(dir.resolve("val.tsv")),
-                test = TiktokDiffmm.readPairs(dir.resolve("test.tsv"));
+        FeatureDataset.Pairs[] splits = readSplits(dir);
+        FeatureDataset.Pairs train = splits[0], val = splits[1], test = splits[2];
         int users = 0, items = 0;
         for (FeatureDataset.Pairs p : new FeatureDataset.Pairs[] {train, val, test}) {
             for (int u : p.users()) users = Math.max(users, u + 1);
@@ -110,6 +108,20 @@ public final class VbprDataOptions {
         }
         warnScale(features.toString(), f, scale);
         return new FeatureDataset(dir.getFileName().toString(), users, f.rows(), train, val, test, f);
+    }
+
+    /** Refuses a data folder without its three split files, in one line. */
+    public static void requireSplits(Path dir) {
+        for (String f : new String[] {"train.tsv", "val.tsv", "test.tsv"}) {
+            if (!Files.exists(dir.resolve(f))) throw new BadInputException("--data " + dir + ": missing " + f + " (needs train.tsv, val.tsv, test.tsv)");
+        }
+    }
+
+    /** The folder's train, validation and test pairs ({@link #requireSplits} first). */
+    public static FeatureDataset.Pairs[] readSplits(Path dir) {
+        requireSplits(dir);
+        return new FeatureDataset.Pairs[] {TiktokDiffmm.readPairs(dir.resolve("train.tsv")), TiktokDiffmm.readPairs(dir.resolve("val.tsv")),
+                TiktokDiffmm.readPairs(dir.resolve("test.tsv"))};
     }
 
     private static void warnScale(String source, ItemFeatures f, Preprocessing scale) {

@@ -3,10 +3,8 @@ package dev.sparsetrain.spark;
 import dev.sparsetrain.core.Settings;
 import dev.sparsetrain.core.BadInputException;
 import dev.sparsetrain.models.sparsenn.ShardedModelFiles;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,36 +34,27 @@ final class PartFiles {
         Path abs = dir.toAbsolutePath();
         if (Files.exists(abs)) throw new BadInputException(Settings.name("save") + " " + dir + ": exists; remove it or choose another directory (sharded models are directories)");
         if (rows.getNumPartitions() != S) throw new IllegalArgumentException(rows.getNumPartitions() + " partitions for " + S + " shards");
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
-        try {
-            Files.createDirectories(tmp);
-        } catch (IOException e) {
-            throw new BadInputException(Settings.name("save") + " " + dir + ": cannot create (" + e.getMessage() + ")");
-        }
-        String where = tmp.toString();
-        List<long[]> written = new ArrayList<>(rows.mapPartitionsWithIndex((s, it) -> {
-            List<Tuple2<Long, float[]>> all = new ArrayList<>();
-            while (it.hasNext()) all.add(it.next());
-            all.sort(Comparator.comparingLong(Tuple2::_1));
-            long[] k = new long[all.size()];
-            float[][] v = new float[all.size()][];
-            for (int i = 0; i < k.length; i++) {
-                k[i] = all.get(i)._1();
-                v[i] = all.get(i)._2();
+        ShardedModelFiles.writeSet(dir, Settings.name("save") + " " + dir, tmp -> {
+            String where = tmp.toString();
+            List<long[]> written = new ArrayList<>(rows.mapPartitionsWithIndex((s, it) -> {
+                List<Tuple2<Long, float[]>> all = new ArrayList<>();
+                while (it.hasNext()) all.add(it.next());
+                all.sort(Comparator.comparingLong(Tuple2::_1));
+                long[] k = new long[all.size()];
+                float[][] v = new float[all.size()][];
+                for (int i = 0; i < k.length; i++) {
+                    k[i] = all.get(i)._1();
+                    v[i] = all.get(i)._2();
+                }
+                long crc = ShardedModelFiles.writePart(Path.of(where), s, S, tableNames, dims, k, v);
+                return List.of(new long[] {s, k.length, crc}).iterator();
+            }, true).collect());
+            long[] nRows = new long[S], crc = new long[S];
+            for (long[] w : written) {
+                nRows[(int) w[0]] = w[1];
+                crc[(int) w[0]] = w[2];
             }
-            long crc = ShardedModelFiles.writePart(Path.of(where), s, S, tableNames, dims, k, v);
-            return List.of(new long[] {s, k.length, crc}).iterator();
-        }, true).collect());
-        long[] nRows = new long[S], crc = new long[S];
-        for (long[] w : written) {
-            nRows[(int) w[0]] = w[1];
-            crc[(int) w[0]] = w[2];
-        }
-        manifest.write(tmp, nRows, crc);
-        try {
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new BadInputException(Settings.name("save") + " " + dir + ": cannot rename " + tmp + " (" + e.getMessage() + ")");
-        }
+            manifest.write(tmp, nRows, crc);
+        });
     }
 }

@@ -102,6 +102,34 @@ public final class ShardedModelFiles {
         return crc(file);
     }
 
+    /** Fills a set's temporary directory ({@link #writeSet}): its parts, then the manifest. */
+    @FunctionalInterface
+    public interface SetWriter {
+        void write(Path tmp);
+    }
+
+    /**
+     * Writes a part-file set atomically: {@code w} fills a new temporary directory beside
+     * {@code dir} (on the same file system), which is then renamed to {@code dir}, so no reader sees
+     * half a set. {@code where} starts the one-line messages (the option and the directory).
+     * {@code dir} must not exist; the callers refuse that first, in their own words.
+     */
+    public static void writeSet(Path dir, String where, SetWriter w) {
+        Path abs = dir.toAbsolutePath();
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new BadInputException(where + ": cannot create (" + e.getMessage() + ")");
+        }
+        w.write(tmp);
+        try {
+            Files.move(tmp, abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BadInputException(where + ": cannot rename " + tmp + " (" + e.getMessage() + ")");
+        }
+    }
+
     /**
      * Writes {@code dir/dense.model} ({@code dense}'s dense tensors; its configuration with the
      * full {@code tableRows}) and the manifest, after every part is written.

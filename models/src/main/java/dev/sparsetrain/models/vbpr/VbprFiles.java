@@ -64,10 +64,7 @@ public final class VbprFiles {
     static ModelFile.Contents contents(VbprModel m, VbprConfig cfg, Map<String, String> metadata, List<Table> extra) {
         ObjectNode c = config(cfg, m.variant(), m.users(), m.items(), m.featureDim(), m.transform());
         List<Table> tables = new ArrayList<>(m.tables());
-        if (m.transform() != null && m.transform().shift().length > 0) {
-            tables.add(Table.dense("feature_shift", 1, m.featureDim()).load(m.transform().shift()));
-            tables.add(Table.dense("feature_scale", 1, m.featureDim()).load(m.transform().scale()));
-        }
+        tables.addAll(preprocessingTables(m.transform(), m.featureDim()));
         // The serving form, recomputed from E, beta' and the features (not from the cache, which a caller may leave stale).
         int items = m.items(), kv = m.visualFactors(), fd = m.featureDim();
         Table p = Table.dense(ITEM_PROJECTION, items, kv), b = Table.dense(ITEM_VISUAL_BIAS, items, 1);
@@ -112,37 +109,34 @@ public final class VbprFiles {
                 keys.get(ShardedModelFiles.shardOf(key, S)).add(key);
             }
         }
-        Path tmp = dir.toAbsolutePath().resolveSibling(dir.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
-        try {
-            java.nio.file.Files.createDirectories(tmp);
-        } catch (java.io.IOException e) {
-            throw new BadInputException(dir + ": cannot create (" + e.getMessage() + ")");
-        }
-        long[] nRows = new long[S], crc = new long[S];
-        for (int s = 0; s < S; s++) {
-            List<Long> ks = keys.get(s);
-            long[] k = new long[ks.size()];
-            float[][] v = new float[k.length][];
-            for (int j = 0; j < k.length; j++) {
-                k[j] = ks.get(j);
-                Table x = all.table(names[(int) (k[j] >>> 40)]);
-                int id = (int) (k[j] & ((1L << 40) - 1));
-                v[j] = new float[x.dim()];
-                x.readRows(id, 1, v[j], 0);
+        ShardedModelFiles.writeSet(dir, dir.toString(), tmp -> {
+            long[] nRows = new long[S], crc = new long[S];
+            for (int s = 0; s < S; s++) {
+                List<Long> ks = keys.get(s);
+                long[] k = new long[ks.size()];
+                float[][] v = new float[k.length][];
+                for (int j = 0; j < k.length; j++) {
+                    k[j] = ks.get(j);
+                    Table x = all.table(names[(int) (k[j] >>> 40)]);
+                    int id = (int) (k[j] & ((1L << 40) - 1));
+                    v[j] = new float[x.dim()];
+                    x.readRows(id, 1, v[j], 0);
+                }
+                nRows[s] = k.length;
+                crc[s] = ShardedModelFiles.writePart(tmp, s, S, names, dims, k, v);
             }
-            nRows[s] = k.length;
-            crc[s] = ShardedModelFiles.writePart(tmp, s, S, names, dims, k, v);
-        }
-        List<Table> rest = new ArrayList<>();
-        java.util.Set<String> sharded = java.util.Set.of(names);
-        for (Table t : all.tables()) if (!sharded.contains(t.name())) rest.add(t);
-        ModelFile.Contents header = new ModelFile.Contents(TYPE, all.configJson(), all.metadata(), all.idMaps(), rest);
-        ShardedModelFiles.writeManifest(tmp, header, names, rows, dims, cfg.initStd(), S, nRows, crc, cfg.seed());
-        try {
-            java.nio.file.Files.move(tmp, dir.toAbsolutePath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            throw new BadInputException(dir + ": cannot rename " + tmp + " (" + e.getMessage() + ")");
-        }
+            List<Table> rest = new ArrayList<>();
+            java.util.Set<String> sharded = java.util.Set.of(names);
+            for (Table t : all.tables()) if (!sharded.contains(t.name())) rest.add(t);
+            ModelFile.Contents header = new ModelFile.Contents(TYPE, all.configJson(), all.metadata(), all.idMaps(), rest);
+            ShardedModelFiles.writeManifest(tmp, header, names, rows, dims, cfg.initStd(), S, nRows, crc, cfg.seed());
+        });
+    }
+
+    /** The fitted preprocessing's two tables {@code feature_shift}, {@code feature_scale} (1 x F each), none for a kind without parameters. */
+    private static List<Table> preprocessingTables(FeatureTransform tr, int featureDim) {
+        if (tr == null || tr.shift().length == 0) return List.of();
+        return List.of(Table.dense("feature_shift", 1, featureDim).load(tr.shift()), Table.dense("feature_scale", 1, featureDim).load(tr.scale()));
     }
 
     /** The configuration JSON of a file (shape, preprocessing, groups). */
@@ -193,10 +187,7 @@ public final class VbprFiles {
         List<Table> tables = new ArrayList<>();
         tables.add(Table.dense(VbprModel.PROJECTION, cfg.visualFactors(), featureDim).load(projection));
         tables.add(Table.dense(VbprModel.VISUAL_BIAS, 1, featureDim).load(visualBias));
-        if (tr != null && tr.shift().length > 0) {
-            tables.add(Table.dense("feature_shift", 1, featureDim).load(tr.shift()));
-            tables.add(Table.dense("feature_scale", 1, featureDim).load(tr.scale()));
-        }
+        tables.addAll(preprocessingTables(tr, featureDim));
         Map<String, List<String>> maps = new LinkedHashMap<>();
         maps.put("users", indexIds(users));
         maps.put("items", indexIds(items));
@@ -227,6 +218,7 @@ public final class VbprFiles {
      */
     public static Loaded read(Path path) {
         VbprModel[] m = {null};
+        Shape[] shape = {null};
         Map<String, Table> own = new LinkedHashMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         boolean parts = ShardedModelFiles.isSharded(path);
@@ -234,7 +226,7 @@ public final class VbprFiles {
             throw new BadInputException(path + ": a part-file set of a '" + ShardedModelFiles.modelType(path) + "' model, not vbpr");
         }
         java.util.function.Function<ModelFile.Header, ModelFile.Placement> placement = h -> {
-            Shape s = shape(path, h.modelType(), h.configJson());
+            Shape s = shape[0] = shape(path, h.modelType(), h.configJson());
             m[0] = VbprModel.forServing(s.variant, s.users, s.items, s.k, s.kv, s.featureDim, null);
             for (Table t : m[0].tables()) own.put(t.name(), t);
             return new ModelFile.Placement() {
@@ -276,7 +268,7 @@ public final class VbprFiles {
                     + "give the raw item features with " + Settings.name("features") + " to recompute them");
         }
         for (String n : own.keySet()) if (!seen.contains(n)) throw new BadInputException(path + ": damaged VBPR model (no table '" + n + "')");
-        m[0].transform(transform(path, c));
+        m[0].transform(transform(shape[0], c));
         return new Loaded(m[0], idMap(path, c, "users", m[0].users()), idMap(path, c, "items", m[0].items()), c.metadata());
     }
 
@@ -292,7 +284,7 @@ public final class VbprFiles {
 
     private static Loaded read(Path path, ModelFile.Contents c, ItemFeatures rawFeatures, boolean featuresRequired) {
         Shape s = shape(path, c.modelType(), c.configJson());
-        FeatureTransform tr = transform(path, c);
+        FeatureTransform tr = transform(s, c);
         boolean stored = hasTable(c, ITEM_PROJECTION) && hasTable(c, ITEM_VISUAL_BIAS);
         VbprModel m;
         if (rawFeatures != null) {
@@ -342,8 +334,7 @@ public final class VbprFiles {
     }
 
     /** The saved feature preprocessing (its two small tables, when the kind has parameters). */
-    private static FeatureTransform transform(Path path, ModelFile.Contents c) {
-        Shape s = shape(path, c.modelType(), c.configJson());
+    private static FeatureTransform transform(Shape s, ModelFile.Contents c) {
         boolean params = s.preprocessing == Preprocessing.STANDARDIZE || s.preprocessing == Preprocessing.MAX_ABS;
         return FeatureTransform.of(s.preprocessing, s.featureDim, params ? c.table("feature_shift").data() : new float[0],
                 params ? c.table("feature_scale").data() : new float[0]);
